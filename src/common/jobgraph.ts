@@ -1,0 +1,73 @@
+import type { Expr } from './expr.js';
+import type { RowType } from './types.js';
+
+/**
+ * The JobGraph is the only thing the planner hands the runtime: plain, versioned JSON, so a job
+ * and its savepoints can outlive a release. Vertices are logical operators (the runtime chains
+ * them); each has a stable id used to match state in checkpoints and savepoints.
+ */
+export const JOB_GRAPH_VERSION = 1;
+
+export interface JobGraph {
+  readonly version: typeof JOB_GRAPH_VERSION;
+  readonly jobName: string;
+  /** The session configuration in force when the job was planned (raw Flink-style strings). */
+  readonly config: Readonly<Record<string, string>>;
+  readonly vertices: readonly JobVertex[];
+  readonly edges: readonly JobEdge[];
+}
+
+export interface JobVertex {
+  /** Stable operator id: state in checkpoints and savepoints is keyed by it. */
+  readonly id: string;
+  /** Human-readable name, as Flink prints it in EXPLAIN and the web UI. */
+  readonly name: string;
+  /** Parallelism chosen by the planner; undefined means `parallelism.default`. */
+  readonly parallelism?: number;
+  readonly operator: OperatorSpec;
+}
+
+export type Partitioner = 'forward' | 'hash' | 'rebalance' | 'broadcast' | 'global';
+
+export interface JobEdge {
+  readonly source: string;
+  readonly target: string;
+  readonly partitioner: Partitioner;
+  /** Key field indexes of the source's output, for hash partitioning. */
+  readonly keys?: readonly number[];
+}
+
+export type ChangelogMode = 'insert-only' | 'upsert' | 'retract';
+
+/** A table connector instance as a source or a sink. Options include secrets: never print them raw. */
+export interface ConnectorSpec {
+  /** The table's identifier, e.g. `default_catalog.default_database.orders`. */
+  readonly table: string;
+  /** The 'connector' option, e.g. 'kafka', 'datagen'. */
+  readonly connector: string;
+  readonly options: Readonly<Record<string, string>>;
+  /** Physical columns the connector produces or consumes, in order. */
+  readonly schema: RowType;
+}
+
+export interface SourceSpec {
+  readonly kind: 'source';
+  readonly connector: ConnectorSpec;
+}
+
+export interface CalcSpec {
+  readonly kind: 'calc';
+  /** One expression per output column, over the input row. */
+  readonly projection: readonly Expr[];
+  /** Rows for which this is not TRUE are dropped (SQL WHERE semantics: NULL drops). */
+  readonly condition?: Expr;
+  readonly outputType: RowType;
+}
+
+export interface SinkSpec {
+  readonly kind: 'sink';
+  readonly connector: ConnectorSpec;
+  readonly inputChangelogMode: ChangelogMode;
+}
+
+export type OperatorSpec = SourceSpec | CalcSpec | SinkSpec;

@@ -1,0 +1,236 @@
+import {
+  booleanOption,
+  durationOption,
+  enumOption,
+  integerOption,
+  memoryOption,
+  OptionRegistry,
+  stringOption,
+} from './config.js';
+
+/**
+ * The job and session options weir understands, under Flink's keys. Both the Flink 2.x spelling and
+ * the 1.x spelling are accepted (the first listed is the one documented). Connector options are
+ * declared by each connector, not here.
+ */
+
+export const PIPELINE_NAME = stringOption({
+  key: 'pipeline.name',
+  description: 'The name of the job, shown by `weir list` and in checkpoint metadata.',
+});
+
+export const PARALLELISM_DEFAULT = integerOption({
+  key: 'parallelism.default',
+  defaultValue: 1,
+  min: 1,
+  description: 'Parallelism of operators that do not set their own.',
+});
+
+export const MAX_PARALLELISM = integerOption({
+  key: 'pipeline.max-parallelism',
+  defaultValue: 128,
+  min: 1,
+  max: 32768,
+  description: 'Number of key groups keyed state is split into; the upper bound for rescaling.',
+});
+
+export const CHECKPOINTING_INTERVAL = durationOption({
+  key: 'execution.checkpointing.interval',
+  description: 'Interval between checkpoints. Checkpointing is disabled when unset.',
+});
+
+export const CHECKPOINTING_MODE = enumOption({
+  key: 'execution.checkpointing.mode',
+  values: ['EXACTLY_ONCE', 'AT_LEAST_ONCE'] as const,
+  defaultValue: 'EXACTLY_ONCE',
+  description: 'EXACTLY_ONCE aligns barriers across input channels; AT_LEAST_ONCE does not block them.',
+});
+
+export const CHECKPOINTING_TIMEOUT = durationOption({
+  key: 'execution.checkpointing.timeout',
+  defaultValue: 600_000,
+  description: 'A checkpoint that has not completed within this time is expired.',
+});
+
+export const CHECKPOINTING_MIN_PAUSE = durationOption({
+  key: 'execution.checkpointing.min-pause',
+  defaultValue: 0,
+  description: 'Minimal pause between the end of one checkpoint and the start of the next.',
+});
+
+export const CHECKPOINTING_MAX_CONCURRENT = integerOption({
+  key: 'execution.checkpointing.max-concurrent-checkpoints',
+  defaultValue: 1,
+  min: 1,
+  description: 'How many checkpoints may be in progress at once.',
+});
+
+export const CHECKPOINTING_TOLERABLE_FAILURES = integerOption({
+  key: 'execution.checkpointing.tolerable-failed-checkpoints',
+  defaultValue: 0,
+  min: 0,
+  description: 'Consecutive failed or expired checkpoints tolerated before the job fails over.',
+});
+
+export const CHECKPOINTING_EXTERNALIZED_RETENTION = enumOption({
+  key: 'execution.checkpointing.externalized-checkpoint-retention',
+  values: ['DELETE_ON_CANCELLATION', 'RETAIN_ON_CANCELLATION', 'NO_EXTERNALIZED_CHECKPOINTS'] as const,
+  defaultValue: 'NO_EXTERNALIZED_CHECKPOINTS',
+  description: 'Whether completed checkpoints are kept when the job is cancelled.',
+});
+
+export const CHECKPOINTING_UNALIGNED = booleanOption({
+  key: 'execution.checkpointing.unaligned.enabled',
+  fallbackKeys: ['execution.checkpointing.unaligned'],
+  defaultValue: false,
+  description: 'Let barriers overtake in-flight records; the records are stored with the checkpoint.',
+});
+
+export const CHECKPOINTING_ALIGNED_TIMEOUT = durationOption({
+  key: 'execution.checkpointing.aligned-checkpoint-timeout',
+  fallbackKeys: ['execution.checkpointing.alignment-timeout'],
+  defaultValue: 0,
+  description: 'With unaligned checkpoints enabled: align first, switch to unaligned after this time.',
+});
+
+export const CHECKPOINTS_NUM_RETAINED = integerOption({
+  key: 'execution.checkpointing.num-retained',
+  fallbackKeys: ['state.checkpoints.num-retained'],
+  defaultValue: 1,
+  min: 1,
+  description: 'How many completed checkpoints are kept; older ones are deleted when subsumed.',
+});
+
+export const CHECKPOINTS_DIRECTORY = stringOption({
+  key: 'execution.checkpointing.dir',
+  fallbackKeys: ['state.checkpoints.dir'],
+  defaultValue: 'file://./.weir/checkpoints',
+  description: 'Where the filesystem checkpoint storage writes <job-id>/chk-<n>/_metadata.',
+});
+
+export const SAVEPOINTS_DIRECTORY = stringOption({
+  key: 'execution.checkpointing.savepoint-dir',
+  fallbackKeys: ['state.savepoints.dir'],
+  defaultValue: 'file://./.weir/savepoints',
+  description: 'Default directory for savepoints.',
+});
+
+export const CHECKPOINT_STORAGE = enumOption({
+  key: 'execution.checkpointing.storage',
+  fallbackKeys: ['state.checkpoint-storage'],
+  values: ['jobmanager', 'filesystem'] as const,
+  defaultValue: 'filesystem',
+  description: 'jobmanager keeps checkpoints in memory (small state); filesystem writes them to the checkpoint dir.',
+});
+
+export const STATE_BACKEND = stringOption({
+  key: 'state.backend.type',
+  fallbackKeys: ['state.backend'],
+  defaultValue: 'hashmap',
+  description: 'hashmap (heap) or the embedded disk-backed backend.',
+});
+
+export const STATE_BACKEND_INCREMENTAL = booleanOption({
+  key: 'execution.checkpointing.incremental',
+  fallbackKeys: ['state.backend.incremental'],
+  defaultValue: false,
+  description: 'Upload only new state files, shared between checkpoints.',
+});
+
+export const RESTART_STRATEGY = enumOption({
+  key: 'restart-strategy.type',
+  fallbackKeys: ['restart-strategy'],
+  values: [
+    'none',
+    'off',
+    'disable',
+    'fixed-delay',
+    'fixeddelay',
+    'failure-rate',
+    'failurerate',
+    'exponential-delay',
+    'exponentialdelay',
+  ] as const,
+  description: 'What to do when a task fails. Defaults to fixed-delay when checkpointing is on, none otherwise.',
+});
+
+export const RESTART_FIXED_DELAY_ATTEMPTS = integerOption({
+  key: 'restart-strategy.fixed-delay.attempts',
+  defaultValue: 2147483647,
+  min: 0,
+  description: 'Restarts attempted before the job is declared failed.',
+});
+
+export const RESTART_FIXED_DELAY_DELAY = durationOption({
+  key: 'restart-strategy.fixed-delay.delay',
+  defaultValue: 1000,
+  description: 'Delay between two restart attempts.',
+});
+
+export const SOURCE_IDLE_TIMEOUT = durationOption({
+  key: 'table.exec.source.idle-timeout',
+  defaultValue: 0,
+  description: 'A source split that has sent no record for this long is marked idle for watermarks.',
+});
+
+export const STATE_TTL = durationOption({
+  key: 'table.exec.state.ttl',
+  defaultValue: 0,
+  description: 'Idle state is dropped after this time; 0 keeps it forever.',
+});
+
+export const LOCAL_TIME_ZONE = stringOption({
+  key: 'table.local-time-zone',
+  defaultValue: 'default',
+  description: 'Session time zone for TIMESTAMP_LTZ conversions.',
+});
+
+export const RUNTIME_MODE = enumOption({
+  key: 'execution.runtime-mode',
+  values: ['streaming', 'batch'] as const,
+  defaultValue: 'streaming',
+  description: 'weir runs streaming; batch is accepted for bounded inputs and runs the same way.',
+});
+
+export const JOBMANAGER_STORAGE_MAX_STATE = memoryOption({
+  key: 'state.storage.jobmanager.max-state-size',
+  defaultValue: 5 * 1024 * 1024,
+  description: 'The largest checkpoint the jobmanager (in-memory) storage accepts.',
+});
+
+export const SQL_CLIENT_RESULT_MODE = enumOption({
+  key: 'sql-client.execution.result-mode',
+  values: ['table', 'changelog', 'tableau'] as const,
+  defaultValue: 'table',
+  description: 'How the SQL client shows query results.',
+});
+
+export const CORE_OPTIONS = new OptionRegistry([
+  PIPELINE_NAME,
+  PARALLELISM_DEFAULT,
+  MAX_PARALLELISM,
+  CHECKPOINTING_INTERVAL,
+  CHECKPOINTING_MODE,
+  CHECKPOINTING_TIMEOUT,
+  CHECKPOINTING_MIN_PAUSE,
+  CHECKPOINTING_MAX_CONCURRENT,
+  CHECKPOINTING_TOLERABLE_FAILURES,
+  CHECKPOINTING_EXTERNALIZED_RETENTION,
+  CHECKPOINTING_UNALIGNED,
+  CHECKPOINTING_ALIGNED_TIMEOUT,
+  CHECKPOINTS_NUM_RETAINED,
+  CHECKPOINTS_DIRECTORY,
+  SAVEPOINTS_DIRECTORY,
+  CHECKPOINT_STORAGE,
+  STATE_BACKEND,
+  STATE_BACKEND_INCREMENTAL,
+  RESTART_STRATEGY,
+  RESTART_FIXED_DELAY_ATTEMPTS,
+  RESTART_FIXED_DELAY_DELAY,
+  SOURCE_IDLE_TIMEOUT,
+  STATE_TTL,
+  LOCAL_TIME_ZONE,
+  RUNTIME_MODE,
+  JOBMANAGER_STORAGE_MAX_STATE,
+  SQL_CLIENT_RESULT_MODE,
+]);
