@@ -160,9 +160,13 @@ function describeType(type: OptionType): string {
 /** Parses one raw value for an option, or throws a WeirError that names the key and the expected form. */
 export function parseOptionValue<T>(option: ConfigOption<T>, raw: string, key = option.key): T {
   const fail = (): never => {
-    throw new WeirError('CONFIG_INVALID_VALUE', `Invalid value '${option.sensitive ? '******' : raw}' for '${key}'`, {
-      hint: `'${key}' takes ${describeType(option.type)}.`,
-    });
+    throw new WeirError(
+      'CONFIG_INVALID_VALUE',
+      `Invalid value '${option.sensitive ? '******' : raw}' for '${key}'`,
+      {
+        hint: `'${key}' takes ${describeType(option.type)}.`,
+      },
+    );
   };
   const type = option.type;
   switch (type.kind) {

@@ -34,7 +34,11 @@ export interface Call {
 }
 
 export const inputRef = (index: number, type: LogicalType): InputRef => ({ kind: 'input', index, type });
-export const literal = (value: Literal['value'], type: LogicalType): Literal => ({ kind: 'literal', value, type });
+export const literal = (value: Literal['value'], type: LogicalType): Literal => ({
+  kind: 'literal',
+  value,
+  type,
+});
 export const call = (fn: string, args: readonly Expr[], type: LogicalType): Call => ({
   kind: 'call',
   fn,

@@ -75,8 +75,12 @@ export const CHECKPOINTING_TOLERABLE_FAILURES = integerOption({
 export const CHECKPOINTING_EXTERNALIZED_RETENTION = enumOption({
   key: 'execution.checkpointing.externalized-checkpoint-retention',
   values: ['DELETE_ON_CANCELLATION', 'RETAIN_ON_CANCELLATION', 'NO_EXTERNALIZED_CHECKPOINTS'] as const,
-  defaultValue: 'NO_EXTERNALIZED_CHECKPOINTS',
-  description: 'Whether completed checkpoints are kept when the job is cancelled.',
+  // Flink defaults to NO_EXTERNALIZED_CHECKPOINTS because its cluster outlives the job. A weir job
+  // lives in the process that runs it, so the retained checkpoint is what `weir run -s` resumes
+  // from after Ctrl-C: weir keeps it unless told otherwise.
+  defaultValue: 'RETAIN_ON_CANCELLATION',
+  description:
+    'Whether completed checkpoints are kept when the job is cancelled (Ctrl-C). weir retains them by default.',
 });
 
 export const CHECKPOINTING_UNALIGNED = booleanOption({
@@ -104,14 +108,14 @@ export const CHECKPOINTS_NUM_RETAINED = integerOption({
 export const CHECKPOINTS_DIRECTORY = stringOption({
   key: 'execution.checkpointing.dir',
   fallbackKeys: ['state.checkpoints.dir'],
-  defaultValue: 'file://./.weir/checkpoints',
+  defaultValue: '.weir/checkpoints',
   description: 'Where the filesystem checkpoint storage writes <job-id>/chk-<n>/_metadata.',
 });
 
 export const SAVEPOINTS_DIRECTORY = stringOption({
   key: 'execution.checkpointing.savepoint-dir',
   fallbackKeys: ['state.savepoints.dir'],
-  defaultValue: 'file://./.weir/savepoints',
+  defaultValue: '.weir/savepoints',
   description: 'Default directory for savepoints.',
 });
 
@@ -120,7 +124,8 @@ export const CHECKPOINT_STORAGE = enumOption({
   fallbackKeys: ['state.checkpoint-storage'],
   values: ['jobmanager', 'filesystem'] as const,
   defaultValue: 'filesystem',
-  description: 'jobmanager keeps checkpoints in memory (small state); filesystem writes them to the checkpoint dir.',
+  description:
+    'jobmanager keeps checkpoints in memory (small state); filesystem writes them to the checkpoint dir.',
 });
 
 export const STATE_BACKEND = stringOption({
@@ -151,7 +156,8 @@ export const RESTART_STRATEGY = enumOption({
     'exponential-delay',
     'exponentialdelay',
   ] as const,
-  description: 'What to do when a task fails. Defaults to fixed-delay when checkpointing is on, none otherwise.',
+  description:
+    'What to do when a task fails. Defaults to fixed-delay when checkpointing is on, none otherwise.',
 });
 
 export const RESTART_FIXED_DELAY_ATTEMPTS = integerOption({

@@ -1,0 +1,58 @@
+import type { Configuration } from '../../common/config.js';
+import type { RecordBatch } from './batch.js';
+
+/** What an operator knows about where it runs. */
+export interface OperatorContext {
+  readonly jobId: string;
+  readonly jobName: string;
+  /** The stable operator id from the JobGraph; its state is stored under it. */
+  readonly operatorId: string;
+  readonly operatorName: string;
+  readonly subtaskIndex: number;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  /** Restart attempt, 0 for the first run. */
+  readonly attemptNumber: number;
+  readonly config: Configuration;
+  /** Where diagnostics go; operators never write to stdout themselves (the print sink aside). */
+  readonly log: Logger;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** Downstream of an operator: the next chained operator, or the end of the chain. */
+export interface Output {
+  emit(batch: RecordBatch): void | Promise<void>;
+  emitWatermark(watermark: number): void | Promise<void>;
+}
+
+/**
+ * Operator state as it is snapshotted: named lists of JSON-serializable entries, redistributed on
+ * rescale by splitting (each subtask gets a share) as Flink's operator ListState is. Keyed state
+ * (by key group) arrives with the state backends.
+ */
+export type OperatorStateSnapshot = Readonly<Record<string, readonly unknown[]>>;
+
+/**
+ * A stream operator. Calls come from the task's single thread in this order: initializeState,
+ * open, then any interleaving of processBatch / processWatermark / checkpoint calls, then
+ * endInput (bounded input finished) and close. Checkpoint calls for one checkpoint id always
+ * come as prepareSnapshotPreBarrier → snapshotState, and later one of notifyCheckpointComplete
+ * or notifyCheckpointAborted.
+ */
+export interface StreamOperator {
+  initializeState?(restored: OperatorStateSnapshot | undefined): void | Promise<void>;
+  open(ctx: OperatorContext, output: Output): void | Promise<void>;
+  processBatch(batch: RecordBatch): void | Promise<void>;
+  processWatermark?(watermark: number): void | Promise<void>;
+  /** Flush anything buffered downstream before the barrier passes (e.g. a mini-batch). */
+  prepareSnapshotPreBarrier?(checkpointId: number): void | Promise<void>;
+  snapshotState?(checkpointId: number): OperatorStateSnapshot | Promise<OperatorStateSnapshot>;
+  notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
+  notifyCheckpointAborted?(checkpointId: number): void | Promise<void>;
+  endInput?(): void | Promise<void>;
+  close?(): void | Promise<void>;
+}

@@ -1,0 +1,313 @@
+import { WeirError } from '../../common/errors.js';
+import type { Logger, OperatorStateSnapshot } from '../api/operator.js';
+import {
+  type CheckpointMetadata,
+  METADATA_FORMAT,
+  METADATA_VERSION,
+  type OperatorCheckpointState,
+} from './metadata.js';
+import type { CheckpointStorage, CompletedCheckpointHandle } from './storage.js';
+
+/** A task as the coordinator sees it: sources are triggered; every task acknowledges. */
+export interface CheckpointParticipant {
+  /** Unique within the job, e.g. "Source: orders -> Calc -> Sink: out (1/2)". */
+  readonly taskName: string;
+  readonly isSource: boolean;
+  triggerCheckpoint(checkpointId: number, timestamp: number): void;
+  notifyCheckpointComplete(checkpointId: number): void;
+  notifyCheckpointAborted(checkpointId: number): void;
+}
+
+/** One operator subtask's part of an acknowledgement. */
+export interface SubtaskState {
+  readonly operatorId: string;
+  readonly subtaskIndex: number;
+  readonly snapshot: OperatorStateSnapshot;
+}
+
+export interface CheckpointedOperator {
+  readonly id: string;
+  readonly name: string;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+}
+
+export interface CheckpointCoordinatorOptions {
+  readonly jobId: string;
+  readonly jobName: string;
+  /** Periodic trigger interval; undefined disables periodic checkpoints. */
+  readonly interval?: number;
+  readonly timeout: number;
+  readonly minPause: number;
+  readonly maxConcurrent: number;
+  readonly tolerableFailures: number;
+  readonly numRetained: number;
+  readonly storage: CheckpointStorage;
+  readonly operators: readonly CheckpointedOperator[];
+  /** The id the next checkpoint gets: one more than the restored checkpoint's, as in Flink. */
+  readonly firstCheckpointId: number;
+  /** Called when failed checkpoints exceed the tolerable number: the job must fail over. */
+  readonly onFailure: (error: WeirError) => void;
+  readonly log: Logger;
+}
+
+export type CheckpointStatus = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+
+export interface CheckpointStats {
+  readonly id: number;
+  status: CheckpointStatus;
+  readonly triggeredAt: number;
+  /** Trigger to completion or failure, in ms. */
+  durationMs?: number;
+  sizeBytes?: number;
+  failureReason?: string;
+  location?: string;
+}
+
+interface PendingCheckpoint {
+  readonly id: number;
+  readonly triggeredAt: number;
+  readonly awaiting: Set<string>;
+  readonly states: Map<string, OperatorStateSnapshot[]>;
+  readonly stats: CheckpointStats;
+  timeoutTimer?: NodeJS.Timeout;
+  finishing: boolean;
+}
+
+interface Waiter {
+  resolve(handle: CompletedCheckpointHandle): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Flink's CheckpointCoordinator, for one job: triggers checkpoints at sources (periodically,
+ * honouring min-pause and max-concurrent), collects acknowledgements from every task, writes the
+ * metadata through the storage, and only then notifies tasks that the checkpoint is complete —
+ * the signal two-phase-commit sinks commit on. Expired and declined checkpoints count against the
+ * tolerable number of failures.
+ */
+export class CheckpointCoordinator {
+  private participants: readonly CheckpointParticipant[] = [];
+  private nextId: number;
+  private readonly pending = new Map<number, PendingCheckpoint>();
+  private readonly completed: CompletedCheckpointHandle[] = [];
+  private readonly waiters = new Map<number, Waiter>();
+  private readonly history: CheckpointStats[] = [];
+  private consecutiveFailures = 0;
+  private lastCompletedAt = Number.NEGATIVE_INFINITY;
+  private periodicTimer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(private readonly options: CheckpointCoordinatorOptions) {
+    this.nextId = options.firstCheckpointId;
+  }
+
+  setParticipants(participants: readonly CheckpointParticipant[]): void {
+    this.participants = participants;
+  }
+
+  get latestCompleted(): CompletedCheckpointHandle | undefined {
+    return this.completed[this.completed.length - 1];
+  }
+
+  get retainedCheckpoints(): readonly CompletedCheckpointHandle[] {
+    return this.completed;
+  }
+
+  get statistics(): readonly CheckpointStats[] {
+    return this.history;
+  }
+
+  startPeriodicScheduling(): void {
+    if (this.options.interval === undefined || this.running) return;
+    this.running = true;
+    this.scheduleNext(this.options.interval);
+  }
+
+  stopPeriodicScheduling(): void {
+    this.running = false;
+    if (this.periodicTimer) clearTimeout(this.periodicTimer);
+    this.periodicTimer = undefined;
+  }
+
+  private scheduleNext(delayMs: number): void {
+    if (!this.running) return;
+    if (this.periodicTimer) clearTimeout(this.periodicTimer);
+    this.periodicTimer = setTimeout(() => this.onPeriodicTrigger(), Math.max(0, delayMs));
+    this.periodicTimer.unref?.();
+  }
+
+  private onPeriodicTrigger(): void {
+    this.periodicTimer = undefined;
+    if (!this.running) return;
+    // A trigger that must wait (too many in progress, min-pause not over) is retried when the
+    // blocking checkpoint ends, not dropped: see finish().
+    if (this.pending.size >= this.options.maxConcurrent) return;
+    const pauseLeft = this.lastCompletedAt + this.options.minPause - Date.now();
+    if (pauseLeft > 0) {
+      this.scheduleNext(pauseLeft);
+      return;
+    }
+    this.triggerCheckpoint();
+    this.scheduleNext(this.options.interval!);
+  }
+
+  /** Starts a checkpoint now; the returned promise settles when it completes or fails. */
+  triggerCheckpoint(): { id: number; completion: Promise<CompletedCheckpointHandle> } {
+    const id = this.nextId++;
+    const triggeredAt = Date.now();
+    const stats: CheckpointStats = { id, status: 'IN_PROGRESS', triggeredAt };
+    this.history.push(stats);
+    if (this.history.length > 100) this.history.shift();
+    const completion = new Promise<CompletedCheckpointHandle>((resolve, reject) => {
+      this.waiters.set(id, { resolve, reject });
+    });
+    // Waiters that nobody awaits must not become unhandled rejections.
+    completion.catch(() => {});
+    const pending: PendingCheckpoint = {
+      id,
+      triggeredAt,
+      awaiting: new Set(this.participants.map((p) => p.taskName)),
+      states: new Map(),
+      stats,
+      finishing: false,
+    };
+    this.pending.set(id, pending);
+    pending.timeoutTimer = setTimeout(
+      () => this.fail(id, `Checkpoint ${id} expired before completing (timeout ${this.options.timeout} ms)`),
+      this.options.timeout,
+    );
+    pending.timeoutTimer.unref?.();
+    for (const p of this.participants) if (p.isSource) p.triggerCheckpoint(id, triggeredAt);
+    return { id, completion };
+  }
+
+  acknowledge(taskName: string, checkpointId: number, states: readonly SubtaskState[]): void {
+    const pending = this.pending.get(checkpointId);
+    if (!pending?.awaiting.delete(taskName)) return; // late ack of an aborted checkpoint
+    for (const s of states) {
+      let list = pending.states.get(s.operatorId);
+      if (!list) pending.states.set(s.operatorId, (list = []));
+      list[s.subtaskIndex] = s.snapshot;
+    }
+    if (pending.awaiting.size === 0) void this.finish(pending);
+  }
+
+  decline(taskName: string, checkpointId: number, reason: string): void {
+    if (!this.pending.has(checkpointId)) return;
+    this.fail(checkpointId, `Checkpoint ${checkpointId} was declined by ${taskName}: ${reason}`);
+  }
+
+  private async finish(pending: PendingCheckpoint): Promise<void> {
+    pending.finishing = true;
+    clearTimeout(pending.timeoutTimer);
+    const operators: Record<string, OperatorCheckpointState> = {};
+    for (const op of this.options.operators) {
+      const subtasks = pending.states.get(op.id) ?? [];
+      operators[op.id] = {
+        name: op.name,
+        parallelism: op.parallelism,
+        maxParallelism: op.maxParallelism,
+        subtasks: Array.from({ length: op.parallelism }, (_, i) => subtasks[i] ?? {}),
+      };
+    }
+    const metadata: CheckpointMetadata = {
+      format: METADATA_FORMAT,
+      version: METADATA_VERSION,
+      kind: 'checkpoint',
+      jobId: this.options.jobId,
+      jobName: this.options.jobName,
+      checkpointId: pending.id,
+      triggeredAt: pending.triggeredAt,
+      completedAt: Date.now(),
+      operators,
+    };
+    let handle: CompletedCheckpointHandle;
+    try {
+      handle = await this.options.storage.writeCheckpoint(metadata);
+    } catch (err) {
+      this.fail(pending.id, `Checkpoint ${pending.id} could not be stored: ${(err as Error).message}`);
+      return;
+    }
+    this.pending.delete(pending.id);
+    this.consecutiveFailures = 0;
+    this.lastCompletedAt = Date.now();
+    Object.assign(pending.stats, {
+      status: 'COMPLETED',
+      durationMs: this.lastCompletedAt - pending.triggeredAt,
+      sizeBytes: handle.sizeBytes,
+      location: handle.location,
+    });
+    this.completed.push(handle);
+    // Older checkpoints still in progress are subsumed by this one, as in Flink.
+    for (const older of [...this.pending.values()]) {
+      if (older.id < pending.id && !older.finishing)
+        this.abort(older, `subsumed by checkpoint ${pending.id}`);
+    }
+    while (this.completed.length > this.options.numRetained) {
+      const subsumed = this.completed.shift()!;
+      await this.options.storage.discardCheckpoint(subsumed).catch((err: Error) => {
+        this.options.log.warn(`Could not delete subsumed checkpoint ${subsumed.location}: ${err.message}`);
+      });
+    }
+    for (const p of this.participants) p.notifyCheckpointComplete(pending.id);
+    this.waiters.get(pending.id)?.resolve(handle);
+    this.waiters.delete(pending.id);
+    this.resumePeriodicAfter();
+  }
+
+  private fail(checkpointId: number, reason: string): void {
+    const pending = this.pending.get(checkpointId);
+    if (!pending) return;
+    this.abort(pending, reason);
+    this.consecutiveFailures++;
+    this.options.log.warn(reason);
+    if (this.consecutiveFailures > this.options.tolerableFailures) {
+      this.options.onFailure(
+        new WeirError(
+          'CHECKPOINT_TOLERABLE_FAILURES_EXCEEDED',
+          `Exceeded the tolerable number of failed checkpoints (${this.options.tolerableFailures}); last failure: ${reason}`,
+          {
+            kind: 'external',
+            hint: "Raise 'execution.checkpointing.tolerable-failed-checkpoints' or 'execution.checkpointing.timeout'.",
+          },
+        ),
+      );
+    }
+  }
+
+  private abort(pending: PendingCheckpoint, reason: string): void {
+    clearTimeout(pending.timeoutTimer);
+    this.pending.delete(pending.id);
+    Object.assign(pending.stats, {
+      status: 'FAILED',
+      durationMs: Date.now() - pending.triggeredAt,
+      failureReason: reason,
+    });
+    for (const p of this.participants) p.notifyCheckpointAborted(pending.id);
+    this.waiters.get(pending.id)?.reject(new WeirError('CHECKPOINT_ABORTED', reason, { kind: 'external' }));
+    this.waiters.delete(pending.id);
+    this.resumePeriodicAfter();
+  }
+
+  /** A periodic trigger skipped because of max-concurrent is made up for once a slot frees. */
+  private resumePeriodicAfter(): void {
+    if (this.running && this.periodicTimer === undefined) {
+      this.scheduleNext(Math.max(0, this.lastCompletedAt + this.options.minPause - Date.now()));
+    }
+  }
+
+  /**
+   * Stops triggering and aborts what is in progress. Retained checkpoints are deleted unless
+   * `retain` (the externalized-checkpoint retention decides that for the caller).
+   */
+  async shutdown(retain: boolean): Promise<void> {
+    this.stopPeriodicScheduling();
+    for (const p of [...this.pending.values()]) this.abort(p, 'the job is shutting down');
+    if (!retain) {
+      for (const handle of this.completed.splice(0)) {
+        await this.options.storage.discardCheckpoint(handle).catch(() => {});
+      }
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import type { OperatorStateSnapshot } from '../api/operator.js';
+
+/**
+ * The content of `chk-<n>/_metadata`: everything needed to restore a job, keyed by stable
+ * operator id. State is inlined while it is small; larger state will live in files under
+ * `shared/` and `taskowned/` referenced from here.
+ */
+export const METADATA_FORMAT = 'weir-checkpoint-metadata';
+export const METADATA_VERSION = 1;
+
+export interface OperatorCheckpointState {
+  readonly name: string;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  /** One snapshot per subtask, by subtask index. */
+  readonly subtasks: readonly OperatorStateSnapshot[];
+}
+
+export interface CheckpointMetadata {
+  readonly format: typeof METADATA_FORMAT;
+  readonly version: typeof METADATA_VERSION;
+  readonly kind: 'checkpoint' | 'savepoint';
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly checkpointId: number;
+  /** When the checkpoint was triggered (epoch ms). */
+  readonly triggeredAt: number;
+  readonly completedAt: number;
+  readonly operators: Readonly<Record<string, OperatorCheckpointState>>;
+}

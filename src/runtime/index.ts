@@ -1,0 +1,14 @@
+export type { RecordBatch } from './api/batch.js';
+export type { RuntimeConnector, RuntimeConnectorRegistry } from './api/connectors.js';
+export type {
+  Logger,
+  OperatorContext,
+  OperatorStateSnapshot,
+  Output,
+  StreamOperator,
+} from './api/operator.js';
+export type { SinkFactory } from './api/sink.js';
+export type { PollResult, SourceFactory, SourceReader } from './api/source.js';
+export type { CheckpointMetadata } from './checkpoint/metadata.js';
+export { loadCheckpointMetadata } from './checkpoint/storage.js';
+export { executeJob, type JobClient, type JobResult, newJobId } from './jobs/local-executor.js';

@@ -1,0 +1,290 @@
+import { randomBytes } from 'node:crypto';
+import { Configuration } from '../../common/config.js';
+import { WeirError } from '../../common/errors.js';
+import type { JobGraph, JobVertex } from '../../common/jobgraph.js';
+import {
+  CHECKPOINT_STORAGE,
+  CHECKPOINTING_EXTERNALIZED_RETENTION,
+  CHECKPOINTING_INTERVAL,
+  CHECKPOINTING_MAX_CONCURRENT,
+  CHECKPOINTING_MIN_PAUSE,
+  CHECKPOINTING_TIMEOUT,
+  CHECKPOINTING_TOLERABLE_FAILURES,
+  CHECKPOINTS_DIRECTORY,
+  CHECKPOINTS_NUM_RETAINED,
+  JOBMANAGER_STORAGE_MAX_STATE,
+  MAX_PARALLELISM,
+  PARALLELISM_DEFAULT,
+} from '../../common/options.js';
+import type { RuntimeConnectorRegistry } from '../api/connectors.js';
+import type { Logger, OperatorContext, OperatorStateSnapshot, StreamOperator } from '../api/operator.js';
+import type { SourceReader } from '../api/source.js';
+import { CheckpointCoordinator, type CheckpointParticipant } from '../checkpoint/coordinator.js';
+import type { CheckpointMetadata } from '../checkpoint/metadata.js';
+import {
+  type CheckpointStorage,
+  type CompletedCheckpointHandle,
+  FileSystemCheckpointStorage,
+  JobManagerCheckpointStorage,
+} from '../checkpoint/storage.js';
+import { buildExecutionGraph, type OperatorChain } from '../graph/execution-graph.js';
+import { CalcOperator } from '../operators/calc-operator.js';
+import { redistributeOperatorState } from '../state/redistribute.js';
+import { StreamTask } from '../task/stream-task.js';
+
+export type JobStatus = 'RUNNING' | 'FINISHED' | 'CANCELED' | 'FAILED';
+
+export interface JobResult {
+  readonly status: Exclude<JobStatus, 'RUNNING'>;
+  readonly error?: Error;
+  /** Checkpoints left on storage after the job ended, newest last. */
+  readonly retainedCheckpoints: readonly CompletedCheckpointHandle[];
+}
+
+export interface ExecuteOptions {
+  readonly connectors: RuntimeConnectorRegistry;
+  readonly log: Logger;
+  readonly jobId?: string;
+  /** Resume from this checkpoint or savepoint (`weir run -s`). */
+  readonly restoreFrom?: CheckpointMetadata;
+  /** Skip state of operators that are not in the job any more (Flink's --allowNonRestoredState). */
+  readonly allowNonRestoredState?: boolean;
+}
+
+export interface JobClient {
+  readonly jobId: string;
+  readonly jobName: string;
+  /** Where this job's checkpoints go (`<dir>/<job-id>`), when checkpointing to a filesystem. */
+  readonly checkpointDirectory?: string;
+  readonly coordinator: CheckpointCoordinator;
+  readonly result: Promise<JobResult>;
+  /** Cancels the job (Ctrl-C); retained checkpoints follow the externalized retention option. */
+  cancel(): Promise<JobResult>;
+}
+
+/** A 32-hex-digit id, the shape of Flink's JobID. */
+export function newJobId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+function createOperator(
+  vertex: JobVertex,
+  connectors: RuntimeConnectorRegistry,
+): StreamOperator | SourceReader {
+  const spec = vertex.operator;
+  switch (spec.kind) {
+    case 'source':
+    case 'sink': {
+      const connector = connectors.get(spec.connector.connector);
+      const factory = spec.kind === 'source' ? connector?.source : connector?.sink;
+      if (!factory) {
+        throw new WeirError(
+          'CONNECTOR_UNAVAILABLE',
+          `Connector '${spec.connector.connector}' cannot be used as a ${spec.kind} (table ${spec.connector.table})`,
+        );
+      }
+      return 'createReader' in factory
+        ? factory.createReader(spec.connector)
+        : factory.createWriter(spec.connector);
+    }
+    case 'calc':
+      return new CalcOperator(spec);
+    default: {
+      const never: never = spec;
+      return never;
+    }
+  }
+}
+
+/** Matches restored state to the job's operators by stable id, rescaling operator state. */
+function assignRestoredState(
+  restore: CheckpointMetadata | undefined,
+  chains: readonly OperatorChain[],
+  allowNonRestoredState: boolean,
+): Map<string, OperatorStateSnapshot[]> {
+  const result = new Map<string, OperatorStateSnapshot[]>();
+  if (!restore) return result;
+  const parallelismById = new Map(
+    chains.flatMap((c) => c.vertices.map((v) => [v.id, c.parallelism] as const)),
+  );
+  for (const [operatorId, state] of Object.entries(restore.operators)) {
+    const parallelism = parallelismById.get(operatorId);
+    if (parallelism === undefined) {
+      const hasState = state.subtasks.some((s) => Object.values(s).some((list) => list.length > 0));
+      if (hasState && !allowNonRestoredState) {
+        throw new WeirError(
+          'RESTORE_UNMATCHED_STATE',
+          `The checkpoint has state for operator '${state.name}' (id ${operatorId}), which is not in this job`,
+          {
+            hint: 'Pass --allowNonRestoredState (-n) to drop that state, or restore into the job it came from.',
+          },
+        );
+      }
+      continue;
+    }
+    result.set(operatorId, redistributeOperatorState(state.subtasks, parallelism));
+  }
+  return result;
+}
+
+function createStorage(config: Configuration, jobId: string): CheckpointStorage {
+  return config.require(CHECKPOINT_STORAGE) === 'jobmanager'
+    ? new JobManagerCheckpointStorage(config.require(JOBMANAGER_STORAGE_MAX_STATE))
+    : new FileSystemCheckpointStorage(config.require(CHECKPOINTS_DIRECTORY), jobId);
+}
+
+/**
+ * Runs a JobGraph in this process: builds the chains, one StreamTask per parallel subtask, and a
+ * checkpoint coordinator, and reports the job's end.
+ */
+export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
+  const config = new Configuration(Object.entries(job.config));
+  const jobId = options.jobId ?? newJobId();
+  const maxParallelism = config.require(MAX_PARALLELISM);
+  const graph = buildExecutionGraph(job, config.require(PARALLELISM_DEFAULT), maxParallelism);
+  const restored = assignRestoredState(
+    options.restoreFrom,
+    graph.chains,
+    options.allowNonRestoredState ?? false,
+  );
+  const interval = config.get(CHECKPOINTING_INTERVAL);
+  const checkpointingEnabled = interval !== undefined && interval > 0;
+  const storage = createStorage(config, jobId);
+
+  let failJob: (error: Error) => void = () => {};
+  const coordinator = new CheckpointCoordinator({
+    jobId,
+    jobName: job.jobName,
+    interval: checkpointingEnabled ? interval : undefined,
+    timeout: config.require(CHECKPOINTING_TIMEOUT),
+    minPause: config.require(CHECKPOINTING_MIN_PAUSE),
+    maxConcurrent: config.require(CHECKPOINTING_MAX_CONCURRENT),
+    tolerableFailures: config.require(CHECKPOINTING_TOLERABLE_FAILURES),
+    numRetained: config.require(CHECKPOINTS_NUM_RETAINED),
+    storage,
+    operators: graph.chains.flatMap((c) =>
+      c.vertices.map((v) => ({ id: v.id, name: v.name, parallelism: c.parallelism, maxParallelism })),
+    ),
+    firstCheckpointId: (options.restoreFrom?.checkpointId ?? 0) + 1,
+    onFailure: (error) => failJob(error),
+    log: options.log,
+  });
+
+  const tasks: StreamTask[] = [];
+  const inputEnded = new Set<string>();
+  const hooks = {
+    acknowledgeCheckpoint: coordinator.acknowledge.bind(coordinator),
+    declineCheckpoint: coordinator.decline.bind(coordinator),
+    endOfInput: (taskName: string) => {
+      inputEnded.add(taskName);
+      if (inputEnded.size === tasks.length) void finishAfterFinalCheckpoint();
+    },
+  };
+
+  // Bounded inputs end with one last checkpoint, so transactional sinks commit what they wrote
+  // (Flink's FLIP-147 final checkpoint).
+  const finishAfterFinalCheckpoint = async () => {
+    coordinator.stopPeriodicScheduling();
+    if (checkpointingEnabled) {
+      await coordinator.triggerCheckpoint().completion.catch((err: Error) => {
+        options.log.warn(`The final checkpoint failed: ${err.message}`);
+      });
+    }
+    for (const t of tasks) t.finish();
+  };
+
+  const participants: CheckpointParticipant[] = [];
+  for (const chain of graph.chains) {
+    for (let subtask = 0; subtask < chain.parallelism; subtask++) {
+      const [head, ...rest] = chain.vertices;
+      const taskName = `${chain.name} (${subtask + 1}/${chain.parallelism})`;
+      const task = new StreamTask(
+        taskName,
+        subtask,
+        { operatorId: head.id, reader: createOperator(head, options.connectors) as SourceReader },
+        rest.map((v) => ({
+          operatorId: v.id,
+          operator: createOperator(v, options.connectors) as StreamOperator,
+        })),
+        hooks,
+      );
+      tasks.push(task);
+      participants.push({
+        taskName,
+        isSource: true,
+        triggerCheckpoint: (id) => task.triggerCheckpoint(id),
+        notifyCheckpointComplete: (id) => task.notifyCheckpointComplete(id),
+        notifyCheckpointAborted: (id) => task.notifyCheckpointAborted(id),
+      });
+    }
+  }
+  coordinator.setParticipants(participants);
+
+  const vertexById = new Map(job.vertices.map((v) => [v.id, v]));
+  const contextFor =
+    (chain: OperatorChain, subtaskIndex: number) =>
+    (operatorId: string): OperatorContext => ({
+      jobId,
+      jobName: job.jobName,
+      operatorId,
+      operatorName: vertexById.get(operatorId)!.name,
+      subtaskIndex,
+      parallelism: chain.parallelism,
+      maxParallelism,
+      attemptNumber: 0,
+      config,
+      log: options.log,
+    });
+
+  let cancelRequested = false;
+  let failure: Error | undefined;
+  const running: Promise<unknown>[] = [];
+  let taskIndex = 0;
+  for (const chain of graph.chains) {
+    for (let subtask = 0; subtask < chain.parallelism; subtask++) {
+      const task = tasks[taskIndex++];
+      const state = new Map<string, OperatorStateSnapshot>();
+      for (const v of chain.vertices) {
+        const s = restored.get(v.id)?.[subtask];
+        if (s) state.set(v.id, s);
+      }
+      running.push(
+        task.run(state, contextFor(chain, subtask)).catch((err: Error) => {
+          failJob(err);
+        }),
+      );
+    }
+  }
+  failJob = (error: Error) => {
+    if (failure) return;
+    failure = error;
+    for (const t of tasks) t.cancel();
+  };
+  coordinator.startPeriodicScheduling();
+
+  const result = Promise.all(running).then(async (): Promise<JobResult> => {
+    const status: JobResult['status'] = failure ? 'FAILED' : cancelRequested ? 'CANCELED' : 'FINISHED';
+    const retention = config.require(CHECKPOINTING_EXTERNALIZED_RETENTION);
+    // Flink's CheckpointProperties: finished jobs never retain; failed jobs retain unless
+    // externalization is off; cancelled jobs retain only with RETAIN_ON_CANCELLATION.
+    const retain =
+      status === 'FAILED'
+        ? retention !== 'NO_EXTERNALIZED_CHECKPOINTS'
+        : status === 'CANCELED' && retention === 'RETAIN_ON_CANCELLATION';
+    await coordinator.shutdown(retain);
+    return { status, error: failure, retainedCheckpoints: [...coordinator.retainedCheckpoints] };
+  });
+
+  return {
+    jobId,
+    jobName: job.jobName,
+    checkpointDirectory: storage.jobDirectory,
+    coordinator,
+    result,
+    cancel: () => {
+      cancelRequested = true;
+      for (const t of tasks) t.cancel();
+      return result;
+    },
+  };
+}
