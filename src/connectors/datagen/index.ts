@@ -1,0 +1,2 @@
+export { datagenDescriptor } from './descriptor.js';
+export { DatagenSourceReader, datagenSourceFactory } from './source.js';
