@@ -119,6 +119,19 @@ export const SAVEPOINTS_DIRECTORY = stringOption({
   description: 'Default directory for savepoints.',
 });
 
+export const STATE_RECOVERY_PATH = stringOption({
+  key: 'execution.state-recovery.path',
+  fallbackKeys: ['execution.savepoint.path'],
+  description: 'A checkpoint or savepoint to restore the next job from (what `weir run -s` sets).',
+});
+
+export const STATE_RECOVERY_IGNORE_UNCLAIMED = booleanOption({
+  key: 'execution.state-recovery.ignore-unclaimed-state',
+  fallbackKeys: ['execution.savepoint.ignore-unclaimed-state'],
+  defaultValue: false,
+  description: 'Restore even if the checkpoint has state for operators the job no longer has (`-n`).',
+});
+
 export const CHECKPOINT_STORAGE = enumOption({
   key: 'execution.checkpointing.storage',
   fallbackKeys: ['state.checkpoint-storage'],
@@ -227,6 +240,8 @@ export const CORE_OPTIONS = new OptionRegistry([
   CHECKPOINTS_NUM_RETAINED,
   CHECKPOINTS_DIRECTORY,
   SAVEPOINTS_DIRECTORY,
+  STATE_RECOVERY_PATH,
+  STATE_RECOVERY_IGNORE_UNCLAIMED,
   CHECKPOINT_STORAGE,
   STATE_BACKEND,
   STATE_BACKEND_INCREMENTAL,

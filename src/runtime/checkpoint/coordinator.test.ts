@@ -1,0 +1,141 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../test/helpers/wait.js';
+import {
+  CheckpointCoordinator,
+  type CheckpointCoordinatorOptions,
+  type CheckpointParticipant,
+} from './coordinator.js';
+import { FileSystemCheckpointStorage, JobManagerCheckpointStorage } from './storage.js';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+/** A task that acknowledges every trigger (or holds them back) and records notifications. */
+function fakeTask(name: string, coordinator: () => CheckpointCoordinator, autoAck = true) {
+  const events: string[] = [];
+  const held: number[] = [];
+  const task: CheckpointParticipant & { events: string[]; ack(id: number): void; held: number[] } = {
+    taskName: name,
+    isSource: true,
+    events,
+    held,
+    triggerCheckpoint(id) {
+      events.push(`trigger ${id}`);
+      if (autoAck) queueMicrotask(() => task.ack(id));
+      else held.push(id);
+    },
+    ack(id) {
+      coordinator().acknowledge(name, id, [
+        { operatorId: 'op', subtaskIndex: 0, snapshot: { pos: [id * 10] } },
+      ]);
+    },
+    notifyCheckpointComplete: (id) => events.push(`complete ${id}`),
+    notifyCheckpointAborted: (id) => events.push(`aborted ${id}`),
+  };
+  return task;
+}
+
+function options(overrides: Partial<CheckpointCoordinatorOptions>): CheckpointCoordinatorOptions {
+  return {
+    jobId: 'job',
+    jobName: 'test',
+    timeout: 60_000,
+    minPause: 0,
+    maxConcurrent: 1,
+    tolerableFailures: 0,
+    numRetained: 1,
+    storage: new JobManagerCheckpointStorage(1 << 20),
+    operators: [{ id: 'op', name: 'Source: t', parallelism: 1, maxParallelism: 128 }],
+    firstCheckpointId: 1,
+    onFailure: () => {},
+    log: { info: () => {}, warn: () => {} },
+    ...overrides,
+  };
+}
+
+describe('CheckpointCoordinator', () => {
+  it('writes _metadata atomically in chk-<n>, keeps num-retained checkpoints and notifies only after writing', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'weir-ck-'));
+    dirs.push(base);
+    const storage = new FileSystemCheckpointStorage(`file://${base}`, 'job');
+    const coordinator = new CheckpointCoordinator(options({ storage, numRetained: 2 }));
+    const task = fakeTask('t', () => coordinator);
+    coordinator.setParticipants([task]);
+    for (let i = 0; i < 3; i++) await coordinator.triggerCheckpoint().completion;
+    const entries = (await readdir(join(base, 'job'))).sort();
+    expect(entries).toEqual(['chk-2', 'chk-3', 'shared', 'taskowned']);
+    expect(await readdir(join(base, 'job', 'chk-3'))).toEqual(['_metadata']);
+    const meta = JSON.parse(await readFile(join(base, 'job', 'chk-3', '_metadata'), 'utf8'));
+    expect(meta).toMatchObject({
+      checkpointId: 3,
+      jobId: 'job',
+      operators: { op: { subtasks: [{ pos: [30] }] } },
+    });
+    expect(task.events).toEqual([
+      'trigger 1',
+      'complete 1',
+      'trigger 2',
+      'complete 2',
+      'trigger 3',
+      'complete 3',
+    ]);
+  });
+
+  it('expires a checkpoint that is not acknowledged within the timeout and fails the job past the tolerable number', async () => {
+    const failures: string[] = [];
+    const coordinator = new CheckpointCoordinator(
+      options({ timeout: 30, tolerableFailures: 1, onFailure: (e) => failures.push(e.code) }),
+    );
+    const task = fakeTask('t', () => coordinator, false);
+    coordinator.setParticipants([task]);
+    await expect(coordinator.triggerCheckpoint().completion).rejects.toThrow(/expired/);
+    expect(failures).toEqual([]); // one failure is tolerated
+    await expect(coordinator.triggerCheckpoint().completion).rejects.toThrow(/expired/);
+    expect(failures).toEqual(['CHECKPOINT_TOLERABLE_FAILURES_EXCEEDED']);
+    expect(task.events).toEqual(['trigger 1', 'aborted 1', 'trigger 2', 'aborted 2']);
+  });
+
+  it('does not start a periodic checkpoint while max-concurrent are in progress', async () => {
+    const coordinator = new CheckpointCoordinator(options({ interval: 5, maxConcurrent: 1 }));
+    const task = fakeTask('t', () => coordinator, false);
+    coordinator.setParticipants([task]);
+    coordinator.startPeriodicScheduling();
+    await waitFor(() => task.held.length === 1, { what: 'first trigger' });
+    // An absence can only be observed over time: let ten intervals pass with checkpoint 1 open.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(task.held).toEqual([1]);
+    task.ack(1);
+    await waitFor(() => task.held.length === 2, { what: 'the next trigger once the slot frees' });
+    coordinator.stopPeriodicScheduling();
+    expect(task.events.slice(0, 3)).toEqual(['trigger 1', 'complete 1', 'trigger 2']);
+  });
+
+  it('spaces periodic checkpoints by min-pause after completion', async () => {
+    const coordinator = new CheckpointCoordinator(options({ interval: 1, minPause: 80 }));
+    const task = fakeTask('t', () => coordinator);
+    coordinator.setParticipants([task]);
+    coordinator.startPeriodicScheduling();
+    await waitFor(() => coordinator.statistics.filter((s) => s.status === 'COMPLETED').length >= 3, {
+      what: 'three checkpoints',
+    });
+    coordinator.stopPeriodicScheduling();
+    const stats = coordinator.statistics;
+    for (let i = 1; i < stats.length; i++) {
+      const previousEnd = stats[i - 1].triggeredAt + (stats[i - 1].durationMs ?? 0);
+      expect(stats[i].triggeredAt - previousEnd).toBeGreaterThanOrEqual(79);
+    }
+  });
+
+  it('rejects a checkpoint larger than the jobmanager storage allows, with a hint', async () => {
+    const coordinator = new CheckpointCoordinator(options({ storage: new JobManagerCheckpointStorage(10) }));
+    coordinator.setParticipants([fakeTask('t', () => coordinator)]);
+    await expect(coordinator.triggerCheckpoint().completion).rejects.toThrow(
+      /more than the jobmanager storage allows/,
+    );
+  });
+});
