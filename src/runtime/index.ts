@@ -11,4 +11,4 @@ export type { SinkFactory } from './api/sink.js';
 export type { PollResult, SourceFactory, SourceReader } from './api/source.js';
 export type { CheckpointMetadata } from './checkpoint/metadata.js';
 export { loadCheckpointMetadata } from './checkpoint/storage.js';
-export { executeJob, type JobClient, type JobResult, newJobId } from './jobs/local-executor.js';
+export { executeJob, type JobClient, type JobResult, newJobId, submitJob } from './jobs/local-executor.js';

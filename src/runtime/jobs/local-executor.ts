@@ -15,6 +15,8 @@ import {
   JOBMANAGER_STORAGE_MAX_STATE,
   MAX_PARALLELISM,
   PARALLELISM_DEFAULT,
+  STATE_RECOVERY_IGNORE_UNCLAIMED,
+  STATE_RECOVERY_PATH,
 } from '../../common/options.js';
 import type { RuntimeConnectorRegistry } from '../api/connectors.js';
 import type { Logger, OperatorContext, OperatorStateSnapshot, StreamOperator } from '../api/operator.js';
@@ -26,6 +28,7 @@ import {
   type CompletedCheckpointHandle,
   FileSystemCheckpointStorage,
   JobManagerCheckpointStorage,
+  loadCheckpointMetadata,
 } from '../checkpoint/storage.js';
 import { buildExecutionGraph, type OperatorChain } from '../graph/execution-graph.js';
 import { CalcOperator } from '../operators/calc-operator.js';
@@ -287,4 +290,22 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
       return result;
     },
   };
+}
+
+/**
+ * Starts a job, restoring it from 'execution.state-recovery.path' (`weir run -s`) when the job's
+ * configuration names one.
+ */
+export async function submitJob(
+  job: JobGraph,
+  options: Omit<ExecuteOptions, 'restoreFrom' | 'allowNonRestoredState'>,
+): Promise<JobClient> {
+  const config = new Configuration(Object.entries(job.config));
+  const path = config.get(STATE_RECOVERY_PATH);
+  const restoreFrom = path ? await loadCheckpointMetadata(path) : undefined;
+  return executeJob(job, {
+    ...options,
+    restoreFrom,
+    allowNonRestoredState: config.require(STATE_RECOVERY_IGNORE_UNCLAIMED),
+  });
 }

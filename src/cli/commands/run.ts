@@ -1,0 +1,103 @@
+import { STATE_RECOVERY_IGNORE_UNCLAIMED, STATE_RECOVERY_PATH } from '../../common/options.js';
+import { type JobClient, type JobResult, submitJob } from '../../runtime/index.js';
+import { EXIT_FAILURE, EXIT_OK, reportError } from '../errors.js';
+import { parseDynamicProperties, readScript } from '../script.js';
+import { createSession } from '../session.js';
+
+export interface RunFlags {
+  readonly file: string;
+  readonly D: string[];
+  readonly parallelism?: string;
+  readonly fromSavepoint?: string;
+  readonly allowNonRestoredState?: boolean;
+}
+
+export interface CliIO {
+  readonly stdout: NodeJS.WritableStream & { write(chunk: string): boolean };
+  readonly stderr: NodeJS.WritableStream & { write(chunk: string): boolean };
+  /** Registers the handler for Ctrl-C / SIGTERM; returns a function that unregisters it. */
+  onInterrupt(handler: (signal: string) => void): () => void;
+}
+
+/**
+ * `weir run -f job.sql`: executes the script's statements in order, as Flink's SQL client does
+ * with -f; every INSERT becomes a running job. Returns when all jobs end, or after Ctrl-C has
+ * cancelled them.
+ */
+export async function runCommand(flags: RunFlags, io: CliIO): Promise<number> {
+  const info = (message: string) => io.stderr.write(`[INFO] ${message}\n`);
+  const properties = parseDynamicProperties(flags.D);
+  if (flags.parallelism !== undefined) properties.push(['parallelism.default', flags.parallelism]);
+  if (flags.fromSavepoint !== undefined) properties.push([STATE_RECOVERY_PATH.key, flags.fromSavepoint]);
+  if (flags.allowNonRestoredState) properties.push([STATE_RECOVERY_IGNORE_UNCLAIMED.key, 'true']);
+  const text = await readScript(flags.file);
+  const { session, runtimeConnectors } = createSession(properties, { stdout: io.stdout, stderr: io.stderr });
+
+  const jobs: JobClient[] = [];
+  let interrupted = false;
+  const unregister = io.onInterrupt((signal) => {
+    if (interrupted) return;
+    interrupted = true;
+    info(`Received ${signal}, cancelling ${jobs.length} job(s)...`);
+    for (const job of jobs) void job.cancel();
+  });
+  try {
+    try {
+      for (const statement of session.parseScript(text, flags.file)) {
+        if (interrupted) break;
+        const result = session.execute(statement);
+        switch (result.kind) {
+          case 'ok':
+            info(result.message.replace(/^\[INFO\]\s*/, ''));
+            break;
+          case 'job': {
+            const job = await submitJob(result.jobGraph, {
+              connectors: runtimeConnectors,
+              log: {
+                info: (m) => info(m),
+                warn: (m) => io.stderr.write(`[WARN] ${m}\n`),
+              },
+            });
+            jobs.push(job);
+            info(`Submitted job ${job.jobId} (${job.jobName})`);
+            if (job.checkpointDirectory)
+              info(`Checkpoints of job ${job.jobId} go to ${job.checkpointDirectory}`);
+            break;
+          }
+          case 'explain':
+            io.stdout.write(`${result.text}\n`);
+            break;
+          case 'rows':
+            io.stdout.write(
+              `${[result.columns.join('\t'), ...result.rows.map((r) => r.join('\t'))].join('\n')}\n`,
+            );
+            break;
+          default: {
+            const never: never = result;
+            return never;
+          }
+        }
+      }
+    } catch (err) {
+      // A statement failed: jobs already running are cancelled, as nothing would wait for them.
+      for (const job of jobs) await job.cancel();
+      throw err;
+    }
+    let exitCode = EXIT_OK;
+    const results: JobResult[] = await Promise.all(jobs.map((j) => j.result));
+    results.forEach((result, i) => {
+      const job = jobs[i];
+      const latest = result.retainedCheckpoints.at(-1);
+      if (result.status === 'FAILED') {
+        info(`Job ${job.jobId} failed.`);
+        exitCode = reportError(result.error, (t) => io.stderr.write(t));
+      } else {
+        info(`Job ${job.jobId} ${result.status === 'CANCELED' ? 'was cancelled' : 'finished'}.`);
+      }
+      if (latest) info(`Latest retained checkpoint of job ${job.jobId}: ${latest.location}`);
+    });
+    return exitCode === EXIT_OK ? EXIT_OK : EXIT_FAILURE;
+  } finally {
+    unregister();
+  }
+}

@@ -1,0 +1,89 @@
+import { Command, CommanderError, Option } from 'commander';
+import { type CliIO, runCommand } from './commands/run.js';
+import { EXIT_OK, EXIT_USAGE, reportError } from './errors.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function processIO(): CliIO {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    onInterrupt(handler) {
+      const onSigint = () => handler('SIGINT');
+      const onSigterm = () => handler('SIGTERM');
+      process.on('SIGINT', onSigint);
+      process.on('SIGTERM', onSigterm);
+      return () => {
+        process.off('SIGINT', onSigint);
+        process.off('SIGTERM', onSigterm);
+      };
+    },
+  };
+}
+
+/** Runs the CLI and returns the exit code; never throws for a user's mistake. */
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  let exitCode = EXIT_OK;
+  const program = new Command('weir')
+    .description('Flink SQL on Node.js: run Flink SQL scripts as streaming jobs with checkpoints.')
+    .version(process.env.npm_package_version ?? '0.1.0', '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      // Commander's own error lines are reformatted below into one line with exit code 2.
+      writeErr: (s) => {
+        if (!s.startsWith('error:')) io.stderr.write(s);
+      },
+    });
+
+  program
+    .command('run')
+    .description('Run the statements of a Flink SQL script; each INSERT becomes a streaming job.')
+    .requiredOption('-f, --file <path>', 'the .sql script to run')
+    .addOption(
+      new Option(
+        '-D <key=value>',
+        'set a configuration option, e.g. -D execution.checkpointing.interval=10s (repeatable)',
+      )
+        .argParser(collect)
+        .default([]),
+    )
+    .option('-p, --parallelism <n>', 'default parallelism of the job (parallelism.default)')
+    .option(
+      '-s, --fromSavepoint <path>',
+      'restore from a savepoint or retained checkpoint (chk-<n> directory or _metadata)',
+    )
+    .option(
+      '-n, --allowNonRestoredState',
+      'allow state of operators that are no longer in the job to be dropped',
+    )
+    .helpOption('-h, --help', 'show help for run')
+    .exitOverride()
+    .action(async (flags) => {
+      exitCode = await runCommand(flags, io);
+    });
+
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT_USAGE;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+      ) {
+        return EXIT_OK;
+      }
+      io.stderr.write(`weir: ${err.message.replace(/^error:\s*/, '')}\n`);
+      return EXIT_USAGE;
+    }
+    return reportError(err, (t) => io.stderr.write(t));
+  }
+}
