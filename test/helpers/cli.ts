@@ -1,0 +1,35 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const WEIR_BIN = fileURLToPath(new URL('../../bin/weir.js', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A `weir` process as a user starts it, with its output collected as it arrives. */
+export interface WeirProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  stdout: string;
+  stderr: string;
+  readonly exit: Promise<number | null>;
+}
+
+export function startWeir(args: readonly string[], options: { cwd?: string } = {}): WeirProcess {
+  const child = spawn(process.execPath, [WEIR_BIN, ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  const proc: WeirProcess = {
+    child,
+    stdout: '',
+    stderr: '',
+    exit: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
+  };
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (proc.stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (proc.stderr += d));
+  return proc;
+}
+
+export async function runWeir(args: readonly string[], options: { cwd?: string } = {}) {
+  const proc = startWeir(args, options);
+  const code = await proc.exit;
+  return { code, stdout: proc.stdout, stderr: proc.stderr };
+}
