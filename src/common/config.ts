@@ -8,6 +8,7 @@ import { didYouMean, WeirError } from './errors.js';
 export type OptionType =
   | { readonly kind: 'string' }
   | { readonly kind: 'integer'; readonly min?: number; readonly max?: number }
+  | { readonly kind: 'double'; readonly min?: number; readonly max?: number }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'duration' }
   | { readonly kind: 'memory' }
@@ -38,6 +39,12 @@ export function integerOption(
 ): ConfigOption<number> {
   const { min, max, ...rest } = init;
   return { fallbackKeys: [], defaultValue: undefined, ...rest, type: { kind: 'integer', min, max } };
+}
+export function doubleOption(
+  init: Omit<OptionInit<number>, 'type'> & { min?: number; max?: number },
+): ConfigOption<number> {
+  const { min, max, ...rest } = init;
+  return { fallbackKeys: [], defaultValue: undefined, ...rest, type: { kind: 'double', min, max } };
 }
 export function booleanOption(init: Omit<OptionInit<boolean>, 'type'>): ConfigOption<boolean> {
   return { fallbackKeys: [], defaultValue: undefined, ...init, type: { kind: 'boolean' } };
@@ -142,6 +149,8 @@ function describeType(type: OptionType): string {
       return 'a string';
     case 'integer':
       return 'an integer';
+    case 'double':
+      return 'a number';
     case 'boolean':
       return "'true' or 'false'";
     case 'duration':
@@ -172,9 +181,11 @@ export function parseOptionValue<T>(option: ConfigOption<T>, raw: string, key = 
   switch (type.kind) {
     case 'string':
       return raw as T;
-    case 'integer': {
+    case 'integer':
+    case 'double': {
       const t = raw.trim();
-      if (!/^[+-]?\d+$/.test(t)) return fail();
+      const pattern = type.kind === 'integer' ? /^[+-]?\d+$/ : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+      if (!pattern.test(t)) return fail();
       const n = Number(t);
       if ((type.min !== undefined && n < type.min) || (type.max !== undefined && n > type.max)) {
         throw new WeirError('CONFIG_INVALID_VALUE', `Value ${n} for '${key}' is out of range`, {

@@ -6,6 +6,8 @@ function typeName(type: OptionType): string {
       return `Enum: ${type.values.join(', ')}`;
     case 'integer':
       return 'Integer';
+    case 'double':
+      return 'Double';
     case 'boolean':
       return 'Boolean';
     case 'duration':

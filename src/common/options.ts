@@ -1,5 +1,6 @@
 import {
   booleanOption,
+  doubleOption,
   durationOption,
   enumOption,
   integerOption,
@@ -170,20 +171,81 @@ export const RESTART_STRATEGY = enumOption({
     'exponentialdelay',
   ] as const,
   description:
-    'What to do when a task fails. Defaults to fixed-delay when checkpointing is on, none otherwise.',
+    'What to do when a task fails. Unset: exponential-delay when checkpointing is enabled, none otherwise (as Flink 1.19+).',
 });
 
 export const RESTART_FIXED_DELAY_ATTEMPTS = integerOption({
   key: 'restart-strategy.fixed-delay.attempts',
-  defaultValue: 2147483647,
+  defaultValue: 1,
   min: 0,
-  description: 'Restarts attempted before the job is declared failed.',
+  description: 'fixed-delay: restarts attempted before the job is declared failed.',
 });
 
 export const RESTART_FIXED_DELAY_DELAY = durationOption({
   key: 'restart-strategy.fixed-delay.delay',
   defaultValue: 1000,
-  description: 'Delay between two restart attempts.',
+  description: 'fixed-delay: delay between two restart attempts.',
+});
+
+export const RESTART_FAILURE_RATE_MAX_FAILURES = integerOption({
+  key: 'restart-strategy.failure-rate.max-failures-per-interval',
+  defaultValue: 1,
+  min: 1,
+  description: 'failure-rate: failures within one interval before the job is declared failed.',
+});
+
+export const RESTART_FAILURE_RATE_INTERVAL = durationOption({
+  key: 'restart-strategy.failure-rate.failure-rate-interval',
+  defaultValue: 60_000,
+  description: 'failure-rate: the interval failures are counted in.',
+});
+
+export const RESTART_FAILURE_RATE_DELAY = durationOption({
+  key: 'restart-strategy.failure-rate.delay',
+  defaultValue: 1000,
+  description: 'failure-rate: delay between two restart attempts.',
+});
+
+export const RESTART_EXPONENTIAL_INITIAL_BACKOFF = durationOption({
+  key: 'restart-strategy.exponential-delay.initial-backoff',
+  defaultValue: 1000,
+  description: 'exponential-delay: delay before the first restart.',
+});
+
+export const RESTART_EXPONENTIAL_MAX_BACKOFF = durationOption({
+  key: 'restart-strategy.exponential-delay.max-backoff',
+  defaultValue: 60_000,
+  description: 'exponential-delay: the longest delay between restarts.',
+});
+
+export const RESTART_EXPONENTIAL_MULTIPLIER = doubleOption({
+  key: 'restart-strategy.exponential-delay.backoff-multiplier',
+  defaultValue: 1.5,
+  min: 1,
+  description: 'exponential-delay: factor the delay grows by after each failure.',
+});
+
+export const RESTART_EXPONENTIAL_RESET_THRESHOLD = durationOption({
+  key: 'restart-strategy.exponential-delay.reset-backoff-threshold',
+  defaultValue: 3_600_000,
+  description:
+    'exponential-delay: after running this long without failure, the delay starts again from the initial backoff.',
+});
+
+export const RESTART_EXPONENTIAL_JITTER = doubleOption({
+  key: 'restart-strategy.exponential-delay.jitter-factor',
+  defaultValue: 0.1,
+  min: 0,
+  max: 1,
+  description: 'exponential-delay: random share (0 to 1) added to or taken from each delay.',
+});
+
+export const RESTART_EXPONENTIAL_ATTEMPTS = integerOption({
+  key: 'restart-strategy.exponential-delay.attempts-before-reset-backoff',
+  defaultValue: 2147483647,
+  min: 0,
+  description:
+    'exponential-delay: restarts attempted before the job is declared failed (the count resets with the backoff).',
 });
 
 export const SOURCE_IDLE_TIMEOUT = durationOption({
@@ -248,6 +310,15 @@ export const CORE_OPTIONS = new OptionRegistry([
   RESTART_STRATEGY,
   RESTART_FIXED_DELAY_ATTEMPTS,
   RESTART_FIXED_DELAY_DELAY,
+  RESTART_FAILURE_RATE_MAX_FAILURES,
+  RESTART_FAILURE_RATE_INTERVAL,
+  RESTART_FAILURE_RATE_DELAY,
+  RESTART_EXPONENTIAL_INITIAL_BACKOFF,
+  RESTART_EXPONENTIAL_MAX_BACKOFF,
+  RESTART_EXPONENTIAL_MULTIPLIER,
+  RESTART_EXPONENTIAL_RESET_THRESHOLD,
+  RESTART_EXPONENTIAL_JITTER,
+  RESTART_EXPONENTIAL_ATTEMPTS,
   SOURCE_IDLE_TIMEOUT,
   STATE_TTL,
   LOCAL_TIME_ZONE,
