@@ -297,6 +297,11 @@ export class CheckpointCoordinator {
     }
   }
 
+  /** Aborts checkpoints in progress without counting them as failures (the tasks are going away). */
+  abortPendingCheckpoints(reason: string): void {
+    for (const p of [...this.pending.values()]) if (!p.finishing) this.abort(p, reason);
+  }
+
   /**
    * Stops triggering and aborts what is in progress. Retained checkpoints are deleted unless
    * `retain` (the externalized-checkpoint retention decides that for the caller).

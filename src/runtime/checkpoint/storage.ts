@@ -16,6 +16,8 @@ export interface CheckpointStorage {
   /** Writes the metadata atomically: a crash never leaves a half-written checkpoint that looks complete. */
   writeCheckpoint(metadata: CheckpointMetadata): Promise<CompletedCheckpointHandle>;
   discardCheckpoint(handle: CompletedCheckpointHandle): Promise<void>;
+  /** Reads a completed checkpoint back, to restore from it after a failure. */
+  readCheckpoint(handle: CompletedCheckpointHandle): Promise<CheckpointMetadata>;
   /** The job's directory, for messages; undefined for in-memory storage. */
   readonly jobDirectory?: string;
 }
@@ -96,6 +98,10 @@ export class FileSystemCheckpointStorage implements CheckpointStorage {
   async discardCheckpoint(handle: CompletedCheckpointHandle): Promise<void> {
     await rm(handle.location, { recursive: true, force: true });
   }
+
+  readCheckpoint(handle: CompletedCheckpointHandle): Promise<CheckpointMetadata> {
+    return loadCheckpointMetadata(handle.location);
+  }
 }
 
 /** Keeps checkpoints in memory, for small state (Flink's JobManagerCheckpointStorage). */
@@ -128,8 +134,18 @@ export class JobManagerCheckpointStorage implements CheckpointStorage {
     this.checkpoints.delete(handle.checkpointId);
   }
 
-  get(checkpointId: number): CheckpointMetadata | undefined {
-    return this.checkpoints.get(checkpointId);
+  async readCheckpoint(handle: CompletedCheckpointHandle): Promise<CheckpointMetadata> {
+    const metadata = this.checkpoints.get(handle.checkpointId);
+    if (!metadata) {
+      throw new WeirError(
+        'RESTORE_NOT_FOUND',
+        `Checkpoint ${handle.checkpointId} is no longer held in memory`,
+        {
+          kind: 'internal',
+        },
+      );
+    }
+    return metadata;
   }
 }
 

@@ -21,7 +21,7 @@ import {
 import type { RuntimeConnectorRegistry } from '../api/connectors.js';
 import type { Logger, OperatorContext, OperatorStateSnapshot, StreamOperator } from '../api/operator.js';
 import type { SourceReader } from '../api/source.js';
-import { CheckpointCoordinator, type CheckpointParticipant } from '../checkpoint/coordinator.js';
+import { CheckpointCoordinator } from '../checkpoint/coordinator.js';
 import type { CheckpointMetadata } from '../checkpoint/metadata.js';
 import {
   type CheckpointStorage,
@@ -30,6 +30,7 @@ import {
   JobManagerCheckpointStorage,
   loadCheckpointMetadata,
 } from '../checkpoint/storage.js';
+import { createRestartStrategy } from '../failover/restart-strategy.js';
 import { buildExecutionGraph, type OperatorChain } from '../graph/execution-graph.js';
 import { CalcOperator } from '../operators/calc-operator.js';
 import { redistributeOperatorState } from '../state/redistribute.js';
@@ -40,6 +41,8 @@ export type JobStatus = 'RUNNING' | 'FINISHED' | 'CANCELED' | 'FAILED';
 export interface JobResult {
   readonly status: Exclude<JobStatus, 'RUNNING'>;
   readonly error?: Error;
+  /** How many times the job failed over and restarted. */
+  readonly restarts: number;
   /** Checkpoints left on storage after the job ended, newest last. */
   readonly retainedCheckpoints: readonly CompletedCheckpointHandle[];
 }
@@ -136,16 +139,130 @@ function createStorage(config: Configuration, jobId: string): CheckpointStorage 
     : new FileSystemCheckpointStorage(config.require(CHECKPOINTS_DIRECTORY), jobId);
 }
 
+/** One run of all the job's tasks; a failover ends it and starts the next from a checkpoint. */
+interface ExecutionAttempt {
+  readonly tasks: readonly StreamTask[];
+  /** Settles when every task has ended; the error is the first failure, if any. */
+  readonly done: Promise<Error | undefined>;
+  fail(error: Error): void;
+  cancel(): void;
+}
+
+interface JobSetup {
+  readonly job: JobGraph;
+  readonly jobId: string;
+  readonly config: Configuration;
+  readonly graph: ReturnType<typeof buildExecutionGraph>;
+  readonly coordinator: CheckpointCoordinator;
+  readonly checkpointingEnabled: boolean;
+  readonly options: ExecuteOptions;
+}
+
+function startAttempt(
+  setup: JobSetup,
+  attemptNumber: number,
+  restored: ReadonlyMap<string, OperatorStateSnapshot[]>,
+): ExecutionAttempt {
+  const { job, jobId, config, graph, coordinator, options } = setup;
+  const tasks: StreamTask[] = [];
+  const inputEnded = new Set<string>();
+  let failure: Error | undefined;
+
+  // Bounded inputs end with one last checkpoint, so transactional sinks commit what they wrote
+  // (Flink's FLIP-147 final checkpoint).
+  const finishAfterFinalCheckpoint = async () => {
+    coordinator.stopPeriodicScheduling();
+    if (setup.checkpointingEnabled) {
+      await coordinator.triggerCheckpoint().completion.catch((err: Error) => {
+        options.log.warn(`The final checkpoint failed: ${err.message}`);
+      });
+    }
+    for (const t of tasks) t.finish();
+  };
+  const hooks = {
+    acknowledgeCheckpoint: coordinator.acknowledge.bind(coordinator),
+    declineCheckpoint: coordinator.decline.bind(coordinator),
+    endOfInput: (taskName: string) => {
+      inputEnded.add(taskName);
+      if (inputEnded.size === tasks.length) void finishAfterFinalCheckpoint();
+    },
+  };
+
+  const vertexById = new Map(job.vertices.map((v) => [v.id, v]));
+  const maxParallelism = graph.maxParallelism;
+  const runs: (() => Promise<unknown>)[] = [];
+  for (const chain of graph.chains) {
+    for (let subtask = 0; subtask < chain.parallelism; subtask++) {
+      const [head, ...rest] = chain.vertices;
+      const task = new StreamTask(
+        `${chain.name} (${subtask + 1}/${chain.parallelism})`,
+        subtask,
+        { operatorId: head.id, reader: createOperator(head, options.connectors) as SourceReader },
+        rest.map((v) => ({
+          operatorId: v.id,
+          operator: createOperator(v, options.connectors) as StreamOperator,
+        })),
+        hooks,
+      );
+      tasks.push(task);
+      const state = new Map<string, OperatorStateSnapshot>();
+      for (const v of chain.vertices) {
+        const s = restored.get(v.id)?.[subtask];
+        if (s) state.set(v.id, s);
+      }
+      const context = (operatorId: string): OperatorContext => ({
+        jobId,
+        jobName: job.jobName,
+        operatorId,
+        operatorName: vertexById.get(operatorId)!.name,
+        subtaskIndex: subtask,
+        parallelism: chain.parallelism,
+        maxParallelism,
+        attemptNumber,
+        config,
+        log: options.log,
+      });
+      runs.push(() => task.run(state, context).catch((err: Error) => attempt.fail(err)));
+    }
+  }
+  coordinator.setParticipants(
+    tasks.map((task) => ({
+      taskName: task.taskName,
+      isSource: true,
+      triggerCheckpoint: (id: number) => task.triggerCheckpoint(id),
+      notifyCheckpointComplete: (id: number) => task.notifyCheckpointComplete(id),
+      notifyCheckpointAborted: (id: number) => task.notifyCheckpointAborted(id),
+    })),
+  );
+  const attempt: ExecutionAttempt = {
+    tasks,
+    done: Promise.resolve().then(async () => {
+      await Promise.all(runs.map((run) => run()));
+      return failure;
+    }),
+    fail(error) {
+      if (failure) return;
+      failure = error;
+      for (const t of tasks) t.cancel();
+    },
+    cancel() {
+      for (const t of tasks) t.cancel();
+    },
+  };
+  return attempt;
+}
+
 /**
  * Runs a JobGraph in this process: builds the chains, one StreamTask per parallel subtask, and a
- * checkpoint coordinator, and reports the job's end.
+ * checkpoint coordinator. When a task fails, the restart strategy decides whether all tasks
+ * restart from the latest completed checkpoint (or from the state the job started with).
  */
 export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
   const config = new Configuration(Object.entries(job.config));
   const jobId = options.jobId ?? newJobId();
   const maxParallelism = config.require(MAX_PARALLELISM);
   const graph = buildExecutionGraph(job, config.require(PARALLELISM_DEFAULT), maxParallelism);
-  const restored = assignRestoredState(
+  const initialState = assignRestoredState(
     options.restoreFrom,
     graph.chains,
     options.allowNonRestoredState ?? false,
@@ -153,8 +270,9 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
   const interval = config.get(CHECKPOINTING_INTERVAL);
   const checkpointingEnabled = interval !== undefined && interval > 0;
   const storage = createStorage(config, jobId);
+  const restartStrategy = createRestartStrategy(config);
 
-  let failJob: (error: Error) => void = () => {};
+  let current: ExecutionAttempt | undefined;
   const coordinator = new CheckpointCoordinator({
     jobId,
     jobName: job.jobName,
@@ -169,104 +287,56 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
       c.vertices.map((v) => ({ id: v.id, name: v.name, parallelism: c.parallelism, maxParallelism })),
     ),
     firstCheckpointId: (options.restoreFrom?.checkpointId ?? 0) + 1,
-    onFailure: (error) => failJob(error),
+    onFailure: (error) => current?.fail(error),
     log: options.log,
   });
-
-  const tasks: StreamTask[] = [];
-  const inputEnded = new Set<string>();
-  const hooks = {
-    acknowledgeCheckpoint: coordinator.acknowledge.bind(coordinator),
-    declineCheckpoint: coordinator.decline.bind(coordinator),
-    endOfInput: (taskName: string) => {
-      inputEnded.add(taskName);
-      if (inputEnded.size === tasks.length) void finishAfterFinalCheckpoint();
-    },
-  };
-
-  // Bounded inputs end with one last checkpoint, so transactional sinks commit what they wrote
-  // (Flink's FLIP-147 final checkpoint).
-  const finishAfterFinalCheckpoint = async () => {
-    coordinator.stopPeriodicScheduling();
-    if (checkpointingEnabled) {
-      await coordinator.triggerCheckpoint().completion.catch((err: Error) => {
-        options.log.warn(`The final checkpoint failed: ${err.message}`);
-      });
-    }
-    for (const t of tasks) t.finish();
-  };
-
-  const participants: CheckpointParticipant[] = [];
-  for (const chain of graph.chains) {
-    for (let subtask = 0; subtask < chain.parallelism; subtask++) {
-      const [head, ...rest] = chain.vertices;
-      const taskName = `${chain.name} (${subtask + 1}/${chain.parallelism})`;
-      const task = new StreamTask(
-        taskName,
-        subtask,
-        { operatorId: head.id, reader: createOperator(head, options.connectors) as SourceReader },
-        rest.map((v) => ({
-          operatorId: v.id,
-          operator: createOperator(v, options.connectors) as StreamOperator,
-        })),
-        hooks,
-      );
-      tasks.push(task);
-      participants.push({
-        taskName,
-        isSource: true,
-        triggerCheckpoint: (id) => task.triggerCheckpoint(id),
-        notifyCheckpointComplete: (id) => task.notifyCheckpointComplete(id),
-        notifyCheckpointAborted: (id) => task.notifyCheckpointAborted(id),
-      });
-    }
-  }
-  coordinator.setParticipants(participants);
-
-  const vertexById = new Map(job.vertices.map((v) => [v.id, v]));
-  const contextFor =
-    (chain: OperatorChain, subtaskIndex: number) =>
-    (operatorId: string): OperatorContext => ({
-      jobId,
-      jobName: job.jobName,
-      operatorId,
-      operatorName: vertexById.get(operatorId)!.name,
-      subtaskIndex,
-      parallelism: chain.parallelism,
-      maxParallelism,
-      attemptNumber: 0,
-      config,
-      log: options.log,
-    });
+  const setup: JobSetup = { job, jobId, config, graph, coordinator, checkpointingEnabled, options };
 
   let cancelRequested = false;
-  let failure: Error | undefined;
-  const running: Promise<unknown>[] = [];
-  let taskIndex = 0;
-  for (const chain of graph.chains) {
-    for (let subtask = 0; subtask < chain.parallelism; subtask++) {
-      const task = tasks[taskIndex++];
-      const state = new Map<string, OperatorStateSnapshot>();
-      for (const v of chain.vertices) {
-        const s = restored.get(v.id)?.[subtask];
-        if (s) state.set(v.id, s);
-      }
-      running.push(
-        task.run(state, contextFor(chain, subtask)).catch((err: Error) => {
-          failJob(err);
-        }),
-      );
-    }
-  }
-  failJob = (error: Error) => {
-    if (failure) return;
-    failure = error;
-    for (const t of tasks) t.cancel();
-  };
-  coordinator.startPeriodicScheduling();
+  let wakeFromBackoff: (() => void) | undefined;
+  let restarts = 0;
 
-  const result = Promise.all(running).then(async (): Promise<JobResult> => {
-    const status: JobResult['status'] = failure ? 'FAILED' : cancelRequested ? 'CANCELED' : 'FINISHED';
+  const supervise = async (): Promise<{ status: JobResult['status']; error?: Error }> => {
+    let state = initialState;
+    for (let attemptNumber = 0; ; attemptNumber++) {
+      current = startAttempt(setup, attemptNumber, state);
+      coordinator.startPeriodicScheduling();
+      const error = await current.done;
+      coordinator.stopPeriodicScheduling();
+      if (!error) return { status: cancelRequested ? 'CANCELED' : 'FINISHED' };
+      coordinator.abortPendingCheckpoints('the job is failing over');
+      const delay = cancelRequested ? undefined : restartStrategy.onFailure(Date.now());
+      if (delay === undefined) {
+        if (cancelRequested) return { status: 'CANCELED' };
+        return { status: 'FAILED', error };
+      }
+      const latest = coordinator.latestCompleted;
+      options.log.warn(
+        `Job ${jobId} failed: ${error.message}. Restarting in ${delay} ms (${restartStrategy.description}) from ${
+          latest
+            ? `checkpoint ${latest.checkpointId}`
+            : options.restoreFrom
+              ? 'the state it started with'
+              : 'the beginning'
+        }.`,
+      );
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        wakeFromBackoff = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wakeFromBackoff = undefined;
+      if (cancelRequested) return { status: 'CANCELED' };
+      state = latest
+        ? assignRestoredState(await storage.readCheckpoint(latest), graph.chains, true)
+        : initialState;
+      restarts++;
+    }
+  };
+
+  const result = supervise().then(async ({ status, error }): Promise<JobResult> => {
     const retention = config.require(CHECKPOINTING_EXTERNALIZED_RETENTION);
     // Flink's CheckpointProperties: finished jobs never retain; failed jobs retain unless
     // externalization is off; cancelled jobs retain only with RETAIN_ON_CANCELLATION.
@@ -275,7 +345,7 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
         ? retention !== 'NO_EXTERNALIZED_CHECKPOINTS'
         : status === 'CANCELED' && retention === 'RETAIN_ON_CANCELLATION';
     await coordinator.shutdown(retain);
-    return { status, error: failure, retainedCheckpoints: [...coordinator.retainedCheckpoints] };
+    return { status, error, restarts, retainedCheckpoints: [...coordinator.retainedCheckpoints] };
   });
 
   return {
@@ -286,7 +356,8 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
     result,
     cancel: () => {
       cancelRequested = true;
-      for (const t of tasks) t.cancel();
+      current?.cancel();
+      wakeFromBackoff?.();
       return result;
     },
   };
