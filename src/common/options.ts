@@ -142,6 +142,14 @@ export const CHECKPOINT_STORAGE = enumOption({
     'jobmanager keeps checkpoints in memory (small state); filesystem writes them to the checkpoint dir.',
 });
 
+export const NETWORK_BUFFERS_PER_CHANNEL = integerOption({
+  key: 'taskmanager.network.memory.buffers-per-channel',
+  defaultValue: 2,
+  min: 1,
+  description:
+    'Batches a channel between two subtasks may hold before its sender waits (credit-based backpressure).',
+});
+
 export const STATE_BACKEND = stringOption({
   key: 'state.backend.type',
   fallbackKeys: ['state.backend'],
@@ -305,6 +313,7 @@ export const CORE_OPTIONS = new OptionRegistry([
   STATE_RECOVERY_PATH,
   STATE_RECOVERY_IGNORE_UNCLAIMED,
   CHECKPOINT_STORAGE,
+  NETWORK_BUFFERS_PER_CHANNEL,
   STATE_BACKEND,
   STATE_BACKEND_INCREMENTAL,
   RESTART_STRATEGY,

@@ -1,20 +1,31 @@
 import { WeirError } from '../../common/errors.js';
-import type { JobGraph, JobVertex } from '../../common/jobgraph.js';
+import type { JobEdge, JobGraph, JobVertex, Partitioner } from '../../common/jobgraph.js';
 
 /**
  * A chain: operators connected by forward edges with equal parallelism run in one task as plain
- * function calls, with no queue between them (Flink's operator chaining).
+ * function calls, with no queue between them (Flink's operator chaining). Chains are connected by
+ * network exchanges.
  */
 export interface OperatorChain {
+  readonly index: number;
   /** Head first. */
   readonly vertices: readonly JobVertex[];
   readonly parallelism: number;
-  /** "Source: orders -> Calc(...) -> Sink: out", as Flink names tasks. */
+  /** "Source: orders -> Calc -> Sink: big_orders", as Flink names tasks. */
   readonly name: string;
+}
+
+/** A network exchange between two chains. */
+export interface ChainEdge {
+  readonly source: number;
+  readonly target: number;
+  readonly partitioner: Partitioner;
+  readonly keys?: readonly number[];
 }
 
 export interface ExecutionGraph {
   readonly chains: readonly OperatorChain[];
+  readonly edges: readonly ChainEdge[];
   readonly maxParallelism: number;
 }
 
@@ -34,9 +45,9 @@ function shortName(v: JobVertex): string {
 }
 
 /**
- * Builds chains from the JobGraph. Network exchanges between tasks (hash, rebalance, broadcast,
- * forward across a parallelism change) come with the parallel runtime; until then such a graph is
- * rejected with a clear error rather than run wrongly.
+ * Builds chains from the JobGraph with Flink's chaining rule: an edge is chained when it is
+ * forward, both ends have the same parallelism, it is the upstream's only output and the
+ * downstream's only input.
  */
 export function buildExecutionGraph(
   job: JobGraph,
@@ -44,67 +55,90 @@ export function buildExecutionGraph(
   maxParallelism: number,
 ): ExecutionGraph {
   const byId = new Map(job.vertices.map((v) => [v.id, v]));
-  const incoming = new Map<string, number>();
-  const outgoing = new Map<string, string[]>();
+  const incoming = new Map<string, JobEdge[]>();
+  const outgoing = new Map<string, JobEdge[]>();
   for (const e of job.edges) {
     if (!byId.has(e.source) || !byId.has(e.target)) {
       throw new WeirError('JOBGRAPH_INVALID', `Edge ${e.source} -> ${e.target} names an unknown vertex`, {
         kind: 'internal',
       });
     }
-    incoming.set(e.target, (incoming.get(e.target) ?? 0) + 1);
-    outgoing.set(e.source, [...(outgoing.get(e.source) ?? []), e.target]);
+    incoming.set(e.target, [...(incoming.get(e.target) ?? []), e]);
+    outgoing.set(e.source, [...(outgoing.get(e.source) ?? []), e]);
   }
   const parallelismOf = (v: JobVertex) => v.parallelism ?? defaultParallelism;
-  const chains: OperatorChain[] = [];
-  const heads = job.vertices.filter((v) => !incoming.has(v.id));
-  for (const head of heads) {
-    if (head.operator.kind !== 'source') {
-      throw new WeirError('JOBGRAPH_INVALID', `Vertex '${head.name}' has no input and is not a source`, {
-        kind: 'internal',
-      });
-    }
-    const vertices = [head];
-    let current = head;
-    for (;;) {
-      const next = outgoing.get(current.id) ?? [];
-      if (next.length === 0) break;
-      const edge = job.edges.find((e) => e.source === current.id)!;
-      const target = byId.get(next[0])!;
-      if (
-        next.length > 1 ||
-        edge.partitioner !== 'forward' ||
-        incoming.get(target.id)! > 1 ||
-        parallelismOf(target) !== parallelismOf(head)
-      ) {
-        throw new WeirError(
-          'RUNTIME_UNSUPPORTED',
-          `The job needs a network exchange between '${current.name}' and '${target.name}', which this runtime does not support yet`,
-          { hint: 'Only pipelines of forward-connected operators with one parallelism run for now.' },
-        );
-      }
-      vertices.push(target);
-      current = target;
-    }
-    if (current.operator.kind !== 'sink') {
-      throw new WeirError(
-        'JOBGRAPH_INVALID',
-        `The pipeline starting at '${head.name}' does not end in a sink`,
-        {
-          kind: 'internal',
-        },
-      );
-    }
-    chains.push({ vertices, parallelism: parallelismOf(head), name: vertices.map(shortName).join(' -> ') });
-  }
-  for (const c of chains) {
-    if (c.parallelism > maxParallelism) {
+  for (const v of job.vertices) {
+    if (parallelismOf(v) > maxParallelism) {
       throw new WeirError(
         'CONFIG_INVALID_VALUE',
-        `Parallelism ${c.parallelism} of '${c.name}' exceeds the max parallelism ${maxParallelism}`,
+        `Parallelism ${parallelismOf(v)} of '${v.name}' exceeds the max parallelism ${maxParallelism}`,
         { hint: "Raise 'pipeline.max-parallelism' or lower the parallelism." },
       );
     }
+    const isSource = v.operator.kind === 'source';
+    if (isSource === incoming.has(v.id)) {
+      throw new WeirError(
+        'JOBGRAPH_INVALID',
+        isSource ? `Source '${v.name}' has an input` : `Vertex '${v.name}' has no input and is not a source`,
+        { kind: 'internal' },
+      );
+    }
   }
-  return { chains, maxParallelism };
+  for (const e of job.edges) {
+    if (
+      e.partitioner === 'forward' &&
+      parallelismOf(byId.get(e.source)!) !== parallelismOf(byId.get(e.target)!)
+    ) {
+      throw new WeirError(
+        'JOBGRAPH_INVALID',
+        `Forward partitioning does not allow a change of parallelism between '${byId.get(e.source)!.name}' and '${byId.get(e.target)!.name}'`,
+        { kind: 'internal' },
+      );
+    }
+  }
+  const chainable = (e: JobEdge) =>
+    e.partitioner === 'forward' &&
+    outgoing.get(e.source)!.length === 1 &&
+    incoming.get(e.target)!.length === 1;
+
+  const chainOf = new Map<string, number>();
+  const chains: OperatorChain[] = [];
+  for (const head of job.vertices) {
+    const inputs = incoming.get(head.id) ?? [];
+    if (inputs.length === 1 && chainable(inputs[0])) continue;
+    const vertices = [head];
+    for (;;) {
+      const outs = outgoing.get(vertices[vertices.length - 1].id) ?? [];
+      if (outs.length !== 1 || !chainable(outs[0])) break;
+      vertices.push(byId.get(outs[0].target)!);
+    }
+    const index = chains.length;
+    for (const v of vertices) chainOf.set(v.id, index);
+    chains.push({
+      index,
+      vertices,
+      parallelism: parallelismOf(head),
+      name: vertices.map(shortName).join(' -> '),
+    });
+  }
+  if (chainOf.size !== job.vertices.length) {
+    throw new WeirError('JOBGRAPH_INVALID', 'The job graph has a cycle', { kind: 'internal' });
+  }
+  const edges: ChainEdge[] = job.edges
+    .filter((e) => chainOf.get(e.source) !== chainOf.get(e.target))
+    .map((e) => ({
+      source: chainOf.get(e.source)!,
+      target: chainOf.get(e.target)!,
+      partitioner: e.partitioner,
+      keys: e.keys,
+    }));
+  for (const c of chains) {
+    const tail = c.vertices[c.vertices.length - 1];
+    if (tail.operator.kind !== 'sink' && !edges.some((e) => e.source === c.index)) {
+      throw new WeirError('JOBGRAPH_INVALID', `'${tail.name}' has no output and is not a sink`, {
+        kind: 'internal',
+      });
+    }
+  }
+  return { chains, edges, maxParallelism };
 }

@@ -8,12 +8,15 @@ import {
   CHECKPOINTING_INTERVAL,
   CHECKPOINTING_MAX_CONCURRENT,
   CHECKPOINTING_MIN_PAUSE,
+  CHECKPOINTING_MODE,
   CHECKPOINTING_TIMEOUT,
   CHECKPOINTING_TOLERABLE_FAILURES,
+  CHECKPOINTING_UNALIGNED,
   CHECKPOINTS_DIRECTORY,
   CHECKPOINTS_NUM_RETAINED,
   JOBMANAGER_STORAGE_MAX_STATE,
   MAX_PARALLELISM,
+  NETWORK_BUFFERS_PER_CHANNEL,
   PARALLELISM_DEFAULT,
   STATE_RECOVERY_IGNORE_UNCLAIMED,
   STATE_RECOVERY_PATH,
@@ -32,9 +35,13 @@ import {
 } from '../checkpoint/storage.js';
 import { createRestartStrategy } from '../failover/restart-strategy.js';
 import { buildExecutionGraph, type OperatorChain } from '../graph/execution-graph.js';
+import { LocalChannel } from '../network/channel.js';
+import { CheckpointedInputGate } from '../network/input-gate.js';
+import { createPartitioner } from '../network/partitioner.js';
+import { RecordWriterOutput } from '../network/record-writer.js';
 import { CalcOperator } from '../operators/calc-operator.js';
 import { redistributeOperatorState } from '../state/redistribute.js';
-import { StreamTask } from '../task/stream-task.js';
+import { StreamTask, type TaskHead } from '../task/stream-task.js';
 
 export type JobStatus = 'RUNNING' | 'FINISHED' | 'CANCELED' | 'FAILED';
 
@@ -188,20 +195,73 @@ function startAttempt(
     },
   };
 
+  // channels[edge][upstream subtask][downstream subtask]; forward edges only connect i to i.
+  const capacity = config.require(NETWORK_BUFFERS_PER_CHANNEL);
+  const allChannels: LocalChannel[] = [];
+  const channels = graph.edges.map((edge) => {
+    const up = graph.chains[edge.source].parallelism;
+    const down = graph.chains[edge.target].parallelism;
+    return Array.from({ length: up }, (_, u) =>
+      Array.from({ length: down }, (_, d) => {
+        if (edge.partitioner === 'forward' && u !== d) return undefined;
+        const channel = new LocalChannel(capacity);
+        allChannels.push(channel);
+        return channel;
+      }),
+    );
+  });
+  const barrierMode = config.require(CHECKPOINTING_MODE) === 'AT_LEAST_ONCE' ? 'at-least-once' : 'aligned';
+
   const vertexById = new Map(job.vertices.map((v) => [v.id, v]));
   const maxParallelism = graph.maxParallelism;
   const runs: (() => Promise<unknown>)[] = [];
   for (const chain of graph.chains) {
     for (let subtask = 0; subtask < chain.parallelism; subtask++) {
-      const [head, ...rest] = chain.vertices;
+      const first = chain.vertices[0];
+      const operators = first.operator.kind === 'source' ? chain.vertices.slice(1) : chain.vertices;
+      let head: TaskHead;
+      if (first.operator.kind === 'source') {
+        head = {
+          kind: 'source',
+          operatorId: first.id,
+          reader: createOperator(first, options.connectors) as SourceReader,
+        };
+      } else {
+        const inputs = graph.edges.flatMap((edge, e) =>
+          edge.target === chain.index ? channels[e].map((fromUpstream) => fromUpstream[subtask]) : [],
+        );
+        head = {
+          kind: 'network',
+          gate: new CheckpointedInputGate(
+            inputs.filter((c): c is LocalChannel => c !== undefined),
+            barrierMode,
+          ),
+        };
+      }
+      const outputs = graph.edges.flatMap((edge, e) => {
+        if (edge.source !== chain.index) return [];
+        const targets = channels[e][subtask].filter((c): c is LocalChannel => c !== undefined);
+        return [
+          new RecordWriterOutput(
+            targets,
+            createPartitioner(edge.partitioner, {
+              channels: targets.length,
+              sourceSubtask: subtask,
+              keys: edge.keys,
+              maxParallelism,
+            }),
+          ),
+        ];
+      });
       const task = new StreamTask(
         `${chain.name} (${subtask + 1}/${chain.parallelism})`,
         subtask,
-        { operatorId: head.id, reader: createOperator(head, options.connectors) as SourceReader },
-        rest.map((v) => ({
+        head,
+        operators.map((v) => ({
           operatorId: v.id,
           operator: createOperator(v, options.connectors) as StreamOperator,
         })),
+        outputs,
         hooks,
       );
       tasks.push(task);
@@ -228,12 +288,17 @@ function startAttempt(
   coordinator.setParticipants(
     tasks.map((task) => ({
       taskName: task.taskName,
-      isSource: true,
-      triggerCheckpoint: (id: number) => task.triggerCheckpoint(id),
+      isSource: task.isSource,
+      triggerCheckpoint: (id: number, timestamp: number) => task.triggerCheckpoint(id, timestamp),
       notifyCheckpointComplete: (id: number) => task.notifyCheckpointComplete(id),
       notifyCheckpointAborted: (id: number) => task.notifyCheckpointAborted(id),
     })),
   );
+  const stopAll = () => {
+    for (const t of tasks) t.cancel();
+    // Senders waiting for credit from a task that is going away must be let go.
+    for (const c of allChannels) c.close();
+  };
   const attempt: ExecutionAttempt = {
     tasks,
     done: Promise.resolve().then(async () => {
@@ -243,11 +308,9 @@ function startAttempt(
     fail(error) {
       if (failure) return;
       failure = error;
-      for (const t of tasks) t.cancel();
+      stopAll();
     },
-    cancel() {
-      for (const t of tasks) t.cancel();
-    },
+    cancel: stopAll,
   };
   return attempt;
 }
@@ -271,6 +334,11 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
   const checkpointingEnabled = interval !== undefined && interval > 0;
   const storage = createStorage(config, jobId);
   const restartStrategy = createRestartStrategy(config);
+  if (config.require(CHECKPOINTING_UNALIGNED)) {
+    options.log.warn(
+      'Unaligned checkpoints are not supported yet: this job takes aligned checkpoints (execution.checkpointing.unaligned.enabled is ignored).',
+    );
+  }
 
   let current: ExecutionAttempt | undefined;
   const coordinator = new CheckpointCoordinator({

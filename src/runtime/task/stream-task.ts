@@ -1,13 +1,20 @@
 import type { RecordBatch } from '../api/batch.js';
-import type { OperatorStateSnapshot, Output, StreamOperator } from '../api/operator.js';
+import type { OperatorContext, OperatorStateSnapshot, Output, StreamOperator } from '../api/operator.js';
 import type { PollResult, SourceReader } from '../api/source.js';
 import type { SubtaskState } from '../checkpoint/coordinator.js';
+import type { CheckpointedInputGate, InputHandler } from '../network/input-gate.js';
+import type { RecordWriterOutput } from '../network/record-writer.js';
 import { Mailbox } from './mailbox.js';
 
 export interface ChainedOperator {
   readonly operatorId: string;
   readonly operator: StreamOperator;
 }
+
+/** Where a task's records come from: a source reader, or the network from upstream tasks. */
+export type TaskHead =
+  | { readonly kind: 'source'; readonly operatorId: string; readonly reader: SourceReader }
+  | { readonly kind: 'network'; readonly gate: CheckpointedInputGate };
 
 export interface StreamTaskHooks {
   acknowledgeCheckpoint(taskName: string, checkpointId: number, states: readonly SubtaskState[]): void;
@@ -16,56 +23,73 @@ export interface StreamTaskHooks {
   endOfInput(taskName: string): void;
 }
 
-/** Connects each operator to the next as plain calls: the chain has no queue inside. */
-function chainOutputs(operators: readonly StreamOperator[]): Output[] {
-  const outputs: Output[] = [];
-  for (let i = 0; i < operators.length; i++) {
-    const next = operators[i + 1];
-    outputs.push(
-      next
-        ? {
-            emit: (batch: RecordBatch) => next.processBatch(batch),
-            emitWatermark: (wm: number) => next.processWatermark?.(wm),
-          }
-        : { emit: () => {}, emitWatermark: () => {} },
-    );
-  }
-  return outputs;
+/** A task that has run this long without giving the event loop a turn yields, so timers and I/O run. */
+const MAX_BUSY_MS = 10;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function fanOut(outputs: readonly Output[]): Output {
+  if (outputs.length === 1) return outputs[0];
+  if (outputs.length === 0) return { emit: () => {}, emitWatermark: () => {} };
+  return {
+    emit: async (batch) => {
+      for (const o of outputs) await o.emit(batch);
+    },
+    emitWatermark: async (wm) => {
+      for (const o of outputs) await o.emitWatermark(wm);
+    },
+  };
 }
 
 /**
- * One parallel subtask of a source-headed chain. Its loop alternates between the mailbox and one
- * poll of the source reader; a checkpoint trigger therefore lands between two batches, which is
- * where the barrier is in the stream, and the whole chain snapshots in that gap.
+ * One parallel subtask of a chain. Its loop alternates between the mailbox (checkpoint triggers
+ * and notifications, cancellation) and one unit of input: a poll of the source reader, or one
+ * element from the input gate. Operators in the chain are plain calls to each other.
  */
 export class StreamTask {
   private readonly mailbox = new Mailbox();
   private cancelled = false;
   private finishRequested = false;
   private inputEnded = false;
+  private readonly operators: readonly StreamOperator[];
+  private readonly chainInput: Output;
 
   constructor(
     readonly taskName: string,
     readonly subtaskIndex: number,
-    private readonly source: { readonly operatorId: string; readonly reader: SourceReader },
+    private readonly head: TaskHead,
     private readonly chain: readonly ChainedOperator[],
+    private readonly outputs: readonly RecordWriterOutput[],
     private readonly hooks: StreamTaskHooks,
-  ) {}
+  ) {
+    this.operators = chain.map((c) => c.operator);
+    const first = this.operators[0];
+    this.chainInput = first
+      ? {
+          emit: (b: RecordBatch) => first.processBatch(b),
+          emitWatermark: (wm: number) => first.processWatermark?.(wm),
+        }
+      : fanOut(outputs);
+  }
 
-  triggerCheckpoint(checkpointId: number): void {
-    this.mailbox.put(() => this.performCheckpoint(checkpointId));
+  get isSource(): boolean {
+    return this.head.kind === 'source';
+  }
+
+  triggerCheckpoint(checkpointId: number, timestamp: number): void {
+    this.mailbox.put(() => this.performCheckpoint(checkpointId, timestamp));
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
     this.mailbox.put(async () => {
-      await this.source.reader.notifyCheckpointComplete?.(checkpointId);
-      for (const c of this.chain) await c.operator.notifyCheckpointComplete?.(checkpointId);
+      if (this.head.kind === 'source') await this.head.reader.notifyCheckpointComplete?.(checkpointId);
+      for (const op of this.operators) await op.notifyCheckpointComplete?.(checkpointId);
     });
   }
 
   notifyCheckpointAborted(checkpointId: number): void {
     this.mailbox.put(async () => {
-      for (const c of this.chain) await c.operator.notifyCheckpointAborted?.(checkpointId);
+      for (const op of this.operators) await op.notifyCheckpointAborted?.(checkpointId);
     });
   }
 
@@ -83,76 +107,108 @@ export class StreamTask {
 
   async run(
     restored: ReadonlyMap<string, OperatorStateSnapshot>,
-    openContext: (operatorId: string) => Parameters<StreamOperator['open']>[0],
+    contextFor: (operatorId: string) => OperatorContext,
   ): Promise<'finished' | 'cancelled'> {
-    const operators = this.chain.map((c) => c.operator);
-    const outputs = chainOutputs(operators);
-    const head: Output = operators.length
-      ? {
-          emit: (b) => operators[0].processBatch(b),
-          emitWatermark: (wm) => operators[0].processWatermark?.(wm),
-        }
-      : { emit: () => {}, emitWatermark: () => {} };
     try {
-      await this.source.reader.initializeState(restored.get(this.source.operatorId));
+      if (this.head.kind === 'source')
+        await this.head.reader.initializeState(restored.get(this.head.operatorId));
       for (const c of this.chain) await c.operator.initializeState?.(restored.get(c.operatorId));
       // Open from the tail so that an operator's downstream is ready before it may emit.
+      const tailOutput = fanOut(this.outputs);
       for (let i = this.chain.length - 1; i >= 0; i--) {
-        await this.chain[i].operator.open(openContext(this.chain[i].operatorId), outputs[i]);
+        const next = this.operators[i + 1];
+        const output: Output = next
+          ? { emit: (b) => next.processBatch(b), emitWatermark: (wm) => next.processWatermark?.(wm) }
+          : tailOutput;
+        await this.chain[i].operator.open(contextFor(this.chain[i].operatorId), output);
       }
-      await this.source.reader.open(openContext(this.source.operatorId));
-
-      while (!this.cancelled && !this.finishRequested) {
-        await this.mailbox.runAll();
-        if (this.cancelled || this.finishRequested) break;
-        if (this.inputEnded) {
-          await this.mailbox.whenNotEmpty();
-          continue;
-        }
-        const result: PollResult = await this.source.reader.poll(head);
-        if (result.status === 'end') {
-          for (const op of operators) await op.endInput?.();
-          this.inputEnded = true;
-          this.hooks.endOfInput(this.taskName);
-        } else if (result.status === 'wait' && this.mailbox.isEmpty) {
-          await this.waitForInput(result);
-        }
-      }
+      if (this.head.kind === 'source') await this.head.reader.open(contextFor(this.head.operatorId));
+      await this.loop();
     } catch (err) {
       // The failure is what the user must see; a second error while closing is secondary.
-      await this.closeAll(operators).catch(() => {});
+      await this.closeAll().catch(() => {});
       throw err;
     }
-    await this.closeAll(operators);
+    await this.closeAll();
     return this.cancelled ? 'cancelled' : 'finished';
   }
 
-  private async waitForInput(result: Extract<PollResult, { status: 'wait' }>): Promise<void> {
-    const waits: Promise<void>[] = [this.mailbox.whenNotEmpty()];
-    let timer: NodeJS.Timeout | undefined;
-    if (result.untilMs !== undefined) {
-      waits.push(
-        new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, result.untilMs! - Date.now())))),
-      );
-    }
-    if (result.available) waits.push(result.available);
-    try {
-      await Promise.race(waits);
-    } finally {
-      if (timer) clearTimeout(timer);
+  private async loop(): Promise<void> {
+    const gateHandler = this.head.kind === 'network' ? this.inputHandler() : undefined;
+    let busySince = Date.now();
+    while (!this.cancelled && !this.finishRequested) {
+      await this.mailbox.runAll();
+      if (this.cancelled || this.finishRequested) break;
+      if (this.inputEnded) {
+        await this.mailbox.whenNotEmpty();
+        continue;
+      }
+      let idle: Promise<void> | undefined;
+      if (this.head.kind === 'source') {
+        const result: PollResult = await this.head.reader.poll(this.chainInput);
+        if (result.status === 'end') await this.endInput();
+        else if (result.status === 'wait') idle = this.waitForSource(result);
+      } else if ((await this.head.gate.pollNext(gateHandler!)) === 'nothing-available') {
+        idle = this.head.gate.whenAvailable();
+      }
+      if (idle) {
+        if (this.mailbox.isEmpty) await Promise.race([idle, this.mailbox.whenNotEmpty()]);
+        busySince = Date.now();
+      } else if (Date.now() - busySince > MAX_BUSY_MS) {
+        await yieldToEventLoop();
+        busySince = Date.now();
+      }
     }
   }
 
-  private async performCheckpoint(checkpointId: number): Promise<void> {
+  private inputHandler(): InputHandler {
+    return {
+      processBatch: (batch) => this.chainInput.emit(batch),
+      processWatermark: (wm) => this.chainInput.emitWatermark(wm),
+      triggerCheckpointOnBarrier: (id, timestamp) => this.performCheckpoint(id, timestamp),
+      abortCheckpointOnBarrier: (id, reason) => this.hooks.declineCheckpoint(this.taskName, id, reason),
+      endOfData: () => this.endInput(),
+    };
+  }
+
+  private waitForSource(result: Extract<PollResult, { status: 'wait' }>): Promise<void> {
+    const waits: Promise<void>[] = [];
+    if (result.untilMs !== undefined) {
+      waits.push(
+        new Promise((resolve) => {
+          const timer = setTimeout(resolve, Math.max(0, result.untilMs! - Date.now()));
+          // The mailbox may win the race; the timer must not keep a cancelled job alive.
+          timer.unref();
+        }),
+      );
+    }
+    if (result.available) waits.push(result.available);
+    return waits.length > 0 ? Promise.race(waits) : new Promise(() => {});
+  }
+
+  private async endInput(): Promise<void> {
+    for (const op of this.operators) await op.endInput?.();
+    for (const o of this.outputs) o.broadcast({ kind: 'end-of-data' });
+    this.inputEnded = true;
+    this.hooks.endOfInput(this.taskName);
+  }
+
+  /**
+   * The synchronous part of a checkpoint, between two input elements: operators flush what must
+   * precede the barrier, the barrier goes downstream, then every operator snapshots.
+   */
+  private async performCheckpoint(checkpointId: number, timestamp: number): Promise<void> {
     try {
-      for (const c of this.chain) await c.operator.prepareSnapshotPreBarrier?.(checkpointId);
-      const states: SubtaskState[] = [
-        {
-          operatorId: this.source.operatorId,
+      for (const op of this.operators) await op.prepareSnapshotPreBarrier?.(checkpointId);
+      for (const o of this.outputs) o.broadcast({ kind: 'barrier', checkpointId, timestamp });
+      const states: SubtaskState[] = [];
+      if (this.head.kind === 'source') {
+        states.push({
+          operatorId: this.head.operatorId,
           subtaskIndex: this.subtaskIndex,
-          snapshot: await this.source.reader.snapshotState(checkpointId),
-        },
-      ];
+          snapshot: await this.head.reader.snapshotState(checkpointId),
+        });
+      }
       for (const c of this.chain) {
         states.push({
           operatorId: c.operatorId,
@@ -166,16 +222,17 @@ export class StreamTask {
     }
   }
 
-  private async closeAll(operators: readonly StreamOperator[]): Promise<void> {
+  private async closeAll(): Promise<void> {
     const errors: unknown[] = [];
-    try {
-      await this.source.reader.close();
-    } catch (err) {
-      errors.push(err);
+    const closers: (() => unknown)[] = [];
+    if (this.head.kind === 'source') {
+      const reader = this.head.reader;
+      closers.push(() => reader.close());
     }
-    for (const op of operators) {
+    for (const op of this.operators) closers.push(() => op.close?.());
+    for (const close of closers) {
       try {
-        await op.close?.();
+        await close();
       } catch (err) {
         errors.push(err);
       }

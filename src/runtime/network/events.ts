@@ -1,0 +1,12 @@
+import type { RecordBatch } from '../api/batch.js';
+
+/**
+ * What travels on a channel between tasks: batches of records and, in order with them, the
+ * events Flink sends in-band — checkpoint barriers, watermarks, end of data.
+ */
+export type StreamElement =
+  | { readonly kind: 'batch'; readonly batch: RecordBatch }
+  | { readonly kind: 'barrier'; readonly checkpointId: number; readonly timestamp: number }
+  | { readonly kind: 'watermark'; readonly watermark: number }
+  /** The upstream subtask will send no more records (barriers may still follow, for the final checkpoint). */
+  | { readonly kind: 'end-of-data' };
