@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { LocalChannel } from './channel.js';
+import { type BarrierMode, CheckpointedInputGate, type InputHandler } from './input-gate.js';
+
+function recorder() {
+  const log: string[] = [];
+  const handler: InputHandler = {
+    processBatch: (b) => void log.push(`rows ${b.rows.map((r) => r[0]).join(',')}`),
+    processWatermark: (wm) => void log.push(`wm ${wm}`),
+    triggerCheckpointOnBarrier: async (id) => void log.push(`snapshot ${id}`),
+    abortCheckpointOnBarrier: (id) => void log.push(`abort ${id}`),
+    endOfData: () => void log.push('end'),
+  };
+  return { log, handler };
+}
+
+async function drain(gate: CheckpointedInputGate, handler: InputHandler) {
+  while ((await gate.pollNext(handler)) === 'processed') {}
+}
+
+function setup(mode: BarrierMode) {
+  const a = new LocalChannel(10);
+  const b = new LocalChannel(10);
+  return { a, b, gate: new CheckpointedInputGate([a, b], mode), ...recorder() };
+}
+
+describe('barrier handling at an input gate with two channels', () => {
+  it('aligned: holds back records behind an early barrier until every channel delivered it', async () => {
+    const { a, b, gate, log, handler } = setup('aligned');
+    a.send({ kind: 'barrier', checkpointId: 1, timestamp: 0 });
+    a.send({ kind: 'batch', batch: { rows: [['after-barrier-a']] } });
+    b.send({ kind: 'batch', batch: { rows: [['before-barrier-b']] } });
+    await drain(gate, handler);
+    expect(log).toEqual(['rows before-barrier-b']);
+    b.send({ kind: 'barrier', checkpointId: 1, timestamp: 0 });
+    await drain(gate, handler);
+    expect(log).toEqual(['rows before-barrier-b', 'snapshot 1', 'rows after-barrier-a']);
+  });
+
+  it('at-least-once: keeps processing past an early barrier and snapshots at the last one', async () => {
+    const { a, b, gate, log, handler } = setup('at-least-once');
+    a.send({ kind: 'barrier', checkpointId: 1, timestamp: 0 });
+    a.send({ kind: 'batch', batch: { rows: [['after-barrier-a']] } });
+    await drain(gate, handler);
+    expect(log).toEqual(['rows after-barrier-a']);
+    b.send({ kind: 'barrier', checkpointId: 1, timestamp: 0 });
+    await drain(gate, handler);
+    expect(log).toEqual(['rows after-barrier-a', 'snapshot 1']);
+  });
+
+  it('aligned: a newer barrier aborts an alignment still in progress', async () => {
+    const { a, b, gate, log, handler } = setup('aligned');
+    a.send({ kind: 'barrier', checkpointId: 1, timestamp: 0 });
+    await drain(gate, handler);
+    b.send({ kind: 'barrier', checkpointId: 2, timestamp: 0 });
+    await drain(gate, handler);
+    a.send({ kind: 'barrier', checkpointId: 2, timestamp: 0 });
+    await drain(gate, handler);
+    expect(log).toEqual(['abort 1', 'snapshot 2']);
+  });
+
+  it('forwards the minimum watermark across channels, and ends when every channel ended', async () => {
+    const { a, b, gate, log, handler } = setup('aligned');
+    a.send({ kind: 'watermark', watermark: 10 });
+    b.send({ kind: 'watermark', watermark: 5 });
+    b.send({ kind: 'watermark', watermark: 20 });
+    a.send({ kind: 'end-of-data' });
+    await drain(gate, handler);
+    // Channels are read round robin: a's 10, b's 5, a ends, b's 20.
+    expect(log).toEqual(['wm 5', 'wm 20']);
+    b.send({ kind: 'end-of-data' });
+    await drain(gate, handler);
+    expect(log.at(-1)).toBe('end');
+  });
+});
+
+describe('LocalChannel credit', () => {
+  it('makes the sender wait beyond its capacity and releases it as the receiver consumes', async () => {
+    const channel = new LocalChannel(2);
+    expect(channel.send({ kind: 'batch', batch: { rows: [[1]] } })).toBeUndefined();
+    expect(channel.send({ kind: 'batch', batch: { rows: [[2]] } })).toBeUndefined();
+    let released = false;
+    const wait = channel.send({ kind: 'batch', batch: { rows: [[3]] } });
+    expect(wait).toBeInstanceOf(Promise);
+    void (wait as Promise<void>).then(() => (released = true));
+    // Events never wait for credit: a barrier must not queue behind data forever.
+    expect(channel.send({ kind: 'barrier', checkpointId: 1, timestamp: 0 })).toBeUndefined();
+    await Promise.resolve();
+    expect(released).toBe(false);
+    channel.poll();
+    await wait;
+    expect(released).toBe(true);
+    expect(channel.backlog).toBe(2);
+  });
+});
