@@ -96,6 +96,8 @@ export class CheckpointCoordinator {
   private consecutiveFailures = 0;
   private lastCompletedAt = Number.NEGATIVE_INFINITY;
   private periodicTimer?: NodeJS.Timeout;
+  /** Completions being written; shutdown waits for them so no file operation outlives the job. */
+  private readonly finishing = new Set<Promise<void>>();
   private running = false;
 
   constructor(private readonly options: CheckpointCoordinatorOptions) {
@@ -190,7 +192,11 @@ export class CheckpointCoordinator {
       if (!list) pending.states.set(s.operatorId, (list = []));
       list[s.subtaskIndex] = s.snapshot;
     }
-    if (pending.awaiting.size === 0) void this.finish(pending);
+    if (pending.awaiting.size === 0) {
+      const finishing = this.finish(pending);
+      this.finishing.add(finishing);
+      void finishing.finally(() => this.finishing.delete(finishing));
+    }
   }
 
   decline(taskName: string, checkpointId: number, reason: string): void {
@@ -308,6 +314,7 @@ export class CheckpointCoordinator {
    */
   async shutdown(retain: boolean): Promise<void> {
     this.stopPeriodicScheduling();
+    await Promise.all([...this.finishing]);
     for (const p of [...this.pending.values()]) this.abort(p, 'the job is shutting down');
     if (!retain) {
       for (const handle of this.completed.splice(0)) {

@@ -139,12 +139,14 @@ export class StreamTask {
     while (!this.cancelled && !this.finishRequested) {
       await this.mailbox.runAll();
       if (this.cancelled || this.finishRequested) break;
-      if (this.inputEnded) {
-        await this.mailbox.whenNotEmpty();
-        continue;
-      }
       let idle: Promise<void> | undefined;
       if (this.head.kind === 'source') {
+        // A finished source still takes part in checkpoints through its mailbox; a network task
+        // keeps reading its gate after end of data, since barriers of the final checkpoint follow.
+        if (this.inputEnded) {
+          await this.mailbox.whenNotEmpty();
+          continue;
+        }
         const result: PollResult = await this.head.reader.poll(this.chainInput);
         if (result.status === 'end') await this.endInput();
         else if (result.status === 'wait') idle = this.waitForSource(result);

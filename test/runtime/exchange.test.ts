@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { JOB_GRAPH_VERSION, type JobGraph, type Partitioner } from '../../src/common/jobgraph.js';
+import { Types } from '../../src/common/types.js';
+import { builtinConnectors } from '../../src/connectors/registry.js';
+import type {
+  OperatorContext,
+  OperatorStateSnapshot,
+  RecordBatch,
+  RuntimeConnector,
+  StreamOperator,
+} from '../../src/runtime/index.js';
+import { executeJob } from '../../src/runtime/index.js';
+import {
+  assignToKeyGroup,
+  hashFields,
+  operatorIndexForKeyGroup,
+} from '../../src/runtime/state/key-groups.js';
+
+interface Committed {
+  readonly subtask: number;
+  readonly rows: unknown[][];
+}
+
+/** The 2PC contract in miniature (see failover.test.ts), recording which subtask got each row. */
+class CommittingSink implements StreamOperator {
+  private buffered: unknown[][] = [];
+  private readonly pending = new Map<number, unknown[][]>();
+  private ctx!: OperatorContext;
+  constructor(
+    private readonly committed: Map<string, Committed>,
+    private readonly failOnce: { remaining: number; atRow: number },
+  ) {}
+  initializeState(restored: OperatorStateSnapshot | undefined) {
+    for (const e of (restored?.pending ?? []) as { id: number; rows: unknown[][] }[])
+      this.pending.set(e.id, e.rows);
+  }
+  open(ctx: OperatorContext) {
+    this.ctx = ctx;
+    for (const id of [...this.pending.keys()]) this.commit(id);
+  }
+  processBatch(batch: RecordBatch) {
+    for (const row of batch.rows) {
+      if (this.failOnce.remaining > 0 && row[0] === this.failOnce.atRow) {
+        this.failOnce.remaining--;
+        throw new Error(`failpoint at row ${row[0]}`);
+      }
+      this.buffered.push(row);
+    }
+  }
+  snapshotState(id: number): OperatorStateSnapshot {
+    this.pending.set(id, this.buffered);
+    this.buffered = [];
+    return { pending: [...this.pending].map(([pid, rows]) => ({ id: pid, rows })) };
+  }
+  notifyCheckpointComplete(id: number) {
+    for (const pid of [...this.pending.keys()]) if (pid <= id) this.commit(pid);
+  }
+  private commit(id: number) {
+    const txn = `${this.ctx.subtaskIndex}-${id}`;
+    if (!this.committed.has(txn))
+      this.committed.set(txn, { subtask: this.ctx.subtaskIndex, rows: this.pending.get(id)! });
+    this.pending.delete(id);
+  }
+}
+
+function job(partitioner: Partitioner, config: Record<string, string>): JobGraph {
+  const schema = { fields: [{ name: 'id', type: Types.BIGINT() }] };
+  return {
+    version: JOB_GRAPH_VERSION,
+    jobName: 'exchange',
+    config,
+    vertices: [
+      {
+        id: 's'.repeat(32),
+        name: 'source',
+        parallelism: 2,
+        operator: {
+          kind: 'source',
+          connector: {
+            table: 'numbers',
+            connector: 'datagen',
+            options: {
+              'rows-per-second': '50000',
+              'fields.id.kind': 'sequence',
+              'fields.id.start': '1',
+              'fields.id.end': '20000',
+            },
+            schema,
+          },
+        },
+      },
+      {
+        id: 'k'.repeat(32),
+        name: 'sink',
+        parallelism: 3,
+        operator: {
+          kind: 'sink',
+          inputChangelogMode: 'insert-only',
+          connector: { table: 'out', connector: 'collect', options: {}, schema },
+        },
+      },
+    ],
+    edges: [
+      {
+        source: 's'.repeat(32),
+        target: 'k'.repeat(32),
+        partitioner,
+        keys: partitioner === 'hash' ? [0] : undefined,
+      },
+    ],
+  };
+}
+
+async function run(partitioner: Partitioner, mode: string, failAtRow?: number) {
+  const committed = new Map<string, Committed>();
+  const failOnce = { remaining: failAtRow === undefined ? 0 : 1, atRow: failAtRow ?? -1 };
+  const quiet = { write: () => true, once: () => undefined };
+  const connectors = new Map<string, RuntimeConnector>([
+    ...builtinConnectors({ stdout: quiet, stderr: quiet }).map(
+      (c) => [c.runtime.identifier, c.runtime] as const,
+    ),
+    [
+      'collect',
+      { identifier: 'collect', sink: { createWriter: () => new CommittingSink(committed, failOnce) } },
+    ],
+  ]);
+  const result = await executeJob(
+    job(partitioner, {
+      'execution.checkpointing.interval': '5ms',
+      'execution.checkpointing.mode': mode,
+      'execution.checkpointing.storage': 'jobmanager',
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.delay': '0 ms',
+    }),
+    { connectors, log: { info: () => {}, warn: () => {} } },
+  ).result;
+  const entries = [...committed.values()];
+  return { result, entries, ids: entries.flatMap((e) => e.rows.map((r) => r[0] as number)) };
+}
+
+const all = Array.from({ length: 20_000 }, (_, i) => i + 1);
+
+describe('network exchanges between parallel tasks', () => {
+  it('hash partitioning sends every key to the subtask owning its key group', async () => {
+    const { result, entries, ids } = await run('hash', 'EXACTLY_ONCE');
+    expect(result.status).toBe('FINISHED');
+    expect([...ids].sort((a, b) => a - b)).toEqual(all);
+    for (const { subtask, rows } of entries) {
+      for (const row of rows)
+        expect(operatorIndexForKeyGroup(128, 3, assignToKeyGroup(hashFields(row, [0]), 128))).toBe(subtask);
+    }
+  });
+
+  it('rebalance spreads rows over every subtask', async () => {
+    const { entries, ids } = await run('rebalance', 'EXACTLY_ONCE');
+    expect([...ids].sort((a, b) => a - b)).toEqual(all);
+    expect(new Set(entries.filter((e) => e.rows.length > 0).map((e) => e.subtask))).toEqual(
+      new Set([0, 1, 2]),
+    );
+  });
+
+  it('EXACTLY_ONCE with aligned barriers: after a failure every row is committed exactly once', async () => {
+    const { result, ids } = await run('hash', 'EXACTLY_ONCE', 12_345);
+    expect(result.restarts).toBe(1);
+    expect([...ids].sort((a, b) => a - b)).toEqual(all);
+  });
+
+  it('AT_LEAST_ONCE: after a failure every row is committed at least once', async () => {
+    const { result, ids } = await run('hash', 'AT_LEAST_ONCE', 12_345);
+    expect(result.restarts).toBe(1);
+    expect(new Set(ids)).toEqual(new Set(all));
+  });
+});
