@@ -1,0 +1,1647 @@
+import { EmbeddedActionsParser, type IToken, type TokenType, tokenMatcher } from 'chevrotain';
+import { WeirError } from '../../common/errors.js';
+import { type LogicalType, MAX_LENGTH, type RowField, Types } from '../../common/types.js';
+import type * as A from './ast.js';
+import { syntaxErrorMessages } from './errors.js';
+import {
+  ALL_TOKENS,
+  Comma,
+  Concat,
+  Dot,
+  Equals,
+  Greater,
+  GreaterEquals,
+  IdentifierLike,
+  identifierValue,
+  kw,
+  Less,
+  LessEquals,
+  LParen,
+  Minus,
+  NotEquals,
+  NumberLiteral,
+  Percent,
+  Plus,
+  RParen,
+  Slash,
+  Star,
+  StringLiteral,
+  stringValue,
+} from './lexer.js';
+
+/**
+ * The Flink SQL grammar, building the AST directly (no CST). One rule per statement kind, listed
+ * in `statement`; adding a statement is a rule and a line there.
+ *
+ * Rules run twice in chevrotain's life: once while it records the grammar (tokens are dummies,
+ * sub-rules return nothing) and then for real. Code that looks inside parsed values is wrapped in
+ * ACTION so it only runs for real.
+ */
+
+const K = {
+  ALL: kw('ALL'),
+  AND: kw('AND'),
+  ARRAY: kw('ARRAY'),
+  AS: kw('AS'),
+  ASC: kw('ASC'),
+  BETWEEN: kw('BETWEEN'),
+  BIGINT: kw('BIGINT'),
+  BINARY: kw('BINARY'),
+  BOOLEAN: kw('BOOLEAN'),
+  BY: kw('BY'),
+  BYTES: kw('BYTES'),
+  CASE: kw('CASE'),
+  CAST: kw('CAST'),
+  CHAR: kw('CHAR'),
+  CHARACTER: kw('CHARACTER'),
+  COMMENT: kw('COMMENT'),
+  CREATE: kw('CREATE'),
+  CURRENT_DATE: kw('CURRENT_DATE'),
+  CURRENT_TIME: kw('CURRENT_TIME'),
+  CURRENT_TIMESTAMP: kw('CURRENT_TIMESTAMP'),
+  DATE: kw('DATE'),
+  DAY: kw('DAY'),
+  DEC: kw('DEC'),
+  DECIMAL: kw('DECIMAL'),
+  DESC: kw('DESC'),
+  DESCRIBE: kw('DESCRIBE'),
+  DISTINCT: kw('DISTINCT'),
+  DOUBLE: kw('DOUBLE'),
+  DROP: kw('DROP'),
+  ELSE: kw('ELSE'),
+  END: kw('END'),
+  ENFORCED: kw('ENFORCED'),
+  ESCAPE: kw('ESCAPE'),
+  EXISTS: kw('EXISTS'),
+  EXPLAIN: kw('EXPLAIN'),
+  FALSE: kw('FALSE'),
+  FIRST: kw('FIRST'),
+  FLOAT: kw('FLOAT'),
+  FOR: kw('FOR'),
+  FROM: kw('FROM'),
+  GROUP: kw('GROUP'),
+  HAVING: kw('HAVING'),
+  HOUR: kw('HOUR'),
+  IF: kw('IF'),
+  IN: kw('IN'),
+  INSERT: kw('INSERT'),
+  INT: kw('INT'),
+  INTEGER: kw('INTEGER'),
+  INTERVAL: kw('INTERVAL'),
+  INTO: kw('INTO'),
+  IS: kw('IS'),
+  KEY: kw('KEY'),
+  LAST: kw('LAST'),
+  LIKE: kw('LIKE'),
+  LIMIT: kw('LIMIT'),
+  LOCAL: kw('LOCAL'),
+  LOCALTIME: kw('LOCALTIME'),
+  LOCALTIMESTAMP: kw('LOCALTIMESTAMP'),
+  MAP: kw('MAP'),
+  METADATA: kw('METADATA'),
+  MINUTE: kw('MINUTE'),
+  MONTH: kw('MONTH'),
+  MULTISET: kw('MULTISET'),
+  NOT: kw('NOT'),
+  NULL: kw('NULL'),
+  NULLS: kw('NULLS'),
+  NUMERIC: kw('NUMERIC'),
+  OFFSET: kw('OFFSET'),
+  OR: kw('OR'),
+  ORDER: kw('ORDER'),
+  OVERWRITE: kw('OVERWRITE'),
+  PARTITIONED: kw('PARTITIONED'),
+  PLAN: kw('PLAN'),
+  PRECISION: kw('PRECISION'),
+  PRIMARY: kw('PRIMARY'),
+  REAL: kw('REAL'),
+  RESET: kw('RESET'),
+  ROW: kw('ROW'),
+  SECOND: kw('SECOND'),
+  SELECT: kw('SELECT'),
+  SET: kw('SET'),
+  SHOW: kw('SHOW'),
+  SMALLINT: kw('SMALLINT'),
+  STRING: kw('STRING'),
+  TABLE: kw('TABLE'),
+  TABLES: kw('TABLES'),
+  TEMPORARY: kw('TEMPORARY'),
+  THEN: kw('THEN'),
+  TIME: kw('TIME'),
+  TIMESTAMP: kw('TIMESTAMP'),
+  TIMESTAMP_LTZ: kw('TIMESTAMP_LTZ'),
+  TINYINT: kw('TINYINT'),
+  TO: kw('TO'),
+  TRUE: kw('TRUE'),
+  TRY_CAST: kw('TRY_CAST'),
+  UNION: kw('UNION'),
+  UNKNOWN: kw('UNKNOWN'),
+  VALUES: kw('VALUES'),
+  VARBINARY: kw('VARBINARY'),
+  VARCHAR: kw('VARCHAR'),
+  VARYING: kw('VARYING'),
+  VIEW: kw('VIEW'),
+  VIEWS: kw('VIEWS'),
+  VIRTUAL: kw('VIRTUAL'),
+  WATERMARK: kw('WATERMARK'),
+  WHEN: kw('WHEN'),
+  WHERE: kw('WHERE'),
+  WITH: kw('WITH'),
+  WITHOUT: kw('WITHOUT'),
+  YEAR: kw('YEAR'),
+  ZONE: kw('ZONE'),
+};
+
+export function tokenPos(token: IToken): A.Pos {
+  return {
+    offset: token.startOffset,
+    line: token.startLine ?? 1,
+    column: token.startColumn ?? 1,
+    length: token.image.length,
+  };
+}
+
+export function spanPos(start: IToken, end: IToken): A.Pos {
+  const last = end.endOffset ?? end.startOffset + end.image.length - 1;
+  return {
+    offset: start.startOffset,
+    line: start.startLine ?? 1,
+    column: start.startColumn ?? 1,
+    length: Math.max(1, last + 1 - start.startOffset),
+  };
+}
+
+function syntaxError(message: string, pos: A.Pos, hint?: string): WeirError {
+  return new WeirError('SQL_PARSE', message, { position: pos, hint });
+}
+
+type TableElement =
+  | { readonly kind: 'column'; readonly column: A.ColumnDef; readonly primaryKey?: A.PrimaryKeyDef }
+  | { readonly kind: 'watermark'; readonly watermark: A.WatermarkDef }
+  | { readonly kind: 'primaryKey'; readonly primaryKey: A.PrimaryKeyDef };
+
+const TIME_UNITS: readonly TokenType[] = [K.YEAR, K.MONTH, K.DAY, K.HOUR, K.MINUTE, K.SECOND];
+
+export class FlinkSqlParser extends EmbeddedActionsParser {
+  constructor() {
+    super(ALL_TOKENS, { maxLookahead: 3, errorMessageProvider: syntaxErrorMessages });
+    this.performSelfAnalysis();
+  }
+
+  private span(start: IToken): A.Pos {
+    return spanPos(start, this.LA(0));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Statements
+
+  public statement = this.RULE('statement', (): A.Statement => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.createTable) },
+      { ALT: () => this.SUBRULE(this.createView) },
+      { ALT: () => this.SUBRULE(this.dropObject) },
+      { ALT: () => this.SUBRULE(this.setStatement) },
+      { ALT: () => this.SUBRULE(this.resetStatement) },
+      { ALT: () => this.SUBRULE(this.insert) },
+      { ALT: () => this.SUBRULE(this.explain) },
+      { ALT: () => this.SUBRULE(this.showTables) },
+      { ALT: () => this.SUBRULE(this.describe) },
+      { ALT: () => this.SUBRULE(this.queryStatement) },
+    ]);
+  });
+
+  private createTable = this.RULE('createTable', (): A.CreateTable => {
+    const start = this.CONSUME(K.CREATE);
+    const temporary = this.OPTION(() => this.CONSUME(K.TEMPORARY)) !== undefined;
+    this.CONSUME(K.TABLE);
+    const ifNotExists = this.SUBRULE(this.ifNotExists);
+    const name = this.SUBRULE(this.qualifiedName);
+    this.CONSUME(LParen);
+    const elements: TableElement[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => elements.push(this.SUBRULE(this.tableElement)) });
+    this.CONSUME(RParen);
+    let comment: string | undefined;
+    this.OPTION2(() => {
+      this.CONSUME(K.COMMENT);
+      const t = this.CONSUME(StringLiteral);
+      comment = this.ACTION(() => stringValue(t.image));
+    });
+    const partitionedBy: A.Ident[] = [];
+    this.OPTION3(() => {
+      this.CONSUME(K.PARTITIONED);
+      this.CONSUME(K.BY);
+      this.CONSUME2(LParen);
+      this.AT_LEAST_ONE_SEP2({ SEP: Comma, DEF: () => partitionedBy.push(this.SUBRULE(this.ident)) });
+      this.CONSUME2(RParen);
+    });
+    let options: A.TableOption[] = [];
+    this.OPTION4(() => {
+      options = this.SUBRULE(this.withOptions);
+    });
+    return this.ACTION(() => {
+      const columns: A.ColumnDef[] = [];
+      let watermark: A.WatermarkDef | undefined;
+      let primaryKey: A.PrimaryKeyDef | undefined;
+      for (const e of elements) {
+        switch (e.kind) {
+          case 'column':
+            columns.push(e.column);
+            if (e.primaryKey) {
+              if (primaryKey) throw syntaxError('Duplicate primary key definition', e.primaryKey.pos);
+              primaryKey = e.primaryKey;
+            }
+            break;
+          case 'watermark':
+            if (watermark)
+              throw syntaxError('Multiple WATERMARK definitions are not supported yet', e.watermark.pos);
+            watermark = e.watermark;
+            break;
+          case 'primaryKey':
+            if (primaryKey) throw syntaxError('Duplicate primary key definition', e.primaryKey.pos);
+            primaryKey = e.primaryKey;
+            break;
+          default: {
+            const never: never = e;
+            return never;
+          }
+        }
+      }
+      return {
+        kind: 'CreateTable',
+        temporary,
+        ifNotExists,
+        name,
+        columns,
+        watermark,
+        primaryKey,
+        comment,
+        partitionedBy,
+        options,
+        pos: this.span(start),
+      };
+    });
+  });
+
+  private ifNotExists = this.RULE('ifNotExists', (): boolean => {
+    let present = false;
+    this.OPTION(() => {
+      this.CONSUME(K.IF);
+      this.CONSUME(K.NOT);
+      this.CONSUME(K.EXISTS);
+      present = true;
+    });
+    return present;
+  });
+
+  private tableElement = this.RULE('tableElement', (): TableElement => {
+    return this.OR([
+      {
+        GATE: () => this.LA(1).tokenType === K.WATERMARK && this.LA(2).tokenType === K.FOR,
+        ALT: () => {
+          const start = this.CONSUME(K.WATERMARK);
+          this.CONSUME(K.FOR);
+          const column = this.SUBRULE(this.ident);
+          this.CONSUME(K.AS);
+          const expr = this.SUBRULE(this.expr);
+          return { kind: 'watermark' as const, watermark: { column, expr, pos: this.span(start) } };
+        },
+      },
+      {
+        ALT: () => {
+          const start = this.CONSUME(K.PRIMARY);
+          this.CONSUME(K.KEY);
+          this.CONSUME(LParen);
+          const columns: A.Ident[] = [];
+          this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => columns.push(this.SUBRULE2(this.ident)) });
+          this.CONSUME(RParen);
+          this.SUBRULE(this.notEnforced);
+          return { kind: 'primaryKey' as const, primaryKey: { columns, pos: this.span(start) } };
+        },
+      },
+      { ALT: () => this.SUBRULE(this.columnDef) },
+    ]);
+  });
+
+  /** Flink does not own the data, so only NOT ENFORCED constraints exist; say so when it is missing. */
+  private notEnforced = this.RULE('notEnforced', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(K.NOT);
+          this.CONSUME(K.ENFORCED);
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME2(K.ENFORCED);
+          this.ACTION(() => {
+            throw syntaxError(
+              "Flink doesn't support ENFORCED mode for PRIMARY KEY constraints",
+              tokenPos(t),
+              'write PRIMARY KEY (…) NOT ENFORCED: Flink does not own the data, so it cannot enforce the key',
+            );
+          });
+        },
+      },
+    ]);
+  });
+
+  private columnDef = this.RULE('columnDef', (): TableElement => {
+    const name = this.SUBRULE(this.ident);
+    const start = this.LA(0);
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(K.AS);
+          const expr = this.SUBRULE(this.expr);
+          const comment = this.SUBRULE(this.optionalComment);
+          return this.ACTION(() => ({
+            kind: 'column' as const,
+            column: { kind: 'ComputedColumn' as const, name, expr, comment, pos: this.span(start) },
+          }));
+        },
+      },
+      {
+        ALT: () => {
+          const type = this.SUBRULE(this.dataType);
+          return this.OR2([
+            {
+              ALT: () => {
+                this.CONSUME(K.METADATA);
+                let key: string | undefined;
+                this.OPTION(() => {
+                  this.CONSUME(K.FROM);
+                  const t = this.CONSUME(StringLiteral);
+                  key = this.ACTION(() => stringValue(t.image));
+                });
+                const virtual = this.OPTION2(() => this.CONSUME(K.VIRTUAL)) !== undefined;
+                const comment = this.SUBRULE2(this.optionalComment);
+                return this.ACTION(() => ({
+                  kind: 'column' as const,
+                  column: {
+                    kind: 'MetadataColumn' as const,
+                    name,
+                    type,
+                    key,
+                    virtual,
+                    comment,
+                    pos: this.span(start),
+                  },
+                }));
+              },
+            },
+            {
+              ALT: () => {
+                let primaryKey: A.PrimaryKeyDef | undefined;
+                this.OPTION3(() => {
+                  const pk = this.CONSUME(K.PRIMARY);
+                  this.CONSUME(K.KEY);
+                  this.SUBRULE(this.notEnforced);
+                  primaryKey = this.ACTION(() => ({ columns: [name], pos: this.span(pk) }));
+                });
+                const comment = this.SUBRULE3(this.optionalComment);
+                return this.ACTION(() => ({
+                  kind: 'column' as const,
+                  column: { kind: 'PhysicalColumn' as const, name, type, comment, pos: this.span(start) },
+                  primaryKey,
+                }));
+              },
+            },
+          ]);
+        },
+      },
+    ]);
+  });
+
+  private optionalComment = this.RULE('optionalComment', (): string | undefined => {
+    let comment: string | undefined;
+    this.OPTION(() => {
+      this.CONSUME(K.COMMENT);
+      const t = this.CONSUME(StringLiteral);
+      comment = this.ACTION(() => stringValue(t.image));
+    });
+    return comment;
+  });
+
+  private withOptions = this.RULE('withOptions', (): A.TableOption[] => {
+    const options: A.TableOption[] = [];
+    this.CONSUME(K.WITH);
+    this.CONSUME(LParen);
+    this.MANY_SEP({
+      SEP: Comma,
+      DEF: () => {
+        const key = this.CONSUME(StringLiteral);
+        this.CONSUME(Equals);
+        const value = this.CONSUME2(StringLiteral);
+        this.ACTION(() => {
+          const k = stringValue(key.image);
+          const previous = options.find((o) => o.key === k);
+          if (previous)
+            throw syntaxError(
+              `Duplicate option '${k}'`,
+              tokenPos(key),
+              `it is already set at line ${previous.keyPos.line}`,
+            );
+          options.push({
+            key: k,
+            value: stringValue(value.image),
+            keyPos: tokenPos(key),
+            valuePos: tokenPos(value),
+          });
+        });
+      },
+    });
+    this.CONSUME(RParen);
+    return options;
+  });
+
+  private createView = this.RULE('createView', (): A.CreateView => {
+    const start = this.CONSUME(K.CREATE);
+    const temporary = this.OPTION(() => this.CONSUME(K.TEMPORARY)) !== undefined;
+    this.CONSUME(K.VIEW);
+    const ifNotExists = this.SUBRULE(this.ifNotExists);
+    const name = this.SUBRULE(this.qualifiedName);
+    let columns: A.Ident[] | undefined;
+    this.OPTION2(() => {
+      this.CONSUME(LParen);
+      columns = [];
+      this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => columns!.push(this.SUBRULE(this.ident)) });
+      this.CONSUME(RParen);
+    });
+    const comment = this.SUBRULE(this.optionalComment);
+    this.CONSUME(K.AS);
+    const query = this.SUBRULE(this.query);
+    return {
+      kind: 'CreateView',
+      temporary,
+      ifNotExists,
+      name,
+      columns,
+      comment,
+      query,
+      pos: this.span(start),
+    };
+  });
+
+  private dropObject = this.RULE('dropObject', (): A.DropObject => {
+    const start = this.CONSUME(K.DROP);
+    const temporary = this.OPTION(() => this.CONSUME(K.TEMPORARY)) !== undefined;
+    const object = this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(K.TABLE);
+          return 'TABLE' as const;
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.VIEW);
+          return 'VIEW' as const;
+        },
+      },
+    ]);
+    let ifExists = false;
+    this.OPTION2(() => {
+      this.CONSUME(K.IF);
+      this.CONSUME(K.EXISTS);
+      ifExists = true;
+    });
+    const name = this.SUBRULE(this.qualifiedName);
+    return { kind: 'DropObject', object, temporary, ifExists, name, pos: this.span(start) };
+  });
+
+  private quotedText = this.RULE('quotedText', (): A.QuotedText => {
+    const t = this.CONSUME(StringLiteral);
+    return this.ACTION(() => ({ value: stringValue(t.image), pos: tokenPos(t) }));
+  });
+
+  private setStatement = this.RULE('setStatement', (): A.SetStatement => {
+    const start = this.CONSUME(K.SET);
+    let key: A.QuotedText | undefined;
+    let value: A.QuotedText | undefined;
+    this.OPTION(() => {
+      key = this.SUBRULE(this.quotedText);
+      this.CONSUME(Equals);
+      value = this.SUBRULE2(this.quotedText);
+    });
+    return { kind: 'SetStatement', key, value, pos: this.span(start) };
+  });
+
+  private resetStatement = this.RULE('resetStatement', (): A.ResetStatement => {
+    const start = this.CONSUME(K.RESET);
+    let key: A.QuotedText | undefined;
+    this.OPTION(() => {
+      key = this.SUBRULE(this.quotedText);
+    });
+    return { kind: 'ResetStatement', key, pos: this.span(start) };
+  });
+
+  private insert = this.RULE('insert', (): A.Insert => {
+    const start = this.CONSUME(K.INSERT);
+    const overwrite = this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(K.INTO);
+          return false;
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.OVERWRITE);
+          return true;
+        },
+      },
+    ]);
+    const table = this.SUBRULE(this.qualifiedName);
+    let columns: A.Ident[] | undefined;
+    this.OPTION({
+      GATE: () => this.LA(1).tokenType === LParen && this.LA(2).tokenType !== K.SELECT,
+      DEF: () => {
+        this.CONSUME(LParen);
+        columns = [];
+        this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => columns!.push(this.SUBRULE(this.ident)) });
+        this.CONSUME(RParen);
+      },
+    });
+    const query = this.SUBRULE(this.query);
+    return { kind: 'Insert', overwrite, table, columns, query, pos: this.span(start) };
+  });
+
+  private explain = this.RULE('explain', (): A.Explain => {
+    const start = this.CONSUME(K.EXPLAIN);
+    const details: string[] = [];
+    this.OPTION(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(K.PLAN);
+            this.CONSUME(K.FOR);
+          },
+        },
+        {
+          ALT: () =>
+            this.AT_LEAST_ONE_SEP({
+              SEP: Comma,
+              DEF: () => {
+                const t = this.CONSUME(IdentifierLike);
+                this.ACTION(() => details.push(identifierValue(t).toUpperCase()));
+              },
+            }),
+        },
+      ]);
+    });
+    const statement = this.OR2([
+      { ALT: () => this.SUBRULE(this.insert) },
+      { ALT: () => this.SUBRULE(this.queryStatement) },
+    ]);
+    return { kind: 'Explain', details, statement, pos: this.span(start) };
+  });
+
+  private showTables = this.RULE('showTables', (): A.ShowTables => {
+    const start = this.CONSUME(K.SHOW);
+    const views = this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(K.TABLES);
+          return false;
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.VIEWS);
+          return true;
+        },
+      },
+    ]);
+    return { kind: 'ShowTables', views, pos: this.span(start) };
+  });
+
+  private describe = this.RULE('describe', (): A.Describe => {
+    const start = this.OR([{ ALT: () => this.CONSUME(K.DESCRIBE) }, { ALT: () => this.CONSUME(K.DESC) }]);
+    const name = this.SUBRULE(this.qualifiedName);
+    return { kind: 'Describe', name, pos: this.span(start) };
+  });
+
+  private queryStatement = this.RULE('queryStatement', (): A.QueryStatement => {
+    const start = this.LA(1);
+    const query = this.SUBRULE(this.query);
+    return { kind: 'QueryStatement', query, pos: this.span(start) };
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Queries
+
+  public query = this.RULE('query', (): A.Query => {
+    const start = this.LA(1);
+    let ctes: A.CommonTableExpr[] | undefined;
+    this.OPTION(() => {
+      this.CONSUME(K.WITH);
+      ctes = [];
+      this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => ctes!.push(this.SUBRULE(this.commonTableExpr)) });
+    });
+    let body = this.SUBRULE(this.queryTerm);
+    this.MANY(() => {
+      this.CONSUME(K.UNION);
+      let all = false;
+      this.OPTION2(() =>
+        this.OR([
+          {
+            ALT: () => {
+              this.CONSUME(K.ALL);
+              return (all = true);
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(K.DISTINCT);
+              return (all = false);
+            },
+          },
+        ]),
+      );
+      const right = this.SUBRULE2(this.queryTerm);
+      body = this.ACTION(() => ({
+        kind: 'SetOperation',
+        op: 'UNION',
+        all,
+        left: body,
+        right,
+        pos: this.span(start),
+      }));
+    });
+    const orderBy: A.OrderItem[] = [];
+    let limit: A.Expr | undefined;
+    let offset: A.Expr | undefined;
+    this.OPTION3(() => {
+      this.CONSUME(K.ORDER);
+      this.CONSUME(K.BY);
+      this.AT_LEAST_ONE_SEP2({ SEP: Comma, DEF: () => orderBy.push(this.SUBRULE(this.orderItem)) });
+    });
+    this.OPTION4(() => {
+      this.CONSUME(K.LIMIT);
+      limit = this.SUBRULE(this.numberLiteral);
+    });
+    this.OPTION5(() => {
+      this.CONSUME(K.OFFSET);
+      offset = this.SUBRULE2(this.numberLiteral);
+    });
+    return this.ACTION(() => {
+      let q: A.Query = body;
+      if (orderBy.length > 0 || limit || offset)
+        q = { kind: 'OrderedQuery', query: q, orderBy, limit, offset, pos: this.span(start) };
+      if (ctes) q = { kind: 'WithQuery', ctes, body: q, pos: this.span(start) };
+      return q;
+    });
+  });
+
+  private commonTableExpr = this.RULE('commonTableExpr', (): A.CommonTableExpr => {
+    const name = this.SUBRULE(this.ident);
+    let columns: A.Ident[] | undefined;
+    this.OPTION(() => {
+      this.CONSUME(LParen);
+      columns = [];
+      this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => columns!.push(this.SUBRULE2(this.ident)) });
+      this.CONSUME(RParen);
+    });
+    this.CONSUME(K.AS);
+    this.CONSUME2(LParen);
+    const query = this.SUBRULE(this.query);
+    this.CONSUME2(RParen);
+    return { name, columns, query };
+  });
+
+  private orderItem = this.RULE('orderItem', (): A.OrderItem => {
+    const expr = this.SUBRULE(this.expr);
+    let descending = false;
+    let nulls: 'FIRST' | 'LAST' | undefined;
+    this.OPTION(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(K.ASC) },
+        {
+          ALT: () => {
+            this.CONSUME(K.DESC);
+            return (descending = true);
+          },
+        },
+      ]),
+    );
+    this.OPTION2(() => {
+      this.CONSUME(K.NULLS);
+      nulls = this.OR2([
+        {
+          ALT: () => {
+            this.CONSUME(K.FIRST);
+            return 'FIRST' as const;
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(K.LAST);
+            return 'LAST' as const;
+          },
+        },
+      ]);
+    });
+    return { expr, descending, nulls };
+  });
+
+  private numberLiteral = this.RULE('numberLiteral', (): A.NumericLiteral => {
+    const t = this.CONSUME(NumberLiteral);
+    return this.ACTION(() => ({ kind: 'NumericLiteral', text: t.image, pos: tokenPos(t) }));
+  });
+
+  private queryTerm = this.RULE('queryTerm', (): A.Query => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.select) },
+      { ALT: () => this.SUBRULE(this.values) },
+      {
+        ALT: () => {
+          this.CONSUME(LParen);
+          const q = this.SUBRULE(this.query);
+          this.CONSUME(RParen);
+          return q;
+        },
+      },
+    ]);
+  });
+
+  private values = this.RULE('values', (): A.Values => {
+    const start = this.CONSUME(K.VALUES);
+    const rows: A.Expr[][] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: Comma,
+      DEF: () => {
+        this.CONSUME(LParen);
+        const row: A.Expr[] = [];
+        this.AT_LEAST_ONE_SEP2({ SEP: Comma, DEF: () => row.push(this.SUBRULE(this.expr)) });
+        this.CONSUME(RParen);
+        rows.push(row);
+      },
+    });
+    return { kind: 'Values', rows, pos: this.span(start) };
+  });
+
+  private select = this.RULE('select', (): A.Select => {
+    const start = this.CONSUME(K.SELECT);
+    let distinct = false;
+    this.OPTION(() =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(K.DISTINCT);
+            return (distinct = true);
+          },
+        },
+        { ALT: () => this.CONSUME(K.ALL) },
+      ]),
+    );
+    const items: A.SelectItem[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => items.push(this.SUBRULE(this.selectItem)) });
+    let from: A.TableRef | undefined;
+    let where: A.Expr | undefined;
+    const groupBy: A.Expr[] = [];
+    let having: A.Expr | undefined;
+    this.OPTION2(() => {
+      this.CONSUME(K.FROM);
+      from = this.SUBRULE(this.tableRef);
+    });
+    this.OPTION3(() => {
+      this.CONSUME(K.WHERE);
+      where = this.SUBRULE(this.expr);
+    });
+    this.OPTION4(() => {
+      this.CONSUME(K.GROUP);
+      this.CONSUME(K.BY);
+      this.AT_LEAST_ONE_SEP2({ SEP: Comma, DEF: () => groupBy.push(this.SUBRULE2(this.expr)) });
+    });
+    this.OPTION5(() => {
+      this.CONSUME(K.HAVING);
+      having = this.SUBRULE3(this.expr);
+    });
+    return { kind: 'Select', distinct, items, from, where, groupBy, having, pos: this.span(start) };
+  });
+
+  private selectItem = this.RULE('selectItem', (): A.SelectItem => {
+    return this.OR([
+      {
+        ALT: () => {
+          const t = this.CONSUME(Star);
+          return this.ACTION(() => ({ kind: 'SelectStar' as const, pos: tokenPos(t) }));
+        },
+      },
+      {
+        GATE: () => this.isQualifiedStar(),
+        ALT: () => {
+          const start = this.LA(1);
+          const qualifier: A.Ident[] = [this.SUBRULE(this.ident)];
+          this.MANY({
+            GATE: () => this.LA(2).tokenType !== Star,
+            DEF: () => {
+              this.CONSUME(Dot);
+              qualifier.push(this.SUBRULE2(this.ident));
+            },
+          });
+          this.CONSUME2(Dot);
+          this.CONSUME2(Star);
+          return { kind: 'SelectStar' as const, qualifier, pos: this.span(start) };
+        },
+      },
+      {
+        ALT: () => {
+          const start = this.LA(1);
+          const expr = this.SUBRULE(this.expr);
+          const alias = this.SUBRULE(this.optionalAlias);
+          return { kind: 'SelectExpr' as const, expr, alias, pos: this.span(start) };
+        },
+      },
+    ]);
+  });
+
+  private isQualifiedStar(): boolean {
+    let i = 1;
+    for (;;) {
+      if (!tokenMatcher(this.LA(i), IdentifierLike)) return false;
+      if (this.LA(i + 1).tokenType !== Dot) return false;
+      if (this.LA(i + 2).tokenType === Star) return true;
+      i += 2;
+    }
+  }
+
+  private optionalAlias = this.RULE('optionalAlias', (): A.Ident | undefined => {
+    let alias: A.Ident | undefined;
+    this.OPTION(() => {
+      this.OPTION2(() => this.CONSUME(K.AS));
+      alias = this.SUBRULE(this.ident);
+    });
+    return alias;
+  });
+
+  private tableRef = this.RULE('tableRef', (): A.TableRef => {
+    const start = this.LA(1);
+    return this.OR([
+      {
+        ALT: () => {
+          const name = this.SUBRULE(this.qualifiedName);
+          const alias = this.SUBRULE(this.optionalAlias);
+          return { kind: 'TableName' as const, name, alias, pos: this.span(start) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(LParen);
+          const query = this.SUBRULE(this.query);
+          this.CONSUME(RParen);
+          const alias = this.SUBRULE2(this.optionalAlias);
+          return { kind: 'SubqueryRef' as const, query, alias, pos: this.span(start) };
+        },
+      },
+    ]);
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Names
+
+  private ident = this.RULE('ident', (): A.Ident => {
+    const t = this.CONSUME(IdentifierLike);
+    return this.ACTION(() => ({ kind: 'Ident', value: identifierValue(t), pos: tokenPos(t) }));
+  });
+
+  private qualifiedName = this.RULE('qualifiedName', (): A.QualifiedName => {
+    const start = this.LA(1);
+    const parts: A.Ident[] = [this.SUBRULE(this.ident)];
+    this.MANY(() => {
+      this.CONSUME(Dot);
+      parts.push(this.SUBRULE2(this.ident));
+    });
+    return { kind: 'QualifiedName', parts, pos: this.span(start) };
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Expressions, lowest precedence first: OR, AND, NOT, predicates, + -, * / % ||, unary.
+
+  public expr = this.RULE('expr', (): A.Expr => {
+    const start = this.LA(1);
+    let left = this.SUBRULE(this.andExpr);
+    this.MANY(() => {
+      const op = this.CONSUME(K.OR);
+      const right = this.SUBRULE2(this.andExpr);
+      left = this.ACTION(() => this.binaryNode('OR', left, right, start, op));
+    });
+    return left;
+  });
+
+  private binaryNode(
+    op: A.BinaryOp,
+    left: A.Expr,
+    right: A.Expr,
+    start: IToken,
+    opToken: IToken,
+  ): A.BinaryExpr {
+    return { kind: 'BinaryExpr', op, left, right, opPos: tokenPos(opToken), pos: this.span(start) };
+  }
+
+  private andExpr = this.RULE('andExpr', (): A.Expr => {
+    const start = this.LA(1);
+    let left = this.SUBRULE(this.notExpr);
+    this.MANY(() => {
+      const op = this.CONSUME(K.AND);
+      const right = this.SUBRULE2(this.notExpr);
+      left = this.ACTION(() => this.binaryNode('AND', left, right, start, op));
+    });
+    return left;
+  });
+
+  private notExpr = this.RULE('notExpr', (): A.Expr => {
+    return this.OR([
+      {
+        ALT: () => {
+          const start = this.CONSUME(K.NOT);
+          const operand = this.SUBRULE(this.notExpr);
+          return { kind: 'UnaryExpr' as const, op: 'NOT' as const, operand, pos: this.span(start) };
+        },
+      },
+      { ALT: () => this.SUBRULE(this.predicate) },
+    ]);
+  });
+
+  private predicate = this.RULE('predicate', (): A.Expr => {
+    const start = this.LA(1);
+    let left = this.SUBRULE(this.additive);
+    this.MANY(() => {
+      left = this.OR([
+        {
+          ALT: () => {
+            const opToken = this.OR2([
+              { ALT: () => this.CONSUME(Equals) },
+              { ALT: () => this.CONSUME(NotEquals) },
+              { ALT: () => this.CONSUME(Less) },
+              { ALT: () => this.CONSUME(LessEquals) },
+              { ALT: () => this.CONSUME(Greater) },
+              { ALT: () => this.CONSUME(GreaterEquals) },
+            ]);
+            const right = this.SUBRULE2(this.additive);
+            return this.ACTION(() => {
+              const op: A.BinaryOp = opToken.tokenType === NotEquals ? '<>' : (opToken.image as A.BinaryOp);
+              return this.binaryNode(op, left, right, start, opToken);
+            });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(K.IS);
+            const negated = this.OPTION(() => this.CONSUME(K.NOT)) !== undefined;
+            const test = this.OR3([
+              {
+                ALT: () => {
+                  this.CONSUME(K.NULL);
+                  return 'NULL' as const;
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(K.TRUE);
+                  return 'TRUE' as const;
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(K.FALSE);
+                  return 'FALSE' as const;
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(K.UNKNOWN);
+                  return 'UNKNOWN' as const;
+                },
+              },
+            ]);
+            return { kind: 'IsExpr' as const, operand: left, test, negated, pos: this.span(start) };
+          },
+        },
+        {
+          ALT: () => {
+            const negated = this.OPTION2(() => this.CONSUME2(K.NOT)) !== undefined;
+            return this.OR4([
+              {
+                ALT: () => {
+                  this.CONSUME(K.IN);
+                  this.CONSUME(LParen);
+                  const items: A.Expr[] = [];
+                  this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => items.push(this.SUBRULE(this.expr)) });
+                  this.CONSUME(RParen);
+                  return { kind: 'InExpr' as const, operand: left, items, negated, pos: this.span(start) };
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(K.BETWEEN);
+                  const low = this.SUBRULE3(this.additive);
+                  this.CONSUME(K.AND);
+                  const high = this.SUBRULE4(this.additive);
+                  return {
+                    kind: 'BetweenExpr' as const,
+                    operand: left,
+                    low,
+                    high,
+                    negated,
+                    pos: this.span(start),
+                  };
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(K.LIKE);
+                  const pattern = this.SUBRULE5(this.additive);
+                  let escapeChar: A.Expr | undefined;
+                  this.OPTION3(() => {
+                    this.CONSUME(K.ESCAPE);
+                    escapeChar = this.SUBRULE6(this.additive);
+                  });
+                  return {
+                    kind: 'LikeExpr' as const,
+                    operand: left,
+                    pattern,
+                    escape: escapeChar,
+                    negated,
+                    pos: this.span(start),
+                  };
+                },
+              },
+            ]);
+          },
+        },
+      ]);
+    });
+    return left;
+  });
+
+  private additive = this.RULE('additive', (): A.Expr => {
+    const start = this.LA(1);
+    let left = this.SUBRULE(this.multiplicative);
+    this.MANY(() => {
+      const op = this.OR([{ ALT: () => this.CONSUME(Plus) }, { ALT: () => this.CONSUME(Minus) }]);
+      const right = this.SUBRULE2(this.multiplicative);
+      left = this.ACTION(() => this.binaryNode(op.image as A.BinaryOp, left, right, start, op));
+    });
+    return left;
+  });
+
+  private multiplicative = this.RULE('multiplicative', (): A.Expr => {
+    const start = this.LA(1);
+    let left = this.SUBRULE(this.unary);
+    this.MANY(() => {
+      const op = this.OR([
+        { ALT: () => this.CONSUME(Star) },
+        { ALT: () => this.CONSUME(Slash) },
+        { ALT: () => this.CONSUME(Percent) },
+        { ALT: () => this.CONSUME(Concat) },
+      ]);
+      const right = this.SUBRULE2(this.unary);
+      left = this.ACTION(() => this.binaryNode(op.image as A.BinaryOp, left, right, start, op));
+    });
+    return left;
+  });
+
+  private unary = this.RULE('unary', (): A.Expr => {
+    return this.OR([
+      {
+        ALT: () => {
+          const op = this.OR2([{ ALT: () => this.CONSUME(Minus) }, { ALT: () => this.CONSUME(Plus) }]);
+          const operand = this.SUBRULE(this.unary);
+          return this.ACTION(() => ({
+            kind: 'UnaryExpr' as const,
+            op: op.image as '-' | '+',
+            operand,
+            pos: this.span(op),
+          }));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.primary) },
+    ]);
+  });
+
+  private primary = this.RULE('primary', (): A.Expr => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.numberLiteral) },
+      {
+        ALT: () => {
+          const t = this.CONSUME(StringLiteral);
+          return this.ACTION(() => ({
+            kind: 'StringLiteral' as const,
+            value: stringValue(t.image),
+            pos: tokenPos(t),
+          }));
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(K.TRUE);
+          return this.ACTION(() => ({ kind: 'BooleanLiteral' as const, value: true, pos: tokenPos(t) }));
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(K.FALSE);
+          return this.ACTION(() => ({ kind: 'BooleanLiteral' as const, value: false, pos: tokenPos(t) }));
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(K.NULL);
+          return this.ACTION(() => ({ kind: 'NullLiteral' as const, pos: tokenPos(t) }));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.intervalLiteral) },
+      { ALT: () => this.SUBRULE(this.typedLiteral) },
+      { ALT: () => this.SUBRULE(this.castExpr) },
+      { ALT: () => this.SUBRULE(this.caseExpr) },
+      { ALT: () => this.SUBRULE(this.niladicFunction) },
+      {
+        ALT: () => {
+          this.CONSUME(LParen);
+          const e = this.SUBRULE(this.expr);
+          this.CONSUME(RParen);
+          return e;
+        },
+      },
+      {
+        GATE: () => this.LA(2).tokenType === LParen,
+        ALT: () => this.SUBRULE(this.functionCall),
+      },
+      { ALT: () => this.SUBRULE(this.columnRef) },
+    ]);
+  });
+
+  private columnRef = this.RULE('columnRef', (): A.ColumnRef => {
+    const start = this.LA(1);
+    const parts: A.Ident[] = [this.SUBRULE(this.ident)];
+    this.MANY(() => {
+      this.CONSUME(Dot);
+      parts.push(this.SUBRULE2(this.ident));
+    });
+    return { kind: 'ColumnRef', parts, pos: this.span(start) };
+  });
+
+  private functionCall = this.RULE('functionCall', (): A.FunctionCall => {
+    const name = this.SUBRULE(this.ident);
+    const start = this.LA(0);
+    this.CONSUME(LParen);
+    const args: A.Expr[] = [];
+    let distinct = false;
+    let star = false;
+    this.OPTION(() =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(Star);
+            return (star = true);
+          },
+        },
+        {
+          ALT: () => {
+            this.OPTION2(() =>
+              this.OR2([
+                {
+                  ALT: () => {
+                    this.CONSUME(K.DISTINCT);
+                    return (distinct = true);
+                  },
+                },
+                { ALT: () => this.CONSUME(K.ALL) },
+              ]),
+            );
+            args.push(this.SUBRULE(this.expr));
+            this.OR3([
+              {
+                // SUBSTRING(s FROM start [FOR length]), the SQL standard spelling.
+                GATE: () => name.value.toUpperCase() === 'SUBSTRING',
+                ALT: () => {
+                  this.CONSUME(K.FROM);
+                  args.push(this.SUBRULE2(this.expr));
+                  this.OPTION3(() => {
+                    this.CONSUME(K.FOR);
+                    args.push(this.SUBRULE3(this.expr));
+                  });
+                },
+              },
+              {
+                ALT: () =>
+                  this.MANY(() => {
+                    this.CONSUME(Comma);
+                    args.push(this.SUBRULE4(this.expr));
+                  }),
+              },
+            ]);
+          },
+        },
+      ]),
+    );
+    this.CONSUME(RParen);
+    return { kind: 'FunctionCall', name, args, distinct, star, niladic: false, pos: this.span(start) };
+  });
+
+  private niladicFunction = this.RULE('niladicFunction', (): A.FunctionCall => {
+    const t = this.OR([
+      { ALT: () => this.CONSUME(K.CURRENT_TIMESTAMP) },
+      { ALT: () => this.CONSUME(K.CURRENT_DATE) },
+      { ALT: () => this.CONSUME(K.CURRENT_TIME) },
+      { ALT: () => this.CONSUME(K.LOCALTIMESTAMP) },
+      { ALT: () => this.CONSUME(K.LOCALTIME) },
+    ]);
+    return this.ACTION(() => ({
+      kind: 'FunctionCall' as const,
+      name: { kind: 'Ident' as const, value: t.image.toUpperCase(), pos: tokenPos(t) },
+      args: [],
+      distinct: false,
+      star: false,
+      niladic: true,
+      pos: tokenPos(t),
+    }));
+  });
+
+  private intervalLiteral = this.RULE('intervalLiteral', (): A.IntervalLiteral => {
+    const start = this.CONSUME(K.INTERVAL);
+    const value = this.CONSUME(StringLiteral);
+    const from = this.SUBRULE(this.timeUnit);
+    let to: A.TimeUnit | undefined;
+    this.OPTION(() => {
+      this.CONSUME(K.TO);
+      to = this.SUBRULE2(this.timeUnit);
+    });
+    return this.ACTION(() => ({
+      kind: 'IntervalLiteral' as const,
+      value: stringValue(value.image),
+      from,
+      to,
+      pos: this.span(start),
+    }));
+  });
+
+  private timeUnit = this.RULE('timeUnit', (): A.TimeUnit => {
+    const t = this.OR(TIME_UNITS.map((u) => ({ ALT: () => this.CONSUME(u) })));
+    return this.ACTION(() => t.tokenType.name as A.TimeUnit);
+  });
+
+  private typedLiteral = this.RULE('typedLiteral', (): A.TypedLiteral => {
+    const t = this.OR([
+      { ALT: () => this.CONSUME(K.DATE) },
+      { ALT: () => this.CONSUME(K.TIME) },
+      { ALT: () => this.CONSUME(K.TIMESTAMP) },
+    ]);
+    const value = this.CONSUME(StringLiteral);
+    return this.ACTION(() => ({
+      kind: 'TypedLiteral' as const,
+      type: t.tokenType.name as 'DATE' | 'TIME' | 'TIMESTAMP',
+      value: stringValue(value.image),
+      pos: this.span(t),
+    }));
+  });
+
+  private castExpr = this.RULE('castExpr', (): A.CastExpr => {
+    const start = this.OR([{ ALT: () => this.CONSUME(K.CAST) }, { ALT: () => this.CONSUME(K.TRY_CAST) }]);
+    this.CONSUME(LParen);
+    const operand = this.SUBRULE(this.expr);
+    this.CONSUME(K.AS);
+    const type = this.SUBRULE(this.dataType);
+    this.CONSUME(RParen);
+    return this.ACTION(() => ({
+      kind: 'CastExpr' as const,
+      operand,
+      type,
+      safe: start.tokenType === K.TRY_CAST,
+      pos: this.span(start),
+    }));
+  });
+
+  private caseExpr = this.RULE('caseExpr', (): A.CaseExpr => {
+    const start = this.CONSUME(K.CASE);
+    let operand: A.Expr | undefined;
+    this.OPTION(() => {
+      operand = this.SUBRULE(this.expr);
+    });
+    const whens: A.WhenClause[] = [];
+    this.AT_LEAST_ONE(() => {
+      this.CONSUME(K.WHEN);
+      const when = this.SUBRULE2(this.expr);
+      this.CONSUME(K.THEN);
+      const then = this.SUBRULE3(this.expr);
+      whens.push({ when, then });
+    });
+    let otherwise: A.Expr | undefined;
+    this.OPTION2(() => {
+      this.CONSUME(K.ELSE);
+      otherwise = this.SUBRULE4(this.expr);
+    });
+    this.CONSUME(K.END);
+    return { kind: 'CaseExpr', operand, whens, else: otherwise, pos: this.span(start) };
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Data types
+
+  public dataType = this.RULE('dataType', (): A.DataType => {
+    const start = this.LA(1);
+    const type = this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(K.BOOLEAN);
+          return Types.BOOLEAN();
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.TINYINT);
+          return Types.TINYINT();
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.SMALLINT);
+          return Types.SMALLINT();
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.INT);
+          return Types.INT();
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.INTEGER);
+          return Types.INT();
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.BIGINT);
+          return Types.BIGINT();
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.FLOAT);
+          return Types.FLOAT();
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.REAL);
+          return Types.FLOAT();
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.DOUBLE);
+          this.OPTION(() => this.CONSUME(K.PRECISION));
+          return Types.DOUBLE();
+        },
+      },
+      {
+        ALT: () => {
+          this.OR2([
+            { ALT: () => this.CONSUME(K.DECIMAL) },
+            { ALT: () => this.CONSUME(K.DEC) },
+            { ALT: () => this.CONSUME(K.NUMERIC) },
+          ]);
+          let precision: IToken | undefined;
+          let scale: IToken | undefined;
+          this.OPTION2(() => {
+            this.CONSUME(LParen);
+            precision = this.CONSUME(NumberLiteral);
+            this.OPTION3(() => {
+              this.CONSUME(Comma);
+              scale = this.CONSUME2(NumberLiteral);
+            });
+            this.CONSUME(RParen);
+          });
+          return this.ACTION(() => {
+            const p = precision ? this.typeParam(precision, 1, 38, 'DECIMAL precision') : 10;
+            const s = scale ? this.typeParam(scale, 0, p, 'DECIMAL scale') : 0;
+            return Types.DECIMAL(p, s);
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.OR3([{ ALT: () => this.CONSUME(K.CHAR) }, { ALT: () => this.CONSUME(K.CHARACTER) }]);
+          const varying = this.OPTION4(() => this.CONSUME(K.VARYING)) !== undefined;
+          const n = this.SUBRULE(this.optionalLength);
+          return this.ACTION(() => {
+            const length = n ? this.typeParam(n, 1, MAX_LENGTH, 'length') : 1;
+            return varying ? Types.VARCHAR(length) : Types.CHAR(length);
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.VARCHAR);
+          const n = this.SUBRULE2(this.optionalLength);
+          return this.ACTION(() => Types.VARCHAR(n ? this.typeParam(n, 1, MAX_LENGTH, 'length') : 1));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.STRING);
+          return Types.STRING();
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.BINARY);
+          const n = this.SUBRULE3(this.optionalLength);
+          return this.ACTION(
+            (): LogicalType => ({
+              root: 'BINARY',
+              nullable: true,
+              length: n ? this.typeParam(n, 1, MAX_LENGTH, 'length') : 1,
+            }),
+          );
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.VARBINARY);
+          const n = this.SUBRULE4(this.optionalLength);
+          return this.ACTION(
+            (): LogicalType => ({
+              root: 'VARBINARY',
+              nullable: true,
+              length: n ? this.typeParam(n, 1, MAX_LENGTH, 'length') : 1,
+            }),
+          );
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.BYTES);
+          return Types.BYTES();
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.DATE);
+          return Types.DATE();
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.TIME);
+          const p = this.SUBRULE5(this.optionalLength);
+          this.OPTION5(() => {
+            this.CONSUME(K.WITHOUT);
+            this.CONSUME2(K.TIME);
+            this.CONSUME(K.ZONE);
+          });
+          return this.ACTION(() => Types.TIME(p ? this.typeParam(p, 0, 9, 'TIME precision') : 0));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.TIMESTAMP);
+          const p = this.SUBRULE6(this.optionalLength);
+          let ltz = false;
+          this.OPTION6(() =>
+            this.OR4([
+              {
+                ALT: () => {
+                  this.CONSUME2(K.WITHOUT);
+                  this.CONSUME3(K.TIME);
+                  this.CONSUME2(K.ZONE);
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(K.WITH);
+                  this.CONSUME(K.LOCAL);
+                  this.CONSUME4(K.TIME);
+                  this.CONSUME3(K.ZONE);
+                  ltz = true;
+                },
+              },
+            ]),
+          );
+          return this.ACTION(() => {
+            const precision = p ? this.typeParam(p, 0, 9, 'TIMESTAMP precision') : 6;
+            return ltz ? Types.TIMESTAMP_LTZ(precision) : Types.TIMESTAMP(precision);
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.TIMESTAMP_LTZ);
+          const p = this.SUBRULE7(this.optionalLength);
+          return this.ACTION(() =>
+            Types.TIMESTAMP_LTZ(p ? this.typeParam(p, 0, 9, 'TIMESTAMP_LTZ precision') : 6),
+          );
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.OR5([{ ALT: () => this.CONSUME(K.ARRAY) }, { ALT: () => this.CONSUME(K.MULTISET) }]);
+          this.CONSUME(Less);
+          const element = this.SUBRULE(this.dataType);
+          this.CONSUME(Greater);
+          return this.ACTION(
+            (): LogicalType =>
+              t.tokenType === K.ARRAY
+                ? Types.ARRAY(element.type)
+                : { root: 'MULTISET', nullable: true, element: element.type },
+          );
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.MAP);
+          this.CONSUME2(Less);
+          const key = this.SUBRULE2(this.dataType);
+          this.CONSUME2(Comma);
+          const value = this.SUBRULE3(this.dataType);
+          this.CONSUME2(Greater);
+          return this.ACTION(() => Types.MAP(key.type, value.type));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.ROW);
+          const fields: RowField[] = [];
+          this.OR6([
+            {
+              ALT: () => {
+                this.CONSUME3(Less);
+                this.MANY_SEP({ SEP: Comma, DEF: () => fields.push(this.SUBRULE(this.rowField)) });
+                this.CONSUME3(Greater);
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME2(LParen);
+                this.MANY_SEP2({ SEP: Comma, DEF: () => fields.push(this.SUBRULE2(this.rowField)) });
+                this.CONSUME2(RParen);
+              },
+            },
+          ]);
+          return this.ACTION(() => {
+            const seen = new Set<string>();
+            for (const f of fields) {
+              if (seen.has(f.name))
+                throw syntaxError(`Duplicate field name '${f.name}' in ROW type`, this.span(start));
+              seen.add(f.name);
+            }
+            return Types.ROW(fields);
+          });
+        },
+      },
+    ]);
+    let nullable = true;
+    this.OPTION7(() =>
+      this.OR7([
+        {
+          ALT: () => {
+            this.CONSUME(K.NOT);
+            this.CONSUME(K.NULL);
+            nullable = false;
+          },
+        },
+        { ALT: () => this.CONSUME2(K.NULL) },
+      ]),
+    );
+    return this.ACTION(() => ({
+      kind: 'DataType' as const,
+      type: nullable ? type : { ...type, nullable: false },
+      pos: this.span(start),
+    }));
+  });
+
+  private rowField = this.RULE('rowField', (): RowField => {
+    const name = this.SUBRULE(this.ident);
+    const type = this.SUBRULE(this.dataType);
+    const description = this.SUBRULE(this.optionalComment);
+    return this.ACTION(() =>
+      description === undefined
+        ? { name: name.value, type: type.type }
+        : { name: name.value, type: type.type, description },
+    );
+  });
+
+  private optionalLength = this.RULE('optionalLength', (): IToken | undefined => {
+    let n: IToken | undefined;
+    this.OPTION(() => {
+      this.CONSUME(LParen);
+      n = this.CONSUME(NumberLiteral);
+      this.CONSUME(RParen);
+    });
+    return n;
+  });
+
+  private typeParam(token: IToken, min: number, max: number, what: string): number {
+    const n = /^\d+$/.test(token.image) ? Number(token.image) : Number.NaN;
+    if (!(n >= min && n <= max))
+      throw syntaxError(
+        `${what} must be between ${min} and ${max} (inclusive), not ${token.image}`,
+        tokenPos(token),
+      );
+    return n;
+  }
+}
