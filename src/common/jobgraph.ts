@@ -24,6 +24,11 @@ export interface JobVertex {
   readonly name: string;
   /** Parallelism chosen by the planner; undefined means `parallelism.default`. */
   readonly parallelism?: number;
+  /**
+   * Set when the operator keeps keyed state: its input is partitioned by these fields (a hash
+   * edge with the same keys), and it gets a keyed state backend split by key group.
+   */
+  readonly keyed?: { readonly fields: readonly number[] };
   readonly operator: OperatorSpec;
 }
 

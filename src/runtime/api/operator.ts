@@ -1,5 +1,6 @@
 import type { Configuration } from '../../common/config.js';
 import type { RecordBatch } from './batch.js';
+import type { KeyedStateBackend } from './state.js';
 
 /** What an operator knows about where it runs. */
 export interface OperatorContext {
@@ -16,6 +17,8 @@ export interface OperatorContext {
   readonly config: Configuration;
   /** Where diagnostics go; operators never write to stdout themselves (the print sink aside). */
   readonly log: Logger;
+  /** Present for keyed operators (JobVertex.keyed): state scoped to the current key. */
+  readonly keyedStateBackend?: KeyedStateBackend;
 }
 
 export interface Logger {

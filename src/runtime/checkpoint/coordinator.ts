@@ -1,5 +1,6 @@
 import { WeirError } from '../../common/errors.js';
 import type { Logger, OperatorStateSnapshot } from '../api/operator.js';
+import type { KeyedStateSnapshot } from '../api/state.js';
 import {
   type CheckpointMetadata,
   METADATA_FORMAT,
@@ -23,6 +24,7 @@ export interface SubtaskState {
   readonly operatorId: string;
   readonly subtaskIndex: number;
   readonly snapshot: OperatorStateSnapshot;
+  readonly keyed?: KeyedStateSnapshot;
 }
 
 export interface CheckpointedOperator {
@@ -69,6 +71,7 @@ interface PendingCheckpoint {
   readonly triggeredAt: number;
   readonly awaiting: Set<string>;
   readonly states: Map<string, OperatorStateSnapshot[]>;
+  readonly keyed: Map<string, Record<string, KeyedStateSnapshot[string]>>;
   readonly stats: CheckpointStats;
   timeoutTimer?: NodeJS.Timeout;
   finishing: boolean;
@@ -171,6 +174,7 @@ export class CheckpointCoordinator {
       triggeredAt,
       awaiting: new Set(this.participants.map((p) => p.taskName)),
       states: new Map(),
+      keyed: new Map(),
       stats,
       finishing: false,
     };
@@ -191,6 +195,11 @@ export class CheckpointCoordinator {
       let list = pending.states.get(s.operatorId);
       if (!list) pending.states.set(s.operatorId, (list = []));
       list[s.subtaskIndex] = s.snapshot;
+      if (s.keyed) {
+        let merged = pending.keyed.get(s.operatorId);
+        if (!merged) pending.keyed.set(s.operatorId, (merged = {}));
+        Object.assign(merged, s.keyed);
+      }
     }
     if (pending.awaiting.size === 0) {
       const finishing = this.finish(pending);
@@ -215,6 +224,7 @@ export class CheckpointCoordinator {
         parallelism: op.parallelism,
         maxParallelism: op.maxParallelism,
         subtasks: Array.from({ length: op.parallelism }, (_, i) => subtasks[i] ?? {}),
+        ...(pending.keyed.has(op.id) ? { keyedState: pending.keyed.get(op.id) } : {}),
       };
     }
     const metadata: CheckpointMetadata = {

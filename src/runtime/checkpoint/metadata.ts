@@ -1,4 +1,5 @@
 import type { OperatorStateSnapshot } from '../api/operator.js';
+import type { KeyedStateSnapshot } from '../api/state.js';
 
 /**
  * The content of `chk-<n>/_metadata`: everything needed to restore a job, keyed by stable
@@ -14,6 +15,8 @@ export interface OperatorCheckpointState {
   readonly maxParallelism: number;
   /** One snapshot per subtask, by subtask index. */
   readonly subtasks: readonly OperatorStateSnapshot[];
+  /** Keyed state of all subtasks, by key group (key groups are disjoint, so they merge). */
+  readonly keyedState?: KeyedStateSnapshot;
 }
 
 export interface CheckpointMetadata {

@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { WeirError } from '../../common/errors.js';
+import { parseState, stringifyState } from '../../common/serde.js';
 import { type CheckpointMetadata, METADATA_FORMAT } from './metadata.js';
 
 export interface CompletedCheckpointHandle {
@@ -87,7 +88,7 @@ export class FileSystemCheckpointStorage implements CheckpointStorage {
     await this.initialize();
     const dir = join(this.jobDirectory, `chk-${metadata.checkpointId}`);
     await mkdir(dir, { recursive: true });
-    const data = JSON.stringify(metadata);
+    const data = stringifyState(metadata);
     const temp = join(dir, `${METADATA_FILE}.inprogress`);
     await writeFileDurably(temp, data);
     await rename(temp, join(dir, METADATA_FILE));
@@ -112,7 +113,7 @@ export class JobManagerCheckpointStorage implements CheckpointStorage {
   constructor(private readonly maxStateSize: number) {}
 
   async writeCheckpoint(metadata: CheckpointMetadata): Promise<CompletedCheckpointHandle> {
-    const size = Buffer.byteLength(JSON.stringify(metadata));
+    const size = Buffer.byteLength(stringifyState(metadata));
     if (size > this.maxStateSize) {
       throw new WeirError(
         'CHECKPOINT_STATE_TOO_LARGE',
@@ -161,7 +162,7 @@ export async function loadCheckpointMetadata(pathOrUri: string): Promise<Checkpo
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(path, 'utf8'));
+    parsed = parseState(await readFile(path, 'utf8'));
   } catch (err) {
     throw new WeirError(
       'RESTORE_INVALID',

@@ -24,6 +24,7 @@ import {
 import type { RuntimeConnectorRegistry } from '../api/connectors.js';
 import type { Logger, OperatorContext, OperatorStateSnapshot, StreamOperator } from '../api/operator.js';
 import type { SourceReader } from '../api/source.js';
+import type { KeyedStateSnapshot } from '../api/state.js';
 import { CheckpointCoordinator } from '../checkpoint/coordinator.js';
 import type { CheckpointMetadata } from '../checkpoint/metadata.js';
 import {
@@ -40,6 +41,7 @@ import { CheckpointedInputGate } from '../network/input-gate.js';
 import { createPartitioner } from '../network/partitioner.js';
 import { RecordWriterOutput } from '../network/record-writer.js';
 import { CalcOperator } from '../operators/calc-operator.js';
+import { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
 import { redistributeOperatorState } from '../state/redistribute.js';
 import { StreamTask, type TaskHead } from '../task/stream-task.js';
 
@@ -109,13 +111,19 @@ function createOperator(
   }
 }
 
+interface RestoredOperatorState {
+  readonly subtasks: readonly OperatorStateSnapshot[];
+  readonly keyed?: KeyedStateSnapshot;
+}
+
 /** Matches restored state to the job's operators by stable id, rescaling operator state. */
 function assignRestoredState(
   restore: CheckpointMetadata | undefined,
   chains: readonly OperatorChain[],
+  maxParallelism: number,
   allowNonRestoredState: boolean,
-): Map<string, OperatorStateSnapshot[]> {
-  const result = new Map<string, OperatorStateSnapshot[]>();
+): Map<string, RestoredOperatorState> {
+  const result = new Map<string, RestoredOperatorState>();
   if (!restore) return result;
   const parallelismById = new Map(
     chains.flatMap((c) => c.vertices.map((v) => [v.id, c.parallelism] as const)),
@@ -123,7 +131,9 @@ function assignRestoredState(
   for (const [operatorId, state] of Object.entries(restore.operators)) {
     const parallelism = parallelismById.get(operatorId);
     if (parallelism === undefined) {
-      const hasState = state.subtasks.some((s) => Object.values(s).some((list) => list.length > 0));
+      const hasState =
+        state.subtasks.some((s) => Object.values(s).some((list) => list.length > 0)) ||
+        Object.keys(state.keyedState ?? {}).length > 0;
       if (hasState && !allowNonRestoredState) {
         throw new WeirError(
           'RESTORE_UNMATCHED_STATE',
@@ -135,7 +145,23 @@ function assignRestoredState(
       }
       continue;
     }
-    result.set(operatorId, redistributeOperatorState(state.subtasks, parallelism));
+    if (
+      state.keyedState &&
+      Object.keys(state.keyedState).length > 0 &&
+      state.maxParallelism !== maxParallelism
+    ) {
+      throw new WeirError(
+        'RESTORE_MAX_PARALLELISM_CHANGED',
+        `Operator '${state.name}' was checkpointed with max parallelism ${state.maxParallelism}, but the job now has ${maxParallelism}`,
+        {
+          hint: "Keyed state is split into 'pipeline.max-parallelism' key groups; restore with the same value.",
+        },
+      );
+    }
+    result.set(operatorId, {
+      subtasks: redistributeOperatorState(state.subtasks, parallelism),
+      keyed: state.keyedState,
+    });
   }
   return result;
 }
@@ -168,7 +194,7 @@ interface JobSetup {
 function startAttempt(
   setup: JobSetup,
   attemptNumber: number,
-  restored: ReadonlyMap<string, OperatorStateSnapshot[]>,
+  restored: ReadonlyMap<string, RestoredOperatorState>,
 ): ExecutionAttempt {
   const { job, jobId, config, graph, coordinator, options } = setup;
   const tasks: StreamTask[] = [];
@@ -253,21 +279,28 @@ function startAttempt(
           ),
         ];
       });
+      const chained = operators.map((v) => {
+        let keyedState: HeapKeyedStateBackend | undefined;
+        if (v.keyed) {
+          keyedState = new HeapKeyedStateBackend(maxParallelism, chain.parallelism, subtask);
+          const keyed = restored.get(v.id)?.keyed;
+          if (keyed) keyedState.restore([keyed]);
+        }
+        return { operatorId: v.id, operator: createOperator(v, options.connectors) as StreamOperator, keyedState };
+      });
+      const backends = new Map(chained.map((c) => [c.operatorId, c.keyedState]));
       const task = new StreamTask(
         `${chain.name} (${subtask + 1}/${chain.parallelism})`,
         subtask,
         head,
-        operators.map((v) => ({
-          operatorId: v.id,
-          operator: createOperator(v, options.connectors) as StreamOperator,
-        })),
+        chained,
         outputs,
         hooks,
       );
       tasks.push(task);
       const state = new Map<string, OperatorStateSnapshot>();
       for (const v of chain.vertices) {
-        const s = restored.get(v.id)?.[subtask];
+        const s = restored.get(v.id)?.subtasks[subtask];
         if (s) state.set(v.id, s);
       }
       const context = (operatorId: string): OperatorContext => ({
@@ -281,6 +314,7 @@ function startAttempt(
         attemptNumber,
         config,
         log: options.log,
+        keyedStateBackend: backends.get(operatorId),
       });
       runs.push(() => task.run(state, context).catch((err: Error) => attempt.fail(err)));
     }
@@ -328,6 +362,7 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
   const initialState = assignRestoredState(
     options.restoreFrom,
     graph.chains,
+    maxParallelism,
     options.allowNonRestoredState ?? false,
   );
   const interval = config.get(CHECKPOINTING_INTERVAL);
@@ -398,7 +433,7 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
       wakeFromBackoff = undefined;
       if (cancelRequested) return { status: 'CANCELED' };
       state = latest
-        ? assignRestoredState(await storage.readCheckpoint(latest), graph.chains, true)
+        ? assignRestoredState(await storage.readCheckpoint(latest), graph.chains, maxParallelism, true)
         : initialState;
       restarts++;
     }

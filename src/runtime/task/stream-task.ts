@@ -4,11 +4,14 @@ import type { PollResult, SourceReader } from '../api/source.js';
 import type { SubtaskState } from '../checkpoint/coordinator.js';
 import type { CheckpointedInputGate, InputHandler } from '../network/input-gate.js';
 import type { RecordWriterOutput } from '../network/record-writer.js';
+import type { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
 import { Mailbox } from './mailbox.js';
 
 export interface ChainedOperator {
   readonly operatorId: string;
   readonly operator: StreamOperator;
+  /** The operator's keyed state, snapshotted with it. */
+  readonly keyedState?: HeapKeyedStateBackend;
 }
 
 /** Where a task's records come from: a source reader, or the network from upstream tasks. */
@@ -216,6 +219,7 @@ export class StreamTask {
           operatorId: c.operatorId,
           subtaskIndex: this.subtaskIndex,
           snapshot: (await c.operator.snapshotState?.(checkpointId)) ?? {},
+          keyed: c.keyedState?.snapshot(),
         });
       }
       this.hooks.acknowledgeCheckpoint(this.taskName, checkpointId, states);

@@ -1,0 +1,48 @@
+/**
+ * JSON for state and checkpoint metadata. Runtime values include types JSON cannot carry
+ * (DECIMAL as bigint, BYTES as Uint8Array, MAP as Map); they are written as tagged objects
+ * ({"$bigint": "…"}, {"$bytes": "<base64>"}, {"$map": [[k, v], …]}) and read back as themselves.
+ * Plain objects with a `$`-key of their own are escaped the same way, so any value round-trips.
+ */
+const TAGS = new Set(['$bigint', '$bytes', '$map', '$object', '$undefined']);
+
+function encode(value: unknown): unknown {
+  switch (typeof value) {
+    case 'bigint':
+      return { $bigint: value.toString() };
+    case 'undefined':
+      return { $undefined: true };
+    case 'object': {
+      if (value === null) return null;
+      if (Array.isArray(value)) return value.map(encode);
+      if (value instanceof Uint8Array) return { $bytes: Buffer.from(value).toString('base64') };
+      if (value instanceof Map) return { $map: [...value].map(([k, v]) => [encode(k), encode(v)]) };
+      const entries = Object.entries(value).map(([k, v]) => [k, encode(v)] as const);
+      const obj = Object.fromEntries(entries);
+      return entries.some(([k]) => TAGS.has(k)) ? { $object: obj } : obj;
+    }
+    default:
+      return value;
+  }
+}
+
+function decode(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(decode);
+  const obj = value as Record<string, unknown>;
+  if ('$bigint' in obj) return BigInt(obj.$bigint as string);
+  if ('$bytes' in obj) return new Uint8Array(Buffer.from(obj.$bytes as string, 'base64'));
+  if ('$map' in obj)
+    return new Map((obj.$map as [unknown, unknown][]).map(([k, v]) => [decode(k), decode(v)]));
+  if ('$undefined' in obj) return undefined;
+  const plain = '$object' in obj ? (obj.$object as Record<string, unknown>) : obj;
+  return Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, decode(v)]));
+}
+
+export function stringifyState(value: unknown): string {
+  return JSON.stringify(encode(value));
+}
+
+export function parseState(text: string): unknown {
+  return decode(JSON.parse(text));
+}

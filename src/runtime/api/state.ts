@@ -1,0 +1,49 @@
+/**
+ * Keyed state as operators see it (Flink's ValueState, ListState, MapState). Every access is
+ * scoped to the backend's current key, which the operator sets per record.
+ */
+export interface ValueState<T> {
+  value(): T | undefined;
+  update(value: T): void;
+  clear(): void;
+}
+
+export interface ListState<T> {
+  get(): readonly T[];
+  add(value: T): void;
+  update(values: readonly T[]): void;
+  clear(): void;
+}
+
+export interface MapState<K, V> {
+  get(key: K): V | undefined;
+  put(key: K, value: V): void;
+  remove(key: K): void;
+  contains(key: K): boolean;
+  entries(): IterableIterator<[K, V]>;
+  isEmpty(): boolean;
+  clear(): void;
+}
+
+export interface StateTtl {
+  /** Entries not written for this long are expired and never returned (Flink's OnCreateAndWrite, NeverReturnExpired). */
+  readonly ttlMs: number;
+}
+
+export interface KeyedStateBackend {
+  readonly maxParallelism: number;
+  readonly keyGroupRange: { readonly start: number; readonly end: number };
+  setCurrentKey(key: readonly unknown[]): void;
+  getCurrentKey(): readonly unknown[];
+  getValueState<T>(name: string, ttl?: StateTtl): ValueState<T>;
+  getListState<T>(name: string, ttl?: StateTtl): ListState<T>;
+  getMapState<K, V>(name: string, ttl?: StateTtl): MapState<K, V>;
+  /** Calls `fn` with each key that has state `name`, the backend's current key set to it. */
+  forEachKey(name: string, fn: (key: readonly unknown[]) => void): void;
+}
+
+/**
+ * Keyed state in a checkpoint: per key group, per state name, the entries as
+ * [key fields, value, last write time].
+ */
+export type KeyedStateSnapshot = Readonly<Record<string, Readonly<Record<string, readonly unknown[]>>>>;
