@@ -75,4 +75,16 @@ export interface SinkSpec {
   readonly inputChangelogMode: ChangelogMode;
 }
 
-export type OperatorSpec = SourceSpec | CalcSpec | SinkSpec;
+/**
+ * Generates watermarks from a `WATERMARK FOR rowtime AS expr` definition: the watermark is the
+ * largest value of `watermarkExpr` seen so far, emitted every 'pipeline.auto-watermark-interval'.
+ */
+export interface WatermarkAssignerSpec {
+  readonly kind: 'watermark-assigner';
+  /** The rowtime column of the input row. */
+  readonly rowtimeIndex: number;
+  /** Evaluated per row over the input row, e.g. `ts - INTERVAL '5' SECOND`; a TIMESTAMP(3) or TIMESTAMP_LTZ(3). */
+  readonly watermarkExpr: Expr;
+}
+
+export type OperatorSpec = SourceSpec | CalcSpec | WatermarkAssignerSpec | SinkSpec;

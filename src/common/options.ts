@@ -256,6 +256,12 @@ export const RESTART_EXPONENTIAL_ATTEMPTS = integerOption({
     'exponential-delay: restarts attempted before the job is declared failed (the count resets with the backoff).',
 });
 
+export const AUTO_WATERMARK_INTERVAL = durationOption({
+  key: 'pipeline.auto-watermark-interval',
+  defaultValue: 200,
+  description: 'How often generated watermarks are emitted; 0 disables periodic watermarks.',
+});
+
 export const SOURCE_IDLE_TIMEOUT = durationOption({
   key: 'table.exec.source.idle-timeout',
   defaultValue: 0,
@@ -328,6 +334,7 @@ export const CORE_OPTIONS = new OptionRegistry([
   RESTART_EXPONENTIAL_RESET_THRESHOLD,
   RESTART_EXPONENTIAL_JITTER,
   RESTART_EXPONENTIAL_ATTEMPTS,
+  AUTO_WATERMARK_INTERVAL,
   SOURCE_IDLE_TIMEOUT,
   STATE_TTL,
   LOCAL_TIME_ZONE,

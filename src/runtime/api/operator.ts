@@ -17,8 +17,16 @@ export interface OperatorContext {
   readonly config: Configuration;
   /** Where diagnostics go; operators never write to stdout themselves (the print sink aside). */
   readonly log: Logger;
+  /** Processing-time timers that fire on the task's own thread, between two batches. */
+  readonly processingTimeService: ProcessingTimeService;
   /** Present for keyed operators (JobVertex.keyed): state scoped to the current key. */
   readonly keyedStateBackend?: KeyedStateBackend;
+}
+
+export interface ProcessingTimeService {
+  now(): number;
+  /** Calls `callback` at (or soon after) `timestamp`, in the task's mailbox; returns a cancel function. */
+  registerTimer(timestamp: number, callback: (timestamp: number) => void | Promise<void>): () => void;
 }
 
 export interface Logger {

@@ -37,6 +37,8 @@ function shortName(v: JobVertex): string {
       return `Sink: ${v.operator.connector.table.split('.').pop()}`;
     case 'calc':
       return 'Calc';
+    case 'watermark-assigner':
+      return 'WatermarkAssigner';
     default: {
       const never: never = v.operator;
       return never;

@@ -41,6 +41,7 @@ import { CheckpointedInputGate } from '../network/input-gate.js';
 import { createPartitioner } from '../network/partitioner.js';
 import { RecordWriterOutput } from '../network/record-writer.js';
 import { CalcOperator } from '../operators/calc-operator.js';
+import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
 import { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
 import { redistributeOperatorState } from '../state/redistribute.js';
 import { StreamTask, type TaskHead } from '../task/stream-task.js';
@@ -104,6 +105,8 @@ function createOperator(
     }
     case 'calc':
       return new CalcOperator(spec);
+    case 'watermark-assigner':
+      return new WatermarkAssignerOperator(spec);
     default: {
       const never: never = spec;
       return never;
@@ -286,7 +289,11 @@ function startAttempt(
           const keyed = restored.get(v.id)?.keyed;
           if (keyed) keyedState.restore([keyed]);
         }
-        return { operatorId: v.id, operator: createOperator(v, options.connectors) as StreamOperator, keyedState };
+        return {
+          operatorId: v.id,
+          operator: createOperator(v, options.connectors) as StreamOperator,
+          keyedState,
+        };
       });
       const backends = new Map(chained.map((c) => [c.operatorId, c.keyedState]));
       const task = new StreamTask(
@@ -314,6 +321,7 @@ function startAttempt(
         attemptNumber,
         config,
         log: options.log,
+        processingTimeService: task.processingTimeService,
         keyedStateBackend: backends.get(operatorId),
       });
       runs.push(() => task.run(state, context).catch((err: Error) => attempt.fail(err)));

@@ -1,5 +1,11 @@
 import type { RecordBatch } from '../api/batch.js';
-import type { OperatorContext, OperatorStateSnapshot, Output, StreamOperator } from '../api/operator.js';
+import type {
+  OperatorContext,
+  OperatorStateSnapshot,
+  Output,
+  ProcessingTimeService,
+  StreamOperator,
+} from '../api/operator.js';
 import type { PollResult, SourceReader } from '../api/source.js';
 import type { SubtaskState } from '../checkpoint/coordinator.js';
 import type { CheckpointedInputGate, InputHandler } from '../network/input-gate.js';
@@ -56,6 +62,26 @@ export class StreamTask {
   private inputEnded = false;
   private readonly operators: readonly StreamOperator[];
   private readonly chainInput: Output;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  /** Timers run as mailbox actions, so they never interleave with a batch or a checkpoint. */
+  readonly processingTimeService: ProcessingTimeService = {
+    now: () => Date.now(),
+    registerTimer: (timestamp, callback) => {
+      const timer = setTimeout(
+        () => {
+          this.timers.delete(timer);
+          this.mailbox.put(() => callback(timestamp));
+        },
+        Math.max(0, timestamp - Date.now()),
+      );
+      this.timers.add(timer);
+      return () => {
+        clearTimeout(timer);
+        this.timers.delete(timer);
+      };
+    },
+  };
 
   constructor(
     readonly taskName: string,
@@ -229,6 +255,8 @@ export class StreamTask {
   }
 
   private async closeAll(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     const errors: unknown[] = [];
     const closers: (() => unknown)[] = [];
     if (this.head.kind === 'source') {

@@ -1,0 +1,155 @@
+import type { ProcessingTimeService } from '../api/operator.js';
+import type { KeyedStateBackend, ListState } from '../api/state.js';
+import { keyString } from '../state/heap-keyed-state.js';
+
+export type TimeDomain = 'event-time' | 'processing-time';
+
+/** Timers due at one timestamp, by key. */
+class TimerQueue {
+  private readonly timestamps: number[] = [];
+  private readonly byTimestamp = new Map<number, Map<string, readonly unknown[]>>();
+
+  add(timestamp: number, key: readonly unknown[]): void {
+    let keys = this.byTimestamp.get(timestamp);
+    if (!keys) {
+      this.byTimestamp.set(timestamp, (keys = new Map()));
+      // Binary insertion keeps timestamps sorted; timers are registered far less often than they are scanned.
+      let lo = 0;
+      let hi = this.timestamps.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.timestamps[mid] < timestamp) lo = mid + 1;
+        else hi = mid;
+      }
+      this.timestamps.splice(lo, 0, timestamp);
+    }
+    keys.set(keyString(key), key);
+  }
+
+  remove(timestamp: number, key: readonly unknown[]): void {
+    this.byTimestamp.get(timestamp)?.delete(keyString(key));
+  }
+
+  get earliest(): number | undefined {
+    return this.timestamps[0];
+  }
+
+  /** Removes and returns the timers of the earliest timestamp if it is <= `time`. */
+  pollDue(time: number): { timestamp: number; keys: (readonly unknown[])[] } | undefined {
+    while (this.timestamps.length > 0 && this.timestamps[0] <= time) {
+      const timestamp = this.timestamps.shift()!;
+      const keys = this.byTimestamp.get(timestamp)!;
+      this.byTimestamp.delete(timestamp);
+      if (keys.size > 0) return { timestamp, keys: [...keys.values()] };
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Keyed event-time and processing-time timers (Flink's InternalTimerService). Timers are keyed
+ * state, so they are checkpointed by key group and re-split on rescale; an in-memory queue,
+ * rebuilt on restore, finds the due ones. Event-time timers fire when the watermark passes them,
+ * processing-time timers when the clock does; both with the backend's current key set to the
+ * timer's key.
+ */
+export class KeyedTimerService {
+  private readonly queues: Record<TimeDomain, TimerQueue> = {
+    'event-time': new TimerQueue(),
+    'processing-time': new TimerQueue(),
+  };
+  private readonly stored: Record<TimeDomain, ListState<number>>;
+  private currentWatermark = Number.NEGATIVE_INFINITY;
+  private wakeup?: { at: number; cancel: () => void };
+
+  constructor(
+    private readonly backend: KeyedStateBackend,
+    private readonly processingTime: ProcessingTimeService,
+    private readonly onTimer: (
+      domain: TimeDomain,
+      timestamp: number,
+      key: readonly unknown[],
+    ) => void | Promise<void>,
+  ) {
+    this.stored = {
+      'event-time': backend.getListState<number>('weir.timers.event-time'),
+      'processing-time': backend.getListState<number>('weir.timers.processing-time'),
+    };
+    for (const domain of ['event-time', 'processing-time'] as const) {
+      backend.forEachKey(`weir.timers.${domain}`, (key) => {
+        for (const ts of this.stored[domain].get()) this.queues[domain].add(ts, key);
+      });
+    }
+    this.scheduleProcessingTime();
+  }
+
+  get watermark(): number {
+    return this.currentWatermark;
+  }
+
+  registerEventTimeTimer(timestamp: number): void {
+    this.register('event-time', timestamp);
+  }
+
+  registerProcessingTimeTimer(timestamp: number): void {
+    this.register('processing-time', timestamp);
+    this.scheduleProcessingTime();
+  }
+
+  deleteEventTimeTimer(timestamp: number): void {
+    this.unregister('event-time', timestamp, this.backend.getCurrentKey());
+  }
+
+  deleteProcessingTimeTimer(timestamp: number): void {
+    this.unregister('processing-time', timestamp, this.backend.getCurrentKey());
+  }
+
+  private register(domain: TimeDomain, timestamp: number): void {
+    const list = this.stored[domain];
+    const existing = list.get();
+    if (existing.includes(timestamp)) return;
+    list.add(timestamp);
+    this.queues[domain].add(timestamp, this.backend.getCurrentKey());
+  }
+
+  private unregister(domain: TimeDomain, timestamp: number, key: readonly unknown[]): void {
+    this.backend.setCurrentKey(key);
+    const list = this.stored[domain];
+    list.update(list.get().filter((t) => t !== timestamp));
+    this.queues[domain].remove(timestamp, key);
+  }
+
+  /** Fires every event-time timer at or before the watermark, in timestamp order. */
+  async advanceWatermark(watermark: number): Promise<void> {
+    this.currentWatermark = watermark;
+    await this.fireDue('event-time', watermark);
+  }
+
+  private async fireDue(domain: TimeDomain, time: number): Promise<void> {
+    for (let due = this.queues[domain].pollDue(time); due; due = this.queues[domain].pollDue(time)) {
+      for (const key of due.keys) {
+        this.unregister(domain, due.timestamp, key);
+        this.backend.setCurrentKey(key);
+        await this.onTimer(domain, due.timestamp, key);
+      }
+    }
+  }
+
+  private scheduleProcessingTime(): void {
+    const next = this.queues['processing-time'].earliest;
+    if (next === undefined || (this.wakeup && this.wakeup.at <= next)) return;
+    this.wakeup?.cancel();
+    this.wakeup = {
+      at: next,
+      cancel: this.processingTime.registerTimer(next, async () => {
+        this.wakeup = undefined;
+        await this.fireDue('processing-time', this.processingTime.now());
+        this.scheduleProcessingTime();
+      }),
+    };
+  }
+
+  close(): void {
+    this.wakeup?.cancel();
+  }
+}
