@@ -11,9 +11,13 @@ const runs = Number(process.env.RUNS ?? 10);
 function once() {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['bin/weir.js', 'run', '-f', script, '-D', 'execution.checkpointing.interval=1h'], {
-      cwd: root,
-    });
+    const child = spawn(
+      process.execPath,
+      ['bin/weir.js', 'run', '-f', script, '-D', 'execution.checkpointing.interval=1h'],
+      {
+        cwd: root,
+      },
+    );
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d) => {
       out += d;
@@ -34,4 +38,6 @@ for (let i = 0; i < runs; i++) times.push(await once());
 times.sort((a, b) => a - b);
 const pct = (p) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))].toFixed(1);
 console.log(`weir run -f ${script}: time to first printed row over ${runs} runs`);
-console.log(`  min ${times[0].toFixed(1)} ms   median ${pct(50)} ms   p90 ${pct(90)} ms   max ${times.at(-1).toFixed(1)} ms`);
+console.log(
+  `  min ${times[0].toFixed(1)} ms   median ${pct(50)} ms   p90 ${pct(90)} ms   max ${times.at(-1).toFixed(1)} ms`,
+);

@@ -1,5 +1,6 @@
 import type { ConnectorDescriptor } from '../common/connector.js';
 import type { RuntimeConnector } from '../runtime/api/connectors.js';
+import { blackholeConnector, blackholeDescriptor } from './blackhole/index.js';
 import { datagenDescriptor, datagenSourceFactory } from './datagen/index.js';
 import { type PrintTarget, printDescriptor, printSinkFactory } from './print/index.js';
 
@@ -21,5 +22,6 @@ export function builtinConnectors(env: ConnectorEnvironment): ConnectorEntry[] {
   return [
     { descriptor: datagenDescriptor, runtime: { identifier: 'datagen', source: datagenSourceFactory } },
     { descriptor: printDescriptor, runtime: { identifier: 'print', sink: printSinkFactory(env) } },
+    { descriptor: blackholeDescriptor, runtime: blackholeConnector },
   ];
 }

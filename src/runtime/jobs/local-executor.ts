@@ -447,7 +447,11 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
     }
   };
 
+  // A running job keeps the process alive even while every task waits on a promise (a source
+  // with nothing to read, a gate with nothing in flight): Node must not exit under it.
+  const keepAlive = setInterval(() => {}, 1 << 30);
   const result = supervise().then(async ({ status, error }): Promise<JobResult> => {
+    clearInterval(keepAlive);
     const retention = config.require(CHECKPOINTING_EXTERNALIZED_RETENTION);
     // Flink's CheckpointProperties: finished jobs never retain; failed jobs retain unless
     // externalization is off; cancelled jobs retain only with RETAIN_ON_CANCELLATION.

@@ -205,13 +205,7 @@ export class StreamTask {
   private waitForSource(result: Extract<PollResult, { status: 'wait' }>): Promise<void> {
     const waits: Promise<void>[] = [];
     if (result.untilMs !== undefined) {
-      waits.push(
-        new Promise((resolve) => {
-          const timer = setTimeout(resolve, Math.max(0, result.untilMs! - Date.now()));
-          // The mailbox may win the race; the timer must not keep a cancelled job alive.
-          timer.unref();
-        }),
-      );
+      waits.push(new Promise((resolve) => setTimeout(resolve, Math.max(0, result.untilMs! - Date.now()))));
     }
     if (result.available) waits.push(result.available);
     return waits.length > 0 ? Promise.race(waits) : new Promise(() => {});
