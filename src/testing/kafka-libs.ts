@@ -12,6 +12,7 @@ import { isAlive } from './registry.js';
 export const DEFAULT_KAFKA_VERSION = '3.9.2';
 
 const MARKER = 'COMPLETE';
+const MAVEN_TIMEOUT_MS = 15 * 60_000;
 const POM = join(PACKAGE_ROOT, 'scripts', 'kafka', 'pom.xml');
 
 /**
@@ -93,6 +94,9 @@ function runMaven(version: string, outputDir: string, logFile: string): Promise<
   ];
   return new Promise((resolve, reject) => {
     const child = spawn(mvn, args, { stdio: 'ignore' });
+    // A blackholed network would otherwise hang the test run's setup, which vitest does not time out.
+    const timer = setTimeout(() => child.kill('SIGKILL'), MAVEN_TIMEOUT_MS);
+    child.once('exit', () => clearTimeout(timer));
     child.once('error', (err) => {
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
       reject(
