@@ -177,7 +177,7 @@ export interface CastExpr {
 
 export interface WhenClause {
   readonly when: Expr;
-  readonly then: Expr;
+  readonly result: Expr;
 }
 
 /** Simple (`CASE x WHEN 1 THEN …`, with `operand`) or searched (`CASE WHEN cond THEN …`). */

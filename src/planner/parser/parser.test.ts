@@ -161,12 +161,12 @@ describe('expressions', () => {
     expect(expr("CASE a WHEN 1 THEN 'x' ELSE 'y' END")).toEqual({
       kind: 'CaseExpr',
       operand: col('a'),
-      whens: [{ when: num('1'), then: str('x') }],
+      whens: [{ when: num('1'), result: str('x') }],
       else: str('y'),
     });
     expect(expr('CASE WHEN a > 1 THEN 1 END')).toEqual({
       kind: 'CaseExpr',
-      whens: [{ when: bin('>', col('a'), num('1')), then: num('1') }],
+      whens: [{ when: bin('>', col('a'), num('1')), result: num('1') }],
     });
     const fn = (n: string, args: unknown[], extra: object = {}) => ({
       kind: 'FunctionCall',

@@ -1326,7 +1326,7 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
       const when = this.SUBRULE2(this.expr);
       this.CONSUME(K.THEN);
       const then = this.SUBRULE3(this.expr);
-      whens.push({ when, then });
+      whens.push({ when, result: then });
     });
     let otherwise: A.Expr | undefined;
     this.OPTION2(() => {

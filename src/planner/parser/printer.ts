@@ -132,7 +132,7 @@ export function printExpr(e: A.Expr): string {
       return [
         'CASE',
         ...(e.operand ? [printExpr(e.operand)] : []),
-        ...e.whens.map((w) => `WHEN ${printExpr(w.when)} THEN ${printExpr(w.then)}`),
+        ...e.whens.map((w) => `WHEN ${printExpr(w.when)} THEN ${printExpr(w.result)}`),
         ...(e.else ? [`ELSE ${printExpr(e.else)}`] : []),
         'END',
       ].join(' ');

@@ -1,0 +1,286 @@
+import type { ConnectorDescriptor } from '../../common/connector.js';
+import { isWeirError, WeirError } from '../../common/errors.js';
+import { type Expr, inputRef } from '../../common/expr.js';
+import type { LogicalType, RowField } from '../../common/types.js';
+import { type Catalog, type CatalogTable, type CatalogView, identifierText } from '../catalog/catalog.js';
+import { type LogicalNode, logicalFilter, logicalProject } from '../logical/nodes.js';
+import type * as A from '../parser/ast.js';
+import { unsupported, validationError } from './errors.js';
+import { ExprBinder } from './expressions.js';
+import { type Field, Scope } from './scope.js';
+
+/** A bound query: its logical plan and, per output column, the name, type and where it was written. */
+export interface BoundQuery {
+  readonly node: LogicalNode;
+  readonly fields: readonly OutputField[];
+}
+
+export interface OutputField {
+  readonly name: string;
+  readonly type: LogicalType;
+  readonly pos: A.Pos;
+}
+
+interface BoundFrom {
+  readonly node: LogicalNode;
+  readonly fields: readonly Field[];
+}
+
+const MAX_VIEW_DEPTH = 32;
+
+export interface BinderContext {
+  readonly catalog: Catalog;
+  readonly connectors: ReadonlyMap<string, ConnectorDescriptor>;
+}
+
+/** The descriptor of a catalog table's connector (validated when the table was created). */
+export function connectorOf(table: CatalogTable, ctx: BinderContext): ConnectorDescriptor {
+  const descriptor = ctx.connectors.get(table.options.connector);
+  if (!descriptor) {
+    throw new WeirError(
+      'SQL_VALIDATION',
+      `Could not find any factory for identifier '${table.options.connector}'`,
+      {
+        position: table.ddl.name.pos,
+        source: table.source.text,
+        file: table.source.file,
+      },
+    );
+  }
+  return descriptor;
+}
+
+/**
+ * Binds queries to logical plans: resolves tables, views and WITH names, expands `*`, types every
+ * expression. What the planner cannot run yet (GROUP BY, joins, UNION, ORDER BY, …) is rejected
+ * here with SQL_UNSUPPORTED at the construct's position.
+ */
+export class QueryBinder {
+  constructor(
+    private readonly ctx: BinderContext,
+    private readonly ctes: ReadonlyMap<string, BoundQuery> = new Map(),
+    private readonly depth = 0,
+  ) {}
+
+  bindQuery(q: A.Query): BoundQuery {
+    switch (q.kind) {
+      case 'Select':
+        return this.bindSelect(q);
+      case 'WithQuery': {
+        const ctes = new Map(this.ctes);
+        for (const cte of q.ctes) {
+          const bound = new QueryBinder(this.ctx, ctes, this.depth).bindQuery(cte.query);
+          ctes.set(cte.name.value, renameColumns(bound, cte.columns, cte.name));
+        }
+        return new QueryBinder(this.ctx, ctes, this.depth).bindQuery(q.body);
+      }
+      case 'SetOperation':
+        throw unsupported(`UNION${q.all ? ' ALL' : ''}`, q.pos);
+      case 'Values':
+        throw unsupported('VALUES', q.pos);
+      case 'OrderedQuery':
+        throw unsupported(
+          q.orderBy.length > 0 ? 'ORDER BY' : q.limit ? 'LIMIT' : 'OFFSET',
+          q.orderBy[0]?.expr.pos ?? q.limit?.pos ?? q.offset?.pos ?? q.pos,
+        );
+      default: {
+        const never: never = q;
+        return never;
+      }
+    }
+  }
+
+  private bindSelect(s: A.Select): BoundQuery {
+    if (s.distinct) throw unsupported('SELECT DISTINCT', { ...s.pos, length: 6 });
+    if (!s.from)
+      throw unsupported(
+        'SELECT without FROM',
+        s.pos,
+        'read from a table, e.g. one with the datagen connector',
+      );
+    const from = this.bindFrom(s.from);
+    const binder = new ExprBinder(new Scope(from.fields));
+    let node = from.node;
+    if (s.where) node = logicalFilter(node, binder.bindCondition(s.where, 'WHERE clause'));
+    if (s.groupBy.length > 0) throw unsupported('GROUP BY', s.groupBy[0].pos);
+    if (s.having) throw unsupported('HAVING', s.having.pos);
+
+    const exprs: Expr[] = [];
+    const outputs: { name?: string; type: LogicalType; pos: A.Pos }[] = [];
+    for (const item of s.items) {
+      switch (item.kind) {
+        case 'SelectStar': {
+          const qualifier = item.qualifier?.map((q) => q.value).join('.');
+          const matching = from.fields
+            .map((f, i) => ({ f, i }))
+            .filter(({ f }) => !qualifier || f.qualifier === qualifier);
+          if (qualifier && matching.length === 0)
+            throw validationError(`Table '${qualifier}' not found`, item.qualifier![0].pos);
+          for (const { f, i } of matching) {
+            exprs.push(inputRef(i, f.type));
+            outputs.push({ name: f.name, type: f.type, pos: item.pos });
+          }
+          break;
+        }
+        case 'SelectExpr': {
+          const e = binder.bind(item.expr);
+          exprs.push(e);
+          const name =
+            item.alias?.value ??
+            (item.expr.kind === 'ColumnRef' ? item.expr.parts[item.expr.parts.length - 1].value : undefined);
+          outputs.push({ name, type: e.type, pos: item.pos });
+          break;
+        }
+        default: {
+          const never: never = item;
+          return never;
+        }
+      }
+    }
+    const names = uniquify(outputs.map((o, i) => o.name ?? `EXPR$${i}`));
+    return {
+      node: logicalProject(node, exprs, names),
+      fields: outputs.map((o, i) => ({ name: names[i], type: o.type, pos: o.pos })),
+    };
+  }
+
+  private bindFrom(ref: A.TableRef): BoundFrom {
+    switch (ref.kind) {
+      case 'SubqueryRef': {
+        const bound = this.bindQuery(ref.query);
+        const qualifier = ref.alias?.value;
+        return {
+          node: bound.node,
+          fields: bound.fields.map((f) => ({ name: f.name, type: f.type, qualifier })),
+        };
+      }
+      case 'TableName': {
+        const parts = ref.name.parts;
+        const qualifier = ref.alias?.value ?? parts[parts.length - 1].value;
+        const cte = parts.length === 1 ? this.ctes.get(parts[0].value) : undefined;
+        if (cte)
+          return {
+            node: cte.node,
+            fields: cte.fields.map((f) => ({ name: f.name, type: f.type, qualifier })),
+          };
+        const object = this.ctx.catalog.lookup(ref.name);
+        const bound = object.kind === 'table' ? this.scan(object, ref) : this.expandView(object, ref);
+        return {
+          node: bound.node,
+          fields: bound.fields.map((f) => ({ name: f.name, type: f.type, qualifier })),
+        };
+      }
+      default: {
+        const never: never = ref;
+        return never;
+      }
+    }
+  }
+
+  /** A table as a source: the connector's physical columns, then computed columns evaluated over them. */
+  private scan(table: CatalogTable, ref: A.TableName): BoundQuery {
+    const connector = connectorOf(table, this.ctx);
+    if (!connector.source) {
+      throw validationError(
+        `Connector '${connector.identifier}' can only be used as a sink. It cannot be used as a source.`,
+        ref.name.pos,
+        `'${identifierText(table.identifier)}' is written to with INSERT INTO, not read from`,
+      );
+    }
+    const metadata = table.columns.find((c) => c.kind === 'metadata');
+    if (metadata) {
+      throw new WeirError('SQL_UNSUPPORTED', `Metadata column '${metadata.name}' is not supported yet`, {
+        position: metadata.pos,
+        source: table.source.text,
+        file: table.source.file,
+      });
+    }
+    const physical = table.columns.filter((c) => c.kind === 'physical');
+    const physicalFields: RowField[] = physical.map(
+      (c) => table.schema.fields.find((f) => f.name === c.name)!,
+    );
+    let node: LogicalNode = {
+      kind: 'LogicalTableScan',
+      table,
+      connector,
+      rowType: { fields: physicalFields },
+    };
+    if (physical.length < table.columns.length) {
+      const base = new ExprBinder(new Scope(physicalFields.map((f) => ({ name: f.name, type: f.type }))));
+      const exprs = table.columns.map((c) =>
+        c.kind === 'computed'
+          ? rebind(() => base.bind(c.expr!), table)
+          : inputRef(
+              physical.findIndex((p) => p.name === c.name),
+              table.schema.fields.find((f) => f.name === c.name)!.type,
+            ),
+      );
+      node = logicalProject(
+        node,
+        exprs,
+        table.columns.map((c) => c.name),
+      );
+    }
+    return { node, fields: table.schema.fields.map((f) => ({ name: f.name, type: f.type, pos: ref.pos })) };
+  }
+
+  private expandView(view: CatalogView, ref: A.TableName): BoundQuery {
+    if (this.depth >= MAX_VIEW_DEPTH)
+      throw validationError(
+        `Views nested more than ${MAX_VIEW_DEPTH} deep (a view that refers to itself?)`,
+        ref.pos,
+      );
+    const bound = rebind(
+      () => new QueryBinder(this.ctx, new Map(), this.depth + 1).bindQuery(view.query),
+      view,
+    );
+    return view.columnNames
+      ? renameColumns(
+          bound,
+          view.columnNames.map((n) => ({ kind: 'Ident' as const, value: n, pos: ref.pos })),
+          ref.name,
+        )
+      : bound;
+  }
+}
+
+/** Runs a binding of text from another statement (a view body, a computed column), locating its errors there. */
+function rebind<T>(f: () => T, object: CatalogTable | CatalogView): T {
+  try {
+    return f();
+  } catch (err) {
+    if (isWeirError(err) && err.source === undefined)
+      throw err.withSource(object.source.text, object.source.file);
+    throw err;
+  }
+}
+
+function renameColumns(bound: BoundQuery, columns: readonly A.Ident[] | undefined, at: A.Node): BoundQuery {
+  if (!columns) return bound;
+  if (columns.length !== bound.fields.length) {
+    throw validationError(
+      `List of column aliases must have same degree as table; the query has ${bound.fields.length} columns, the list ${columns.length}`,
+      at.pos,
+    );
+  }
+  const names = columns.map((c) => c.value);
+  return {
+    node: logicalProject(
+      bound.node,
+      bound.fields.map((f, i) => inputRef(i, f.type)),
+      names,
+    ),
+    fields: bound.fields.map((f, i) => ({ ...f, name: names[i] })),
+  };
+}
+
+/** Calcite's uniquify: a repeated name gets the first free numeric suffix (a, a0, a1 …). */
+export function uniquify(names: readonly string[]): string[] {
+  const used = new Set<string>();
+  return names.map((name) => {
+    let candidate = name;
+    for (let i = 0; used.has(candidate); i++) candidate = `${name}${i}`;
+    used.add(candidate);
+    return candidate;
+  });
+}

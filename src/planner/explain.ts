@@ -1,0 +1,110 @@
+import type { ChangelogMode } from '../common/jobgraph.js';
+import { identifierText } from './catalog/catalog.js';
+import { type ExprStyle, formatExpr } from './format-expr.js';
+import { type LogicalNode, logicalInputs } from './logical/nodes.js';
+import { type PhysicalNode, physicalInputs } from './physical/nodes.js';
+
+/**
+ * EXPLAIN in the shape of Flink's: the logical plan as bound ("Abstract Syntax Tree"), the
+ * optimized physical plan in Calcite's expression form, and the execution plan in the infix form
+ * that also names the JobGraph's vertices.
+ */
+
+/** Renders a tree as Flink does: `+- ` before the last input, `:- ` before the others. */
+function renderTree<N>(root: N, label: (n: N) => string, inputs: (n: N) => readonly N[]): string {
+  const lines: string[] = [];
+  const visit = (node: N, prefix: string, connector: string, childPrefix: string) => {
+    lines.push(`${prefix}${connector}${label(node)}`);
+    const children = inputs(node);
+    children.forEach((child, i) => {
+      const last = i === children.length - 1;
+      visit(child, prefix + childPrefix, last ? '+- ' : ':- ', last ? '   ' : ':  ');
+    });
+  };
+  visit(root, '', '', '');
+  return lines.join('\n');
+}
+
+const tablePath = (n: { table: { identifier: { catalog: string; database: string; name: string } } }) =>
+  `[${n.table.identifier.catalog}, ${n.table.identifier.database}, ${n.table.identifier.name}]`;
+
+function logicalLabel(node: LogicalNode): string {
+  const ref = (i: number) => `$${i}`;
+  switch (node.kind) {
+    case 'LogicalTableScan':
+      return `LogicalTableScan(table=[${tablePath(node)}])`;
+    case 'LogicalProject':
+      return `LogicalProject(${node.exprs
+        .map((e, i) => `${node.rowType.fields[i].name}=[${formatExpr(e, ref, 'rex')}]`)
+        .join(', ')})`;
+    case 'LogicalFilter':
+      return `LogicalFilter(condition=[${formatExpr(node.condition, ref, 'rex')}])`;
+    case 'LogicalSink':
+      return `LogicalSink(table=[${identifierText(node.table.identifier)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}])`;
+    default: {
+      const never: never = node;
+      return never;
+    }
+  }
+}
+
+const CHANGELOG_TEXT: Record<ChangelogMode, string> = {
+  'insert-only': 'I',
+  upsert: 'I,UA,D',
+  retract: 'I,UB,UA,D',
+};
+
+/** A physical node as one line, e.g. `Calc(select=[a, UPPER(b) AS EXPR$1], where=[(a > 10)])`. */
+export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = false): string {
+  let text: string;
+  switch (node.kind) {
+    case 'TableSourceScan':
+      text = `TableSourceScan(table=[${tablePath(node)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;
+      break;
+    case 'Calc': {
+      const inputNames = node.input.rowType.fields.map((f) => f.name);
+      const name = (i: number) => inputNames[i];
+      const select = node.projection.map((e, i) => {
+        const out = node.rowType.fields[i].name;
+        return e.kind === 'input' && inputNames[e.index] === out
+          ? out
+          : `${formatExpr(e, name, style)} AS ${out}`;
+      });
+      text = `Calc(select=[${select.join(', ')}]${node.condition ? `, where=[${formatExpr(node.condition, name, style)}]` : ''}`;
+      break;
+    }
+    case 'Sink':
+      text = `Sink(table=[${identifierText(node.table.identifier)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;
+      break;
+    default: {
+      const never: never = node;
+      return never;
+    }
+  }
+  if (changelog)
+    text += `, changelogMode=[${node.kind === 'Sink' ? 'NONE' : CHANGELOG_TEXT[node.changelogMode]}]`;
+  return `${text})`;
+}
+
+export interface ExplainDetails {
+  /** EXPLAIN CHANGELOG_MODE: show what each physical node emits. */
+  readonly changelogMode?: boolean;
+}
+
+export function explainPlan(
+  logical: LogicalNode,
+  physical: PhysicalNode,
+  details: ExplainDetails = {},
+): string {
+  return [
+    '== Abstract Syntax Tree ==',
+    renderTree(logical, logicalLabel, logicalInputs),
+    '',
+    '== Optimized Physical Plan ==',
+    renderTree(physical, (n) => physicalLabel(n, 'rex', details.changelogMode), physicalInputs),
+    '',
+    '== Optimized Execution Plan ==',
+    renderTree(physical, (n) => physicalLabel(n, 'infix'), physicalInputs),
+    '',
+  ].join('\n');
+}

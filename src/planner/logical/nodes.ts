@@ -1,0 +1,74 @@
+import type { ConnectorDescriptor } from '../../common/connector.js';
+import type { Expr } from '../../common/expr.js';
+import type { RowType } from '../../common/types.js';
+import type { CatalogTable } from '../catalog/catalog.js';
+
+/**
+ * The logical plan the binder produces, shaped like Calcite's (what Flink prints as the
+ * "Abstract Syntax Tree" of EXPLAIN): scans, projections, filters and a sink, each with the row
+ * type it outputs. Expressions refer to their input's fields by index.
+ */
+export type LogicalNode = LogicalTableScan | LogicalProject | LogicalFilter | LogicalSink;
+
+export interface LogicalTableScan {
+  readonly kind: 'LogicalTableScan';
+  readonly table: CatalogTable;
+  readonly connector: ConnectorDescriptor;
+  /** The columns the connector produces: the table's physical columns. */
+  readonly rowType: RowType;
+}
+
+export interface LogicalProject {
+  readonly kind: 'LogicalProject';
+  readonly input: LogicalNode;
+  readonly exprs: readonly Expr[];
+  readonly rowType: RowType;
+}
+
+export interface LogicalFilter {
+  readonly kind: 'LogicalFilter';
+  readonly input: LogicalNode;
+  readonly condition: Expr;
+  readonly rowType: RowType;
+}
+
+export interface LogicalSink {
+  readonly kind: 'LogicalSink';
+  readonly input: LogicalNode;
+  readonly table: CatalogTable;
+  readonly connector: ConnectorDescriptor;
+  readonly rowType: RowType;
+}
+
+export const logicalProject = (
+  input: LogicalNode,
+  exprs: readonly Expr[],
+  names: readonly string[],
+): LogicalProject => ({
+  kind: 'LogicalProject',
+  input,
+  exprs,
+  rowType: { fields: exprs.map((e, i) => ({ name: names[i], type: e.type })) },
+});
+
+export const logicalFilter = (input: LogicalNode, condition: Expr): LogicalFilter => ({
+  kind: 'LogicalFilter',
+  input,
+  condition,
+  rowType: input.rowType,
+});
+
+export function logicalInputs(node: LogicalNode): readonly LogicalNode[] {
+  switch (node.kind) {
+    case 'LogicalTableScan':
+      return [];
+    case 'LogicalProject':
+    case 'LogicalFilter':
+    case 'LogicalSink':
+      return [node.input];
+    default: {
+      const never: never = node;
+      return never;
+    }
+  }
+}

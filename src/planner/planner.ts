@@ -1,0 +1,52 @@
+import type { Configuration } from '../common/config.js';
+import { WeirError } from '../common/errors.js';
+import type { JobGraph } from '../common/jobgraph.js';
+import { PIPELINE_NAME } from '../common/options.js';
+import { bindInsert } from './binder/insert.js';
+import { type BinderContext, QueryBinder } from './binder/query.js';
+import { identifierText } from './catalog/catalog.js';
+import { buildJobGraph } from './jobgraph.js';
+import type { LogicalNode } from './logical/nodes.js';
+import type * as A from './parser/ast.js';
+import { toPhysical } from './physical/convert.js';
+import type { PhysicalNode } from './physical/nodes.js';
+import { optimize } from './rules/index.js';
+
+/** The stages of planning one statement, kept for EXPLAIN. */
+export interface Plan {
+  readonly logical: LogicalNode;
+  readonly physical: PhysicalNode;
+}
+
+export function planInsert(insert: A.Insert, ctx: BinderContext): Plan {
+  const logical = bindInsert(insert, ctx);
+  const physical = optimize(toPhysical(logical));
+  if (physical.kind === 'Sink') {
+    const accepted = physical.connector.sink?.acceptedChangelogModes ?? [];
+    if (!accepted.includes(physical.changelogMode)) {
+      throw new WeirError(
+        'SQL_VALIDATION',
+        `Table sink '${identifierText(physical.table.identifier)}' doesn't support consuming ${physical.changelogMode} changes`,
+        {
+          position: insert.table.pos,
+          hint: `connector '${physical.connector.identifier}' accepts ${accepted.join(', ')}`,
+        },
+      );
+    }
+  }
+  return { logical, physical };
+}
+
+export function planQuery(query: A.Query, ctx: BinderContext): Plan {
+  const logical = new QueryBinder(ctx).bindQuery(query).node;
+  return { logical, physical: optimize(toPhysical(logical)) };
+}
+
+/** Flink's default job name for an INSERT: `insert-into_<catalog>.<database>.<table>`. */
+export function jobGraphOf(plan: Plan, config: Configuration): JobGraph {
+  const sink = plan.physical;
+  const name =
+    config.get(PIPELINE_NAME) ??
+    (sink.kind === 'Sink' ? `insert-into_${identifierText(sink.table.identifier)}` : 'weir-job');
+  return buildJobGraph(sink, name, config.toObject());
+}

@@ -1,0 +1,242 @@
+import { Configuration, validateSetting } from '../common/config.js';
+import type { ConnectorDescriptor } from '../common/connector.js';
+import { isWeirError, WeirError } from '../common/errors.js';
+import type { JobGraph } from '../common/jobgraph.js';
+import { CORE_OPTIONS } from '../common/options.js';
+import { formatType, type RowType } from '../common/types.js';
+import { bindCreateTable } from './binder/ddl.js';
+import type { BinderContext } from './binder/query.js';
+import { QueryBinder } from './binder/query.js';
+import { Catalog, type CatalogObject } from './catalog/catalog.js';
+import { explainPlan } from './explain.js';
+import type * as A from './parser/ast.js';
+import { isSensitiveKey, printExpr } from './parser/printer.js';
+import { type ParsedStatement, parseScript } from './parser/script.js';
+import { jobGraphOf, planInsert, planQuery } from './planner.js';
+
+/** What executing one statement produced; the CLI decides how to show it. */
+export type StatementResult =
+  | { readonly kind: 'ok'; readonly message: string }
+  | { readonly kind: 'job'; readonly jobGraph: JobGraph; readonly name: string }
+  | { readonly kind: 'explain'; readonly text: string }
+  | {
+      readonly kind: 'rows';
+      readonly columns: readonly string[];
+      readonly rows: readonly (readonly string[])[];
+    };
+
+export interface SqlSessionOptions {
+  readonly connectors: readonly ConnectorDescriptor[];
+  /** Initial session configuration (e.g. from -D flags); RESET returns to it. */
+  readonly config?: Configuration;
+}
+
+/** Flink SQL client's message for a statement that succeeded without a result. */
+export const STATEMENT_SUCCEEDED = '[INFO] Execute statement succeeded.';
+
+/**
+ * A SQL session like Flink's TableEnvironment behind the SQL client: a catalog, a configuration
+ * changed by SET/RESET, and statements executed one at a time. INSERT yields a JobGraph whose
+ * config is a snapshot of the session configuration at that moment.
+ */
+export class SqlSession {
+  readonly catalog = new Catalog();
+  readonly config: Configuration;
+  private readonly initialConfig: Configuration;
+  private readonly connectors: ReadonlyMap<string, ConnectorDescriptor>;
+
+  constructor(options: SqlSessionOptions) {
+    this.connectors = new Map(options.connectors.map((c) => [c.identifier, c]));
+    this.initialConfig = options.config?.clone() ?? new Configuration();
+    this.config = this.initialConfig.clone();
+  }
+
+  private get context(): BinderContext {
+    return { catalog: this.catalog, connectors: this.connectors };
+  }
+
+  /** Splits and parses a script; syntax errors are WeirErrors located in the script (and file). */
+  parseScript(text: string, file?: string): ParsedStatement[] {
+    return parseScript(text, file);
+  }
+
+  /** Executes one parsed statement; its errors point into the script it was parsed from. */
+  execute(statement: ParsedStatement): StatementResult {
+    try {
+      return this.executeStatement(statement.ast, statement);
+    } catch (err) {
+      if (isWeirError(err) && err.source === undefined)
+        throw err.withSource(statement.script.text, statement.script.file);
+      throw err;
+    }
+  }
+
+  /** Parses and executes every statement of a script, in order, stopping at the first error. */
+  executeScript(text: string, file?: string): StatementResult[] {
+    return this.parseScript(text, file).map((s) => this.execute(s));
+  }
+
+  private executeStatement(ast: A.Statement, statement: ParsedStatement): StatementResult {
+    switch (ast.kind) {
+      case 'CreateTable': {
+        const id = this.catalog.qualify(ast.name);
+        const table = bindCreateTable(ast, id, this.connectors, statement.script);
+        this.catalog.create(table, ast.ifNotExists, ast.name.pos);
+        return ok();
+      }
+      case 'CreateView':
+        return this.createView(ast, statement);
+      case 'DropObject':
+        this.catalog.drop(ast.object === 'TABLE' ? 'table' : 'view', ast.name, ast.temporary, ast.ifExists);
+        return ok();
+      case 'SetStatement':
+        return this.set(ast);
+      case 'ResetStatement':
+        if (ast.key) this.config.reset(ast.key.value);
+        else for (const [k] of this.config.entries()) this.config.reset(k);
+        if (!ast.key) for (const [k, v] of this.initialConfig.entries()) this.config.set(k, v);
+        else if (this.initialConfig.getRaw(ast.key.value) !== undefined)
+          this.config.set(ast.key.value, this.initialConfig.getRaw(ast.key.value)!);
+        return ok();
+      case 'Insert': {
+        const plan = planInsert(ast, this.context);
+        const jobGraph = jobGraphOf(plan, this.config);
+        return { kind: 'job', jobGraph, name: jobGraph.jobName };
+      }
+      case 'QueryStatement':
+        // Validate first, so mistakes in the query are reported as such.
+        planQuery(ast.query, this.context);
+        throw new WeirError('SQL_UNSUPPORTED', 'Running a SELECT without INSERT INTO is not supported yet', {
+          position: { ...ast.pos, length: 6 },
+          hint: "write the result to a table, e.g. one with 'connector' = 'print', with INSERT INTO",
+        });
+      case 'Explain': {
+        const plan =
+          ast.statement.kind === 'Insert'
+            ? planInsert(ast.statement, this.context)
+            : planQuery(ast.statement.query, this.context);
+        return {
+          kind: 'explain',
+          text: explainPlan(plan.logical, plan.physical, {
+            changelogMode: ast.details.includes('CHANGELOG_MODE'),
+          }),
+        };
+      }
+      case 'ShowTables':
+        return {
+          kind: 'rows',
+          columns: [ast.views ? 'view name' : 'table name'],
+          rows: this.catalog.names(undefined, undefined, ast.views ? 'view' : undefined).map((n) => [n]),
+        };
+      case 'Describe':
+        return describe(this.catalog.lookup(ast.name));
+      default: {
+        const never: never = ast;
+        return never;
+      }
+    }
+  }
+
+  private createView(ast: A.CreateView, statement: ParsedStatement): StatementResult {
+    const identifier = this.catalog.qualify(ast.name);
+    let schema: RowType | undefined;
+    try {
+      const bound = new QueryBinder(this.context).bindQuery(ast.query);
+      schema = { fields: bound.fields.map((f) => ({ name: f.name, type: f.type })) };
+    } catch (err) {
+      // A view may use what cannot be planned yet; it is reported when the view is used.
+      if (!(isWeirError(err) && err.code === 'SQL_UNSUPPORTED')) throw err;
+      schema = undefined;
+    }
+    if (ast.columns && schema && ast.columns.length !== schema.fields.length) {
+      throw new WeirError(
+        'SQL_VALIDATION',
+        `List of column aliases must have same degree as table; the query has ${schema.fields.length} columns, the list ${ast.columns.length}`,
+        { position: ast.name.pos },
+      );
+    }
+    const names = ast.columns?.map((c) => c.value);
+    this.catalog.create(
+      {
+        kind: 'view',
+        identifier,
+        temporary: ast.temporary,
+        query: ast.query,
+        columnNames: names,
+        schema:
+          schema && names ? { fields: schema.fields.map((f, i) => ({ ...f, name: names[i] })) } : schema,
+        comment: ast.comment,
+        source: statement.script,
+      },
+      ast.ifNotExists,
+      ast.name.pos,
+    );
+    return ok();
+  }
+
+  private set(ast: A.SetStatement): StatementResult {
+    if (!ast.key || !ast.value) {
+      const rows = this.config
+        .entries()
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, isSensitiveKey(k) ? '******' : v]);
+      return { kind: 'rows', columns: ['key', 'value'], rows };
+    }
+    try {
+      validateSetting(CORE_OPTIONS, ast.key.value, ast.value.value);
+    } catch (err) {
+      if (!isWeirError(err)) throw err;
+      const at = err.code === 'CONFIG_UNKNOWN_KEY' ? ast.key.pos : ast.value.pos;
+      throw new WeirError(err.code, err.message, { position: at, hint: err.hint });
+    }
+    this.config.set(ast.key.value, ast.value.value);
+    return ok();
+  }
+}
+
+function ok(): StatementResult {
+  return { kind: 'ok', message: STATEMENT_SUCCEEDED };
+}
+
+/** DESCRIBE as Flink prints it: name, type, null, key, extras, watermark. */
+function describe(object: CatalogObject): StatementResult {
+  const columns = ['name', 'type', 'null', 'key', 'extras', 'watermark'];
+  if (object.kind === 'view') {
+    if (!object.schema)
+      throw new WeirError(
+        'SQL_UNSUPPORTED',
+        `DESCRIBE of view '${object.identifier.name}', whose query cannot be planned yet, is not supported yet`,
+      );
+    return {
+      kind: 'rows',
+      columns,
+      rows: object.schema.fields.map((f) => [
+        f.name,
+        formatType({ ...f.type, nullable: true }),
+        String(f.type.nullable).toUpperCase(),
+        '',
+        '',
+        '',
+      ]),
+    };
+  }
+  const key = object.primaryKey;
+  const rows = object.columns.map((c) => {
+    const field = object.schema.fields.find((f) => f.name === c.name)!;
+    const extras =
+      c.kind === 'computed'
+        ? `AS ${printExpr(c.expr!)}`
+        : c.kind === 'metadata'
+          ? `METADATA${c.metadataKey !== c.name ? ` FROM '${c.metadataKey}'` : ''}${c.virtual ? ' VIRTUAL' : ''}`
+          : '';
+    return [
+      c.name,
+      formatType({ ...field.type, nullable: true }),
+      field.type.nullable ? 'TRUE' : 'FALSE',
+      key?.columns.includes(c.name) ? `PRI(${key.columns.join(', ')})` : '',
+      extras,
+      object.watermark?.column === c.name ? printExpr(object.watermark.expr) : '',
+    ];
+  });
+  return { kind: 'rows', columns, rows };
+}
