@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Configuration } from '../common/config.js';
-import type { CalcSpec, SinkSpec, SourceSpec } from '../common/jobgraph.js';
+import type { CalcSpec, SourceSpec } from '../common/jobgraph.js';
 import { Types } from '../common/types.js';
 import { TEST_CONNECTORS } from './__fixtures__/connectors.js';
 import { SqlSession, type StatementResult } from './session.js';
@@ -12,6 +12,11 @@ INSERT INTO big_orders SELECT order_id, UPPER(buyer), price FROM orders WHERE pr
 `;
 
 const session = () => new SqlSession({ connectors: TEST_CONNECTORS });
+
+function rowsOf(r: StatementResult): readonly (readonly string[])[] {
+  if (r.kind !== 'rows') throw new Error(`expected rows, got ${r.kind}`);
+  return r.rows;
+}
 
 function run(sql: string, s = session()): StatementResult[] {
   return s.executeScript(sql);
@@ -68,7 +73,12 @@ describe('quickstart', () => {
       kind: 'calc',
       projection: [
         { kind: 'input', index: 0, type: Types.BIGINT() },
-        { kind: 'call', fn: 'UPPER', args: [{ kind: 'input', index: 2, type: Types.STRING() }], type: Types.STRING() },
+        {
+          kind: 'call',
+          fn: 'UPPER',
+          args: [{ kind: 'input', index: 2, type: Types.STRING() }],
+          type: Types.STRING(),
+        },
         { kind: 'input', index: 1, type: Types.DECIMAL(10, 2) },
       ],
       condition: {
@@ -93,7 +103,7 @@ describe('quickstart', () => {
       kind: 'sink',
       inputChangelogMode: 'insert-only',
       connector: { table: 'default_catalog.default_database.big_orders', connector: 'print' },
-    } satisfies Partial<SinkSpec>);
+    });
     // JSON all the way: the JobGraph survives serialization unchanged.
     expect(JSON.parse(JSON.stringify(g))).toEqual(g);
   });
@@ -118,7 +128,10 @@ INSERT INTO copy SELECT * FROM orders;`);
   });
 
   it('snapshots the session configuration at INSERT time', () => {
-    const s = new SqlSession({ connectors: TEST_CONNECTORS, config: new Configuration([['parallelism.default', '2']]) });
+    const s = new SqlSession({
+      connectors: TEST_CONNECTORS,
+      config: new Configuration([['parallelism.default', '2']]),
+    });
     const results = run(
       `${QUICKSTART}SET 'pipeline.name' = 'second';\nINSERT INTO big_orders SELECT order_id, buyer, price FROM orders;\nRESET;\nINSERT INTO big_orders SELECT order_id, buyer, price FROM orders;`,
       s,
@@ -139,7 +152,9 @@ INSERT INTO copy SELECT * FROM orders;`);
 
 describe('EXPLAIN', () => {
   it('prints the three sections in the shape of Flink', () => {
-    const [explain] = run(`${QUICKSTART}EXPLAIN INSERT INTO big_orders SELECT order_id, UPPER(buyer), price FROM orders WHERE price > 50;`).slice(4);
+    const [explain] = run(
+      `${QUICKSTART}EXPLAIN INSERT INTO big_orders SELECT order_id, UPPER(buyer), price FROM orders WHERE price > 50;`,
+    ).slice(4);
     expect(explain).toEqual({
       kind: 'explain',
       text: `== Abstract Syntax Tree ==
@@ -196,7 +211,9 @@ describe('session statements', () => {
       "CREATE TABLE b (x INT) WITH ('connector' = 'datagen'); CREATE TEMPORARY TABLE a (x INT) WITH ('connector' = 'datagen'); CREATE VIEW c AS SELECT x FROM a",
       s,
     );
-    expect(run('SHOW TABLES', s)).toEqual([{ kind: 'rows', columns: ['table name'], rows: [['a'], ['b'], ['c']] }]);
+    expect(run('SHOW TABLES', s)).toEqual([
+      { kind: 'rows', columns: ['table name'], rows: [['a'], ['b'], ['c']] },
+    ]);
     expect(run('SHOW VIEWS', s)).toEqual([{ kind: 'rows', columns: ['view name'], rows: [['c']] }]);
     run('DROP VIEW c; DROP TEMPORARY TABLE a; DROP TABLE IF EXISTS nope', s);
     expect(run('SHOW TABLES', s)).toEqual([{ kind: 'rows', columns: ['table name'], rows: [['b']] }]);
@@ -226,7 +243,9 @@ describe('session statements', () => {
   it('IF NOT EXISTS and IF EXISTS succeed quietly', () => {
     const s = session();
     const t = "CREATE TABLE IF NOT EXISTS t (x INT) WITH ('connector' = 'datagen')";
-    expect(run(`${t}; ${t}; DROP TABLE IF EXISTS t; DROP TABLE IF EXISTS t`, s).every((r) => r.kind === 'ok')).toBe(true);
+    expect(
+      run(`${t}; ${t}; DROP TABLE IF EXISTS t; DROP TABLE IF EXISTS t`, s).every((r) => r.kind === 'ok'),
+    ).toBe(true);
   });
 
   it('a temporary table shadows a permanent one of the same name', () => {
@@ -235,8 +254,8 @@ describe('session statements', () => {
       "CREATE TABLE t (x INT) WITH ('connector' = 'datagen'); CREATE TEMPORARY TABLE t (y STRING) WITH ('connector' = 'datagen')",
       s,
     );
-    expect((run('DESCRIBE t', s)[0] as { rows: string[][] }).rows.map((r) => r[0])).toEqual(['y']);
+    expect(rowsOf(run('DESCRIBE t', s)[0]).map((r) => r[0])).toEqual(['y']);
     run('DROP TEMPORARY TABLE t', s);
-    expect((run('DESCRIBE t', s)[0] as { rows: string[][] }).rows.map((r) => r[0])).toEqual(['x']);
+    expect(rowsOf(run('DESCRIBE t', s)[0]).map((r) => r[0])).toEqual(['x']);
   });
 });

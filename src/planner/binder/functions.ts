@@ -1,4 +1,4 @@
-import { didYouMean, WeirError } from '../../common/errors.js';
+import { didYouMean, editDistance, WeirError } from '../../common/errors.js';
 import { call, type Expr, literal } from '../../common/expr.js';
 import type { BuiltinFunction } from '../../common/functions.js';
 import { type LogicalType, MAX_LENGTH, Types, withNullability } from '../../common/types.js';
@@ -328,7 +328,12 @@ export function bindFunction(node: A.FunctionCall, args: readonly Expr[]): Expr 
   if (notYet) throw unsupported(notYet, node.pos);
   const signature = SIGNATURES[name];
   if (!signature) {
-    const guess = didYouMean(name, [...Object.keys(SIGNATURES), ...NOT_YET.keys()]);
+    const candidate = didYouMean(name, [...Object.keys(SIGNATURES), ...NOT_YET.keys()]);
+    // Function names are short: only suggest near-identical ones (UPER → UPPER, not FOO → MOD).
+    const guess =
+      candidate && editDistance(name, candidate) <= Math.max(1, Math.floor(name.length / 4))
+        ? candidate
+        : undefined;
     throw new WeirError(
       'SQL_VALIDATION',
       `No match found for function signature ${node.name.value}(${args.map((a) => `<${typeText(a.type)}>`).join(', ')})`,

@@ -89,6 +89,8 @@ const TYPE_START = new Set<TokenType>(
   ].map(kwType),
 );
 
+const TYPE_NAMES = [...TYPE_START].map((t) => t.name);
+
 function describeType(type: TokenType): string {
   if (type === EOF) return 'end of statement';
   if (type === IdentifierLike || type === Identifier || type === QuotedIdentifier) return 'an identifier';
@@ -143,13 +145,27 @@ function describeActual(token: IToken): string {
   return `'${token.image}'`;
 }
 
+const STATEMENT_KEYWORDS = [
+  'SELECT',
+  'INSERT',
+  'CREATE',
+  'DROP',
+  'SET',
+  'RESET',
+  'EXPLAIN',
+  'SHOW',
+  'DESCRIBE',
+  'WITH',
+  'VALUES',
+];
+
 /** Clause keywords that a misspelling turns into an alias, so the error surfaces one token later. */
 const CLAUSE_KEYWORDS = ['FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'UNION', 'SELECT', 'VALUES'];
 
 /** A transposition or a one-letter slip of a clause keyword, e.g. FORM, WHRE, GRUOP. */
 function misspelledClauseKeyword(word: string): string | undefined {
   const upper = word.toUpperCase();
-  if (upper.length < 4) return undefined;
+  if (upper.length < 3) return undefined;
   const sorted = (s: string) => [...s].sort().join('');
   for (const k of CLAUSE_KEYWORDS) {
     if (k === upper) return undefined;
@@ -167,7 +183,9 @@ function misspelledClauseKeyword(word: string): string | undefined {
 /** Closest expected keyword to a word, when it is plausibly a typo of one. */
 function keywordSuggestion(word: string, expected: readonly string[]): string | undefined {
   const upper = word.toUpperCase();
-  const keywords = expected.filter((e) => /^[A-Z_]+$/.test(e) && e !== upper);
+  if (upper.length < 3) return undefined;
+  const candidates = expected.includes('a data type') ? [...expected, ...TYPE_NAMES] : expected;
+  const keywords = candidates.filter((e) => /^[A-Z_]+$/.test(e) && e !== upper);
   let best: string | undefined;
   let bestDistance = Math.max(1, Math.floor(upper.length / 3)) + 1;
   for (const k of keywords) {
@@ -242,6 +260,14 @@ export function toSyntaxError(err: IRecognitionException, ctx: SyntaxErrorContex
     }
   }
 
+  if (index === 0 && !atEnd) {
+    const suggestion = keywordSuggestion(token.image, STATEMENT_KEYWORDS);
+    return new WeirError(
+      'SQL_PARSE',
+      `Unexpected ${describeActual(token)}, expected a statement such as SELECT, INSERT INTO, CREATE TABLE or SET`,
+      { position: tokenPosition(token), hint: suggestion ? `did you mean ${suggestion}?` : undefined },
+    );
+  }
   if (expected === null && index >= 0) expected = ctx.expectedAfter(index);
   const list = expected && expected.length > 0 ? `, expected ${formatAlternatives(expected)}` : '';
   const message = `Unexpected ${describeActual(token)}${list}`;

@@ -274,7 +274,7 @@ export const ALL_TOKENS: TokenType[] = [IdentifierLike, Keyword, ...LEXER_TOKENS
 
 const lexer = new Lexer(LEXER_TOKENS, { positionTracking: 'full', ensureOptimizations: true });
 
-function lexError(message: string, text: string, token: IToken, length: number, hint?: string): WeirError {
+function lexError(message: string, token: IToken, length: number, hint?: string): WeirError {
   return new WeirError('SQL_PARSE', message, {
     position: {
       offset: token.startOffset,
@@ -282,7 +282,6 @@ function lexError(message: string, text: string, token: IToken, length: number, 
       column: token.startColumn ?? 1,
       length,
     },
-    source: text,
     hint,
   });
 }
@@ -293,7 +292,13 @@ function lexError(message: string, text: string, token: IToken, length: number, 
  * errors here, so the parser only ever sees well-formed tokens.
  */
 export function tokenize(text: string): IToken[] {
-  const { tokens } = lexer.tokenize(text);
+  const { tokens, errors } = lexer.tokenize(text);
+  if (errors.length > 0) {
+    const e = errors[0];
+    throw new WeirError('SQL_PARSE', `Unexpected character '${text.charAt(e.offset)}'`, {
+      position: { offset: e.offset, line: e.line ?? 1, column: e.column ?? 1, length: 1 },
+    });
+  }
   for (const token of tokens) {
     const type = token.tokenType;
     if (type === Identifier) {
@@ -303,27 +308,25 @@ export function tokenize(text: string): IToken[] {
         token.tokenTypeIdx = keyword.tokenTypeIdx!;
       }
     } else if (type === UnterminatedString) {
-      throw lexError('Unterminated string literal', text, token, 1, "close it with ' (write '' for a quote)");
+      throw lexError('Unterminated string literal', token, 1, "close it with ' (write '' for a quote)");
     } else if (type === UnterminatedQuotedIdentifier) {
       throw lexError(
         'Unterminated quoted identifier',
-        text,
         token,
         1,
         'close it with ` (write `` for a backquote)',
       );
     } else if (type === UnterminatedComment) {
-      throw lexError('Unterminated comment', text, token, 2, 'close it with */');
+      throw lexError('Unterminated comment', token, 2, 'close it with */');
     } else if (type === DoubleQuoted) {
       throw lexError(
         `Unexpected ${token.image.length > 30 ? 'double-quoted text' : token.image}`,
-        text,
         token,
         token.image.length,
         "use 'single quotes' for strings and `backquotes` for identifiers",
       );
     } else if (type === UnknownChar) {
-      throw lexError(`Unexpected character '${token.image}'`, text, token, 1);
+      throw lexError(`Unexpected character '${token.image}'`, token, 1);
     }
   }
   return tokens;

@@ -162,6 +162,8 @@ export function tokenPos(token: IToken): A.Pos {
 }
 
 export function spanPos(start: IToken, end: IToken): A.Pos {
+  // While chevrotain records the grammar, rule arguments are absent.
+  if (start === undefined || end === undefined) return { offset: 0, line: 1, column: 1, length: 0 };
   const last = end.endOffset ?? end.startOffset + end.image.length - 1;
   return {
     offset: start.startOffset,
@@ -197,8 +199,7 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
 
   public statement = this.RULE('statement', (): A.Statement => {
     return this.OR([
-      { ALT: () => this.SUBRULE(this.createTable) },
-      { ALT: () => this.SUBRULE(this.createView) },
+      { ALT: () => this.SUBRULE(this.create) },
       { ALT: () => this.SUBRULE(this.dropObject) },
       { ALT: () => this.SUBRULE(this.setStatement) },
       { ALT: () => this.SUBRULE(this.resetStatement) },
@@ -210,9 +211,17 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
     ]);
   });
 
-  private createTable = this.RULE('createTable', (): A.CreateTable => {
+  /** CREATE [TEMPORARY] then one rule per kind of object. */
+  private create = this.RULE('create', (): A.CreateTable | A.CreateView => {
     const start = this.CONSUME(K.CREATE);
     const temporary = this.OPTION(() => this.CONSUME(K.TEMPORARY)) !== undefined;
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.createTable, { ARGS: [start, temporary] }) },
+      { ALT: () => this.SUBRULE(this.createView, { ARGS: [start, temporary] }) },
+    ]);
+  });
+
+  private createTable = this.RULE('createTable', (start: IToken, temporary: boolean): A.CreateTable => {
     this.CONSUME(K.TABLE);
     const ifNotExists = this.SUBRULE(this.ifNotExists);
     const name = this.SUBRULE(this.qualifiedName);
@@ -294,32 +303,38 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
   });
 
   private tableElement = this.RULE('tableElement', (): TableElement => {
-    return this.OR([
-      {
-        GATE: () => this.LA(1).tokenType === K.WATERMARK && this.LA(2).tokenType === K.FOR,
-        ALT: () => {
-          const start = this.CONSUME(K.WATERMARK);
-          this.CONSUME(K.FOR);
-          const column = this.SUBRULE(this.ident);
-          this.CONSUME(K.AS);
-          const expr = this.SUBRULE(this.expr);
-          return { kind: 'watermark' as const, watermark: { column, expr, pos: this.span(start) } };
+    // One token of lookahead, so that anything starting with a name is read as a column and a
+    // mistake in its type is reported at the type, not at the name.
+    return this.OR({
+      MAX_LOOKAHEAD: 1,
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          GATE: () => this.LA(1).tokenType === K.WATERMARK && this.LA(2).tokenType === K.FOR,
+          ALT: () => {
+            const start = this.CONSUME(K.WATERMARK);
+            this.CONSUME(K.FOR);
+            const column = this.SUBRULE(this.ident);
+            this.CONSUME(K.AS);
+            const expr = this.SUBRULE(this.expr);
+            return { kind: 'watermark' as const, watermark: { column, expr, pos: this.span(start) } };
+          },
         },
-      },
-      {
-        ALT: () => {
-          const start = this.CONSUME(K.PRIMARY);
-          this.CONSUME(K.KEY);
-          this.CONSUME(LParen);
-          const columns: A.Ident[] = [];
-          this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => columns.push(this.SUBRULE2(this.ident)) });
-          this.CONSUME(RParen);
-          this.SUBRULE(this.notEnforced);
-          return { kind: 'primaryKey' as const, primaryKey: { columns, pos: this.span(start) } };
+        {
+          ALT: () => {
+            const start = this.CONSUME(K.PRIMARY);
+            this.CONSUME(K.KEY);
+            this.CONSUME(LParen);
+            const columns: A.Ident[] = [];
+            this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => columns.push(this.SUBRULE2(this.ident)) });
+            this.CONSUME(RParen);
+            this.SUBRULE(this.notEnforced);
+            return { kind: 'primaryKey' as const, primaryKey: { columns, pos: this.span(start) } };
+          },
         },
-      },
-      { ALT: () => this.SUBRULE(this.columnDef) },
-    ]);
+        { ALT: () => this.SUBRULE(this.columnDef) },
+      ],
+    });
   });
 
   /** Flink does not own the data, so only NOT ENFORCED constraints exist; say so when it is missing. */
@@ -455,9 +470,7 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
     return options;
   });
 
-  private createView = this.RULE('createView', (): A.CreateView => {
-    const start = this.CONSUME(K.CREATE);
-    const temporary = this.OPTION(() => this.CONSUME(K.TEMPORARY)) !== undefined;
+  private createView = this.RULE('createView', (start: IToken, temporary: boolean): A.CreateView => {
     this.CONSUME(K.VIEW);
     const ifNotExists = this.SUBRULE(this.ifNotExists);
     const name = this.SUBRULE(this.qualifiedName);
