@@ -305,9 +305,8 @@ export class ExprBinder {
       );
     }
     if (isNull(operand.type)) return literal(null, withNullability(target, true));
-    const type = node.safe
-      ? withNullability(target, true)
-      : withNullability(target, operand.type.nullable || target.nullable);
+    // The operand decides nullability, as in Flink: CAST(1 AS BIGINT) is BIGINT NOT NULL.
+    const type = withNullability(target, node.safe || operand.type.nullable);
     return call(node.safe ? 'TRY_CAST' : 'CAST', [operand], type);
   }
 

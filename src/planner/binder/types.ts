@@ -58,6 +58,12 @@ function boundedDecimal(precision: number, scale: number, nullable: boolean): Lo
   return Types.DECIMAL(MAX_DECIMAL_PRECISION, s, nullable);
 }
 
+/** FLOAT stays FLOAT against FLOAT and integers; DOUBLE or a DECIMAL makes it DOUBLE. */
+function approximateType(a: LogicalType, b: LogicalType, nullable: boolean): LogicalType {
+  const floatOk = (t: LogicalType) => t.root === 'FLOAT' || isExactInteger(t);
+  return floatOk(a) && floatOk(b) ? Types.FLOAT(nullable) : Types.DOUBLE(nullable);
+}
+
 export type ArithmeticOp = '+' | '-' | '*' | '/' | '%';
 
 /** The result type of numeric arithmetic, or undefined when the operands are not both numeric. */
@@ -76,9 +82,7 @@ export function numericResultType(op: ArithmeticOp, a: LogicalType, b: LogicalTy
       nullable,
     );
   }
-  if (isApproximate(a) || isApproximate(b)) {
-    return a.root === 'FLOAT' && b.root === 'FLOAT' ? Types.FLOAT(nullable) : Types.DOUBLE(nullable);
-  }
+  if (isApproximate(a) || isApproximate(b)) return approximateType(a, b, nullable);
   if (isExactInteger(a) && isExactInteger(b)) {
     return withNullability(EXACT_INTEGER.indexOf(a.root) >= EXACT_INTEGER.indexOf(b.root) ? a : b, nullable);
   }
@@ -113,8 +117,7 @@ export function commonType(a: LogicalType, b: LogicalType): LogicalType | undefi
   if (isNull(a)) return withNullability(b, true);
   if (isNull(b)) return withNullability(a, true);
   if (isNumeric(a) && isNumeric(b)) {
-    if (isApproximate(a) || isApproximate(b))
-      return a.root === 'FLOAT' && b.root === 'FLOAT' ? Types.FLOAT(nullable) : Types.DOUBLE(nullable);
+    if (isApproximate(a) || isApproximate(b)) return approximateType(a, b, nullable);
     if (isExactInteger(a) && isExactInteger(b))
       return withNullability(
         EXACT_INTEGER.indexOf(a.root) >= EXACT_INTEGER.indexOf(b.root) ? a : b,
