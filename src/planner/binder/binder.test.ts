@@ -12,12 +12,9 @@ const SETUP = `CREATE TABLE src (i INT, bi BIGINT, d DECIMAL(10, 2), d4 DECIMAL(
 function calc(select: string, where?: string): CalcSpec {
   const s = new SqlSession({ connectors: TEST_CONNECTORS });
   s.executeScript(SETUP);
-  const explainless = s.executeScript(
-    `CREATE VIEW q AS SELECT ${select} FROM src${where ? ` WHERE ${where}` : ''}`,
-  );
-  void explainless;
+  s.executeScript(`CREATE VIEW q AS SELECT ${select} FROM src${where ? ` WHERE ${where}` : ''}`);
   const view = s.catalog.get({ catalog: 'default_catalog', database: 'default_database', name: 'q' });
-  if (!view || view.kind !== 'view' || !view.schema) throw new Error('view not planned');
+  if (view?.kind !== 'view' || !view.schema) throw new Error('view not planned');
   const columns = view.schema.fields.map(
     (f) => `\`${f.name}\` ${formatType({ ...f.type, timeAttribute: undefined })}`,
   );
@@ -26,7 +23,7 @@ function calc(select: string, where?: string): CalcSpec {
   );
   if (job.kind !== 'job') throw new Error(job.kind);
   const spec = job.jobGraph.vertices.find((v) => v.operator.kind === 'calc')?.operator;
-  if (!spec || spec.kind !== 'calc') throw new Error('no calc');
+  if (spec?.kind !== 'calc') throw new Error('no calc');
   return spec;
 }
 
