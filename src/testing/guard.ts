@@ -46,6 +46,9 @@ process.stdin.on('end', stop).on('error', stop).resume();
 for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, stop);
 `;
 
+/** The guard's file name inside the run's folder. */
+export const GUARD_FILE = 'weir-guard.cjs';
+
 export interface GuardedSpawnOptions {
   /** What the server is, for records and messages: 'kafka', 'postgres'. */
   readonly kind: string;
@@ -97,28 +100,39 @@ function findSetpriv(): string | null {
   return setprivPath;
 }
 
-export async function spawnGuarded(options: GuardedSpawnOptions): Promise<GuardedProcess> {
-  const guardFile = join(options.dir, 'weir-guard.cjs');
+/**
+ * Writes the guard into the run's folder and returns the node arguments that run `options.command`
+ * under it. Separate from spawnGuarded so a test can play the owner from a process of its own.
+ */
+export async function guardArguments(options: GuardedSpawnOptions): Promise<string[]> {
+  const guardFile = join(options.dir, GUARD_FILE);
   await writeFile(guardFile, GUARD_SOURCE, { mode: 0o644 });
   const setpriv = findSetpriv();
   const [command, args] = setpriv
     ? [setpriv, ['--pdeathsig', 'KILL', '--', options.command, ...options.args]]
     : [options.command, [...options.args]];
+  return [
+    guardFile,
+    options.stopSignal,
+    String(options.graceMs),
+    options.logFile,
+    options.uid === undefined ? '-' : String(options.uid),
+    options.gid === undefined ? '-' : String(options.gid),
+    command,
+    ...args,
+  ];
+}
+
+/** Whether servers also die with their guard (setpriv --pdeathsig), not only with their owner. */
+export const diesWithGuard = (): boolean => findSetpriv() !== null;
+
+export async function spawnGuarded(options: GuardedSpawnOptions): Promise<GuardedProcess> {
   const env = { ...(options.env ?? process.env) };
   // The test runner's loaders and flags are not meant for the guard.
   delete env.NODE_OPTIONS;
   const child: ChildProcessByStdio<Writable, Readable, null> = spawn(
     process.execPath,
-    [
-      guardFile,
-      options.stopSignal,
-      String(options.graceMs),
-      options.logFile,
-      options.uid === undefined ? '-' : String(options.uid),
-      options.gid === undefined ? '-' : String(options.gid),
-      command,
-      ...args,
-    ],
+    await guardArguments(options),
     { stdio: ['pipe', 'pipe', 'ignore'], env, cwd: options.cwd ?? options.dir },
   );
 

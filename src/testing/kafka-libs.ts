@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WeirError } from '../common/errors.js';
 import { excerpt, tailOf } from './files.js';
+import { GUARD_FILE, spawnGuarded } from './guard.js';
 import { notice, seconds } from './notice.js';
 import { cacheDir, PACKAGE_ROOT } from './paths.js';
 import { isAlive } from './registry.js';
@@ -40,7 +40,7 @@ export async function ensureKafkaLibs(version = DEFAULT_KAFKA_VERSION): Promise<
   const started = Date.now();
   notice(`downloading Apache Kafka ${version} jars from Maven Central into ${target} (first use only)`);
   try {
-    await runMaven(version, join(partial, 'libs'), join(root, `maven-${version}.log`));
+    await runMaven(version, partial, join(root, `maven-${version}.log`));
     const jars = (await readdir(join(partial, 'libs'))).filter((f) => f.endsWith('.jar'));
     if (!jars.some((j) => j.startsWith(`kafka_2.13-${version}`))) {
       throw new WeirError(
@@ -51,6 +51,7 @@ export async function ensureKafkaLibs(version = DEFAULT_KAFKA_VERSION): Promise<
         },
       );
     }
+    await rm(join(partial, GUARD_FILE), { force: true });
     await writeFile(join(partial, MARKER), `${new Date().toISOString()} ${jars.length} jars\n`);
     await moveIntoPlace(partial, target);
   } finally {
@@ -80,52 +81,76 @@ async function removeAbandonedPartials(root: string): Promise<void> {
   }
 }
 
-function runMaven(version: string, outputDir: string, logFile: string): Promise<void> {
-  const mvn = process.env.WEIR_MVN ?? (process.platform === 'win32' ? 'mvn.cmd' : 'mvn');
+/**
+ * Maven runs guarded like the broker: a test run killed mid-download must not leave a JVM behind
+ * that keeps downloading into a folder nobody will use.
+ */
+async function runMaven(version: string, partial: string, logFile: string): Promise<void> {
+  const mvn = process.env.WEIR_MVN ?? 'mvn';
   const args = [
     '-B',
     '-f',
     POM,
     `-Dkafka.version=${version}`,
     'dependency:copy-dependencies',
-    `-DoutputDirectory=${outputDir}`,
+    `-DoutputDirectory=${join(partial, 'libs')}`,
     '-l',
     logFile,
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(mvn, args, { stdio: 'ignore' });
-    // A blackholed network would otherwise hang the test run's setup, which vitest does not time out.
-    const timer = setTimeout(() => child.kill('SIGKILL'), MAVEN_TIMEOUT_MS);
-    child.once('exit', () => clearTimeout(timer));
-    child.once('error', (err) => {
-      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-      reject(
-        new WeirError(
-          'TESTING_MAVEN',
-          missing
-            ? `cannot download the Kafka broker: Maven ('${mvn}') is not installed or not on PATH`
-            : `cannot run Maven ('${mvn}'): ${err.message}`,
-          {
-            kind: 'external',
-            hint: 'install Maven 3 (and Java 17+), or point WEIR_KAFKA_BOOTSTRAP at a running broker',
-          },
-        ),
-      );
-    });
-    child.once('exit', async (code, signal) => {
-      if (code === 0) return resolve();
-      const log = await tailOf(logFile, 30);
-      reject(
-        new WeirError(
-          'TESTING_MAVEN',
-          `Maven could not fetch org.apache.kafka:kafka_2.13:${version} and its dependencies (exit ${code ?? signal})` +
-            excerpt(`last lines of ${logFile}`, log),
-          {
-            kind: 'external',
-            hint: 'check that Maven Central (or your mirror in ~/.m2/settings.xml) is reachable',
-          },
-        ),
-      );
-    });
+  const spawnLog = `${logFile}.out`;
+  const maven = await spawnGuarded({
+    kind: 'maven',
+    command: mvn,
+    args,
+    dir: partial,
+    logFile: spawnLog,
+    stopSignal: 'SIGTERM',
+    graceMs: 3_000,
   });
+  let timer: NodeJS.Timeout | undefined;
+  // A blackholed network would otherwise hang the test run's setup, which vitest does not time out.
+  const exit = await Promise.race([
+    maven.exited,
+    new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), MAVEN_TIMEOUT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+  await maven.stop();
+  if (exit?.code === 0) return;
+  const spawnError = await tailOf(spawnLog, 5);
+  if (maven.pid === -1 && /ENOENT/.test(spawnError)) {
+    throw new WeirError(
+      'TESTING_MAVEN',
+      `cannot download the Kafka broker: Maven ('${mvn}') is not installed or not on PATH`,
+      {
+        kind: 'external',
+        hint: 'install Maven 3 (and Java 17+), or point WEIR_KAFKA_BOOTSTRAP at a running broker',
+      },
+    );
+  }
+  const outcome =
+    exit === undefined ? `no result after ${MAVEN_TIMEOUT_MS / 60_000} minutes` : `exit ${exit.code}`;
+  throw new WeirError(
+    'TESTING_MAVEN',
+    `Maven could not fetch org.apache.kafka:kafka_2.13:${version} and its dependencies (${outcome})` +
+      excerpt(`from ${logFile}`, mavenErrors(await tailOf(logFile, 60))) +
+      excerpt(`from ${spawnLog}`, spawnError),
+    {
+      kind: 'external',
+      hint: 'check that Maven Central (or your mirror in ~/.m2/settings.xml) is reachable',
+    },
+  );
+}
+
+/** Maven's own [ERROR] lines say what failed; its boilerplate about -e and -X does not. Else the tail. */
+function mavenErrors(tail: string): string {
+  const errors = tail
+    .split('\n')
+    .filter(
+      (l) =>
+        /^\[ERROR\] \S/.test(l) &&
+        !/re-run Maven|full stack trace|more information|\[Help \d+\] http/i.test(l),
+    );
+  return errors.length > 0 ? errors.slice(0, 10).join('\n') : tail.split('\n').slice(-30).join('\n');
 }

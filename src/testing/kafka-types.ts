@@ -34,6 +34,8 @@ export interface StartKafkaOptions {
   readonly brokerProperties?: Readonly<Record<string, string | number | boolean>>;
   /** Maximum JVM heap of a local broker (`-Xmx`), default '512m'. */
   readonly heap?: string;
+  /** Extra JVM options for a local broker, after the kit's own (so they win), e.g. '-XX:TieredStopAtLevel=4'. */
+  readonly jvmOptions?: readonly string[];
   /** How long to wait for the broker to answer once its process runs, default 120 s. */
   readonly startTimeoutMs?: number;
   /** Ignore WEIR_KAFKA_BOOTSTRAP and always start a broker. */
