@@ -111,7 +111,12 @@ function job(partitioner: Partitioner, config: Record<string, string>): JobGraph
   };
 }
 
-async function run(partitioner: Partitioner, mode: string, failAtRow?: number) {
+async function run(
+  partitioner: Partitioner,
+  mode: string,
+  failAtRow?: number,
+  extra: Record<string, string> = {},
+) {
   const committed = new Map<string, Committed>();
   const failOnce = { remaining: failAtRow === undefined ? 0 : 1, atRow: failAtRow ?? -1 };
   const quiet = { write: () => true, once: () => undefined };
@@ -131,6 +136,7 @@ async function run(partitioner: Partitioner, mode: string, failAtRow?: number) {
       'execution.checkpointing.storage': 'jobmanager',
       'restart-strategy.type': 'fixed-delay',
       'restart-strategy.fixed-delay.delay': '0 ms',
+      ...extra,
     }),
     { connectors, log: { info: () => {}, warn: () => {} } },
   ).result;
@@ -161,6 +167,23 @@ describe('network exchanges between parallel tasks', () => {
 
   it('EXACTLY_ONCE with aligned barriers: after a failure every row is committed exactly once', async () => {
     const { result, ids } = await run('hash', 'EXACTLY_ONCE', 12_345);
+    expect(result.restarts).toBe(1);
+    expect([...ids].sort((a, b) => a - b)).toEqual(all);
+  });
+
+  it('EXACTLY_ONCE with unaligned checkpoints: in-flight records are restored, every row committed exactly once', async () => {
+    const { result, ids } = await run('hash', 'EXACTLY_ONCE', 12_345, {
+      'execution.checkpointing.unaligned.enabled': 'true',
+    });
+    expect(result.restarts).toBe(1);
+    expect([...ids].sort((a, b) => a - b)).toEqual(all);
+  });
+
+  it('EXACTLY_ONCE aligned with a 1 ms alignment timeout (switching to unaligned): exactly once', async () => {
+    const { result, ids } = await run('hash', 'EXACTLY_ONCE', 12_345, {
+      'execution.checkpointing.unaligned.enabled': 'true',
+      'execution.checkpointing.aligned-checkpoint-timeout': '1 ms',
+    });
     expect(result.restarts).toBe(1);
     expect([...ids].sort((a, b) => a - b)).toEqual(all);
   });

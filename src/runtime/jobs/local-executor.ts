@@ -4,6 +4,7 @@ import { WeirError } from '../../common/errors.js';
 import type { JobGraph, JobVertex } from '../../common/jobgraph.js';
 import {
   CHECKPOINT_STORAGE,
+  CHECKPOINTING_ALIGNED_TIMEOUT,
   CHECKPOINTING_EXTERNALIZED_RETENTION,
   CHECKPOINTING_INTERVAL,
   CHECKPOINTING_MAX_CONCURRENT,
@@ -37,14 +38,14 @@ import {
 import { createRestartStrategy } from '../failover/restart-strategy.js';
 import { buildExecutionGraph, type OperatorChain } from '../graph/execution-graph.js';
 import { LocalChannel } from '../network/channel.js';
-import { CheckpointedInputGate } from '../network/input-gate.js';
+import { type BarrierMode, CheckpointedInputGate } from '../network/input-gate.js';
 import { createPartitioner } from '../network/partitioner.js';
 import { RecordWriterOutput } from '../network/record-writer.js';
 import { CalcOperator } from '../operators/calc-operator.js';
 import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
 import { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
 import { redistributeOperatorState } from '../state/redistribute.js';
-import { StreamTask, type TaskHead } from '../task/stream-task.js';
+import { CHANNEL_STATE, StreamTask, type TaskHead } from '../task/stream-task.js';
 
 export type JobStatus = 'RUNNING' | 'FINISHED' | 'CANCELED' | 'FAILED';
 
@@ -161,6 +162,18 @@ function assignRestoredState(
         },
       );
     }
+    if (
+      parallelism !== state.parallelism &&
+      state.subtasks.some((s) => (s[CHANNEL_STATE]?.length ?? 0) > 0)
+    ) {
+      throw new WeirError(
+        'RESTORE_UNALIGNED_RESCALE',
+        `Operator '${state.name}' has in-flight records from an unaligned checkpoint, which cannot be restored at another parallelism yet`,
+        {
+          hint: 'Restore at the same parallelism, or take an aligned checkpoint or savepoint to rescale from.',
+        },
+      );
+    }
     result.set(operatorId, {
       subtasks: redistributeOperatorState(state.subtasks, parallelism),
       keyed: state.keyedState,
@@ -239,7 +252,15 @@ function startAttempt(
       }),
     );
   });
-  const barrierMode = config.require(CHECKPOINTING_MODE) === 'AT_LEAST_ONCE' ? 'at-least-once' : 'aligned';
+  const unaligned =
+    config.require(CHECKPOINTING_MODE) === 'EXACTLY_ONCE' && config.require(CHECKPOINTING_UNALIGNED);
+  const alignedTimeout = unaligned ? config.require(CHECKPOINTING_ALIGNED_TIMEOUT) : 0;
+  const barrierMode: BarrierMode =
+    config.require(CHECKPOINTING_MODE) === 'AT_LEAST_ONCE'
+      ? 'at-least-once'
+      : unaligned && alignedTimeout === 0
+        ? 'unaligned'
+        : 'aligned';
 
   const vertexById = new Map(job.vertices.map((v) => [v.id, v]));
   const maxParallelism = graph.maxParallelism;
@@ -264,6 +285,7 @@ function startAttempt(
           gate: new CheckpointedInputGate(
             inputs.filter((c): c is LocalChannel => c !== undefined),
             barrierMode,
+            alignedTimeout,
           ),
         };
       }
@@ -303,6 +325,7 @@ function startAttempt(
         chained,
         outputs,
         hooks,
+        barrierMode === 'unaligned',
       );
       tasks.push(task);
       const state = new Map<string, OperatorStateSnapshot>();
@@ -377,11 +400,6 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
   const checkpointingEnabled = interval !== undefined && interval > 0;
   const storage = createStorage(config, jobId);
   const restartStrategy = createRestartStrategy(config);
-  if (config.require(CHECKPOINTING_UNALIGNED)) {
-    options.log.warn(
-      'Unaligned checkpoints are not supported yet: this job takes aligned checkpoints (execution.checkpointing.unaligned.enabled is ignored).',
-    );
-  }
 
   let current: ExecutionAttempt | undefined;
   const coordinator = new CheckpointCoordinator({

@@ -1,3 +1,4 @@
+import type { RecordBatch } from '../api/batch.js';
 import type { StreamElement } from './events.js';
 
 /**
@@ -26,6 +27,20 @@ export class LocalChannel {
     if (element.kind === 'batch' && this.queuedBatches > this.capacity) {
       return new Promise((resolve) => this.creditWaiters.push(resolve));
     }
+  }
+
+  /**
+   * Puts a barrier at the head of the queue, ahead of the records already queued (an unaligned
+   * checkpoint's barrier overtakes in-flight data); the overtaken records travel with it.
+   */
+  sendPriorityBarrier(checkpointId: number, timestamp: number): void {
+    if (this.closed) return;
+    const overtaken: RecordBatch[] = [];
+    for (const e of this.queue) if (e.kind === 'batch') overtaken.push(e.batch);
+    this.queue.unshift({ kind: 'barrier', checkpointId, timestamp, overtaken });
+    const notify = this.onData;
+    this.onData = undefined;
+    notify?.();
   }
 
   get isEmpty(): boolean {

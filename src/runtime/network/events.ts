@@ -6,7 +6,16 @@ import type { RecordBatch } from '../api/batch.js';
  */
 export type StreamElement =
   | { readonly kind: 'batch'; readonly batch: RecordBatch }
-  | { readonly kind: 'barrier'; readonly checkpointId: number; readonly timestamp: number }
+  | {
+      readonly kind: 'barrier';
+      readonly checkpointId: number;
+      readonly timestamp: number;
+      /**
+       * Unaligned checkpoints: the barrier jumped ahead of the records queued in the channel; these
+       * are those records, in-flight data the receiver stores with its checkpoint.
+       */
+      readonly overtaken?: readonly RecordBatch[];
+    }
   | { readonly kind: 'watermark'; readonly watermark: number }
   /** The upstream subtask will send no more records (barriers may still follow, for the final checkpoint). */
   | { readonly kind: 'end-of-data' };

@@ -7,7 +7,10 @@ function recorder() {
   const handler: InputHandler = {
     processBatch: (b) => void log.push(`rows ${b.rows.map((r) => r[0]).join(',')}`),
     processWatermark: (wm) => void log.push(`wm ${wm}`),
-    triggerCheckpointOnBarrier: async (id) => void log.push(`snapshot ${id}`),
+    triggerCheckpointOnBarrier: async (id, _ts, kind) =>
+      void log.push(`snapshot ${id}${kind === 'unaligned' ? ' unaligned' : ''}`),
+    completeChannelState: (id, inFlight) =>
+      void log.push(`in-flight ${id}: ${inFlight.map((b) => b.rows.map((r) => r[0]).join(',')).join(' ')}`),
     abortCheckpointOnBarrier: (id) => void log.push(`abort ${id}`),
     endOfData: () => void log.push('end'),
   };
@@ -18,11 +21,13 @@ async function drain(gate: CheckpointedInputGate, handler: InputHandler) {
   while ((await gate.pollNext(handler)) === 'processed') {}
 }
 
-function setup(mode: BarrierMode) {
+function setup(mode: BarrierMode, alignedTimeoutMs = 0) {
   const a = new LocalChannel(10);
   const b = new LocalChannel(10);
-  return { a, b, gate: new CheckpointedInputGate([a, b], mode), ...recorder() };
+  return { a, b, gate: new CheckpointedInputGate([a, b], mode, alignedTimeoutMs), ...recorder() };
 }
+
+const batch = (name: string) => ({ kind: 'batch' as const, batch: { rows: [[name]] } });
 
 describe('barrier handling at an input gate with two channels', () => {
   it('aligned: holds back records behind an early barrier until every channel delivered it', async () => {
@@ -57,6 +62,31 @@ describe('barrier handling at an input gate with two channels', () => {
     a.send({ kind: 'barrier', checkpointId: 2, timestamp: 0 });
     await drain(gate, handler);
     expect(log).toEqual(['abort 1', 'snapshot 2']);
+  });
+
+  it('unaligned: snapshots at the first barrier and stores what was in flight before the barrier on every channel', async () => {
+    const { a, b, gate, log, handler } = setup('unaligned');
+    a.send(batch('a1'));
+    a.send(batch('a2'));
+    b.send(batch('b1'));
+    a.sendPriorityBarrier(1, 0); // overtakes a1 and a2
+    await drain(gate, handler);
+    expect(log).toEqual(['snapshot 1 unaligned', 'rows b1', 'rows a1', 'rows a2']);
+    b.send(batch('b2'));
+    b.sendPriorityBarrier(1, 0); // overtakes b2
+    await drain(gate, handler);
+    expect(log.slice(4)).toEqual(['in-flight 1: a1 a2 b1 b2', 'rows b2']);
+  });
+
+  it('aligned with a timeout: an alignment that lasts too long switches to unaligned', async () => {
+    const { a, b, gate, log, handler } = setup('aligned', 50);
+    const longAgo = Date.now() - 1000;
+    a.send({ kind: 'barrier', checkpointId: 1, timestamp: longAgo });
+    a.send(batch('a-after'));
+    b.send(batch('b1'));
+    b.send({ kind: 'barrier', checkpointId: 1, timestamp: longAgo });
+    await drain(gate, handler);
+    expect(log).toEqual(['snapshot 1 unaligned', 'rows b1', 'rows a-after', 'in-flight 1: b1']);
   });
 
   it('forwards the minimum watermark across channels, and ends when every channel ended', async () => {

@@ -1,14 +1,22 @@
 import type { RecordBatch } from '../api/batch.js';
 import type { LocalChannel } from './channel.js';
 
+/** How the snapshot for a barrier is taken: aligned (no in-flight data) or unaligned (with it). */
+export type CheckpointKind = 'aligned' | 'unaligned';
+
 /** What a task does with the elements its input gate releases. */
 export interface InputHandler {
   processBatch(batch: RecordBatch): void | Promise<void>;
   /** The combined watermark (minimum over channels) advanced. */
   processWatermark(watermark: number): void | Promise<void>;
-  /** Barriers for this checkpoint have arrived as the mode requires: snapshot now. */
-  triggerCheckpointOnBarrier(checkpointId: number, timestamp: number): Promise<void>;
-  /** A newer barrier overtook an alignment in progress: that checkpoint cannot complete here. */
+  /**
+   * Snapshot now. For an aligned checkpoint the task acknowledges at once; for an unaligned one it
+   * forwards the barrier ahead of its output and waits for completeChannelState.
+   */
+  triggerCheckpointOnBarrier(checkpointId: number, timestamp: number, kind: CheckpointKind): Promise<void>;
+  /** Unaligned: every barrier arrived; these are the in-flight records that belong to the checkpoint. */
+  completeChannelState(checkpointId: number, inFlight: readonly RecordBatch[]): void;
+  /** A newer barrier overtook a checkpoint in progress: that checkpoint cannot complete here. */
   abortCheckpointOnBarrier(checkpointId: number, reason: string): void;
   /** Every channel has signalled end of data. */
   endOfData(): void | Promise<void>;
@@ -18,12 +26,25 @@ export interface InputHandler {
  * How barriers from several channels are handled (Flink's CheckpointBarrierHandler):
  * - 'aligned' (EXACTLY_ONCE): a channel that delivered barrier n is blocked until barrier n has
  *   arrived on every channel, so the snapshot reflects exactly the records before the barriers;
+ *   with `alignedTimeoutMs`, an alignment that lasts longer switches to unaligned;
+ * - 'unaligned' (EXACTLY_ONCE): the first barrier triggers the snapshot at once; records that
+ *   were before the barrier on the other channels (and those it overtook) are stored with the
+ *   checkpoint and replayed on restore;
  * - 'at-least-once': nothing is blocked; the snapshot is taken when the last barrier arrives, so
  *   records after an early barrier may be in the snapshot and be replayed after a restore.
  */
-export type BarrierMode = 'aligned' | 'at-least-once';
+export type BarrierMode = 'aligned' | 'unaligned' | 'at-least-once';
 
 export type PollStatus = 'processed' | 'nothing-available';
+
+interface Alignment {
+  readonly id: number;
+  readonly timestamp: number;
+  readonly arrived: Set<number>;
+  readonly startedAt: number;
+  /** Unaligned: in-flight records per channel, recorded until that channel's barrier. */
+  recorded?: RecordBatch[][];
+}
 
 export class CheckpointedInputGate {
   private readonly blocked: boolean[];
@@ -31,8 +52,7 @@ export class CheckpointedInputGate {
   private readonly endedChannels = new Set<number>();
   private combinedWatermark = Number.NEGATIVE_INFINITY;
   private nextChannel = 0;
-  /** Aligned mode: the checkpoint being aligned and the channels that delivered its barrier. */
-  private aligning?: { id: number; timestamp: number; arrived: Set<number>; startedAt: number };
+  private pending?: Alignment;
   /** At-least-once mode: barrier counts per checkpoint. */
   private readonly barrierCounts = new Map<number, number>();
   private latestTriggered = 0;
@@ -42,6 +62,7 @@ export class CheckpointedInputGate {
   constructor(
     private readonly channels: readonly LocalChannel[],
     private readonly mode: BarrierMode,
+    private readonly alignedTimeoutMs = 0,
   ) {
     this.blocked = channels.map(() => false);
     this.watermarks = channels.map(() => Number.NEGATIVE_INFINITY);
@@ -49,6 +70,7 @@ export class CheckpointedInputGate {
 
   /** Processes one element from some unblocked channel, round robin. */
   async pollNext(handler: InputHandler): Promise<PollStatus> {
+    if (this.alignmentTimedOut()) await this.switchToUnaligned(handler);
     const n = this.channels.length;
     for (let i = 0; i < n; i++) {
       const c = (this.nextChannel + i) % n;
@@ -57,13 +79,15 @@ export class CheckpointedInputGate {
       const element = this.channels[c].poll()!;
       switch (element.kind) {
         case 'batch':
+          if (this.pending?.recorded && !this.pending.arrived.has(c))
+            this.pending.recorded[c].push(element.batch);
           await handler.processBatch(element.batch);
           break;
         case 'watermark':
           await this.onWatermark(c, element.watermark, handler);
           break;
         case 'barrier':
-          await this.onBarrier(c, element.checkpointId, element.timestamp, handler);
+          await this.onBarrier(c, element.checkpointId, element.timestamp, element.overtaken ?? [], handler);
           break;
         case 'end-of-data':
           this.endedChannels.add(c);
@@ -81,20 +105,34 @@ export class CheckpointedInputGate {
     return 'nothing-available';
   }
 
-  /** Resolves when some unblocked channel has an element. */
+  /** Resolves when some unblocked channel has an element, or an alignment times out. */
   whenAvailable(): Promise<void> {
     return new Promise((resolve) => {
       let done = false;
+      let timer: NodeJS.Timeout | undefined;
       const once = () => {
         if (!done) {
           done = true;
+          if (timer) clearTimeout(timer);
           resolve();
         }
       };
       this.channels.forEach((channel, c) => {
         if (!this.blocked[c]) channel.whenData(once);
       });
+      if (this.pending && !this.pending.recorded && this.alignedTimeoutMs > 0) {
+        timer = setTimeout(once, Math.max(0, this.pending.timestamp + this.alignedTimeoutMs - Date.now()));
+      }
     });
+  }
+
+  private alignmentTimedOut(): boolean {
+    return (
+      this.pending !== undefined &&
+      this.pending.recorded === undefined &&
+      this.alignedTimeoutMs > 0 &&
+      Date.now() - this.pending.timestamp >= this.alignedTimeoutMs
+    );
   }
 
   private async onWatermark(channel: number, watermark: number, handler: InputHandler): Promise<void> {
@@ -111,40 +149,64 @@ export class CheckpointedInputGate {
     channel: number,
     id: number,
     timestamp: number,
+    overtaken: readonly RecordBatch[],
     handler: InputHandler,
   ): Promise<void> {
-    if (id <= this.latestTriggered) return; // a barrier of a checkpoint this task already took or dropped
     if (this.mode === 'at-least-once') {
+      if (id <= this.latestTriggered) return;
       const count = (this.barrierCounts.get(id) ?? 0) + 1;
       this.barrierCounts.set(id, count);
       if (count === this.channels.length) {
         for (const older of this.barrierCounts.keys()) if (older <= id) this.barrierCounts.delete(older);
         this.latestTriggered = id;
-        await handler.triggerCheckpointOnBarrier(id, timestamp);
+        await handler.triggerCheckpointOnBarrier(id, timestamp, 'aligned');
       }
       return;
     }
-    if (this.aligning && id > this.aligning.id) {
+    if (this.pending && id > this.pending.id) {
       handler.abortCheckpointOnBarrier(
-        this.aligning.id,
-        `barrier ${id} arrived before alignment of ${this.aligning.id} ended`,
+        this.pending.id,
+        `barrier ${id} arrived before checkpoint ${this.pending.id} ended`,
       );
-      this.releaseAlignment();
+      this.release();
     }
-    if (!this.aligning) this.aligning = { id, timestamp, arrived: new Set(), startedAt: Date.now() };
-    this.aligning.arrived.add(channel);
-    this.blocked[channel] = true;
-    if (this.aligning.arrived.size === this.channels.length) {
-      const { startedAt } = this.aligning;
-      this.releaseAlignment();
-      this.latestTriggered = id;
-      this.lastAlignmentMs = Date.now() - startedAt;
-      await handler.triggerCheckpointOnBarrier(id, timestamp);
+    if (!this.pending) {
+      if (id <= this.latestTriggered) return; // a barrier of a checkpoint this task already took or dropped
+      this.pending = { id, timestamp, arrived: new Set(), startedAt: Date.now() };
+      if (this.mode === 'unaligned') await this.switchToUnaligned(handler);
+    } else if (id < this.pending.id) {
+      return;
+    }
+    const pending = this.pending;
+    pending.arrived.add(channel);
+    if (pending.recorded) {
+      pending.recorded[channel].push(...overtaken);
+    } else {
+      this.blocked[channel] = true;
+    }
+    if (pending.arrived.size === this.channels.length) {
+      this.release();
+      this.lastAlignmentMs = Date.now() - pending.startedAt;
+      if (pending.recorded) {
+        handler.completeChannelState(id, pending.recorded.flat());
+      } else {
+        this.latestTriggered = id;
+        await handler.triggerCheckpointOnBarrier(id, timestamp, 'aligned');
+      }
     }
   }
 
-  private releaseAlignment(): void {
-    this.aligning = undefined;
+  /** Snapshot now and record, from here on, what arrives before the barrier on the other channels. */
+  private async switchToUnaligned(handler: InputHandler): Promise<void> {
+    const pending = this.pending!;
+    pending.recorded = this.channels.map(() => []);
+    this.blocked.fill(false);
+    this.latestTriggered = pending.id;
+    await handler.triggerCheckpointOnBarrier(pending.id, pending.timestamp, 'unaligned');
+  }
+
+  private release(): void {
+    this.pending = undefined;
     this.blocked.fill(false);
   }
 }

@@ -27,6 +27,11 @@ export class RecordWriterOutput implements Output {
     this.broadcast({ kind: 'watermark', watermark });
   }
 
+  /** An unaligned checkpoint's barrier: ahead of everything queued toward the next tasks. */
+  broadcastPriorityBarrier(checkpointId: number, timestamp: number): void {
+    for (const channel of this.channels) channel.sendPriorityBarrier(checkpointId, timestamp);
+  }
+
   broadcast(element: StreamElement): void {
     for (const channel of this.channels) channel.send(element);
   }

@@ -6,6 +6,7 @@
 export class Mailbox {
   private readonly actions: (() => void | Promise<void>)[] = [];
   private wake?: () => void;
+  private interrupted = false;
 
   put(action: () => void | Promise<void>): void {
     this.actions.push(action);
@@ -22,7 +23,7 @@ export class Mailbox {
 
   /** Resolves when an action is put, or at once if there is one. */
   whenNotEmpty(): Promise<void> {
-    if (this.actions.length > 0) return Promise.resolve();
+    if (this.actions.length > 0 || this.interrupted) return Promise.resolve();
     return new Promise((resolve) => {
       this.wake = () => {
         this.wake = undefined;
@@ -31,8 +32,12 @@ export class Mailbox {
     });
   }
 
-  /** Wakes a pending whenNotEmpty without an action (used when the task is cancelled). */
+  /**
+   * Wakes the task for good (it is being cancelled): a pending whenNotEmpty resolves, and so does
+   * every later one, so a task that was busy when cancelled cannot go to sleep afterwards.
+   */
   interrupt(): void {
+    this.interrupted = true;
     this.wake?.();
   }
 }

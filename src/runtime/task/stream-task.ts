@@ -8,7 +8,7 @@ import type {
 } from '../api/operator.js';
 import type { PollResult, SourceReader } from '../api/source.js';
 import type { SubtaskState } from '../checkpoint/coordinator.js';
-import type { CheckpointedInputGate, InputHandler } from '../network/input-gate.js';
+import type { CheckpointedInputGate, CheckpointKind, InputHandler } from '../network/input-gate.js';
 import type { RecordWriterOutput } from '../network/record-writer.js';
 import type { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
 import { Mailbox } from './mailbox.js';
@@ -31,6 +31,9 @@ export interface StreamTaskHooks {
   /** The task's input ended and every operator saw endInput; it now waits for finish(). */
   endOfInput(taskName: string): void;
 }
+
+/** Operator-state name under which a task stores the in-flight records of an unaligned checkpoint. */
+export const CHANNEL_STATE = 'weir.channel-state';
 
 /** A task that has run this long without giving the event loop a turn yields, so timers and I/O run. */
 const MAX_BUSY_MS = 10;
@@ -63,6 +66,8 @@ export class StreamTask {
   private readonly operators: readonly StreamOperator[];
   private readonly chainInput: Output;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Unaligned checkpoints snapshotted here, waiting for their in-flight records. */
+  private readonly awaitingChannelState = new Map<number, SubtaskState[]>();
 
   /** Timers run as mailbox actions, so they never interleave with a batch or a checkpoint. */
   readonly processingTimeService: ProcessingTimeService = {
@@ -90,6 +95,8 @@ export class StreamTask {
     private readonly chain: readonly ChainedOperator[],
     private readonly outputs: readonly RecordWriterOutput[],
     private readonly hooks: StreamTaskHooks,
+    /** Unaligned checkpoints: a source's barrier overtakes the records queued toward the next tasks. */
+    private readonly priorityBarriersAtSource = false,
   ) {
     this.operators = chain.map((c) => c.operator);
     const first = this.operators[0];
@@ -106,7 +113,13 @@ export class StreamTask {
   }
 
   triggerCheckpoint(checkpointId: number, timestamp: number): void {
-    this.mailbox.put(() => this.performCheckpoint(checkpointId, timestamp));
+    this.mailbox.put(() =>
+      this.performCheckpoint(
+        checkpointId,
+        timestamp,
+        this.priorityBarriersAtSource ? 'unaligned' : 'aligned',
+      ),
+    );
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
@@ -139,9 +152,20 @@ export class StreamTask {
     contextFor: (operatorId: string) => OperatorContext,
   ): Promise<'finished' | 'cancelled'> {
     try {
-      if (this.head.kind === 'source')
+      if (this.head.kind === 'source') {
         await this.head.reader.initializeState(restored.get(this.head.operatorId));
-      for (const c of this.chain) await c.operator.initializeState?.(restored.get(c.operatorId));
+      }
+      let inFlight: readonly RecordBatch[] = [];
+      for (const c of this.chain) {
+        const state = restored.get(c.operatorId);
+        if (state?.[CHANNEL_STATE]) {
+          const { [CHANNEL_STATE]: channelState, ...rest } = state;
+          inFlight = channelState as RecordBatch[];
+          await c.operator.initializeState?.(rest);
+        } else {
+          await c.operator.initializeState?.(state);
+        }
+      }
       // Open from the tail so that an operator's downstream is ready before it may emit.
       const tailOutput = fanOut(this.outputs);
       for (let i = this.chain.length - 1; i >= 0; i--) {
@@ -152,6 +176,8 @@ export class StreamTask {
         await this.chain[i].operator.open(contextFor(this.chain[i].operatorId), output);
       }
       if (this.head.kind === 'source') await this.head.reader.open(contextFor(this.head.operatorId));
+      // Records that were in flight when an unaligned checkpoint was taken come first.
+      for (const batch of inFlight) await this.chainInput.emit(batch);
       await this.loop();
     } catch (err) {
       // The failure is what the user must see; a second error while closing is secondary.
@@ -196,8 +222,24 @@ export class StreamTask {
     return {
       processBatch: (batch) => this.chainInput.emit(batch),
       processWatermark: (wm) => this.chainInput.emitWatermark(wm),
-      triggerCheckpointOnBarrier: (id, timestamp) => this.performCheckpoint(id, timestamp),
-      abortCheckpointOnBarrier: (id, reason) => this.hooks.declineCheckpoint(this.taskName, id, reason),
+      triggerCheckpointOnBarrier: (id, timestamp, kind) => this.performCheckpoint(id, timestamp, kind),
+      completeChannelState: (id, inFlight) => {
+        const states = this.awaitingChannelState.get(id);
+        if (!states) return;
+        this.awaitingChannelState.delete(id);
+        const first = states.findIndex((s) => s.operatorId === this.chain[0]?.operatorId);
+        if (first >= 0) {
+          states[first] = {
+            ...states[first],
+            snapshot: { ...states[first].snapshot, [CHANNEL_STATE]: inFlight },
+          };
+        }
+        this.hooks.acknowledgeCheckpoint(this.taskName, id, states);
+      },
+      abortCheckpointOnBarrier: (id, reason) => {
+        this.awaitingChannelState.delete(id);
+        this.hooks.declineCheckpoint(this.taskName, id, reason);
+      },
       endOfData: () => this.endInput(),
     };
   }
@@ -222,10 +264,17 @@ export class StreamTask {
    * The synchronous part of a checkpoint, between two input elements: operators flush what must
    * precede the barrier, the barrier goes downstream, then every operator snapshots.
    */
-  private async performCheckpoint(checkpointId: number, timestamp: number): Promise<void> {
+  private async performCheckpoint(
+    checkpointId: number,
+    timestamp: number,
+    kind: CheckpointKind,
+  ): Promise<void> {
     try {
       for (const op of this.operators) await op.prepareSnapshotPreBarrier?.(checkpointId);
-      for (const o of this.outputs) o.broadcast({ kind: 'barrier', checkpointId, timestamp });
+      for (const o of this.outputs) {
+        if (kind === 'unaligned') o.broadcastPriorityBarrier(checkpointId, timestamp);
+        else o.broadcast({ kind: 'barrier', checkpointId, timestamp });
+      }
       const states: SubtaskState[] = [];
       if (this.head.kind === 'source') {
         states.push({
@@ -242,7 +291,10 @@ export class StreamTask {
           keyed: c.keyedState?.snapshot(),
         });
       }
-      this.hooks.acknowledgeCheckpoint(this.taskName, checkpointId, states);
+      // An unaligned checkpoint at a network input is acknowledged once its in-flight records are known.
+      if (kind === 'unaligned' && this.head.kind === 'network')
+        this.awaitingChannelState.set(checkpointId, states);
+      else this.hooks.acknowledgeCheckpoint(this.taskName, checkpointId, states);
     } catch (err) {
       this.hooks.declineCheckpoint(this.taskName, checkpointId, (err as Error).message);
     }
