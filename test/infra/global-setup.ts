@@ -1,6 +1,5 @@
 import type { TestProject } from 'vitest/node';
 import { type KafkaBroker, type PostgresServer, startKafka, startPostgres } from '../../src/testing/index.js';
-import './context.js';
 
 /**
  * Starts the run's Kafka broker and PostgreSQL once, side by side, and hands their addresses to the
