@@ -10,7 +10,7 @@ import {
   guardArguments,
   spawnGuarded,
 } from '../../src/testing/guard.js';
-import { isAlive, reapStale, recordProcess } from '../../src/testing/registry.js';
+import { forgetProcess, isAlive, reapStale, recordProcess } from '../../src/testing/registry.js';
 import { waitFor } from '../helpers/wait.js';
 
 // Stand-ins for a broker: one that stops on SIGTERM, one that ignores it. The folder is an argument so
@@ -28,7 +28,9 @@ setInterval(() => {}, 1 << 30);
 
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
+const records: number[] = [];
 afterEach(async () => {
+  for (const pid of records.splice(0)) await forgetProcess('guard-test', pid);
   for (const c of children.splice(0)) c.kill('SIGKILL');
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
@@ -105,6 +107,7 @@ describe('the guard between a test run and its servers', () => {
       children.push(server);
       await waitFor(() => server.pid !== undefined && isAlive(server.pid), { what: 'the stand-in server' });
       await recordProcess({ kind: 'guard-test', owner, pid: server.pid!, guardPid: server.pid!, dir });
+      records.push(server.pid!);
       return { pid: server.pid!, dir };
     };
     const orphan = await start(deadOwner.pid!);
