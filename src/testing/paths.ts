@@ -1,5 +1,5 @@
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -16,7 +16,7 @@ export const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export function cacheDir(): string {
   const fromEnv = process.env.WEIR_CACHE_DIR;
   if (fromEnv) return fromEnv;
-  const marker = `${join('node_modules', 'weir')}`;
+  const marker = `${join('node_modules', 'weir')}${sep}`;
   const at = PACKAGE_ROOT.lastIndexOf(marker);
   if (at >= 0) return join(PACKAGE_ROOT.slice(0, at), 'node_modules', '.cache', 'weir');
   return join(PACKAGE_ROOT, '.cache');
