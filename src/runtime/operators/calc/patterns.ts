@@ -17,7 +17,7 @@ function quote(c: string): string {
  * unless ESCAPE says otherwise) may only precede '_', '%' or itself.
  */
 export function likeToRegExp(pattern: string, esc: string | null = '\\'): RegExp {
-  if (esc !== null && esc.length !== 1) throw invalidArgument(`Invalid esc character '${esc}'`);
+  if (esc !== null && esc.length !== 1) throw invalidArgument(`Invalid escape character '${esc}'`);
   let source = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
@@ -28,7 +28,7 @@ export function likeToRegExp(pattern: string, esc: string | null = '\\'): RegExp
         i++;
         continue;
       }
-      throw invalidArgument(`Invalid esc sequence '${pattern}', ${i}`);
+      throw invalidArgument(`Invalid escape sequence '${pattern}', ${i}`);
     }
     source += c === '_' ? '.' : c === '%' ? '[^]*' : quote(c);
   }
@@ -56,14 +56,14 @@ export function likeMatcher(pattern: string, esc: string | null = '\\'): (s: str
  * '|', '*', '+', '?', '{m,n}', '(…)' and '[…]' keep their regex meaning; the whole string must match.
  */
 export function similarToRegExp(pattern: string, esc: string | null = null): RegExp {
-  if (esc !== null && esc.length !== 1) throw invalidArgument(`Invalid esc character '${esc}'`);
+  if (esc !== null && esc.length !== 1) throw invalidArgument(`Invalid escape character '${esc}'`);
   let source = '';
   let inBrackets = false;
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
     if (esc !== null && c === esc) {
       const next = pattern[i + 1];
-      if (next === undefined) throw invalidArgument(`Invalid esc sequence '${pattern}', ${i}`);
+      if (next === undefined) throw invalidArgument(`Invalid escape sequence '${pattern}', ${i}`);
       source += quote(next);
       i++;
       continue;
