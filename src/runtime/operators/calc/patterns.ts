@@ -13,7 +13,7 @@ function quote(c: string): string {
 
 /**
  * Calcite's Like.sqlToRegexLike, as Flink runs it: '%' matches any sequence including line breaks,
- * '_' any one character except a line break (Java's '.'), and the esc character (backslash
+ * '_' any one character except a line break (Java's '.'), and the escape character (backslash
  * unless ESCAPE says otherwise) may only precede '_', '%' or itself.
  */
 export function likeToRegExp(pattern: string, esc: string | null = '\\'): RegExp {

@@ -10,6 +10,7 @@ describe('generated code never embeds user text', () => {
   const nasty = [
     "it's",
     'a "quoted" \\ backslash',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${…} in user text is the point
     '${process.exit(1)}',
     '`template`',
     'line\nbreak\r\n\u2028\u2029',
