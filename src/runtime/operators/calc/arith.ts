@@ -141,9 +141,10 @@ function temporalArith(g: Gen, op: Op, call: Call, a: Value, b: Value): Value {
     if (t.root === 'TIMESTAMP' || t.root === 'TIMESTAMP_LTZ')
       return g.strict([a, b], ([x, y]) => `(${x} ${sign} ${y})`);
   }
-  if (t.root === ea.type.root && t.root === eb.type.root && (op === '+' || op === '-'))
+  const interval = t.root === 'INTERVAL_DAY_TIME' || t.root === 'INTERVAL_YEAR_MONTH';
+  if (interval && t.root === ea.type.root && t.root === eb.type.root && (op === '+' || op === '-'))
     return g.strict([a, b], ([x, y]) => `(${x} ${op} ${y})`);
-  if ((op === '*' || op === '/') && (t.root === 'INTERVAL_DAY_TIME' || t.root === 'INTERVAL_YEAR_MONTH')) {
+  if ((op === '*' || op === '/') && interval) {
     const n = isDecimalType(eb.type)
       ? g.strict([b], ([y]) => `${g.helper(toNumber)}(${y}, ${scaleOf(eb.type)})`)
       : b;

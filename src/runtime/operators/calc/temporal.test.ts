@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Expr } from '../../../common/expr.js';
-import { compileProjection } from './index.js';
+import { type CalcCompileOptions, compileProjection } from './index.js';
 import { BIGINT, ev, fn, INT, int, lit, ref, STRING, str, T } from './test-support.js';
 
 const TS = T.TIMESTAMP(3);
@@ -8,7 +8,7 @@ const LTZ = T.TIMESTAMP_LTZ(3);
 const ts = Date.UTC(2024, 1, 29, 13, 4, 5, 678); // Thursday 2024-02-29 13:04:05.678
 const unit = (u: string) => lit(u, T.CHAR(u.length, false));
 const UTC = { timeZone: 'UTC' };
-const at = (e: Expr, row: unknown[] = [ts], options = UTC) => ev(e, row, options);
+const at = (e: Expr, row: unknown[] = [ts], options: CalcCompileOptions = UTC) => ev(e, row, options);
 
 describe('EXTRACT and field functions', () => {
   it('extracts calendar and clock fields from a TIMESTAMP', () => {
