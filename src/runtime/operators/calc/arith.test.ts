@@ -169,6 +169,12 @@ describe('temporal arithmetic', () => {
     expect(date).toBe(19753 - 365);
   });
 
+  it('adds intervals to intervals', () => {
+    const interval = { root: 'INTERVAL_DAY_TIME', nullable: false, precision: 3 } as const;
+    const a = { kind: 'literal', value: 1000, type: interval } as const;
+    expect(ev(fn('-', [a, { ...a, value: 3000 }], interval))).toBe(-2000);
+  });
+
   it('multiplies intervals by numbers', () => {
     const interval = { root: 'INTERVAL_DAY_TIME', nullable: false, precision: 3 } as const;
     expect(ev(fn('*', [{ kind: 'literal', value: 1000, type: interval }, int(3)], interval))).toBe(3000);
