@@ -1,12 +1,12 @@
+import { WeirError } from '../../common/errors.js';
+import type { Pos } from './ast.js';
 import {
   EOF,
   type IParserErrorMessageProvider,
   type IRecognitionException,
   type IToken,
   type TokenType,
-} from 'chevrotain';
-import { WeirError } from '../../common/errors.js';
-import type { Pos } from './ast.js';
+} from './chevrotain.js';
 import {
   Identifier,
   IdentifierLike,

@@ -1,5 +1,5 @@
-import { createToken, type IToken, Lexer, type TokenType } from 'chevrotain';
 import { WeirError } from '../../common/errors.js';
+import { createToken, type IToken, Lexer, SKIP_GRAMMAR_VALIDATIONS, type TokenType } from './chevrotain.js';
 
 /**
  * Flink SQL's lexical rules. Keywords are not lexer patterns: every word lexes as an Identifier and
@@ -272,7 +272,11 @@ const LEXER_TOKENS: TokenType[] = [
 /** Every token type the parser may see (the lexer's, the keywords and the categories). */
 export const ALL_TOKENS: TokenType[] = [IdentifierLike, Keyword, ...LEXER_TOKENS, ...KEYWORDS.values()];
 
-const lexer = new Lexer(LEXER_TOKENS, { positionTracking: 'full', ensureOptimizations: true });
+const lexer = new Lexer(LEXER_TOKENS, {
+  positionTracking: 'full',
+  ensureOptimizations: !SKIP_GRAMMAR_VALIDATIONS,
+  skipValidations: SKIP_GRAMMAR_VALIDATIONS,
+});
 
 function lexError(message: string, token: IToken, length: number, hint?: string): WeirError {
   return new WeirError('SQL_PARSE', message, {

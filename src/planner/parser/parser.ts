@@ -1,7 +1,13 @@
-import { EmbeddedActionsParser, type IToken, type TokenType, tokenMatcher } from 'chevrotain';
 import { WeirError } from '../../common/errors.js';
 import { type LogicalType, MAX_LENGTH, type RowField, Types } from '../../common/types.js';
 import type * as A from './ast.js';
+import {
+  EmbeddedActionsParser,
+  type IToken,
+  SKIP_GRAMMAR_VALIDATIONS,
+  type TokenType,
+  tokenMatcher,
+} from './chevrotain.js';
 import { syntaxErrorMessages } from './errors.js';
 import {
   ALL_TOKENS,
@@ -186,7 +192,11 @@ const TIME_UNITS: readonly TokenType[] = [K.YEAR, K.MONTH, K.DAY, K.HOUR, K.MINU
 
 export class FlinkSqlParser extends EmbeddedActionsParser {
   constructor() {
-    super(ALL_TOKENS, { maxLookahead: 3, errorMessageProvider: syntaxErrorMessages });
+    super(ALL_TOKENS, {
+      maxLookahead: 3,
+      errorMessageProvider: syntaxErrorMessages,
+      skipValidations: SKIP_GRAMMAR_VALIDATIONS,
+    });
     this.performSelfAnalysis();
   }
 

@@ -1,6 +1,6 @@
-import type { IToken } from 'chevrotain';
 import { isWeirError, WeirError } from '../../common/errors.js';
 import type { Pos, Statement } from './ast.js';
+import type { IToken } from './chevrotain.js';
 import { describeExpected, toSyntaxError } from './errors.js';
 import { Semicolon, tokenize } from './lexer.js';
 import { FlinkSqlParser, spanPos, tokenPos } from './parser.js';
