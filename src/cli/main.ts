@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { explainCommand } from './commands/explain.js';
 import { type CliIO, runCommand } from './commands/run.js';
 import { EXIT_OK, EXIT_USAGE, reportError } from './errors.js';
 
@@ -63,6 +64,20 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .exitOverride()
     .action(async (flags) => {
       exitCode = await runCommand(flags, io);
+    });
+
+  program
+    .command('explain')
+    .description('Print the plan of every INSERT in a script (EXPLAIN and the JobGraph) without running it.')
+    .requiredOption('-f, --file <path>', 'the .sql script to explain')
+    .addOption(
+      new Option('-D <key=value>', 'set a configuration option (repeatable)').argParser(collect).default([]),
+    )
+    .option('--changelog-mode', 'show the changelog mode of every plan node')
+    .helpOption('-h, --help', 'show help for explain')
+    .exitOverride()
+    .action(async (flags) => {
+      exitCode = await explainCommand(flags, io);
     });
 
   try {

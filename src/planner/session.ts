@@ -71,6 +71,24 @@ export class SqlSession {
     }
   }
 
+  /** EXPLAIN of an INSERT or query statement, as `EXPLAIN <statement>` would print it. */
+  explain(statement: ParsedStatement, options: { changelogMode?: boolean } = {}): string {
+    const ast = statement.ast;
+    if (ast.kind !== 'Insert' && ast.kind !== 'QueryStatement') {
+      throw new WeirError('SQL_UNSUPPORTED', 'Only INSERT and SELECT statements can be explained', {
+        position: { ...ast.pos, length: 1 },
+      }).withSource(statement.script.text, statement.script.file);
+    }
+    const explainAst: A.Explain = {
+      kind: 'Explain',
+      statement: ast,
+      details: options.changelogMode ? ['CHANGELOG_MODE'] : [],
+      pos: ast.pos,
+    };
+    const result = this.execute({ ...statement, ast: explainAst });
+    return result.kind === 'explain' ? result.text : '';
+  }
+
   /** Parses and executes every statement of a script, in order, stopping at the first error. */
   executeScript(text: string, file?: string): StatementResult[] {
     return this.parseScript(text, file).map((s) => this.execute(s));

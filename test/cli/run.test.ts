@@ -76,6 +76,28 @@ describe('weir --help and usage errors', () => {
   });
 });
 
+describe('weir explain -f', () => {
+  it("prints Flink's EXPLAIN sections and the JobGraph with stable operator ids, running nothing", async () => {
+    const first = await runWeir(['explain', '-f', 'sql-examples/quickstart.sql']);
+    expect(first.code).toBe(0);
+    for (const section of [
+      '== Abstract Syntax Tree ==',
+      '== Optimized Physical Plan ==',
+      '== Optimized Execution Plan ==',
+      '== Job Graph ==',
+    ]) {
+      expect(first.stdout).toContain(section);
+    }
+    expect(first.stdout).toMatch(
+      /Calc\(select=\[order_id, UPPER\(buyer\) AS EXPR\$1, price, ts\], where=\[\(price > 50\.00\)\]\)/,
+    );
+    const ids = [...first.stdout.matchAll(/^vertex ([0-9a-f]{32}) /gm)].map((m) => m[1]);
+    expect(ids).toHaveLength(3);
+    const second = await runWeir(['explain', '-f', 'sql-examples/quickstart.sql']);
+    expect([...second.stdout.matchAll(/^vertex ([0-9a-f]{32}) /gm)].map((m) => m[1])).toEqual(ids);
+  });
+});
+
 describe('weir run -f sql-examples/quickstart.sql', () => {
   it('prints rows, checkpoints in Flink layout, stops on Ctrl-C keeping the checkpoint, and resumes with -s', async () => {
     const dir = await tempDir();
