@@ -1,5 +1,5 @@
 import type { Expr } from './expr.js';
-import type { RowType } from './types.js';
+import type { LogicalType, RowType } from './types.js';
 
 /**
  * The JobGraph is the only thing the planner hands the runtime: plain, versioned JSON, so a job
@@ -87,4 +87,55 @@ export interface WatermarkAssignerSpec {
   readonly watermarkExpr: Expr;
 }
 
-export type OperatorSpec = SourceSpec | CalcSpec | WatermarkAssignerSpec | SinkSpec;
+/** The aggregate functions a GroupAggregateSpec can compute. */
+export type AggregateFunctionName =
+  | 'COUNT'
+  | 'SUM'
+  | 'MIN'
+  | 'MAX'
+  | 'AVG'
+  | 'FIRST_VALUE'
+  | 'LAST_VALUE'
+  | 'LISTAGG';
+
+/** One aggregate call of a GroupAggregateSpec, over fields of the aggregate's input row. */
+export interface AggregateCallSpec {
+  readonly fn: AggregateFunctionName;
+  /** Argument field indexes; empty for COUNT(*). */
+  readonly args: readonly number[];
+  /** Each distinct (non-NULL) value of the first argument is aggregated once. */
+  readonly distinct: boolean;
+  /** A BOOLEAN input field: only rows where it is TRUE are aggregated (`FILTER (WHERE …)`). */
+  readonly filterArg?: number;
+  /** LISTAGG's separator (a literal in SQL); ',' when absent. */
+  readonly separator?: string;
+  /** The result type, as the planner inferred it (Flink's rules). */
+  readonly type: LogicalType;
+  /** The output column's name, for messages and EXPLAIN. */
+  readonly name: string;
+}
+
+/**
+ * Non-windowed GROUP BY (Flink's GroupAggregate): one accumulator per group in keyed state, and
+ * a changelog out — +I for a group's first result, -U/+U when it changes, -D when the group's
+ * last row is retracted. The vertex is keyed by `grouping` behind a hash edge on those fields, or
+ * for a global aggregation (no GROUP BY) keyed by no fields behind a global edge, parallelism 1.
+ * The output row is the grouping fields, then one field per aggregate call.
+ */
+export interface GroupAggregateSpec {
+  readonly kind: 'group-aggregate';
+  /** Grouping key field indexes of the input row. */
+  readonly grouping: readonly number[];
+  readonly aggCalls: readonly AggregateCallSpec[];
+  readonly inputType: RowType;
+  readonly outputType: RowType;
+  /**
+   * The input only inserts; otherwise it carries -U/-D retractions, and the accumulators must be
+   * able to retract (MIN/MAX keep a count per value, FIRST_VALUE/LAST_VALUE/LISTAGG every value).
+   */
+  readonly inputInsertOnly: boolean;
+  /** Emit -U before each +U (a retract changelog); when false, only +U (an upsert changelog). */
+  readonly generateUpdateBefore: boolean;
+}
+
+export type OperatorSpec = SourceSpec | CalcSpec | WatermarkAssignerSpec | GroupAggregateSpec | SinkSpec;

@@ -39,6 +39,8 @@ function shortName(v: JobVertex): string {
       return 'Calc';
     case 'watermark-assigner':
       return 'WatermarkAssigner';
+    case 'group-aggregate':
+      return 'GroupAggregate';
     default: {
       const never: never = v.operator;
       return never;

@@ -42,6 +42,7 @@ import { type BarrierMode, CheckpointedInputGate } from '../network/input-gate.j
 import { createPartitioner } from '../network/partitioner.js';
 import { RecordWriterOutput } from '../network/record-writer.js';
 import { CalcOperator } from '../operators/calc-operator.js';
+import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
 import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
 import { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
 import { redistributeOperatorState } from '../state/redistribute.js';
@@ -108,6 +109,8 @@ function createOperator(
       return new CalcOperator(spec);
     case 'watermark-assigner':
       return new WatermarkAssignerOperator(spec);
+    case 'group-aggregate':
+      return new GroupAggregateOperator(spec);
     default: {
       const never: never = spec;
       return never;

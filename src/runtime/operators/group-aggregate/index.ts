@@ -1,0 +1,2 @@
+export { type Accumulator, createAccumulator } from './accumulators.js';
+export { GroupAggregateOperator } from './operator.js';
