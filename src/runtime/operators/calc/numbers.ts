@@ -56,34 +56,11 @@ export function doubleToLong(d: number): number {
   return Math.trunc(d) + 0;
 }
 
-/** Java's Double.toString: plain notation in [1e-3, 1e7), otherwise 'd.dddE±n'; always a '.'. */
-export function formatDouble(d: number): string {
-  if (Number.isNaN(d)) return 'NaN';
-  if (d === Number.POSITIVE_INFINITY) return 'Infinity';
-  if (d === Number.NEGATIVE_INFINITY) return '-Infinity';
-  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
-  const abs = Math.abs(d);
-  if (abs >= 1e-3 && abs < 1e7) {
-    const s = String(d);
-    return s.includes('.') ? s : `${s}.0`;
-  }
-  const e = d.toExponential();
-  const at = e.indexOf('e');
-  let mantissa = e.slice(0, at);
-  if (!mantissa.includes('.')) mantissa += '.0';
-  const exponent = e.slice(at + 1);
-  return `${mantissa}E${exponent.startsWith('+') ? exponent.slice(1) : exponent}`;
-}
-
-/** Java's Float.toString: the shortest digits that identify the float, in Double.toString's layout. */
-export function formatFloat(f: number): string {
-  if (Number.isNaN(f) || !Number.isFinite(f) || f === 0) return formatDouble(f);
-  for (let p = 1; p <= 9; p++) {
-    const candidate = Number(f.toPrecision(p));
-    if (Math.fround(candidate) === f) return formatDouble(candidate);
-  }
-  return formatDouble(f);
-}
+/** Java's Double.toString and Float.toString, shared with the print connector's formatting. */
+export {
+  javaDoubleToString as formatDouble,
+  javaFloatToString as formatFloat,
+} from '../../../common/format.js';
 
 /** Characters Java's String.trim() removes: everything up to and including ' '. */
 export function javaTrim(s: string): string {
