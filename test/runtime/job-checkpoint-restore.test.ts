@@ -123,6 +123,27 @@ describe('a running job', () => {
     expect(end.retainedCheckpoints).toEqual([]);
   });
 
+  it.each([
+    ['DELETE_ON_CANCELLATION', 0],
+    ['NO_EXTERNALIZED_CHECKPOINTS', 0],
+    ['RETAIN_ON_CANCELLATION', 1],
+  ])('with %s, a cancelled job leaves %d checkpoint(s) behind', async (retention, expected) => {
+    const base = await mkdtemp(join(tmpdir(), 'weir-job-'));
+    dirs.push(base);
+    const config = {
+      'execution.checkpointing.interval': '10ms',
+      'execution.checkpointing.externalized-checkpoint-retention': retention,
+      'state.checkpoints.dir': base,
+    };
+    const out = capture();
+    const job = executeJob(sequenceJob(config, 100_000, 1_000), { connectors: connectors(out.target), log });
+    await waitFor(() => job.coordinator.latestCompleted, { what: 'a checkpoint' });
+    const result = await job.cancel();
+    expect(result.retainedCheckpoints).toHaveLength(expected);
+    const left = (await readdir(join(base, job.jobId))).filter((e) => e.startsWith('chk-'));
+    expect(left).toHaveLength(expected);
+  });
+
   it('rejects state of an operator that is not in the job unless told to drop it', async () => {
     const base = await mkdtemp(join(tmpdir(), 'weir-job-'));
     dirs.push(base);

@@ -3,7 +3,6 @@ import { Configuration } from '../../common/config.js';
 import { WeirError } from '../../common/errors.js';
 import type { JobGraph, JobVertex } from '../../common/jobgraph.js';
 import {
-  CHECKPOINT_STORAGE,
   CHECKPOINTING_ALIGNED_TIMEOUT,
   CHECKPOINTING_EXTERNALIZED_RETENTION,
   CHECKPOINTING_INTERVAL,
@@ -44,6 +43,7 @@ import { RecordWriterOutput } from '../network/record-writer.js';
 import { CalcOperator } from '../operators/calc-operator.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
 import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
+import { resolveStateBackend } from '../state/backend-config.js';
 import { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
 import { redistributeOperatorState } from '../state/redistribute.js';
 import { CHANNEL_STATE, StreamTask, type TaskHead } from '../task/stream-task.js';
@@ -185,8 +185,8 @@ function assignRestoredState(
   return result;
 }
 
-function createStorage(config: Configuration, jobId: string): CheckpointStorage {
-  return config.require(CHECKPOINT_STORAGE) === 'jobmanager'
+function createStorage(config: Configuration, jobId: string, log: Logger): CheckpointStorage {
+  return resolveStateBackend(config, log).storage === 'jobmanager'
     ? new JobManagerCheckpointStorage(config.require(JOBMANAGER_STORAGE_MAX_STATE))
     : new FileSystemCheckpointStorage(config.require(CHECKPOINTS_DIRECTORY), jobId);
 }
@@ -401,7 +401,7 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
   );
   const interval = config.get(CHECKPOINTING_INTERVAL);
   const checkpointingEnabled = interval !== undefined && interval > 0;
-  const storage = createStorage(config, jobId);
+  const storage = createStorage(config, jobId, options.log);
   const restartStrategy = createRestartStrategy(config);
 
   let current: ExecutionAttempt | undefined;
