@@ -30,6 +30,9 @@ function failure(sql: string): WeirError {
   throw new Error(`no error for: ${sql}`);
 }
 
+const NOT_GROUPED_HINT =
+  'add it to GROUP BY, or use it inside an aggregate function such as MAX or FIRST_VALUE';
+
 type Case = [
   sql: string,
   code: string,
@@ -952,18 +955,74 @@ const CASES: Case[] = [
   ],
   [
     'INSERT INTO out SELECT COUNT(*), b, c FROM src',
-    'SQL_UNSUPPORTED',
-    'Aggregate function COUNT is not supported yet',
-    '1:24',
+    'SQL_VALIDATION',
+    "Expression 'b' is not being grouped",
+    '1:34',
+    1,
+    NOT_GROUPED_HINT,
+  ],
+  [
+    "CREATE TABLE ao (n BIGINT) WITH ('connector' = 'vault', 'url' = 'x');\nINSERT INTO ao SELECT COUNT(*) FROM src",
+    'SQL_VALIDATION',
+    "Table sink 'default_catalog.default_database.ao' doesn't support consuming update changes which is produced by node GroupAggregate(select=[COUNT(*) AS EXPR$0])",
+    '2:13',
+    2,
+    "connector 'vault' accepts insert-only; write to a sink that takes retract changes (e.g. 'print', or 'upsert-kafka' with a PRIMARY KEY)",
+  ],
+  [
+    'INSERT INTO out SELECT a, SUM(b), c FROM src GROUP BY a, c',
+    'SQL_VALIDATION',
+    "Cannot apply 'SUM' to arguments of type SUM(<STRING>)",
+    '1:27',
+    6,
+    'expected SUM(<NUMERIC>)',
+  ],
+  [
+    'INSERT INTO out SELECT a, b, SUM(COUNT(c)) FROM src GROUP BY a, b',
+    'SQL_VALIDATION',
+    'Aggregate expressions cannot be nested',
+    '1:34',
     8,
     undefined,
   ],
   [
-    'INSERT INTO out SELECT a, b, c FROM src GROUP BY a, b, c',
-    'SQL_UNSUPPORTED',
-    'GROUP BY is not supported yet',
+    'INSERT INTO out SELECT a, b, c FROM src GROUP BY COUNT(*)',
+    'SQL_VALIDATION',
+    'Aggregate expression is illegal in GROUP BY clause',
     '1:50',
+    8,
+    undefined,
+  ],
+  [
+    'INSERT INTO out SELECT a, LISTAGG(b, b), c FROM src GROUP BY a, c',
+    'SQL_VALIDATION',
+    "LISTAGG's separator must be a string literal",
+    '1:38',
     1,
+    "write e.g. LISTAGG(b, ', ')",
+  ],
+  [
+    'INSERT INTO out SELECT a, UPPER(b) FILTER (WHERE a > 1), c FROM src',
+    'SQL_VALIDATION',
+    'FILTER is only allowed in aggregate functions, not in UPPER',
+    '1:50',
+    5,
+    undefined,
+  ],
+  [
+    'INSERT INTO out SELECT a, b, c FROM src GROUP BY a, b, c HAVING SUM(a)',
+    'SQL_VALIDATION',
+    'HAVING clause must be a condition, not INT',
+    '1:65',
+    6,
+    undefined,
+  ],
+  [
+    'INSERT INTO out SELECT a, b, STDDEV(c) FROM src GROUP BY a, b',
+    'SQL_UNSUPPORTED',
+    'Aggregate function STDDEV is not supported yet',
+    '1:30',
+    9,
     undefined,
   ],
   [
@@ -1016,19 +1075,19 @@ const CASES: Case[] = [
   ],
   [
     'INSERT INTO out SELECT a, b, c FROM src HAVING a > 1',
-    'SQL_UNSUPPORTED',
-    'HAVING is not supported yet',
-    '1:48',
-    5,
-    undefined,
+    'SQL_VALIDATION',
+    "Expression 'a' is not being grouped",
+    '1:24',
+    1,
+    NOT_GROUPED_HINT,
   ],
   [
     'INSERT INTO out SELECT a, b, c FROM src WHERE a > 1 GROUP BY a',
-    'SQL_UNSUPPORTED',
-    'GROUP BY is not supported yet',
-    '1:62',
+    'SQL_VALIDATION',
+    "Expression 'b' is not being grouped",
+    '1:27',
     1,
-    undefined,
+    NOT_GROUPED_HINT,
   ],
   [
     'INSERT INTO out SELECT a, b, c FROM snk',
@@ -1112,8 +1171,8 @@ const CASES: Case[] = [
   ],
   [
     'INSERT INTO out SELECT a, b, c FROM src WHERE COUNT(DISTINCT a) > 1',
-    'SQL_UNSUPPORTED',
-    'Aggregate function COUNT is not supported yet',
+    'SQL_VALIDATION',
+    'Aggregate expression is illegal in WHERE clause',
     '1:47',
     17,
     undefined,
@@ -1246,7 +1305,7 @@ describe('errors', () => {
   it('points at errors in a view body in the script that defined it', () => {
     const s = new SqlSession({ connectors: TEST_CONNECTORS });
     s.executeScript(SETUP);
-    s.executeScript('CREATE VIEW grouped AS SELECT a FROM src GROUP BY a', 'views.sql');
+    s.executeScript('CREATE VIEW grouped AS SELECT STDDEV(a) AS a FROM src GROUP BY b', 'views.sql');
     let err: WeirError | undefined;
     try {
       s.executeScript('INSERT INTO out SELECT a, b, c FROM grouped', 'job.sql');
@@ -1257,9 +1316,9 @@ describe('errors', () => {
     expect(err?.file).toBe('views.sql');
     expect(formatError(err!)).toBe(
       [
-        'error[SQL_UNSUPPORTED] at views.sql:1:51: GROUP BY is not supported yet',
-        '  1 | CREATE VIEW grouped AS SELECT a FROM src GROUP BY a',
-        '    |                                                   ^',
+        'error[SQL_UNSUPPORTED] at views.sql:1:31: Aggregate function STDDEV is not supported yet',
+        '  1 | CREATE VIEW grouped AS SELECT STDDEV(a) AS a FROM src GROUP BY b',
+        '    |                               ^^^^^^^^^',
       ].join('\n'),
     );
   });

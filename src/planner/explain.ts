@@ -1,4 +1,4 @@
-import type { ChangelogMode } from '../common/jobgraph.js';
+import type { AggregateCallSpec } from '../common/jobgraph.js';
 import { identifierText } from './catalog/catalog.js';
 import { type ExprStyle, formatExpr } from './format-expr.js';
 import { type LogicalNode, logicalInputs } from './logical/nodes.js';
@@ -39,6 +39,11 @@ function logicalLabel(node: LogicalNode): string {
         .join(', ')})`;
     case 'LogicalFilter':
       return `LogicalFilter(condition=[${formatExpr(node.condition, ref, 'rex')}])`;
+    case 'LogicalAggregate':
+      return `LogicalAggregate(${[
+        `group=[{${node.groupSet.join(', ')}}]`,
+        ...node.aggCalls.map((c) => `${c.name}=[${aggCallText(c, ref, 'rex')}]`),
+      ].join(', ')})`;
     case 'LogicalSink':
       return `LogicalSink(table=[${identifierText(node.table.identifier)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}])`;
     default: {
@@ -48,11 +53,17 @@ function logicalLabel(node: LogicalNode): string {
   }
 }
 
-const CHANGELOG_TEXT: Record<ChangelogMode, string> = {
-  'insert-only': 'I',
-  upsert: 'I,UA,D',
-  retract: 'I,UB,UA,D',
-};
+/**
+ * An aggregate call as Calcite prints it: `COUNT()` and `SUM($1)` in the logical plan ('rex'),
+ * `COUNT(*)` and `SUM(price)` in the physical and execution plans.
+ */
+function aggCallText(c: AggregateCallSpec, name: (i: number) => string, style: 'rex' | 'named'): string {
+  const args = c.args.map(name);
+  if (c.separator !== undefined) args.push(`'${c.separator.replace(/'/g, "''")}'`);
+  const star = style === 'named' && c.fn === 'COUNT' && c.args.length === 0 ? '*' : '';
+  const text = `${c.fn}(${c.distinct ? 'DISTINCT ' : ''}${star}${args.join(', ')})`;
+  return c.filterArg === undefined ? text : `${text} FILTER ${name(c.filterArg)}`;
+}
 
 /** A physical node as one line, e.g. `Calc(select=[a, UPPER(b) AS EXPR$1], where=[(a > 10)])`. */
 export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = false): string {
@@ -73,6 +84,20 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
       text = `Calc(select=[${select.join(', ')}]${node.condition ? `, where=[${formatExpr(node.condition, name, style)}]` : ''}`;
       break;
     }
+    case 'Exchange':
+      text = `Exchange(distribution=[${
+        node.distribution.kind === 'hash'
+          ? `hash[${node.distribution.keys.map((k) => node.input.rowType.fields[k].name).join(', ')}]`
+          : 'single'
+      }]`;
+      break;
+    case 'GroupAggregate': {
+      const inputNames = node.input.rowType.fields.map((f) => f.name);
+      const keys = node.grouping.map((k) => inputNames[k]);
+      const calls = node.aggCalls.map((c) => `${aggCallText(c, (i) => inputNames[i], 'named')} AS ${c.name}`);
+      text = `GroupAggregate(${keys.length > 0 ? `groupBy=[${keys.join(', ')}], ` : ''}select=[${[...keys, ...calls].join(', ')}]`;
+      break;
+    }
     case 'Sink':
       text = `Sink(table=[${identifierText(node.table.identifier)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;
       break;
@@ -81,8 +106,7 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
       return never;
     }
   }
-  if (changelog)
-    text += `, changelogMode=[${node.kind === 'Sink' ? 'NONE' : CHANGELOG_TEXT[node.changelogMode]}]`;
+  if (changelog) text += `, changelogMode=[${node.kind === 'Sink' ? 'NONE' : node.changelogMode.join(',')}]`;
   return `${text})`;
 }
 

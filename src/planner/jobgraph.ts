@@ -6,14 +6,15 @@ import {
   type JobGraph,
   type JobVertex,
   type OperatorSpec,
+  type Partitioner,
 } from '../common/jobgraph.js';
 import type { RowType } from '../common/types.js';
 import { type CatalogTable, identifierText } from './catalog/catalog.js';
 import { physicalLabel } from './explain.js';
-import { type PhysicalNode, physicalInputs } from './physical/nodes.js';
+import { changelogModeOf, isInsertOnly } from './physical/changelog.js';
+import { type PhysicalExchange, type PhysicalNode, physicalInputs } from './physical/nodes.js';
 
 /**
- * The physical plan as the runtime's JobGraph: one vertex per physical node, forward edges.
  * Vertex ids are 32 hex digits like Flink's operator ids, derived from the vertex's place in the
  * graph (kind, position, table, inputs), so the same SQL always yields the same ids and state in
  * a savepoint finds its operator again.
@@ -37,7 +38,8 @@ function connectorSpec(table: CatalogTable): ConnectorSpec {
   };
 }
 
-function operatorSpec(node: PhysicalNode): OperatorSpec {
+/** The vertex a physical node becomes; an Exchange becomes an edge instead and has none. */
+function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSpec {
   switch (node.kind) {
     case 'TableSourceScan':
       return { kind: 'source', connector: connectorSpec(node.table) };
@@ -50,8 +52,22 @@ function operatorSpec(node: PhysicalNode): OperatorSpec {
             outputType: stripTimeAttributes(node.rowType),
           }
         : { kind: 'calc', projection: node.projection, outputType: stripTimeAttributes(node.rowType) };
+    case 'GroupAggregate':
+      return {
+        kind: 'group-aggregate',
+        grouping: node.grouping,
+        aggCalls: node.aggCalls,
+        inputType: stripTimeAttributes(node.input.rowType),
+        outputType: stripTimeAttributes(node.rowType),
+        inputInsertOnly: isInsertOnly(node.input.changelogMode),
+        generateUpdateBefore: node.generateUpdateBefore,
+      };
     case 'Sink':
-      return { kind: 'sink', connector: connectorSpec(node.table), inputChangelogMode: node.changelogMode };
+      return {
+        kind: 'sink',
+        connector: connectorSpec(node.table),
+        inputChangelogMode: changelogModeOf(node.changelogMode),
+      };
     default: {
       const never: never = node;
       return never;
@@ -63,6 +79,20 @@ export function operatorId(parts: readonly string[]): string {
   return createHash('md5').update(parts.join('\u0000')).digest('hex');
 }
 
+/** Where a node's output comes from, as seen by its consumer: a vertex, and the edge to take from it. */
+interface Upstream {
+  readonly id: string;
+  readonly partitioner: Partitioner;
+  readonly keys?: readonly number[];
+  readonly parallelism?: number;
+}
+
+/**
+ * The physical plan as the runtime's JobGraph: one vertex per physical node, forward edges except
+ * where an Exchange asks for a hash or global one. A GroupAggregate is keyed by its grouping
+ * fields; without any (a global aggregation) it runs at parallelism 1, as in Flink, and so does
+ * what it forwards to, so its changelog reaches the sink in order.
+ */
 export function buildJobGraph(
   root: PhysicalNode,
   jobName: string,
@@ -70,13 +100,35 @@ export function buildJobGraph(
 ): JobGraph {
   const vertices: JobVertex[] = [];
   const edges: JobEdge[] = [];
-  const visit = (node: PhysicalNode): string => {
-    const inputIds = physicalInputs(node).map(visit);
-    const table = node.kind === 'Calc' ? '' : identifierText(node.table.identifier);
-    const id = operatorId(['weir', String(vertices.length), node.kind, table, ...inputIds]);
-    vertices.push({ id, name: physicalLabel(node, 'infix'), operator: operatorSpec(node) });
-    for (const source of inputIds) edges.push({ source, target: id, partitioner: 'forward' });
-    return id;
+  const visit = (node: PhysicalNode): Upstream => {
+    if (node.kind === 'Exchange') {
+      const upstream = visit(node.input);
+      return node.distribution.kind === 'hash'
+        ? { id: upstream.id, partitioner: 'hash', keys: node.distribution.keys }
+        : { id: upstream.id, partitioner: 'global' };
+    }
+    const inputs = physicalInputs(node).map(visit);
+    const table =
+      node.kind === 'TableSourceScan' || node.kind === 'Sink' ? identifierText(node.table.identifier) : '';
+    const id = operatorId(['weir', String(vertices.length), node.kind, table, ...inputs.map((i) => i.id)]);
+    let parallelism: number | undefined;
+    if (node.kind === 'GroupAggregate' && node.grouping.length === 0) parallelism = 1;
+    else if (inputs.length > 0 && inputs.every((i) => i.partitioner === 'forward'))
+      parallelism = inputs[0].parallelism;
+    vertices.push({
+      id,
+      name: physicalLabel(node, 'infix'),
+      ...(parallelism !== undefined ? { parallelism } : {}),
+      ...(node.kind === 'GroupAggregate' ? { keyed: { fields: node.grouping } } : {}),
+      operator: operatorSpec(node),
+    });
+    for (const input of inputs)
+      edges.push(
+        input.keys
+          ? { source: input.id, target: id, partitioner: input.partitioner, keys: input.keys }
+          : { source: input.id, target: id, partitioner: input.partitioner },
+      );
+    return { id, partitioner: 'forward', parallelism };
   };
   visit(root);
   return { version: JOB_GRAPH_VERSION, jobName, config: { ...config }, vertices, edges };

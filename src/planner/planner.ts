@@ -1,5 +1,4 @@
 import type { Configuration } from '../common/config.js';
-import { WeirError } from '../common/errors.js';
 import type { JobGraph } from '../common/jobgraph.js';
 import { PIPELINE_NAME } from '../common/options.js';
 import { bindInsert } from './binder/insert.js';
@@ -10,6 +9,8 @@ import type { LogicalNode } from './logical/nodes.js';
 import type * as A from './parser/ast.js';
 import { toPhysical } from './physical/convert.js';
 import type { PhysicalNode } from './physical/nodes.js';
+import { checkSinkChangelog } from './physical/sink-check.js';
+import { inferUpdateBefore } from './physical/update-before.js';
 import { optimize } from './rules/index.js';
 
 /** The stages of planning one statement, kept for EXPLAIN. */
@@ -20,26 +21,14 @@ export interface Plan {
 
 export function planInsert(insert: A.Insert, ctx: BinderContext): Plan {
   const logical = bindInsert(insert, ctx);
-  const physical = optimize(toPhysical(logical));
-  if (physical.kind === 'Sink') {
-    const accepted = physical.connector.sink?.acceptedChangelogModes ?? [];
-    if (!accepted.includes(physical.changelogMode)) {
-      throw new WeirError(
-        'SQL_VALIDATION',
-        `Table sink '${identifierText(physical.table.identifier)}' doesn't support consuming ${physical.changelogMode} changes`,
-        {
-          position: insert.table.pos,
-          hint: `connector '${physical.connector.identifier}' accepts ${accepted.join(', ')}`,
-        },
-      );
-    }
-  }
+  const physical = inferUpdateBefore(optimize(toPhysical(logical)));
+  if (physical.kind === 'Sink') checkSinkChangelog(physical, insert.table.pos);
   return { logical, physical };
 }
 
 export function planQuery(query: A.Query, ctx: BinderContext): Plan {
   const logical = new QueryBinder(ctx).bindQuery(query).node;
-  return { logical, physical: optimize(toPhysical(logical)) };
+  return { logical, physical: inferUpdateBefore(optimize(toPhysical(logical))) };
 }
 
 /** Flink's default job name for an INSERT: `insert-into_<catalog>.<database>.<table>`. */

@@ -284,18 +284,13 @@ function rounded(args: readonly Expr[]): LogicalType {
   return withNullability(roundedDecimal(t, digits), nullable);
 }
 
+/** The aggregate functions weir runs; they are bound by aggregate.ts, in SELECT and HAVING only. */
+const AGGREGATES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'LISTAGG', 'FIRST_VALUE', 'LAST_VALUE']);
+
 /** Aggregate and table functions: known names that need operators the planner does not build yet. */
 const NOT_YET = new Map<string, string>([
   ...[
-    'COUNT',
-    'SUM',
     'SUM0',
-    'AVG',
-    'MIN',
-    'MAX',
-    'LISTAGG',
-    'FIRST_VALUE',
-    'LAST_VALUE',
     'COLLECT',
     'STDDEV',
     'STDDEV_POP',
@@ -324,11 +319,17 @@ function signatureText(name: string, s: Signature): string {
 
 export function bindFunction(node: A.FunctionCall, args: readonly Expr[]): Expr {
   const name = node.name.value.toUpperCase();
+  if (AGGREGATES.has(name) && !node.niladic)
+    throw validationError(
+      `Aggregate function ${name} cannot be used here`,
+      node.pos,
+      'aggregates belong in the SELECT list or HAVING of a query',
+    );
   const notYet = NOT_YET.get(name);
   if (notYet) throw unsupported(notYet, node.pos);
   const signature = SIGNATURES[name];
   if (!signature) {
-    const candidate = didYouMean(name, [...Object.keys(SIGNATURES), ...NOT_YET.keys()]);
+    const candidate = didYouMean(name, [...Object.keys(SIGNATURES), ...AGGREGATES, ...NOT_YET.keys()]);
     // Function names are short: only suggest near-identical ones (UPER → UPPER, not FOO → MOD).
     const guess =
       candidate && editDistance(name, candidate) <= Math.max(1, Math.floor(name.length / 4))
@@ -343,6 +344,8 @@ export function bindFunction(node: A.FunctionCall, args: readonly Expr[]): Expr 
       },
     );
   }
+  if (node.filter)
+    throw validationError(`FILTER is only allowed in aggregate functions, not in ${name}`, node.filter.pos);
   if (node.star || node.distinct)
     throw validationError(
       `${node.star ? '*' : 'DISTINCT'} is only allowed in aggregate functions, not in ${name}`,

@@ -5,6 +5,7 @@ import type { LogicalType, RowField } from '../../common/types.js';
 import { type Catalog, type CatalogTable, type CatalogView, identifierText } from '../catalog/catalog.js';
 import { type LogicalNode, logicalFilter, logicalProject } from '../logical/nodes.js';
 import type * as A from '../parser/ast.js';
+import { AggregateExprBinder, Aggregation, findAggregate, rejectAggregate } from './aggregate.js';
 import { unsupported, validationError } from './errors.js';
 import { ExprBinder } from './expressions.js';
 import { type Field, Scope } from './scope.js';
@@ -52,7 +53,7 @@ export function connectorOf(table: CatalogTable, ctx: BinderContext): ConnectorD
 
 /**
  * Binds queries to logical plans: resolves tables, views and WITH names, expands `*`, types every
- * expression. What the planner cannot run yet (GROUP BY, joins, UNION, ORDER BY, …) is rejected
+ * expression. What the planner cannot run yet (joins, UNION, ORDER BY, …) is rejected
  * here with SQL_UNSUPPORTED at the construct's position.
  */
 export class QueryBinder {
@@ -101,22 +102,22 @@ export class QueryBinder {
     const from = this.bindFrom(s.from);
     const binder = new ExprBinder(new Scope(from.fields));
     let node = from.node;
-    if (s.where) node = logicalFilter(node, binder.bindCondition(s.where, 'WHERE clause'));
-    if (s.groupBy.length > 0) throw unsupported('GROUP BY', s.groupBy[0].pos);
-    if (s.having) throw unsupported('HAVING', s.having.pos);
+    if (s.where) {
+      rejectAggregate(s.where, 'WHERE clause');
+      node = logicalFilter(node, binder.bindCondition(s.where, 'WHERE clause'));
+    }
+    const aggregated =
+      s.groupBy.length > 0 ||
+      s.having !== undefined ||
+      s.items.some((item) => item.kind === 'SelectExpr' && findAggregate(item.expr));
+    if (aggregated) return this.bindAggregate(s, from, node, binder);
 
     const exprs: Expr[] = [];
     const outputs: { name?: string; type: LogicalType; pos: A.Pos }[] = [];
     for (const item of s.items) {
       switch (item.kind) {
         case 'SelectStar': {
-          const qualifier = item.qualifier?.map((q) => q.value).join('.');
-          const matching = from.fields
-            .map((f, i) => ({ f, i }))
-            .filter(({ f }) => !qualifier || f.qualifier === qualifier);
-          if (qualifier && matching.length === 0)
-            throw validationError(`Table '${qualifier}' not found`, item.qualifier![0].pos);
-          for (const { f, i } of matching) {
+          for (const { f, i } of starFields(item, from.fields)) {
             exprs.push(inputRef(i, f.type));
             outputs.push({ name: f.name, type: f.type, pos: item.pos });
           }
@@ -125,9 +126,59 @@ export class QueryBinder {
         case 'SelectExpr': {
           const e = binder.bind(item.expr);
           exprs.push(e);
-          const name =
-            item.alias?.value ??
-            (item.expr.kind === 'ColumnRef' ? item.expr.parts[item.expr.parts.length - 1].value : undefined);
+          outputs.push({ name: itemName(item), type: e.type, pos: item.pos });
+          break;
+        }
+        default: {
+          const never: never = item;
+          return never;
+        }
+      }
+    }
+    const names = uniquify(outputs.map((o, i) => o.name ?? `EXPR$${i}`));
+    return {
+      node: logicalProject(node, exprs, names),
+      fields: outputs.map((o, i) => ({ name: names[i], type: o.type, pos: o.pos })),
+    };
+  }
+
+  /**
+   * An aggregating SELECT as Calcite plans it: Project (grouping expressions and aggregate
+   * arguments) → Aggregate → Filter (HAVING) → Project (the SELECT list over the aggregate).
+   */
+  private bindAggregate(
+    s: A.Select,
+    from: BoundFrom,
+    input: LogicalNode,
+    inputBinder: ExprBinder,
+  ): BoundQuery {
+    const aggregation = new Aggregation(
+      inputBinder,
+      from.fields.map((f) => f.name),
+      s.groupBy,
+    );
+    const binder = new AggregateExprBinder(new Scope(from.fields), aggregation);
+    const exprs: Expr[] = [];
+    const outputs: { name?: string; type: LogicalType; pos: A.Pos }[] = [];
+    for (const item of s.items) {
+      switch (item.kind) {
+        case 'SelectStar':
+          for (const { f, i } of starFields(item, from.fields)) {
+            const grouped = aggregation.groupRef(inputRef(i, f.type));
+            if (!grouped)
+              throw validationError(
+                `Expression '${f.name}' is not being grouped`,
+                item.pos,
+                'list the grouped columns instead of *',
+              );
+            exprs.push(grouped);
+            outputs.push({ name: f.name, type: grouped.type, pos: item.pos });
+          }
+          break;
+        case 'SelectExpr': {
+          const name = itemName(item);
+          const e = binder.bindItem(item.expr, name ?? `EXPR$${outputs.length}`);
+          exprs.push(e);
           outputs.push({ name, type: e.type, pos: item.pos });
           break;
         }
@@ -137,6 +188,29 @@ export class QueryBinder {
         }
       }
     }
+    const having = s.having && binder.bindCondition(s.having, 'HAVING clause');
+
+    const groupSet = aggregation.inputs.slice(0, aggregation.groupCount).map((_, i) => i);
+    const projected = logicalProject(input, aggregation.inputs, uniquify(aggregation.inputFieldNames()));
+    const groupNames = groupSet.map((i) => projected.rowType.fields[i].name);
+    const aggNames = uniquify([...groupNames, ...aggregation.calls.map((c) => c.name)]);
+    const calls = aggregation.calls.map((c, i) => ({ ...c, name: aggNames[groupSet.length + i] }));
+    let node: LogicalNode = {
+      kind: 'LogicalAggregate',
+      input: projected,
+      groupSet,
+      aggCalls: calls,
+      rowType: {
+        fields: [
+          ...groupSet.map((i) => ({
+            name: groupNames[i],
+            type: withoutTimeAttribute(projected.rowType.fields[i].type),
+          })),
+          ...calls.map((c) => ({ name: c.name, type: c.type })),
+        ],
+      },
+    };
+    if (having) node = logicalFilter(node, having);
     const names = uniquify(outputs.map((o, i) => o.name ?? `EXPR$${i}`));
     return {
       node: logicalProject(node, exprs, names),
@@ -243,6 +317,28 @@ export class QueryBinder {
       : bound;
   }
 }
+
+/** The columns `*` or `t.*` stands for, with their input indexes. */
+function starFields(item: A.SelectStar, fields: readonly Field[]): { f: Field; i: number }[] {
+  const qualifier = item.qualifier?.map((q) => q.value).join('.');
+  const matching = fields
+    .map((f, i) => ({ f, i }))
+    .filter(({ f }) => !qualifier || f.qualifier === qualifier);
+  if (qualifier && matching.length === 0)
+    throw validationError(`Table '${qualifier}' not found`, item.qualifier![0].pos);
+  return matching;
+}
+
+/** The name a SELECT item gives its column: the alias, or a column's own name. */
+function itemName(item: A.SelectExpr): string | undefined {
+  return (
+    item.alias?.value ??
+    (item.expr.kind === 'ColumnRef' ? item.expr.parts[item.expr.parts.length - 1].value : undefined)
+  );
+}
+
+const withoutTimeAttribute = (t: LogicalType): LogicalType =>
+  t.timeAttribute ? { ...t, timeAttribute: undefined } : t;
 
 /** Runs a binding of text from another statement (a view body, a computed column), locating its errors there. */
 function rebind<T>(f: () => T, object: CatalogTable | CatalogView): T {

@@ -1,5 +1,6 @@
 import type { ConnectorDescriptor } from '../../common/connector.js';
 import type { Expr } from '../../common/expr.js';
+import type { AggregateCallSpec } from '../../common/jobgraph.js';
 import type { RowType } from '../../common/types.js';
 import type { CatalogTable } from '../catalog/catalog.js';
 
@@ -8,7 +9,7 @@ import type { CatalogTable } from '../catalog/catalog.js';
  * "Abstract Syntax Tree" of EXPLAIN): scans, projections, filters and a sink, each with the row
  * type it outputs. Expressions refer to their input's fields by index.
  */
-export type LogicalNode = LogicalTableScan | LogicalProject | LogicalFilter | LogicalSink;
+export type LogicalNode = LogicalTableScan | LogicalProject | LogicalFilter | LogicalAggregate | LogicalSink;
 
 export interface LogicalTableScan {
   readonly kind: 'LogicalTableScan';
@@ -29,6 +30,18 @@ export interface LogicalFilter {
   readonly kind: 'LogicalFilter';
   readonly input: LogicalNode;
   readonly condition: Expr;
+  readonly rowType: RowType;
+}
+
+/**
+ * GROUP BY (Calcite's LogicalAggregate): groups by input fields `groupSet` and computes `aggCalls`
+ * over input fields; outputs the grouping fields, then one field per call.
+ */
+export interface LogicalAggregate {
+  readonly kind: 'LogicalAggregate';
+  readonly input: LogicalNode;
+  readonly groupSet: readonly number[];
+  readonly aggCalls: readonly AggregateCallSpec[];
   readonly rowType: RowType;
 }
 
@@ -64,6 +77,7 @@ export function logicalInputs(node: LogicalNode): readonly LogicalNode[] {
       return [];
     case 'LogicalProject':
     case 'LogicalFilter':
+    case 'LogicalAggregate':
     case 'LogicalSink':
       return [node.input];
     default: {

@@ -199,6 +199,8 @@ export interface FunctionCall {
   readonly star: boolean;
   /** Written without parentheses (`CURRENT_TIMESTAMP`). */
   readonly niladic: boolean;
+  /** `FILTER (WHERE cond)` after an aggregate call. */
+  readonly filter?: Expr;
   readonly pos: Pos;
 }
 

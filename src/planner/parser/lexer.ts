@@ -181,6 +181,7 @@ const NON_RESERVED = [
   'DAY',
   'DESC',
   'ENFORCED',
+  'FILTER',
   'FIRST',
   'HOUR',
   'IF',

@@ -182,6 +182,16 @@ describe('expressions', () => {
     expect(expr('SUBSTRING(s FROM 2 FOR 3)')).toEqual(fn('SUBSTRING', [col('s'), num('2'), num('3')]));
     expect(expr('COALESCE(a, 0)')).toEqual(fn('COALESCE', [col('a'), num('0')]));
     expect(expr('CURRENT_TIMESTAMP')).toEqual(fn('CURRENT_TIMESTAMP', [], { niladic: true }));
+    expect(expr('COUNT(*) FILTER (WHERE a > 1)')).toEqual(
+      fn('COUNT', [], { star: true, filter: bin('>', col('a'), num('1')) }),
+    );
+    // FILTER is not reserved: without `(` after it, it is an alias or a column.
+    const items = (parseStatement('SELECT SUM(x) filter, filter FROM t') as A.QueryStatement)
+      .query as A.Select;
+    expect(items.items.map((i) => (i.kind === 'SelectExpr' ? i.alias?.value : undefined))).toEqual([
+      'filter',
+      undefined,
+    ]);
   });
 });
 
@@ -452,6 +462,7 @@ describe('print', () => {
     "SELECT a + b * c, -a, - -a, NOT NOT a, a IS NOT NULL, a IN (1, 2), a NOT BETWEEN 1 AND 2, a LIKE 'x' ESCAPE 'y', a || 'b' FROM t",
     "SELECT CAST(a AS VARCHAR(3)), TRY_CAST(a AS INT NOT NULL), CASE a WHEN 1 THEN 'one' WHEN 2 THEN 'two' ELSE 'many' END, CASE WHEN a THEN 1 END FROM t",
     "SELECT COUNT(*), COUNT(DISTINCT a), SUBSTRING(s FROM 1 FOR 2), CURRENT_TIMESTAMP, INTERVAL '1:30' MINUTE TO SECOND, DATE '2024-01-01', TIME '00:00:01', TIMESTAMP '2024-01-01 00:00:00.5', 1.5e3, .5, TRUE, FALSE, NULL, a IS UNKNOWN FROM t",
+    "SELECT b, COUNT(*) FILTER (WHERE a > 1), LISTAGG(DISTINCT s, ';') FILTER (WHERE s <> 'x') FROM t GROUP BY b",
     'SELECT DISTINCT t.*, `a b`.`c``d` AS `e f` FROM (SELECT * FROM t) AS `a b` WHERE (a OR b) AND (c OR d) GROUP BY a HAVING SUM(b) > 1',
     'SELECT a FROM t UNION ALL SELECT b FROM u UNION SELECT c FROM v ORDER BY a DESC NULLS FIRST LIMIT 3 OFFSET 1',
     '(SELECT a FROM t ORDER BY a LIMIT 1) UNION ALL (SELECT a FROM u ORDER BY a LIMIT 1)',

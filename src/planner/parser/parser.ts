@@ -81,6 +81,7 @@ const K = {
   EXISTS: kw('EXISTS'),
   EXPLAIN: kw('EXPLAIN'),
   FALSE: kw('FALSE'),
+  FILTER: kw('FILTER'),
   FIRST: kw('FIRST'),
   FLOAT: kw('FLOAT'),
   FOR: kw('FOR'),
@@ -1261,7 +1262,22 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
       ]),
     );
     this.CONSUME(RParen);
-    return { kind: 'FunctionCall', name, args, distinct, star, niladic: false, pos: this.span(start) };
+    let filter: A.Expr | undefined;
+    // `agg(…) FILTER (WHERE cond)`; FILTER is not reserved, so `(` must follow to make it the clause.
+    this.OPTION4({
+      GATE: () => this.LA(2).tokenType === LParen,
+      DEF: () => {
+        this.CONSUME(K.FILTER);
+        this.CONSUME2(LParen);
+        this.CONSUME(K.WHERE);
+        filter = this.SUBRULE5(this.expr);
+        this.CONSUME2(RParen);
+      },
+    });
+    const pos = this.span(start);
+    return filter
+      ? { kind: 'FunctionCall', name, args, distinct, star, niladic: false, filter, pos }
+      : { kind: 'FunctionCall', name, args, distinct, star, niladic: false, pos };
   });
 
   private niladicFunction = this.RULE('niladicFunction', (): A.FunctionCall => {

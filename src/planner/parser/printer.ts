@@ -141,8 +141,9 @@ export function printExpr(e: A.Expr): string {
       const v = e.name.value;
       const fn =
         /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) && !isReservedWord(v) ? v : `\`${v.replace(/`/g, '``')}\``;
-      if (e.star) return `${fn}(*)`;
-      return `${fn}(${e.distinct ? 'DISTINCT ' : ''}${e.args.map(printExpr).join(', ')})`;
+      const filter = e.filter ? ` FILTER (WHERE ${printExpr(e.filter)})` : '';
+      if (e.star) return `${fn}(*)${filter}`;
+      return `${fn}(${e.distinct ? 'DISTINCT ' : ''}${e.args.map(printExpr).join(', ')})${filter}`;
     }
     default: {
       const never: never = e;

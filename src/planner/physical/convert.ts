@@ -1,11 +1,20 @@
 import { inputRef } from '../../common/expr.js';
 import type { LogicalNode } from '../logical/nodes.js';
+import { isInsertOnly, type RowKindSet, rowKindSet, rowKindsOf } from './changelog.js';
 import type { PhysicalNode } from './nodes.js';
+
+/** What a GroupAggregate emits: updates, and deletes too when its input can retract a group's last row. */
+export function groupAggregateChangelog(input: RowKindSet, generateUpdateBefore: boolean): RowKindSet {
+  const kinds = isInsertOnly(input) ? rowKindSet('I', 'UB', 'UA') : rowKindSet('I', 'UB', 'UA', 'D');
+  return generateUpdateBefore ? kinds : kinds.filter((k) => k !== 'UB');
+}
 
 /**
  * Logical to physical, one node for one: a scan becomes a TableSourceScan, a projection or filter a
- * Calc (the rules then merge Calcs and drop empty ones), a sink a Sink. Changelog modes are derived
- * on the way up: sources declare theirs, Calc passes its input's through.
+ * Calc (the rules then merge Calcs and drop empty ones), an aggregate an Exchange (hash on the
+ * grouping keys, or single without any) and a GroupAggregate, a sink a Sink. Row kinds are derived
+ * on the way up: sources declare theirs, Calc and Exchange pass their input's through, and a
+ * GroupAggregate makes updates. Whether it sends -U is decided later, top-down (see update-before.ts).
  */
 export function toPhysical(node: LogicalNode): PhysicalNode {
   switch (node.kind) {
@@ -15,7 +24,7 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
         table: node.table,
         connector: node.connector,
         rowType: node.rowType,
-        changelogMode: node.connector.source?.changelogMode ?? 'insert-only',
+        changelogMode: rowKindsOf(node.connector.source?.changelogMode ?? 'insert-only'),
       };
     case 'LogicalProject': {
       const input = toPhysical(node.input);
@@ -36,6 +45,25 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
         condition: node.condition,
         rowType: node.rowType,
         changelogMode: input.changelogMode,
+      };
+    }
+    case 'LogicalAggregate': {
+      const input = toPhysical(node.input);
+      const exchange: PhysicalNode = {
+        kind: 'Exchange',
+        input,
+        distribution: node.groupSet.length > 0 ? { kind: 'hash', keys: node.groupSet } : { kind: 'single' },
+        rowType: input.rowType,
+        changelogMode: input.changelogMode,
+      };
+      return {
+        kind: 'GroupAggregate',
+        input: exchange,
+        grouping: node.groupSet,
+        aggCalls: node.aggCalls,
+        generateUpdateBefore: true,
+        rowType: node.rowType,
+        changelogMode: groupAggregateChangelog(input.changelogMode, true),
       };
     }
     case 'LogicalSink': {

@@ -1,21 +1,28 @@
 import type { ConnectorDescriptor } from '../../common/connector.js';
 import type { Expr } from '../../common/expr.js';
-import type { ChangelogMode } from '../../common/jobgraph.js';
+import type { AggregateCallSpec } from '../../common/jobgraph.js';
 import type { RowType } from '../../common/types.js';
 import type { CatalogTable } from '../catalog/catalog.js';
+import type { RowKindSet } from './changelog.js';
 
 /**
- * Physical (executable) plan nodes, one per runtime operator kind, each knowing the changelog it
- * emits. Names follow Flink's StreamPhysical* nodes as EXPLAIN prints them.
+ * Physical (executable) plan nodes, one per runtime operator kind (and Exchange, which becomes a
+ * JobGraph edge), each knowing the row kinds it emits. Names follow Flink's StreamPhysical* nodes
+ * as EXPLAIN prints them.
  */
-export type PhysicalNode = PhysicalTableSourceScan | PhysicalCalc | PhysicalSink;
+export type PhysicalNode =
+  | PhysicalTableSourceScan
+  | PhysicalCalc
+  | PhysicalExchange
+  | PhysicalGroupAggregate
+  | PhysicalSink;
 
 export interface PhysicalTableSourceScan {
   readonly kind: 'TableSourceScan';
   readonly table: CatalogTable;
   readonly connector: ConnectorDescriptor;
   readonly rowType: RowType;
-  readonly changelogMode: ChangelogMode;
+  readonly changelogMode: RowKindSet;
 }
 
 /** Projection and filter in one operator (Flink's Calc). */
@@ -25,7 +32,35 @@ export interface PhysicalCalc {
   readonly projection: readonly Expr[];
   readonly condition?: Expr;
   readonly rowType: RowType;
-  readonly changelogMode: ChangelogMode;
+  readonly changelogMode: RowKindSet;
+}
+
+/** How an Exchange spreads rows over the next operator's subtasks. */
+export type Distribution =
+  | { readonly kind: 'hash'; readonly keys: readonly number[] }
+  /** Everything to one subtask (Flink's `single`, a global edge). */
+  | { readonly kind: 'single' };
+
+/** A network shuffle (Flink's Exchange): a JobGraph edge, not a vertex. */
+export interface PhysicalExchange {
+  readonly kind: 'Exchange';
+  readonly input: PhysicalNode;
+  readonly distribution: Distribution;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/** Non-windowed GROUP BY (Flink's StreamPhysicalGroupAggregate); its input is an Exchange. */
+export interface PhysicalGroupAggregate {
+  readonly kind: 'GroupAggregate';
+  readonly input: PhysicalNode;
+  /** Grouping fields of the input. */
+  readonly grouping: readonly number[];
+  readonly aggCalls: readonly AggregateCallSpec[];
+  /** Whether -U rows are emitted: the consumer needs them (a retract sink, another aggregate). */
+  readonly generateUpdateBefore: boolean;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
 }
 
 export interface PhysicalSink {
@@ -36,7 +71,7 @@ export interface PhysicalSink {
   /** The row type the sink consumes (named as the query named it, as Flink prints). */
   readonly rowType: RowType;
   /** The changelog the sink receives. */
-  readonly changelogMode: ChangelogMode;
+  readonly changelogMode: RowKindSet;
 }
 
 export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
@@ -44,6 +79,8 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
     case 'TableSourceScan':
       return [];
     case 'Calc':
+    case 'Exchange':
+    case 'GroupAggregate':
     case 'Sink':
       return [node.input];
     default: {
@@ -58,6 +95,8 @@ export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]):
     case 'TableSourceScan':
       return node;
     case 'Calc':
+    case 'Exchange':
+    case 'GroupAggregate':
     case 'Sink':
       return inputs[0] === node.input ? node : { ...node, input: inputs[0] };
     default: {

@@ -1,0 +1,61 @@
+import { WeirError } from '../../common/errors.js';
+import { identifierText } from '../catalog/catalog.js';
+import { groupAggregateChangelog } from './convert.js';
+import type { PhysicalNode } from './nodes.js';
+
+/**
+ * Decides top-down whether each GroupAggregate sends -U before +U (Flink's
+ * FlinkChangelogModeInferenceProgram, UpdateKind part): a sink that takes a retract stream and
+ * another aggregate (which must retract the old value) need it; a sink that only takes upserts
+ * does not. Row kinds are then re-derived on the way back up.
+ */
+export function inferUpdateBefore(root: PhysicalNode): PhysicalNode {
+  return visit(root, true);
+}
+
+function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode {
+  switch (node.kind) {
+    case 'TableSourceScan':
+      return node;
+    case 'Calc':
+    case 'Exchange': {
+      const input = visit(node.input, updateBeforeRequired);
+      return input === node.input ? node : { ...node, input, changelogMode: input.changelogMode };
+    }
+    case 'GroupAggregate': {
+      const input = visit(node.input, true);
+      const kinds = input.changelogMode;
+      if (kinds.includes('UA') && !kinds.includes('UB')) {
+        throw new WeirError(
+          'SQL_UNSUPPORTED',
+          `GroupAggregate over an upsert changelog (without UPDATE_BEFORE) is not supported yet: ${describeSource(input)}`,
+          { hint: 'aggregate over an insert-only or retract source' },
+        );
+      }
+      return {
+        ...node,
+        input,
+        generateUpdateBefore: updateBeforeRequired,
+        changelogMode: groupAggregateChangelog(kinds, updateBeforeRequired),
+      };
+    }
+    case 'Sink': {
+      const accepted = node.connector.sink?.acceptedChangelogModes ?? [];
+      const required = accepted.includes('retract') || !accepted.includes('upsert');
+      const input = visit(node.input, required);
+      return { ...node, input, changelogMode: input.changelogMode };
+    }
+    default: {
+      const never: never = node;
+      return never;
+    }
+  }
+}
+
+function describeSource(node: PhysicalNode): string {
+  for (let n: PhysicalNode = node; ; ) {
+    if (n.kind === 'TableSourceScan') return `table '${identifierText(n.table.identifier)}'`;
+    if (n.kind === 'Sink') return 'the input';
+    n = n.input;
+  }
+}
