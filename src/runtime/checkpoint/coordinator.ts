@@ -27,6 +27,16 @@ export interface SubtaskState {
   readonly keyed?: KeyedStateSnapshot;
 }
 
+/** How long a task's part of a checkpoint took. */
+export interface CheckpointMetrics {
+  /** The synchronous part: barrier handling and snapshots that hold up processing. */
+  readonly syncMs: number;
+  /** Writing keyed state out while records flow. */
+  readonly asyncMs: number;
+  /** Waiting for barriers on all inputs (aligned checkpoints). */
+  readonly alignmentMs: number;
+}
+
 export interface CheckpointedOperator {
   readonly id: string;
   readonly name: string;
@@ -64,6 +74,10 @@ export interface CheckpointStats {
   sizeBytes?: number;
   failureReason?: string;
   location?: string;
+  /** The longest synchronous part, asynchronous part and alignment over all tasks, in ms. */
+  syncDurationMs?: number;
+  asyncDurationMs?: number;
+  alignmentMs?: number;
 }
 
 interface PendingCheckpoint {
@@ -188,9 +202,20 @@ export class CheckpointCoordinator {
     return { id, completion };
   }
 
-  acknowledge(taskName: string, checkpointId: number, states: readonly SubtaskState[]): void {
+  acknowledge(
+    taskName: string,
+    checkpointId: number,
+    states: readonly SubtaskState[],
+    metrics?: CheckpointMetrics,
+  ): void {
     const pending = this.pending.get(checkpointId);
     if (!pending?.awaiting.delete(taskName)) return; // late ack of an aborted checkpoint
+    if (metrics) {
+      const s = pending.stats;
+      s.syncDurationMs = Math.max(s.syncDurationMs ?? 0, metrics.syncMs);
+      s.asyncDurationMs = Math.max(s.asyncDurationMs ?? 0, metrics.asyncMs);
+      s.alignmentMs = Math.max(s.alignmentMs ?? 0, metrics.alignmentMs);
+    }
     for (const s of states) {
       let list = pending.states.get(s.operatorId);
       if (!list) pending.states.set(s.operatorId, (list = []));

@@ -13,7 +13,26 @@ interface Entry {
   value: unknown;
   /** Last write (processing time), for TTL. */
   writtenAt: number;
+  /** The backend's snapshot version when the entry was created, last copied on write, or written out. */
+  version: number;
+  /** On a saved copy: the running snapshot has written it out already. */
+  emitted?: boolean;
 }
+
+/** A snapshot being written out while records keep flowing: originals of entries changed since it began. */
+interface ActiveSnapshot {
+  readonly version: number;
+  /** state name -> key group -> key string -> the entry as it was when the snapshot began. */
+  readonly saved: Map<string, Map<number, Map<string, Entry>>>;
+}
+
+/** Copies a value one level deep: lists and maps are the containers operators mutate in place. */
+function copyValue(value: unknown): unknown {
+  return Array.isArray(value) ? [...value] : value instanceof Map ? new Map(value) : value;
+}
+
+/** How long one slice of an asynchronous snapshot may hold the thread before yielding. */
+const MATERIALIZE_SLICE_MS = 4;
 
 /** A canonical string for a key, so equal keys of any type meet in one Map slot. */
 export function keyString(key: readonly unknown[]): string {
@@ -39,6 +58,8 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   readonly keyGroupRange: { readonly start: number; readonly end: number };
   private readonly states = new Map<string, Map<number, Map<string, Entry>>>();
   private currentKey: readonly unknown[] = [];
+  private version = 0;
+  private active?: ActiveSnapshot;
   private currentKeyString = '';
   private currentKeyGroup = 0;
 
@@ -71,8 +92,31 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     const group = this.states.get(name)?.get(this.currentKeyGroup);
     const e = group?.get(this.currentKeyString);
     if (e && ttl && this.clock() - e.writtenAt >= ttl.ttlMs) {
+      this.beforeMutate(name, this.currentKeyGroup, this.currentKeyString, e);
       group!.delete(this.currentKeyString);
       return undefined;
+    }
+    return e;
+  }
+
+  /** Copy on write: an entry a running snapshot still needs is saved before its first change. */
+  private beforeMutate(name: string, keyGroup: number, key: string, e: Entry): void {
+    const active = this.active;
+    if (!active || e.version >= active.version) return;
+    let byGroup = active.saved.get(name);
+    if (!byGroup) active.saved.set(name, (byGroup = new Map()));
+    let saved = byGroup.get(keyGroup);
+    if (!saved) byGroup.set(keyGroup, (saved = new Map()));
+    if (!saved.has(key)) saved.set(key, { ...e, value: copyValue(e.value) });
+    e.version = this.version;
+  }
+
+  /** The entry for the current key, about to be changed in place. */
+  private mutable(name: string, ttl: StateTtl | undefined): Entry | undefined {
+    const e = this.entry(name, ttl);
+    if (e) {
+      this.beforeMutate(name, this.currentKeyGroup, this.currentKeyString, e);
+      e.writtenAt = this.clock();
     }
     return e;
   }
@@ -83,15 +127,25 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     if (!group) t.set(this.currentKeyGroup, (group = new Map()));
     const e = group.get(this.currentKeyString);
     if (e) {
+      this.beforeMutate(name, this.currentKeyGroup, this.currentKeyString, e);
       e.value = value;
       e.writtenAt = this.clock();
     } else {
-      group.set(this.currentKeyString, { key: this.currentKey, value, writtenAt: this.clock() });
+      group.set(this.currentKeyString, {
+        key: this.currentKey,
+        value,
+        writtenAt: this.clock(),
+        version: this.version,
+      });
     }
   }
 
   private remove(name: string): void {
-    this.states.get(name)?.get(this.currentKeyGroup)?.delete(this.currentKeyString);
+    const group = this.states.get(name)?.get(this.currentKeyGroup);
+    const e = group?.get(this.currentKeyString);
+    if (!e) return;
+    this.beforeMutate(name, this.currentKeyGroup, this.currentKeyString, e);
+    group!.delete(this.currentKeyString);
   }
 
   getValueState<T>(name: string, ttl?: StateTtl): ValueState<T> {
@@ -106,11 +160,9 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     return {
       get: () => (this.entry(name, ttl)?.value as T[] | undefined) ?? [],
       add: (value) => {
-        const e = this.entry(name, ttl);
-        if (e) {
-          (e.value as T[]).push(value);
-          e.writtenAt = this.clock();
-        } else this.write(name, [value]);
+        const e = this.mutable(name, ttl);
+        if (e) (e.value as T[]).push(value);
+        else this.write(name, [value]);
       },
       update: (values) => (values.length > 0 ? this.write(name, [...values]) : this.remove(name)),
       clear: () => this.remove(name),
@@ -122,17 +174,20 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     return {
       get: (k) => map()?.get(k),
       put: (k, v) => {
-        const e = this.entry(name, ttl);
-        if (e) {
-          (e.value as Map<K, V>).set(k, v);
-          e.writtenAt = this.clock();
-        } else this.write(name, new Map([[k, v]]));
+        const e = this.mutable(name, ttl);
+        if (e) (e.value as Map<K, V>).set(k, v);
+        else this.write(name, new Map([[k, v]]));
       },
       remove: (k) => {
-        const m = map();
-        if (!m) return;
+        const e = this.entry(name, ttl);
+        const m = e?.value as Map<K, V> | undefined;
+        if (!m?.has(k)) return;
+        if (m.size === 1) {
+          this.remove(name);
+          return;
+        }
+        this.mutable(name, ttl);
         m.delete(k);
-        if (m.size === 0) this.remove(name);
       },
       contains: (k) => map()?.has(k) ?? false,
       entries: () => (map() ?? new Map<K, V>()).entries(),
@@ -150,25 +205,77 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     }
   }
 
-  /**
-   * A consistent copy of all state, by key group. Values are copied one level deep (lists and
-   * maps are the mutable containers operators use), so later writes cannot change the snapshot.
-   */
+  /** A consistent copy of all state, by key group, taken synchronously. */
   snapshot(): KeyedStateSnapshot {
     const out: Record<string, Record<string, unknown[]>> = {};
     for (const [name, groups] of this.states) {
       for (const [kg, entries] of groups) {
         if (entries.size === 0) continue;
         const list: unknown[] = [];
-        for (const e of entries.values()) {
-          const v = Array.isArray(e.value)
-            ? [...e.value]
-            : e.value instanceof Map
-              ? new Map(e.value)
-              : e.value;
-          list.push([e.key, v, e.writtenAt]);
-        }
+        for (const e of entries.values()) list.push([e.key, copyValue(e.value), e.writtenAt]);
         (out[kg] ??= {})[name] = list;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * An asynchronous snapshot (Flink's copy-on-write snapshot of the heap backend): the synchronous
+   * part only starts a new version, whatever the state size; `materialize` then writes the state
+   * out in slices while records keep flowing, taking any entry changed in the meantime from the
+   * copy saved at its first change.
+   */
+  snapshotAsync(options: { sliceMs?: number } = {}): { materialize(): Promise<KeyedStateSnapshot> } {
+    if (this.active) {
+      // One snapshot at a time is copied on write; a second one while it runs is taken in full now.
+      const full = this.snapshot();
+      return { materialize: async () => full };
+    }
+    const active: ActiveSnapshot = { version: ++this.version, saved: new Map() };
+    this.active = active;
+    return {
+      materialize: async () => {
+        try {
+          return await this.materialize(active, options.sliceMs ?? MATERIALIZE_SLICE_MS);
+        } finally {
+          if (this.active === active) this.active = undefined;
+        }
+      },
+    };
+  }
+
+  private async materialize(active: ActiveSnapshot, sliceMs: number): Promise<KeyedStateSnapshot> {
+    const out: Record<string, Record<string, unknown[]>> = {};
+    const emit = (name: string, kg: number, e: Entry) =>
+      ((out[kg] ??= {})[name] ??= []).push([e.key, copyValue(e.value), e.writtenAt]);
+    let sliceStart = performance.now();
+    const maybeYield = async () => {
+      if (performance.now() - sliceStart < sliceMs) return;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    };
+    let n = 0;
+    for (const [name, groups] of this.states) {
+      for (const [kg, entries] of groups) {
+        for (const [key, e] of entries) {
+          const saved = active.saved.get(name)?.get(kg)?.get(key);
+          if (saved) {
+            emit(name, kg, saved);
+            saved.emitted = true;
+          } else if (e.version < active.version) {
+            emit(name, kg, e);
+            // Written out as it is now: a later change need not save a copy for this snapshot.
+            e.version = active.version;
+          }
+          if ((++n & 1023) === 0) await maybeYield();
+        }
+      }
+    }
+    // Entries deleted (and perhaps re-created) before the pass above reached them exist only as
+    // saved copies; every saved copy is written exactly once.
+    for (const [name, groups] of active.saved) {
+      for (const [kg, saved] of groups) {
+        for (const e of saved.values()) if (!e.emitted) emit(name, kg, e);
       }
     }
     return out;
@@ -186,7 +293,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
           if (!group) t.set(kg, (group = new Map()));
           for (const raw of entries) {
             const [key, value, writtenAt] = raw as [unknown[], unknown, number];
-            group.set(keyString(key), { key, value, writtenAt });
+            group.set(keyString(key), { key, value, writtenAt, version: this.version });
           }
         }
       }

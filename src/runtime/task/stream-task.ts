@@ -7,7 +7,8 @@ import type {
   StreamOperator,
 } from '../api/operator.js';
 import type { PollResult, SourceReader } from '../api/source.js';
-import type { SubtaskState } from '../checkpoint/coordinator.js';
+import type { KeyedStateSnapshot } from '../api/state.js';
+import type { CheckpointMetrics, SubtaskState } from '../checkpoint/coordinator.js';
 import type { CheckpointedInputGate, CheckpointKind, InputHandler } from '../network/input-gate.js';
 import type { RecordWriterOutput } from '../network/record-writer.js';
 import type { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
@@ -26,10 +27,20 @@ export type TaskHead =
   | { readonly kind: 'network'; readonly gate: CheckpointedInputGate };
 
 export interface StreamTaskHooks {
-  acknowledgeCheckpoint(taskName: string, checkpointId: number, states: readonly SubtaskState[]): void;
+  acknowledgeCheckpoint(
+    taskName: string,
+    checkpointId: number,
+    states: readonly SubtaskState[],
+    metrics?: CheckpointMetrics,
+  ): void;
   declineCheckpoint(taskName: string, checkpointId: number, reason: string): void;
   /** The task's input ended and every operator saw endInput; it now waits for finish(). */
   endOfInput(taskName: string): void;
+}
+
+interface CompletedSnapshot {
+  readonly states: readonly SubtaskState[];
+  readonly metrics: CheckpointMetrics;
 }
 
 /** Operator-state name under which a task stores the in-flight records of an unaligned checkpoint. */
@@ -67,7 +78,7 @@ export class StreamTask {
   private readonly chainInput: Output;
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Unaligned checkpoints snapshotted here, waiting for their in-flight records. */
-  private readonly awaitingChannelState = new Map<number, SubtaskState[]>();
+  private readonly awaitingChannelState = new Map<number, Promise<CompletedSnapshot>>();
 
   /** Timers run as mailbox actions, so they never interleave with a batch or a checkpoint. */
   readonly processingTimeService: ProcessingTimeService = {
@@ -224,17 +235,19 @@ export class StreamTask {
       processWatermark: (wm) => this.chainInput.emitWatermark(wm),
       triggerCheckpointOnBarrier: (id, timestamp, kind) => this.performCheckpoint(id, timestamp, kind),
       completeChannelState: (id, inFlight) => {
-        const states = this.awaitingChannelState.get(id);
-        if (!states) return;
+        const pending = this.awaitingChannelState.get(id);
+        if (!pending) return;
         this.awaitingChannelState.delete(id);
-        const first = states.findIndex((s) => s.operatorId === this.chain[0]?.operatorId);
-        if (first >= 0) {
-          states[first] = {
-            ...states[first],
-            snapshot: { ...states[first].snapshot, [CHANNEL_STATE]: inFlight },
-          };
-        }
-        this.hooks.acknowledgeCheckpoint(this.taskName, id, states);
+        pending.then(
+          ({ states, metrics }) => {
+            const first = states.findIndex((s) => s.operatorId === this.chain[0]?.operatorId);
+            const withChannelState = states.map((s, i) =>
+              i === first ? { ...s, snapshot: { ...s.snapshot, [CHANNEL_STATE]: inFlight } } : s,
+            );
+            this.hooks.acknowledgeCheckpoint(this.taskName, id, withChannelState, metrics);
+          },
+          (err: Error) => this.hooks.declineCheckpoint(this.taskName, id, err.message),
+        );
       },
       abortCheckpointOnBarrier: (id, reason) => {
         this.awaitingChannelState.delete(id);
@@ -264,18 +277,28 @@ export class StreamTask {
    * The synchronous part of a checkpoint, between two input elements: operators flush what must
    * precede the barrier, the barrier goes downstream, then every operator snapshots.
    */
+  /**
+   * The synchronous part of a checkpoint, between two input elements: operators flush what must
+   * precede the barrier, the barrier goes downstream, operators snapshot, and keyed state starts a
+   * copy-on-write snapshot. Keyed state is then written out asynchronously while records flow, and
+   * the checkpoint is acknowledged when that is done.
+   */
   private async performCheckpoint(
     checkpointId: number,
     timestamp: number,
     kind: CheckpointKind,
   ): Promise<void> {
+    const syncStart = performance.now();
+    const alignmentMs = this.head.kind === 'network' ? this.head.gate.lastAlignmentMs : 0;
+    let states: SubtaskState[];
+    let keyedSnapshots: (Promise<KeyedStateSnapshot> | undefined)[];
     try {
       for (const op of this.operators) await op.prepareSnapshotPreBarrier?.(checkpointId);
       for (const o of this.outputs) {
         if (kind === 'unaligned') o.broadcastPriorityBarrier(checkpointId, timestamp);
         else o.broadcast({ kind: 'barrier', checkpointId, timestamp });
       }
-      const states: SubtaskState[] = [];
+      states = [];
       if (this.head.kind === 'source') {
         states.push({
           operatorId: this.head.operatorId,
@@ -283,21 +306,35 @@ export class StreamTask {
           snapshot: await this.head.reader.snapshotState(checkpointId),
         });
       }
+      keyedSnapshots = this.head.kind === 'source' ? [undefined] : [];
       for (const c of this.chain) {
         states.push({
           operatorId: c.operatorId,
           subtaskIndex: this.subtaskIndex,
           snapshot: (await c.operator.snapshotState?.(checkpointId)) ?? {},
-          keyed: c.keyedState?.snapshot(),
         });
+        keyedSnapshots.push(c.keyedState?.snapshotAsync().materialize());
       }
-      // An unaligned checkpoint at a network input is acknowledged once its in-flight records are known.
-      if (kind === 'unaligned' && this.head.kind === 'network')
-        this.awaitingChannelState.set(checkpointId, states);
-      else this.hooks.acknowledgeCheckpoint(this.taskName, checkpointId, states);
     } catch (err) {
       this.hooks.declineCheckpoint(this.taskName, checkpointId, (err as Error).message);
+      return;
     }
+    const syncMs = performance.now() - syncStart;
+    const asyncStart = performance.now();
+    const complete = Promise.all(keyedSnapshots).then((keyed) => {
+      const withKeyed = states.map((s, i) => (keyed[i] ? { ...s, keyed: keyed[i] } : s));
+      return { states: withKeyed, metrics: { syncMs, asyncMs: performance.now() - asyncStart, alignmentMs } };
+    });
+    // An unaligned checkpoint at a network input is acknowledged once its in-flight records are known.
+    if (kind === 'unaligned' && this.head.kind === 'network') {
+      this.awaitingChannelState.set(checkpointId, complete);
+      return;
+    }
+    complete.then(
+      ({ states: done, metrics }) =>
+        this.hooks.acknowledgeCheckpoint(this.taskName, checkpointId, done, metrics),
+      (err: Error) => this.hooks.declineCheckpoint(this.taskName, checkpointId, err.message),
+    );
   }
 
   private async closeAll(): Promise<void> {

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { KeyedStateSnapshot } from '../api/state.js';
+import { HeapKeyedStateBackend } from './heap-keyed-state.js';
+
+/** Snapshot entries in a canonical order, so two snapshots of the same state compare equal. */
+function canonical(snapshot: KeyedStateSnapshot): unknown {
+  const out: Record<string, Record<string, unknown[]>> = {};
+  for (const [kg, byName] of Object.entries(snapshot)) {
+    for (const [name, entries] of Object.entries(byName)) {
+      (out[kg] ??= {})[name] = [...entries].sort((a, b) =>
+        JSON.stringify((a as unknown[])[0]).localeCompare(JSON.stringify((b as unknown[])[0])),
+      );
+    }
+  }
+  return out;
+}
+
+/** A small deterministic random generator, so a failure can be replayed. */
+function rng(seed: number) {
+  let s = seed;
+  return () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe('HeapKeyedStateBackend', () => {
+  it('keeps value, list and map state per key', () => {
+    const b = new HeapKeyedStateBackend(128, 1, 0);
+    const v = b.getValueState<number>('v');
+    const l = b.getListState<string>('l');
+    const m = b.getMapState<string, number>('m');
+    b.setCurrentKey(['a']);
+    v.update(1);
+    l.add('x');
+    m.put('k', 1);
+    b.setCurrentKey(['b']);
+    expect([v.value(), l.get(), m.get('k')]).toEqual([undefined, [], undefined]);
+    b.setCurrentKey(['a']);
+    expect([v.value(), l.get(), m.get('k')]).toEqual([1, ['x'], 1]);
+  });
+
+  it('expires entries not written for the TTL', () => {
+    let now = 0;
+    const b = new HeapKeyedStateBackend(128, 1, 0, () => now);
+    const v = b.getValueState<number>('v', { ttlMs: 100 });
+    b.setCurrentKey([1]);
+    v.update(7);
+    now = 99;
+    expect(v.value()).toBe(7);
+    now = 100;
+    expect(v.value()).toBeUndefined();
+  });
+
+  it('an asynchronous snapshot equals the state when it began, whatever changes while it is written out', async () => {
+    for (const seed of [1, 2, 3]) {
+      const random = rng(seed);
+      const b = new HeapKeyedStateBackend(128, 1, 0);
+      const value = b.getValueState<number>('value');
+      const list = b.getListState<number>('list');
+      const map = b.getMapState<number, number>('map');
+      const mutate = (i: number) => {
+        b.setCurrentKey([Math.floor(random() * 30_000)]);
+        const r = random();
+        if (r < 0.3) value.update(i);
+        else if (r < 0.45) value.clear();
+        else if (r < 0.65) list.add(i);
+        else if (r < 0.75) list.clear();
+        else if (r < 0.9) map.put(i % 7, i);
+        else map.remove(i % 7);
+      };
+      for (let i = 0; i < 60_000; i++) mutate(i);
+      const expected = canonical(b.snapshot());
+      // Yield after every 1024 entries, so the changes below really happen in the middle of it.
+      const handle = b.snapshotAsync({ sliceMs: 0 });
+      let done = false;
+      const materialized = handle.materialize().then((s) => {
+        done = true;
+        return s;
+      });
+      // Keep changing state, including deleting and re-creating keys, while the snapshot is written.
+      let changes = 0;
+      while (!done) {
+        for (let i = 0; i < 500; i++) mutate(100_000 + changes++);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(changes).toBeGreaterThan(5_000);
+      expect(canonical(await materialized)).toEqual(expected);
+      // The next snapshot sees the changes made meanwhile.
+      expect(canonical(await b.snapshotAsync().materialize())).toEqual(canonical(b.snapshot()));
+    }
+  });
+});
