@@ -53,6 +53,11 @@ export interface ConnectorSpec {
   readonly options: Readonly<Record<string, string>>;
   /** Physical columns the connector produces or consumes, in order. */
   readonly schema: RowType;
+  /**
+   * The table's `PRIMARY KEY (…) NOT ENFORCED` columns, by name, when it declares one: upsert sinks
+   * (JDBC, upsert-kafka) write and delete by it; absent for tables without a key.
+   */
+  readonly primaryKey?: readonly string[];
 }
 
 export interface SourceSpec {

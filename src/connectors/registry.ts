@@ -2,6 +2,7 @@ import type { ConnectorDescriptor } from '../common/connector.js';
 import type { RuntimeConnector } from '../runtime/api/connectors.js';
 import { blackholeConnector, blackholeDescriptor } from './blackhole/index.js';
 import { datagenDescriptor, datagenSourceFactory } from './datagen/index.js';
+import { jdbcConnector, jdbcDescriptor } from './jdbc/index.js';
 import { type PrintTarget, printDescriptor, printSinkFactory } from './print/index.js';
 
 /**
@@ -23,5 +24,6 @@ export function builtinConnectors(env: ConnectorEnvironment): ConnectorEntry[] {
     { descriptor: datagenDescriptor, runtime: { identifier: 'datagen', source: datagenSourceFactory } },
     { descriptor: printDescriptor, runtime: { identifier: 'print', sink: printSinkFactory(env) } },
     { descriptor: blackholeDescriptor, runtime: blackholeConnector },
+    { descriptor: jdbcDescriptor, runtime: jdbcConnector },
   ];
 }

@@ -1,0 +1,13 @@
+import type { RuntimeConnector } from '../../runtime/api/connectors.js';
+import { jdbcSinkFactory } from './sink.js';
+import { jdbcSourceFactory } from './source.js';
+
+export { jdbcDescriptor } from './descriptor.js';
+export { JdbcSinkWriter } from './sink.js';
+export { JdbcSourceReader } from './source.js';
+
+export const jdbcConnector: RuntimeConnector = {
+  identifier: 'jdbc',
+  source: jdbcSourceFactory,
+  sink: jdbcSinkFactory,
+};
