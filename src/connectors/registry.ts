@@ -3,6 +3,7 @@ import type { RuntimeConnector } from '../runtime/api/connectors.js';
 import { blackholeConnector, blackholeDescriptor } from './blackhole/index.js';
 import { datagenDescriptor, datagenSourceFactory } from './datagen/index.js';
 import { jdbcConnector, jdbcDescriptor } from './jdbc/index.js';
+import { nexmarkDescriptor, nexmarkSourceFactory } from './nexmark/index.js';
 import { type PrintTarget, printDescriptor, printSinkFactory } from './print/index.js';
 
 /**
@@ -22,6 +23,7 @@ export interface ConnectorEnvironment {
 export function builtinConnectors(env: ConnectorEnvironment): ConnectorEntry[] {
   return [
     { descriptor: datagenDescriptor, runtime: { identifier: 'datagen', source: datagenSourceFactory } },
+    { descriptor: nexmarkDescriptor, runtime: { identifier: 'nexmark', source: nexmarkSourceFactory } },
     { descriptor: printDescriptor, runtime: { identifier: 'print', sink: printSinkFactory(env) } },
     { descriptor: blackholeDescriptor, runtime: blackholeConnector },
     { descriptor: jdbcDescriptor, runtime: jdbcConnector },

@@ -1,0 +1,2 @@
+export { nexmarkDescriptor } from './descriptor.js';
+export { NexmarkSourceReader, nexmarkSourceFactory } from './source.js';
