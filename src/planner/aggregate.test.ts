@@ -44,7 +44,7 @@ function job(sql: string): JobGraph {
 
 function aggregateOf(g: JobGraph): GroupAggregateSpec {
   const v = g.vertices.find((x) => x.operator.kind === 'group-aggregate');
-  if (!v || v.operator.kind !== 'group-aggregate') throw new Error('no aggregate');
+  if (v?.operator.kind !== 'group-aggregate') throw new Error('no aggregate');
   return v.operator;
 }
 
