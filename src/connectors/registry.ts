@@ -3,6 +3,7 @@ import type { RuntimeConnector } from '../runtime/api/connectors.js';
 import { blackholeConnector, blackholeDescriptor } from './blackhole/index.js';
 import { datagenDescriptor, datagenSourceFactory } from './datagen/index.js';
 import { jdbcConnector, jdbcDescriptor } from './jdbc/index.js';
+import { kafkaConnector, kafkaDescriptor } from './kafka/index.js';
 import { nexmarkDescriptor, nexmarkSourceFactory } from './nexmark/index.js';
 import { type PrintTarget, printDescriptor, printSinkFactory } from './print/index.js';
 
@@ -26,6 +27,7 @@ export function builtinConnectors(env: ConnectorEnvironment): ConnectorEntry[] {
     { descriptor: nexmarkDescriptor, runtime: { identifier: 'nexmark', source: nexmarkSourceFactory } },
     { descriptor: printDescriptor, runtime: { identifier: 'print', sink: printSinkFactory(env) } },
     { descriptor: blackholeDescriptor, runtime: blackholeConnector },
+    { descriptor: kafkaDescriptor, runtime: kafkaConnector },
     { descriptor: jdbcDescriptor, runtime: jdbcConnector },
   ];
 }

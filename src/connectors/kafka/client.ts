@@ -1,0 +1,128 @@
+import type { BaseOptions, SASLOptions } from '@platformatic/kafka';
+import { WeirError } from '../../common/errors.js';
+
+/**
+ * Kafka client settings out of a table's 'properties.*' options, in the shape @platformatic/kafka
+ * takes, and a redactor that removes every secret from text that may reach a log or an error.
+ */
+export interface KafkaClientSettings {
+  readonly base: Omit<BaseOptions, 'clientId'>;
+  /** Kafka client properties without the 'properties.' prefix, as the user wrote them. */
+  readonly properties: ReadonlyMap<string, string>;
+  redact(text: string): string;
+}
+
+const SECRET_KEY = /password|secret|jaas|token|credential|(^|\.)key$/i;
+
+/** Values of JAAS options: `username="alice" password="s3cret";`. */
+function jaasOption(jaas: string, name: string): string | undefined {
+  const m = new RegExp(`${name}\\s*=\\s*"((?:[^"\\\\]|\\\\.)*)"`).exec(jaas);
+  return m?.[1].replace(/\\(.)/g, '$1');
+}
+
+export function kafkaClientSettings(
+  options: Readonly<Record<string, string>>,
+  table: string,
+): KafkaClientSettings {
+  const properties = new Map<string, string>();
+  for (const [k, v] of Object.entries(options))
+    if (k.startsWith('properties.')) properties.set(k.slice(11), v);
+  const secrets = [...properties].filter(([k]) => SECRET_KEY.test(k)).map(([, v]) => v);
+  const jaas = properties.get('sasl.jaas.config');
+  const jaasPassword = jaas ? jaasOption(jaas, 'password') : undefined;
+  if (jaasPassword) secrets.push(jaasPassword);
+  const redact = (text: string) => {
+    let out = text;
+    for (const s of secrets) if (s.length > 0) out = out.split(s).join('******');
+    return out;
+  };
+
+  const servers = (properties.get('bootstrap.servers') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (servers.length === 0) {
+    throw new WeirError(
+      'KAFKA_NO_BOOTSTRAP_SERVERS',
+      `'properties.bootstrap.servers' of table ${table} is empty`,
+      {
+        hint: "Give the brokers as 'host:port', comma-separated.",
+      },
+    );
+  }
+  const protocol = (properties.get('security.protocol') ?? 'PLAINTEXT').toUpperCase();
+  if (!['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'].includes(protocol)) {
+    throw new WeirError(
+      'KAFKA_SECURITY_PROTOCOL',
+      `Unknown 'properties.security.protocol' '${protocol}' (table ${table})`,
+      {
+        hint: 'Use PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.',
+      },
+    );
+  }
+  const base: { -readonly [K in keyof Omit<BaseOptions, 'clientId'>]: Omit<BaseOptions, 'clientId'>[K] } = {
+    bootstrapBrokers: servers,
+    // The runtime decides when to give up (restart strategy); a few quick retries cover leader moves.
+    retries: 3,
+    retryDelay: 250,
+  };
+  const requestTimeout = properties.get('request.timeout.ms');
+  if (requestTimeout) base.requestTimeout = Number(requestTimeout);
+  if (protocol === 'SSL' || protocol === 'SASL_SSL') {
+    const ca = properties.get('ssl.truststore.certificates');
+    base.tls = ca ? { ca } : {};
+  }
+  if (protocol.startsWith('SASL')) {
+    const mechanism = (properties.get('sasl.mechanism') ?? 'GSSAPI').toUpperCase();
+    if (!['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'].includes(mechanism)) {
+      throw new WeirError(
+        'KAFKA_SASL_MECHANISM',
+        `SASL mechanism '${mechanism}' is not supported (table ${table})`,
+        {
+          hint: "Set 'properties.sasl.mechanism' to PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.",
+        },
+      );
+    }
+    const username = jaas ? jaasOption(jaas, 'username') : undefined;
+    if (!username || jaasPassword === undefined) {
+      throw new WeirError('KAFKA_SASL_CREDENTIALS', `No SASL username and password for table ${table}`, {
+        hint: `Set 'properties.sasl.jaas.config' to '… required username="…" password="…";'.`,
+      });
+    }
+    base.sasl = { mechanism, username, password: jaasPassword } as SASLOptions;
+  }
+  return { base, properties, redact };
+}
+
+/** Messages of an error and of the errors it aggregates (the client reports retries that way). */
+function describe(err: unknown): string {
+  const e = err as Error & { errors?: unknown[] };
+  const inner = Array.isArray(e?.errors)
+    ? [...new Set(e.errors.map((x) => (x as Error)?.message).filter(Boolean))]
+    : [];
+  const own = e?.message ?? String(err);
+  return inner.length > 0 ? `${own}: ${inner.join('; ')}` : own;
+}
+
+/** A broker or network failure as the user sees it: what failed, why, and what to check. No secrets. */
+export function brokerError(
+  settings: Pick<KafkaClientSettings, 'redact'>,
+  what: string,
+  err: unknown,
+  hint = "Check that the brokers in 'properties.bootstrap.servers' are reachable and the topic exists.",
+): WeirError {
+  if (err instanceof WeirError) return err;
+  return new WeirError('KAFKA_BROKER', settings.redact(`${what}: ${describe(err)}`), {
+    kind: 'external',
+    hint,
+  });
+}
+
+/** The protocol error names inside a client error (e.g. 'PRODUCER_FENCED'). */
+export function errorIds(err: unknown): string[] {
+  const e = err as { apiId?: string; errors?: unknown[] };
+  const ids: string[] = [];
+  if (typeof e?.apiId === 'string') ids.push(e.apiId);
+  if (Array.isArray(e?.errors)) for (const x of e.errors) ids.push(...errorIds(x));
+  return ids;
+}
