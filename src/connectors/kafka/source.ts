@@ -331,8 +331,11 @@ export class KafkaSourceReader implements SourceReader {
         timestamp,
         isolationLevel: this.isolationLevel,
       });
-      for (const [topic, list] of offsets)
-        list.forEach((o, partition) => result.set(tpKey(topic, partition), o));
+      for (const [topic, list] of offsets) {
+        for (let partition = 0; partition < list.length; partition++) {
+          result.set(tpKey(topic, partition), list[partition]);
+        }
+      }
     } catch (err) {
       throw brokerError(this.settings, `Listing offsets of ${topics.join(', ')} failed`, err);
     }
