@@ -334,6 +334,28 @@ describe('GroupAggregateOperator', () => {
     expect(restored.push(['-D', 'a', 300n])).toEqual(['-U[a, 2, 3.00]', '+U[a, 1, 1.00]']);
   });
 
+  it('an asynchronous (copy-on-write) snapshot holds the state as it was when it began', async () => {
+    const spec = {
+      grouping: [0],
+      inputType: ordersType,
+      aggCalls: [call('COUNT', [], Types.BIGINT(false)), call('MAX', [1], Types.DECIMAL(10, 2))],
+    };
+    const first = harness(spec);
+    first.push(['+I', 'a', 100n], ['+I', 'b', 300n]);
+    const snapshot = first.backend.snapshotAsync();
+    // Rows after the barrier change the accumulators and the value counts of MAX.
+    first.push(['+I', 'a', 900n], ['-D', 'b', 300n], ['+I', 'c', 1n]);
+    const restored = harness(spec);
+    restored.backend.restore([await snapshot.materialize()]);
+    expect(restored.push(['+I', 'a', 200n], ['+I', 'b', 100n], ['+I', 'c', 1n])).toEqual([
+      '-U[a, 1, 1.00]',
+      '+U[a, 2, 2.00]',
+      '-U[b, 1, 3.00]',
+      '+U[b, 2, 3.00]',
+      '+I[c, 1, 0.01]',
+    ]);
+  });
+
   it("drops a group's state after 'table.exec.state.ttl' and emits unchanged results to refresh it", () => {
     const h = harness(
       {

@@ -16,8 +16,8 @@ const ACCUMULATORS = 'group-aggregate.accumulators';
  * nothing when it did not, -D when the group's last row was retracted. A retraction for a group
  * without state (expired by TTL) is dropped, as in Flink.
  *
- * The accumulator row is [row count, each call's slots …]; it is mutated in place, so the state
- * is only written when a group starts, or on every change when TTL needs the write time.
+ * The accumulator row is [row count, each call's slots …], replaced (not changed in place) on
+ * every row, as the heap backend's copy-on-write snapshots require of values.
  */
 export class GroupAggregateOperator implements StreamOperator {
   private output!: Output;
@@ -101,13 +101,17 @@ export class GroupAggregateOperator implements StreamOperator {
         for (let k = 0; k < keyLength; k++) (key as unknown[])[k] = row[grouping[k]];
       }
       backend.setCurrentKey(key);
-      let acc = accState.value();
-      const first = acc === undefined;
-      if (acc === undefined) {
+      const stored = accState.value();
+      const first = stored === undefined;
+      let acc: unknown[];
+      if (stored === undefined) {
         if (!isAccumulate) continue;
         acc = this.newAccumulator();
       } else {
-        this.values(acc, before);
+        this.values(stored, before);
+        // A copy, never the stored array: an asynchronous snapshot may still need the old one,
+        // and the backend saves it on update (copy on write), which it cannot do after the fact.
+        acc = stored.slice();
       }
       if (isAccumulate) {
         acc[0] = (acc[0] as number) + 1;
@@ -117,7 +121,7 @@ export class GroupAggregateOperator implements StreamOperator {
         for (let i = 0; i < n; i++) accumulators[i].retract(acc, row);
       }
       if ((acc[0] as number) > 0) {
-        if (first || this.ttl) accState.update(acc);
+        accState.update(acc);
         this.values(acc, after);
         if (first) {
           out.push(GroupAggregateOperator.row(key, after));
