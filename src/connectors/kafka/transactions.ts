@@ -49,7 +49,11 @@ export class TransactionAdmin {
     let connection = this.connections.get(key);
     if (!connection) {
       const { tls, sasl, requestTimeout, connectTimeout } = this.settings.base;
-      const c = new Connection(this.clientId, { tls, sasl, requestTimeout, connectTimeout });
+      // Only what is set: an explicit undefined would replace the client's defaults.
+      const options = Object.fromEntries(
+        Object.entries({ tls, sasl, requestTimeout, connectTimeout }).filter(([, v]) => v !== undefined),
+      );
+      const c = new Connection(this.clientId, options);
       connection = (c.connect(host, port) as Promise<void>).then(() => c);
       connection.catch(() => this.connections.delete(key));
       this.connections.set(key, connection);
