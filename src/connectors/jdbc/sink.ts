@@ -13,6 +13,7 @@ import {
   type JdbcTable,
   preparedTransactionsDisabled,
 } from './connection.js';
+import { failpoint } from './failpoints.js';
 import {
   type DeliveryGuarantee,
   SINK_BUFFER_FLUSH_INTERVAL,
@@ -162,6 +163,7 @@ export class JdbcSinkWriter implements StreamOperator {
     if (this.guarantee !== 'exactly-once') return;
     // As Flink's committer: a completed checkpoint commits every committable up to it, including
     // those of earlier checkpoints that were aborted after their transaction was prepared.
+    if (failpoint('jdbc-sink.skip-commit')) return;
     const due = this.pending.filter((c) => c.checkpointId <= checkpointId);
     for (const c of due) {
       try {
