@@ -7,14 +7,14 @@ import {
   METADATA_VERSION,
   type OperatorCheckpointState,
 } from './metadata.js';
-import type { CheckpointStorage, CompletedCheckpointHandle } from './storage.js';
+import { type CheckpointStorage, type CompletedCheckpointHandle, writeSavepoint } from './storage.js';
 
 /** A task as the coordinator sees it: sources are triggered; every task acknowledges. */
 export interface CheckpointParticipant {
   /** Unique within the job, e.g. "Source: orders -> Calc -> Sink: out (1/2)". */
   readonly taskName: string;
   readonly isSource: boolean;
-  triggerCheckpoint(checkpointId: number, timestamp: number): void;
+  triggerCheckpoint(checkpointId: number, timestamp: number, isSavepoint: boolean): void;
   notifyCheckpointComplete(checkpointId: number): void;
   notifyCheckpointAborted(checkpointId: number): void;
 }
@@ -67,6 +67,7 @@ export type CheckpointStatus = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
 
 export interface CheckpointStats {
   readonly id: number;
+  readonly isSavepoint: boolean;
   status: CheckpointStatus;
   readonly triggeredAt: number;
   /** Trigger to completion or failure, in ms. */
@@ -87,6 +88,8 @@ interface PendingCheckpoint {
   readonly states: Map<string, OperatorStateSnapshot[]>;
   readonly keyed: Map<string, Record<string, KeyedStateSnapshot[string]>>;
   readonly stats: CheckpointStats;
+  /** Set for a savepoint: where it goes. */
+  readonly savepointDirectory?: string;
   timeoutTimer?: NodeJS.Timeout;
   finishing: boolean;
 }
@@ -171,11 +174,19 @@ export class CheckpointCoordinator {
     this.scheduleNext(this.options.interval!);
   }
 
-  /** Starts a checkpoint now; the returned promise settles when it completes or fails. */
-  triggerCheckpoint(): { id: number; completion: Promise<CompletedCheckpointHandle> } {
+  /**
+   * Starts a checkpoint now, or a savepoint into `savepointDirectory`; the returned promise
+   * settles when it completes or fails. Savepoints are always aligned, are kept apart from the
+   * retained checkpoints, and their failures do not count against the tolerable number.
+   */
+  triggerCheckpoint(savepointDirectory?: string): {
+    id: number;
+    completion: Promise<CompletedCheckpointHandle>;
+  } {
     const id = this.nextId++;
     const triggeredAt = Date.now();
-    const stats: CheckpointStats = { id, status: 'IN_PROGRESS', triggeredAt };
+    const isSavepoint = savepointDirectory !== undefined;
+    const stats: CheckpointStats = { id, isSavepoint, status: 'IN_PROGRESS', triggeredAt };
     this.history.push(stats);
     if (this.history.length > 100) this.history.shift();
     const completion = new Promise<CompletedCheckpointHandle>((resolve, reject) => {
@@ -190,6 +201,7 @@ export class CheckpointCoordinator {
       states: new Map(),
       keyed: new Map(),
       stats,
+      savepointDirectory,
       finishing: false,
     };
     this.pending.set(id, pending);
@@ -198,7 +210,7 @@ export class CheckpointCoordinator {
       this.options.timeout,
     );
     pending.timeoutTimer.unref?.();
-    for (const p of this.participants) if (p.isSource) p.triggerCheckpoint(id, triggeredAt);
+    for (const p of this.participants) if (p.isSource) p.triggerCheckpoint(id, triggeredAt, isSavepoint);
     return { id, completion };
   }
 
@@ -255,7 +267,7 @@ export class CheckpointCoordinator {
     const metadata: CheckpointMetadata = {
       format: METADATA_FORMAT,
       version: METADATA_VERSION,
-      kind: 'checkpoint',
+      kind: pending.savepointDirectory === undefined ? 'checkpoint' : 'savepoint',
       jobId: this.options.jobId,
       jobName: this.options.jobName,
       checkpointId: pending.id,
@@ -265,20 +277,31 @@ export class CheckpointCoordinator {
     };
     let handle: CompletedCheckpointHandle;
     try {
-      handle = await this.options.storage.writeCheckpoint(metadata);
+      handle =
+        pending.savepointDirectory === undefined
+          ? await this.options.storage.writeCheckpoint(metadata)
+          : await writeSavepoint(pending.savepointDirectory, metadata);
     } catch (err) {
       this.fail(pending.id, `Checkpoint ${pending.id} could not be stored: ${(err as Error).message}`);
       return;
     }
     this.pending.delete(pending.id);
-    this.consecutiveFailures = 0;
-    this.lastCompletedAt = Date.now();
     Object.assign(pending.stats, {
       status: 'COMPLETED',
-      durationMs: this.lastCompletedAt - pending.triggeredAt,
+      durationMs: Date.now() - pending.triggeredAt,
       sizeBytes: handle.sizeBytes,
       location: handle.location,
     });
+    if (pending.savepointDirectory !== undefined) {
+      // A savepoint belongs to the user: it is neither retained nor subsumed with the checkpoints,
+      // but sinks still commit on it, as in Flink.
+      for (const p of this.participants) p.notifyCheckpointComplete(pending.id);
+      this.waiters.get(pending.id)?.resolve(handle);
+      this.waiters.delete(pending.id);
+      return;
+    }
+    this.consecutiveFailures = 0;
+    this.lastCompletedAt = Date.now();
     this.completed.push(handle);
     // Older checkpoints still in progress are subsumed by this one, as in Flink.
     for (const older of [...this.pending.values()]) {
@@ -301,6 +324,7 @@ export class CheckpointCoordinator {
     const pending = this.pending.get(checkpointId);
     if (!pending) return;
     this.abort(pending, reason);
+    if (pending.savepointDirectory !== undefined) return;
     this.consecutiveFailures++;
     this.options.log.warn(reason);
     if (this.consecutiveFailures > this.options.tolerableFailures) {

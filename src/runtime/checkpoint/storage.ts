@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { WeirError } from '../../common/errors.js';
@@ -148,6 +149,39 @@ export class JobManagerCheckpointStorage implements CheckpointStorage {
     }
     return metadata;
   }
+}
+
+/**
+ * Writes a savepoint: `<directory>/savepoint-<first 6 of job id>-<12 random hex>/_metadata`, as
+ * Flink names them. State is inlined in the metadata, so the folder is self-contained and can be
+ * moved or copied anywhere before restoring from it.
+ */
+export async function writeSavepoint(
+  directory: string,
+  metadata: CheckpointMetadata,
+): Promise<CompletedCheckpointHandle> {
+  const dir = join(
+    localPath(directory),
+    `savepoint-${metadata.jobId.slice(0, 6)}-${randomBytes(6).toString('hex')}`,
+  );
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw new WeirError(
+      'SAVEPOINT_UNWRITABLE',
+      `Cannot create the savepoint directory ${dir}: ${(err as Error).message}`,
+      {
+        kind: 'external',
+        hint: "Pass a writable target directory, or set 'state.savepoints.dir'.",
+      },
+    );
+  }
+  const data = stringifyState(metadata);
+  const temp = join(dir, `${METADATA_FILE}.inprogress`);
+  await writeFileDurably(temp, data);
+  await rename(temp, join(dir, METADATA_FILE));
+  await syncDirectory(dir);
+  return { checkpointId: metadata.checkpointId, location: dir, sizeBytes: Buffer.byteLength(data) };
 }
 
 /** Reads `_metadata` from a checkpoint or savepoint directory, or from the file itself. */

@@ -18,6 +18,7 @@ import {
   MAX_PARALLELISM,
   NETWORK_BUFFERS_PER_CHANNEL,
   PARALLELISM_DEFAULT,
+  SAVEPOINTS_DIRECTORY,
   STATE_RECOVERY_IGNORE_UNCLAIMED,
   STATE_RECOVERY_PATH,
 } from '../../common/options.js';
@@ -78,6 +79,19 @@ export interface JobClient {
   readonly result: Promise<JobResult>;
   /** Cancels the job (Ctrl-C); retained checkpoints follow the externalized retention option. */
   cancel(): Promise<JobResult>;
+  /** Takes a savepoint into `directory` (default 'state.savepoints.dir'); resolves to its path. */
+  triggerSavepoint(directory?: string): Promise<string>;
+  /**
+   * Flink's stop-with-savepoint: sources stop, a savepoint is taken (sinks commit on it), and the
+   * job finishes. With `drain` the input ends first, so the final watermark fires every timer.
+   * If the savepoint fails the job goes on running and the promise rejects.
+   */
+  stop(options: {
+    savepointDirectory?: string;
+    drain?: boolean;
+  }): Promise<{ savepoint?: string; result: JobResult }>;
+  /** RUNNING until the job ends, then its final status. */
+  readonly status: JobStatus;
 }
 
 /** A 32-hex-digit id, the shape of Flink's JobID. */
@@ -194,6 +208,8 @@ function createStorage(config: Configuration, jobId: string, log: Logger): Check
 /** One run of all the job's tasks; a failover ends it and starts the next from a checkpoint. */
 interface ExecutionAttempt {
   readonly tasks: readonly StreamTask[];
+  /** Stop-with-savepoint: bounded input no longer finishes the job by itself; stop() does. */
+  stopping: boolean;
   /** Settles when every task has ended; the error is the first failure, if any. */
   readonly done: Promise<Error | undefined>;
   fail(error: Error): void;
@@ -236,7 +252,7 @@ function startAttempt(
     declineCheckpoint: coordinator.decline.bind(coordinator),
     endOfInput: (taskName: string) => {
       inputEnded.add(taskName);
-      if (inputEnded.size === tasks.length) void finishAfterFinalCheckpoint();
+      if (inputEnded.size === tasks.length && !attempt.stopping) void finishAfterFinalCheckpoint();
     },
   };
 
@@ -357,7 +373,8 @@ function startAttempt(
     tasks.map((task) => ({
       taskName: task.taskName,
       isSource: task.isSource,
-      triggerCheckpoint: (id: number, timestamp: number) => task.triggerCheckpoint(id, timestamp),
+      triggerCheckpoint: (id: number, timestamp: number, isSavepoint: boolean) =>
+        task.triggerCheckpoint(id, timestamp, isSavepoint),
       notifyCheckpointComplete: (id: number) => task.notifyCheckpointComplete(id),
       notifyCheckpointAborted: (id: number) => task.notifyCheckpointAborted(id),
     })),
@@ -369,6 +386,7 @@ function startAttempt(
   };
   const attempt: ExecutionAttempt = {
     tasks,
+    stopping: false,
     done: Promise.resolve().then(async () => {
       await Promise.all(runs.map((run) => run()));
       return failure;
@@ -484,12 +502,40 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
     return { status, error, restarts, retainedCheckpoints: [...coordinator.retainedCheckpoints] };
   });
 
+  let status: JobStatus = 'RUNNING';
+  void result.then((r) => (status = r.status));
+  const savepointDirectory = (directory?: string) => directory ?? config.require(SAVEPOINTS_DIRECTORY);
   return {
     jobId,
     jobName: job.jobName,
     checkpointDirectory: storage.jobDirectory,
     coordinator,
     result,
+    get status() {
+      return status;
+    },
+    triggerSavepoint: async (directory) =>
+      (await coordinator.triggerCheckpoint(savepointDirectory(directory)).completion).location,
+    stop: async ({ savepointDirectory: directory, drain = false }) => {
+      const attempt = current;
+      if (!attempt || status !== 'RUNNING') {
+        throw new WeirError('JOB_NOT_RUNNING', `Job ${jobId} is not running (${status})`);
+      }
+      attempt.stopping = true;
+      coordinator.stopPeriodicScheduling();
+      for (const t of attempt.tasks) t.stopSource(drain);
+      let savepoint: string | undefined;
+      try {
+        savepoint = (await coordinator.triggerCheckpoint(savepointDirectory(directory)).completion).location;
+      } catch (err) {
+        attempt.stopping = false;
+        for (const t of attempt.tasks) t.resumeSource();
+        coordinator.startPeriodicScheduling();
+        throw err;
+      }
+      for (const t of attempt.tasks) t.finish();
+      return { savepoint, result: await result };
+    },
     cancel: () => {
       cancelRequested = true;
       current?.cancel();

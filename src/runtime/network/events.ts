@@ -10,6 +10,8 @@ export type StreamElement =
       readonly kind: 'barrier';
       readonly checkpointId: number;
       readonly timestamp: number;
+      /** Savepoint barriers are always aligned, whatever the checkpointing mode. */
+      readonly savepoint?: boolean;
       /**
        * Unaligned checkpoints: the barrier jumped ahead of the records queued in the channel; these
        * are those records, in-flight data the receiver stores with its checkpoint.

@@ -13,7 +13,12 @@ export interface InputHandler {
    * Snapshot now. For an aligned checkpoint the task acknowledges at once; for an unaligned one it
    * forwards the barrier ahead of its output and waits for completeChannelState.
    */
-  triggerCheckpointOnBarrier(checkpointId: number, timestamp: number, kind: CheckpointKind): Promise<void>;
+  triggerCheckpointOnBarrier(
+    checkpointId: number,
+    timestamp: number,
+    kind: CheckpointKind,
+    savepoint: boolean,
+  ): Promise<void>;
   /** Unaligned: every barrier arrived; these are the in-flight records that belong to the checkpoint. */
   completeChannelState(checkpointId: number, inFlight: readonly RecordBatch[]): void;
   /** A newer barrier overtook a checkpoint in progress: that checkpoint cannot complete here. */
@@ -42,6 +47,8 @@ interface Alignment {
   readonly timestamp: number;
   readonly arrived: Set<number>;
   readonly startedAt: number;
+  /** Savepoints are always aligned: no switch to unaligned, however long alignment takes. */
+  readonly savepoint: boolean;
   /** Unaligned: in-flight records per channel, recorded until that channel's barrier. */
   recorded?: RecordBatch[][];
 }
@@ -87,7 +94,14 @@ export class CheckpointedInputGate {
           await this.onWatermark(c, element.watermark, handler);
           break;
         case 'barrier':
-          await this.onBarrier(c, element.checkpointId, element.timestamp, element.overtaken ?? [], handler);
+          await this.onBarrier(
+            c,
+            element.checkpointId,
+            element.timestamp,
+            element.overtaken ?? [],
+            element.savepoint === true,
+            handler,
+          );
           break;
         case 'end-of-data':
           this.endedChannels.add(c);
@@ -130,6 +144,7 @@ export class CheckpointedInputGate {
     return (
       this.pending !== undefined &&
       this.pending.recorded === undefined &&
+      !this.pending.savepoint &&
       this.alignedTimeoutMs > 0 &&
       Date.now() - this.pending.timestamp >= this.alignedTimeoutMs
     );
@@ -150,6 +165,7 @@ export class CheckpointedInputGate {
     id: number,
     timestamp: number,
     overtaken: readonly RecordBatch[],
+    savepoint: boolean,
     handler: InputHandler,
   ): Promise<void> {
     if (this.mode === 'at-least-once') {
@@ -159,7 +175,7 @@ export class CheckpointedInputGate {
       if (count === this.channels.length) {
         for (const older of this.barrierCounts.keys()) if (older <= id) this.barrierCounts.delete(older);
         this.latestTriggered = id;
-        await handler.triggerCheckpointOnBarrier(id, timestamp, 'aligned');
+        await handler.triggerCheckpointOnBarrier(id, timestamp, 'aligned', savepoint);
       }
       return;
     }
@@ -172,8 +188,8 @@ export class CheckpointedInputGate {
     }
     if (!this.pending) {
       if (id <= this.latestTriggered) return; // a barrier of a checkpoint this task already took or dropped
-      this.pending = { id, timestamp, arrived: new Set(), startedAt: Date.now() };
-      if (this.mode === 'unaligned') await this.switchToUnaligned(handler);
+      this.pending = { id, timestamp, arrived: new Set(), startedAt: Date.now(), savepoint };
+      if (this.mode === 'unaligned' && !savepoint) await this.switchToUnaligned(handler);
     } else if (id < this.pending.id) {
       return;
     }
@@ -191,7 +207,7 @@ export class CheckpointedInputGate {
         handler.completeChannelState(id, pending.recorded.flat());
       } else {
         this.latestTriggered = id;
-        await handler.triggerCheckpointOnBarrier(id, timestamp, 'aligned');
+        await handler.triggerCheckpointOnBarrier(id, timestamp, 'aligned', pending.savepoint);
       }
     }
   }
@@ -202,7 +218,7 @@ export class CheckpointedInputGate {
     pending.recorded = this.channels.map(() => []);
     this.blocked.fill(false);
     this.latestTriggered = pending.id;
-    await handler.triggerCheckpointOnBarrier(pending.id, pending.timestamp, 'unaligned');
+    await handler.triggerCheckpointOnBarrier(pending.id, pending.timestamp, 'unaligned', false);
   }
 
   private release(): void {

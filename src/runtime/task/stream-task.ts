@@ -74,6 +74,8 @@ export class StreamTask {
   private cancelled = false;
   private finishRequested = false;
   private inputEnded = false;
+  /** Stop-with-savepoint: the source reads nothing more, without ending its input. */
+  private sourceSuspended = false;
   private readonly operators: readonly StreamOperator[];
   private readonly chainInput: Output;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -123,12 +125,13 @@ export class StreamTask {
     return this.head.kind === 'source';
   }
 
-  triggerCheckpoint(checkpointId: number, timestamp: number): void {
+  triggerCheckpoint(checkpointId: number, timestamp: number, isSavepoint = false): void {
     this.mailbox.put(() =>
       this.performCheckpoint(
         checkpointId,
         timestamp,
-        this.priorityBarriersAtSource ? 'unaligned' : 'aligned',
+        this.priorityBarriersAtSource && !isSavepoint ? 'unaligned' : 'aligned',
+        isSavepoint,
       ),
     );
   }
@@ -143,6 +146,26 @@ export class StreamTask {
   notifyCheckpointAborted(checkpointId: number): void {
     this.mailbox.put(async () => {
       for (const op of this.operators) await op.notifyCheckpointAborted?.(checkpointId);
+    });
+  }
+
+  /**
+   * Stop-with-savepoint: the source stops reading. With `drain` its input ends as if bounded (the
+   * final watermark flows and operators flush); without, it just pauses so the state in the
+   * savepoint resumes exactly where it stopped.
+   */
+  stopSource(drain: boolean): void {
+    if (this.head.kind !== 'source') return;
+    this.mailbox.put(async () => {
+      if (drain && !this.inputEnded) await this.endInput();
+      else this.sourceSuspended = true;
+    });
+  }
+
+  /** A stop-with-savepoint whose savepoint failed: the job goes on. */
+  resumeSource(): void {
+    this.mailbox.put(() => {
+      this.sourceSuspended = false;
     });
   }
 
@@ -209,7 +232,7 @@ export class StreamTask {
       if (this.head.kind === 'source') {
         // A finished source still takes part in checkpoints through its mailbox; a network task
         // keeps reading its gate after end of data, since barriers of the final checkpoint follow.
-        if (this.inputEnded) {
+        if (this.inputEnded || this.sourceSuspended) {
           await this.mailbox.whenNotEmpty();
           continue;
         }
@@ -233,7 +256,8 @@ export class StreamTask {
     return {
       processBatch: (batch) => this.chainInput.emit(batch),
       processWatermark: (wm) => this.chainInput.emitWatermark(wm),
-      triggerCheckpointOnBarrier: (id, timestamp, kind) => this.performCheckpoint(id, timestamp, kind),
+      triggerCheckpointOnBarrier: (id, timestamp, kind, savepoint) =>
+        this.performCheckpoint(id, timestamp, kind, savepoint),
       completeChannelState: (id, inFlight) => {
         const pending = this.awaitingChannelState.get(id);
         if (!pending) return;
@@ -287,6 +311,7 @@ export class StreamTask {
     checkpointId: number,
     timestamp: number,
     kind: CheckpointKind,
+    savepoint = false,
   ): Promise<void> {
     const syncStart = performance.now();
     const alignmentMs = this.head.kind === 'network' ? this.head.gate.lastAlignmentMs : 0;
@@ -296,7 +321,7 @@ export class StreamTask {
       for (const op of this.operators) await op.prepareSnapshotPreBarrier?.(checkpointId);
       for (const o of this.outputs) {
         if (kind === 'unaligned') o.broadcastPriorityBarrier(checkpointId, timestamp);
-        else o.broadcast({ kind: 'barrier', checkpointId, timestamp });
+        else o.broadcast({ kind: 'barrier', checkpointId, timestamp, savepoint });
       }
       states = [];
       if (this.head.kind === 'source') {
