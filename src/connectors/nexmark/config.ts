@@ -63,16 +63,12 @@ export interface NexmarkSplit {
   readonly baseTime: number;
 }
 
-/** Java's long division (truncating) for a positive divisor, exact for any safe integer. */
+/**
+ * Java's long division (truncating) for safe integers: `%` on doubles is exact and takes the
+ * dividend's sign as Java's does, and dividing the exact multiple that remains is exact too.
+ */
 export function javaDiv(a: number, b: number): number {
-  let q = Math.trunc(a / b);
-  const r = a - q * b;
-  if (a >= 0) {
-    if (r < 0) q--;
-    else if (r >= b) q++;
-  } else if (r > 0) q++;
-  else if (r <= -b) q--;
-  return q;
+  return (a - (a % b)) / b;
 }
 
 const LONG_MAX = (1n << 63n) - 1n;

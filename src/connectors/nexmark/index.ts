@@ -1,2 +1,3 @@
 export { nexmarkDescriptor } from './descriptor.js';
+export { NEXMARK_ROW_TYPE } from './schema.js';
 export { NexmarkSourceReader, nexmarkSourceFactory } from './source.js';

@@ -6,6 +6,7 @@ import type { OperatorContext, OperatorStateSnapshot, Output } from '../../runti
 import type { PollResult, SourceFactory, SourceReader } from '../../runtime/api/source.js';
 import { type NexmarkConfig, type NexmarkSplit, readConfig, splitOf } from './config.js';
 import { NexmarkGenerator } from './generator.js';
+import { matchesNexmarkSchema } from './schema.js';
 
 const MAX_BATCH = 1024;
 const SPLITS_STATE = 'nexmark-splits';
@@ -18,35 +19,14 @@ interface SplitState extends NexmarkSplit {
   readonly wallclockBase: number;
 }
 
-const EXPECTED_COLUMNS: readonly [string, string, number | undefined][] = [
-  ['event_type', 'INT', undefined],
-  ['person', 'ROW', 8],
-  ['auction', 'ROW', 10],
-  ['bid', 'ROW', 7],
-];
-
 /** The source writes rows positionally, so the declared physical schema must be upstream's. */
 function checkSchema(schema: RowType, table: string): void {
-  const fields = schema.fields;
-  const ok =
-    fields.length === EXPECTED_COLUMNS.length &&
-    EXPECTED_COLUMNS.every(([name, root, arity], i) => {
-      const f = fields[i];
-      return (
-        f.name.toLowerCase() === name.toLowerCase() &&
-        f.type.root === root &&
-        (arity === undefined || f.type.fields?.length === arity)
-      );
-    });
-  if (!ok) {
-    throw new WeirError(
-      'NEXMARK_SCHEMA',
-      `The nexmark table ${table} must have the physical columns event_type INT, person ROW<8 fields>, auction ROW<10 fields>, bid ROW<7 fields>`,
-      {
-        hint: "Declare it as nexmark-flink's ddl_gen.sql does; computed columns and a WATERMARK may follow.",
-      },
-    );
-  }
+  if (matchesNexmarkSchema(schema)) return;
+  throw new WeirError(
+    'NEXMARK_SCHEMA',
+    `The nexmark table ${table} must have the physical columns event_type INT, person ROW<8 fields>, auction ROW<10 fields>, bid ROW<7 fields>`,
+    { hint: "Declare it as nexmark-flink's ddl_gen.sql does; computed columns and a WATERMARK may follow." },
+  );
 }
 
 /**

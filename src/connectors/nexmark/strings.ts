@@ -8,6 +8,7 @@ import { SplittableRandom } from './random.js';
  */
 
 const MIN_STRING_LENGTH = 3;
+const UNDERSCORE = 95;
 const EXTRA_POOL_LENGTH = 1024 * 1024;
 const EXTRA_POOL_SEED = 0x6e65786d; // 'nexm'
 const URL_TABLE_SEED = 0x61726b21; // 'ark!'
@@ -56,14 +57,21 @@ export const CREDIT_CARD_GROUPS: readonly string[] = Array.from({ length: 10_000
   String(i).padStart(4, '0'),
 );
 
+/** Scratch for nextString: characters are written here, then copied out as one string. */
+const scratch = Buffer.alloc(256);
+
 /** Up to maxLength - 1 characters, lowercase letters with `special` at random, trimmed of spaces. */
-export function nextString(random: SplittableRandom, maxLength: number, special = ' '): string {
-  let len = MIN_STRING_LENGTH + random.nextIntBounded(maxLength - MIN_STRING_LENGTH);
-  let s = '';
-  while (len-- > 0) {
-    s += random.nextIntBounded(13) === 0 ? special : String.fromCharCode(97 + random.nextIntBounded(26));
+export function nextString(random: SplittableRandom, maxLength: number, special = 32): string {
+  const len = MIN_STRING_LENGTH + random.nextIntBounded(maxLength - MIN_STRING_LENGTH);
+  for (let i = 0; i < len; i++) {
+    scratch[i] = random.nextIntBounded(13) === 0 ? special : 97 + random.nextIntBounded(26);
   }
-  return s.trim();
+  // Java's trim(); only the space special can be trimmed.
+  let start = 0;
+  let end = len;
+  while (start < end && scratch[start] === 32) start++;
+  while (end > start && scratch[end - 1] === 32) end--;
+  return scratch.toString('latin1', start, end);
 }
 
 /**
@@ -115,11 +123,11 @@ export function nextExtra(random: SplittableRandom, currentSize: number, desired
 function baseUrl(random: SplittableRandom): string {
   return (
     'https://www.nexmark.com/' +
-    nextString(random, 5, '_') +
+    nextString(random, 5, UNDERSCORE) +
     '/' +
-    nextString(random, 5, '_') +
+    nextString(random, 5, UNDERSCORE) +
     '/' +
-    nextString(random, 5, '_') +
+    nextString(random, 5, UNDERSCORE) +
     '/item.htm?query=1'
   );
 }
