@@ -60,6 +60,7 @@ export const jdbcDescriptor: ConnectorDescriptor = {
     SINK_DELIVERY_GUARANTEE,
   ],
   source: { changelogMode: 'insert-only', bounded: true },
+  // An upsert sink, as Flink's JdbcDynamicTableSink (+I, +U, -D; the planner then sends no -U).
   // Without a primary key only inserts can be written; the writer says so if it gets more.
-  sink: { acceptedChangelogModes: ['insert-only', 'upsert', 'retract'] },
+  sink: { acceptedChangelogModes: ['insert-only', 'upsert'] },
 };
