@@ -22,7 +22,7 @@ export const COMMITTABLES_STATE = 'kafka-committables';
 /** Operator state: the checkpoint the state belongs to (transactions named after it are lingering). */
 export const CHECKPOINT_STATE = 'kafka-sink-checkpoint';
 
-/** Messages gathered before a produce request; one request is in flight while the next fills. */
+/** Most messages gathered while a produce request is in flight; more wait for it (backpressure). */
 const SEND_BATCH = 2000;
 /** Kafka brokers cap transaction.timeout.ms at transaction.max.timeout.ms, 15 minutes by default. */
 const DEFAULT_TRANSACTION_TIMEOUT_MS = 900_000;
@@ -219,7 +219,8 @@ export class KafkaSinkWriter implements StreamOperator {
       if (this.fixedPartition) message.partition = this.fixedPartition(0);
       this.buffer.push(message);
     }
-    if (this.buffer.length >= SEND_BATCH) return this.sendBuffered();
+    // Like Kafka's producer: send at once when idle, batch up while a request is in flight.
+    if (this.buffer.length >= SEND_BATCH || !this.inflight) return this.sendBuffered();
   }
 
   /** Hands the buffer to Kafka; waits only for the request before it (backpressure). */
@@ -272,6 +273,10 @@ export class KafkaSinkWriter implements StreamOperator {
         acks: -1,
         // The producer's timeout is also its transaction timeout (InitProducerId).
         timeout: this.transactionTimeoutMs,
+        // A fresh InitProducerId (-1/-1): the client's default 0/0 asks to bump an epoch the broker
+        // does not know, and is fenced when the id was used before (e.g. aborted at recovery).
+        producerId: -1n,
+        producerEpoch: -1,
       });
       this.opening = producer.beginTransaction().then(
         (transaction) => {
