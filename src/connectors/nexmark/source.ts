@@ -108,7 +108,7 @@ export class NexmarkSourceReader implements SourceReader {
     return this.wallclockBases[index] + (g.timestampAt(position) - g.split.baseTime);
   }
 
-  snapshotState(): OperatorStateSnapshot {
+  snapshotState(_checkpointId?: number): OperatorStateSnapshot {
     return {
       [SPLITS_STATE]: this.generators.map(
         (g, i): SplitState => ({ ...g.split, emitted: g.emitted, wallclockBase: this.wallclockBases[i] }),
