@@ -53,13 +53,14 @@ export class GroupAggregateOperator implements StreamOperator {
       return acc;
     });
     this.width = at;
-    this.before = new Array(this.accumulators.length);
-    this.after = new Array(this.accumulators.length);
+    this.before = this.accumulators.map(() => null);
+    this.after = this.accumulators.map(() => null);
   }
 
   private newAccumulator(): unknown[] {
-    const acc = new Array<unknown>(this.width);
-    acc[0] = 0;
+    // Filled in order so the array is packed, not holey: reads of its slots stay on the fast path.
+    const acc: unknown[] = [0];
+    for (let i = 1; i < this.width; i++) acc.push(null);
     for (const a of this.accumulators) a.init(acc);
     return acc;
   }
@@ -72,9 +73,9 @@ export class GroupAggregateOperator implements StreamOperator {
 
   /** The output row: the grouping key, then each call's value. */
   private static row(key: readonly unknown[], values: readonly unknown[]): unknown[] {
-    const row = new Array<unknown>(key.length + values.length);
-    for (let k = 0; k < key.length; k++) row[k] = key[k];
-    for (let i = 0; i < values.length; i++) row[key.length + i] = values[i];
+    const row: unknown[] = [];
+    for (let k = 0; k < key.length; k++) row.push(key[k]);
+    for (let i = 0; i < values.length; i++) row.push(values[i]);
     return row;
   }
 
@@ -97,8 +98,9 @@ export class GroupAggregateOperator implements StreamOperator {
       const isAccumulate = kind === RowKind.INSERT || kind === RowKind.UPDATE_AFTER;
       let key = NO_KEY;
       if (keyLength > 0) {
-        key = new Array(keyLength);
-        for (let k = 0; k < keyLength; k++) (key as unknown[])[k] = row[grouping[k]];
+        const k0: unknown[] = [];
+        for (let k = 0; k < keyLength; k++) k0.push(row[grouping[k]]);
+        key = k0;
       }
       backend.setCurrentKey(key);
       const stored = accState.value();
