@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { explainCommand } from './commands/explain.js';
+import { cancelCommand, listCommand, savepointCommand, stopCommand } from './commands/jobs.js';
 import { type CliIO, runCommand } from './commands/run.js';
 import { EXIT_OK, EXIT_USAGE, reportError } from './errors.js';
 
@@ -78,6 +79,46 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .exitOverride()
     .action(async (flags) => {
       exitCode = await explainCommand(flags, io);
+    });
+
+  program
+    .command('list')
+    .description('List the running jobs (in this and other weir processes of this user).')
+    .exitOverride()
+    .action(async () => {
+      exitCode = await listCommand(io);
+    });
+
+  program
+    .command('savepoint')
+    .description('Take a savepoint of a running job.')
+    .argument('<jobId>', 'the job (or a unique prefix of its id)')
+    .argument('[targetDirectory]', "where to write it (default 'state.savepoints.dir' of the job)")
+    .exitOverride()
+    .action(async (jobId: string, targetDirectory: string | undefined) => {
+      exitCode = await savepointCommand(jobId, targetDirectory, io);
+    });
+
+  program
+    .command('stop')
+    .description(
+      'Stop a job with a savepoint: sources stop, sinks commit, the savepoint is written, the job finishes.',
+    )
+    .argument('<jobId>', 'the job (or a unique prefix of its id)')
+    .option('-p, --savepointPath <dir>', "where to write the savepoint (default 'state.savepoints.dir')")
+    .option('-d, --drain', 'end the input first, so event-time timers and windows fire (MAX_WATERMARK)')
+    .exitOverride()
+    .action(async (jobId: string, flags: { savepointPath?: string; drain?: boolean }) => {
+      exitCode = await stopCommand(jobId, flags, io);
+    });
+
+  program
+    .command('cancel')
+    .description('Cancel a running job; its latest checkpoint is kept or deleted as its retention says.')
+    .argument('<jobId>', 'the job (or a unique prefix of its id)')
+    .exitOverride()
+    .action(async (jobId: string) => {
+      exitCode = await cancelCommand(jobId, io);
     });
 
   try {

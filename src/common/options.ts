@@ -300,7 +300,24 @@ export const SQL_CLIENT_RESULT_MODE = enumOption({
   description: 'How the SQL client shows query results.',
 });
 
+export const REST_PORT = integerOption({
+  key: 'rest.port',
+  defaultValue: 0,
+  min: 0,
+  max: 65535,
+  description:
+    "Port of the REST API a running `weir run` serves (Flink's paths); 0 picks a free port, which `weir list` finds.",
+});
+
+export const REST_BIND_ADDRESS = stringOption({
+  key: 'rest.bind-address',
+  defaultValue: '127.0.0.1',
+  description: 'Address the REST API listens on. Loopback by default.',
+});
+
 export const CORE_OPTIONS = new OptionRegistry([
+  REST_PORT,
+  REST_BIND_ADDRESS,
   PIPELINE_NAME,
   PARALLELISM_DEFAULT,
   MAX_PARALLELISM,

@@ -1,4 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const WEIR_BIN = fileURLToPath(new URL('../../bin/weir.js', import.meta.url));
@@ -12,10 +14,16 @@ export interface WeirProcess {
   readonly exit: Promise<number | null>;
 }
 
-export function startWeir(args: readonly string[], options: { cwd?: string } = {}): WeirProcess {
+export interface WeirOptions {
+  readonly cwd?: string;
+  readonly env?: Record<string, string>;
+}
+
+export function startWeir(args: readonly string[], options: WeirOptions = {}): WeirProcess {
   const child = spawn(process.execPath, [WEIR_BIN, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
-    env: { ...process.env, NO_COLOR: '1' },
+    // Jobs announce themselves under WEIR_HOME; tests keep that out of the user's home.
+    env: { ...process.env, NO_COLOR: '1', WEIR_HOME: join(tmpdir(), 'weir-test-home'), ...options.env },
   });
   const proc: WeirProcess = {
     child,
@@ -28,7 +36,7 @@ export function startWeir(args: readonly string[], options: { cwd?: string } = {
   return proc;
 }
 
-export async function runWeir(args: readonly string[], options: { cwd?: string } = {}) {
+export async function runWeir(args: readonly string[], options: WeirOptions = {}) {
   const proc = startWeir(args, options);
   const code = await proc.exit;
   return { code, stdout: proc.stdout, stderr: proc.stderr };

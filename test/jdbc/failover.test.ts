@@ -145,7 +145,7 @@ describe('jdbc sink, exactly-once through a failover', () => {
       expect(result.status).toBe('FINISHED');
       expect(result.restarts).toBe(1);
       // The failure came after a completed checkpoint, whose transactions the restart had to deal with.
-    expect(warnings.some((w) => /failpoint: jdbc sink fails.*from checkpoint \d+/.test(w))).toBe(true);
+      expect(warnings.some((w) => /failpoint: jdbc sink fails.*from checkpoint \d+/.test(w))).toBe(true);
       const { rows } = await admin.query<{ n: string; distinct: string; min: string; max: string }>(
         `SELECT count(*) AS n, count(DISTINCT id) AS distinct, min(id), max(id) FROM ${table}`,
       );

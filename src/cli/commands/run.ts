@@ -1,5 +1,6 @@
 import { STATE_RECOVERY_IGNORE_UNCLAIMED, STATE_RECOVERY_PATH } from '../../common/options.js';
 import { type JobClient, type JobResult, submitJob } from '../../runtime/index.js';
+import { ControlPlane } from '../control-plane.js';
 import { EXIT_FAILURE, EXIT_OK, reportError } from '../errors.js';
 import { parseDynamicProperties, readScript } from '../script.js';
 import { createSession } from '../session.js';
@@ -34,6 +35,7 @@ export async function runCommand(flags: RunFlags, io: CliIO): Promise<number> {
   const { session, runtimeConnectors } = createSession(properties, { stdout: io.stdout, stderr: io.stderr });
 
   const jobs: JobClient[] = [];
+  const control = new ControlPlane(info);
   let interrupted = false;
   const unregister = io.onInterrupt((signal) => {
     if (interrupted) return;
@@ -60,6 +62,7 @@ export async function runCommand(flags: RunFlags, io: CliIO): Promise<number> {
             });
             jobs.push(job);
             info(`Submitted job ${job.jobId} (${job.jobName})`);
+            await control.expose(job, result.jobGraph, session.config);
             if (job.checkpointDirectory)
               info(`Checkpoints of job ${job.jobId} go to ${job.checkpointDirectory}`);
             break;
@@ -99,5 +102,6 @@ export async function runCommand(flags: RunFlags, io: CliIO): Promise<number> {
     return exitCode === EXIT_OK ? EXIT_OK : EXIT_FAILURE;
   } finally {
     unregister();
+    await control.close();
   }
 }

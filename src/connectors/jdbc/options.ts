@@ -1,8 +1,8 @@
 import {
+  booleanOption,
   durationOption,
   enumOption,
   integerOption,
-  memoryOption,
   stringOption,
 } from '../../common/config.js';
 
@@ -74,8 +74,9 @@ export const SCAN_FETCH_SIZE = integerOption({
   description: 'Rows fetched from the database per round trip while scanning; 0 means 1000.',
 });
 
-export const SCAN_AUTO_COMMIT = stringOption({
+export const SCAN_AUTO_COMMIT = booleanOption({
   key: 'scan.auto-commit',
+  defaultValue: true,
   description: 'Accepted for compatibility and ignored: a scan always reads one consistent snapshot.',
 });
 
@@ -110,10 +111,11 @@ export const LOOKUP_CACHE_EXPIRE_AFTER_ACCESS = durationOption({
   description: 'How long a looked-up row stays in the cache after it was last read.',
 });
 
-export const LOOKUP_CACHE_MISSING_KEY = stringOption({
+export const LOOKUP_CACHE_MISSING_KEY = booleanOption({
   key: 'lookup.partial-cache.cache-missing-key',
   fallbackKeys: ['lookup.cache.caching-missing-key'],
-  description: "Whether a key with no row is cached too ('true' or 'false', default true).",
+  defaultValue: true,
+  description: 'Whether a key with no row is cached too.',
 });
 
 export const LOOKUP_MAX_RETRIES = integerOption({
@@ -147,11 +149,6 @@ export const SINK_PARALLELISM = integerOption({
   key: 'sink.parallelism',
   min: 1,
   description: 'Parallelism of the sink; defaults to that of its input.',
-});
-
-export const SINK_BUFFER_FLUSH_MAX_SIZE = memoryOption({
-  key: 'sink.buffer-flush.max-size',
-  description: 'Accepted for compatibility; the row limit decides when to write.',
 });
 
 export type DeliveryGuarantee = 'exactly-once' | 'at-least-once' | 'none';

@@ -1,0 +1,137 @@
+import { WeirError } from '../../common/errors.js';
+import { EXIT_OK } from '../errors.js';
+import { type JobEntry, listJobs } from '../job-registry.js';
+import type { CliIO } from './run.js';
+
+async function findJob(jobId: string): Promise<JobEntry> {
+  const jobs = await listJobs();
+  const matches = jobs.filter((j) => j.jobId === jobId || (jobId.length >= 4 && j.jobId.startsWith(jobId)));
+  if (matches.length === 1) return matches[0];
+  throw new WeirError(
+    'JOB_NOT_FOUND',
+    matches.length === 0
+      ? `No running job ${jobId}`
+      : `Job id prefix ${jobId} matches ${matches.length} jobs`,
+    { hint: 'weir list shows the running jobs and their ids.' },
+  );
+}
+
+async function call(
+  job: JobEntry,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  let response: Response;
+  try {
+    response = await fetch(`${job.rest}${path}`, {
+      method,
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    throw new WeirError(
+      'JOB_UNREACHABLE',
+      `Cannot reach job ${job.jobId} at ${job.rest}: ${(err as Error).message}`,
+      {
+        kind: 'external',
+      },
+    );
+  }
+  const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok) {
+    const errors = (json.errors as string[] | undefined)?.join('; ') ?? response.statusText;
+    throw new WeirError('JOB_REQUEST_FAILED', `Job ${job.jobId}: ${errors}`, { kind: 'external' });
+  }
+  return json;
+}
+
+/** Polls a savepoint trigger as Flink's CLI does, until it completes. */
+async function awaitSavepoint(job: JobEntry, requestId: string): Promise<string> {
+  for (;;) {
+    const status = await call(job, 'GET', `/jobs/${job.jobId}/savepoints/${requestId}`);
+    if ((status.status as { id: string }).id === 'COMPLETED') {
+      const operation = status.operation as {
+        location?: string;
+        'failure-cause'?: { 'stack-trace': string };
+      };
+      if (operation.location) return operation.location;
+      throw new WeirError(
+        'SAVEPOINT_FAILED',
+        `Savepoint failed: ${operation['failure-cause']?.['stack-trace']}`,
+        {
+          kind: 'external',
+        },
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function timestamp(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getDate())}.${p(d.getMonth() + 1)}.${d.getFullYear()} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** `weir list`, in the shape of `flink list`. */
+export async function listCommand(io: CliIO): Promise<number> {
+  const jobs = await listJobs();
+  if (jobs.length === 0) {
+    io.stdout.write('No running jobs.\n');
+    return EXIT_OK;
+  }
+  io.stdout.write('------------------ Running/Restarting Jobs -------------------\n');
+  for (const job of jobs) {
+    const status = (
+      (await call(job, 'GET', `/jobs/${job.jobId}`).catch(() => ({ state: 'UNKNOWN' }))) as { state: string }
+    ).state;
+    io.stdout.write(`${timestamp(job.startTime)} : ${job.jobId} : ${job.jobName} (${status})\n`);
+  }
+  io.stdout.write('--------------------------------------------------------------\n');
+  return EXIT_OK;
+}
+
+/** `weir savepoint <jobId> [targetDirectory]`. */
+export async function savepointCommand(
+  jobId: string,
+  targetDirectory: string | undefined,
+  io: CliIO,
+): Promise<number> {
+  const job = await findJob(jobId);
+  io.stdout.write(`Triggering savepoint for job ${job.jobId}.\nWaiting for response...\n`);
+  const trigger = await call(job, 'POST', `/jobs/${job.jobId}/savepoints`, {
+    'target-directory': targetDirectory,
+    'cancel-job': false,
+  });
+  const location = await awaitSavepoint(job, trigger['request-id'] as string);
+  io.stdout.write(
+    `Savepoint completed. Path: ${location}\nYou can resume your program from this savepoint with the run command.\n`,
+  );
+  return EXIT_OK;
+}
+
+/** `weir stop [--savepointPath dir] [--drain] <jobId>`: Flink's stop-with-savepoint. */
+export async function stopCommand(
+  jobId: string,
+  flags: { savepointPath?: string; drain?: boolean },
+  io: CliIO,
+): Promise<number> {
+  const job = await findJob(jobId);
+  io.stdout.write(`Suspending job ${job.jobId}.\n`);
+  const trigger = await call(job, 'POST', `/jobs/${job.jobId}/stop`, {
+    targetDirectory: flags.savepointPath,
+    drain: flags.drain === true,
+  });
+  const location = await awaitSavepoint(job, trigger['request-id'] as string);
+  io.stdout.write(`Savepoint completed. Path: ${location}\n`);
+  return EXIT_OK;
+}
+
+/** `weir cancel <jobId>`. */
+export async function cancelCommand(jobId: string, io: CliIO): Promise<number> {
+  const job = await findJob(jobId);
+  await call(job, 'PATCH', `/jobs/${job.jobId}?mode=cancel`);
+  io.stdout.write(`Cancelled job ${job.jobId}.\n`);
+  return EXIT_OK;
+}
