@@ -240,10 +240,10 @@ describe('a job reading the nexmark source', () => {
       'execution.checkpointing.interval': '30ms',
       'state.checkpoints.dir': base,
     };
-    // 20,000 events/s over 2 subtasks, paced: the first run is cancelled long before its end.
+    // 4,000 events/s over 2 subtasks, paced: the first run is cancelled long before its end.
     const paced = {
       'events.num': '6000',
-      'first-event.rate': '20000',
+      'first-event.rate': '4000',
       'max-emit-speed': 'false',
       'base-time': BASE_TIME,
     };
@@ -260,7 +260,7 @@ describe('a job reading the nexmark source', () => {
     const positions = metadata.operators['a'.repeat(32)].subtasks.map(
       (s) => (s['nexmark-splits'][0] as { emitted: number }).emitted,
     );
-    expect(positions.every((p) => p > 0 && p < 3000)).toBe(true);
+    expect(positions.every((p) => p < 3000) && positions.some((p) => p > 0)).toBe(true);
 
     const second: unknown[][][] = [];
     const fast = { ...paced, 'max-emit-speed': 'true' };
