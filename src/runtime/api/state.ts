@@ -1,6 +1,10 @@
 /**
  * Keyed state as operators see it (Flink's ValueState, ListState, MapState). Every access is
  * scoped to the backend's current key, which the operator sets per record.
+ *
+ * Values are treated as immutable once stored: to change a value, store a new one with update()
+ * or put(). Snapshots are copy-on-write and asynchronous, so an object changed in place after it
+ * was stored could leak later changes into a checkpoint that is being written out.
  */
 export interface ValueState<T> {
   value(): T | undefined;
