@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { Configuration } from '../../src/common/config.js';
 import { isWeirError } from '../../src/common/errors.js';
 import { Types } from '../../src/common/types.js';
 import { JdbcSinkWriter } from '../../src/connectors/jdbc/index.js';
@@ -188,6 +189,15 @@ describe('jdbc sink, exactly-once', () => {
     await sink.notifyCheckpointComplete(2);
     expect(await ids()).toEqual([1]);
     expect((await admin.query(`SELECT v FROM ${table}`)).rows).toEqual([{ v: 'b' }]);
+  });
+
+  it('refuses to run without checkpointing, which is what commits', async () => {
+    const { spec } = await setup('unchecked');
+    const sink = res.track(new JdbcSinkWriter(spec));
+    const err = await Promise.resolve(sink.open(operatorContext({ config: new Configuration() }))).catch(
+      (e: unknown) => e,
+    );
+    expect(isWeirError(err) && err.code).toBe('JDBC_EXACTLY_ONCE_WITHOUT_CHECKPOINTS');
   });
 
   it.skipIf(!without2pc)('says to set max_prepared_transactions when the server has it at 0', async () => {

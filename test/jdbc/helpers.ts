@@ -43,7 +43,7 @@ export function operatorContext(overrides: Partial<OperatorContext> = {}): Opera
     parallelism: 1,
     maxParallelism: 128,
     attemptNumber: 0,
-    config: new Configuration(),
+    config: new Configuration([['execution.checkpointing.interval', '1s']]),
     log: { info: (m) => infos.push(m), warn: (m) => warnings.push(m) },
     processingTimeService: {
       now: () => Date.now(),

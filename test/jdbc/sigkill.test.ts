@@ -117,7 +117,7 @@ describe('weir run with a jdbc exactly-once sink, SIGKILLed and resumed with -s'
     // Every gid the first run left was either committed (its checkpoint completed) or rolled back.
     for (const gid of lingering) expect(second.stderr).toContain(gid);
     console.log(
-      `jdbc SIGKILL recovery: ${lingering.length} prepared transactions resolved ${recoveredMs} ms after the restart; job finished after ${finishedMs} ms`,
+      `jdbc SIGKILL recovery: ${lingering.length} prepared transactions left (${(second.stderr.match(/jdbc sink .*committed prepared/g) ?? []).length} committed, ${(second.stderr.match(/rolled back prepared/g) ?? []).length} rolled back) resolved ${recoveredMs} ms after the restart; job finished after ${finishedMs} ms`,
     );
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { WeirError } from '../../common/errors.js';
 import type { ConnectorSpec } from '../../common/jobgraph.js';
-import { CHECKPOINTING_TIMEOUT } from '../../common/options.js';
+import { CHECKPOINTING_INTERVAL, CHECKPOINTING_TIMEOUT } from '../../common/options.js';
 import type { RecordBatch } from '../../runtime/api/batch.js';
 import type { OperatorContext, OperatorStateSnapshot, StreamOperator } from '../../runtime/api/operator.js';
 import type { SinkFactory } from '../../runtime/api/sink.js';
@@ -113,6 +113,16 @@ export class JdbcSinkWriter implements StreamOperator {
       key,
       this.maxRows > 0 ? this.maxRows : DEFAULT_CHUNK,
     );
+    if (this.guarantee === 'exactly-once' && !((ctx.config.get(CHECKPOINTING_INTERVAL) ?? 0) > 0)) {
+      // Without checkpoints nothing would ever be committed: the rows would vanish with the session.
+      throw new WeirError(
+        'JDBC_EXACTLY_ONCE_WITHOUT_CHECKPOINTS',
+        `jdbc sink ${this.spec.table}: 'sink.delivery-guarantee' = 'exactly-once' commits at checkpoints, but checkpointing is off`,
+        {
+          hint: "Set 'execution.checkpointing.interval' (e.g. SET 'execution.checkpointing.interval' = '10s'), or use 'sink.delivery-guarantee' = 'at-least-once'.",
+        },
+      );
+    }
     this.writer = await connect(this.table);
     if (this.guarantee === 'exactly-once') {
       // A prepared transaction holds its locks until committed; a write that waits on one of them
