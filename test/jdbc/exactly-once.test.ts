@@ -191,6 +191,18 @@ describe('jdbc sink, exactly-once', () => {
     expect((await admin.query(`SELECT v FROM ${table}`)).rows).toEqual([{ v: 'b' }]);
   });
 
+  it('commits on a fresh session when the idle committer session was dropped', async () => {
+    const { admin, spec, ids } = await setup('dropped');
+    const sink = res.track(new JdbcSinkWriter(spec));
+    await sink.open(operatorContext());
+    await sink.processBatch(batch([[1, 'a']]));
+    await sink.snapshotState(1);
+    const committerPid = (sink as unknown as { committer: { processID: number } }).committer.processID;
+    await admin.query('SELECT pg_terminate_backend($1)', [committerPid]);
+    await sink.notifyCheckpointComplete(1);
+    expect(await ids()).toEqual([1]);
+  });
+
   it('refuses to run without checkpointing, which is what commits', async () => {
     const { spec } = await setup('unchecked');
     const sink = res.track(new JdbcSinkWriter(spec));

@@ -176,19 +176,33 @@ export class JdbcSinkWriter implements StreamOperator {
     if (failpoint('jdbc-sink.skip-commit')) return;
     const due = this.pending.filter((c) => c.checkpointId <= checkpointId);
     for (const c of due) {
-      try {
-        if (!(await commitPrepared(this.committer!, c.gid))) {
-          this.ctx.log.warn(
-            `jdbc sink ${this.spec.table}: prepared transaction ${c.gid} was already ended by someone else`,
-          );
-        }
-      } catch (err) {
-        throw databaseError(err, this.table, `committing prepared transaction ${c.gid}`);
+      if (!(await this.commitWithReconnect(c.gid))) {
+        this.ctx.log.warn(
+          `jdbc sink ${this.spec.table}: prepared transaction ${c.gid} was already ended by someone else`,
+        );
       }
       this.pending = this.pending.filter((p) => p !== c);
     }
     this.throwIfBroken();
     if (this.maxRows > 0 && this.buffer.size >= this.maxRows && this.mayWriteNow()) await this.flush();
+  }
+
+  /**
+   * The committer session idles between checkpoints, and a server or proxy may drop it: one fresh
+   * session is tried before the task fails (its restore would commit the same gids anyway).
+   */
+  private async commitWithReconnect(gid: string): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        this.committer ??= await connect(this.table);
+        return await commitPrepared(this.committer, gid);
+      } catch (err) {
+        if (attempt > 0 || !isTransient(err))
+          throw databaseError(err, this.table, `committing prepared transaction ${gid}`);
+        await this.committer?.end().catch(() => {});
+        this.committer = undefined;
+      }
+    }
   }
 
   /** An aborted checkpoint's transaction stays prepared; the next completed checkpoint commits it. */
