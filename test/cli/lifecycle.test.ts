@@ -94,9 +94,9 @@ describe('job lifecycle from another terminal: list, savepoint, stop, run -s, ca
     // Resume from the stop savepoint: the generator continues exactly where it stopped.
     const metadata = JSON.parse(await readFile(join(final, '_metadata'), 'utf8'));
     const position = Object.values(
-      metadata.operators as Record<string, { subtasks: Record<string, number[]>[] }>,
+      metadata.operators as Record<string, { subtasks: Record<string, { emitted: number }[]>[] }>,
     )
-      .map((op) => op.subtasks[0]['datagen-position']?.[0])
+      .map((op) => op.subtasks[0]['datagen-splits']?.[0]?.emitted)
       .find((p) => p !== undefined)!;
     const lastPrinted = Math.max(...[...job.stdout.matchAll(/^\+I\[(\d+),/gm)].map((m) => Number(m[1])));
     expect(lastPrinted).toBeLessThanOrEqual(position);

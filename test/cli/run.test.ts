@@ -145,9 +145,9 @@ describe('weir run -f sql-examples/quickstart.sql', () => {
     // The sequence continues after the checkpointed position instead of starting again at 1.
     const metadata = JSON.parse(await readFile(join(retained!, '_metadata'), 'utf8'));
     const positions = Object.values(
-      metadata.operators as Record<string, { subtasks: Record<string, number[]>[] }>,
+      metadata.operators as Record<string, { subtasks: Record<string, { emitted: number }[]>[] }>,
     )
-      .map((op) => op.subtasks[0]['datagen-position']?.[0])
+      .map((op) => op.subtasks[0]['datagen-splits']?.[0]?.emitted)
       .filter((p) => p !== undefined);
     expect(positions).toHaveLength(1);
     expect(resumedIds[0]).toBeGreaterThan(positions[0]);

@@ -100,7 +100,9 @@ describe('a running job', () => {
     ]);
 
     const metadata = await loadCheckpointMetadata(retained.location);
-    const position = metadata.operators['a'.repeat(32)].subtasks[0]['datagen-position'][0] as number;
+    const position = (
+      metadata.operators['a'.repeat(32)].subtasks[0]['datagen-splits'][0] as { emitted: number }
+    ).emitted;
     expect(position).toBeGreaterThan(0);
     expect(first.lines.slice(0, position)).toEqual(
       Array.from({ length: position }, (_, i) => `+I[${i + 1}]`),
@@ -167,5 +169,45 @@ describe('a running job', () => {
       { connectors: connectors(out.target), log, restoreFrom: metadata, allowNonRestoredState: true },
     );
     expect((await dropped.result).status).toBe('FINISHED');
+  });
+});
+
+describe('datagen splits across rescaling', () => {
+  it('generates every sequence value exactly once when restored at a lower and then a higher parallelism', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'weir-job-'));
+    dirs.push(base);
+    const config = { 'execution.checkpointing.interval': '10ms', 'state.checkpoints.dir': base };
+    const withParallelism = (p: number, rate: number): JobGraph => {
+      const g = sequenceJob(config, 3_000, rate);
+      return { ...g, vertices: g.vertices.map((v) => ({ ...v, parallelism: p })) };
+    };
+    const seen: number[] = [];
+    const collect = () => {
+      const out = capture();
+      return { out, done: () => seen.push(...out.lines.map((l) => Number(/\[(\d+)\]/.exec(l)![1]))) };
+    };
+    // p=3, stopped with a savepoint; p=1 for a while, stopped again; then p=2 to the end.
+    let restoreFrom: Awaited<ReturnType<typeof loadCheckpointMetadata>> | undefined;
+    for (const [p, rate, runToEnd] of [
+      [3, 3_000, false],
+      [1, 3_000, false],
+      [2, 1_000_000, true],
+    ] as const) {
+      const c = collect();
+      const job = executeJob(withParallelism(p, rate), {
+        connectors: connectors(c.out.target),
+        log,
+        restoreFrom,
+      });
+      if (runToEnd) {
+        expect((await job.result).status).toBe('FINISHED');
+      } else {
+        await waitFor(() => c.out.lines.length > 100, { what: 'some rows' });
+        const { savepoint } = await job.stop({ savepointDirectory: join(base, 'sp') });
+        restoreFrom = await loadCheckpointMetadata(savepoint!);
+      }
+      c.done();
+    }
+    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 3_000 }, (_, i) => i + 1));
   });
 });

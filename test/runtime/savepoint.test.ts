@@ -134,7 +134,7 @@ describe('savepoints', () => {
     const metadata = await loadCheckpointMetadata(savepoint!);
     expect(metadata.kind).toBe('savepoint');
     const positions = metadata.operators['a'.repeat(32)].subtasks.map(
-      (s) => s['datagen-position'][0] as number,
+      (s) => (s['datagen-splits'][0] as { emitted: number }).emitted,
     );
     expect(beforeStop).toHaveLength(positions[0] + positions[1]);
 
