@@ -69,62 +69,67 @@ describe('kafka source', () => {
     expect(printed.map((l) => Number(/\+I\[(\d+),/.exec(l)![1])).sort()).toEqual([1, 2, 3, 4]);
   });
 
-  it('resumes from checkpointed offsets: no duplicates, no gaps', async () => {
-    const topic = unique('weir-src-restore');
-    await createTopic(topic, 2);
-    const total = 2000;
-    await produce(
-      topic,
-      Array.from({ length: 1000 }, (_, i) => bid(i)),
-      { partitions: 2 },
-    );
-    const dir = await mkdtemp(join(tmpdir(), 'weir-kafka-src-'));
-    cancels.push(() => rm(dir, { recursive: true, force: true }));
-    const props = {
-      'execution.checkpointing.interval': '50ms',
-      'state.checkpoints.dir': `file://${dir}`,
-      'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION',
-    };
-    const first = await startSqlJob(table(topic), props);
-    await waitFor(
-      () => first.printed.length >= 500 && (first.job.coordinator.latestCompleted?.checkpointId ?? 0) > 1,
-      {
-        timeoutMs: 20_000,
-        what: 'rows and a checkpoint',
-      },
-    );
-    const result = await first.job.cancel();
-    const retained = result.retainedCheckpoints.at(-1)!;
-    // Records written while the job is down are read after the restore.
-    await produce(
-      topic,
-      Array.from({ length: total - 1000 }, (_, i) => bid(1000 + i)),
-      { partitions: 2 },
-    );
-    const metadata = JSON.parse(await readFile(join(retained.location, '_metadata'), 'utf8'));
-    const offsets = new Map<number, number>();
-    for (const op of Object.values(metadata.operators) as { subtasks: Record<string, unknown[]>[] }[]) {
-      for (const s of op.subtasks) {
-        for (const e of (s['kafka-offsets'] ?? []) as { partition: number; offset: number }[])
-          offsets.set(e.partition, e.offset);
+  it.each([1, 2])(
+    'resumes from checkpointed offsets at parallelism %i: no duplicates, no gaps',
+    async (parallelism) => {
+      const topic = unique('weir-src-restore');
+      await createTopic(topic, 2);
+      const total = 2000;
+      await produce(
+        topic,
+        Array.from({ length: 1000 }, (_, i) => bid(i)),
+        { partitions: 2 },
+      );
+      const dir = await mkdtemp(join(tmpdir(), 'weir-kafka-src-'));
+      cancels.push(() => rm(dir, { recursive: true, force: true }));
+      const props = {
+        'execution.checkpointing.interval': '50ms',
+        'state.checkpoints.dir': `file://${dir}`,
+        'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION',
+      };
+      const first = await startSqlJob(table(topic), props);
+      await waitFor(
+        () => first.printed.length >= 500 && (first.job.coordinator.latestCompleted?.checkpointId ?? 0) > 1,
+        {
+          timeoutMs: 20_000,
+          what: 'rows and a checkpoint',
+        },
+      );
+      const result = await first.job.cancel();
+      const retained = result.retainedCheckpoints.at(-1)!;
+      // Records written while the job is down are read after the restore.
+      await produce(
+        topic,
+        Array.from({ length: total - 1000 }, (_, i) => bid(1000 + i)),
+        { partitions: 2 },
+      );
+      const metadata = JSON.parse(await readFile(join(retained.location, '_metadata'), 'utf8'));
+      const offsets = new Map<number, number>();
+      for (const op of Object.values(metadata.operators) as { subtasks: Record<string, unknown[]>[] }[]) {
+        for (const s of op.subtasks) {
+          for (const e of (s['union:kafka-offsets'] ?? []) as { partition: number; offset: number }[])
+            offsets.set(e.partition, e.offset);
+        }
       }
-    }
-    expect([...offsets.keys()].sort()).toEqual([0, 1]);
-    // Values were written round-robin in order: id i is at offset floor(i/2) of partition i % 2.
-    const expected = Array.from({ length: total }, (_, i) => i).filter(
-      (i) => Math.floor(i / 2) >= offsets.get(i % 2)!,
-    );
-    const second = await startSqlJob(table(topic), {
-      ...props,
-      'execution.state-recovery.path': retained.location,
-    });
-    cancels.push(() => second.job.cancel());
-    await waitFor(() => second.printed.length >= expected.length, {
-      timeoutMs: 20_000,
-      what: `${expected.length} rows`,
-    });
-    const ids = second.printed.map((l) => Number(/\+I\[(\d+),/.exec(l)![1]));
-    expect(ids.sort((a, b) => a - b)).toEqual(expected);
-    expect(expected.length).toBeLessThan(total);
-  });
+      expect([...offsets.keys()].sort()).toEqual([0, 1]);
+      // Values were written round-robin in order: id i is at offset floor(i/2) of partition i % 2.
+      const expected = Array.from({ length: total }, (_, i) => i).filter(
+        (i) => Math.floor(i / 2) >= offsets.get(i % 2)!,
+      );
+      // Restoring at another parallelism hands each partition's offset to its new owner (union state).
+      const second = await startSqlJob(table(topic), {
+        ...props,
+        'parallelism.default': String(parallelism),
+        'execution.state-recovery.path': retained.location,
+      });
+      cancels.push(() => second.job.cancel());
+      await waitFor(() => second.printed.length >= expected.length, {
+        timeoutMs: 20_000,
+        what: `${expected.length} rows`,
+      });
+      const ids = second.printed.map((l) => Number(/\+I\[(\d+),/.exec(l)![1]));
+      expect(ids.sort((a, b) => a - b)).toEqual(expected);
+      expect(expected.length).toBeLessThan(total);
+    },
+  );
 });

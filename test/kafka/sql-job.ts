@@ -9,7 +9,10 @@ export async function startSqlJob(
   const printed: string[] = [];
   const logs: string[] = [];
   const target = {
-    write: (chunk: string) => (printed.push(...chunk.split('\n').filter((l) => l !== '')), true),
+    write: (chunk: string) => {
+      printed.push(...chunk.split('\n').filter((l) => l !== ''));
+      return true;
+    },
     once: () => undefined,
   };
   const { session, runtimeConnectors } = createSession(Object.entries(properties), {

@@ -32,7 +32,8 @@ import {
 } from './options.js';
 
 /** Operator-state list of the reader's positions: the next offset to read per partition. */
-export const OFFSETS_STATE = 'kafka-offsets';
+/** Union list state: after a rescale every reader sees every offset and keeps those of its partitions. */
+export const OFFSETS_STATE = 'union:kafka-offsets';
 const MAX_BATCH_ROWS = 4096;
 /** Retriable partition errors: the leader moved or metadata is stale. */
 const STALE_METADATA = new Set([3, 5, 6, 74, 75]);
@@ -142,19 +143,10 @@ export class KafkaSourceReader implements SourceReader {
       isolationLevel: this.isolationLevel,
     });
     this.admin = new Admin({ ...this.settings.base, clientId });
-    for (const e of this.restored.values()) {
-      if (
-        e.parallelism !== ctx.parallelism &&
-        partitionOwner(e.topic, e.partition, ctx.parallelism) !== ctx.subtaskIndex
-      ) {
-        // Split redistribution hands entries to arbitrary readers on rescale: the owner of this
-        // partition never sees its position. Refuse rather than re-read or skip records.
-        throw new WeirError(
-          'KAFKA_SOURCE_RESCALE',
-          `The Kafka source of ${table} was checkpointed at parallelism ${e.parallelism} and cannot be restored at ${ctx.parallelism} yet`,
-          { hint: `Restore it at parallelism ${e.parallelism} ('scan.parallelism' or -p).` },
-        );
-      }
+    // Offsets are union state: every reader restored all of them and keeps its own partitions'.
+    for (const [key, e] of this.restored) {
+      if (partitionOwner(e.topic, e.partition, ctx.parallelism) !== ctx.subtaskIndex)
+        this.restored.delete(key);
     }
     await this.discover(true);
   }

@@ -41,9 +41,9 @@ export interface Output {
 }
 
 /**
- * Operator state as it is snapshotted: named lists of JSON-serializable entries, redistributed on
- * rescale by splitting (each subtask gets a share) as Flink's operator ListState is. Keyed state
- * (by key group) arrives with the state backends.
+ * Operator state as it is snapshotted: named lists of entries, redistributed on rescale by
+ * splitting (each subtask gets a share) as Flink's operator ListState is — or, for lists whose
+ * name starts with `union:`, given whole to every subtask, as Flink's union list state is.
  */
 export type OperatorStateSnapshot = Readonly<Record<string, readonly unknown[]>>;
 
