@@ -13,6 +13,9 @@
  * - 'SUBSTRING' takes (string, start[, length]), 1-based as in SQL.
  * - 'TRIM' takes (mode, chars, string) with mode a literal 'BOTH' | 'LEADING' | 'TRAILING'.
  * - 'EXTRACT' takes (unit literal such as 'YEAR', value).
+ * - 'GET_FIELD' takes (row, field index as an INT literal): field access `r.f` on a ROW value
+ *   (an array of its fields); NULL when the row is NULL. The call's type is the field's type, nullable
+ *   when the row is. Nested access `r.f.g` is GET_FIELD(GET_FIELD(r, i), j).
  */
 export const BUILTIN_FUNCTIONS = [
   // arithmetic
@@ -66,6 +69,8 @@ export const BUILTIN_FUNCTIONS = [
   // conversion
   'CAST',
   'TRY_CAST',
+  // structured types
+  'GET_FIELD',
   // string
   '||',
   'CONCAT',

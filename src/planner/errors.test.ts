@@ -1187,10 +1187,10 @@ const CASES: Case[] = [
   ],
   [
     'INSERT INTO out SELECT a, b, c FROM src WHERE src.a.b > 1',
-    'SQL_UNSUPPORTED',
-    'Access to nested fields is not supported yet',
-    '1:47',
-    7,
+    'SQL_VALIDATION',
+    "Cannot access field 'b' of 'src.a': it is INT, not a ROW",
+    '1:53',
+    1,
     undefined,
   ],
   [

@@ -45,6 +45,12 @@ export function formatExpr(e: Expr, names: (index: number) => string, style: Exp
     case 'literal':
       return formatLiteral(e);
     case 'call': {
+      if (e.fn === 'GET_FIELD') {
+        // Calcite's field access: `$3.auction` in the plans, `bid.auction` in the execution plan.
+        const [row, index] = e.args;
+        const field = index.kind === 'literal' ? row.type.fields?.[Number(index.value)]?.name : undefined;
+        return `${f(row)}.${field ?? `$${index.kind === 'literal' ? index.value : '?'}`}`;
+      }
       if (e.fn === 'CAST' || e.fn === 'TRY_CAST')
         return `${e.fn}(${f(e.args[0])} AS ${formatType(withNullability(e.type, true))})`;
       if (style === 'infix') {

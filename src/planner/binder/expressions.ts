@@ -40,8 +40,11 @@ export class ExprBinder {
   bind(node: A.Expr): Expr {
     switch (node.kind) {
       case 'ColumnRef': {
-        const { index, field } = this.scope.resolve(node);
-        return inputRef(index, field.type);
+        const { index, field, path } = this.scope.resolve(node);
+        return path.reduce<Expr>(
+          (row, step) => call('GET_FIELD', [row, literal(step.index, Types.INT(false))], step.type),
+          inputRef(index, field.type),
+        );
       }
       case 'NumericLiteral':
         return numericLiteral(node);

@@ -1,6 +1,6 @@
 import { didYouMean, WeirError } from '../../common/errors.js';
-import type { LogicalType } from '../../common/types.js';
-import type { ColumnRef } from '../parser/ast.js';
+import { formatType, type LogicalType, withNullability } from '../../common/types.js';
+import type { ColumnRef, Ident } from '../parser/ast.js';
 
 /** A column visible to an expression: its position in the input row, name and the table it came from. */
 export interface Field {
@@ -10,6 +10,20 @@ export interface Field {
   readonly qualifier?: string;
 }
 
+/** One step into a ROW: the field's name, its position in the ROW, and its type (nullable when the ROW is). */
+export interface FieldStep {
+  readonly name: string;
+  readonly index: number;
+  readonly type: LogicalType;
+}
+
+/** A resolved name: the input column, and the fields of nested ROWs taken from it. */
+export interface ResolvedColumn {
+  readonly index: number;
+  readonly field: Field;
+  readonly path: readonly FieldStep[];
+}
+
 /**
  * The columns an expression can refer to, resolved as Calcite does in Flink: case-sensitively,
  * `a` among all tables in scope, `t.a` within table (or alias) `t`.
@@ -17,13 +31,56 @@ export interface Field {
 export class Scope {
   constructor(readonly fields: readonly Field[]) {}
 
-  resolve(ref: ColumnRef): { readonly index: number; readonly field: Field } {
+  /**
+   * Resolves `a`, `t.a`, `a.f`, `t.a.f.g` … as Calcite does in Flink: when the first part names a
+   * table (or alias) in scope, it is the qualifier and the next part the column; otherwise the
+   * first part is the column. Remaining parts are fields of nested ROW columns.
+   */
+  resolve(ref: ColumnRef): ResolvedColumn {
     const parts = ref.parts;
-    if (parts.length > 2) {
-      throw new WeirError('SQL_UNSUPPORTED', 'Access to nested fields is not supported yet', {
-        position: ref.pos,
-      });
+    const qualifiers = [...new Set(this.fields.flatMap((f) => (f.qualifier ? [f.qualifier] : [])))];
+    const columnNames = new Set(this.fields.map((f) => f.name));
+    // `x.y`: table x's column y when x is a table in scope; else column x's field y.
+    const qualified =
+      parts.length >= 2 && (qualifiers.includes(parts[0].value) || !columnNames.has(parts[0].value));
+    const column = this.resolveColumn(ref, qualified ? parts.slice(0, 2) : parts.slice(0, 1));
+    let type = column.field.type;
+    let nullable = type.nullable;
+    const path: FieldStep[] = [];
+    let text = parts
+      .slice(0, qualified ? 2 : 1)
+      .map((p) => p.value)
+      .join('.');
+    for (const part of parts.slice(qualified ? 2 : 1)) {
+      if (type.root !== 'ROW' || !type.fields) {
+        throw new WeirError(
+          'SQL_VALIDATION',
+          `Cannot access field '${part.value}' of '${text}': it is ${formatType(type)}, not a ROW`,
+          { position: part.pos },
+        );
+      }
+      const index = type.fields.findIndex((f) => f.name === part.value);
+      if (index < 0) {
+        const names = type.fields.map((f) => f.name);
+        const exact = names.find((n) => n.toLowerCase() === part.value.toLowerCase());
+        const guess = exact ?? didYouMean(part.value, names);
+        throw new WeirError('SQL_VALIDATION', `Field '${part.value}' not found in '${text}'`, {
+          position: part.pos,
+          hint: guess
+            ? `did you mean '${guess}'?${exact ? ' (names are case-sensitive)' : ''}`
+            : `available fields: ${names.join(', ')}`,
+        });
+      }
+      // A field of a nullable ROW is nullable: the whole row may be NULL.
+      nullable = nullable || type.fields[index].type.nullable;
+      type = withNullability(type.fields[index].type, nullable);
+      path.push({ name: part.value, index, type });
+      text += `.${part.value}`;
     }
+    return { ...column, path };
+  }
+
+  private resolveColumn(ref: ColumnRef, parts: readonly Ident[]): { index: number; field: Field } {
     const name = parts[parts.length - 1];
     let candidates = this.fields.map((field, index) => ({ field, index }));
     if (parts.length === 2) {

@@ -4,6 +4,7 @@ import type { FunctionGen } from './codegen.js';
 import { logicFunctions } from './logic.js';
 import { mathFunctions } from './math.js';
 import { stringFunctions } from './strings.js';
+import { structuredFunctions } from './structured.js';
 import { temporalFunctions } from './temporal.js';
 
 /** Every built-in the compiler implements, keyed by `Call.fn` (see src/common/functions.ts). */
@@ -15,5 +16,6 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionGen> = new Map(
     ...castFunctions,
     ...stringFunctions,
     ...temporalFunctions,
+    ...structuredFunctions,
   }),
 );
