@@ -2,12 +2,14 @@ import { Command, CommanderError, Option } from 'commander';
 import { explainCommand } from './commands/explain.js';
 import { cancelCommand, listCommand, savepointCommand, stopCommand } from './commands/jobs.js';
 import { type CliIO, runCommand } from './commands/run.js';
+import { sqlCommand } from './commands/sql.js';
 import { EXIT_OK, EXIT_USAGE, reportError } from './errors.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 function processIO(): CliIO {
   return {
+    stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     onInterrupt(handler) {
@@ -79,6 +81,18 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .exitOverride()
     .action(async (flags) => {
       exitCode = await explainCommand(flags, io);
+    });
+
+  program
+    .command('sql')
+    .description("Flink's SQL client: type statements at the prompt; each INSERT starts a job.")
+    .option('-i, --init <path>', 'a .sql file of statements (SET, CREATE …) to run before the prompt')
+    .addOption(
+      new Option('-D <key=value>', 'set a configuration option (repeatable)').argParser(collect).default([]),
+    )
+    .exitOverride()
+    .action(async (flags) => {
+      exitCode = await sqlCommand(flags, { ...io, stdin: io.stdin ?? process.stdin });
     });
 
   program

@@ -14,6 +14,7 @@ export interface RunFlags {
 }
 
 export interface CliIO {
+  readonly stdin?: NodeJS.ReadableStream;
   readonly stdout: NodeJS.WritableStream & { write(chunk: string): boolean };
   readonly stderr: NodeJS.WritableStream & { write(chunk: string): boolean };
   /** Registers the handler for Ctrl-C / SIGTERM; returns a function that unregisters it. */

@@ -92,6 +92,8 @@ export interface JobClient {
   }): Promise<{ savepoint?: string; result: JobResult }>;
   /** RUNNING until the job ends, then its final status. */
   readonly status: JobStatus;
+  /** When the job was submitted (epoch ms). */
+  readonly startTime: number;
 }
 
 /** A 32-hex-digit id, the shape of Flink's JobID. */
@@ -503,6 +505,7 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
   });
 
   let status: JobStatus = 'RUNNING';
+  const startTime = Date.now();
   void result.then((r) => (status = r.status));
   const savepointDirectory = (directory?: string) => directory ?? config.require(SAVEPOINTS_DIRECTORY);
   return {
@@ -514,6 +517,7 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
     get status() {
       return status;
     },
+    startTime,
     triggerSavepoint: async (directory) =>
       (await coordinator.triggerCheckpoint(savepointDirectory(directory)).completion).location,
     stop: async ({ savepointDirectory: directory, drain = false }) => {

@@ -1,0 +1,170 @@
+import { createInterface } from 'node:readline';
+import { formatError, isWeirError } from '../../common/errors.js';
+import type { ParsedStatement } from '../../planner/index.js';
+import { type JobClient, submitJob } from '../../runtime/index.js';
+import { ControlPlane } from '../control-plane.js';
+import { EXIT_OK, reportError } from '../errors.js';
+import { parseDynamicProperties, readScript } from '../script.js';
+import { createSession } from '../session.js';
+import { splitStatements } from '../statement-splitter.js';
+import { tableau } from '../tableau.js';
+import type { CliIO } from './run.js';
+
+export interface SqlFlags {
+  readonly init?: string;
+  readonly D: string[];
+}
+
+const PROMPT = 'Flink SQL> ';
+const CONTINUATION = '> ';
+
+const HELP = `The following commands are available:
+
+CLEAR, HELP, QUIT / EXIT        the SQL client's own commands
+SHOW JOBS                       the jobs started in this session
+STOP JOB '<id>' [WITH SAVEPOINT] [WITH DRAIN]
+                                stop a job, optionally with a savepoint
+SET / RESET / CREATE / DROP / SHOW / DESCRIBE / EXPLAIN / INSERT INTO …
+                                Flink SQL statements; end each with ';'
+`;
+
+/**
+ * `weir sql`: Flink's SQL client. Statements typed at the prompt run as they are completed with
+ * `;`; an INSERT starts a job that runs in this process until it ends, is stopped, or the client
+ * exits. A mistake is reported with its position and the session goes on.
+ */
+export async function sqlCommand(
+  flags: SqlFlags,
+  io: CliIO & { stdin: NodeJS.ReadableStream },
+): Promise<number> {
+  const info = (message: string) => io.stdout.write(`[INFO] ${message}\n`);
+  const { session, runtimeConnectors } = createSession(parseDynamicProperties(flags.D), {
+    stdout: io.stdout,
+    stderr: io.stderr,
+  });
+  const jobs: JobClient[] = [];
+  const control = new ControlPlane(() => {});
+  const report = (err: unknown) => {
+    if (isWeirError(err) && err.kind !== 'internal') io.stdout.write(`[ERROR] ${formatError(err)}\n`);
+    else reportError(err, (t) => io.stdout.write(t));
+  };
+
+  const executeStatement = async (statement: ParsedStatement) => {
+    const result = session.execute(statement);
+    switch (result.kind) {
+      case 'ok':
+        io.stdout.write(`${result.message}\n`);
+        return;
+      case 'explain':
+        io.stdout.write(`${result.text}\n`);
+        return;
+      case 'rows':
+        io.stdout.write(`${tableau(result.columns, result.rows)}\n`);
+        return;
+      case 'job': {
+        info('Submitting SQL update statement to the cluster...');
+        const job = await submitJob(result.jobGraph, {
+          connectors: runtimeConnectors,
+          log: { info: () => {}, warn: (m) => io.stderr.write(`[WARN] ${m}\n`) },
+        });
+        jobs.push(job);
+        await control.expose(job, result.jobGraph, session.config);
+        info(`SQL update statement has been successfully submitted to the cluster:\nJob ID: ${job.jobId}\n`);
+        void job.result.then((r) => {
+          if (r.status === 'FAILED' && r.error) report(r.error);
+        });
+        return;
+      }
+      default: {
+        const never: never = result;
+        return never;
+      }
+    }
+  };
+
+  /** The client's own commands, which Flink's SQL client also handles itself. */
+  const clientCommand = async (text: string): Promise<'quit' | 'handled' | undefined> => {
+    const command = text.trim().replace(/;$/, '').trim();
+    if (/^(quit|exit)$/i.test(command)) return 'quit';
+    if (/^help$/i.test(command)) {
+      io.stdout.write(HELP);
+      return 'handled';
+    }
+    if (/^clear$/i.test(command)) {
+      io.stdout.write('\x1b[2J\x1b[H');
+      return 'handled';
+    }
+    if (/^show\s+jobs$/i.test(command)) {
+      io.stdout.write(
+        `${tableau(
+          ['job id', 'job name', 'status', 'start time'],
+          jobs.map((j) => [j.jobId, j.jobName, j.status, new Date(j.startTime).toISOString()]),
+        )}\n`,
+      );
+      return 'handled';
+    }
+    const stop = /^stop\s+job\s+'([0-9a-f]+)'((?:\s+with\s+(?:savepoint|drain))*)$/i.exec(command);
+    if (stop) {
+      const job = jobs.find((j) => j.jobId === stop[1] || j.jobId.startsWith(stop[1]));
+      if (!job) throw new Error(`Could not find a job '${stop[1]}' in this session (see SHOW JOBS)`);
+      const withSavepoint = /savepoint/i.test(stop[2]);
+      if (withSavepoint) {
+        const { savepoint } = await job.stop({ drain: /drain/i.test(stop[2]) });
+        io.stdout.write(`${tableau(['savepoint path'], [[`file:${savepoint}`]])}\n`);
+      } else {
+        await job.cancel();
+        io.stdout.write('[INFO] Execute statement succeeded.\n');
+      }
+      return 'handled';
+    }
+    return undefined;
+  };
+
+  const execute = async (statements: readonly string[]): Promise<'quit' | undefined> => {
+    for (const piece of statements) {
+      try {
+        const handled = await clientCommand(piece);
+        if (handled === 'quit') return 'quit';
+        if (handled) continue;
+        for (const statement of session.parseScript(piece)) await executeStatement(statement);
+      } catch (err) {
+        report(err);
+      }
+    }
+    return undefined;
+  };
+
+  if (flags.init) {
+    const text = await readScript(flags.init);
+    for (const statement of session.parseScript(text, flags.init)) await executeStatement(statement);
+  }
+
+  const rl = createInterface({
+    input: io.stdin,
+    output: io.stdout,
+    terminal: (io.stdin as { isTTY?: boolean }).isTTY === true,
+  });
+  rl.setPrompt(PROMPT);
+  rl.prompt();
+  let buffer = '';
+  for await (const line of rl) {
+    buffer += `${line}\n`;
+    const { statements, rest } = splitStatements(buffer);
+    if (statements.length > 0) {
+      buffer = rest.trim() === '' ? '' : rest;
+      if ((await execute(statements)) === 'quit') break;
+    }
+    rl.setPrompt(buffer === '' ? PROMPT : CONTINUATION);
+    rl.prompt();
+  }
+  rl.close();
+  io.stdout.write('\nShutting down the session...\n');
+  const running = jobs.filter((j) => j.status === 'RUNNING');
+  if (running.length > 0) {
+    info(`Cancelling ${running.length} running job(s); their latest checkpoints are kept.`);
+    await Promise.all(running.map((j) => j.cancel()));
+  }
+  await control.close();
+  io.stdout.write('done.\n');
+  return EXIT_OK;
+}

@@ -1,0 +1,43 @@
+/**
+ * Positions of the `;` that end statements: those not inside a string, a quoted identifier or a
+ * comment. The REPL runs what ends at the last one and keeps reading the rest.
+ */
+export function statementTerminators(text: string): number[] {
+  const ends: number[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === "'" || c === '`' || c === '"') {
+      i++;
+      while (i < text.length) {
+        if (text[i] === c) {
+          if (text[i + 1] === c)
+            i += 2; // a doubled quote escapes itself
+          else break;
+        } else i++;
+      }
+      i++;
+    } else if (c === '-' && text[i + 1] === '-') {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 2;
+    } else {
+      if (c === ';') ends.push(i);
+      i++;
+    }
+  }
+  return ends;
+}
+
+/** The statements `text` completes, one each, and the unfinished text after the last of them. */
+export function splitStatements(text: string): { statements: string[]; rest: string } {
+  const statements: string[] = [];
+  let start = 0;
+  for (const end of statementTerminators(text)) {
+    const statement = text.slice(start, end + 1);
+    if (statement.replace(/;$/, '').trim() !== '') statements.push(statement);
+    start = end + 1;
+  }
+  return { statements, rest: text.slice(start) };
+}

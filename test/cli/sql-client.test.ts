@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { splitStatements } from '../../src/cli/statement-splitter.js';
+import { startWeir } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
+
+describe('weir sql', () => {
+  it('runs statements typed at the prompt, reports mistakes with their position and goes on', async () => {
+    const client = startWeir(['sql']);
+    const type = (text: string) => client.child.stdin.write(text);
+    type("CREATE TABLE t (a INT, b STRING) WITH ('connector' = 'datagen', 'number-of-rows' = '3',\n");
+    type("  'fields.a.kind' = 'sequence', 'fields.a.start' = '1', 'fields.a.end' = '3');\n");
+    type("CREATE TABLE out1 (a INT, b STRING) WITH ('connector' = 'print');\n");
+    type('SHOW TABLES;\n');
+    type('SELECT nope FROM t;\n');
+    type('INSERT INTO out1 SELECT a, b FROM t;\n');
+    const jobId = await waitFor(() => /Job ID: ([0-9a-f]{32})/.exec(client.stdout)?.[1], {
+      what: 'a job id',
+    });
+    await waitFor(() => client.stdout.match(/^\+I\[\d, /gm)?.length === 3, { what: 'three printed rows' });
+    type('SHOW JOBS;\n');
+    await waitFor(() => client.stdout.includes(`| ${jobId} |`), { what: 'the job in SHOW JOBS' });
+    type('QUIT;\n');
+    expect(await client.exit).toBe(0);
+    expect(client.stdout).toContain('[INFO] Execute statement succeeded.');
+    expect(client.stdout).toMatch(/\|\s+out1 \|\n\|\s+t \|\n\+-+\+\n2 rows in set/);
+    expect(client.stdout).toMatch(/\[ERROR\] error\[SQL_VALIDATION\] at 1:8: Column 'nope' not found/);
+    expect(client.stdout).toContain('Shutting down the session...');
+  });
+
+  it('stops a job with a savepoint: STOP JOB ... WITH SAVEPOINT', async () => {
+    const client = startWeir(['sql', '-D', 'state.savepoints.dir=/tmp/weir-sql-savepoints']);
+    client.child.stdin.write(
+      "CREATE TABLE t (a BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '10');\nCREATE TABLE o (a BIGINT) WITH ('connector' = 'blackhole');\nINSERT INTO o SELECT a FROM t;\n",
+    );
+    const jobId = await waitFor(() => /Job ID: ([0-9a-f]{32})/.exec(client.stdout)?.[1], {
+      what: 'a job id',
+    });
+    client.child.stdin.write(`STOP JOB '${jobId}' WITH SAVEPOINT;\n`);
+    await waitFor(
+      () => /file:\/tmp\/weir-sql-savepoints\/savepoint-[0-9a-f]{6}-[0-9a-f]{12}/.test(client.stdout),
+      {
+        what: 'the savepoint path',
+      },
+    );
+    client.child.stdin.end();
+    expect(await client.exit).toBe(0);
+  });
+});
+
+describe('statement splitting', () => {
+  it('ends statements only at semicolons outside strings, quoted names and comments', () => {
+    const text = "SET 'a;b' = 'c''d;';\n-- comment ; here\nSELECT `x;y` /* ; */ FROM t;\nINSERT INTO";
+    expect(splitStatements(text)).toEqual({
+      statements: ["SET 'a;b' = 'c''d;';", '\n-- comment ; here\nSELECT `x;y` /* ; */ FROM t;'],
+      rest: '\nINSERT INTO',
+    });
+  });
+});
