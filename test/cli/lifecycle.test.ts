@@ -83,7 +83,8 @@ describe('job lifecycle from another terminal: list, savepoint, stop, run -s, ca
 
     const stop = await runWeir(['stop', '--savepointPath', join(home, 'savepoints'), jobId], { env });
     expect(stop.code).toBe(0);
-    const final = /Savepoint completed\. Path: file:(\S+)/.exec(stop.stdout)?.[1]!;
+    const final = /Savepoint completed\. Path: file:(\S+)/.exec(stop.stdout)?.[1] ?? '';
+    expect(final).not.toBe('');
     expect(await job.exit).toBe(0);
     expect(job.stderr).toContain(`Job ${jobId} finished.`);
     expect((await runWeir(['list'], { env })).stdout).toBe('No running jobs.\n');
