@@ -124,21 +124,24 @@ LogicalSink(table=[default_catalog.default_database.totals], fields=[buyer, cnt,
 +- LogicalProject(buyer=[$0], cnt=[$1], total=[$2], max_price=[$3])
    +- LogicalAggregate(group=[{0}], cnt=[COUNT()], total=[SUM($1)], max_price=[MAX($1)])
       +- LogicalProject(buyer=[$1], price=[$2])
-         +- LogicalTableScan(table=[[default_catalog, default_database, orders]])
+         +- LogicalWatermarkAssigner(rowtime=[ts], watermark=[-($5, 1000:INTERVAL DAY TO SECOND)])
+            +- LogicalTableScan(table=[[default_catalog, default_database, orders]])
 
 == Optimized Physical Plan ==
 Sink(table=[default_catalog.default_database.totals], fields=[buyer, cnt, total, max_price], changelogMode=[NONE])
 +- GroupAggregate(groupBy=[buyer], select=[buyer, COUNT(*) AS cnt, SUM(price) AS total, MAX(price) AS max_price], changelogMode=[I,UB,UA])
    +- Exchange(distribution=[hash[buyer]], changelogMode=[I])
       +- Calc(select=[buyer, price], changelogMode=[I])
-         +- TableSourceScan(table=[[default_catalog, default_database, orders]], fields=[order_id, buyer, price, qty, rate, ts], changelogMode=[I])
+         +- WatermarkAssigner(rowtime=[ts], watermark=[-(ts, 1000:INTERVAL DAY TO SECOND)], changelogMode=[I])
+            +- TableSourceScan(table=[[default_catalog, default_database, orders]], fields=[order_id, buyer, price, qty, rate, ts], changelogMode=[I])
 
 == Optimized Execution Plan ==
 Sink(table=[default_catalog.default_database.totals], fields=[buyer, cnt, total, max_price])
 +- GroupAggregate(groupBy=[buyer], select=[buyer, COUNT(*) AS cnt, SUM(price) AS total, MAX(price) AS max_price])
    +- Exchange(distribution=[hash[buyer]])
       +- Calc(select=[buyer, price])
-         +- TableSourceScan(table=[[default_catalog, default_database, orders]], fields=[order_id, buyer, price, qty, rate, ts])
+         +- WatermarkAssigner(rowtime=[ts], watermark=[(ts - 1000:INTERVAL DAY TO SECOND)])
+            +- TableSourceScan(table=[[default_catalog, default_database, orders]], fields=[order_id, buyer, price, qty, rate, ts])
 `);
   });
 
@@ -159,10 +162,18 @@ Sink(table=[default_catalog.default_database.latest], fields=[buyer, cnt])
     const g = job(
       'INSERT INTO totals SELECT buyer, COUNT(*) AS cnt, SUM(price) AS total, MAX(price) AS max_price FROM orders GROUP BY buyer',
     );
-    expect(g.vertices.map((v) => v.operator.kind)).toEqual(['source', 'calc', 'group-aggregate', 'sink']);
-    const [source, calc, agg, sink] = g.vertices;
+    // The table's WATERMARK clause plans a watermark assigner right after the scan.
+    expect(g.vertices.map((v) => v.operator.kind)).toEqual([
+      'source',
+      'watermark-assigner',
+      'calc',
+      'group-aggregate',
+      'sink',
+    ]);
+    const [source, watermarks, calc, agg, sink] = g.vertices;
     expect(g.edges).toEqual([
-      { source: source.id, target: calc.id, partitioner: 'forward' },
+      { source: source.id, target: watermarks.id, partitioner: 'forward' },
+      { source: watermarks.id, target: calc.id, partitioner: 'forward' },
       { source: calc.id, target: agg.id, partitioner: 'hash', keys: [0] },
       { source: agg.id, target: sink.id, partitioner: 'forward' },
     ]);
@@ -191,8 +202,8 @@ Sink(table=[default_catalog.default_database.latest], fields=[buyer, cnt])
   it('a global aggregation: a global edge, parallelism 1 for the aggregate and what follows it', () => {
     const g = job(`CREATE TABLE n (cnt BIGINT, total DECIMAL(38, 2)) WITH ('connector' = 'print');
 INSERT INTO n SELECT COUNT(*), SUM(price) FROM orders`);
-    const [, calc, agg, sink] = g.vertices;
-    expect(g.edges[1]).toEqual({ source: calc.id, target: agg.id, partitioner: 'global' });
+    const [, , calc, agg, sink] = g.vertices;
+    expect(g.edges[2]).toEqual({ source: calc.id, target: agg.id, partitioner: 'global' });
     expect(agg.keyed).toEqual({ fields: [] });
     expect([agg.parallelism, sink.parallelism]).toEqual([1, 1]);
     expect(calc.parallelism).toBeUndefined();
@@ -228,6 +239,7 @@ INSERT INTO hist SELECT cnt, COUNT(*) FROM (SELECT buyer, COUNT(*) AS cnt FROM o
 INSERT INTO o SELECT UPPER(buyer), SUM(price) / COUNT(*), 1 FROM orders GROUP BY buyer`);
     expect(g.vertices.map((v) => v.name)).toEqual([
       'TableSourceScan(table=[[default_catalog, default_database, orders]], fields=[order_id, buyer, price, qty, rate, ts])',
+      'WatermarkAssigner(rowtime=[ts], watermark=[(ts - 1000:INTERVAL DAY TO SECOND)])',
       'Calc(select=[buyer, price])',
       'GroupAggregate(groupBy=[buyer], select=[buyer, SUM(price) AS $f1, COUNT(*) AS $f2])',
       'Calc(select=[UPPER(buyer) AS EXPR$0, ($f1 / CAST($f2 AS DECIMAL(19, 0))) AS EXPR$1, 1 AS EXPR$2])',

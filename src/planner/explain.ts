@@ -33,6 +33,8 @@ function logicalLabel(node: LogicalNode): string {
   switch (node.kind) {
     case 'LogicalTableScan':
       return `LogicalTableScan(table=[${tablePath(node)}])`;
+    case 'LogicalWatermarkAssigner':
+      return `LogicalWatermarkAssigner(rowtime=[${node.rowType.fields[node.rowtimeIndex].name}], watermark=[${formatExpr(node.watermarkExpr, ref, 'rex')}])`;
     case 'LogicalProject':
       return `LogicalProject(${node.exprs
         .map((e, i) => `${node.rowType.fields[i].name}=[${formatExpr(e, ref, 'rex')}]`)
@@ -72,6 +74,11 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
     case 'TableSourceScan':
       text = `TableSourceScan(table=[${tablePath(node)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;
       break;
+    case 'WatermarkAssigner': {
+      const inputNames = node.input.rowType.fields.map((f) => f.name);
+      text = `WatermarkAssigner(rowtime=[${inputNames[node.rowtimeIndex]}], watermark=[${formatExpr(node.watermarkExpr, (i) => inputNames[i], style)}]`;
+      break;
+    }
     case 'Calc': {
       const inputNames = node.input.rowType.fields.map((f) => f.name);
       const name = (i: number) => inputNames[i];

@@ -43,6 +43,12 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
   switch (node.kind) {
     case 'TableSourceScan':
       return { kind: 'source', connector: connectorSpec(node.table) };
+    case 'WatermarkAssigner':
+      return {
+        kind: 'watermark-assigner',
+        rowtimeIndex: node.rowtimeIndex,
+        watermarkExpr: node.watermarkExpr,
+      };
     case 'Calc':
       return node.condition
         ? {

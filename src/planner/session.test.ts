@@ -176,15 +176,17 @@ Sink(table=[default_catalog.default_database.big_orders], fields=[order_id, EXPR
     });
   });
 
-  it('EXPLAIN CHANGELOG_MODE SELECT, with computed columns, views and subqueries merged into one Calc', () => {
+  it('EXPLAIN CHANGELOG_MODE SELECT, with computed columns, views and subqueries merged into Calcs around the watermark assigner', () => {
     const results = run(`
 CREATE TABLE t (a INT, b STRING, c AS a * 2, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '5' SECOND) WITH ('connector' = 'datagen');
 CREATE VIEW v AS SELECT a, c + 1 AS d FROM t WHERE a > 0;
 EXPLAIN CHANGELOG_MODE SELECT d FROM (SELECT * FROM v) AS s WHERE d < 100;`);
     const text = (results[2] as { text: string }).text;
     expect(text).toContain(`== Optimized Physical Plan ==
-Calc(select=[+(*(a, 2), 1) AS d], where=[AND(>(a, 0), <(+(*(a, 2), 1), 100))], changelogMode=[I])
-+- TableSourceScan(table=[[default_catalog, default_database, t]], fields=[a, b, ts], changelogMode=[I])`);
+Calc(select=[+(c, 1) AS d], where=[AND(>(a, 0), <(+(c, 1), 100))], changelogMode=[I])
++- WatermarkAssigner(rowtime=[ts], watermark=[-(ts, 5000:INTERVAL DAY TO SECOND)], changelogMode=[I])
+   +- Calc(select=[a, *(a, 2) AS c, ts], changelogMode=[I])
+      +- TableSourceScan(table=[[default_catalog, default_database, t]], fields=[a, b, ts], changelogMode=[I])`);
     expect(text).toContain(`LogicalProject(a=[$0], b=[$1], c=[*($0, 2)], ts=[$2])`);
   });
 });

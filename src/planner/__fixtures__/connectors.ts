@@ -39,4 +39,33 @@ export const vault: ConnectorDescriptor = {
   sink: { acceptedChangelogModes: ['insert-only'] },
 };
 
+/** The Nexmark generator's options as the upstream DDL sets them (the real descriptor has more). */
+export const nexmark: ConnectorDescriptor = {
+  identifier: 'nexmark',
+  requiredOptions: [],
+  optionalOptions: [
+    integerOption({ key: 'first-event.rate', min: 1, description: 'Events per second.' }),
+    integerOption({ key: 'next-event.rate', min: 1, description: 'Events per second.' }),
+    integerOption({ key: 'events.num', min: 0, description: 'Events in total.' }),
+    integerOption({ key: 'person.proportion', min: 0, description: 'Person share.' }),
+    integerOption({ key: 'auction.proportion', min: 0, description: 'Auction share.' }),
+    integerOption({ key: 'bid.proportion', min: 0, description: 'Bid share.' }),
+  ],
+  source: { changelogMode: 'insert-only' },
+};
+
+export const blackhole: ConnectorDescriptor = {
+  identifier: 'blackhole',
+  requiredOptions: [],
+  optionalOptions: [],
+  sink: { acceptedChangelogModes: ['insert-only', 'retract', 'upsert'] },
+};
+
 export const TEST_CONNECTORS: readonly ConnectorDescriptor[] = [datagen, print, vault];
+
+/** With the Nexmark source and the blackhole sink, for the upstream Nexmark scripts. */
+export const NEXMARK_TEST_CONNECTORS: readonly ConnectorDescriptor[] = [
+  ...TEST_CONNECTORS,
+  nexmark,
+  blackhole,
+];

@@ -270,9 +270,10 @@ export class QueryBinder {
       });
     }
     const physical = table.columns.filter((c) => c.kind === 'physical');
-    const physicalFields: RowField[] = physical.map(
-      (c) => table.schema.fields.find((f) => f.name === c.name)!,
-    );
+    const physicalFields: RowField[] = physical.map((c) => {
+      const f = table.schema.fields.find((f) => f.name === c.name)!;
+      return { ...f, type: withoutTimeAttribute(f.type) };
+    });
     let node: LogicalNode = {
       kind: 'LogicalTableScan',
       table,
@@ -286,7 +287,7 @@ export class QueryBinder {
           ? rebind(() => base.bind(c.expr!), table)
           : inputRef(
               physical.findIndex((p) => p.name === c.name),
-              table.schema.fields.find((f) => f.name === c.name)!.type,
+              physicalFields.find((f) => f.name === c.name)!.type,
             ),
       );
       node = logicalProject(
@@ -295,6 +296,7 @@ export class QueryBinder {
         table.columns.map((c) => c.name),
       );
     }
+    if (table.watermark) node = watermarkAssigner(node, table);
     return { node, fields: table.schema.fields.map((f) => ({ name: f.name, type: f.type, pos: ref.pos })) };
   }
 
@@ -316,6 +318,29 @@ export class QueryBinder {
         )
       : bound;
   }
+}
+
+/**
+ * The table's `WATERMARK FOR rowtime AS expr` after its scan (and computed columns), whose row is
+ * the table's columns in order: the expression is bound over them, and the rowtime column becomes
+ * a ROWTIME attribute.
+ */
+function watermarkAssigner(input: LogicalNode, table: CatalogTable): LogicalNode {
+  const watermark = table.watermark!;
+  const rowtimeIndex = input.rowType.fields.findIndex((f) => f.name === watermark.column);
+  const scope = new Scope(input.rowType.fields.map((f) => ({ name: f.name, type: f.type })));
+  const watermarkExpr = rebind(() => new ExprBinder(scope).bind(watermark.expr), table);
+  return {
+    kind: 'LogicalWatermarkAssigner',
+    input,
+    rowtimeIndex,
+    watermarkExpr,
+    rowType: {
+      fields: input.rowType.fields.map((f, i) =>
+        i === rowtimeIndex ? { ...f, type: { ...f.type, timeAttribute: 'ROWTIME' as const } } : f,
+      ),
+    },
+  };
 }
 
 /** The columns `*` or `t.*` stands for, with their input indexes. */

@@ -9,13 +9,32 @@ import type { CatalogTable } from '../catalog/catalog.js';
  * "Abstract Syntax Tree" of EXPLAIN): scans, projections, filters and a sink, each with the row
  * type it outputs. Expressions refer to their input's fields by index.
  */
-export type LogicalNode = LogicalTableScan | LogicalProject | LogicalFilter | LogicalAggregate | LogicalSink;
+export type LogicalNode =
+  | LogicalTableScan
+  | LogicalWatermarkAssigner
+  | LogicalProject
+  | LogicalFilter
+  | LogicalAggregate
+  | LogicalSink;
 
 export interface LogicalTableScan {
   readonly kind: 'LogicalTableScan';
   readonly table: CatalogTable;
   readonly connector: ConnectorDescriptor;
   /** The columns the connector produces: the table's physical columns. */
+  readonly rowType: RowType;
+}
+
+/**
+ * A table's `WATERMARK FOR rowtime AS expr` (Calcite's LogicalWatermarkAssigner): rows pass
+ * through; the rowtime column becomes a ROWTIME time attribute in the output row type.
+ */
+export interface LogicalWatermarkAssigner {
+  readonly kind: 'LogicalWatermarkAssigner';
+  readonly input: LogicalNode;
+  readonly rowtimeIndex: number;
+  /** Over the input row. */
+  readonly watermarkExpr: Expr;
   readonly rowType: RowType;
 }
 
@@ -75,6 +94,7 @@ export function logicalInputs(node: LogicalNode): readonly LogicalNode[] {
   switch (node.kind) {
     case 'LogicalTableScan':
       return [];
+    case 'LogicalWatermarkAssigner':
     case 'LogicalProject':
     case 'LogicalFilter':
     case 'LogicalAggregate':

@@ -26,6 +26,17 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
         rowType: node.rowType,
         changelogMode: rowKindsOf(node.connector.source?.changelogMode ?? 'insert-only'),
       };
+    case 'LogicalWatermarkAssigner': {
+      const input = toPhysical(node.input);
+      return {
+        kind: 'WatermarkAssigner',
+        input,
+        rowtimeIndex: node.rowtimeIndex,
+        watermarkExpr: node.watermarkExpr,
+        rowType: node.rowType,
+        changelogMode: input.changelogMode,
+      };
+    }
     case 'LogicalProject': {
       const input = toPhysical(node.input);
       return {

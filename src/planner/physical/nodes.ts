@@ -12,6 +12,7 @@ import type { RowKindSet } from './changelog.js';
  */
 export type PhysicalNode =
   | PhysicalTableSourceScan
+  | PhysicalWatermarkAssigner
   | PhysicalCalc
   | PhysicalExchange
   | PhysicalGroupAggregate
@@ -21,6 +22,16 @@ export interface PhysicalTableSourceScan {
   readonly kind: 'TableSourceScan';
   readonly table: CatalogTable;
   readonly connector: ConnectorDescriptor;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/** Generates watermarks from the rowtime (Flink's StreamPhysicalWatermarkAssigner); rows pass through. */
+export interface PhysicalWatermarkAssigner {
+  readonly kind: 'WatermarkAssigner';
+  readonly input: PhysicalNode;
+  readonly rowtimeIndex: number;
+  readonly watermarkExpr: Expr;
   readonly rowType: RowType;
   readonly changelogMode: RowKindSet;
 }
@@ -78,6 +89,7 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
   switch (node.kind) {
     case 'TableSourceScan':
       return [];
+    case 'WatermarkAssigner':
     case 'Calc':
     case 'Exchange':
     case 'GroupAggregate':
@@ -94,6 +106,7 @@ export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]):
   switch (node.kind) {
     case 'TableSourceScan':
       return node;
+    case 'WatermarkAssigner':
     case 'Calc':
     case 'Exchange':
     case 'GroupAggregate':

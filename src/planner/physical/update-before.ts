@@ -17,6 +17,7 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
   switch (node.kind) {
     case 'TableSourceScan':
       return node;
+    case 'WatermarkAssigner':
     case 'Calc':
     case 'Exchange': {
       const input = visit(node.input, updateBeforeRequired);

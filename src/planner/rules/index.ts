@@ -3,9 +3,10 @@ import { physicalInputs, withInputs } from '../physical/nodes.js';
 import { calcMergeRule } from './calc-merge.js';
 import { calcRemoveRule } from './calc-remove.js';
 import type { Rule } from './rule.js';
+import { watermarkProjectPruneRule } from './watermark-project-prune.js';
 
 /** The rules the optimizer runs, in order; adding a rule is a file and a line here. */
-export const PHYSICAL_RULES: readonly Rule[] = [calcMergeRule, calcRemoveRule];
+export const PHYSICAL_RULES: readonly Rule[] = [calcMergeRule, calcRemoveRule, watermarkProjectPruneRule];
 
 /** Applies rules bottom-up, each node until no rule changes it. */
 export function optimize(node: PhysicalNode, rules: readonly Rule[] = PHYSICAL_RULES): PhysicalNode {
