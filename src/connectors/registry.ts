@@ -2,8 +2,9 @@ import type { ConnectorDescriptor } from '../common/connector.js';
 import type { RuntimeConnector } from '../runtime/api/connectors.js';
 import { blackholeConnector, blackholeDescriptor } from './blackhole/index.js';
 import { datagenDescriptor, datagenSourceFactory } from './datagen/index.js';
-import { jdbcConnector, jdbcDescriptor } from './jdbc/index.js';
-import { kafkaConnector, kafkaDescriptor } from './kafka/index.js';
+import { jdbcDescriptor } from './jdbc/descriptor.js';
+import { kafkaDescriptor } from './kafka/options.js';
+import { lazySinkFactory, lazySourceFactory } from './lazy.js';
 import { nexmarkDescriptor, nexmarkSourceFactory } from './nexmark/index.js';
 import { type PrintTarget, printDescriptor, printSinkFactory } from './print/index.js';
 
@@ -27,7 +28,21 @@ export function builtinConnectors(env: ConnectorEnvironment): ConnectorEntry[] {
     { descriptor: nexmarkDescriptor, runtime: { identifier: 'nexmark', source: nexmarkSourceFactory } },
     { descriptor: printDescriptor, runtime: { identifier: 'print', sink: printSinkFactory(env) } },
     { descriptor: blackholeDescriptor, runtime: blackholeConnector },
-    { descriptor: kafkaDescriptor, runtime: kafkaConnector },
-    { descriptor: jdbcDescriptor, runtime: jdbcConnector },
+    {
+      descriptor: kafkaDescriptor,
+      runtime: {
+        identifier: 'kafka',
+        source: lazySourceFactory(async () => (await import('./kafka/source.js')).kafkaSourceFactory),
+        sink: lazySinkFactory(async () => (await import('./kafka/sink.js')).kafkaSinkFactory),
+      },
+    },
+    {
+      descriptor: jdbcDescriptor,
+      runtime: {
+        identifier: 'jdbc',
+        source: lazySourceFactory(async () => (await import('./jdbc/source.js')).jdbcSourceFactory),
+        sink: lazySinkFactory(async () => (await import('./jdbc/sink.js')).jdbcSinkFactory),
+      },
+    },
   ];
 }
