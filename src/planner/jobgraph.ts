@@ -35,6 +35,7 @@ function connectorSpec(table: CatalogTable): ConnectorSpec {
     connector: table.options.connector,
     options: { ...table.options },
     schema: stripTimeAttributes({ fields: table.schema.fields.filter((f) => physical.includes(f.name)) }),
+    ...(table.primaryKey ? { primaryKey: table.primaryKey.columns } : {}),
   };
 }
 
