@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { WeirError } from '../../src/common/errors.js';
 import { JOB_GRAPH_VERSION, type JobGraph } from '../../src/common/jobgraph.js';
 import { Types } from '../../src/common/types.js';
 import { builtinConnectors } from '../../src/connectors/registry.js';
@@ -146,6 +147,42 @@ describe('failover', () => {
     expect(rows).toEqual(Array.from({ length: 6_000 }, (_, i) => i + 1));
     // The sink saw more than 6000 rows: what came after the last checkpoint was replayed.
     expect(seen.count).toBeGreaterThan(6_000);
+  });
+
+  it('does not restart a job whose error is in its definition (a user error)', async () => {
+    const connectors = new Map<string, RuntimeConnector>([
+      ...builtinConnectors({
+        stdout: { write: () => true, once: () => undefined },
+        stderr: { write: () => true, once: () => undefined },
+      }).map((c) => [c.runtime.identifier, c.runtime] as const),
+      [
+        'test-2pc',
+        {
+          identifier: 'test-2pc',
+          sink: {
+            createWriter: () => ({
+              open: () => {},
+              processBatch: () => {
+                throw new WeirError('TEST_BAD_SCHEMA', 'this sink cannot take these rows');
+              },
+            }),
+          },
+        },
+      ],
+    ]);
+    const warnings: string[] = [];
+    const result = await executeJob(
+      job(100, {
+        'restart-strategy.type': 'fixed-delay',
+        'restart-strategy.fixed-delay.attempts': '5',
+        'restart-strategy.fixed-delay.delay': '0 ms',
+      }),
+      { connectors, log: { info: () => {}, warn: (m) => warnings.push(m) } },
+    ).result;
+    expect(result.status).toBe('FAILED');
+    expect(result.restarts).toBe(0);
+    expect(result.error?.message).toBe('this sink cannot take these rows');
+    expect(warnings.some((w) => /not restarted: the error is in the job's definition/.test(w))).toBe(true);
   });
 
   it('fails the job when the restart strategy gives up', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Configuration } from '../../common/config.js';
-import { WeirError } from '../../common/errors.js';
+import { isWeirError, WeirError } from '../../common/errors.js';
 import type { JobGraph, JobVertex } from '../../common/jobgraph.js';
 import {
   CHECKPOINTING_ALIGNED_TIMEOUT,
@@ -457,7 +457,13 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
       coordinator.stopPeriodicScheduling();
       if (!error) return { status: cancelRequested ? 'CANCELED' : 'FINISHED' };
       coordinator.abortPendingCheckpoints('the job is failing over');
-      const delay = cancelRequested ? undefined : restartStrategy.onFailure(Date.now());
+      // A mistake in the job itself (an option, a schema that cannot work) fails the same way on
+      // every attempt: restarting would only repeat it, so it fails the job at once.
+      const unrecoverable = isWeirError(error) && error.kind === 'user';
+      if (unrecoverable && !cancelRequested) {
+        options.log.warn(`Job ${jobId} failed and is not restarted: the error is in the job's definition.`);
+      }
+      const delay = cancelRequested || unrecoverable ? undefined : restartStrategy.onFailure(Date.now());
       if (delay === undefined) {
         if (cancelRequested) return { status: 'CANCELED' };
         return { status: 'FAILED', error };
