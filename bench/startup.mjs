@@ -37,7 +37,9 @@ const times = [];
 for (let i = 0; i < runs; i++) times.push(await once());
 times.sort((a, b) => a - b);
 const pct = (p) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))].toFixed(1);
-console.log(`weir run -f ${script}: time to first printed row over ${runs} runs`);
+console.log(
+  `${process.env.VIA === 'npx' ? 'npx weir' : 'node bin/weir.js'} run -f ${script}: time to first printed row over ${runs} runs`,
+);
 console.log(
   `  min ${times[0].toFixed(1)} ms   median ${pct(50)} ms   p90 ${pct(90)} ms   max ${times.at(-1).toFixed(1)} ms`,
 );

@@ -3,7 +3,7 @@
 // two-phase commit) the way the test suite does, prints where they are and waits for Ctrl-C.
 // Needs a build (`npm run build`), because it runs the compiled test kit in dist/testing.
 //
-//   node scripts/kafka/start.mjs [--version 3.9.2] [--postgres]
+//   node scripts/kafka/start.mjs [--port 9092] [--version 3.9.2] [--postgres]
 import { existsSync } from 'node:fs';
 
 const kit = new URL('../../dist/testing/index.js', import.meta.url);
@@ -16,10 +16,12 @@ const { startKafka, startPostgres } = await import(kit.href);
 const args = process.argv.slice(2);
 const versionAt = args.indexOf('--version');
 const version = versionAt >= 0 ? args[versionAt + 1] : undefined;
+const portAt = args.indexOf('--port');
+const port = portAt >= 0 ? Number(args[portAt + 1]) : undefined;
 
 const started = [];
 try {
-  const kafka = await startKafka({ version, ignoreEnv: true });
+  const kafka = await startKafka({ version, port, ignoreEnv: true });
   started.push(kafka);
   console.log(`kafka       ${kafka.bootstrapServers}${kafka.logFile ? `   (log: ${kafka.logFile})` : ''}`);
   if (args.includes('--postgres')) {

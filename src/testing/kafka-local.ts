@@ -99,7 +99,7 @@ export async function startLocalKafka(options: StartKafkaOptions): Promise<Kafka
       return await startOnce(java, libs, version, options);
     } catch (err) {
       // Between choosing a free port and the broker binding it, another process may take it.
-      if (err instanceof PortTaken && attempt < 3) continue;
+      if (err instanceof PortTaken && attempt < 3 && options.port === undefined) continue;
       throw err instanceof PortTaken
         ? new WeirError('TESTING_KAFKA_START', err.message, { kind: 'external' })
         : err;
@@ -115,7 +115,8 @@ async function startOnce(
 ): Promise<KafkaBroker> {
   const started = Date.now();
   const dir = await mkdtemp(join(tmpdir(), 'weir-kafka-'));
-  const [port, controllerPort] = await freePorts(2);
+  const [freePort, controllerPort] = await freePorts(2);
+  const port = options.port ?? freePort;
   const propsFile = join(dir, 'server.properties');
   const log4jFile = join(dir, 'log4j.properties');
   const logFile = join(dir, 'server.log');

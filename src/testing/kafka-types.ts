@@ -38,6 +38,8 @@ export interface StartKafkaOptions {
   readonly jvmOptions?: readonly string[];
   /** How long to wait for the broker to answer once its process runs, default 120 s. */
   readonly startTimeoutMs?: number;
+  /** The broker's port on 127.0.0.1 (e.g. 9092 for the docs' examples); default: a free port. */
+  readonly port?: number;
   /** Ignore WEIR_KAFKA_BOOTSTRAP and always start a broker. */
   readonly ignoreEnv?: boolean;
 }
