@@ -7,7 +7,7 @@ import { SqlSession } from './session.js';
 
 const DDL = `CREATE TABLE ev (
   kind INT,
-  bid ROW<auction BIGINT, price BIGINT NOT NULL, \`dateTime\` TIMESTAMP(3), inner ROW<x INT NOT NULL>>,
+  bid ROW<auction BIGINT, price BIGINT NOT NULL, \`dateTime\` TIMESTAMP(3), sub ROW<x INT NOT NULL>>,
   person ROW<id BIGINT, name STRING> NOT NULL
 ) WITH ('connector' = 'datagen');
 CREATE TABLE out (a BIGINT, b BIGINT, c TIMESTAMP(3), d INT) WITH ('connector' = 'print');
@@ -32,12 +32,12 @@ function failure(sql: string): WeirError {
 describe('field access on ROW columns', () => {
   it('binds column.field, table.column.field, backquoted and nested fields to GET_FIELD', () => {
     const [r] = session().executeScript(
-      'INSERT INTO out SELECT bid.auction, ev.bid.price, bid.`dateTime`, ev.bid.inner.x FROM ev WHERE person.id > 10',
+      'INSERT INTO out SELECT bid.auction, ev.bid.price, bid.`dateTime`, ev.bid.sub.x FROM ev WHERE person.id > 10',
     );
     if (r.kind !== 'job') throw new Error(r.kind);
     const calc = r.jobGraph.vertices[1].operator as CalcSpec;
     expect(r.jobGraph.vertices[1].name).toBe(
-      'Calc(select=[bid.auction AS auction, bid.price AS price, bid.dateTime AS dateTime, bid.inner.x AS x], where=[(person.id > 10)])',
+      'Calc(select=[bid.auction AS auction, bid.price AS price, bid.dateTime AS dateTime, bid.sub.x AS x], where=[(person.id > 10)])',
     );
     expect(calc.projection[0]).toMatchObject({
       kind: 'call',
@@ -78,8 +78,8 @@ describe('field access on ROW columns', () => {
     expect(e.message).toBe("Field 'auctoin' not found in 'bid'");
     expect(e.hint).toBe("did you mean 'auction'?");
     expect(e.position).toMatchObject({ line: 2, column: 12 });
-    const nested = failure('INSERT INTO out SELECT bid.inner.y, 1, bid.`dateTime`, 1 FROM ev');
-    expect(nested.message).toBe("Field 'y' not found in 'bid.inner'");
+    const nested = failure('INSERT INTO out SELECT bid.sub.y, 1, bid.`dateTime`, 1 FROM ev');
+    expect(nested.message).toBe("Field 'y' not found in 'bid.sub'");
     const scalar = failure('INSERT INTO out SELECT kind.x, 1, bid.`dateTime`, 1 FROM ev');
     expect(scalar.message).toBe("Cannot access field 'x' of 'kind': it is INT, not a ROW");
     const table = failure('INSERT INTO out SELECT evv.bid.price, 1, bid.`dateTime`, 1 FROM ev');

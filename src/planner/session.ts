@@ -148,6 +148,11 @@ export class SqlSession {
         };
       case 'Describe':
         return describe(this.catalog.lookup(ast.name));
+      case 'CreateFunction':
+        throw new WeirError('SQL_UNSUPPORTED', 'CREATE FUNCTION is not supported yet', {
+          position: ast.pos,
+          hint: `user-defined functions ('${ast.className}') are JVM classes; weir has only its built-in functions`,
+        });
       default: {
         const never: never = ast;
         return never;

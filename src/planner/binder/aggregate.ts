@@ -76,6 +76,10 @@ function children(e: A.Expr): readonly A.Expr[] {
       ];
     case 'FunctionCall':
       return [...e.args, ...(e.filter ? [e.filter] : [])];
+    // An OVER call is not a group aggregate, whatever function it windows.
+    case 'OverCall':
+    case 'TableArg':
+      return [];
     default: {
       const never: never = e;
       return never;

@@ -3,7 +3,7 @@ import { type Call, call, type Expr, inputRef, literal } from '../../common/expr
 import { type LogicalType, Types, withNullability } from '../../common/types.js';
 import type * as A from '../parser/ast.js';
 import { convert } from './coerce.js';
-import { typeText, validationError } from './errors.js';
+import { typeText, unsupported, validationError } from './errors.js';
 import { bindFunction } from './functions.js';
 import { intervalLiteral, numericLiteral, stringLiteral, typedLiteral } from './literals.js';
 import type { Scope } from './scope.js';
@@ -74,6 +74,17 @@ export class ExprBinder {
         return this.cast(node);
       case 'CaseExpr':
         return this.caseExpr(node);
+      case 'OverCall':
+        throw unsupported(
+          `OVER window (${node.call.name.value.toUpperCase()} … OVER)`,
+          node.pos,
+          'Flink runs it as an OverAggregate or, for ROW_NUMBER with a filter on it, a Rank; weir has neither operator yet',
+        );
+      case 'TableArg':
+        throw validationError(
+          `'TABLE ${node.name.parts.map((p) => p.value).join('.')}' can only be an argument of a table function in FROM`,
+          node.pos,
+        );
       case 'FunctionCall':
         return bindFunction(
           node,

@@ -21,6 +21,18 @@ export function validateConnectorOptions(
 ): ConnectorDescriptor {
   const connectorOption = ddl.options.find((o) => o.key === 'connector');
   const known = [...connectors.keys()].sort();
+  const legacy = ddl.options.find((o) => o.key === 'connector.type');
+  if (!connectorOption && legacy) {
+    // Flink's legacy descriptor options (connector.type, connector.path, format.type), removed in Flink 1.14.
+    throw new WeirError(
+      'SQL_UNSUPPORTED',
+      `Legacy connector options ('connector.type' = '${legacy.value}') are not supported yet`,
+      {
+        position: legacy.keyPos,
+        hint: `write the current form: 'connector' = '${legacy.value}' with that connector's options (e.g. 'path', 'format')`,
+      },
+    );
+  }
   if (!connectorOption) {
     throw new WeirError(
       'SQL_VALIDATION',

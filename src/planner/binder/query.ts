@@ -228,7 +228,20 @@ export class QueryBinder {
           fields: bound.fields.map((f) => ({ name: f.name, type: f.type, qualifier })),
         };
       }
+      case 'JoinRef':
+        throw unsupported(
+          ref.type === 'COMMA' ? 'A join (comma-separated FROM list)' : `${ref.type} JOIN`,
+          joinPos(ref),
+          'Flink plans it as a regular, interval, temporal or lookup join; weir has no join operator yet',
+        );
+      case 'TableFunctionRef': {
+        const fn = ref.call.name.value.toUpperCase();
+        const windowTvf = ['TUMBLE', 'HOP', 'CUMULATE', 'SESSION'].includes(fn);
+        throw unsupported(windowTvf ? `Window table function ${fn}` : `Table function ${fn}`, ref.call.pos);
+      }
       case 'TableName': {
+        if (ref.forSystemTime)
+          throw unsupported('FOR SYSTEM_TIME AS OF (a temporal table join)', ref.forSystemTime.pos);
         const parts = ref.name.parts;
         const qualifier = ref.alias?.value ?? parts[parts.length - 1].value;
         const cte = parts.length === 1 ? this.ctes.get(parts[0].value) : undefined;
@@ -341,6 +354,11 @@ function watermarkAssigner(input: LogicalNode, table: CatalogTable): LogicalNode
       ),
     },
   };
+}
+
+/** Where a join is reported: at its JOIN keyword's right side, the table being joined. */
+function joinPos(ref: A.JoinRef): A.Pos {
+  return ref.right.pos;
 }
 
 /** The columns `*` or `t.*` stands for, with their input indexes. */

@@ -32,6 +32,8 @@ export interface QualifiedName {
 
 export type Expr =
   | ColumnRef
+  | OverCall
+  | TableArg
   | NumericLiteral
   | StringLiteral
   | BooleanLiteral
@@ -189,6 +191,40 @@ export interface CaseExpr {
   readonly pos: Pos;
 }
 
+/** `fn(…) OVER (PARTITION BY … ORDER BY … ROWS BETWEEN … AND …)`: an OVER window or ranking function. */
+export interface OverCall {
+  readonly kind: 'OverCall';
+  readonly call: FunctionCall;
+  readonly window: WindowSpec;
+  readonly pos: Pos;
+}
+
+export interface WindowSpec {
+  readonly partitionBy: readonly Expr[];
+  readonly orderBy: readonly OrderItem[];
+  readonly frame?: WindowFrame;
+}
+
+export interface WindowFrame {
+  readonly unit: 'ROWS' | 'RANGE';
+  readonly start: FrameBound;
+  /** Absent for the short form `ROWS 10 PRECEDING`. */
+  readonly end?: FrameBound;
+}
+
+export interface FrameBound {
+  readonly kind: 'UNBOUNDED PRECEDING' | 'UNBOUNDED FOLLOWING' | 'CURRENT ROW' | 'PRECEDING' | 'FOLLOWING';
+  /** `10` in `10 PRECEDING`. */
+  readonly offset?: Expr;
+}
+
+/** `TABLE t`, an argument of a table-valued function such as TUMBLE(TABLE bid, DESCRIPTOR(ts), …). */
+export interface TableArg {
+  readonly kind: 'TableArg';
+  readonly name: QualifiedName;
+  readonly pos: Pos;
+}
+
 export interface FunctionCall {
   readonly kind: 'FunctionCall';
   /** As written; function names are case-insensitive. */
@@ -232,11 +268,34 @@ export interface SelectStar {
   readonly pos: Pos;
 }
 
-export type TableRef = TableName | SubqueryRef;
+export type TableRef = TableName | SubqueryRef | JoinRef | TableFunctionRef;
+
+export type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS' | 'COMMA';
+
+/** `a [INNER|LEFT|RIGHT|FULL [OUTER]|CROSS] JOIN b [ON cond]`, or `a, b` ('COMMA'). */
+export interface JoinRef {
+  readonly kind: 'JoinRef';
+  readonly type: JoinType;
+  readonly left: TableRef;
+  readonly right: TableRef;
+  readonly on?: Expr;
+  readonly alias?: undefined;
+  readonly pos: Pos;
+}
+
+/** `TABLE(fn(…))` in FROM: a table-valued function such as the window TVFs TUMBLE, HOP, CUMULATE, SESSION. */
+export interface TableFunctionRef {
+  readonly kind: 'TableFunctionRef';
+  readonly call: FunctionCall;
+  readonly alias?: Ident;
+  readonly pos: Pos;
+}
 
 export interface TableName {
   readonly kind: 'TableName';
   readonly name: QualifiedName;
+  /** `FOR SYSTEM_TIME AS OF expr`: a temporal (lookup or versioned) table join's right side. */
+  readonly forSystemTime?: Expr;
   readonly alias?: Ident;
   readonly pos: Pos;
 }
@@ -317,7 +376,19 @@ export type Statement =
   | QueryStatement
   | Explain
   | ShowTables
-  | Describe;
+  | Describe
+  | CreateFunction;
+
+/** `CREATE [TEMPORARY] FUNCTION [IF NOT EXISTS] name AS 'class' [LANGUAGE JAVA]`. */
+export interface CreateFunction {
+  readonly kind: 'CreateFunction';
+  readonly temporary: boolean;
+  readonly ifNotExists: boolean;
+  readonly name: QualifiedName;
+  readonly className: string;
+  readonly language?: string;
+  readonly pos: Pos;
+}
 
 export type ColumnDef = PhysicalColumn | ComputedColumn | MetadataColumn;
 

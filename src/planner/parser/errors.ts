@@ -38,6 +38,7 @@ const EXPRESSION_START = new Set<TokenType>([
   Minus,
   Plus,
   ...[
+    'TABLE',
     'TRUE',
     'FALSE',
     'NULL',

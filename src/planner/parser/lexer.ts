@@ -172,6 +172,22 @@ const RESERVED = [
   'WHERE',
   'WITH',
   'WITHOUT',
+  'CROSS',
+  'CURRENT',
+  'FULL',
+  'FUNCTION',
+  'INNER',
+  'JOIN',
+  'LEFT',
+  'OF',
+  'OUTER',
+  'OVER',
+  'PARTITION',
+  'RANGE',
+  'RIGHT',
+  'ROWS',
+  'SYSTEM_TIME',
+  'UNBOUNDED',
 ] as const;
 
 const NON_RESERVED = [
@@ -208,6 +224,9 @@ const NON_RESERVED = [
   'WATERMARK',
   'YEAR',
   'ZONE',
+  'FOLLOWING',
+  'LANGUAGE',
+  'PRECEDING',
 ] as const;
 
 export type KeywordName = (typeof RESERVED)[number] | (typeof NON_RESERVED)[number];

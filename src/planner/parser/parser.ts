@@ -45,6 +45,26 @@ import {
  */
 
 const K = {
+  ON: kw('ON'),
+  CROSS: kw('CROSS'),
+  CURRENT: kw('CURRENT'),
+  FULL: kw('FULL'),
+  FUNCTION: kw('FUNCTION'),
+  INNER: kw('INNER'),
+  JOIN: kw('JOIN'),
+  LEFT: kw('LEFT'),
+  OF: kw('OF'),
+  OUTER: kw('OUTER'),
+  OVER: kw('OVER'),
+  PARTITION: kw('PARTITION'),
+  RANGE: kw('RANGE'),
+  RIGHT: kw('RIGHT'),
+  ROWS: kw('ROWS'),
+  SYSTEM_TIME: kw('SYSTEM_TIME'),
+  FOLLOWING: kw('FOLLOWING'),
+  LANGUAGE: kw('LANGUAGE'),
+  PRECEDING: kw('PRECEDING'),
+  UNBOUNDED: kw('UNBOUNDED'),
   ALL: kw('ALL'),
   AND: kw('AND'),
   ARRAY: kw('ARRAY'),
@@ -223,14 +243,40 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
   });
 
   /** CREATE [TEMPORARY] then one rule per kind of object. */
-  private create = this.RULE('create', (): A.CreateTable | A.CreateView => {
+  private create = this.RULE('create', (): A.CreateTable | A.CreateView | A.CreateFunction => {
     const start = this.CONSUME(K.CREATE);
     const temporary = this.OPTION(() => this.CONSUME(K.TEMPORARY)) !== undefined;
     return this.OR([
       { ALT: () => this.SUBRULE(this.createTable, { ARGS: [start, temporary] }) },
       { ALT: () => this.SUBRULE(this.createView, { ARGS: [start, temporary] }) },
+      { ALT: () => this.SUBRULE(this.createFunction, { ARGS: [start, temporary] }) },
     ]);
   });
+
+  private createFunction = this.RULE(
+    'createFunction',
+    (start: IToken, temporary: boolean): A.CreateFunction => {
+      this.CONSUME(K.FUNCTION);
+      const ifNotExists = this.SUBRULE(this.ifNotExists);
+      const name = this.SUBRULE(this.qualifiedName);
+      this.CONSUME(K.AS);
+      const className = this.CONSUME(StringLiteral);
+      let language: string | undefined;
+      this.OPTION(() => {
+        this.CONSUME(K.LANGUAGE);
+        language = this.SUBRULE(this.ident).value;
+      });
+      return {
+        kind: 'CreateFunction',
+        temporary,
+        ifNotExists,
+        name,
+        className: this.ACTION(() => stringValue(className.image)),
+        language: this.ACTION(() => language?.toUpperCase()),
+        pos: this.span(start),
+      };
+    },
+  );
 
   private createTable = this.RULE('createTable', (start: IToken, temporary: boolean): A.CreateTable => {
     this.CONSUME(K.TABLE);
@@ -900,14 +946,106 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
     return alias;
   });
 
+  /** A FROM clause: table references joined left to right, by JOIN or by comma. */
   private tableRef = this.RULE('tableRef', (): A.TableRef => {
+    const start = this.LA(1);
+    let left = this.SUBRULE(this.tablePrimary);
+    this.MANY(() => {
+      left = this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(Comma);
+            const right = this.SUBRULE2(this.tablePrimary);
+            return { kind: 'JoinRef' as const, type: 'COMMA' as const, left, right, pos: this.span(start) };
+          },
+        },
+        {
+          ALT: () => {
+            const type = this.SUBRULE(this.joinType);
+            this.CONSUME(K.JOIN);
+            const right = this.SUBRULE3(this.tablePrimary);
+            let on: A.Expr | undefined;
+            this.OPTION(() => {
+              this.CONSUME(K.ON);
+              on = this.SUBRULE(this.expr);
+            });
+            return { kind: 'JoinRef' as const, type, left, right, on, pos: this.span(start) };
+          },
+        },
+      ]);
+    });
+    return left;
+  });
+
+  private joinType = this.RULE('joinType', (): A.JoinType => {
+    let type: A.JoinType = 'INNER';
+    this.OPTION(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(K.INNER) },
+        {
+          ALT: () => {
+            type = this.OR2([
+              {
+                ALT: () => {
+                  this.CONSUME(K.LEFT);
+                  return 'LEFT' as const;
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(K.RIGHT);
+                  return 'RIGHT' as const;
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(K.FULL);
+                  return 'FULL' as const;
+                },
+              },
+            ]);
+            this.OPTION2(() => this.CONSUME(K.OUTER));
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(K.CROSS);
+            type = 'CROSS';
+          },
+        },
+      ]),
+    );
+    return type;
+  });
+
+  private tablePrimary = this.RULE('tablePrimary', (): A.TableRef => {
     const start = this.LA(1);
     return this.OR([
       {
         ALT: () => {
           const name = this.SUBRULE(this.qualifiedName);
+          let forSystemTime: A.Expr | undefined;
+          this.OPTION(() => {
+            this.CONSUME(K.FOR);
+            this.CONSUME(K.SYSTEM_TIME);
+            this.CONSUME(K.AS);
+            this.CONSUME(K.OF);
+            forSystemTime = this.SUBRULE(this.additive);
+          });
           const alias = this.SUBRULE(this.optionalAlias);
-          return { kind: 'TableName' as const, name, alias, pos: this.span(start) };
+          return forSystemTime
+            ? { kind: 'TableName' as const, name, forSystemTime, alias, pos: this.span(start) }
+            : { kind: 'TableName' as const, name, alias, pos: this.span(start) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.TABLE);
+          this.CONSUME2(LParen);
+          const call = this.SUBRULE(this.functionCall);
+          this.CONSUME2(RParen);
+          const alias = this.SUBRULE3(this.optionalAlias);
+          return { kind: 'TableFunctionRef' as const, call, alias, pos: this.span(start) };
         },
       },
       {
@@ -1191,9 +1329,122 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
       },
       {
         GATE: () => this.LA(2).tokenType === LParen,
-        ALT: () => this.SUBRULE(this.functionCall),
+        ALT: () => {
+          const start = this.LA(1);
+          const call = this.SUBRULE(this.functionCall);
+          let window: A.WindowSpec | undefined;
+          this.OPTION(() => {
+            this.CONSUME(K.OVER);
+            window = this.SUBRULE(this.windowSpec);
+          });
+          return window ? { kind: 'OverCall' as const, call, window, pos: this.span(start) } : call;
+        },
+      },
+      {
+        ALT: () => {
+          const start = this.CONSUME(K.TABLE);
+          const name = this.SUBRULE(this.qualifiedName);
+          return { kind: 'TableArg' as const, name, pos: this.span(start) };
+        },
       },
       { ALT: () => this.SUBRULE(this.columnRef) },
+    ]);
+  });
+
+  private windowSpec = this.RULE('windowSpec', (): A.WindowSpec => {
+    this.CONSUME(LParen);
+    const partitionBy: A.Expr[] = [];
+    const orderBy: A.OrderItem[] = [];
+    let frame: A.WindowFrame | undefined;
+    this.OPTION(() => {
+      this.CONSUME(K.PARTITION);
+      this.CONSUME(K.BY);
+      this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => partitionBy.push(this.SUBRULE(this.expr)) });
+    });
+    this.OPTION2(() => {
+      this.CONSUME(K.ORDER);
+      this.CONSUME2(K.BY);
+      this.AT_LEAST_ONE_SEP2({ SEP: Comma, DEF: () => orderBy.push(this.SUBRULE(this.orderItem)) });
+    });
+    this.OPTION3(() => {
+      const unit = this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(K.ROWS);
+            return 'ROWS' as const;
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(K.RANGE);
+            return 'RANGE' as const;
+          },
+        },
+      ]);
+      frame = this.OR2([
+        {
+          ALT: () => {
+            this.CONSUME(K.BETWEEN);
+            const start = this.SUBRULE(this.frameBound);
+            this.CONSUME(K.AND);
+            const end = this.SUBRULE2(this.frameBound);
+            return { unit, start, end };
+          },
+        },
+        { ALT: () => ({ unit, start: this.SUBRULE3(this.frameBound) }) },
+      ]);
+    });
+    this.CONSUME(RParen);
+    return frame ? { partitionBy, orderBy, frame } : { partitionBy, orderBy };
+  });
+
+  private frameBound = this.RULE('frameBound', (): A.FrameBound => {
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(K.UNBOUNDED);
+          return this.OR2([
+            {
+              ALT: () => {
+                this.CONSUME(K.PRECEDING);
+                return { kind: 'UNBOUNDED PRECEDING' as const };
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME(K.FOLLOWING);
+                return { kind: 'UNBOUNDED FOLLOWING' as const };
+              },
+            },
+          ]);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.CURRENT);
+          this.CONSUME(K.ROW);
+          return { kind: 'CURRENT ROW' as const };
+        },
+      },
+      {
+        ALT: () => {
+          const offset = this.SUBRULE(this.additive);
+          return this.OR3([
+            {
+              ALT: () => {
+                this.CONSUME2(K.PRECEDING);
+                return { kind: 'PRECEDING' as const, offset };
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME2(K.FOLLOWING);
+                return { kind: 'FOLLOWING' as const, offset };
+              },
+            },
+          ]);
+        },
+      },
     ]);
   });
 

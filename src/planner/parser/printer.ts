@@ -136,6 +136,10 @@ export function printExpr(e: A.Expr): string {
         ...(e.else ? [`ELSE ${printExpr(e.else)}`] : []),
         'END',
       ].join(' ');
+    case 'OverCall':
+      return `${printExpr(e.call)} OVER (${windowSpec(e.window)})`;
+    case 'TableArg':
+      return `TABLE ${name(e.name)}`;
     case 'FunctionCall': {
       if (e.niladic) return e.name.value;
       const v = e.name.value;
@@ -150,6 +154,29 @@ export function printExpr(e: A.Expr): string {
       return never;
     }
   }
+}
+
+function orderItems(items: readonly A.OrderItem[]): string {
+  return items
+    .map((o) => `${printExpr(o.expr)}${o.descending ? ' DESC' : ''}${o.nulls ? ` NULLS ${o.nulls}` : ''}`)
+    .join(', ');
+}
+
+function frameBound(b: A.FrameBound): string {
+  return b.offset ? `${printExpr(b.offset)} ${b.kind}` : b.kind;
+}
+
+function windowSpec(w: A.WindowSpec): string {
+  const parts: string[] = [];
+  if (w.partitionBy.length > 0) parts.push(`PARTITION BY ${w.partitionBy.map(printExpr).join(', ')}`);
+  if (w.orderBy.length > 0) parts.push(`ORDER BY ${orderItems(w.orderBy)}`);
+  if (w.frame)
+    parts.push(
+      w.frame.end
+        ? `${w.frame.unit} BETWEEN ${frameBound(w.frame.start)} AND ${frameBound(w.frame.end)}`
+        : `${w.frame.unit} ${frameBound(w.frame.start)}`,
+    );
+  return parts.join(' ');
 }
 
 function selectItem(item: A.SelectItem): string {
@@ -169,7 +196,14 @@ function tableRef(ref: A.TableRef): string {
   const alias = ref.alias ? ` AS ${quoteIdent(ref.alias.value)}` : '';
   switch (ref.kind) {
     case 'TableName':
-      return `${name(ref.name)}${alias}`;
+      return `${name(ref.name)}${ref.forSystemTime ? ` FOR SYSTEM_TIME AS OF ${operand(ref.forSystemTime)}` : ''}${alias}`;
+    case 'TableFunctionRef':
+      return `TABLE(${printExpr(ref.call)})${alias}`;
+    case 'JoinRef': {
+      const right = ref.right.kind === 'JoinRef' ? `(${tableRef(ref.right)})` : tableRef(ref.right);
+      if (ref.type === 'COMMA') return `${tableRef(ref.left)}, ${right}`;
+      return `${tableRef(ref.left)} ${ref.type} JOIN ${right}${ref.on ? ` ON ${printExpr(ref.on)}` : ''}`;
+    }
     case 'SubqueryRef':
       return `(${printQuery(ref.query)})${alias}`;
     default: {
@@ -296,6 +330,8 @@ export function printStatement(s: A.Statement, opts: PrintOptions = {}): string 
       return s.views ? 'SHOW VIEWS' : 'SHOW TABLES';
     case 'Describe':
       return `DESCRIBE ${name(s.name)}`;
+    case 'CreateFunction':
+      return `CREATE ${s.temporary ? 'TEMPORARY ' : ''}FUNCTION ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${name(s.name)} AS ${quoteString(s.className)}${s.language ? ` LANGUAGE ${s.language}` : ''}`;
     default: {
       const never: never = s;
       return never;
@@ -322,6 +358,7 @@ export function print(node: A.Statement | A.Query | A.Expr, opts: PrintOptions =
     case 'Explain':
     case 'ShowTables':
     case 'Describe':
+    case 'CreateFunction':
       return printStatement(node, opts);
     default:
       return printExpr(node);
