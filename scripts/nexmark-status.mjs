@@ -25,6 +25,10 @@ const VALUES = {
   NEXMARK_TABLE: 'datagen',
   KEEP_ALIVE: 'false',
   STOP_AT: '-1',
+  // Paths only the upstream runner knows.
+  FLINK_HOME: '/opt/flink',
+  NEXMARK_DIR: '/opt/nexmark',
+  SUBMIT_TIME: '0',
 };
 
 function upstream(name) {
