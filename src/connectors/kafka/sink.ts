@@ -148,7 +148,7 @@ export class KafkaSinkWriter implements StreamOperator {
     }
     this.restoredCommittables = [];
     const brokers = await this.withAdmin(async (a) => [
-      ...(await a.metadata({ topics: [this.topic] })).brokers.values(),
+      ...(await a.metadata({ topics: [this.topic], autocreateTopics: true })).brokers.values(),
     ]);
     let ongoing: string[];
     try {
@@ -176,6 +176,10 @@ export class KafkaSinkWriter implements StreamOperator {
     }
   }
 
+  /**
+   * Metadata requests ask the broker to create a missing topic, as Kafka's Java producer (and so
+   * Flink's sink) does; brokers with auto.create.topics.enable=false refuse and the error says so.
+   */
   private async withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
     const admin = new Admin({ ...this.settings.base, clientId: this.clientId });
     try {
@@ -199,7 +203,7 @@ export class KafkaSinkWriter implements StreamOperator {
       );
     }
     const count = await this.withAdmin(
-      async (a) => (await a.metadata({ topics: [this.topic] })).topics.get(this.topic)?.partitionsCount ?? 0,
+      async (a) => (await a.metadata({ topics: [this.topic], autocreateTopics: true })).topics.get(this.topic)?.partitionsCount ?? 0,
     );
     if (count <= 0)
       throw new WeirError('KAFKA_SINK_TOPIC', `Topic '${this.topic}' has no partitions`, {
