@@ -203,7 +203,9 @@ export class KafkaSinkWriter implements StreamOperator {
       );
     }
     const count = await this.withAdmin(
-      async (a) => (await a.metadata({ topics: [this.topic], autocreateTopics: true })).topics.get(this.topic)?.partitionsCount ?? 0,
+      async (a) =>
+        (await a.metadata({ topics: [this.topic], autocreateTopics: true })).topics.get(this.topic)
+          ?.partitionsCount ?? 0,
     );
     if (count <= 0)
       throw new WeirError('KAFKA_SINK_TOPIC', `Topic '${this.topic}' has no partitions`, {
