@@ -77,6 +77,11 @@ const runs = [
     'execution.checkpointing.interval': '1s',
     'execution.checkpointing.storage': 'jobmanager',
   }),
+  await measure('unaligned, every 1 s', {
+    'execution.checkpointing.interval': '1s',
+    'execution.checkpointing.unaligned.enabled': 'true',
+    'execution.checkpointing.storage': 'jobmanager',
+  }),
   await measure('at-least-once, every 1 s', {
     'execution.checkpointing.interval': '1s',
     'execution.checkpointing.mode': 'AT_LEAST_ONCE',
