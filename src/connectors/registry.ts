@@ -1,6 +1,7 @@
 import type { ConnectorDescriptor } from '../common/connector.js';
 import type { RuntimeConnector } from '../runtime/api/connectors.js';
 import { blackholeConnector, blackholeDescriptor } from './blackhole/index.js';
+import { collectDescriptor, collectSinkFactory } from './collect/index.js';
 import { datagenDescriptor, datagenSourceFactory } from './datagen/index.js';
 import { jdbcDescriptor } from './jdbc/descriptor.js';
 import { kafkaDescriptor } from './kafka/options.js';
@@ -28,6 +29,10 @@ export function builtinConnectors(env: ConnectorEnvironment): ConnectorEntry[] {
     { descriptor: nexmarkDescriptor, runtime: { identifier: 'nexmark', source: nexmarkSourceFactory } },
     { descriptor: printDescriptor, runtime: { identifier: 'print', sink: printSinkFactory(env) } },
     { descriptor: blackholeDescriptor, runtime: blackholeConnector },
+    {
+      descriptor: collectDescriptor,
+      runtime: { identifier: 'collect', sink: collectSinkFactory(env.stdout) },
+    },
     {
       descriptor: kafkaDescriptor,
       runtime: {

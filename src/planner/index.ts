@@ -5,6 +5,7 @@
  */
 export type { CatalogObject, CatalogTable, CatalogView, ObjectIdentifier } from './catalog/catalog.js';
 export { Catalog, DEFAULT_CATALOG, DEFAULT_DATABASE } from './catalog/catalog.js';
+export { COLLECT_CONNECTOR } from './collect.js';
 export { explainPlan } from './explain.js';
 export * as ast from './parser/ast.js';
 export {

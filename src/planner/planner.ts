@@ -4,9 +4,11 @@ import { PIPELINE_NAME } from '../common/options.js';
 import { bindInsert } from './binder/insert.js';
 import { type BinderContext, QueryBinder } from './binder/query.js';
 import { identifierText } from './catalog/catalog.js';
+import { bindSelect, COLLECT_CONNECTOR } from './collect.js';
 import { buildJobGraph } from './jobgraph.js';
 import type { LogicalNode } from './logical/nodes.js';
 import type * as A from './parser/ast.js';
+import type { ScriptSource } from './parser/index.js';
 import { toPhysical } from './physical/convert.js';
 import type { PhysicalNode } from './physical/nodes.js';
 import { checkSinkChangelog } from './physical/sink-check.js';
@@ -26,6 +28,12 @@ export function planInsert(insert: A.Insert, ctx: BinderContext): Plan {
   return { logical, physical };
 }
 
+/** A bare SELECT: the query into the collect sink, whose rows the client shows. */
+export function planSelect(query: A.Query, ctx: BinderContext, source: ScriptSource, pos: A.Pos): Plan {
+  const logical = bindSelect(query, ctx, source, pos);
+  return { logical, physical: inferUpdateBefore(optimize(toPhysical(logical))) };
+}
+
 export function planQuery(query: A.Query, ctx: BinderContext): Plan {
   const logical = new QueryBinder(ctx).bindQuery(query).node;
   return { logical, physical: inferUpdateBefore(optimize(toPhysical(logical))) };
@@ -36,6 +44,10 @@ export function jobGraphOf(plan: Plan, config: Configuration): JobGraph {
   const sink = plan.physical;
   const name =
     config.get(PIPELINE_NAME) ??
-    (sink.kind === 'Sink' ? `insert-into_${identifierText(sink.table.identifier)}` : 'weir-job');
+    (sink.kind !== 'Sink'
+      ? 'weir-job'
+      : sink.table.options.connector === COLLECT_CONNECTOR
+        ? 'collect'
+        : `insert-into_${identifierText(sink.table.identifier)}`);
   return buildJobGraph(sink, name, config.toObject());
 }

@@ -12,12 +12,18 @@ import { explainPlan } from './explain.js';
 import type * as A from './parser/ast.js';
 import { isSensitiveKey, printExpr } from './parser/printer.js';
 import { type ParsedStatement, parseScript } from './parser/script.js';
-import { jobGraphOf, planInsert, planQuery } from './planner.js';
+import { jobGraphOf, planInsert, planQuery, planSelect } from './planner.js';
 
 /** What executing one statement produced; the CLI decides how to show it. */
 export type StatementResult =
   | { readonly kind: 'ok'; readonly message: string }
-  | { readonly kind: 'job'; readonly jobGraph: JobGraph; readonly name: string }
+  | {
+      readonly kind: 'job';
+      readonly jobGraph: JobGraph;
+      readonly name: string;
+      /** Set for a bare SELECT: its rows go to the client (the 'collect' connector), in these columns. */
+      readonly resultColumns?: readonly string[];
+    }
   | { readonly kind: 'explain'; readonly text: string }
   | {
       readonly kind: 'rows';
@@ -121,13 +127,12 @@ export class SqlSession {
         const jobGraph = jobGraphOf(plan, this.config);
         return { kind: 'job', jobGraph, name: jobGraph.jobName };
       }
-      case 'QueryStatement':
-        // Validate first, so mistakes in the query are reported as such.
-        planQuery(ast.query, this.context);
-        throw new WeirError('SQL_UNSUPPORTED', 'Running a SELECT without INSERT INTO is not supported yet', {
-          position: { ...ast.pos, length: 6 },
-          hint: "write the result to a table, e.g. one with 'connector' = 'print', with INSERT INTO",
-        });
+      case 'QueryStatement': {
+        const plan = planSelect(ast.query, this.context, statement.script, ast.pos);
+        const jobGraph = jobGraphOf(plan, this.config);
+        const columns = plan.logical.rowType.fields.map((f) => f.name);
+        return { kind: 'job', jobGraph, name: jobGraph.jobName, resultColumns: columns };
+      }
       case 'Explain': {
         const plan =
           ast.statement.kind === 'Insert'

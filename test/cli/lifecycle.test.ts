@@ -52,10 +52,11 @@ describe('job lifecycle from another terminal: list, savepoint, stop, run -s, ca
     const first = /Savepoint completed\. Path: file:(\S+)/.exec(savepoint.stdout)?.[1];
     expect(first).toMatch(new RegExp(`savepoints/savepoint-${jobId.slice(0, 6)}-[0-9a-f]{12}$`));
 
-    const checkpoints = (await (await fetch(`${rest}/jobs/${jobId}/checkpoints`)).json()) as Record<
-      string,
-      any
-    >;
+    const checkpoints = (await (await fetch(`${rest}/jobs/${jobId}/checkpoints`)).json()) as {
+      counts: Record<string, number>;
+      latest: { savepoint: Record<string, unknown> };
+      history: Record<string, unknown>[];
+    };
     expect(Object.keys(checkpoints).sort()).toEqual(['counts', 'history', 'latest', 'summary']);
     expect(Object.keys(checkpoints.counts).sort()).toEqual([
       'completed',

@@ -27,6 +27,28 @@ describe('weir sql', () => {
     expect(client.stdout).toContain('Shutting down the session...');
   });
 
+  it("shows a SELECT's changelog as Flink's tableau mode does, holding the prompt until the query ends", async () => {
+    const client = startWeir(['sql']);
+    client.child.stdin.write(
+      "CREATE TABLE t (a INT) WITH ('connector' = 'datagen', 'fields.a.kind' = 'sequence', 'fields.a.start' = '1', 'fields.a.end' = '3');\n" +
+        'SELECT a, a * 10 AS ten FROM t WHERE a > 1;\nSELECT COUNT(*) AS n FROM t;\nQUIT;\n',
+    );
+    expect(await client.exit).toBe(0);
+    expect(client.stdout).toContain(
+      [
+        '+----+--------------+--------------+',
+        '| op |            a |          ten |',
+        '+----+--------------+--------------+',
+        '| +I |            2 |           20 |',
+        '| +I |            3 |           30 |',
+        'Query finished.',
+      ].join('\n'),
+    );
+    expect(client.stdout).toMatch(
+      /\| \+I \|\s+1 \|\n\| -U \|\s+1 \|\n\| \+U \|\s+2 \|\n\| -U \|\s+2 \|\n\| \+U \|\s+3 \|/,
+    );
+  });
+
   it('stops a job with a savepoint: STOP JOB ... WITH SAVEPOINT', async () => {
     const client = startWeir(['sql', '-D', 'state.savepoints.dir=/tmp/weir-sql-savepoints']);
     client.child.stdin.write(

@@ -62,6 +62,22 @@ export async function sqlCommand(
         io.stdout.write(`${tableau(result.columns, result.rows)}\n`);
         return;
       case 'job': {
+        if (result.resultColumns) {
+          // A SELECT shows its changelog here and holds the prompt until it ends; Ctrl-C cancels it.
+          const job = await submitJob(result.jobGraph, {
+            connectors: runtimeConnectors,
+            log: { info: () => {}, warn: (m) => io.stderr.write(`[WARN] ${m}\n`) },
+          });
+          const unregister = io.onInterrupt(() => void job.cancel());
+          try {
+            const end = await job.result;
+            if (end.status === 'FAILED' && end.error) report(end.error);
+            else io.stdout.write(end.status === 'CANCELED' ? 'Query cancelled.\n' : 'Query finished.\n');
+          } finally {
+            unregister();
+          }
+          return;
+        }
         info('Submitting SQL update statement to the cluster...');
         const job = await submitJob(result.jobGraph, {
           connectors: runtimeConnectors,
