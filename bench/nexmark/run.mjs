@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// Runs Nexmark queries from the upstream SQL files, unchanged but for their filled placeholders,
+// in this process, and prints events/s and events per CPU-second for each. Never fails on speed.
+//
+//   npm run build
+//   NEXMARK_QUERIES=<nexmark>/nexmark-flink/src/main/resources/queries node bench/nexmark/run.mjs [q0 q1 …]
+//
+// EVENTS_NUM (default 10000000) bounds the source; TPS (10000000) as upstream. Without arguments
+// every query weir can plan today runs. The default query folder is the mirror this project's
+// sessions fetch (/work/.mirror/nexmark+nexmark), read through git.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { builtinConnectors } from '../../dist/connectors/registry.js';
+import { SqlSession } from '../../dist/planner/index.js';
+import { executeJob } from '../../dist/runtime/index.js';
+
+const MIRROR = '/work/.mirror/nexmark+nexmark/repo';
+const PLANNABLE = ['q0', 'q1', 'q2', 'q15', 'q16', 'q17', 'q21', 'q22'];
+const queries = process.argv.slice(2).length > 0 ? process.argv.slice(2) : PLANNABLE;
+const values = {
+  TPS: process.env.TPS ?? '10000000',
+  EVENTS_NUM: process.env.EVENTS_NUM ?? '10000000',
+  PERSON_PROPORTION: '1',
+  AUCTION_PROPORTION: '3',
+  BID_PROPORTION: '46',
+  NEXMARK_TABLE: 'datagen',
+};
+
+function upstream(name) {
+  const dir = process.env.NEXMARK_QUERIES;
+  const text = dir
+    ? readFileSync(join(dir, name), 'utf8')
+    : execFileSync('git', ['-C', MIRROR, 'show', `HEAD:nexmark-flink/src/main/resources/queries/${name}`], {
+        encoding: 'utf8',
+      });
+  return text.replace(/\$\{([A-Z_]+)\}/g, (m, key) => values[key] ?? m).trimEnd();
+}
+
+const quiet = { write: () => true, once: () => undefined };
+const entries = builtinConnectors({ stdout: quiet, stderr: quiet });
+const connectors = new Map(entries.map((c) => [c.runtime.identifier, c.runtime]));
+const events = Number(values.EVENTS_NUM);
+const results = [];
+for (const q of queries) {
+  const script = [upstream('ddl_gen.sql'), upstream('ddl_views.sql'), upstream(`${q}.sql`)].join('\n\n');
+  const session = new SqlSession({ connectors: entries.map((c) => c.descriptor) });
+  let graph;
+  try {
+    for (const statement of session.parseScript(script, `${q}.sql`)) {
+      const r = session.execute(statement);
+      if (r.kind === 'job') graph = r.jobGraph;
+    }
+  } catch (err) {
+    results.push({ q, error: err.message.split('\n')[0] });
+    continue;
+  }
+  const cpuBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  const result = await executeJob(graph, { connectors, log: { info() {}, warn: (m) => console.error(m) } })
+    .result;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  results.push({
+    q,
+    status: result.status,
+    seconds,
+    perSecond: events / seconds,
+    perCpuSecond: events / cpuSeconds,
+  });
+}
+console.log(`Nexmark on weir: ${events.toLocaleString('en')} events per query, one Node.js thread`);
+console.log('query  status      seconds      events/s   events/CPU-s');
+for (const r of results) {
+  if (r.error) console.log(`${r.q.padEnd(6)} not run: ${r.error}`);
+  else {
+    console.log(
+      `${r.q.padEnd(6)} ${r.status.padEnd(9)} ${r.seconds.toFixed(2).padStart(9)} ${Math.round(r.perSecond).toLocaleString('en').padStart(13)} ${Math.round(r.perCpuSecond).toLocaleString('en').padStart(14)}`,
+    );
+  }
+}
