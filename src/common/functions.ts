@@ -82,6 +82,8 @@ export const BUILTIN_FUNCTIONS = [
   'TRIM',
   'REPLACE',
   'POSITION',
+  'LEFT',
+  'RIGHT',
   'LPAD',
   'RPAD',
   'REGEXP',

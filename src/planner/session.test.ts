@@ -261,3 +261,15 @@ describe('session statements', () => {
     expect(rowsOf(run('DESCRIBE t', s)[0]).map((r) => r[0])).toEqual(['x']);
   });
 });
+
+describe('LEFT and RIGHT', () => {
+  it('are string functions although they are reserved words for joins', () => {
+    const results = run(`CREATE TABLE s (b STRING) WITH ('connector' = 'datagen');
+CREATE TABLE o (l STRING, r STRING) WITH ('connector' = 'print');
+INSERT INTO o SELECT LEFT(b, 2), RIGHT(b, 1) FROM s;`);
+    const job = results[2];
+    if (job.kind !== 'job') throw new Error(`expected a job, got ${job.kind}`);
+    const calc = job.jobGraph.vertices.find((v) => v.operator.kind === 'calc')!.operator as CalcSpec;
+    expect(calc.projection.map((e) => (e.kind === 'call' ? e.fn : e.kind))).toEqual(['LEFT', 'RIGHT']);
+  });
+});

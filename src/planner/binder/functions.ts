@@ -142,6 +142,8 @@ const SIGNATURES: Record<string, Signature> = {
     result: (a) => Types.STRING(a[0].type.nullable),
   },
   REPLACE: { fn: 'REPLACE', args: ['string', 'string', 'string'], result: stringResult },
+  LEFT: { fn: 'LEFT', args: ['string', 'integer'], result: stringResult },
+  RIGHT: { fn: 'RIGHT', args: ['string', 'integer'], result: stringResult },
   LPAD: { fn: 'LPAD', args: ['string', 'integer', 'string'], result: () => Types.STRING() },
   RPAD: { fn: 'RPAD', args: ['string', 'integer', 'string'], result: () => Types.STRING() },
   TRIM: { fn: 'TRIM', args: ['string'], result: sameAsFirst },

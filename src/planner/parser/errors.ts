@@ -55,6 +55,9 @@ const EXPRESSION_START = new Set<TokenType>([
     'CURRENT_TIME',
     'LOCALTIMESTAMP',
     'LOCALTIME',
+    // The string functions LEFT(s, n) and RIGHT(s, n) start an expression too.
+    'LEFT',
+    'RIGHT',
   ].map(kwType),
 ]);
 

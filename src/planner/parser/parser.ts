@@ -1459,7 +1459,20 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
   });
 
   private functionCall = this.RULE('functionCall', (): A.FunctionCall => {
-    const name = this.SUBRULE(this.ident);
+    // LEFT and RIGHT are reserved for joins, yet also Flink's string functions LEFT(s, n), RIGHT(s, n).
+    const name = this.OR8([
+      { ALT: () => this.SUBRULE(this.ident) },
+      {
+        ALT: () => {
+          const t = this.OR9([{ ALT: () => this.CONSUME(K.LEFT) }, { ALT: () => this.CONSUME(K.RIGHT) }]);
+          return this.ACTION(() => ({
+            kind: 'Ident' as const,
+            value: t.image.toUpperCase(),
+            pos: tokenPos(t),
+          }));
+        },
+      },
+    ]);
     const start = this.LA(0);
     this.CONSUME(LParen);
     const args: A.Expr[] = [];

@@ -63,6 +63,10 @@ describe('case, length and substrings', () => {
   });
 
   it('SUBSTRING is 1-based; start 0 means 1; a negative start counts from the end (Flink)', () => {
+    expect(run('LEFT', [str('Hello'), int(2)])).toBe('He');
+    expect(run('LEFT', [str('Hello'), int(-1)])).toBe('');
+    expect(run('RIGHT', [str('Hello'), int(3)])).toBe('llo');
+    expect(run('RIGHT', [str('Hi'), int(5)])).toBe('Hi');
     expect(run('SUBSTRING', [str('Hello World'), int(7)])).toBe('World');
     expect(run('SUBSTRING', [str('Hello World'), int(1), int(5)])).toBe('Hello');
     expect(run('SUBSTRING', [str('Hello'), int(0), int(2)])).toBe('He');

@@ -43,6 +43,20 @@ export function position(needle: string, haystack: string): number {
 }
 
 /** SqlFunctionUtils.lpad: NULL for a negative length or empty pad; the result has exactly `len` units. */
+/** Flink's LEFT(s, n): the first n characters; an empty string for a negative n. */
+export function left(s: string, n: number): string {
+  if (n <= 0) return '';
+  const chars = Array.from(s);
+  return chars.length <= n ? s : chars.slice(0, n).join('');
+}
+
+/** Flink's RIGHT(s, n): the last n characters; an empty string for a negative n. */
+export function right(s: string, n: number): string {
+  if (n <= 0) return '';
+  const chars = Array.from(s);
+  return chars.length <= n ? s : chars.slice(chars.length - n).join('');
+}
+
 export function lpad(base: string, len: number, pad: string): string | null {
   if (len < 0 || pad === '') return null;
   if (len === 0) return '';
@@ -242,6 +256,8 @@ export const stringFunctions: Record<string, FunctionGen> = {
   TRIM: trimFn,
   REPLACE: strict((g, [s, a, b]) => `${g.helper(replace)}(${s}, ${a}, ${b})`),
   POSITION: strict((g, [needle, hay]) => `${g.helper(position)}(${needle}, ${hay})`),
+  LEFT: strict((g, [s, n]) => `${g.helper(left)}(${s}, ${n})`),
+  RIGHT: strict((g, [s, n]) => `${g.helper(right)}(${s}, ${n})`),
   LPAD: strict((g, [s, n, p]) => `${g.helper(lpad)}(${s}, ${n}, ${p})`, true),
   RPAD: strict((g, [s, n, p]) => `${g.helper(rpad)}(${s}, ${n}, ${p})`, true),
   LIKE: patternMatch('LIKE'),
