@@ -2,66 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { JOB_GRAPH_VERSION, type JobGraph, type Partitioner } from '../../src/common/jobgraph.js';
 import { Types } from '../../src/common/types.js';
 import { builtinConnectors } from '../../src/connectors/registry.js';
-import type {
-  OperatorContext,
-  OperatorStateSnapshot,
-  RecordBatch,
-  RuntimeConnector,
-  StreamOperator,
-} from '../../src/runtime/index.js';
+import type { RuntimeConnector } from '../../src/runtime/index.js';
 import { executeJob } from '../../src/runtime/index.js';
 import {
   assignToKeyGroup,
   hashFields,
   operatorIndexForKeyGroup,
 } from '../../src/runtime/state/key-groups.js';
-
-interface Committed {
-  readonly subtask: number;
-  readonly rows: unknown[][];
-}
-
-/** The 2PC contract in miniature (see failover.test.ts), recording which subtask got each row. */
-class CommittingSink implements StreamOperator {
-  private buffered: unknown[][] = [];
-  private readonly pending = new Map<number, unknown[][]>();
-  private ctx!: OperatorContext;
-  constructor(
-    private readonly committed: Map<string, Committed>,
-    private readonly failOnce: { remaining: number; atRow: number },
-  ) {}
-  initializeState(restored: OperatorStateSnapshot | undefined) {
-    for (const e of (restored?.pending ?? []) as { id: number; rows: unknown[][] }[])
-      this.pending.set(e.id, e.rows);
-  }
-  open(ctx: OperatorContext) {
-    this.ctx = ctx;
-    for (const id of [...this.pending.keys()]) this.commit(id);
-  }
-  processBatch(batch: RecordBatch) {
-    for (const row of batch.rows) {
-      if (this.failOnce.remaining > 0 && row[0] === this.failOnce.atRow) {
-        this.failOnce.remaining--;
-        throw new Error(`failpoint at row ${row[0]}`);
-      }
-      this.buffered.push(row);
-    }
-  }
-  snapshotState(id: number): OperatorStateSnapshot {
-    this.pending.set(id, this.buffered);
-    this.buffered = [];
-    return { pending: [...this.pending].map(([pid, rows]) => ({ id: pid, rows })) };
-  }
-  notifyCheckpointComplete(id: number) {
-    for (const pid of [...this.pending.keys()]) if (pid <= id) this.commit(pid);
-  }
-  private commit(id: number) {
-    const txn = `${this.ctx.subtaskIndex}-${id}`;
-    if (!this.committed.has(txn))
-      this.committed.set(txn, { subtask: this.ctx.subtaskIndex, rows: this.pending.get(id)! });
-    this.pending.delete(id);
-  }
-}
+import { type CommittedStore, CommittingSink, failOnce } from '../helpers/committing-sink.js';
 
 function job(partitioner: Partitioner, config: Record<string, string>): JobGraph {
   const schema = { fields: [{ name: 'id', type: Types.BIGINT() }] };
@@ -117,8 +65,8 @@ async function run(
   failAtRow?: number,
   extra: Record<string, string> = {},
 ) {
-  const committed = new Map<string, Committed>();
-  const failOnce = { remaining: failAtRow === undefined ? 0 : 1, atRow: failAtRow ?? -1 };
+  const committed: CommittedStore = new Map();
+  const failWhen = failOnce((row) => row[0] === failAtRow);
   const quiet = { write: () => true, once: () => undefined };
   const connectors = new Map<string, RuntimeConnector>([
     ...builtinConnectors({ stdout: quiet, stderr: quiet }).map(
@@ -126,7 +74,7 @@ async function run(
     ),
     [
       'collect',
-      { identifier: 'collect', sink: { createWriter: () => new CommittingSink(committed, failOnce) } },
+      { identifier: 'collect', sink: { createWriter: () => new CommittingSink(committed, { failWhen }) } },
     ],
   ]);
   const result = await executeJob(
@@ -140,7 +88,10 @@ async function run(
     }),
     { connectors, log: { info: () => {}, warn: () => {} } },
   ).result;
-  const entries = [...committed.values()];
+  const entries = [...committed.values()].map((t) => ({
+    subtask: t.subtask,
+    rows: t.changes.map(([, row]) => row),
+  }));
   return { result, entries, ids: entries.flatMap((e) => e.rows.map((r) => r[0] as number)) };
 }
 

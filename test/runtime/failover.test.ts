@@ -3,70 +3,9 @@ import { WeirError } from '../../src/common/errors.js';
 import { JOB_GRAPH_VERSION, type JobGraph } from '../../src/common/jobgraph.js';
 import { Types } from '../../src/common/types.js';
 import { builtinConnectors } from '../../src/connectors/registry.js';
-import type {
-  OperatorContext,
-  OperatorStateSnapshot,
-  RecordBatch,
-  RuntimeConnector,
-  StreamOperator,
-} from '../../src/runtime/index.js';
+import type { OperatorContext, RuntimeConnector } from '../../src/runtime/index.js';
 import { executeJob } from '../../src/runtime/index.js';
-
-/**
- * A two-phase-commit sink in miniature, following the runtime's sink contract: rows written since
- * the last barrier are pre-committed into a "transaction" at the barrier, kept in checkpointed
- * state, and committed only when the checkpoint completes — again after a restore, idempotently.
- * The committed store outlives the job's attempts, as an external system would.
- */
-class TransactionalTestSink implements StreamOperator {
-  private open_: unknown[][] = [];
-  private pending = new Map<number, unknown[][]>();
-  private ctx!: OperatorContext;
-
-  constructor(
-    private readonly committed: Map<string, unknown[][]>,
-    private readonly failAt: { attempt: number; rows: number },
-    private readonly seen: { count: number },
-  ) {}
-
-  initializeState(restored: OperatorStateSnapshot | undefined): void {
-    for (const entry of (restored?.pending ?? []) as { id: number; rows: unknown[][] }[]) {
-      this.pending.set(entry.id, entry.rows);
-    }
-  }
-
-  open(ctx: OperatorContext): void {
-    this.ctx = ctx;
-    // Recovery: a checkpoint that completed may have crashed before its commit ran.
-    for (const id of [...this.pending.keys()]) this.commit(id);
-  }
-
-  processBatch(batch: RecordBatch): void {
-    for (const row of batch.rows) {
-      this.seen.count++;
-      if (this.ctx.attemptNumber === this.failAt.attempt && this.seen.count === this.failAt.rows) {
-        throw new Error(`failpoint: sink fails at row ${this.seen.count}`);
-      }
-      this.open_.push(row);
-    }
-  }
-
-  snapshotState(checkpointId: number): OperatorStateSnapshot {
-    this.pending.set(checkpointId, this.open_);
-    this.open_ = [];
-    return { pending: [...this.pending].map(([id, rows]) => ({ id, rows })) };
-  }
-
-  notifyCheckpointComplete(checkpointId: number): void {
-    for (const id of [...this.pending.keys()]) if (id <= checkpointId) this.commit(id);
-  }
-
-  private commit(id: number): void {
-    const txn = `${this.ctx.operatorId}-${this.ctx.subtaskIndex}-${id}`;
-    if (!this.committed.has(txn)) this.committed.set(txn, this.pending.get(id)!);
-    this.pending.delete(id);
-  }
-}
+import { type CommittedStore, CommittingSink, committedRows } from '../helpers/committing-sink.js';
 
 function job(end: number, config: Record<string, string>): JobGraph {
   const schema = { fields: [{ name: 'id', type: Types.BIGINT() }] };
@@ -109,8 +48,10 @@ function job(end: number, config: Record<string, string>): JobGraph {
 
 describe('failover', () => {
   it('restarts from the latest checkpoint and a 2PC sink commits every row exactly once', async () => {
-    const committed = new Map<string, unknown[][]>();
+    const committed: CommittedStore = new Map();
     const seen = { count: 0 };
+    const failWhen = (_row: unknown[], ctx: OperatorContext) =>
+      ++seen.count === 3_000 && ctx.attemptNumber === 0;
     const noOutput = { write: () => true, once: () => undefined };
     const connectors = new Map<string, RuntimeConnector>([
       ...builtinConnectors({ stdout: noOutput, stderr: noOutput }).map(
@@ -121,7 +62,7 @@ describe('failover', () => {
         {
           identifier: 'test-2pc',
           sink: {
-            createWriter: () => new TransactionalTestSink(committed, { attempt: 0, rows: 3_000 }, seen),
+            createWriter: () => new CommittingSink(committed, { failWhen }),
           },
         },
       ],
@@ -140,10 +81,10 @@ describe('failover', () => {
     const result = await client.result;
     expect(result.status).toBe('FINISHED');
     expect(result.restarts).toBe(1);
-    expect(
-      warnings.some((w) => /failpoint: sink fails at row 3000.*Restarting in 0 ms \(fixed-delay/.test(w)),
-    ).toBe(true);
-    const rows = [...committed.values()].flat().map((r) => r[0] as number);
+    expect(warnings.some((w) => /failpoint at row \[3000\].*Restarting in 0 ms \(fixed-delay/.test(w))).toBe(
+      true,
+    );
+    const rows = committedRows(committed).map((r) => r[0] as number);
     expect(rows).toEqual(Array.from({ length: 6_000 }, (_, i) => i + 1));
     // The sink saw more than 6000 rows: what came after the last checkpoint was replayed.
     expect(seen.count).toBeGreaterThan(6_000);
@@ -186,7 +127,6 @@ describe('failover', () => {
   });
 
   it('fails the job when the restart strategy gives up', async () => {
-    const seen = { count: 0 };
     const connectors = new Map<string, RuntimeConnector>([
       ...builtinConnectors({
         stdout: { write: () => true, once: () => undefined },
@@ -196,7 +136,7 @@ describe('failover', () => {
         'test-2pc',
         {
           identifier: 'test-2pc',
-          sink: { createWriter: () => new TransactionalTestSink(new Map(), { attempt: 0, rows: 10 }, seen) },
+          sink: { createWriter: () => new CommittingSink(new Map(), { failWhen: (row) => row[0] === 10 }) },
         },
       ],
     ]);
@@ -205,7 +145,7 @@ describe('failover', () => {
       log: { info: () => {}, warn: () => {} },
     }).result;
     expect(result.status).toBe('FAILED');
-    expect(result.error?.message).toBe('failpoint: sink fails at row 10');
+    expect(result.error?.message).toBe('failpoint at row [10]');
     expect(result.restarts).toBe(0);
   });
 });

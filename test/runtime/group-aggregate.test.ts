@@ -3,62 +3,11 @@ import { call, inputRef, literal } from '../../src/common/expr.js';
 import { JOB_GRAPH_VERSION, type JobGraph } from '../../src/common/jobgraph.js';
 import { RowKind, Types } from '../../src/common/types.js';
 import { builtinConnectors } from '../../src/connectors/registry.js';
-import type {
-  OperatorContext,
-  OperatorStateSnapshot,
-  RecordBatch,
-  RuntimeConnector,
-  StreamOperator,
-} from '../../src/runtime/index.js';
+import type { RuntimeConnector } from '../../src/runtime/index.js';
 import { executeJob } from '../../src/runtime/index.js';
+import { type CommittedStore, CommittingSink, failOnce } from '../helpers/committing-sink.js';
 
-type Change = [kind: number, row: unknown[]];
-
-/**
- * A two-phase-commit sink in miniature (see exchange.test.ts): changes become visible only when
- * the checkpoint that covers them completes, so what it committed is what an exactly-once sink
- * would have written. Fails once, when it sees `failAt` (a key and a count).
- */
-class CommittingChangelogSink implements StreamOperator {
-  private buffered: Change[] = [];
-  private readonly pending = new Map<number, Change[]>();
-  private ctx!: OperatorContext;
-  constructor(
-    private readonly committed: Map<string, Change[]>,
-    private readonly failOnce: { remaining: number; key: number; count: number },
-  ) {}
-  initializeState(restored: OperatorStateSnapshot | undefined) {
-    for (const e of (restored?.pending ?? []) as { id: number; changes: Change[] }[])
-      this.pending.set(e.id, e.changes);
-  }
-  open(ctx: OperatorContext) {
-    this.ctx = ctx;
-    for (const id of [...this.pending.keys()]) this.commit(id);
-  }
-  processBatch(batch: RecordBatch) {
-    batch.rows.forEach((row, i) => {
-      const kind = batch.kinds?.[i] ?? RowKind.INSERT;
-      if (this.failOnce.remaining > 0 && row[0] === this.failOnce.key && row[1] === this.failOnce.count) {
-        this.failOnce.remaining--;
-        throw new Error(`failpoint at key ${row[0]}, count ${row[1]}`);
-      }
-      this.buffered.push([kind, row]);
-    });
-  }
-  snapshotState(id: number): OperatorStateSnapshot {
-    this.pending.set(id, this.buffered);
-    this.buffered = [];
-    return { pending: [...this.pending].map(([pid, changes]) => ({ id: pid, changes })) };
-  }
-  notifyCheckpointComplete(id: number) {
-    for (const pid of [...this.pending.keys()]) if (pid <= id) this.commit(pid);
-  }
-  private commit(id: number) {
-    const txn = `${this.ctx.subtaskIndex}-${id}`;
-    if (!this.committed.has(txn)) this.committed.set(txn, this.pending.get(id)!);
-    this.pending.delete(id);
-  }
-}
+type Change = readonly [kind: number, row: unknown[]];
 
 const ROWS = 20_000;
 const KEYS = 25;
@@ -154,8 +103,8 @@ function job(config: Record<string, string>): JobGraph {
 }
 
 async function run(fail?: { key: number; count: number }) {
-  const committed = new Map<string, Change[]>();
-  const failOnce = { remaining: fail ? 1 : 0, key: fail?.key ?? -1, count: fail?.count ?? -1 };
+  const committed: CommittedStore = new Map();
+  const failWhen = failOnce((row) => fail !== undefined && row[0] === fail.key && row[1] === fail.count);
   const quiet = { write: () => true, once: () => undefined };
   const connectors = new Map<string, RuntimeConnector>([
     ...builtinConnectors({ stdout: quiet, stderr: quiet }).map(
@@ -165,7 +114,7 @@ async function run(fail?: { key: number; count: number }) {
       'collect',
       {
         identifier: 'collect',
-        sink: { createWriter: () => new CommittingChangelogSink(committed, failOnce) },
+        sink: { createWriter: () => new CommittingSink(committed, { failWhen }) },
       },
     ],
   ]);
@@ -179,9 +128,9 @@ async function run(fail?: { key: number; count: number }) {
     { connectors, log: { info: () => {}, warn: () => {} } },
   ).result;
   // Per subtask, transactions in checkpoint order; a key's changes all come from one subtask.
-  const bySubtask = new Map<string, Change[]>();
-  for (const [txn, changes] of committed) {
-    const [subtask, id] = txn.split('-');
+  const bySubtask = new Map<string, readonly Change[]>();
+  for (const [txn, { subtask, changes }] of committed) {
+    const id = txn.split('-').at(-1)!;
     bySubtask.set(`${subtask}-${id.padStart(8, '0')}`, changes);
   }
   const changes = [...bySubtask.keys()].sort().flatMap((k) => bySubtask.get(k)!);

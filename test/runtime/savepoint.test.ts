@@ -5,52 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { JOB_GRAPH_VERSION, type JobGraph } from '../../src/common/jobgraph.js';
 import { Types } from '../../src/common/types.js';
 import { builtinConnectors } from '../../src/connectors/registry.js';
-import type {
-  OperatorContext,
-  OperatorStateSnapshot,
-  RecordBatch,
-  RuntimeConnector,
-  StreamOperator,
-} from '../../src/runtime/index.js';
+import type { RuntimeConnector } from '../../src/runtime/index.js';
 import { executeJob, loadCheckpointMetadata } from '../../src/runtime/index.js';
+import { type CommittedStore, CommittingSink, committedRows } from '../helpers/committing-sink.js';
 import { waitFor } from '../helpers/wait.js';
-
-/**
- * Commits the rows of a checkpoint (or savepoint) when it completes: the 2PC contract in
- * miniature. Each pre-committed batch gets a transaction id when it is pre-committed, stored with
- * it, so committing again after a restore is a no-op, as with a real transactional system.
- */
-class CommittingSink implements StreamOperator {
-  private buffered: unknown[][] = [];
-  private readonly pending = new Map<number, { txn: string; rows: unknown[][] }>();
-  private ctx!: OperatorContext;
-  constructor(private readonly committed: Map<string, unknown[][]>) {}
-  initializeState(restored: OperatorStateSnapshot | undefined) {
-    for (const e of (restored?.pending ?? []) as { id: number; txn: string; rows: unknown[][] }[]) {
-      this.pending.set(e.id, { txn: e.txn, rows: e.rows });
-    }
-  }
-  open(ctx: OperatorContext) {
-    this.ctx = ctx;
-    for (const id of [...this.pending.keys()]) this.commit(id);
-  }
-  processBatch(batch: RecordBatch) {
-    this.buffered.push(...batch.rows);
-  }
-  snapshotState(id: number): OperatorStateSnapshot {
-    this.pending.set(id, { txn: `${this.ctx.jobId}-${this.ctx.subtaskIndex}-${id}`, rows: this.buffered });
-    this.buffered = [];
-    return { pending: [...this.pending].map(([pid, p]) => ({ id: pid, ...p })) };
-  }
-  notifyCheckpointComplete(id: number) {
-    for (const pid of [...this.pending.keys()]) if (pid <= id) this.commit(pid);
-  }
-  private commit(id: number) {
-    const { txn, rows } = this.pending.get(id)!;
-    if (!this.committed.has(txn)) this.committed.set(txn, rows);
-    this.pending.delete(id);
-  }
-}
 
 function job(sinkParallelism: number, rate: number, config: Record<string, string>): JobGraph {
   const schema = { fields: [{ name: 'id', type: Types.BIGINT() }] };
@@ -93,7 +51,7 @@ function job(sinkParallelism: number, rate: number, config: Record<string, strin
   };
 }
 
-function connectors(committed: Map<string, unknown[][]>): Map<string, RuntimeConnector> {
+function connectors(committed: CommittedStore): Map<string, RuntimeConnector> {
   const quiet = { write: () => true, once: () => undefined };
   return new Map<string, RuntimeConnector>([
     ...builtinConnectors({ stdout: quiet, stderr: quiet }).map(
@@ -113,9 +71,8 @@ const tempDir = async () => {
   dirs.push(d);
   return d;
 };
-const ids = (committed: Map<string, unknown[][]>) =>
-  [...committed.values()]
-    .flat()
+const ids = (committed: CommittedStore) =>
+  committedRows(committed)
     .map((r) => r[0] as number)
     .sort((a, b) => a - b);
 
@@ -123,7 +80,7 @@ describe('savepoints', () => {
   it('stop-with-savepoint commits what was written, and the savepoint, moved elsewhere, resumes at another parallelism exactly once', async () => {
     const dir = await tempDir();
     const config = { 'execution.checkpointing.interval': '50ms', 'state.checkpoints.dir': join(dir, 'ck') };
-    const committed = new Map<string, unknown[][]>();
+    const committed: CommittedStore = new Map();
     const first = executeJob(job(3, 2_000, config), { connectors: connectors(committed), log });
     await waitFor(() => first.coordinator.latestCompleted, { what: 'a checkpoint' });
     const { savepoint, result } = await first.stop({ savepointDirectory: join(dir, 'savepoints') });
@@ -152,7 +109,7 @@ describe('savepoints', () => {
 
   it('a savepoint taken while running leaves the job running, and is kept when the job ends', async () => {
     const dir = await tempDir();
-    const committed = new Map<string, unknown[][]>();
+    const committed: CommittedStore = new Map();
     const client = executeJob(
       job(2, 1_000, { 'execution.checkpointing.interval': '1h', 'state.savepoints.dir': dir }),
       {
@@ -170,7 +127,7 @@ describe('savepoints', () => {
 
   it('stop --drain ends the input before the savepoint and finishes the job', async () => {
     const dir = await tempDir();
-    const committed = new Map<string, unknown[][]>();
+    const committed: CommittedStore = new Map();
     const client = executeJob(job(2, 1_000, { 'state.savepoints.dir': dir }), {
       connectors: connectors(committed),
       log,
