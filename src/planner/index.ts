@@ -17,6 +17,7 @@ export {
   print,
   type ScriptSource,
 } from './parser/index.js';
+export { KEYWORDS } from './parser/lexer.js';
 export {
   SqlSession,
   type SqlSessionOptions,

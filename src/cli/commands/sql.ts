@@ -1,7 +1,8 @@
 import { createInterface } from 'node:readline';
 import { formatError, isWeirError } from '../../common/errors.js';
-import type { ParsedStatement } from '../../planner/index.js';
+import { KEYWORDS, type ParsedStatement } from '../../planner/index.js';
 import { type JobClient, submitJob } from '../../runtime/index.js';
+import { sqlCompleter } from '../completion.js';
 import { ControlPlane } from '../control-plane.js';
 import { EXIT_OK, reportError } from '../errors.js';
 import { parseDynamicProperties, readScript } from '../script.js';
@@ -156,6 +157,7 @@ export async function sqlCommand(
   }
 
   const rl = createInterface({
+    completer: sqlCompleter(session, KEYWORDS.keys()),
     input: io.stdin,
     output: io.stdout,
     terminal: (io.stdin as { isTTY?: boolean }).isTTY === true,
