@@ -104,8 +104,25 @@ export function withNullability(type: LogicalType, nullable: boolean): LogicalTy
   return type.nullable === nullable ? type : { ...type, nullable };
 }
 
-/** Flink's SQL spelling of a type, e.g. `VARCHAR(10) NOT NULL`, `STRING`, `TIMESTAMP(3) *ROWTIME*`. */
-export function formatType(type: LogicalType): string {
+/** How formatType spells what differs between plan output and SQL text. */
+export interface TypeStyle {
+  /** Mark rowtime/proctime columns as EXPLAIN does (`TIMESTAMP(3) *ROWTIME*`); not valid SQL. */
+  readonly timeAttributes: boolean;
+  /** One field of a ROW type, given the field's formatted type. */
+  readonly rowField: (field: RowField, type: string) => string;
+}
+
+const PLAN_STYLE: TypeStyle = {
+  timeAttributes: true,
+  rowField: (f, type) => `\`${f.name}\` ${type}`,
+};
+
+/**
+ * Flink's spelling of a type, e.g. `VARCHAR(10) NOT NULL`, `STRING`, `TIMESTAMP(3) *ROWTIME*` as
+ * plans show it; the SQL printer passes its own style for valid DDL.
+ */
+export function formatType(type: LogicalType, style: TypeStyle = PLAN_STYLE): string {
+  const nested = (t: LogicalType) => formatType(t, style);
   let s: string;
   switch (type.root) {
     case 'VARCHAR':
@@ -134,19 +151,19 @@ export function formatType(type: LogicalType): string {
       break;
     case 'ARRAY':
     case 'MULTISET':
-      s = `${type.root}<${formatType(type.element!)}>`;
+      s = `${type.root}<${nested(type.element!)}>`;
       break;
     case 'MAP':
-      s = `MAP<${formatType(type.key!)}, ${formatType(type.value!)}>`;
+      s = `MAP<${nested(type.key!)}, ${nested(type.value!)}>`;
       break;
     case 'ROW':
-      s = `ROW<${(type.fields ?? []).map((f) => `\`${f.name}\` ${formatType(f.type)}`).join(', ')}>`;
+      s = `ROW<${(type.fields ?? []).map((f) => style.rowField(f, nested(f.type))).join(', ')}>`;
       break;
     default:
       s = type.root;
   }
   if (!type.nullable && type.root !== 'NULL') s += ' NOT NULL';
-  if (type.timeAttribute) s += ` *${type.timeAttribute}*`;
+  if (type.timeAttribute && style.timeAttributes) s += ` *${type.timeAttribute}*`;
   return s;
 }
 

@@ -1,4 +1,4 @@
-import { type LogicalType, MAX_LENGTH } from '../../common/types.js';
+import { formatType, type LogicalType, type TypeStyle } from '../../common/types.js';
 import type * as A from './ast.js';
 import { isKeyword, isReservedWord } from './lexer.js';
 
@@ -33,52 +33,15 @@ function name(n: A.QualifiedName | readonly A.Ident[]): string {
   return parts.map((p) => quoteIdent(p.value)).join('.');
 }
 
+/** A type as valid Flink SQL: ROW fields quoted only where needed, with their comments. */
+const SQL_TYPE_STYLE: TypeStyle = {
+  timeAttributes: false,
+  rowField: (f, type) =>
+    `${quoteIdent(f.name)} ${type}${f.description !== undefined ? ` COMMENT ${quoteString(f.description)}` : ''}`,
+};
+
 export function printType(type: LogicalType): string {
-  let s: string;
-  switch (type.root) {
-    case 'VARCHAR':
-      s = type.length === MAX_LENGTH ? 'STRING' : `VARCHAR(${type.length})`;
-      break;
-    case 'VARBINARY':
-      s = type.length === MAX_LENGTH ? 'BYTES' : `VARBINARY(${type.length})`;
-      break;
-    case 'CHAR':
-    case 'BINARY':
-      s = `${type.root}(${type.length})`;
-      break;
-    case 'DECIMAL':
-      s = `DECIMAL(${type.precision}, ${type.scale})`;
-      break;
-    case 'TIME':
-    case 'TIMESTAMP':
-    case 'TIMESTAMP_LTZ':
-      s = `${type.root}(${type.precision})`;
-      break;
-    case 'ARRAY':
-    case 'MULTISET':
-      s = `${type.root}<${printType(type.element!)}>`;
-      break;
-    case 'MAP':
-      s = `MAP<${printType(type.key!)}, ${printType(type.value!)}>`;
-      break;
-    case 'ROW':
-      s = `ROW<${(type.fields ?? [])
-        .map(
-          (f) =>
-            `${quoteIdent(f.name)} ${printType(f.type)}${f.description !== undefined ? ` COMMENT ${quoteString(f.description)}` : ''}`,
-        )
-        .join(', ')}>`;
-      break;
-    case 'INTERVAL_YEAR_MONTH':
-      s = 'INTERVAL YEAR TO MONTH';
-      break;
-    case 'INTERVAL_DAY_TIME':
-      s = 'INTERVAL DAY TO SECOND(3)';
-      break;
-    default:
-      s = type.root;
-  }
-  return type.nullable ? s : `${s} NOT NULL`;
+  return formatType(type, SQL_TYPE_STYLE);
 }
 
 const ATOMIC = new Set<A.Expr['kind']>([
