@@ -69,6 +69,26 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         inputInsertOnly: isInsertOnly(node.input.changelogMode),
         generateUpdateBefore: node.generateUpdateBefore,
       };
+    case 'WindowAggregate':
+    case 'GroupWindowAggregate':
+      return {
+        kind: 'window-aggregate',
+        window: node.window,
+        timeDomain: node.timeDomain,
+        timeIndex: node.timeIndex,
+        grouping: node.grouping,
+        aggCalls: node.aggCalls,
+        properties: node.properties,
+        inputType: stripTimeAttributes(node.input.rowType),
+        outputType: stripTimeAttributes(node.rowType),
+      };
+    case 'WindowTableFunction':
+      return {
+        kind: 'window-table-function',
+        window: node.window,
+        timeDomain: node.timeDomain,
+        timeIndex: node.timeIndex,
+      };
     case 'Sink':
       return {
         kind: 'sink',
@@ -119,14 +139,18 @@ export function buildJobGraph(
       node.kind === 'TableSourceScan' || node.kind === 'Sink' ? identifierText(node.table.identifier) : '';
     const id = operatorId(['weir', String(vertices.length), node.kind, table, ...inputs.map((i) => i.id)]);
     let parallelism: number | undefined;
-    if (node.kind === 'GroupAggregate' && node.grouping.length === 0) parallelism = 1;
+    const keyedAggregate =
+      node.kind === 'GroupAggregate' ||
+      node.kind === 'WindowAggregate' ||
+      node.kind === 'GroupWindowAggregate';
+    if (keyedAggregate && node.grouping.length === 0) parallelism = 1;
     else if (inputs.length > 0 && inputs.every((i) => i.partitioner === 'forward'))
       parallelism = inputs[0].parallelism;
     vertices.push({
       id,
       name: physicalLabel(node, 'infix'),
       ...(parallelism !== undefined ? { parallelism } : {}),
-      ...(node.kind === 'GroupAggregate' ? { keyed: { fields: node.grouping } } : {}),
+      ...(keyedAggregate ? { keyed: { fields: node.grouping } } : {}),
       operator: operatorSpec(node),
     });
     for (const input of inputs)

@@ -19,7 +19,8 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
       return node;
     case 'WatermarkAssigner':
     case 'Calc':
-    case 'Exchange': {
+    case 'Exchange':
+    case 'WindowTableFunction': {
       const input = visit(node.input, updateBeforeRequired);
       return input === node.input ? node : { ...node, input, changelogMode: input.changelogMode };
     }
@@ -39,6 +40,12 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
         generateUpdateBefore: updateBeforeRequired,
         changelogMode: groupAggregateChangelog(kinds, updateBeforeRequired),
       };
+    }
+    // Insert-only out, and only planned over an insert-only input.
+    case 'WindowAggregate':
+    case 'GroupWindowAggregate': {
+      const input = visit(node.input, true);
+      return input === node.input ? node : { ...node, input };
     }
     case 'Sink': {
       const accepted = node.connector.sink?.acceptedChangelogModes ?? [];

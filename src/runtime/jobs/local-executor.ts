@@ -44,6 +44,7 @@ import { RecordWriterOutput } from '../network/record-writer.js';
 import { CalcOperator } from '../operators/calc-operator.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
 import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
+import { WindowAggregateOperator, WindowTableFunctionOperator } from '../operators/window/index.js';
 import { resolveStateBackend } from '../state/backend-config.js';
 import { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
 import { redistributeOperatorState } from '../state/redistribute.js';
@@ -127,6 +128,10 @@ function createOperator(
       return new WatermarkAssignerOperator(spec);
     case 'group-aggregate':
       return new GroupAggregateOperator(spec);
+    case 'window-aggregate':
+      return new WindowAggregateOperator(spec);
+    case 'window-table-function':
+      return new WindowTableFunctionOperator(spec);
     default: {
       const never: never = spec;
       return never;
