@@ -143,4 +143,54 @@ export interface GroupAggregateSpec {
   readonly generateUpdateBefore: boolean;
 }
 
-export type OperatorSpec = SourceSpec | CalcSpec | WatermarkAssignerSpec | GroupAggregateSpec | SinkSpec;
+/** One field of a sort order (Top-N's ORDER BY, an OVER window's ORDER BY). */
+export interface SortFieldSpec {
+  readonly index: number;
+  readonly descending: boolean;
+  readonly nullsFirst: boolean;
+}
+
+/**
+ * Top-N (Flink's Rank with ROW_NUMBER): per partition, the rows ranked rankStart..rankEnd by
+ * `orderKeys` (ties in arrival order), kept in keyed state, and the changes of that set out:
+ * +I/-D as rows enter and leave it, or with `outputRankNumber` -U/+U per rank whose row changed.
+ * Over an insert-only input (AppendFastStrategy) only the top rankEnd rows are kept; over a
+ * changelog (RetractStrategy) every row of the partition is, so a retraction can promote the next.
+ * Keyed by `partitionKeys` (none: parallelism 1). Output: the input row, then the rank number.
+ */
+export interface RankSpec {
+  readonly kind: 'rank';
+  readonly partitionKeys: readonly number[];
+  readonly orderKeys: readonly SortFieldSpec[];
+  readonly rankStart: number;
+  readonly rankEnd: number;
+  readonly outputRankNumber: boolean;
+  readonly inputInsertOnly: boolean;
+  readonly generateUpdateBefore: boolean;
+  readonly inputType: RowType;
+}
+
+/**
+ * Deduplication (Flink's Deduplicate), ROW_NUMBER = 1 ordered by a time attribute over an
+ * insert-only input, one row per key in keyed state. Keep first row on processing time: the
+ * first row of each key, insert-only. Keep last row on processing time: every row replaces the
+ * previous one (-U/+U). On event time (`rowtimeIndex`): a row replaces the kept one when its
+ * rowtime is larger (keep last: or equal) or smaller (keep first).
+ */
+export interface DeduplicateSpec {
+  readonly kind: 'deduplicate';
+  readonly keys: readonly number[];
+  readonly keepLastRow: boolean;
+  /** The rowtime field when ordered by event time; absent for processing time. */
+  readonly rowtimeIndex?: number;
+  readonly generateUpdateBefore: boolean;
+}
+
+export type OperatorSpec =
+  | SourceSpec
+  | CalcSpec
+  | WatermarkAssignerSpec
+  | GroupAggregateSpec
+  | RankSpec
+  | DeduplicateSpec
+  | SinkSpec;

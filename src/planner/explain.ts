@@ -1,5 +1,6 @@
 import type { AggregateCallSpec } from '../common/jobgraph.js';
 import { identifierText } from './catalog/catalog.js';
+import { overWindowLabel, rankLabel } from './explain-over.js';
 import { type ExprStyle, formatExpr } from './format-expr.js';
 import { type LogicalNode, logicalInputs } from './logical/nodes.js';
 import { type PhysicalNode, physicalInputs } from './physical/nodes.js';
@@ -46,6 +47,8 @@ function logicalLabel(node: LogicalNode): string {
         `group=[{${node.groupSet.join(', ')}}]`,
         ...node.aggCalls.map((c) => `${c.name}=[${aggCallText(c, ref, 'rex')}]`),
       ].join(', ')})`;
+    case 'LogicalOverWindow':
+      return overWindowLabel(node);
     case 'LogicalSink':
       return `LogicalSink(table=[${identifierText(node.table.identifier)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}])`;
     default: {
@@ -105,6 +108,10 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
       text = `GroupAggregate(${keys.length > 0 ? `groupBy=[${keys.join(', ')}], ` : ''}select=[${[...keys, ...calls].join(', ')}]`;
       break;
     }
+    case 'Rank':
+    case 'Deduplicate':
+      text = rankLabel(node);
+      break;
     case 'Sink':
       text = `Sink(table=[${identifierText(node.table.identifier)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;
       break;

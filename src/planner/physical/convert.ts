@@ -2,6 +2,8 @@ import { inputRef } from '../../common/expr.js';
 import type { LogicalNode } from '../logical/nodes.js';
 import { isInsertOnly, type RowKindSet, rowKindSet, rowKindsOf } from './changelog.js';
 import type { PhysicalNode } from './nodes.js';
+import { convertOverWindow } from './over.js';
+import { convertRank } from './rank.js';
 
 /** What a GroupAggregate emits: updates, and deletes too when its input can retract a group's last row. */
 export function groupAggregateChangelog(input: RowKindSet, generateUpdateBefore: boolean): RowKindSet {
@@ -38,6 +40,8 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
       };
     }
     case 'LogicalProject': {
+      const topN = convertRank(node, toPhysical);
+      if (topN) return topN;
       const input = toPhysical(node.input);
       return {
         kind: 'Calc',
@@ -77,6 +81,8 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
         changelogMode: groupAggregateChangelog(input.changelogMode, true),
       };
     }
+    case 'LogicalOverWindow':
+      return convertOverWindow(node, toPhysical);
     case 'LogicalSink': {
       const input = toPhysical(node.input);
       return {

@@ -1,6 +1,6 @@
 import type { ConnectorDescriptor } from '../../common/connector.js';
 import type { Expr } from '../../common/expr.js';
-import type { AggregateCallSpec } from '../../common/jobgraph.js';
+import type { AggregateCallSpec, SortFieldSpec } from '../../common/jobgraph.js';
 import type { RowType } from '../../common/types.js';
 import type { CatalogTable } from '../catalog/catalog.js';
 import type { RowKindSet } from './changelog.js';
@@ -16,6 +16,8 @@ export type PhysicalNode =
   | PhysicalCalc
   | PhysicalExchange
   | PhysicalGroupAggregate
+  | PhysicalRank
+  | PhysicalDeduplicate
   | PhysicalSink;
 
 export interface PhysicalTableSourceScan {
@@ -74,6 +76,38 @@ export interface PhysicalGroupAggregate {
   readonly changelogMode: RowKindSet;
 }
 
+/**
+ * Top-N (Flink's StreamPhysicalRank, ROW_NUMBER only as in Flink's streaming mode); its input is
+ * an Exchange on the partition keys. AppendFastStrategy over an insert-only input, RetractStrategy
+ * over a changelog. Outputs the input row, and the rank number when `outputRankNumber`.
+ */
+export interface PhysicalRank {
+  readonly kind: 'Rank';
+  readonly input: PhysicalNode;
+  readonly partitionKeys: readonly number[];
+  readonly orderKeys: readonly SortFieldSpec[];
+  readonly rankStart: number;
+  readonly rankEnd: number;
+  readonly outputRankNumber: boolean;
+  readonly strategy: 'AppendFastStrategy' | 'RetractStrategy';
+  readonly generateUpdateBefore: boolean;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/** Deduplication (Flink's StreamPhysicalDeduplicate): ROW_NUMBER = 1 ordered by a time attribute. */
+export interface PhysicalDeduplicate {
+  readonly kind: 'Deduplicate';
+  readonly input: PhysicalNode;
+  readonly keys: readonly number[];
+  readonly keepLastRow: boolean;
+  /** Ordered by this rowtime field; absent when ordered by processing time. */
+  readonly rowtimeIndex?: number;
+  readonly generateUpdateBefore: boolean;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
 export interface PhysicalSink {
   readonly kind: 'Sink';
   readonly input: PhysicalNode;
@@ -93,6 +127,8 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
     case 'Calc':
     case 'Exchange':
     case 'GroupAggregate':
+    case 'Rank':
+    case 'Deduplicate':
     case 'Sink':
       return [node.input];
     default: {
@@ -110,6 +146,8 @@ export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]):
     case 'Calc':
     case 'Exchange':
     case 'GroupAggregate':
+    case 'Rank':
+    case 'Deduplicate':
     case 'Sink':
       return inputs[0] === node.input ? node : { ...node, input: inputs[0] };
     default: {

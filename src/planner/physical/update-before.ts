@@ -2,6 +2,7 @@ import { WeirError } from '../../common/errors.js';
 import { identifierText } from '../catalog/catalog.js';
 import { groupAggregateChangelog } from './convert.js';
 import type { PhysicalNode } from './nodes.js';
+import { visitRank } from './rank-update-before.js';
 
 /**
  * Decides top-down whether each GroupAggregate sends -U before +U (Flink's
@@ -40,6 +41,9 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
         changelogMode: groupAggregateChangelog(kinds, updateBeforeRequired),
       };
     }
+    case 'Rank':
+    case 'Deduplicate':
+      return visitRank(node, updateBeforeRequired, visit);
     case 'Sink': {
       const accepted = node.connector.sink?.acceptedChangelogModes ?? [];
       const required = accepted.includes('retract') || !accepted.includes('upsert');

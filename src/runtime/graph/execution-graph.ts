@@ -41,6 +41,10 @@ function shortName(v: JobVertex): string {
       return 'WatermarkAssigner';
     case 'group-aggregate':
       return 'GroupAggregate';
+    case 'rank':
+      return 'Rank';
+    case 'deduplicate':
+      return 'Deduplicate';
     default: {
       const never: never = v.operator;
       return never;

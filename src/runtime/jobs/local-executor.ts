@@ -43,6 +43,7 @@ import { createPartitioner } from '../network/partitioner.js';
 import { RecordWriterOutput } from '../network/record-writer.js';
 import { CalcOperator } from '../operators/calc-operator.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
+import { DeduplicateOperator, RankOperator } from '../operators/rank/index.js';
 import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
 import { resolveStateBackend } from '../state/backend-config.js';
 import { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
@@ -127,6 +128,10 @@ function createOperator(
       return new WatermarkAssignerOperator(spec);
     case 'group-aggregate':
       return new GroupAggregateOperator(spec);
+    case 'rank':
+      return new RankOperator(spec);
+    case 'deduplicate':
+      return new DeduplicateOperator(spec);
     default: {
       const never: never = spec;
       return never;
