@@ -69,7 +69,9 @@ describe('weir run -f sql-examples/top-n.sql', () => {
       for (const [buyer, ps] of prices)
         ps.sort((a, b) => b - a)
           .slice(0, 3)
-          .forEach((p, i) => expectedTop.set(`${buyer}/${i + 1}`, [buyer, String(p), String(i + 1)]));
+          .forEach((p, i) => {
+            expectedTop.set(`${buyer}/${i + 1}`, [buyer, String(p), String(i + 1)]);
+          });
       const topLog = changelogOf(stdout, 'top_prices');
       expect(new Set(topLog.map((c) => c.kind))).toEqual(new Set(['+I', '-U', '+U']));
       expect(apply(topLog, (f) => `${f[0]}/${f[2]}`)).toEqual(expectedTop);

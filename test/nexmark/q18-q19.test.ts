@@ -149,7 +149,9 @@ function expectedQ19(parallelism = 1): Map<string, unknown[]> {
     const sorted = list
       .map((b, i) => ({ b, i }))
       .sort((x, y) => (y.b[2] as number) - (x.b[2] as number) || x.i - y.i);
-    sorted.slice(0, 10).forEach(({ b }, r) => out.set(`${auction}/${r + 1}`, [...b, r + 1]));
+    sorted.slice(0, 10).forEach(({ b }, r) => {
+      out.set(`${auction}/${r + 1}`, [...b, r + 1]);
+    });
   }
   return out;
 }
