@@ -186,6 +186,27 @@ export interface DeduplicateSpec {
   readonly generateUpdateBefore: boolean;
 }
 
+/**
+ * OVER aggregation (Flink's OverAggregate): every input row comes out with the aggregates over its
+ * frame — the rows of its partition ordered by the time attribute, from `preceding` rows (ROWS) or
+ * milliseconds (RANGE) before it, or all of them when `preceding` is absent, up to the row itself
+ * (RANGE: and its peers, the rows with the same time). On event time (`rowtime`) rows wait in keyed
+ * state until the watermark passes their time, then go in time order; rows that arrive for a time
+ * already emitted are late and dropped. On processing time a row goes at once. Insert-only in and out.
+ */
+export interface OverAggregateSpec {
+  readonly kind: 'over-aggregate';
+  readonly partitionKeys: readonly number[];
+  /** The time attribute field the window is ordered by (ascending). */
+  readonly orderIndex: number;
+  readonly rowtime: boolean;
+  readonly unit: 'ROWS' | 'RANGE';
+  /** Rows (ROWS) or milliseconds (RANGE) before the current row; absent for UNBOUNDED PRECEDING. */
+  readonly preceding?: number;
+  readonly aggCalls: readonly AggregateCallSpec[];
+  readonly inputType: RowType;
+}
+
 export type OperatorSpec =
   | SourceSpec
   | CalcSpec
@@ -193,4 +214,5 @@ export type OperatorSpec =
   | GroupAggregateSpec
   | RankSpec
   | DeduplicateSpec
+  | OverAggregateSpec
   | SinkSpec;

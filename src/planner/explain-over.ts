@@ -1,5 +1,6 @@
+import type { AggregateCallSpec } from '../common/jobgraph.js';
 import type { LogicalOverWindow, OverFrameBound } from './logical/nodes.js';
-import type { PhysicalDeduplicate, PhysicalRank } from './physical/nodes.js';
+import type { PhysicalDeduplicate, PhysicalOverAggregate, PhysicalRank } from './physical/nodes.js';
 
 /** EXPLAIN labels of OVER windows, Top-N and deduplication, in Flink's words. */
 
@@ -32,4 +33,24 @@ export function rankLabel(node: PhysicalRank | PhysicalDeduplicate): string {
     )
     .join(', ');
   return `Rank(strategy=[${node.strategy}], rankType=[ROW_NUMBER], rankRange=[rankStart=${node.rankStart}, rankEnd=${node.rankEnd}], partitionBy=[${node.partitionKeys.map((k) => names[k]).join(', ')}], orderBy=[${orderBy}], select=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;
+}
+
+/**
+ * Flink's OverAggregate label, down to its spelling of the frame (`window=[ RANG BETWEEN
+ * UNBOUNDED PRECEDING AND CURRENT ROW]`, RANGE offsets in milliseconds).
+ */
+export function overAggregateLabel(
+  node: PhysicalOverAggregate,
+  callText: (c: AggregateCallSpec, name: (i: number) => string) => string,
+): string {
+  const names = node.input.rowType.fields.map((f) => f.name);
+  const lower =
+    node.preceding === undefined
+      ? 'UNBOUNDED PRECEDING'
+      : node.preceding === 0
+        ? 'CURRENT ROW'
+        : `${node.preceding} PRECEDING`;
+  const unit = node.unit === 'ROWS' ? 'ROWS' : 'RANG';
+  const calls = node.aggCalls.map((c) => `${callText(c, (i) => names[i])} AS ${c.name}`);
+  return `OverAggregate(${node.partitionKeys.length > 0 ? `partitionBy=[${node.partitionKeys.map((k) => names[k]).join(', ')}], ` : ''}orderBy=[${names[node.orderIndex]} ASC], window=[ ${unit} BETWEEN ${lower} AND CURRENT ROW], select=[${[...names, ...calls].join(', ')}]`;
 }

@@ -1,6 +1,6 @@
 import type { AggregateCallSpec } from '../common/jobgraph.js';
 import { identifierText } from './catalog/catalog.js';
-import { overWindowLabel, rankLabel } from './explain-over.js';
+import { overAggregateLabel, overWindowLabel, rankLabel } from './explain-over.js';
 import { type ExprStyle, formatExpr } from './format-expr.js';
 import { type LogicalNode, logicalInputs } from './logical/nodes.js';
 import { type PhysicalNode, physicalInputs } from './physical/nodes.js';
@@ -111,6 +111,9 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
     case 'Rank':
     case 'Deduplicate':
       text = rankLabel(node);
+      break;
+    case 'OverAggregate':
+      text = overAggregateLabel(node, (c, name) => aggCallText(c, name, 'named'));
       break;
     case 'Sink':
       text = `Sink(table=[${identifierText(node.table.identifier)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;

@@ -89,6 +89,17 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         ...(node.rowtimeIndex !== undefined ? { rowtimeIndex: node.rowtimeIndex } : {}),
         generateUpdateBefore: node.generateUpdateBefore,
       };
+    case 'OverAggregate':
+      return {
+        kind: 'over-aggregate',
+        partitionKeys: node.partitionKeys,
+        orderIndex: node.orderIndex,
+        rowtime: node.rowtime,
+        unit: node.unit,
+        ...(node.preceding !== undefined ? { preceding: node.preceding } : {}),
+        aggCalls: node.aggCalls,
+        inputType: stripTimeAttributes(node.input.rowType),
+      };
     case 'Sink':
       return {
         kind: 'sink',
@@ -111,6 +122,8 @@ function keyedFields(node: PhysicalNode): readonly number[] | undefined {
       return node.partitionKeys;
     case 'Deduplicate':
       return node.keys;
+    case 'OverAggregate':
+      return node.partitionKeys;
     default:
       return undefined;
   }

@@ -62,8 +62,8 @@ class OverExprBinder extends ExprBinder {
 }
 
 /** The frame as written, or SQL's default: ROWS for ranking functions, RANGE … CURRENT ROW otherwise. */
-function frameOf(call: A.OverCall, ranking: boolean, binder: ExprBinder): OverFrame {
-  const written = call.window.frame;
+function frameOf(spec: A.WindowSpec, ranking: boolean, binder: ExprBinder): OverFrame {
+  const written = spec.frame;
   if (!written) {
     return {
       unit: ranking ? 'ROWS' : 'RANGE',
@@ -103,6 +103,7 @@ function frameOf(call: A.OverCall, ranking: boolean, binder: ExprBinder): OverFr
  */
 export function bindOverWindow(
   items: readonly A.SelectItem[],
+  windows: readonly A.NamedWindow[] | undefined,
   input: LogicalNode,
   scope: Scope,
   inputBinder: ExprBinder,
@@ -127,15 +128,19 @@ export function bindOverWindow(
   let windowKey = '';
   const calls: OverCallSpec[] = [];
   const callOf = new Map<A.OverCall, number>();
+  /** The call's window: written after OVER, or named there and defined in the WINDOW clause. */
+  const specOf = (over: A.OverCall): A.WindowSpec => {
+    if (!over.windowName) return over.window;
+    const named = windows?.find((w) => w.name.value === over.windowName!.value);
+    if (!named) throw validationError(`Window '${over.windowName.value}' not found`, over.windowName.pos);
+    return named.spec;
+  };
   for (const over of overCalls) {
     const fn = over.call.name.value.toUpperCase();
+    const window_ = specOf(over);
     const ranking = RANKING.has(fn);
     if (!ranking && !AGGREGATES.has(fn)) throw unsupported(`${fn} as an OVER window function`, over.call.pos);
-    for (const e of [
-      ...over.call.args,
-      ...over.window.partitionBy,
-      ...over.window.orderBy.map((o) => o.expr),
-    ]) {
+    for (const e of [...over.call.args, ...window_.partitionBy, ...window_.orderBy.map((o) => o.expr)]) {
       const nested = findOverCalls(e)[0] ?? findAggregate(e);
       if (nested) throw validationError('Aggregate expressions cannot be nested', nested.pos);
     }
@@ -146,20 +151,20 @@ export function bindOverWindow(
         `Invalid number of arguments to function '${fn}'. Was expecting 0 arguments`,
         over.call.pos,
       );
-    if (over.window.orderBy.length === 0)
+    if (window_.orderBy.length === 0)
       throw validationError(
         ranking
           ? `${fn} requires an ORDER BY clause in its window specification`
           : "OVER windows' ordering in stream mode must be defined on a time attribute.",
         over.pos,
       );
-    const partitionKeys = over.window.partitionBy.map((p) => fieldOf(inputBinder.bind(p)));
-    const orderKeys = over.window.orderBy.map((o) => ({
+    const partitionKeys = window_.partitionBy.map((p) => fieldOf(inputBinder.bind(p)));
+    const orderKeys = window_.orderBy.map((o) => ({
       index: fieldOf(inputBinder.bind(o.expr)),
       descending: o.descending,
       nullsFirst: o.nulls ? o.nulls === 'FIRST' : !o.descending,
     }));
-    const frame = frameOf(over, ranking, inputBinder);
+    const frame = frameOf(window_, ranking, inputBinder);
     const key = JSON.stringify({ partitionKeys, orderKeys, frame });
     if (!window) {
       window = { partitionKeys, orderKeys, frame };
@@ -167,7 +172,7 @@ export function bindOverWindow(
     } else if (key !== windowKey) {
       throw unsupported(
         'OVER windows that differ in one SELECT (all aggregates must be computed on the same window)',
-        over.window.partitionBy[0]?.pos ?? over.pos,
+        window_.partitionBy[0]?.pos ?? over.pos,
       );
     }
     const args = over.call.args.map((a) => inputBinder.bind(a));

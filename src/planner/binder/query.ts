@@ -118,7 +118,7 @@ export class QueryBinder {
     if (overCall) {
       if (aggregated)
         throw unsupported('An OVER window in an aggregating SELECT (with GROUP BY)', overCall.pos);
-      ({ node, binder } = bindOverWindow(s.items, node, scope, binder));
+      ({ node, binder } = bindOverWindow(s.items, s.windows, node, scope, binder));
     }
     if (aggregated) return this.bindAggregate(s, from, node, binder);
 

@@ -188,6 +188,7 @@ const RESERVED = [
   'ROWS',
   'SYSTEM_TIME',
   'UNBOUNDED',
+  'WINDOW',
 ] as const;
 
 const NON_RESERVED = [

@@ -18,6 +18,7 @@ export type PhysicalNode =
   | PhysicalGroupAggregate
   | PhysicalRank
   | PhysicalDeduplicate
+  | PhysicalOverAggregate
   | PhysicalSink;
 
 export interface PhysicalTableSourceScan {
@@ -108,6 +109,21 @@ export interface PhysicalDeduplicate {
   readonly changelogMode: RowKindSet;
 }
 
+/** OVER aggregation (Flink's StreamPhysicalOverAggregate); its input is an Exchange on the partition keys. */
+export interface PhysicalOverAggregate {
+  readonly kind: 'OverAggregate';
+  readonly input: PhysicalNode;
+  readonly partitionKeys: readonly number[];
+  readonly orderIndex: number;
+  readonly rowtime: boolean;
+  readonly unit: 'ROWS' | 'RANGE';
+  /** Rows or milliseconds before the current row; absent for UNBOUNDED PRECEDING. */
+  readonly preceding?: number;
+  readonly aggCalls: readonly AggregateCallSpec[];
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
 export interface PhysicalSink {
   readonly kind: 'Sink';
   readonly input: PhysicalNode;
@@ -129,6 +145,7 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
     case 'GroupAggregate':
     case 'Rank':
     case 'Deduplicate':
+    case 'OverAggregate':
     case 'Sink':
       return [node.input];
     default: {
@@ -148,6 +165,7 @@ export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]):
     case 'GroupAggregate':
     case 'Rank':
     case 'Deduplicate':
+    case 'OverAggregate':
     case 'Sink':
       return inputs[0] === node.input ? node : { ...node, input: inputs[0] };
     default: {

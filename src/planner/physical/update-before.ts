@@ -20,7 +20,8 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
       return node;
     case 'WatermarkAssigner':
     case 'Calc':
-    case 'Exchange': {
+    case 'Exchange':
+    case 'OverAggregate': {
       const input = visit(node.input, updateBeforeRequired);
       return input === node.input ? node : { ...node, input, changelogMode: input.changelogMode };
     }

@@ -45,6 +45,8 @@ function shortName(v: JobVertex): string {
       return 'Rank';
     case 'deduplicate':
       return 'Deduplicate';
+    case 'over-aggregate':
+      return 'OverAggregate';
     default: {
       const never: never = v.operator;
       return never;

@@ -43,6 +43,7 @@ import { createPartitioner } from '../network/partitioner.js';
 import { RecordWriterOutput } from '../network/record-writer.js';
 import { CalcOperator } from '../operators/calc-operator.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
+import { OverAggregateOperator } from '../operators/over-aggregate/index.js';
 import { DeduplicateOperator, RankOperator } from '../operators/rank/index.js';
 import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
 import { resolveStateBackend } from '../state/backend-config.js';
@@ -132,6 +133,8 @@ function createOperator(
       return new RankOperator(spec);
     case 'deduplicate':
       return new DeduplicateOperator(spec);
+    case 'over-aggregate':
+      return new OverAggregateOperator(spec);
     default: {
       const never: never = spec;
       return never;
