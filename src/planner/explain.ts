@@ -1,5 +1,6 @@
 import type { AggregateCallSpec } from '../common/jobgraph.js';
 import { identifierText } from './catalog/catalog.js';
+import { overAggregateLabel, overWindowLabel, rankLabel } from './explain-over.js';
 import {
   logicalWindowTableFunctionLabel,
   windowAggregateLabel,
@@ -53,6 +54,8 @@ function logicalLabel(node: LogicalNode): string {
       ].join(', ')})`;
     case 'LogicalWindowTableFunction':
       return logicalWindowTableFunctionLabel(node);
+    case 'LogicalOverWindow':
+      return overWindowLabel(node);
     case 'LogicalSink':
       return `LogicalSink(table=[${identifierText(node.table.identifier)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}])`;
     default: {
@@ -118,6 +121,13 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
       break;
     case 'WindowTableFunction':
       text = windowTableFunctionLabel(node);
+      break;
+    case 'Rank':
+    case 'Deduplicate':
+      text = rankLabel(node);
+      break;
+    case 'OverAggregate':
+      text = overAggregateLabel(node, (c, name) => aggCallText(c, name, 'named'));
       break;
     case 'Sink':
       text = `Sink(table=[${identifierText(node.table.identifier)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;

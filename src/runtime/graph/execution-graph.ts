@@ -45,6 +45,12 @@ function shortName(v: JobVertex): string {
       return 'WindowAggregate';
     case 'window-table-function':
       return 'WindowTableFunction';
+    case 'rank':
+      return 'Rank';
+    case 'deduplicate':
+      return 'Deduplicate';
+    case 'over-aggregate':
+      return 'OverAggregate';
     default: {
       const never: never = v.operator;
       return never;
