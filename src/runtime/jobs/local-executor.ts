@@ -43,6 +43,7 @@ import { createPartitioner } from '../network/partitioner.js';
 import { RecordWriterOutput } from '../network/record-writer.js';
 import { CalcOperator } from '../operators/calc-operator.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
+import { StreamingJoinOperator } from '../operators/join/streaming-join.js';
 import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
 import { resolveStateBackend } from '../state/backend-config.js';
 import { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
@@ -127,6 +128,8 @@ function createOperator(
       return new WatermarkAssignerOperator(spec);
     case 'group-aggregate':
       return new GroupAggregateOperator(spec);
+    case 'join':
+      return new StreamingJoinOperator(spec);
     default: {
       const never: never = spec;
       return never;
@@ -298,15 +301,22 @@ function startAttempt(
           reader: createOperator(first, options.connectors) as SourceReader,
         };
       } else {
+        // Each channel with the logical input its edge feeds (a two-input operator has two).
         const inputs = graph.edges.flatMap((edge, e) =>
-          edge.target === chain.index ? channels[e].map((fromUpstream) => fromUpstream[subtask]) : [],
+          edge.target === chain.index
+            ? channels[e].flatMap((fromUpstream) => {
+                const channel = fromUpstream[subtask];
+                return channel ? [{ channel, input: edge.inputIndex }] : [];
+              })
+            : [],
         );
         head = {
           kind: 'network',
           gate: new CheckpointedInputGate(
-            inputs.filter((c): c is LocalChannel => c !== undefined),
+            inputs.map((i) => i.channel),
             barrierMode,
             alignedTimeout,
+            inputs.map((i) => i.input),
           ),
         };
       }
