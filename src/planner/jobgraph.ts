@@ -69,6 +69,18 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         inputInsertOnly: isInsertOnly(node.input.changelogMode),
         generateUpdateBefore: node.generateUpdateBefore,
       };
+    case 'Join':
+      return {
+        kind: 'join',
+        joinType: node.joinType,
+        leftKeys: node.leftKeys,
+        rightKeys: node.rightKeys,
+        filterNulls: node.leftKeys.map(() => true),
+        ...(node.nonEquiCondition ? { nonEquiCondition: node.nonEquiCondition } : {}),
+        leftType: stripTimeAttributes(node.left.rowType),
+        rightType: stripTimeAttributes(node.right.rowType),
+        outputType: stripTimeAttributes(node.rowType),
+      };
     case 'Sink':
       return {
         kind: 'sink',
@@ -120,6 +132,8 @@ export function buildJobGraph(
     const id = operatorId(['weir', String(vertices.length), node.kind, table, ...inputs.map((i) => i.id)]);
     let parallelism: number | undefined;
     if (node.kind === 'GroupAggregate' && node.grouping.length === 0) parallelism = 1;
+    // A join without keys sees every row of both sides in one subtask, as in Flink.
+    else if (node.kind === 'Join' && node.leftKeys.length === 0) parallelism = 1;
     else if (inputs.length > 0 && inputs.every((i) => i.partitioner === 'forward'))
       parallelism = inputs[0].parallelism;
     vertices.push({
@@ -127,14 +141,21 @@ export function buildJobGraph(
       name: physicalLabel(node, 'infix'),
       ...(parallelism !== undefined ? { parallelism } : {}),
       ...(node.kind === 'GroupAggregate' ? { keyed: { fields: node.grouping } } : {}),
+      ...(node.kind === 'Join'
+        ? { keyed: { fields: node.leftKeys, secondInputFields: node.rightKeys } }
+        : {}),
       operator: operatorSpec(node),
     });
-    for (const input of inputs)
-      edges.push(
-        input.keys
-          ? { source: input.id, target: id, partitioner: input.partitioner, keys: input.keys }
-          : { source: input.id, target: id, partitioner: input.partitioner },
-      );
+    inputs.forEach((input, inputIndex) =>
+      edges.push({
+        source: input.id,
+        target: id,
+        partitioner: input.partitioner,
+        ...(input.keys ? { keys: input.keys } : {}),
+        // A two-input operator's second input (a join's right side).
+        ...(inputIndex > 0 ? { inputIndex } : {}),
+      }),
+    );
     return { id, partitioner: 'forward', parallelism };
   };
   visit(root);

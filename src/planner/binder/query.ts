@@ -8,6 +8,7 @@ import type * as A from '../parser/ast.js';
 import { AggregateExprBinder, Aggregation, findAggregate, rejectAggregate } from './aggregate.js';
 import { unsupported, validationError } from './errors.js';
 import { ExprBinder } from './expressions.js';
+import { bindJoin } from './join.js';
 import { type Field, Scope } from './scope.js';
 
 /** A bound query: its logical plan and, per output column, the name, type and where it was written. */
@@ -22,7 +23,7 @@ export interface OutputField {
   readonly pos: A.Pos;
 }
 
-interface BoundFrom {
+export interface BoundFrom {
   readonly node: LogicalNode;
   readonly fields: readonly Field[];
 }
@@ -229,11 +230,7 @@ export class QueryBinder {
         };
       }
       case 'JoinRef':
-        throw unsupported(
-          ref.type === 'COMMA' ? 'A join (comma-separated FROM list)' : `${ref.type} JOIN`,
-          joinPos(ref),
-          'Flink plans it as a regular, interval, temporal or lookup join; weir has no join operator yet',
-        );
+        return bindJoin(ref, (side) => this.bindFrom(side));
       case 'TableFunctionRef': {
         const fn = ref.call.name.value.toUpperCase();
         const windowTvf = ['TUMBLE', 'HOP', 'CUMULATE', 'SESSION'].includes(fn);
@@ -354,11 +351,6 @@ function watermarkAssigner(input: LogicalNode, table: CatalogTable): LogicalNode
       ),
     },
   };
-}
-
-/** Where a join is reported: at its JOIN keyword's right side, the table being joined. */
-function joinPos(ref: A.JoinRef): A.Pos {
-  return ref.right.pos;
 }
 
 /** The columns `*` or `t.*` stands for, with their input indexes. */

@@ -1,8 +1,9 @@
 import type { ConnectorDescriptor } from '../../common/connector.js';
 import type { Expr } from '../../common/expr.js';
-import type { AggregateCallSpec } from '../../common/jobgraph.js';
+import type { AggregateCallSpec, JoinType } from '../../common/jobgraph.js';
 import type { RowType } from '../../common/types.js';
 import type { CatalogTable } from '../catalog/catalog.js';
+import type { Pos } from '../parser/ast.js';
 
 /**
  * The logical plan the binder produces, shaped like Calcite's (what Flink prints as the
@@ -15,6 +16,7 @@ export type LogicalNode =
   | LogicalProject
   | LogicalFilter
   | LogicalAggregate
+  | LogicalJoin
   | LogicalSink;
 
 export interface LogicalTableScan {
@@ -64,6 +66,23 @@ export interface LogicalAggregate {
   readonly rowType: RowType;
 }
 
+/**
+ * A join of two inputs (Calcite's LogicalJoin): `condition` is over the joined row (the left
+ * input's fields, then the right's); TRUE for a comma join or CROSS JOIN, whose equalities the
+ * WHERE clause above carries. The output row is the left fields then the right ones, the side an
+ * outer join pads with NULLs made nullable.
+ */
+export interface LogicalJoin {
+  readonly kind: 'LogicalJoin';
+  readonly left: LogicalNode;
+  readonly right: LogicalNode;
+  readonly joinType: JoinType;
+  readonly condition: Expr;
+  readonly rowType: RowType;
+  /** Where the join is written (its right side), for messages about it. */
+  readonly pos?: Pos;
+}
+
 export interface LogicalSink {
   readonly kind: 'LogicalSink';
   readonly input: LogicalNode;
@@ -100,6 +119,8 @@ export function logicalInputs(node: LogicalNode): readonly LogicalNode[] {
     case 'LogicalAggregate':
     case 'LogicalSink':
       return [node.input];
+    case 'LogicalJoin':
+      return [node.left, node.right];
     default: {
       const never: never = node;
       return never;

@@ -1,6 +1,7 @@
 import { inputRef } from '../../common/expr.js';
 import type { LogicalNode } from '../logical/nodes.js';
 import { isInsertOnly, type RowKindSet, rowKindSet, rowKindsOf } from './changelog.js';
+import { convertJoin } from './join.js';
 import type { PhysicalNode } from './nodes.js';
 
 /** What a GroupAggregate emits: updates, and deletes too when its input can retract a group's last row. */
@@ -48,6 +49,8 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
       };
     }
     case 'LogicalFilter': {
+      // A WHERE over a join is planned with it: its conditions may be the join's keys.
+      if (node.input.kind === 'LogicalJoin') return convertJoin(node.input, node.condition, toPhysical);
       const input = toPhysical(node.input);
       return {
         kind: 'Calc',
@@ -77,6 +80,8 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
         changelogMode: groupAggregateChangelog(input.changelogMode, true),
       };
     }
+    case 'LogicalJoin':
+      return convertJoin(node, undefined, toPhysical);
     case 'LogicalSink': {
       const input = toPhysical(node.input);
       return {

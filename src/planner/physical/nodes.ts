@@ -1,6 +1,6 @@
 import type { ConnectorDescriptor } from '../../common/connector.js';
 import type { Expr } from '../../common/expr.js';
-import type { AggregateCallSpec } from '../../common/jobgraph.js';
+import type { AggregateCallSpec, JoinType } from '../../common/jobgraph.js';
 import type { RowType } from '../../common/types.js';
 import type { CatalogTable } from '../catalog/catalog.js';
 import type { RowKindSet } from './changelog.js';
@@ -16,6 +16,7 @@ export type PhysicalNode =
   | PhysicalCalc
   | PhysicalExchange
   | PhysicalGroupAggregate
+  | PhysicalJoin
   | PhysicalSink;
 
 export interface PhysicalTableSourceScan {
@@ -74,6 +75,32 @@ export interface PhysicalGroupAggregate {
   readonly changelogMode: RowKindSet;
 }
 
+/**
+ * How a join input's rows are kept (Flink's JoinInputSideSpec, printed as leftInputSpec and
+ * rightInputSpec): by a unique key that the join key contains, by a unique key, or as a multiset.
+ */
+export type JoinInputSpec = 'JoinKeyContainsUniqueKey' | 'HasUniqueKey' | 'NoUniqueKey';
+
+/**
+ * A regular join (Flink's StreamPhysicalJoin): both inputs are Exchanges, hashed by each side's
+ * join keys (or single, without keys). `condition` is the whole join condition over the joined
+ * row, as EXPLAIN prints it; `nonEquiCondition` what remains of it besides the key equalities.
+ */
+export interface PhysicalJoin {
+  readonly kind: 'Join';
+  readonly left: PhysicalNode;
+  readonly right: PhysicalNode;
+  readonly joinType: JoinType;
+  readonly leftKeys: readonly number[];
+  readonly rightKeys: readonly number[];
+  readonly condition: Expr;
+  readonly nonEquiCondition?: Expr;
+  readonly leftInputSpec: JoinInputSpec;
+  readonly rightInputSpec: JoinInputSpec;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
 export interface PhysicalSink {
   readonly kind: 'Sink';
   readonly input: PhysicalNode;
@@ -95,6 +122,8 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
     case 'GroupAggregate':
     case 'Sink':
       return [node.input];
+    case 'Join':
+      return [node.left, node.right];
     default: {
       const never: never = node;
       return never;
@@ -112,6 +141,10 @@ export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]):
     case 'GroupAggregate':
     case 'Sink':
       return inputs[0] === node.input ? node : { ...node, input: inputs[0] };
+    case 'Join':
+      return inputs[0] === node.left && inputs[1] === node.right
+        ? node
+        : { ...node, left: inputs[0], right: inputs[1] };
     default: {
       const never: never = node;
       return never;
