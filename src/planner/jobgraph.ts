@@ -146,7 +146,7 @@ export function buildJobGraph(
         : {}),
       operator: operatorSpec(node),
     });
-    inputs.forEach((input, inputIndex) =>
+    inputs.forEach((input, inputIndex) => {
       edges.push({
         source: input.id,
         target: id,
@@ -154,8 +154,8 @@ export function buildJobGraph(
         ...(input.keys ? { keys: input.keys } : {}),
         // A two-input operator's second input (a join's right side).
         ...(inputIndex > 0 ? { inputIndex } : {}),
-      }),
-    );
+      });
+    });
     return { id, partitioner: 'forward', parallelism };
   };
   visit(root);
