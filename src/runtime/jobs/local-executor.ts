@@ -289,6 +289,11 @@ function startAttempt(
   const vertexById = new Map(job.vertices.map((v) => [v.id, v]));
   const maxParallelism = graph.maxParallelism;
   const runs: (() => Promise<unknown>)[] = [];
+  // Task names identify tasks to the coordinator: two chains that read as the same (two scans of one
+  // table, as in a self-join) get their chain number added.
+  const taskNames = graph.chains.map((c) =>
+    graph.chains.some((o) => o !== c && o.name === c.name) ? `${c.name} [${c.index + 1}]` : c.name,
+  );
   for (const chain of graph.chains) {
     for (let subtask = 0; subtask < chain.parallelism; subtask++) {
       const first = chain.vertices[0];
@@ -350,7 +355,7 @@ function startAttempt(
       });
       const backends = new Map(chained.map((c) => [c.operatorId, c.keyedState]));
       const task = new StreamTask(
-        `${chain.name} (${subtask + 1}/${chain.parallelism})`,
+        `${taskNames[chain.index]} (${subtask + 1}/${chain.parallelism})`,
         subtask,
         head,
         chained,
