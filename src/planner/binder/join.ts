@@ -4,7 +4,7 @@ import { type LogicalType, Types, withNullability } from '../../common/types.js'
 import type { LogicalJoin } from '../logical/nodes.js';
 import type * as A from '../parser/ast.js';
 import { rejectAggregate } from './aggregate.js';
-import { unsupported } from './errors.js';
+import { unsupported, validationError } from './errors.js';
 import { ExprBinder } from './expressions.js';
 import type { BoundFrom } from './query.js';
 import { type Field, Scope } from './scope.js';
@@ -30,6 +30,15 @@ export function bindJoin(ref: A.JoinRef, bindFrom: (ref: A.TableRef) => BoundFro
   const joinType = JOIN_TYPES[ref.type];
   const left = bindFrom(ref.left);
   const right = bindFrom(ref.right);
+  const leftNames = new Set(left.fields.map((f) => f.qualifier));
+  const clash = right.fields.find((f) => f.qualifier !== undefined && leftNames.has(f.qualifier));
+  if (clash) {
+    throw validationError(
+      `Duplicate relation name '${clash.qualifier}' in FROM clause`,
+      ref.right.pos,
+      'give one of them an alias',
+    );
+  }
   const scope = new Scope([...left.fields, ...right.fields]);
   let condition: Expr = literal(true, Types.BOOLEAN(false));
   if (ref.on) {
