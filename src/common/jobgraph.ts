@@ -143,4 +143,33 @@ export interface GroupAggregateSpec {
   readonly generateUpdateBefore: boolean;
 }
 
-export type OperatorSpec = SourceSpec | CalcSpec | WatermarkAssignerSpec | GroupAggregateSpec | SinkSpec;
+/**
+ * `VALUES (…), (…)`: a bounded source of constant rows (Flink's Values), run at parallelism 1.
+ * Each expression is constant (no input references) and has its column's type.
+ */
+export interface ValuesSpec {
+  readonly kind: 'values';
+  readonly tuples: readonly (readonly Expr[])[];
+  readonly outputType: RowType;
+}
+
+/**
+ * UNION ALL: a vertex with one input edge per union input, forwarding every row and change as
+ * it comes; the input gate merges the channels and holds the watermark at their minimum.
+ */
+export interface UnionSpec {
+  readonly kind: 'union';
+}
+
+export type OperatorSpec =
+  | SourceSpec
+  | ValuesSpec
+  | CalcSpec
+  | WatermarkAssignerSpec
+  | GroupAggregateSpec
+  | UnionSpec
+  | SinkSpec;
+
+/** Vertices that read no input edge: connector sources and VALUES. */
+export const isSourceOperator = (spec: OperatorSpec): boolean =>
+  spec.kind === 'source' || spec.kind === 'values';

@@ -1,3 +1,4 @@
+import type { Expr } from '../common/expr.js';
 import type { AggregateCallSpec } from '../common/jobgraph.js';
 import { identifierText } from './catalog/catalog.js';
 import { type ExprStyle, formatExpr } from './format-expr.js';
@@ -46,6 +47,10 @@ function logicalLabel(node: LogicalNode): string {
         `group=[{${node.groupSet.join(', ')}}]`,
         ...node.aggCalls.map((c) => `${c.name}=[${aggCallText(c, ref, 'rex')}]`),
       ].join(', ')})`;
+    case 'LogicalValues':
+      return `LogicalValues(tuples=[${valuesText(node.tuples, 'rex')}])`;
+    case 'LogicalUnion':
+      return 'LogicalUnion(all=[true])';
     case 'LogicalSink':
       return `LogicalSink(table=[${identifierText(node.table.identifier)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}])`;
     default: {
@@ -53,6 +58,12 @@ function logicalLabel(node: LogicalNode): string {
       return never;
     }
   }
+}
+
+/** VALUES rows as Calcite prints them: `[{ 1, 'a' }, { 2, 'b' }]`. */
+function valuesText(tuples: readonly (readonly Expr[])[], style: ExprStyle): string {
+  const noInputs = (i: number) => `$${i}`;
+  return `[${tuples.map((row) => `{ ${row.map((e) => formatExpr(e, noInputs, style)).join(', ')} }`).join(', ')}]`;
 }
 
 /**
@@ -105,6 +116,12 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
       text = `GroupAggregate(${keys.length > 0 ? `groupBy=[${keys.join(', ')}], ` : ''}select=[${[...keys, ...calls].join(', ')}]`;
       break;
     }
+    case 'Values':
+      text = `Values(tuples=[${valuesText(node.tuples, style)}]`;
+      break;
+    case 'Union':
+      text = `Union(all=[true], union=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;
+      break;
     case 'Sink':
       text = `Sink(table=[${identifierText(node.table.identifier)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;
       break;

@@ -15,6 +15,8 @@ export type LogicalNode =
   | LogicalProject
   | LogicalFilter
   | LogicalAggregate
+  | LogicalValues
+  | LogicalUnion
   | LogicalSink;
 
 export interface LogicalTableScan {
@@ -64,6 +66,21 @@ export interface LogicalAggregate {
   readonly rowType: RowType;
 }
 
+/** `VALUES (…), (…)`: constant rows (Calcite's LogicalValues); each expression has its column's type. */
+export interface LogicalValues {
+  readonly kind: 'LogicalValues';
+  readonly tuples: readonly (readonly Expr[])[];
+  readonly rowType: RowType;
+}
+
+/** UNION ALL of inputs with the same row type (Calcite's LogicalUnion; `all` is always true here). */
+export interface LogicalUnion {
+  readonly kind: 'LogicalUnion';
+  readonly inputs: readonly LogicalNode[];
+  readonly all: true;
+  readonly rowType: RowType;
+}
+
 export interface LogicalSink {
   readonly kind: 'LogicalSink';
   readonly input: LogicalNode;
@@ -93,7 +110,10 @@ export const logicalFilter = (input: LogicalNode, condition: Expr): LogicalFilte
 export function logicalInputs(node: LogicalNode): readonly LogicalNode[] {
   switch (node.kind) {
     case 'LogicalTableScan':
+    case 'LogicalValues':
       return [];
+    case 'LogicalUnion':
+      return node.inputs;
     case 'LogicalWatermarkAssigner':
     case 'LogicalProject':
     case 'LogicalFilter':

@@ -1,12 +1,17 @@
 import { inputRef } from '../../common/expr.js';
 import type { LogicalNode } from '../logical/nodes.js';
-import { isInsertOnly, type RowKindSet, rowKindSet, rowKindsOf } from './changelog.js';
+import { INSERT_ONLY, isInsertOnly, type RowKindSet, rowKindSet, rowKindsOf } from './changelog.js';
 import type { PhysicalNode } from './nodes.js';
 
 /** What a GroupAggregate emits: updates, and deletes too when its input can retract a group's last row. */
 export function groupAggregateChangelog(input: RowKindSet, generateUpdateBefore: boolean): RowKindSet {
   const kinds = isInsertOnly(input) ? rowKindSet('I', 'UB', 'UA') : rowKindSet('I', 'UB', 'UA', 'D');
   return generateUpdateBefore ? kinds : kinds.filter((k) => k !== 'UB');
+}
+
+/** A union emits every kind any of its inputs emits. */
+export function unionChangelog(inputs: readonly RowKindSet[]): RowKindSet {
+  return rowKindSet(...inputs.flat());
 }
 
 /**
@@ -75,6 +80,17 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
         generateUpdateBefore: true,
         rowType: node.rowType,
         changelogMode: groupAggregateChangelog(input.changelogMode, true),
+      };
+    }
+    case 'LogicalValues':
+      return { kind: 'Values', tuples: node.tuples, rowType: node.rowType, changelogMode: INSERT_ONLY };
+    case 'LogicalUnion': {
+      const inputs = node.inputs.map(toPhysical);
+      return {
+        kind: 'Union',
+        inputs,
+        rowType: node.rowType,
+        changelogMode: unionChangelog(inputs.map((i) => i.changelogMode)),
       };
     }
     case 'LogicalSink': {

@@ -16,6 +16,8 @@ export type PhysicalNode =
   | PhysicalCalc
   | PhysicalExchange
   | PhysicalGroupAggregate
+  | PhysicalValues
+  | PhysicalUnion
   | PhysicalSink;
 
 export interface PhysicalTableSourceScan {
@@ -74,6 +76,23 @@ export interface PhysicalGroupAggregate {
   readonly changelogMode: RowKindSet;
 }
 
+/** Constant rows (Flink's StreamPhysicalValues): a bounded source vertex of parallelism 1. */
+export interface PhysicalValues {
+  readonly kind: 'Values';
+  /** Constant expressions, each of its column's type. */
+  readonly tuples: readonly (readonly Expr[])[];
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/** UNION ALL (Flink's StreamPhysicalUnion): the rows of every input, in no particular order. */
+export interface PhysicalUnion {
+  readonly kind: 'Union';
+  readonly inputs: readonly PhysicalNode[];
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
 export interface PhysicalSink {
   readonly kind: 'Sink';
   readonly input: PhysicalNode;
@@ -88,7 +107,10 @@ export interface PhysicalSink {
 export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
   switch (node.kind) {
     case 'TableSourceScan':
+    case 'Values':
       return [];
+    case 'Union':
+      return node.inputs;
     case 'WatermarkAssigner':
     case 'Calc':
     case 'Exchange':
@@ -105,7 +127,10 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
 export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]): PhysicalNode {
   switch (node.kind) {
     case 'TableSourceScan':
+    case 'Values':
       return node;
+    case 'Union':
+      return inputs.every((input, i) => input === node.inputs[i]) ? node : { ...node, inputs };
     case 'WatermarkAssigner':
     case 'Calc':
     case 'Exchange':

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Configuration } from '../../common/config.js';
 import { isWeirError, WeirError } from '../../common/errors.js';
-import type { JobGraph, JobVertex } from '../../common/jobgraph.js';
+import { isSourceOperator, type JobGraph, type JobVertex } from '../../common/jobgraph.js';
 import {
   CHECKPOINTING_ALIGNED_TIMEOUT,
   CHECKPOINTING_EXTERNALIZED_RETENTION,
@@ -43,6 +43,8 @@ import { createPartitioner } from '../network/partitioner.js';
 import { RecordWriterOutput } from '../network/record-writer.js';
 import { CalcOperator } from '../operators/calc-operator.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
+import { UnionOperator } from '../operators/union-operator.js';
+import { ValuesSourceReader } from '../operators/values/values-source.js';
 import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
 import { resolveStateBackend } from '../state/backend-config.js';
 import { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
@@ -127,6 +129,10 @@ function createOperator(
       return new WatermarkAssignerOperator(spec);
     case 'group-aggregate':
       return new GroupAggregateOperator(spec);
+    case 'values':
+      return new ValuesSourceReader(spec);
+    case 'union':
+      return new UnionOperator();
     default: {
       const never: never = spec;
       return never;
@@ -289,9 +295,10 @@ function startAttempt(
   for (const chain of graph.chains) {
     for (let subtask = 0; subtask < chain.parallelism; subtask++) {
       const first = chain.vertices[0];
-      const operators = first.operator.kind === 'source' ? chain.vertices.slice(1) : chain.vertices;
+      const sourceHead = isSourceOperator(first.operator);
+      const operators = sourceHead ? chain.vertices.slice(1) : chain.vertices;
       let head: TaskHead;
-      if (first.operator.kind === 'source') {
+      if (sourceHead) {
         head = {
           kind: 'source',
           operatorId: first.id,
