@@ -698,7 +698,7 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 function dateText(days: number): string {
   const d = new Date(days * 86_400_000);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 }
 
 function integerCast(v: bigint, bits: number): bigint {
@@ -718,9 +718,11 @@ export function castValue(v: Value, type: LogicalType, strict: boolean): Value {
     if (v instanceof Dec) return integerCast(v.unscaled / 10n ** BigInt(v.scale), bits);
     if (typeof v === 'boolean') return v ? 1n : 0n;
     if (typeof v === 'string') {
+      // Flink's string-to-integer parse (BinaryStringDataUtil.toLong) stops at a decimal point:
+      // '3.5' is 3.
       const t = v.trim();
-      if (!/^[-+]?\d+$/.test(t)) fail(`cannot cast '${v}' to ${root}`);
-      const n = BigInt(t);
+      if (!/^[-+]?\d+(\.\d*)?$/.test(t)) fail(`cannot cast '${v}' to ${root}`);
+      const n = BigInt(t.split('.')[0]);
       if (BigInt.asIntN(bits, n) !== n) fail(`'${v}' overflows ${root}`);
       return n;
     }
@@ -882,6 +884,10 @@ function scalarFunction(e: A.FunctionCall, env: Env): Value {
       const parts = str(0).split(str(1));
       return int(2) < parts.length && int(2) >= 0 ? parts[int(2)] : null;
     }
+    case 'GREATEST':
+      return vs.reduce((a, b) => (compare(b, a) > 0 ? b : a));
+    case 'LEAST':
+      return vs.reduce((a, b) => (compare(b, a) < 0 ? b : a));
     case 'ABS':
       return compare(vs[0], 0n) < 0 ? negate(vs[0]) : vs[0];
     case 'MOD':
@@ -923,6 +929,20 @@ function scalarFunction(e: A.FunctionCall, env: Env): Value {
       return BigInt(
         name === 'YEAR' ? d.getUTCFullYear() : name === 'MONTH' ? d.getUTCMonth() + 1 : d.getUTCDate(),
       );
+    }
+    case 'DATE_FORMAT': {
+      // The Java pattern letters the cases use: yyyy MM dd HH mm ss.
+      const ms = (vs[0] as TimestampValue).millis;
+      const d = new Date(ms);
+      const fields: Record<string, string> = {
+        yyyy: pad(d.getUTCFullYear(), 4),
+        MM: pad(d.getUTCMonth() + 1),
+        dd: pad(d.getUTCDate()),
+        HH: pad(d.getUTCHours()),
+        mm: pad(d.getUTCMinutes()),
+        ss: pad(d.getUTCSeconds()),
+      };
+      return str(1).replace(/yyyy|MM|dd|HH|mm|ss/g, (m) => fields[m]);
     }
     case 'HOUR':
     case 'MINUTE':
