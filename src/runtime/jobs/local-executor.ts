@@ -213,6 +213,16 @@ function createStorage(config: Configuration, jobId: string, log: Logger): Check
     : new FileSystemCheckpointStorage(config.require(CHECKPOINTS_DIRECTORY), jobId);
 }
 
+/**
+ * "Calc -> Sink: out (2/4)", as Flink names subtasks. Task names identify tasks to the checkpoint
+ * coordinator and the end-of-input count, so two chains of the same name (two VALUES, a table
+ * read twice in a UNION ALL) get their chain number appended.
+ */
+function taskName(chain: OperatorChain, subtask: number, chains: readonly OperatorChain[]): string {
+  const clash = chains.some((c) => c !== chain && c.name === chain.name);
+  return `${chain.name}${clash ? ` #${chain.index + 1}` : ''} (${subtask + 1}/${chain.parallelism})`;
+}
+
 /** One run of all the job's tasks; a failover ends it and starts the next from a checkpoint. */
 interface ExecutionAttempt {
   readonly tasks: readonly StreamTask[];
@@ -347,7 +357,7 @@ function startAttempt(
       });
       const backends = new Map(chained.map((c) => [c.operatorId, c.keyedState]));
       const task = new StreamTask(
-        `${chain.name} (${subtask + 1}/${chain.parallelism})`,
+        taskName(chain, subtask, graph.chains),
         subtask,
         head,
         chained,
