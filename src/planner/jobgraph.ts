@@ -105,7 +105,7 @@ interface Upstream {
  * what it forwards to, so its changelog reaches the sink in order.
  */
 export function buildJobGraph(
-  root: PhysicalNode,
+  roots: PhysicalNode | readonly PhysicalNode[],
   jobName: string,
   config: Readonly<Record<string, string>>,
 ): JobGraph {
@@ -154,6 +154,7 @@ export function buildJobGraph(
       );
     return { id, partitioner: 'forward', parallelism };
   };
-  visit(root);
+  // Vertex ids count vertices in visiting order, so a statement set's first INSERT has the ids it has alone.
+  for (const root of Array.isArray(roots) ? roots : [roots as PhysicalNode]) visit(root);
   return { version: JOB_GRAPH_VERSION, jobName, config: { ...config }, vertices, edges };
 }

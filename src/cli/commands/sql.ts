@@ -27,6 +27,9 @@ STOP JOB '<id>' [WITH SAVEPOINT] [WITH DRAIN]
                                 stop a job, optionally with a savepoint
 SET / RESET / CREATE / DROP / SHOW / DESCRIBE / EXPLAIN / INSERT INTO …
                                 Flink SQL statements; end each with ';'
+BEGIN STATEMENT SET; … END;     the INSERTs in between run as one job
+EXECUTE STATEMENT SET BEGIN … END;
+                                the same in one statement
 `;
 
 /**

@@ -295,6 +295,12 @@ export function printStatement(s: A.Statement, opts: PrintOptions = {}): string 
       return `DESCRIBE ${name(s.name)}`;
     case 'CreateFunction':
       return `CREATE ${s.temporary ? 'TEMPORARY ' : ''}FUNCTION ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${name(s.name)} AS ${quoteString(s.className)}${s.language ? ` LANGUAGE ${s.language}` : ''}`;
+    case 'StatementSet':
+      return `EXECUTE STATEMENT SET\nBEGIN\n${s.inserts.map((i) => `${printStatement(i, opts)};\n`).join('')}END`;
+    case 'BeginStatementSet':
+      return 'BEGIN STATEMENT SET';
+    case 'EndStatementSet':
+      return 'END';
     default: {
       const never: never = s;
       return never;
@@ -322,6 +328,9 @@ export function print(node: A.Statement | A.Query | A.Expr, opts: PrintOptions =
     case 'ShowTables':
     case 'Describe':
     case 'CreateFunction':
+    case 'StatementSet':
+    case 'BeginStatementSet':
+    case 'EndStatementSet':
       return printStatement(node, opts);
     default:
       return printExpr(node);
