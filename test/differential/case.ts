@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import { canonicalValues } from './canonical.js';
 import { evaluateScript } from './evaluator.js';
@@ -15,11 +18,32 @@ export interface DiffCase {
   readonly documented?: readonly string[];
   /** The input has fewer than two source batches, so the restore run cannot stop midway. */
   readonly noRestore?: boolean;
+  /** Data files the case reads, by path relative to a fresh directory that `$DIR` in `sql` names. */
+  readonly files?: Readonly<Record<string, string>>;
+}
+
+/** Writes a case's data files into a new temporary directory; returns it. */
+function writeFiles(files: Readonly<Record<string, string>>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-differential-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
 }
 
 /** Runs a case on the evaluator and the streaming engine (parallelism 1, 4 and with a restore). */
 export async function checkCase(c: DiffCase, prelude = ''): Promise<void> {
-  const script = `${prelude}\n${c.sql}`;
+  const dir = c.files ? writeFiles(c.files) : undefined;
+  const script = `${prelude}\n${dir ? c.sql.replaceAll('$DIR', dir) : c.sql}`;
+  try {
+    await check(c, script);
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function check(c: DiffCase, script: string): Promise<void> {
   const expected = evaluateScript(script).rows.map(canonicalValues).sort();
   if (c.documented)
     expect(expected, 'the evaluator disagrees with Flink documentation').toEqual([...c.documented].sort());

@@ -2,6 +2,7 @@ import { describe, it } from 'vitest';
 import { checkCase, type DiffCase } from './case.js';
 import * as aggregates from './cases/aggregates.js';
 import * as basics from './cases/basics.js';
+import * as filesystem from './cases/filesystem.js';
 import * as functions from './cases/functions.js';
 
 /** Each case runs on the reference evaluator and on weir at parallelism 1, 4 and through a restore. */
@@ -22,3 +23,4 @@ suite('DISTINCT and FILTER', aggregates.DISTINCT_FILTER, withAggregateInputs);
 suite('retractions of retractions', aggregates.RETRACTIONS, withAggregateInputs);
 suite('empty inputs', aggregates.EMPTY, withAggregateInputs);
 suite('VALUES and UNION', aggregates.VALUES_UNION, withAggregateInputs);
+suite('filesystem source', filesystem.FILESYSTEM, '');

@@ -328,7 +328,11 @@ function parseLine(line: string, table: TableDef): Value[] {
   }
   if (format === 'csv') {
     const fields = splitCsv(line);
-    return table.columns.map((c, i) => fromText(fields[i] === '' ? null : (fields[i] ?? null), c.type));
+    // An empty field is NULL, except in a string column (Flink's csv format).
+    const isString = (t: LogicalType) => t.root === 'VARCHAR' || t.root === 'CHAR';
+    return table.columns.map((c, i) =>
+      fromText(fields[i] === '' && !isString(c.type) ? null : (fields[i] ?? null), c.type),
+    );
   }
   if (format === 'raw') return [line];
   return fail(`evaluator: format ${format}`);

@@ -1,6 +1,7 @@
 import { createSession } from '../../src/cli/session.js';
 import type { JobGraph, JobVertex, ValuesSpec } from '../../src/common/jobgraph.js';
 import { RowKind, type RowType } from '../../src/common/types.js';
+import { FileSystemSourceReader } from '../../src/connectors/filesystem/index.js';
 import {
   executeJob,
   type OperatorContext,
@@ -70,6 +71,11 @@ export async function runStreaming(script: string, mode: RunMode): Promise<Strea
   });
   if (mode.restore) {
     job = sourcesAsConnectors(job, connectors);
+    // Small batches, so that the pausing wrapper stops each file midway.
+    connectors.set('filesystem', {
+      identifier: 'filesystem',
+      source: { createReader: (spec) => new FileSystemSourceReader(spec, { maxBatchRows: 2 }) },
+    });
     for (const [name, connector] of connectors) {
       const source = connector.source;
       if (!source) continue;
