@@ -70,7 +70,7 @@ export class FileSystemSourceReader implements SourceReader {
   private fd?: { split: FileSplit; fd: number; size: number };
 
   constructor(
-    private readonly spec: ConnectorSpec,
+    spec: ConnectorSpec,
     private readonly options: FileSystemSourceOptions = {},
   ) {
     this.root = spec.options.path;
