@@ -69,6 +69,26 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         inputInsertOnly: isInsertOnly(node.input.changelogMode),
         generateUpdateBefore: node.generateUpdateBefore,
       };
+    case 'WindowAggregate':
+    case 'GroupWindowAggregate':
+      return {
+        kind: 'window-aggregate',
+        window: node.window,
+        timeDomain: node.timeDomain,
+        timeIndex: node.timeIndex,
+        grouping: node.grouping,
+        aggCalls: node.aggCalls,
+        properties: node.properties,
+        inputType: stripTimeAttributes(node.input.rowType),
+        outputType: stripTimeAttributes(node.rowType),
+      };
+    case 'WindowTableFunction':
+      return {
+        kind: 'window-table-function',
+        window: node.window,
+        timeDomain: node.timeDomain,
+        timeIndex: node.timeIndex,
+      };
     case 'Values':
       return { kind: 'values', tuples: node.tuples, outputType: stripTimeAttributes(node.rowType) };
     case 'Union':
@@ -123,7 +143,11 @@ export function buildJobGraph(
       node.kind === 'TableSourceScan' || node.kind === 'Sink' ? identifierText(node.table.identifier) : '';
     const id = operatorId(['weir', String(vertices.length), node.kind, table, ...inputs.map((i) => i.id)]);
     let parallelism: number | undefined;
-    if (node.kind === 'GroupAggregate' && node.grouping.length === 0) parallelism = 1;
+    const keyedAggregate =
+      node.kind === 'GroupAggregate' ||
+      node.kind === 'WindowAggregate' ||
+      node.kind === 'GroupWindowAggregate';
+    if (keyedAggregate && node.grouping.length === 0) parallelism = 1;
     else if (node.kind === 'Values') parallelism = 1;
     else if (node.kind === 'Union') {
       // Inputs of one parallelism are forwarded; otherwise the union runs at the default
@@ -143,7 +167,7 @@ export function buildJobGraph(
       id,
       name: physicalLabel(node, 'infix'),
       ...(parallelism !== undefined ? { parallelism } : {}),
-      ...(node.kind === 'GroupAggregate' ? { keyed: { fields: node.grouping } } : {}),
+      ...(keyedAggregate ? { keyed: { fields: node.grouping } } : {}),
       operator: operatorSpec(node),
     });
     for (const input of inputs)

@@ -237,6 +237,8 @@ export interface FunctionCall {
   readonly niladic: boolean;
   /** `FILTER (WHERE cond)` after an aggregate call. */
   readonly filter?: Expr;
+  /** Named arguments (`SIZE => INTERVAL '10' SECOND`): the name of each argument that has one. */
+  readonly argNames?: readonly (Ident | undefined)[];
   readonly pos: Pos;
 }
 

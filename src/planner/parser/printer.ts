@@ -110,7 +110,11 @@ export function printExpr(e: A.Expr): string {
         /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) && !isReservedWord(v) ? v : `\`${v.replace(/`/g, '``')}\``;
       const filter = e.filter ? ` FILTER (WHERE ${printExpr(e.filter)})` : '';
       if (e.star) return `${fn}(*)${filter}`;
-      return `${fn}(${e.distinct ? 'DISTINCT ' : ''}${e.args.map(printExpr).join(', ')})${filter}`;
+      const arg = (a: A.Expr, i: number) => {
+        const name = e.argNames?.[i];
+        return name ? `${name.value} => ${printExpr(a)}` : printExpr(a);
+      };
+      return `${fn}(${e.distinct ? 'DISTINCT ' : ''}${e.args.map(arg).join(', ')})${filter}`;
     }
     default: {
       const never: never = e;

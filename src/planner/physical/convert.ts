@@ -2,6 +2,7 @@ import { inputRef } from '../../common/expr.js';
 import type { LogicalNode } from '../logical/nodes.js';
 import { INSERT_ONLY, isInsertOnly, type RowKindSet, rowKindSet, rowKindsOf } from './changelog.js';
 import type { PhysicalNode } from './nodes.js';
+import { windowAggregate, windowTableFunction } from './window.js';
 
 /** What a GroupAggregate emits: updates, and deletes too when its input can retract a group's last row. */
 export function groupAggregateChangelog(input: RowKindSet, generateUpdateBefore: boolean): RowKindSet {
@@ -64,6 +65,8 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
       };
     }
     case 'LogicalAggregate': {
+      const windowed = windowAggregate(node, toPhysical);
+      if (windowed) return windowed;
       const input = toPhysical(node.input);
       const exchange: PhysicalNode = {
         kind: 'Exchange',
@@ -82,6 +85,8 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
         changelogMode: groupAggregateChangelog(input.changelogMode, true),
       };
     }
+    case 'LogicalWindowTableFunction':
+      return windowTableFunction(node, toPhysical(node.input));
     case 'LogicalValues':
       return { kind: 'Values', tuples: node.tuples, rowType: node.rowType, changelogMode: INSERT_ONLY };
     case 'LogicalUnion': {

@@ -1,6 +1,6 @@
 import type { ConnectorDescriptor } from '../../common/connector.js';
 import type { Expr } from '../../common/expr.js';
-import type { AggregateCallSpec } from '../../common/jobgraph.js';
+import type { AggregateCallSpec, TimeDomain, WindowingSpec, WindowProperty } from '../../common/jobgraph.js';
 import type { RowType } from '../../common/types.js';
 import type { CatalogTable } from '../catalog/catalog.js';
 import type { RowKindSet } from './changelog.js';
@@ -16,6 +16,8 @@ export type PhysicalNode =
   | PhysicalCalc
   | PhysicalExchange
   | PhysicalGroupAggregate
+  | PhysicalWindowAggregate
+  | PhysicalWindowTableFunction
   | PhysicalValues
   | PhysicalUnion
   | PhysicalSink;
@@ -76,11 +78,42 @@ export interface PhysicalGroupAggregate {
   readonly changelogMode: RowKindSet;
 }
 
+/**
+ * Window aggregation (Flink's StreamPhysicalWindowAggregate, or GroupWindowAggregate for a legacy
+ * group window): insert-only, one row per key and window when the window fires. Its input is an
+ * Exchange on the grouping fields. Output: grouping fields, calls, then the window properties.
+ */
+export interface PhysicalWindowAggregate {
+  readonly kind: 'WindowAggregate' | 'GroupWindowAggregate';
+  readonly input: PhysicalNode;
+  readonly grouping: readonly number[];
+  readonly aggCalls: readonly AggregateCallSpec[];
+  readonly fn: string;
+  readonly window: WindowingSpec;
+  readonly timeIndex: number;
+  readonly timeDomain: TimeDomain;
+  readonly properties: readonly WindowProperty[];
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
 /** Constant rows (Flink's StreamPhysicalValues): a bounded source vertex of parallelism 1. */
 export interface PhysicalValues {
   readonly kind: 'Values';
   /** Constant expressions, each of its column's type. */
   readonly tuples: readonly (readonly Expr[])[];
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/** A window TVF not followed by a window aggregation (Flink's StreamPhysicalWindowTableFunction). */
+export interface PhysicalWindowTableFunction {
+  readonly kind: 'WindowTableFunction';
+  readonly input: PhysicalNode;
+  readonly fn: string;
+  readonly window: WindowingSpec;
+  readonly timeIndex: number;
+  readonly timeDomain: TimeDomain;
   readonly rowType: RowType;
   readonly changelogMode: RowKindSet;
 }
@@ -115,6 +148,9 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
     case 'Calc':
     case 'Exchange':
     case 'GroupAggregate':
+    case 'WindowAggregate':
+    case 'GroupWindowAggregate':
+    case 'WindowTableFunction':
     case 'Sink':
       return [node.input];
     default: {
@@ -135,6 +171,9 @@ export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]):
     case 'Calc':
     case 'Exchange':
     case 'GroupAggregate':
+    case 'WindowAggregate':
+    case 'GroupWindowAggregate':
+    case 'WindowTableFunction':
     case 'Sink':
       return inputs[0] === node.input ? node : { ...node, input: inputs[0] };
     default: {

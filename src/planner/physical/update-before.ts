@@ -26,7 +26,8 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
     }
     case 'WatermarkAssigner':
     case 'Calc':
-    case 'Exchange': {
+    case 'Exchange':
+    case 'WindowTableFunction': {
       const input = visit(node.input, updateBeforeRequired);
       return input === node.input ? node : { ...node, input, changelogMode: input.changelogMode };
     }
@@ -46,6 +47,12 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
         generateUpdateBefore: updateBeforeRequired,
         changelogMode: groupAggregateChangelog(kinds, updateBeforeRequired),
       };
+    }
+    // Insert-only out, and only planned over an insert-only input.
+    case 'WindowAggregate':
+    case 'GroupWindowAggregate': {
+      const input = visit(node.input, true);
+      return input === node.input ? node : { ...node, input };
     }
     case 'Sink': {
       const accepted = node.connector.sink?.acceptedChangelogModes ?? [];
