@@ -186,9 +186,74 @@ export class Evaluator {
         );
         return qualify(r, ref.alias?.value);
       }
+      case 'TableFunctionRef':
+        return qualify(this.windowTvf(ref.call, ctes), ref.alias?.value);
       default:
         return fail(`evaluator: ${ref.kind} is not modelled`);
     }
+  }
+
+  /**
+   * TUMBLE, HOP, CUMULATE: each row once per window it is in, with window_start, window_end and
+   * window_time (end - 1 ms) appended. A window that had already fired when its row arrived (its
+   * end - 1 at or below the row's arrival watermark) is marked, for a window aggregation to drop.
+   */
+  private windowTvf(call: A.FunctionCall, ctes: Ctes): Relation {
+    const fn = call.name.value.toUpperCase();
+    const named = new Map<string, A.Expr>();
+    call.args.forEach((a, i) => {
+      const name = call.argNames?.[i]?.value.toUpperCase();
+      const positional = [
+        'DATA',
+        'TIMECOL',
+        ...(fn === 'TUMBLE'
+          ? ['SIZE', 'OFFSET']
+          : fn === 'HOP'
+            ? ['SLIDE', 'SIZE', 'OFFSET']
+            : ['STEP', 'SIZE', 'OFFSET']),
+      ];
+      named.set(name ?? positional[i], a);
+    });
+    const data = named.get('DATA') as A.TableArg;
+    const input = this.from({ kind: 'TableName', name: data.name, pos: data.pos }, ctes);
+    const timecol = (named.get('TIMECOL') as A.FunctionCall).args[0] as A.ColumnRef;
+    const timeIndex = input.columns.findIndex((c) => c.name === timecol.parts.at(-1)!.value);
+    const ms = (key: string) =>
+      named.has(key) ? (evaluate(named.get(key)!, { columns: [], row: [] }) as number) : 0;
+    const windows = (t: number): [number, number][] => {
+      const offset = ms('OFFSET');
+      const floorTo = (x: number, size: number) => x - ((((x - offset) % size) + size) % size);
+      if (fn === 'TUMBLE') {
+        const start = floorTo(t, ms('SIZE'));
+        return [[start, start + ms('SIZE')]];
+      }
+      if (fn === 'HOP') {
+        const out: [number, number][] = [];
+        for (let start = floorTo(t, ms('SLIDE')); start > t - ms('SIZE'); start -= ms('SLIDE'))
+          out.push([start, start + ms('SIZE')]);
+        return out;
+      }
+      const start = floorTo(t, ms('SIZE'));
+      const out: [number, number][] = [];
+      for (let end = start + ms('STEP'); end <= start + ms('SIZE'); end += ms('STEP'))
+        if (end > t) out.push([start, end]);
+      return out;
+    };
+    const rows: Value[][] = [];
+    for (const row of input.rows) {
+      const ts = row[timeIndex];
+      if (!(ts instanceof TimestampValue)) continue;
+      const watermark = ARRIVAL_WATERMARK.get(row) ?? Number.NEGATIVE_INFINITY;
+      for (const [start, end] of windows(ts.millis)) {
+        const out = [...row, new TimestampValue(start), new TimestampValue(end), new TimestampValue(end - 1)];
+        if (end - 1 <= watermark) FIRED_ON_ARRIVAL.add(out);
+        rows.push(out);
+      }
+    }
+    return {
+      columns: [...input.columns, { name: 'window_start' }, { name: 'window_end' }, { name: 'window_time' }],
+      rows,
+    };
   }
 
   /** A filesystem table: every file under 'path', parsed with the evaluator's own readers. */
@@ -197,14 +262,25 @@ export class Evaluator {
     if (table.options.connector !== 'filesystem') fail(`evaluator: connector '${table.options.connector}'`);
     const files = listFiles(table.options.path);
     const rows: Value[][] = [];
+    const columns = table.columns.map((c) => ({ name: c.name }));
+    // The watermark each row meets when it arrives: the largest watermark expression over the
+    // rows before it (in file order: event-time cases keep their rows in one file), as weir's
+    // watermark assigner emits it after every row when 'pipeline.auto-watermark-interval' is 0.
+    let watermark = Number.NEGATIVE_INFINITY;
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
       for (const line of text.split('\n')) {
         if (line.trim() === '') continue;
-        rows.push(parseLine(line, table));
+        const row = parseLine(line, table);
+        rows.push(row);
+        if (table.watermark) {
+          ARRIVAL_WATERMARK.set(row, watermark);
+          const wm = evaluate(table.watermark.expr, { columns, row });
+          if (wm instanceof TimestampValue) watermark = Math.max(watermark, wm.millis);
+        }
       }
     }
-    return { columns: table.columns.map((c) => ({ name: c.name })), rows };
+    return { columns, rows };
   }
 
   private select(s: A.Select, ctes: Ctes): Relation {
@@ -233,6 +309,7 @@ export class Evaluator {
       });
     let out: Value[][];
     if (aggregated) {
+      rows = dropLateRows(s, rows, input.columns);
       const groups = new Map<string, Value[][]>();
       for (const row of rows) {
         const key = s.groupBy.map((g) => keyOf(evaluate(g, { columns: input.columns, row }))).join('\u0000');
@@ -247,11 +324,58 @@ export class Evaluator {
         out.push(project(env));
       }
     } else {
-      out = rows.map((row) => project({ columns: input.columns, row }));
+      out = rows.map((row) => {
+        const projected = project({ columns: input.columns, row });
+        const watermark = ARRIVAL_WATERMARK.get(row);
+        if (watermark !== undefined) ARRIVAL_WATERMARK.set(projected, watermark);
+        return projected;
+      });
     }
     if (s.distinct) out = distinctRows(out);
     return { columns: names.map((name) => ({ name })), rows: out };
   }
+}
+
+/** Rows mapped to the watermark they met on arrival (rows of tables with a WATERMARK). */
+const ARRIVAL_WATERMARK = new WeakMap<readonly Value[], number>();
+/** Window TVF rows whose window had fired before the row arrived. */
+const FIRED_ON_ARRIVAL = new WeakSet<readonly Value[]>();
+
+const LEGACY_WINDOWS = new Set(['TUMBLE']);
+
+/**
+ * Late rows, as a streaming window aggregation drops them: GROUP BY window_start, window_end
+ * directly over a window TVF drops a row's copy for each window that had fired when it arrived;
+ * a legacy GROUP BY TUMBLE/HOP(ts, …) drops a row whose windows had all fired. Any other
+ * aggregation drops nothing.
+ */
+function dropLateRows(s: A.Select, rows: readonly Value[][], columns: readonly Column[]): Value[][] {
+  const names = s.groupBy.flatMap((g) => (g.kind === 'ColumnRef' ? [g.parts.at(-1)!.value] : []));
+  if (s.from?.kind === 'TableFunctionRef' && names.includes('window_start') && names.includes('window_end'))
+    return rows.filter((r) => !FIRED_ON_ARRIVAL.has(r));
+  const legacy = s.groupBy.find(
+    (g): g is A.FunctionCall => g.kind === 'FunctionCall' && LEGACY_WINDOWS.has(g.name.value.toUpperCase()),
+  );
+  if (!legacy) return [...rows];
+  return rows.filter((row) => {
+    const watermark = ARRIVAL_WATERMARK.get(row) ?? Number.NEGATIVE_INFINITY;
+    return legacyWindows(legacy, { columns, row }).some(([, end]) => end - 1 > watermark);
+  });
+}
+
+/** The windows of a legacy TUMBLE(ts, size) or HOP(ts, slide, size) group window for one row. */
+function legacyWindows(call: A.FunctionCall, env: Env): [number, number][] {
+  const ts = (evaluate(call.args[0], env) as TimestampValue).millis;
+  const interval = (i: number) => evaluate(call.args[i], env) as number;
+  const floorTo = (x: number, size: number) => x - (((x % size) + size) % size);
+  if (call.name.value.toUpperCase().startsWith('TUMBLE')) {
+    const start = floorTo(ts, interval(1));
+    return [[start, start + interval(1)]];
+  }
+  const out: [number, number][] = [];
+  for (let start = floorTo(ts, interval(1)); start > ts - interval(2); start -= interval(1))
+    out.push([start, start + interval(2)]);
+  return out;
 }
 
 function values(q: A.Values): Relation {
@@ -947,6 +1071,14 @@ function scalarFunction(e: A.FunctionCall, env: Env): Value {
         ss: pad(d.getUTCSeconds()),
       };
       return str(1).replace(/yyyy|MM|dd|HH|mm|ss/g, (m) => fields[m]);
+    }
+    case 'TUMBLE':
+    case 'TUMBLE_START':
+    case 'TUMBLE_END': {
+      // A legacy tumbling group window: the group key is the window; its start and end are
+      // read off any row of the group.
+      const [[start, end]] = legacyWindows(e, env);
+      return new TimestampValue(name === 'TUMBLE_END' ? end : start);
     }
     case 'HOUR':
     case 'MINUTE':

@@ -24,6 +24,8 @@ export interface RunMode {
    * throws; the restart strategy restores the job from that checkpoint.
    */
   readonly restore?: boolean;
+  /** Sources emit one row a batch and watermarks follow every batch: deterministic late rows. */
+  readonly rowAtATime?: boolean;
 }
 
 export interface StreamingResult {
@@ -50,6 +52,7 @@ export async function runStreaming(script: string, mode: RunMode): Promise<Strea
       ['restart-strategy.type', 'fixed-delay'],
       ['restart-strategy.fixed-delay.attempts', '1'],
       ['restart-strategy.fixed-delay.delay', '0 ms'],
+      ...(mode.rowAtATime ? [['pipeline.auto-watermark-interval', '0'] as [string, string]] : []),
     ],
     { stdout: quiet, stderr: quiet },
   );
@@ -69,13 +72,16 @@ export async function runStreaming(script: string, mode: RunMode): Promise<Strea
     identifier: 'collect',
     sink: { createWriter: () => new CommittingSink(committed) },
   });
-  if (mode.restore) {
-    job = sourcesAsConnectors(job, connectors);
+  const batchRows = mode.rowAtATime ? 1 : 2;
+  if (mode.restore || mode.rowAtATime) {
+    job = sourcesAsConnectors(job, connectors, batchRows);
     // Small batches, so that the pausing wrapper stops each file midway.
     connectors.set('filesystem', {
       identifier: 'filesystem',
-      source: { createReader: (spec) => new FileSystemSourceReader(spec, { maxBatchRows: 2 }) },
+      source: { createReader: (spec) => new FileSystemSourceReader(spec, { maxBatchRows: batchRows }) },
     });
+  }
+  if (mode.restore) {
     for (const [name, connector] of connectors) {
       const source = connector.source;
       if (!source) continue;
@@ -205,7 +211,11 @@ class PausingSource implements SourceReader {
  * For restore runs, VALUES vertices become connector sources (same vertex ids, so state still
  * matches) whose reader emits two rows a batch, so that the pausing wrapper can stop them midway.
  */
-function sourcesAsConnectors(job: JobGraph, connectors: Map<string, RuntimeConnector>): JobGraph {
+function sourcesAsConnectors(
+  job: JobGraph,
+  connectors: Map<string, RuntimeConnector>,
+  batchSize: number,
+): JobGraph {
   const specs = new Map<string, ValuesSpec>();
   const vertices = job.vertices.map((v): JobVertex => {
     if (v.operator.kind !== 'values') return v;
@@ -225,7 +235,7 @@ function sourcesAsConnectors(job: JobGraph, connectors: Map<string, RuntimeConne
   });
   connectors.set('differential-values', {
     identifier: 'differential-values',
-    source: { createReader: (spec) => new ValuesSourceReader(specs.get(spec.table)!, { batchSize: 2 }) },
+    source: { createReader: (spec) => new ValuesSourceReader(specs.get(spec.table)!, { batchSize }) },
   });
   return { ...job, vertices };
 }
