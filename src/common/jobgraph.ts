@@ -191,6 +191,16 @@ export interface WindowAggregateSpec {
 }
 
 /**
+ * `VALUES (…), (…)`: a bounded source of constant rows (Flink's Values), run at parallelism 1.
+ * Each expression is constant (no input references) and has its column's type.
+ */
+export interface ValuesSpec {
+  readonly kind: 'values';
+  readonly tuples: readonly (readonly Expr[])[];
+  readonly outputType: RowType;
+}
+
+/**
  * A window TVF not followed by a window aggregation (Flink's WindowTableFunction): each row once
  * per window it belongs to, with window_start, window_end and window_time appended.
  */
@@ -291,8 +301,17 @@ export interface JoinSpec {
   readonly outputType: RowType;
 }
 
+/**
+ * UNION ALL: a vertex with one input edge per union input, forwarding every row and change as
+ * it comes; the input gate merges the channels and holds the watermark at their minimum.
+ */
+export interface UnionSpec {
+  readonly kind: 'union';
+}
+
 export type OperatorSpec =
   | SourceSpec
+  | ValuesSpec
   | CalcSpec
   | WatermarkAssignerSpec
   | GroupAggregateSpec
@@ -302,4 +321,9 @@ export type OperatorSpec =
   | DeduplicateSpec
   | OverAggregateSpec
   | JoinSpec
+  | UnionSpec
   | SinkSpec;
+
+/** Vertices that read no input edge: connector sources and VALUES. */
+export const isSourceOperator = (spec: OperatorSpec): boolean =>
+  spec.kind === 'source' || spec.kind === 'values';

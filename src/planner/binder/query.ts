@@ -11,6 +11,7 @@ import { ExprBinder } from './expressions.js';
 import { bindJoin } from './join.js';
 import { bindOverWindow, findOverCalls } from './over.js';
 import { type Field, Scope } from './scope.js';
+import { bindUnion, bindValues, distinct } from './set-operations.js';
 import { bindLegacyGroupWindow, bindWindowTvf, isWindowTvf } from './window.js';
 
 /** A bound query: its logical plan and, per output column, the name, type and where it was written. */
@@ -79,9 +80,9 @@ export class QueryBinder {
         return new QueryBinder(this.ctx, ctes, this.depth).bindQuery(q.body);
       }
       case 'SetOperation':
-        throw unsupported(`UNION${q.all ? ' ALL' : ''}`, q.pos);
+        return bindUnion(q, this.bindQuery(q.left), this.bindQuery(q.right));
       case 'Values':
-        throw unsupported('VALUES', q.pos);
+        return bindValues(q);
       case 'OrderedQuery':
         throw unsupported(
           q.orderBy.length > 0 ? 'ORDER BY' : q.limit ? 'LIMIT' : 'OFFSET',
@@ -95,7 +96,7 @@ export class QueryBinder {
   }
 
   private bindSelect(s: A.Select): BoundQuery {
-    if (s.distinct) throw unsupported('SELECT DISTINCT', { ...s.pos, length: 6 });
+    if (s.distinct) return distinct(this.bindSelect({ ...s, distinct: false }));
     if (!s.from)
       throw unsupported(
         'SELECT without FROM',
@@ -238,7 +239,7 @@ export class QueryBinder {
   private bindFrom(ref: A.TableRef): BoundFrom {
     switch (ref.kind) {
       case 'SubqueryRef': {
-        const bound = this.bindQuery(ref.query);
+        const bound = renameColumns(this.bindQuery(ref.query), ref.columns, ref.alias ?? ref);
         const qualifier = ref.alias?.value;
         return {
           node: bound.node,

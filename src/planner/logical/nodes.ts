@@ -19,6 +19,8 @@ export type LogicalNode =
   | LogicalWindowTableFunction
   | LogicalOverWindow
   | LogicalJoin
+  | LogicalValues
+  | LogicalUnion
   | LogicalSink;
 
 export interface LogicalTableScan {
@@ -155,6 +157,21 @@ export interface LogicalJoin {
   readonly pos?: Pos;
 }
 
+/** `VALUES (…), (…)`: constant rows (Calcite's LogicalValues); each expression has its column's type. */
+export interface LogicalValues {
+  readonly kind: 'LogicalValues';
+  readonly tuples: readonly (readonly Expr[])[];
+  readonly rowType: RowType;
+}
+
+/** UNION ALL of inputs with the same row type (Calcite's LogicalUnion; `all` is always true here). */
+export interface LogicalUnion {
+  readonly kind: 'LogicalUnion';
+  readonly inputs: readonly LogicalNode[];
+  readonly all: true;
+  readonly rowType: RowType;
+}
+
 export interface LogicalSink {
   readonly kind: 'LogicalSink';
   readonly input: LogicalNode;
@@ -184,7 +201,10 @@ export const logicalFilter = (input: LogicalNode, condition: Expr): LogicalFilte
 export function logicalInputs(node: LogicalNode): readonly LogicalNode[] {
   switch (node.kind) {
     case 'LogicalTableScan':
+    case 'LogicalValues':
       return [];
+    case 'LogicalUnion':
+      return node.inputs;
     case 'LogicalWatermarkAssigner':
     case 'LogicalProject':
     case 'LogicalFilter':
