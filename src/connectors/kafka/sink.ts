@@ -1,6 +1,7 @@
 import { Admin, compatibilityPartitioner, type MessageToProduce, Producer } from '@platformatic/kafka';
 import { Configuration } from '../../common/config.js';
 import { WeirError } from '../../common/errors.js';
+import { failpoint } from '../../common/failpoints.js';
 import type { ConnectorSpec } from '../../common/jobgraph.js';
 import { CHECKPOINTING_INTERVAL } from '../../common/options.js';
 import type { RecordBatch } from '../../runtime/api/batch.js';
@@ -145,6 +146,7 @@ export class KafkaSinkWriter implements StreamOperator {
           `Kafka transaction '${c.transactionalId}' of checkpoint ${c.checkpointId} was already committed.`,
         );
       }
+      failpoint('restore.commit');
     }
     this.restoredCommittables = [];
     const brokers = await this.withAdmin(async (a) => [
@@ -329,6 +331,7 @@ export class KafkaSinkWriter implements StreamOperator {
   }
 
   async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    if (this.pending[0]?.committable.checkpointId <= checkpointId) failpoint('sink.before-commit');
     while (this.pending.length > 0 && this.pending[0].committable.checkpointId <= checkpointId) {
       const { committable, open } = this.pending[0];
       try {
@@ -343,6 +346,7 @@ export class KafkaSinkWriter implements StreamOperator {
       }
       this.pending.shift();
       await open.producer.close().catch(() => {});
+      if (this.pending[0]?.committable.checkpointId <= checkpointId) failpoint('sink.commit');
     }
   }
 

@@ -88,12 +88,18 @@ export class FileSystemCheckpointStorage implements CheckpointStorage {
   async writeCheckpoint(metadata: CheckpointMetadata): Promise<CompletedCheckpointHandle> {
     await this.initialize();
     const dir = join(this.jobDirectory, `chk-${metadata.checkpointId}`);
-    await mkdir(dir, { recursive: true });
     const data = stringifyState(metadata);
-    const temp = join(dir, `${METADATA_FILE}.inprogress`);
-    await writeFileDurably(temp, data);
-    await rename(temp, join(dir, METADATA_FILE));
-    await syncDirectory(dir);
+    try {
+      await mkdir(dir, { recursive: true });
+      const temp = join(dir, `${METADATA_FILE}.inprogress`);
+      await writeFileDurably(temp, data);
+      await rename(temp, join(dir, METADATA_FILE));
+      await syncDirectory(dir);
+    } catch (err) {
+      // The checkpoint failed: nothing of it may stay behind looking complete (see the coordinator).
+      await rm(dir, { recursive: true, force: true }).catch(() => {});
+      throw err;
+    }
     return { checkpointId: metadata.checkpointId, location: dir, sizeBytes: Buffer.byteLength(data) };
   }
 
