@@ -43,6 +43,13 @@ export interface CrashLoopOptions {
   readonly killWindowMs?: readonly [number, number];
   readonly kafkaBootstrap?: string;
   readonly postgresUrl?: string;
+  /**
+   * A WEIR_FAILPOINTS value per run, in order, instead of the seed's choice: a run whose value
+   * kills is expected to die there; the runs after the list run to the end.
+   */
+  readonly schedule?: readonly string[];
+  /** More `-D key=value` for every run. */
+  readonly config?: readonly string[];
   /** Where the job file and checkpoints go; default a fresh folder under the OS temp dir. */
   readonly workDir?: string;
   /** One line per event (kill, restart, restore). */
@@ -58,7 +65,9 @@ export interface CrashLoopReport {
   readonly kills: number;
   /** Of the kills, those made by a failpoint, by name. */
   readonly failpointKills: Readonly<Record<string, number>>;
-  /** Process restarts with `run -s`. */
+  /** Every failpoint that fired, as `name=action`, with how often. */
+  readonly fired: Readonly<Record<string, number>>;
+  /** Process restarts: with `run -s` from the latest checkpoint, or afresh when there was none yet. */
   readonly restarts: number;
   /** Failovers inside the processes (the restart strategy). */
   readonly failovers: number;
@@ -256,10 +265,12 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     'restart-strategy.fixed-delay.attempts=1000',
     '-D',
     'restart-strategy.fixed-delay.delay=50ms',
+    ...(options.config ?? []).flatMap((c) => ['-D', c]),
   ];
 
   const problems: string[] = [];
   const failpointKills: Record<string, number> = {};
+  const fired: Record<string, number> = {};
   const restoredFrom: string[] = [];
   let kills = 0;
   let restarts = 0;
@@ -274,21 +285,21 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     if (latest.broken.length > 0)
       problems.push(`checkpoints with unreadable _metadata: ${latest.broken.join(', ')}`);
     const args = latest.path ? [...baseArgs, '-s', latest.path] : baseArgs;
-    if (latest.path) {
-      restarts++;
-      restoredFrom.push(latest.path.slice(checkpoints.length + 1));
-    }
-    const killing = kills < options.kills;
+    if (attempt > 0) restarts++;
+    if (latest.path) restoredFrom.push(latest.path.slice(checkpoints.length + 1));
+    const restoring = latest.path !== undefined;
+    const scheduled = options.schedule?.[attempt];
+    const killing = scheduled !== undefined ? scheduled.includes('=kill') : kills < options.kills;
     // Draws happen whether or not they are used, so a seed always gives the same schedule.
     const useFailpoint = random() < (options.failpointShare ?? 0.5);
     const point = KILL_POINTS[Math.floor(random() * KILL_POINTS.length)];
     // Restore steps happen once per process; the others once per checkpoint (or per task).
     const hit = point.includes('restore') ? 1 : 1 + Math.floor(random() * 3);
     const delay = killMin + random() * (killMax - killMin);
-    const failpoints = killing && useFailpoint ? `${point}=kill@${hit}` : '';
+    const failpoints = scheduled ?? (killing && useFailpoint ? `${point}=kill@${hit}` : '');
     const run = startRun(args, failpoints ? { WEIR_FAILPOINTS: failpoints } : {});
     log(
-      `run ${attempt + 1}: ${latest.path ? `restore from ${restoredFrom.at(-1)}` : 'fresh start'}${
+      `run ${attempt + 1}: ${restoring ? `restore from ${restoredFrom.at(-1)}` : 'fresh start'}${
         killing
           ? failpoints
             ? `, failpoint ${failpoints}`
@@ -300,31 +311,37 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     void run.exit.then((code) => {
       exited = code;
     });
-    const submitted = await until(
-      () => (/Submitted job/.test(run.stderr) ? true : exited !== undefined ? false : undefined),
+    // A failpoint may kill the process before it prints that the job was submitted (a restore
+    // step runs as the job starts): the exit is then the run's outcome.
+    await until(
+      () => (/Submitted job/.test(run.stderr) || exited !== undefined ? true : undefined),
       runTimeout,
     );
-    if (killing && submitted) {
-      // A failpoint may never be reached (the job ends first); a timer then kills instead.
-      const waitMs = failpoints ? delay * 3 : delay;
+    let killedByTimer = false;
+    if (exited === undefined) {
+      // A failpoint drawn from the seed may never be reached (the job ends first): a timer then
+      // kills instead. A scheduled one must be reached.
+      const waitMs = !killing || scheduled !== undefined ? runTimeout : failpoints ? delay * 3 : delay;
       await until(() => (exited !== undefined ? true : undefined), waitMs);
       if (exited === undefined) {
         run.child.kill('SIGKILL');
         await run.exit;
-        kills++;
-        if (failpoints) log(`  failpoint not reached; killed by timer`);
-      } else if (exited === null && /failpoint (\S+) fired \(kill/.exec(run.stderr)) {
-        const name = /failpoint (\S+) fired \(kill/.exec(run.stderr)![1];
-        failpointKills[name] = (failpointKills[name] ?? 0) + 1;
-        kills++;
+        killedByTimer = true;
+        if (!killing) problems.push(`run ${attempt + 1} did not end within ${runTimeout} ms`);
+        else if (scheduled !== undefined)
+          problems.push(`run ${attempt + 1}: failpoint ${scheduled} was not reached`);
+        else if (failpoints) log('  failpoint not reached; killed by timer');
       }
-    } else {
-      const done = await until(() => (exited !== undefined ? true : undefined), runTimeout);
-      if (!done) {
-        run.child.kill('SIGKILL');
-        await run.exit;
-        problems.push(`run ${attempt + 1} did not end within ${runTimeout} ms`);
-      }
+    }
+    if (exited === null) {
+      const byFailpoint = /failpoint (\S+) fired \(kill/.exec(run.stderr)?.[1];
+      if (byFailpoint && !killedByTimer) failpointKills[byFailpoint] = (failpointKills[byFailpoint] ?? 0) + 1;
+      if (killedByTimer || byFailpoint) kills++;
+    }
+    await writeFile(join(workDir, `run-${attempt + 1}.log`), run.stderr);
+    for (const m of run.stderr.matchAll(/failpoint (\S+) fired \((\w+)/g)) {
+      const key = `${m[1]}=${m[2]}`;
+      fired[key] = (fired[key] ?? 0) + 1;
     }
     failovers += (run.stderr.match(/\] Job [0-9a-f]+ failed: .*Restarting in/g) ?? []).length;
     if (exited !== undefined && exited !== null) {
@@ -364,6 +381,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     guarantee,
     kills,
     failpointKills,
+    fired,
     restarts,
     failovers,
     expected: rows,
