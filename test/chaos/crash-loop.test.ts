@@ -48,15 +48,15 @@ describe('crash loop (short form)', () => {
   it('jdbc exactly-once: every row once after SIGKILLs and restores, no prepared transaction left', async () => {
     const report = await runCrashLoop({
       seed: 4,
-      kills: 3,
+      kills: 2,
       sink: 'jdbc',
       postgresUrl: db().url,
       workDir: workDir('jdbc'),
     });
     console.log(formatReport(report));
     expectExact(report);
-    expect(report.kills).toBe(3);
-    expect(report.restarts).toBe(3);
+    expect(report.kills).toBe(2);
+    expect(report.restarts).toBe(2);
   }, 90_000);
 
   it('kafka at-least-once: nothing lost after SIGKILLs', async () => {

@@ -42,7 +42,7 @@ function loop(sink: CrashSink, name: string, options: Partial<CrashLoopOptions>)
     seed: 1,
     kills: 0,
     sink,
-    rows: 12_000,
+    rows: 8_000,
     kafkaBootstrap: sink === 'kafka' ? kafkaConnection().bootstrapServers : undefined,
     postgresUrl: sink === 'jdbc' ? db().url : undefined,
     workDir,
@@ -80,31 +80,41 @@ describe.each(['jdbc', 'kafka'] as const)(
     it('kill: weir run -s recovers from each step', async () => {
       // One process per step, each killed there; the restore steps come after a kill that leaves
       // committables to commit at the restore.
-      const schedule = [...STEPS.map((s) => `${s}=kill@2`), ...RESTORE_STEPS.map((s) => `${s}=kill@1`)];
+      // The Kafka sink's own steps only: the runtime's are the same code under both sinks, and a
+      // Kafka run takes longer (the JDBC case covers them all).
+      const steps =
+        sink === 'jdbc' ? STEPS : STEPS.filter((s) => s.startsWith('checkpoint.') || s.startsWith('sink.'));
+      const schedule = [...steps.map((s) => `${s}=kill@2`), ...RESTORE_STEPS.map((s) => `${s}=kill@1`)];
       const report = await loop(sink, 'kill', { schedule });
       console.log(formatReport(report));
       expectExactlyOnce(report);
-      for (const step of [...STEPS, ...RESTORE_STEPS]) expect(report.failpointKills[step], step).toBe(1);
+      for (const step of [...steps, ...RESTORE_STEPS]) expect(report.failpointKills[step], step).toBe(1);
       expect(report.kills).toBe(schedule.length);
       expect(report.restarts).toBe(schedule.length);
-    }, 90_000);
+    }, 120_000);
 
     it('in the middle of a multi-commit: a throw, then a SIGKILL, between two transactions', async () => {
       // A checkpoint that fails after its transaction was prepared leaves it for the next completed
       // checkpoint, which then commits two: the failpoint sits between them. Failed checkpoints are
       // tolerated here, so the job goes on after them instead of failing over.
-      const report = await loop(sink, 'multi', {
-        config: ['execution.checkpointing.tolerable-failed-checkpoints=10'],
-        schedule: [
-          'checkpoint.after-metadata=throw@2;sink.commit=throw@1',
-          'checkpoint.before-metadata=throw@2;sink.commit=kill@1',
-        ],
+      const config = ['execution.checkpointing.tolerable-failed-checkpoints=10'];
+      const thrown = await loop(sink, 'multi-throw', {
+        config,
+        schedule: ['checkpoint.after-metadata=throw@2;sink.commit=throw@1'],
       });
-      console.log(formatReport(report));
-      expectExactlyOnce(report);
-      expect(report.fired['checkpoint.after-metadata=throw']).toBe(1);
-      expect(report.fired['sink.commit=throw']).toBe(1);
-      expect(report.failpointKills['sink.commit']).toBe(1);
-    }, 60_000);
+      console.log(formatReport(thrown));
+      expectExactlyOnce(thrown);
+      expect(thrown.fired['checkpoint.after-metadata=throw']).toBe(1);
+      expect(thrown.fired['sink.commit=throw']).toBe(1);
+      expect(thrown.failovers).toBe(1);
+      const killed = await loop(sink, 'multi-kill', {
+        config,
+        schedule: ['checkpoint.before-metadata=throw@2;sink.commit=kill@1'],
+      });
+      console.log(formatReport(killed));
+      expectExactlyOnce(killed);
+      expect(killed.fired['checkpoint.before-metadata=throw']).toBe(1);
+      expect(killed.failpointKills['sink.commit']).toBe(1);
+    }, 90_000);
   },
 );
