@@ -4,6 +4,7 @@
 //
 //   npm run chaos -- --seed 7 --kills 30 --sink kafka [--guarantee at-least-once] [--rows N]
 //        [--rate R] [--parallelism P] [--interval 300ms] [--failpoint-share 0.5]
+//        [--kill-window 300,2500]  (timed kills land this many ms after the job is submitted)
 //
 // Kafka and PostgreSQL come from weir/testing: WEIR_KAFKA_BOOTSTRAP / WEIR_PG_URL, the server at
 // 127.0.0.1:5432, or private ones started for the run. Needs `npm run build` first.
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     parallelism: { type: 'string' },
     interval: { type: 'string' },
     'failpoint-share': { type: 'string' },
+    'kill-window': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -45,6 +47,7 @@ try {
       parallelism: values.parallelism ? Number(values.parallelism) : undefined,
       checkpointInterval: values.interval,
       failpointShare: values['failpoint-share'] ? Number(values['failpoint-share']) : undefined,
+      killWindowMs: values['kill-window'] ? values['kill-window'].split(',').map(Number) : undefined,
       kafkaBootstrap: kafka?.bootstrapServers,
       postgresUrl: db?.url,
       log: (line) => process.stderr.write(`${line}\n`),

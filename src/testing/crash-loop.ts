@@ -549,7 +549,7 @@ export function formatReport(r: CrashLoopReport): string {
     .join(', ');
   return [
     `crash loop seed=${r.seed} sink=${r.sink} ${r.guarantee}: ${r.problems.length === 0 ? 'PASS' : 'FAIL'}`,
-    `  kills=${r.kills}${fp ? ` (failpoints: ${fp})` : ''} restarts=${r.restarts} failovers=${r.failovers}`,
+    `  kills=${r.kills}${fp ? ` (failpoints: ${fp})` : ''} restarts=${r.restarts} (${r.restoredFrom.length} from a checkpoint) failovers=${r.failovers}`,
     `  records expected=${r.expected} checked=${r.checked} lost=${r.lost} duplicated=${r.duplicated} out-of-order=${r.outOfOrder} wrong=${r.wrongValues}`,
     `  lingering transactions=${r.lingeringTransactions.length} incomplete checkpoints skipped=${r.incompleteCheckpointsSkipped} time=${(r.durationMs / 1000).toFixed(1)} s`,
     ...r.problems.map((p) => `  problem: ${p}`),
