@@ -1,5 +1,11 @@
-import type { AggregateCallSpec } from '../common/jobgraph.js';
+import type { AggregateCallSpec, JoinType } from '../common/jobgraph.js';
 import { identifierText } from './catalog/catalog.js';
+import { overAggregateLabel, overWindowLabel, rankLabel } from './explain-over.js';
+import {
+  logicalWindowTableFunctionLabel,
+  windowAggregateLabel,
+  windowTableFunctionLabel,
+} from './explain-window.js';
 import { type ExprStyle, formatExpr } from './format-expr.js';
 import { type LogicalNode, logicalInputs } from './logical/nodes.js';
 import { type PhysicalNode, physicalInputs } from './physical/nodes.js';
@@ -46,6 +52,12 @@ function logicalLabel(node: LogicalNode): string {
         `group=[{${node.groupSet.join(', ')}}]`,
         ...node.aggCalls.map((c) => `${c.name}=[${aggCallText(c, ref, 'rex')}]`),
       ].join(', ')})`;
+    case 'LogicalWindowTableFunction':
+      return logicalWindowTableFunctionLabel(node);
+    case 'LogicalOverWindow':
+      return overWindowLabel(node);
+    case 'LogicalJoin':
+      return `LogicalJoin(condition=[${formatExpr(node.condition, ref, 'rex')}], joinType=[${node.joinType.toLowerCase()}])`;
     case 'LogicalSink':
       return `LogicalSink(table=[${identifierText(node.table.identifier)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}])`;
     default: {
@@ -66,6 +78,14 @@ function aggCallText(c: AggregateCallSpec, name: (i: number) => string, style: '
   const text = `${c.fn}(${c.distinct ? 'DISTINCT ' : ''}${star}${args.join(', ')})`;
   return c.filterArg === undefined ? text : `${text} FILTER ${name(c.filterArg)}`;
 }
+
+/** Flink's FlinkJoinType names, as its Join node prints them. */
+const JOIN_TYPE_NAMES: Readonly<Record<JoinType, string>> = {
+  INNER: 'InnerJoin',
+  LEFT: 'LeftOuterJoin',
+  RIGHT: 'RightOuterJoin',
+  FULL: 'FullOuterJoin',
+};
 
 /** A physical node as one line, e.g. `Calc(select=[a, UPPER(b) AS EXPR$1], where=[(a > 10)])`. */
 export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = false): string {
@@ -103,6 +123,25 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
       const keys = node.grouping.map((k) => inputNames[k]);
       const calls = node.aggCalls.map((c) => `${aggCallText(c, (i) => inputNames[i], 'named')} AS ${c.name}`);
       text = `GroupAggregate(${keys.length > 0 ? `groupBy=[${keys.join(', ')}], ` : ''}select=[${[...keys, ...calls].join(', ')}]`;
+      break;
+    }
+    case 'WindowAggregate':
+    case 'GroupWindowAggregate':
+      text = windowAggregateLabel(node, (c, name) => aggCallText(c, name, 'named'), style);
+      break;
+    case 'WindowTableFunction':
+      text = windowTableFunctionLabel(node);
+      break;
+    case 'Rank':
+    case 'Deduplicate':
+      text = rankLabel(node);
+      break;
+    case 'OverAggregate':
+      text = overAggregateLabel(node, (c, name) => aggCallText(c, name, 'named'));
+      break;
+    case 'Join': {
+      const names = node.rowType.fields.map((f) => f.name);
+      text = `Join(joinType=[${JOIN_TYPE_NAMES[node.joinType]}], where=[${formatExpr(node.condition, (i) => names[i], style)}], select=[${names.join(', ')}], leftInputSpec=[${node.leftInputSpec}], rightInputSpec=[${node.rightInputSpec}]`;
       break;
     }
     case 'Sink':

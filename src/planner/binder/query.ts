@@ -8,7 +8,10 @@ import type * as A from '../parser/ast.js';
 import { AggregateExprBinder, Aggregation, findAggregate, rejectAggregate } from './aggregate.js';
 import { unsupported, validationError } from './errors.js';
 import { ExprBinder } from './expressions.js';
+import { bindJoin } from './join.js';
+import { bindOverWindow, findOverCalls } from './over.js';
 import { type Field, Scope } from './scope.js';
+import { bindLegacyGroupWindow, bindWindowTvf, isWindowTvf } from './window.js';
 
 /** A bound query: its logical plan and, per output column, the name, type and where it was written. */
 export interface BoundQuery {
@@ -22,7 +25,7 @@ export interface OutputField {
   readonly pos: A.Pos;
 }
 
-interface BoundFrom {
+export interface BoundFrom {
   readonly node: LogicalNode;
   readonly fields: readonly Field[];
 }
@@ -100,16 +103,30 @@ export class QueryBinder {
         'read from a table, e.g. one with the datagen connector',
       );
     const from = this.bindFrom(s.from);
-    const binder = new ExprBinder(new Scope(from.fields));
+    const scope = new Scope(from.fields);
+    let binder = new ExprBinder(scope);
     let node = from.node;
     if (s.where) {
       rejectAggregate(s.where, 'WHERE clause');
       node = logicalFilter(node, binder.bindCondition(s.where, 'WHERE clause'));
     }
+    const groupWindow = bindLegacyGroupWindow(s, from, node);
+    if (groupWindow) {
+      const { relation, select } = groupWindow;
+      return this.bindAggregate(select, relation, relation.node, new ExprBinder(new Scope(relation.fields)));
+    }
     const aggregated =
       s.groupBy.length > 0 ||
       s.having !== undefined ||
       s.items.some((item) => item.kind === 'SelectExpr' && findAggregate(item.expr));
+    const overCall = s.items.flatMap((item) =>
+      item.kind === 'SelectExpr' ? findOverCalls(item.expr) : [],
+    )[0];
+    if (overCall) {
+      if (aggregated)
+        throw unsupported('An OVER window in an aggregating SELECT (with GROUP BY)', overCall.pos);
+      ({ node, binder } = bindOverWindow(s.items, s.windows, node, scope, binder));
+    }
     if (aggregated) return this.bindAggregate(s, from, node, binder);
 
     const exprs: Expr[] = [];
@@ -229,15 +246,14 @@ export class QueryBinder {
         };
       }
       case 'JoinRef':
-        throw unsupported(
-          ref.type === 'COMMA' ? 'A join (comma-separated FROM list)' : `${ref.type} JOIN`,
-          joinPos(ref),
-          'Flink plans it as a regular, interval, temporal or lookup join; weir has no join operator yet',
-        );
+        return bindJoin(ref, (side) => this.bindFrom(side));
       case 'TableFunctionRef': {
         const fn = ref.call.name.value.toUpperCase();
-        const windowTvf = ['TUMBLE', 'HOP', 'CUMULATE', 'SESSION'].includes(fn);
-        throw unsupported(windowTvf ? `Window table function ${fn}` : `Table function ${fn}`, ref.call.pos);
+        if (isWindowTvf(fn))
+          return bindWindowTvf(ref, (table) =>
+            this.bindFrom({ kind: 'TableName', name: table.name, pos: table.pos }),
+          );
+        throw unsupported(`Table function ${fn}`, ref.call.pos);
       }
       case 'TableName': {
         if (ref.forSystemTime)
@@ -354,11 +370,6 @@ function watermarkAssigner(input: LogicalNode, table: CatalogTable): LogicalNode
       ),
     },
   };
-}
-
-/** Where a join is reported: at its JOIN keyword's right side, the table being joined. */
-function joinPos(ref: A.JoinRef): A.Pos {
-  return ref.right.pos;
 }
 
 /** The columns `*` or `t.*` stands for, with their input indexes. */

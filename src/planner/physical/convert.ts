@@ -1,7 +1,11 @@
 import { inputRef } from '../../common/expr.js';
 import type { LogicalNode } from '../logical/nodes.js';
 import { isInsertOnly, type RowKindSet, rowKindSet, rowKindsOf } from './changelog.js';
+import { convertJoin } from './join.js';
 import type { PhysicalNode } from './nodes.js';
+import { convertOverWindow } from './over.js';
+import { convertRank } from './rank.js';
+import { windowAggregate, windowTableFunction } from './window.js';
 
 /** What a GroupAggregate emits: updates, and deletes too when its input can retract a group's last row. */
 export function groupAggregateChangelog(input: RowKindSet, generateUpdateBefore: boolean): RowKindSet {
@@ -38,6 +42,8 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
       };
     }
     case 'LogicalProject': {
+      const topN = convertRank(node, toPhysical);
+      if (topN) return topN;
       const input = toPhysical(node.input);
       return {
         kind: 'Calc',
@@ -48,6 +54,8 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
       };
     }
     case 'LogicalFilter': {
+      // A WHERE over a join is planned with it: its conditions may be the join's keys.
+      if (node.input.kind === 'LogicalJoin') return convertJoin(node.input, node.condition, toPhysical);
       const input = toPhysical(node.input);
       return {
         kind: 'Calc',
@@ -59,6 +67,8 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
       };
     }
     case 'LogicalAggregate': {
+      const windowed = windowAggregate(node, toPhysical);
+      if (windowed) return windowed;
       const input = toPhysical(node.input);
       const exchange: PhysicalNode = {
         kind: 'Exchange',
@@ -77,6 +87,12 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
         changelogMode: groupAggregateChangelog(input.changelogMode, true),
       };
     }
+    case 'LogicalWindowTableFunction':
+      return windowTableFunction(node, toPhysical(node.input));
+    case 'LogicalOverWindow':
+      return convertOverWindow(node, toPhysical);
+    case 'LogicalJoin':
+      return convertJoin(node, undefined, toPhysical);
     case 'LogicalSink': {
       const input = toPhysical(node.input);
       return {

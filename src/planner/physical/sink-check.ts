@@ -11,6 +11,13 @@ function producerOf(node: PhysicalNode, has: (n: PhysicalNode) => boolean): Phys
   for (let n = node; has(n); ) {
     producer = n;
     if (n.kind === 'TableSourceScan') break;
+    // A join is where an outer join's retractions start, or the first input that has them.
+    if (n.kind === 'Join') {
+      const input = [n.left, n.right].find(has);
+      if (!input) break;
+      n = input;
+      continue;
+    }
     n = n.input;
   }
   return producer;

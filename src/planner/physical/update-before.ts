@@ -1,7 +1,9 @@
 import { WeirError } from '../../common/errors.js';
 import { identifierText } from '../catalog/catalog.js';
 import { groupAggregateChangelog } from './convert.js';
+import { joinChangelog } from './join.js';
 import type { PhysicalNode } from './nodes.js';
+import { visitRank } from './rank-update-before.js';
 
 /**
  * Decides top-down whether each GroupAggregate sends -U before +U (Flink's
@@ -19,7 +21,9 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
       return node;
     case 'WatermarkAssigner':
     case 'Calc':
-    case 'Exchange': {
+    case 'Exchange':
+    case 'WindowTableFunction':
+    case 'OverAggregate': {
       const input = visit(node.input, updateBeforeRequired);
       return input === node.input ? node : { ...node, input, changelogMode: input.changelogMode };
     }
@@ -40,6 +44,31 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
         changelogMode: groupAggregateChangelog(kinds, updateBeforeRequired),
       };
     }
+    // Insert-only out, and only planned over an insert-only input.
+    case 'WindowAggregate':
+    case 'GroupWindowAggregate': {
+      const input = visit(node.input, true);
+      return input === node.input ? node : { ...node, input };
+    }
+    case 'Rank':
+    case 'Deduplicate':
+      return visitRank(node, updateBeforeRequired, visit);
+    case 'Join': {
+      // A join retracts what it sent for a row when that row is retracted: it needs -U from its inputs.
+      const left = visit(node.left, true);
+      const right = visit(node.right, true);
+      return {
+        ...node,
+        left,
+        right,
+        changelogMode: joinChangelog(
+          node.joinType,
+          left.changelogMode,
+          right.changelogMode,
+          updateBeforeRequired,
+        ),
+      };
+    }
     case 'Sink': {
       const accepted = node.connector.sink?.acceptedChangelogModes ?? [];
       const required = accepted.includes('retract') || !accepted.includes('upsert');
@@ -57,6 +86,6 @@ function describeSource(node: PhysicalNode): string {
   for (let n: PhysicalNode = node; ; ) {
     if (n.kind === 'TableSourceScan') return `table '${identifierText(n.table.identifier)}'`;
     if (n.kind === 'Sink') return 'the input';
-    n = n.input;
+    n = n.kind === 'Join' ? n.left : n.input;
   }
 }

@@ -21,6 +21,8 @@ export interface ChainEdge {
   readonly target: number;
   readonly partitioner: Partitioner;
   readonly keys?: readonly number[];
+  /** The target's logical input this exchange feeds (0, or 1 for a two-input operator's second). */
+  readonly inputIndex: number;
 }
 
 export interface ExecutionGraph {
@@ -41,6 +43,18 @@ function shortName(v: JobVertex): string {
       return 'WatermarkAssigner';
     case 'group-aggregate':
       return 'GroupAggregate';
+    case 'window-aggregate':
+      return 'WindowAggregate';
+    case 'window-table-function':
+      return 'WindowTableFunction';
+    case 'rank':
+      return 'Rank';
+    case 'deduplicate':
+      return 'Deduplicate';
+    case 'over-aggregate':
+      return 'OverAggregate';
+    case 'join':
+      return 'Join';
     default: {
       const never: never = v.operator;
       return never;
@@ -135,6 +149,7 @@ export function buildExecutionGraph(
       target: chainOf.get(e.target)!,
       partitioner: e.partitioner,
       keys: e.keys,
+      inputIndex: e.inputIndex ?? 0,
     }));
   for (const c of chains) {
     const tail = c.vertices[c.vertices.length - 1];

@@ -43,7 +43,11 @@ import { createPartitioner } from '../network/partitioner.js';
 import { RecordWriterOutput } from '../network/record-writer.js';
 import { CalcOperator } from '../operators/calc-operator.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
+import { StreamingJoinOperator } from '../operators/join/streaming-join.js';
+import { OverAggregateOperator } from '../operators/over-aggregate/index.js';
+import { DeduplicateOperator, RankOperator } from '../operators/rank/index.js';
 import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
+import { WindowAggregateOperator, WindowTableFunctionOperator } from '../operators/window/index.js';
 import { resolveStateBackend } from '../state/backend-config.js';
 import { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
 import { redistributeOperatorState } from '../state/redistribute.js';
@@ -127,6 +131,18 @@ function createOperator(
       return new WatermarkAssignerOperator(spec);
     case 'group-aggregate':
       return new GroupAggregateOperator(spec);
+    case 'window-aggregate':
+      return new WindowAggregateOperator(spec);
+    case 'window-table-function':
+      return new WindowTableFunctionOperator(spec);
+    case 'rank':
+      return new RankOperator(spec);
+    case 'deduplicate':
+      return new DeduplicateOperator(spec);
+    case 'over-aggregate':
+      return new OverAggregateOperator(spec);
+    case 'join':
+      return new StreamingJoinOperator(spec);
     default: {
       const never: never = spec;
       return never;
@@ -286,6 +302,11 @@ function startAttempt(
   const vertexById = new Map(job.vertices.map((v) => [v.id, v]));
   const maxParallelism = graph.maxParallelism;
   const runs: (() => Promise<unknown>)[] = [];
+  // Task names identify tasks to the coordinator: two chains that read as the same (two scans of one
+  // table, as in a self-join) get their chain number added.
+  const taskNames = graph.chains.map((c) =>
+    graph.chains.some((o) => o !== c && o.name === c.name) ? `${c.name} [${c.index + 1}]` : c.name,
+  );
   for (const chain of graph.chains) {
     for (let subtask = 0; subtask < chain.parallelism; subtask++) {
       const first = chain.vertices[0];
@@ -298,15 +319,22 @@ function startAttempt(
           reader: createOperator(first, options.connectors) as SourceReader,
         };
       } else {
+        // Each channel with the logical input its edge feeds (a two-input operator has two).
         const inputs = graph.edges.flatMap((edge, e) =>
-          edge.target === chain.index ? channels[e].map((fromUpstream) => fromUpstream[subtask]) : [],
+          edge.target === chain.index
+            ? channels[e].flatMap((fromUpstream) => {
+                const channel = fromUpstream[subtask];
+                return channel ? [{ channel, input: edge.inputIndex }] : [];
+              })
+            : [],
         );
         head = {
           kind: 'network',
           gate: new CheckpointedInputGate(
-            inputs.filter((c): c is LocalChannel => c !== undefined),
+            inputs.map((i) => i.channel),
             barrierMode,
             alignedTimeout,
+            inputs.map((i) => i.input),
           ),
         };
       }
@@ -340,7 +368,7 @@ function startAttempt(
       });
       const backends = new Map(chained.map((c) => [c.operatorId, c.keyedState]));
       const task = new StreamTask(
-        `${chain.name} (${subtask + 1}/${chain.parallelism})`,
+        `${taskNames[chain.index]} (${subtask + 1}/${chain.parallelism})`,
         subtask,
         head,
         chained,
