@@ -3,6 +3,7 @@
 // seed, resumes it from its latest retained checkpoint, and checks its output at the end.
 //
 //   npm run chaos -- --seed 7 --kills 30 --sink kafka [--guarantee at-least-once] [--rows N]
+//        [--query copy|join|window]  (the job between the sequence and the sink)
 //        [--rate R] [--parallelism P] [--interval 300ms] [--failpoint-share 0.5]
 //        [--kill-window 300,2500]  (timed kills land this many ms after the job is submitted)
 //
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     kills: { type: 'string', default: '10' },
     sink: { type: 'string', default: 'kafka' },
     guarantee: { type: 'string', default: 'exactly-once' },
+    query: { type: 'string', default: 'copy' },
     rows: { type: 'string' },
     rate: { type: 'string' },
     parallelism: { type: 'string' },
@@ -42,6 +44,7 @@ try {
       kills: Number(values.kills),
       sink,
       guarantee: values.guarantee,
+      query: values.query,
       rows: values.rows ? Number(values.rows) : undefined,
       rowsPerSecond: values.rate ? Number(values.rate) : undefined,
       parallelism: values.parallelism ? Number(values.parallelism) : undefined,

@@ -24,6 +24,8 @@ import { loadCheckpointMetadata } from '../runtime/checkpoint/storage.js';
  */
 export type CrashSink = 'kafka' | 'jdbc';
 export type CrashGuarantee = 'exactly-once' | 'at-least-once';
+/** The job between the sequence and the sink: a copy, an inner join, a tumbling-window aggregation. */
+export type CrashQuery = 'copy' | 'join' | 'window';
 
 export interface CrashLoopOptions {
   readonly seed: number;
@@ -31,6 +33,7 @@ export interface CrashLoopOptions {
   readonly kills: number;
   readonly sink: CrashSink;
   readonly guarantee?: CrashGuarantee;
+  readonly query?: CrashQuery;
   /** Rows of the input sequence; default enough for the kills to land mid-run. */
   readonly rows?: number;
   readonly rowsPerSecond?: number;
@@ -62,6 +65,7 @@ export interface CrashLoopReport {
   readonly seed: number;
   readonly sink: CrashSink;
   readonly guarantee: CrashGuarantee;
+  readonly query: CrashQuery;
   readonly kills: number;
   /** Of the kills, those made by a failpoint, by name. */
   readonly failpointKills: Readonly<Record<string, number>>;
@@ -170,11 +174,23 @@ export async function latestCompletedCheckpoint(
   return { incomplete, broken };
 }
 
-function jobSql(o: Required<Pick<CrashLoopOptions, 'sink' | 'guarantee'>>, p: Params): string {
-  const source = `CREATE TABLE seq (id BIGINT) WITH (
+/** Ids per one-second tumbling window: the rows are 10 ms apart in event time. */
+const WINDOW_IDS = 100;
+
+function jobSql(o: Required<Pick<CrashLoopOptions, 'sink' | 'guarantee' | 'query'>>, p: Params): string {
+  const sequence = (name: string, extra = '') => `CREATE TABLE ${name} (id BIGINT${extra}) WITH (
   'connector' = 'datagen', 'rows-per-second' = '${p.rowsPerSecond}',
   'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '${p.rows}'
 );\n`;
+  const source =
+    o.query === 'window'
+      ? sequence(
+          'seq',
+          `, ts AS TIMESTAMP '2024-01-01 00:00:00' + id * 10 * INTERVAL '0.001' SECOND, WATERMARK FOR ts AS ts`,
+        )
+      : o.query === 'join'
+        ? sequence('seq') + sequence('seq2')
+        : sequence('seq');
   const sink =
     o.sink === 'kafka'
       ? `CREATE TABLE out (id BIGINT, v BIGINT) WITH (
@@ -186,7 +202,32 @@ function jobSql(o: Required<Pick<CrashLoopOptions, 'sink' | 'guarantee'>>, p: Pa
   'connector' = 'jdbc', ${p.jdbcUrl}, 'table-name' = '${p.table}',
   'sink.delivery-guarantee' = '${o.guarantee}', 'sink.buffer-flush.max-rows' = '500'
 );\n`;
-  return `${source}${sink}INSERT INTO out SELECT id, id * 3 FROM seq;\n`;
+  const insert = {
+    copy: 'INSERT INTO out SELECT id, id * 3 FROM seq;',
+    // A regular inner join of two sequences: both sides' rows are keyed state until matched.
+    join: 'INSERT INTO out SELECT a.id, b.id * 3 FROM seq AS a JOIN seq2 AS b ON a.id = b.id;',
+    // One row per window: its first id and the sum of its ids.
+    window: `INSERT INTO out SELECT MIN(id), SUM(id) FROM TABLE(TUMBLE(TABLE seq, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY window_start, window_end;`,
+  }[o.query];
+  return `${source}${sink}${insert}\n`;
+}
+
+/** What the job must write, as id → v. */
+function expectedRows(query: CrashQuery, rows: number): Map<number, number> {
+  const expected = new Map<number, number>();
+  if (query !== 'window') {
+    for (let id = 1; id <= rows; id++) expected.set(id, id * 3);
+    return expected;
+  }
+  // Window k holds the ids whose time id * 10 ms falls in second k: [100k, 100k + 99], from 1.
+  for (let start = 0; start <= rows; start += WINDOW_IDS) {
+    const first = Math.max(1, start);
+    const last = Math.min(rows, start + WINDOW_IDS - 1);
+    let sum = 0;
+    for (let id = first; id <= last; id++) sum += id;
+    expected.set(first, sum);
+  }
+  return expected;
 }
 
 /** The url, username and password options of the jdbc connector for a postgres:// URL. */
@@ -200,6 +241,7 @@ function jdbcOptions(postgresUrl: string): string {
 
 interface Params {
   readonly rows: number;
+  readonly expected: ReadonlyMap<number, number>;
   readonly rowsPerSecond: number;
   readonly topic: string;
   readonly prefix: string;
@@ -224,6 +266,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
   const checkpoints = join(workDir, 'checkpoints');
   const params: Params = {
     rows,
+    expected: expectedRows(options.query ?? 'copy', rows),
     rowsPerSecond,
     topic: `${tag}-out`,
     prefix: tag,
@@ -244,7 +287,8 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     await withPg(options.postgresUrl, (c) => c.query(`CREATE TABLE ${params.table} (id bigint, v bigint)`));
   }
   const file = join(workDir, 'job.sql');
-  await writeFile(file, jobSql({ sink: options.sink, guarantee }, params));
+  const query = options.query ?? 'copy';
+  await writeFile(file, jobSql({ sink: options.sink, guarantee, query }, params));
   const baseArgs = [
     'run',
     '-f',
@@ -356,7 +400,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
 
   let result: Omit<Checked, 'lingering'> & { lingering: string[] } = {
     checked: 0,
-    lost: rows,
+    lost: params.expected.size,
     duplicated: 0,
     outOfOrder: 0,
     wrongValues: 0,
@@ -379,12 +423,13 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     seed: options.seed,
     sink: options.sink,
     guarantee,
+    query,
     kills,
     failpointKills,
     fired,
     restarts,
     failovers,
-    expected: rows,
+    expected: params.expected.size,
     checked: result.checked,
     lost: result.lost,
     duplicated: result.duplicated,
@@ -407,34 +452,36 @@ interface Checked {
   readonly lingering: string[];
 }
 
-/** Counts of each id 1..rows against what was read, in the order read per partition. */
+/** Each expected row against what was read, in the order read per partition. */
 function tally(
-  rows: number,
+  expected: ReadonlyMap<number, number>,
   partitions: readonly (readonly { id: number; v: number }[])[],
 ): Omit<Checked, 'lingering'> {
-  const seen = new Uint32Array(rows + 1);
+  const seen = new Map<number, number>();
   let checked = 0;
   let duplicated = 0;
   let outOfOrder = 0;
   let wrongValues = 0;
-  let foreign = 0;
   for (const records of partitions) {
-    let last = 0;
+    let last = Number.NEGATIVE_INFINITY;
     for (const { id, v } of records) {
       checked++;
-      if (!Number.isInteger(id) || id < 1 || id > rows) {
-        foreign++;
+      const want = expected.get(id);
+      if (want === undefined) {
+        wrongValues++;
         continue;
       }
-      if (seen[id]++ > 0) duplicated++;
+      const n = seen.get(id) ?? 0;
+      seen.set(id, n + 1);
+      if (n > 0) duplicated++;
       if (id <= last) outOfOrder++;
       last = Math.max(last, id);
-      if (v !== id * 3) wrongValues++;
+      if (v !== want) wrongValues++;
     }
   }
   let lost = 0;
-  for (let id = 1; id <= rows; id++) if (seen[id] === 0) lost++;
-  return { checked, lost, duplicated, outOfOrder, wrongValues: wrongValues + foreign };
+  for (const id of expected.keys()) if (!seen.has(id)) lost++;
+  return { checked, lost, duplicated, outOfOrder, wrongValues };
 }
 
 async function withPg<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
@@ -451,7 +498,7 @@ async function withPg<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise
 async function checkJdbc(p: Params, url: string): Promise<Checked> {
   return withPg(url, async (c) => {
     const { rows } = await c.query<{ id: string; v: string }>(`SELECT id, v FROM ${p.table} ORDER BY id`);
-    const counts = tally(p.rows, [rows.map((r) => ({ id: Number(r.id), v: Number(r.v) }))]);
+    const counts = tally(p.expected, [rows.map((r) => ({ id: Number(r.id), v: Number(r.v) }))]);
     const prepared = await c.query<{ gid: string }>(
       "SELECT gid FROM pg_prepared_xacts WHERE database = current_database() AND gid LIKE 'weir:%'",
     );
@@ -521,7 +568,7 @@ export async function readCommitted(bootstrap: string, topic: string): Promise<s
 async function checkKafka(p: Params, bootstrap: string): Promise<Checked> {
   const partitions = await readCommitted(bootstrap, p.topic);
   const counts = tally(
-    p.rows,
+    p.expected,
     partitions.map((values) =>
       values.map((v) => {
         const r = JSON.parse(v) as { id: number; v: number };
@@ -548,7 +595,7 @@ export function formatReport(r: CrashLoopReport): string {
     .map(([k, n]) => `${k}×${n}`)
     .join(', ');
   return [
-    `crash loop seed=${r.seed} sink=${r.sink} ${r.guarantee}: ${r.problems.length === 0 ? 'PASS' : 'FAIL'}`,
+    `crash loop seed=${r.seed} sink=${r.sink} ${r.guarantee} query=${r.query}: ${r.problems.length === 0 ? 'PASS' : 'FAIL'}`,
     `  kills=${r.kills}${fp ? ` (failpoints: ${fp})` : ''} restarts=${r.restarts} (${r.restoredFrom.length} from a checkpoint) failovers=${r.failovers}`,
     `  records expected=${r.expected} checked=${r.checked} lost=${r.lost} duplicated=${r.duplicated} out-of-order=${r.outOfOrder} wrong=${r.wrongValues}`,
     `  lingering transactions=${r.lingeringTransactions.length} incomplete checkpoints skipped=${r.incompleteCheckpointsSkipped} time=${(r.durationMs / 1000).toFixed(1)} s`,

@@ -59,6 +59,34 @@ describe('crash loop (short form)', () => {
     expect(report.restarts).toBe(2);
   }, 90_000);
 
+  it('a tumbling-window aggregation in the middle, kafka exactly-once: every window once', async () => {
+    const report = await runCrashLoop({
+      seed: 6,
+      kills: 2,
+      sink: 'kafka',
+      query: 'window',
+      kafkaBootstrap: kafkaConnection().bootstrapServers,
+      workDir: workDir('kafka-window'),
+    });
+    console.log(formatReport(report));
+    expectExact(report);
+    expect(report.kills).toBe(2);
+  }, 90_000);
+
+  it('a regular join in the middle, jdbc exactly-once: every joined row once', async () => {
+    const report = await runCrashLoop({
+      seed: 8,
+      kills: 2,
+      sink: 'jdbc',
+      query: 'join',
+      postgresUrl: db().url,
+      workDir: workDir('jdbc-join'),
+    });
+    console.log(formatReport(report));
+    expectExact(report);
+    expect(report.kills).toBe(2);
+  }, 90_000);
+
   it('kafka at-least-once: nothing lost after SIGKILLs', async () => {
     const report = await runCrashLoop({
       seed: 5,
