@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { createSession } from '../../api/session.js';
 import { formatError, isWeirError, WeirError } from '../../common/errors.js';
 import { SQL_CLIENT_MAX_TABLE_RESULT_ROWS, SQL_CLIENT_RESULT_MODE } from '../../common/options.js';
 import { type ResultCollector, tableauCollector } from '../../connectors/collect/index.js';
@@ -10,7 +11,6 @@ import { EXIT_FAILURE, EXIT_OK, reportError } from '../errors.js';
 import { HISTORY_SIZE, loadHistory, saveHistory } from '../history.js';
 import { TableResultView } from '../result-view.js';
 import { parseDynamicProperties, readScript } from '../script.js';
-import { createSession } from '../session.js';
 import { splitStatements } from '../statement-splitter.js';
 import { tableau } from '../tableau.js';
 import type { CliIO } from './run.js';
