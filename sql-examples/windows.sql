@@ -1,5 +1,5 @@
--- weir windows: the window TVFs TUMBLE, HOP and CUMULATE with window aggregation, a window TVF on
--- its own, and a legacy SESSION group window. Each window's result is printed once (+I), when the
+-- weir windows: the window TVFs TUMBLE, HOP, CUMULATE and SESSION with window aggregation, a window
+-- TVF on its own, and a legacy SESSION group window. Each window's result is printed once (+I), when the
 -- watermark passes the window's end.
 -- Run it with:  npx weir run -f sql-examples/windows.sql      (it ends after 1000 clicks)
 
@@ -41,6 +41,8 @@ CREATE TABLE first_clicks (id BIGINT, window_start TIMESTAMP(3), window_end TIME
   WITH ('connector' = 'print', 'print-identifier' = 'first_clicks');
 CREATE TABLE sessions (user_id BIGINT, visits BIGINT, session_start TIMESTAMP(3), session_end TIMESTAMP(3))
   WITH ('connector' = 'print', 'print-identifier' = 'sessions');
+CREATE TABLE session_tvf (user_id BIGINT, visits BIGINT, session_start TIMESTAMP(3), session_end TIMESTAMP(3))
+  WITH ('connector' = 'print', 'print-identifier' = 'session_tvf');
 
 SET 'execution.checkpointing.interval' = '1s';
 
@@ -73,3 +75,9 @@ INSERT INTO sessions
 SELECT user_id, COUNT(*), SESSION_START(ts, INTERVAL '5' SECOND), SESSION_END(ts, INTERVAL '5' SECOND)
 FROM visits
 GROUP BY user_id, SESSION(ts, INTERVAL '5' SECOND);
+
+-- The same sessions with the SESSION window TVF (Flink 1.19+), partitioned by user.
+INSERT INTO session_tvf
+SELECT user_id, COUNT(*), window_start, window_end
+FROM TABLE(SESSION(TABLE visits PARTITION BY user_id, DESCRIPTOR(ts), INTERVAL '5' SECOND))
+GROUP BY user_id, window_start, window_end;

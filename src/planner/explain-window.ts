@@ -20,7 +20,11 @@ export function formatDuration(ms: number): string {
 }
 
 /** `TUMBLE(time_col=[ts], size=[10 s])`, as Flink's WindowingStrategy prints. */
-export function windowText(spec: WindowingSpec, timeCol: string): string {
+export function windowText(
+  spec: WindowingSpec,
+  timeCol: string,
+  partitionKeys: readonly string[] = [],
+): string {
   const offset = 'offset' in spec && spec.offset !== 0 ? `, offset=[${formatDuration(spec.offset)}]` : '';
   switch (spec.kind) {
     case 'tumble':
@@ -30,7 +34,9 @@ export function windowText(spec: WindowingSpec, timeCol: string): string {
     case 'cumulate':
       return `CUMULATE(time_col=[${timeCol}], max_size=[${formatDuration(spec.size)}], step=[${formatDuration(spec.step)}]${offset})`;
     case 'session':
-      return `SESSION(time_col=[${timeCol}], gap=[${formatDuration(spec.gap)}])`;
+      return `SESSION(time_col=[${timeCol}], gap=[${formatDuration(spec.gap)}]${
+        partitionKeys.length > 0 ? `, partition keys=[${partitionKeys.join(', ')}]` : ''
+      })`;
     default: {
       const never: never = spec;
       return never;
@@ -95,5 +101,6 @@ export function windowAggregateLabel(
     return `GroupWindowAggregate(${groupBy}window=[${groupWindowText(node.window, timeCol)}], properties=[${props
       .map((_, i) => out[first + i].name)
       .join(', ')}], select=[${[...keys, ...calls, ...props].join(', ')}]`;
-  return `WindowAggregate(${groupBy}window=[${windowText(node.window, timeCol)}], select=[${[...keys, ...calls, ...props].join(', ')}]`;
+  const partitionKeys = (node.partitionKeys ?? []).map((k) => inputNames[k]);
+  return `WindowAggregate(${groupBy}window=[${windowText(node.window, timeCol, partitionKeys)}], select=[${[...keys, ...calls, ...props].join(', ')}]`;
 }

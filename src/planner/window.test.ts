@@ -184,11 +184,39 @@ describe('window errors', () => {
     expect(err.position).toMatchObject({ line: 1, column: 44 });
   });
 
-  it('the SESSION TVF is not supported yet; the legacy SESSION group window is', () => {
-    const err = failure(`SELECT * FROM TABLE(SESSION(TABLE bids, DESCRIPTOR(ts), INTERVAL '10' SECOND))`);
-    expect(err.code).toBe('SQL_UNSUPPORTED');
-    expect(err.message).toBe('Window table function SESSION is not supported yet');
-    expect(err.position).toMatchObject({ line: 1, column: 21 });
+  it('the SESSION TVF aggregates per PARTITION BY key; alone, or grouped by other keys, it is not supported yet', () => {
+    expect(
+      physical(`SELECT bidder, window_start, window_end, COUNT(*) AS c
+        FROM TABLE(SESSION(TABLE bids PARTITION BY bidder, DESCRIPTOR(ts), INTERVAL '10' SECOND))
+        GROUP BY bidder, window_start, window_end`)[1],
+    ).toBe(
+      "WindowAggregate(groupBy=[bidder], window=[SESSION(time_col=[ts], gap=[10 s], partition keys=[bidder])], select=[bidder, COUNT(*) AS c, start('w$) AS window_start, end('w$) AS window_end])",
+    );
+    expect(
+      physical(
+        `SELECT window_end, COUNT(*) AS c FROM TABLE(SESSION(DATA => TABLE bids, TIMECOL => DESCRIPTOR(ts), GAP => INTERVAL '1' MINUTE)) GROUP BY window_start, window_end`,
+      )[1],
+    ).toBe(
+      "WindowAggregate(window=[SESSION(time_col=[ts], gap=[1 min])], select=[COUNT(*) AS c, start('w$) AS window_start, end('w$) AS window_end])",
+    );
+    const alone = failure(
+      `EXPLAIN SELECT * FROM TABLE(SESSION(TABLE bids PARTITION BY bidder, DESCRIPTOR(ts), INTERVAL '10' SECOND))`,
+    );
+    expect(alone.code).toBe('SQL_UNSUPPORTED');
+    expect(alone.message).toBe(
+      'The SESSION window table function without a window aggregation is not supported yet',
+    );
+    expect(alone.position).toMatchObject({ line: 1, column: 29 });
+    const otherKeys = failure(
+      `EXPLAIN SELECT auction, COUNT(*) FROM TABLE(SESSION(TABLE bids PARTITION BY bidder, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY auction, window_start, window_end`,
+    );
+    expect(otherKeys.code).toBe('SQL_UNSUPPORTED');
+    expect(otherKeys.message).toContain('are not its PARTITION BY keys');
+    expect(
+      failure(
+        `SELECT * FROM TABLE(TUMBLE(TABLE bids PARTITION BY bidder, DESCRIPTOR(ts), INTERVAL '10' SECOND))`,
+      ).message,
+    ).toBe('Only the SESSION window function takes PARTITION BY, not TUMBLE');
   });
 
   it('bad arguments: a missing DESCRIPTOR, a CUMULATE size not a multiple of its step, a non-interval size, an unknown parameter, a mismatched auxiliary function', () => {

@@ -128,12 +128,13 @@ describe('weir run -f sql-examples/windows.sql', () => {
         `state.checkpoints.dir=file://${dir}`,
       ]);
       expect(code, stderr).toBe(0);
-      expect(stderr.match(/finished\./g)).toHaveLength(5);
+      expect(stderr.match(/finished\./g)).toHaveLength(6);
       expect(rowsOf(stdout, 'tumbling')).toEqual(tumbling);
       expect(rowsOf(stdout, 'hopping')).toEqual(hopping);
       expect(rowsOf(stdout, 'cumulating')).toEqual(cumulating);
       expect(rowsOf(stdout, 'first_clicks')).toEqual(firstClicks);
       expect(rowsOf(stdout, 'sessions')).toEqual(sessions());
+      expect(rowsOf(stdout, 'session_tvf')).toEqual(sessions());
       // The bursts of visits are 10 s apart: four sessions per user.
       expect(sessions()).toHaveLength(8);
     },

@@ -27,6 +27,7 @@ const TVF_PARAMS: Readonly<Record<string, readonly string[]>> = {
   TUMBLE: ['DATA', 'TIMECOL', 'SIZE', 'OFFSET'],
   HOP: ['DATA', 'TIMECOL', 'SLIDE', 'SIZE', 'OFFSET'],
   CUMULATE: ['DATA', 'TIMECOL', 'STEP', 'SIZE', 'OFFSET'],
+  SESSION: ['DATA', 'TIMECOL', 'GAP'],
 };
 
 const SIGNATURES: Readonly<Record<string, string>> = {
@@ -34,6 +35,7 @@ const SIGNATURES: Readonly<Record<string, string>> = {
   HOP: 'HOP(TABLE table_name, DESCRIPTOR(timecol), datetime interval, datetime interval[, datetime interval])',
   CUMULATE:
     'CUMULATE(TABLE table_name, DESCRIPTOR(timecol), datetime interval, datetime interval[, datetime interval])',
+  SESSION: 'SESSION(TABLE table_name [PARTITION BY (keycols, ...)], DESCRIPTOR(timecol), datetime interval)',
 };
 
 export const isWindowTvf = (name: string) => ['TUMBLE', 'HOP', 'CUMULATE', 'SESSION'].includes(name);
@@ -78,12 +80,6 @@ export function bindWindowTvf(
 ): BoundRelation {
   const call = ref.call;
   const fn = call.name.value.toUpperCase();
-  if (fn === 'SESSION')
-    throw unsupported(
-      'Window table function SESSION',
-      call.name.pos,
-      'use the legacy group window GROUP BY SESSION(time_col, INTERVAL …)',
-    );
   const params = TVF_PARAMS[fn];
   // Named arguments (`SIZE => INTERVAL '10' SECOND`) in any order, or positional ones.
   const args = new Map<string, A.Expr>();
@@ -101,7 +97,8 @@ export function bindWindowTvf(
     if (args.has(name)) throw validationError(`Parameter ${name} of ${fn} is given twice`, arg.pos);
     args.set(name, arg);
   });
-  for (const p of params.slice(0, -1))
+  // Every parameter is required but OFFSET.
+  for (const p of params.filter((p) => p !== 'OFFSET'))
     if (!args.has(p))
       throw validationError(
         `Window function ${fn} is missing its ${p} parameter`,
@@ -113,6 +110,13 @@ export function bindWindowTvf(
   if (data.kind !== 'TableArg')
     throw validationError(`The first argument of ${fn} must be a table: TABLE table_name`, data.pos);
   const input = bindTable(data);
+  const partitionBy = data.partitionBy ?? [];
+  if (partitionBy.length > 0 && fn !== 'SESSION')
+    throw validationError(
+      `Only the SESSION window function takes PARTITION BY, not ${fn}`,
+      partitionBy[0].pos,
+    );
+  const partitionKeys = partitionBy.map((c) => new Scope(input.fields).resolve(c).index);
 
   const timecol = args.get('TIMECOL')!;
   if (
@@ -137,7 +141,8 @@ export function bindWindowTvf(
       'declare a WATERMARK FOR the column (event time), or window on a PROCTIME() column',
     );
 
-  const size = intervalMs(args.get('SIZE')!, 'size', fn);
+  const size =
+    fn === 'SESSION' ? intervalMs(args.get('GAP')!, 'gap', fn) : intervalMs(args.get('SIZE')!, 'size', fn);
   const offset = args.has('OFFSET') ? intervalMs(args.get('OFFSET')!, 'offset', fn, true) : undefined;
   const offsetMs = offset?.ms ?? 0;
   let window: WindowingSpec;
@@ -164,6 +169,10 @@ export function bindWindowTvf(
       params2.push(step.expr, size.expr);
       break;
     }
+    case 'SESSION':
+      window = { kind: 'session', gap: size.ms };
+      params2.push(size.expr);
+      break;
     default:
       throw unsupported(`Window table function ${fn}`, call.name.pos);
   }
@@ -191,6 +200,8 @@ export function bindWindowTvf(
     timeIndex,
     timeDomain,
     params: params2,
+    pos: call.pos,
+    ...(partitionKeys.length > 0 ? { partitionKeys } : {}),
     rowType: { fields: fields.map((f) => ({ name: f.name, type: f.type })) },
   };
   return { node, fields };
@@ -275,6 +286,7 @@ export function bindLegacyGroupWindow(
     timeIndex,
     timeDomain,
     params: intervals.map((i) => i.expr),
+    pos: call.pos,
     legacy: true,
     rowType: {
       fields: [...from.fields, ...windowColumns(timeType, HIDDEN)].map((f) => ({

@@ -30,6 +30,8 @@ interface WindowPath {
   readonly path: readonly LogicalNode[];
   /** Window columns among the aggregate input's fields. */
   readonly columns: ReadonlyMap<number, WindowColumn>;
+  /** The aggregate input's fields that pass a TVF input field through: field → TVF input field. */
+  readonly origins: ReadonlyMap<number, number>;
 }
 
 function referenced(e: Expr, into: Set<number>): Set<number> {
@@ -50,7 +52,8 @@ function windowPath(node: LogicalNode): WindowPath | undefined {
       [n - 2, 'end'],
       [n - 1, 'time'],
     ]);
-    return { tvf: node, path: [node], columns };
+    const origins = new Map(node.input.rowType.fields.map((_, i) => [i, i]));
+    return { tvf: node, path: [node], columns, origins };
   }
   if (node.kind === 'LogicalFilter') {
     const below = windowPath(node.input);
@@ -61,13 +64,16 @@ function windowPath(node: LogicalNode): WindowPath | undefined {
     const below = windowPath(node.input);
     if (!below) return undefined;
     const columns = new Map<number, WindowColumn>();
+    const origins = new Map<number, number>();
     for (let i = 0; i < node.exprs.length; i++) {
       const e = node.exprs[i];
       const column = e.kind === 'input' ? below.columns.get(e.index) : undefined;
+      const origin = e.kind === 'input' ? below.origins.get(e.index) : undefined;
       if (column) columns.set(i, column);
       else if (touches(e, below.columns)) return undefined;
+      if (origin !== undefined) origins.set(i, origin);
     }
-    return { tvf: below.tvf, path: [node, ...below.path], columns };
+    return { tvf: below.tvf, path: [node, ...below.path], columns, origins };
   }
   return undefined;
 }
@@ -113,7 +119,9 @@ export function windowAggregate(
   const fail = (why: string) => {
     // A legacy group window has no TVF to fall back on: it is planned as a window aggregate or not at all.
     if (tvf.legacy || tvf.window.kind === 'session')
-      throw new WeirError('SQL_UNSUPPORTED', `${tvf.fn} window aggregation ${why} is not supported yet`);
+      throw new WeirError('SQL_UNSUPPORTED', `${tvf.fn} window aggregation ${why} is not supported yet`, {
+        position: tvf.pos,
+      });
     return undefined;
   };
   if (!supported) return fail('without window_start and window_end in GROUP BY');
@@ -134,6 +142,21 @@ export function windowAggregate(
 
   const keys = node.groupSet.filter((g) => !columns.has(g));
   const grouping = keys.map((g) => remap.get(g)!);
+  // Sessions are per partition, and the operator's are per key: so the keys must be the partition.
+  if (tvf.window.kind === 'session' && !tvf.legacy) {
+    const partition = new Set(tvf.partitionKeys ?? []);
+    const keyOrigins = new Set(keys.map((g) => found.origins.get(g)));
+    const same = partition.size === keyOrigins.size && [...partition].every((p) => keyOrigins.has(p));
+    if (!same)
+      throw new WeirError(
+        'SQL_UNSUPPORTED',
+        'SESSION window aggregation whose GROUP BY keys (besides window_start, window_end) are not its PARTITION BY keys is not supported yet',
+        {
+          position: tvf.pos,
+          hint: 'group by exactly the columns the SESSION table argument is partitioned by',
+        },
+      );
+  }
   const aggCalls: AggregateCallSpec[] = node.aggCalls.map((c) => ({
     ...c,
     args: c.args.map((a) => remap.get(a)!),
@@ -164,6 +187,7 @@ export function windowAggregate(
     timeIndex: kept.length,
     timeDomain: tvf.timeDomain,
     properties,
+    ...(tvf.window.kind === 'session' && !tvf.legacy && keys.length > 0 ? { partitionKeys: grouping } : {}),
     rowType: {
       fields: [
         ...keyFields,
@@ -202,6 +226,7 @@ export function windowTableFunction(node: LogicalWindowTableFunction, input: Phy
     throw new WeirError(
       'SQL_UNSUPPORTED',
       'The SESSION window table function without a window aggregation is not supported yet',
+      { position: node.pos, hint: 'GROUP BY window_start, window_end and its PARTITION BY keys' },
     );
   return {
     kind: 'WindowTableFunction',
