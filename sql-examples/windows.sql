@@ -41,6 +41,8 @@ CREATE TABLE first_clicks (id BIGINT, window_start TIMESTAMP(3), window_end TIME
   WITH ('connector' = 'print', 'print-identifier' = 'first_clicks');
 CREATE TABLE sessions (user_id BIGINT, visits BIGINT, session_start TIMESTAMP(3), session_end TIMESTAMP(3))
   WITH ('connector' = 'print', 'print-identifier' = 'sessions');
+CREATE TABLE cascaded (clicks BIGINT, window_start TIMESTAMP(3), window_end TIMESTAMP(3))
+  WITH ('connector' = 'print', 'print-identifier' = 'cascaded');
 CREATE TABLE session_tvf (user_id BIGINT, visits BIGINT, session_start TIMESTAMP(3), session_end TIMESTAMP(3))
   WITH ('connector' = 'print', 'print-identifier' = 'session_tvf');
 
@@ -81,3 +83,15 @@ INSERT INTO session_tvf
 SELECT user_id, COUNT(*), window_start, window_end
 FROM TABLE(SESSION(TABLE visits PARTITION BY user_id, DESCRIPTOR(ts), INTERVAL '5' SECOND))
 GROUP BY user_id, window_start, window_end;
+
+-- Cascading window aggregation: window_time stays a rowtime after a window aggregation, so the
+-- per-user counts of each second can be windowed again, into totals per 2 seconds.
+CREATE VIEW clicks_per_user_second AS
+SELECT user_id, window_time AS rowtime, COUNT(*) AS clicks
+FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '1' SECOND))
+GROUP BY user_id, window_start, window_end, window_time;
+
+INSERT INTO cascaded
+SELECT SUM(clicks), window_start, window_end
+FROM TABLE(TUMBLE(TABLE clicks_per_user_second, DESCRIPTOR(rowtime), INTERVAL '2' SECOND))
+GROUP BY window_start, window_end;

@@ -117,6 +117,26 @@ describe('window TVFs and window aggregation', () => {
     expect(v.operator).toMatchObject({ timeDomain: 'processing-time' });
   });
 
+  it('window_time stays a rowtime after a window aggregation, so its result can be windowed again', () => {
+    const r = one(`CREATE VIEW per_second AS
+        SELECT window_time AS rt, COUNT(*) AS c FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '1' SECOND))
+        GROUP BY bidder, window_start, window_end, window_time;
+      EXPLAIN SELECT window_start, SUM(c) AS total
+        FROM TABLE(TUMBLE(TABLE per_second, DESCRIPTOR(rt), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end`);
+    if (r.kind !== 'explain') throw new Error(r.kind);
+    expect(r.text).toContain(
+      "WindowAggregate(window=[TUMBLE(time_col=[rt], size=[1 min])], select=[SUM(c) AS total, start('w$) AS window_start, end('w$) AS window_end])",
+    );
+    expect(r.text).toContain(
+      "WindowAggregate(groupBy=[bidder], window=[TUMBLE(time_col=[ts], size=[1 s])], select=[bidder, COUNT(*) AS c, start('w$) AS window_start, end('w$) AS window_end, rowtime('w$) AS window_time])",
+    );
+    // A plain GROUP BY of a rowtime makes it a plain timestamp, as in Flink.
+    expect(
+      failure(`CREATE VIEW grouped AS SELECT ts, COUNT(*) AS c FROM bids GROUP BY ts;
+        EXPLAIN SELECT * FROM TABLE(TUMBLE(TABLE grouped, DESCRIPTOR(ts), INTERVAL '1' MINUTE))`).message,
+    ).toContain('requires the timecol to be a time attribute type');
+  });
+
   it('a TVF on its own is a WindowTableFunction adding window_start, window_end and window_time', () => {
     const r = one(
       `EXPLAIN SELECT auction, window_start, window_end, window_time FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '10' SECOND)) WHERE price > 10`,

@@ -75,6 +75,12 @@ const cumulating = aggregate(
   (c) => String(c.user),
   (k, s, e, rows) => `+I[${k}, ${Math.max(...rows.map((r) => r.id))}, ${ts(s)}, ${ts(e)}]`,
 );
+const cascaded = aggregate(
+  clicks,
+  (c) => [[floorTo(c.t, 2000), floorTo(c.t, 2000) + 2000]],
+  () => '',
+  (_, s, e, rows) => `+I[${rows.length}, ${ts(s)}, ${ts(e)}]`,
+);
 const firstClicks = clicks
   .filter((c) => c.id <= 3)
   .flatMap((c) => [
@@ -128,13 +134,14 @@ describe('weir run -f sql-examples/windows.sql', () => {
         `state.checkpoints.dir=file://${dir}`,
       ]);
       expect(code, stderr).toBe(0);
-      expect(stderr.match(/finished\./g)).toHaveLength(6);
+      expect(stderr.match(/finished\./g)).toHaveLength(7);
       expect(rowsOf(stdout, 'tumbling')).toEqual(tumbling);
       expect(rowsOf(stdout, 'hopping')).toEqual(hopping);
       expect(rowsOf(stdout, 'cumulating')).toEqual(cumulating);
       expect(rowsOf(stdout, 'first_clicks')).toEqual(firstClicks);
       expect(rowsOf(stdout, 'sessions')).toEqual(sessions());
       expect(rowsOf(stdout, 'session_tvf')).toEqual(sessions());
+      expect(rowsOf(stdout, 'cascaded')).toEqual(cascaded);
       // The bursts of visits are 10 s apart: four sessions per user.
       expect(sessions()).toHaveLength(8);
     },

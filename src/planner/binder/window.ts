@@ -2,6 +2,7 @@ import type { Expr } from '../../common/expr.js';
 import type { TimeDomain, WindowingSpec } from '../../common/jobgraph.js';
 import { type LogicalType, Types } from '../../common/types.js';
 import type { LogicalNode, LogicalWindowTableFunction } from '../logical/nodes.js';
+import { windowPath } from '../logical/window-path.js';
 import type * as A from '../parser/ast.js';
 import { typeText, unsupported, validationError } from './errors.js';
 import { ExprBinder } from './expressions.js';
@@ -205,6 +206,23 @@ export function bindWindowTvf(
     rowType: { fields: fields.map((f) => ({ name: f.name, type: f.type })) },
   };
   return { node, fields };
+}
+
+/**
+ * Which grouping fields of an aggregation keep their time attribute: window_time, when the
+ * aggregation is a window aggregation (grouped by window_start and window_end of a TVF) — in Flink
+ * it stays a rowtime, so a window aggregation can be windowed again (cascading windows). Any
+ * other grouped time attribute becomes a plain timestamp.
+ */
+export function windowTimeKept(
+  projected: LogicalNode,
+  groupSet: readonly number[],
+): (field: number) => boolean {
+  const found = windowPath(projected);
+  if (!found) return () => false;
+  const grouped = new Set(groupSet.map((g) => found.columns.get(g)));
+  if (!grouped.has('start') || !grouped.has('end')) return () => false;
+  return (field) => found.columns.get(field) === 'time';
 }
 
 // ---------------------------------------------------------------------------------------------
