@@ -43,6 +43,8 @@ CREATE TABLE sessions (user_id BIGINT, visits BIGINT, session_start TIMESTAMP(3)
   WITH ('connector' = 'print', 'print-identifier' = 'sessions');
 CREATE TABLE cascaded (clicks BIGINT, window_start TIMESTAMP(3), window_end TIMESTAMP(3))
   WITH ('connector' = 'print', 'print-identifier' = 'cascaded');
+CREATE TABLE busiest (max_clicks BIGINT, window_start TIMESTAMP(3), window_end TIMESTAMP(3))
+  WITH ('connector' = 'print', 'print-identifier' = 'busiest');
 CREATE TABLE session_tvf (user_id BIGINT, visits BIGINT, session_start TIMESTAMP(3), session_end TIMESTAMP(3))
   WITH ('connector' = 'print', 'print-identifier' = 'session_tvf');
 
@@ -95,3 +97,14 @@ INSERT INTO cascaded
 SELECT SUM(clicks), window_start, window_end
 FROM TABLE(TUMBLE(TABLE clicks_per_user_second, DESCRIPTOR(rowtime), INTERVAL '2' SECOND))
 GROUP BY window_start, window_end;
+
+-- Grouping by the window_start and window_end of a window aggregation is a window aggregation too
+-- (one insert per window, not a changelog): the most clicks any user made in each second.
+INSERT INTO busiest
+SELECT MAX(clicks), ws, we
+FROM (
+  SELECT user_id, COUNT(*) AS clicks, window_start AS ws, window_end AS we
+  FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '1' SECOND))
+  GROUP BY user_id, window_start, window_end
+)
+GROUP BY ws, we;

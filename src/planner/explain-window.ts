@@ -37,6 +37,9 @@ export function windowText(
       return `SESSION(time_col=[${timeCol}], gap=[${formatDuration(spec.gap)}]${
         partitionKeys.length > 0 ? `, partition keys=[${partitionKeys.join(', ')}]` : ''
       })`;
+    case 'attached':
+      // The caller passes `win_start=[…], win_end=[…]` as the time column.
+      return windowText(spec.window, '\u0000').replace('time_col=[\u0000]', timeCol);
     default: {
       const never: never = spec;
       return never;
@@ -54,6 +57,7 @@ function groupWindowText(spec: WindowingSpec, timeCol: string): string {
     case 'session':
       return `SessionGroupWindow('w$, ${timeCol}, ${spec.gap})`;
     case 'cumulate':
+    case 'attached':
       return windowText(spec, timeCol);
     default: {
       const never: never = spec;
@@ -96,7 +100,10 @@ export function windowAggregateLabel(
   const first = node.grouping.length + node.aggCalls.length;
   const props = node.properties.map((p, i) => `${PROPERTY_FN[p]}('w$) AS ${out[first + i].name}`);
   const groupBy = keys.length > 0 ? `groupBy=[${keys.join(', ')}], ` : '';
-  const timeCol = inputNames[node.timeIndex];
+  const timeCol =
+    node.window.kind === 'attached'
+      ? `win_start=[${inputNames[node.window.startIndex]}], win_end=[${inputNames[node.window.endIndex]}]`
+      : inputNames[node.timeIndex];
   if (node.kind === 'GroupWindowAggregate')
     return `GroupWindowAggregate(${groupBy}window=[${groupWindowText(node.window, timeCol)}], properties=[${props
       .map((_, i) => out[first + i].name)

@@ -137,6 +137,20 @@ describe('window TVFs and window aggregation', () => {
     ).toContain('requires the timecol to be a time attribute type');
   });
 
+  it('grouping by the window_start and window_end of a window aggregation is a window aggregation (Nexmark q5)', () => {
+    const plan = physical(`SELECT MAX(num) AS maxn, s, e FROM (
+        SELECT auction, COUNT(*) AS num, window_start AS s, window_end AS e
+        FROM TABLE(HOP(TABLE bids, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
+        GROUP BY auction, window_start, window_end) GROUP BY s, e`);
+    expect(plan[0]).toBe(
+      "WindowAggregate(window=[HOP(win_start=[s], win_end=[e], size=[10 s], slide=[2 s])], select=[MAX(num) AS maxn, start('w$) AS window_start, end('w$) AS window_end])",
+    );
+    expect(plan[1]).toBe('Exchange(distribution=[single])');
+    expect(plan[3]).toBe(
+      "WindowAggregate(groupBy=[auction], window=[HOP(time_col=[ts], size=[10 s], slide=[2 s])], select=[auction, COUNT(*) AS num, start('w$) AS window_start, end('w$) AS window_end])",
+    );
+  });
+
   it('a TVF on its own is a WindowTableFunction adding window_start, window_end and window_time', () => {
     const r = one(
       `EXPLAIN SELECT auction, window_start, window_end, window_time FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '10' SECOND)) WHERE price > 10`,

@@ -81,6 +81,19 @@ const cascaded = aggregate(
   () => '',
   (_, s, e, rows) => `+I[${rows.length}, ${ts(s)}, ${ts(e)}]`,
 );
+const busiest = (() => {
+  const perUserSecond = new Map<string, number>();
+  for (const c of clicks) {
+    const key = `${c.user}|${floorTo(c.t, 1000)}`;
+    perUserSecond.set(key, (perUserSecond.get(key) ?? 0) + 1);
+  }
+  const max = new Map<number, number>();
+  for (const [key, n] of perUserSecond) {
+    const start = Number(key.split('|')[1]);
+    max.set(start, Math.max(max.get(start) ?? 0, n));
+  }
+  return [...max].map(([start, n]) => `+I[${n}, ${ts(start)}, ${ts(start + 1000)}]`).sort();
+})();
 const firstClicks = clicks
   .filter((c) => c.id <= 3)
   .flatMap((c) => [
@@ -134,7 +147,7 @@ describe('weir run -f sql-examples/windows.sql', () => {
         `state.checkpoints.dir=file://${dir}`,
       ]);
       expect(code, stderr).toBe(0);
-      expect(stderr.match(/finished\./g)).toHaveLength(7);
+      expect(stderr.match(/finished\./g)).toHaveLength(8);
       expect(rowsOf(stdout, 'tumbling')).toEqual(tumbling);
       expect(rowsOf(stdout, 'hopping')).toEqual(hopping);
       expect(rowsOf(stdout, 'cumulating')).toEqual(cumulating);
@@ -142,6 +155,9 @@ describe('weir run -f sql-examples/windows.sql', () => {
       expect(rowsOf(stdout, 'sessions')).toEqual(sessions());
       expect(rowsOf(stdout, 'session_tvf')).toEqual(sessions());
       expect(rowsOf(stdout, 'cascaded')).toEqual(cascaded);
+      expect(rowsOf(stdout, 'busiest')).toEqual(busiest);
+      // Insert-only: nothing but +I rows for the windowed aggregation over a window aggregation.
+      expect(stdout.split('\n').filter((l) => /^busiest(:\d+)?> /.test(l))).toHaveLength(busiest.length);
       // The bursts of visits are 10 s apart: four sessions per user.
       expect(sessions()).toHaveLength(8);
     },

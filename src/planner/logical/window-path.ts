@@ -1,5 +1,5 @@
 import type { Expr } from '../../common/expr.js';
-import type { LogicalNode, LogicalWindowTableFunction } from './nodes.js';
+import type { LogicalAggregate, LogicalNode, LogicalWindowTableFunction } from './nodes.js';
 
 /**
  * Where a window TVF's window columns go: from the TVF up through projections and filters that
@@ -18,6 +18,11 @@ export interface WindowPath {
   readonly columns: ReadonlyMap<number, WindowColumn>;
   /** The aggregate input's fields that pass a TVF input field through: field → TVF input field. */
   readonly origins: ReadonlyMap<number, number>;
+  /**
+   * The window columns come from an upstream window aggregation's output (its window_start and
+   * window_end), not from the TVF directly: `path` ends at that aggregation.
+   */
+  readonly attached?: boolean;
 }
 
 function referenced(e: Expr, into: Set<number>): Set<number> {
@@ -41,6 +46,17 @@ export function windowPath(node: LogicalNode): WindowPath | undefined {
     const origins = new Map(node.input.rowType.fields.map((_, i) => [i, i]));
     return { tvf: node, path: [node], columns, origins };
   }
+  if (node.kind === 'LogicalAggregate') {
+    const inner = windowAggregation(node);
+    if (!inner) return undefined;
+    // Its output: the grouping fields, then the calls; grouped window columns stay window columns.
+    const columns = new Map<number, WindowColumn>();
+    node.groupSet.forEach((g, i) => {
+      const column = inner.columns.get(g);
+      if (column) columns.set(i, column);
+    });
+    return { tvf: inner.tvf, path: [node], columns, origins: new Map(), attached: true };
+  }
   if (node.kind === 'LogicalFilter') {
     const below = windowPath(node.input);
     if (!below || touches(node.condition, below.columns)) return undefined;
@@ -59,7 +75,23 @@ export function windowPath(node: LogicalNode): WindowPath | undefined {
       else if (touches(e, below.columns)) return undefined;
       if (origin !== undefined) origins.set(i, origin);
     }
-    return { tvf: below.tvf, path: [node, ...below.path], columns, origins };
+    return { tvf: below.tvf, path: [node, ...below.path], columns, origins, attached: below.attached };
   }
   return undefined;
+}
+
+/**
+ * The window path of an aggregate that is a window aggregation: grouped by window_start and
+ * window_end, its calls not reading window columns. Undefined for any other aggregate.
+ */
+export function windowAggregation(node: LogicalAggregate): WindowPath | undefined {
+  const found = windowPath(node.input);
+  if (!found) return undefined;
+  const grouped = new Set(node.groupSet.map((g) => found.columns.get(g)));
+  const argUsesWindow = node.aggCalls.some(
+    (c) =>
+      c.args.some((a) => found.columns.has(a)) ||
+      (c.filterArg !== undefined && found.columns.has(c.filterArg)),
+  );
+  return grouped.has('start') && grouped.has('end') && !argUsesWindow ? found : undefined;
 }

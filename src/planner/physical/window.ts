@@ -60,9 +60,10 @@ export function windowAggregate(
     (c) => c.args.some((a) => columns.has(a)) || (c.filterArg !== undefined && columns.has(c.filterArg)),
   );
   const supported = grouped.has('start') && grouped.has('end') && !argUsesWindow;
+  const attached = found.attached === true;
   const fail = (why: string) => {
     // A legacy group window has no TVF to fall back on: it is planned as a window aggregate or not at all.
-    if (tvf.legacy || tvf.window.kind === 'session')
+    if (!attached && (tvf.legacy || tvf.window.kind === 'session'))
       throw new WeirError('SQL_UNSUPPORTED', `${tvf.fn} window aggregation ${why} is not supported yet`, {
         position: tvf.pos,
       });
@@ -70,16 +71,27 @@ export function windowAggregate(
   };
   if (!supported) return fail('without window_start and window_end in GROUP BY');
 
-  // The aggregate's input without the window columns, then the time column last.
-  const top = withoutTvf(found.path);
+  // The aggregate's input without the window columns, then the time column last — or, when the
+  // windows come from an upstream window aggregation, its window_start and window_end.
+  const top = attached ? node.input : withoutTvf(found.path);
   const kept = top.rowType.fields.map((_, i) => i).filter((i) => !columns.has(i));
   const startField = [...columns].find(([, c]) => c === 'start')![0];
+  const endField = [...columns].find(([, c]) => c === 'end')![0];
   const timeField = tvf.input.rowType.fields[tvf.timeIndex];
   const remap = new Map(kept.map((old, i) => [old, i]));
+  const field = (i: number) => inputRef(i, top.rowType.fields[i].type);
   const projected = logicalProject(
     top,
-    [...kept.map((i) => inputRef(i, top.rowType.fields[i].type)), inputRef(startField, timeField.type)],
-    [...kept.map((i) => top.rowType.fields[i].name), timeField.name],
+    [
+      ...kept.map(field),
+      ...(attached ? [field(startField), field(endField)] : [inputRef(startField, timeField.type)]),
+    ],
+    [
+      ...kept.map((i) => top.rowType.fields[i].name),
+      ...(attached
+        ? [top.rowType.fields[startField].name, top.rowType.fields[endField].name]
+        : [timeField.name]),
+    ],
   );
   const input = toPhysical(projected);
   if (!isInsertOnly(input.changelogMode)) return fail('over an updating input');
@@ -87,7 +99,7 @@ export function windowAggregate(
   const keys = node.groupSet.filter((g) => !columns.has(g));
   const grouping = keys.map((g) => remap.get(g)!);
   // Sessions are per partition, and the operator's are per key: so the keys must be the partition.
-  if (tvf.window.kind === 'session' && !tvf.legacy) {
+  if (tvf.window.kind === 'session' && !tvf.legacy && !attached) {
     const partition = new Set(tvf.partitionKeys ?? []);
     const keyOrigins = new Set(keys.map((g) => found.origins.get(g)));
     const same = partition.size === keyOrigins.size && [...partition].every((p) => keyOrigins.has(p));
@@ -114,9 +126,9 @@ export function windowAggregate(
       : { ...timeField.type, nullable: false, timeAttribute: p === 'rowtime' ? 'ROWTIME' : 'PROCTIME' };
   const keyFields: RowField[] = keys.map((g) => node.rowType.fields[node.groupSet.indexOf(g)]);
   const aggFields = node.rowType.fields.slice(node.groupSet.length);
-  const legacy = tvf.legacy ? 1 : 0;
+  const legacy = tvf.legacy && !attached ? 1 : 0;
   const windowAgg: PhysicalWindowAggregate = {
-    kind: tvf.legacy ? 'GroupWindowAggregate' : 'WindowAggregate',
+    kind: tvf.legacy && !attached ? 'GroupWindowAggregate' : 'WindowAggregate',
     input: {
       kind: 'Exchange',
       input,
@@ -127,11 +139,15 @@ export function windowAggregate(
     grouping,
     aggCalls,
     fn: tvf.fn,
-    window: tvf.window,
-    timeIndex: kept.length,
+    window: attached
+      ? { kind: 'attached', window: tvf.window, startIndex: kept.length, endIndex: kept.length + 1 }
+      : tvf.window,
+    timeIndex: attached ? kept.length + 1 : kept.length,
     timeDomain: tvf.timeDomain,
     properties,
-    ...(tvf.window.kind === 'session' && !tvf.legacy && keys.length > 0 ? { partitionKeys: grouping } : {}),
+    ...(tvf.window.kind === 'session' && !tvf.legacy && !attached && keys.length > 0
+      ? { partitionKeys: grouping }
+      : {}),
     rowType: {
       fields: [
         ...keyFields,
