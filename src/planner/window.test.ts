@@ -275,5 +275,10 @@ describe('window errors', () => {
         `SELECT HOP_START(ts, INTERVAL '1' SECOND, INTERVAL '2' SECOND) FROM bids GROUP BY TUMBLE(ts, INTERVAL '1' SECOND)`,
       ).message,
     ).toContain('HOP_START does not match the group window TUMBLE');
+    const aligned = failure(
+      `SELECT COUNT(*) FROM bids GROUP BY TUMBLE(ts, INTERVAL '1' MINUTE, TIME '00:00:30')`,
+    );
+    expect(aligned.code).toBe('SQL_UNSUPPORTED');
+    expect(aligned.position).toMatchObject({ line: 1, column: 68 });
   });
 });

@@ -264,7 +264,10 @@ export function bindLegacyGroupWindow(
     fn === 'HOP'
       ? 'HOP(time_attr, slide interval, size interval)'
       : `${fn}(time_attr, ${fn === 'SESSION' ? 'gap' : 'size'} interval)`;
-  if (call.args.length !== arity && !(fn !== 'SESSION' && call.args.length === arity + 1))
+  // Flink's third TUMBLE / fourth HOP argument is an alignment time, which weir does not take yet.
+  if (call.args.length === arity + 1 && fn !== 'SESSION')
+    throw unsupported(`The alignment argument of group window ${fn}`, call.args[arity].pos);
+  if (call.args.length !== arity)
     throw validationError(
       `Invalid number of arguments to group window ${fn}`,
       call.pos,
@@ -286,12 +289,9 @@ export function bindLegacyGroupWindow(
       timeArg.pos,
       'declare a WATERMARK FOR the column (event time), or use a PROCTIME() column',
     );
-  // The interval after the last required one is an offset (TUMBLE and HOP only).
-  const intervals = call.args
-    .slice(1)
-    .map((a, i) => intervalMs(a, i === arity - 1 ? 'offset' : 'interval', fn, i === arity - 1));
+  const intervals = call.args.slice(1).map((a) => intervalMs(a, 'interval', fn));
   let window: WindowingSpec;
-  const offset = intervals[arity - 1]?.ms ?? 0;
+  const offset = 0;
   if (fn === 'TUMBLE') window = { kind: 'tumble', size: intervals[0].ms, offset };
   else if (fn === 'HOP') window = { kind: 'hop', slide: intervals[0].ms, size: intervals[1].ms, offset };
   else window = { kind: 'session', gap: intervals[0].ms };
