@@ -28,7 +28,11 @@ export interface JobVertex {
    * Set when the operator keeps keyed state: its input is partitioned by these fields (a hash
    * edge with the same keys), and it gets a keyed state backend split by key group.
    */
-  readonly keyed?: { readonly fields: readonly number[] };
+  readonly keyed?: {
+    readonly fields: readonly number[];
+    /** A keyed two-input operator: the key fields of its second input (its first input's are `fields`). */
+    readonly secondInputFields?: readonly number[];
+  };
   readonly operator: OperatorSpec;
 }
 
@@ -40,6 +44,11 @@ export interface JobEdge {
   readonly partitioner: Partitioner;
   /** Key field indexes of the source's output, for hash partitioning. */
   readonly keys?: readonly number[];
+  /**
+   * Which logical input of the target this edge feeds: 0 (absent) or 1, the right side of a
+   * two-input operator such as a join. A two-input target is never chained to its inputs.
+   */
+  readonly inputIndex?: number;
 }
 
 export type ChangelogMode = 'insert-only' | 'upsert' | 'retract';
@@ -192,6 +201,16 @@ export interface WindowAggregateSpec {
 }
 
 /**
+ * `VALUES (…), (…)`: a bounded source of constant rows (Flink's Values), run at parallelism 1.
+ * Each expression is constant (no input references) and has its column's type.
+ */
+export interface ValuesSpec {
+  readonly kind: 'values';
+  readonly tuples: readonly (readonly Expr[])[];
+  readonly outputType: RowType;
+}
+
+/**
  * A window TVF not followed by a window aggregation (Flink's WindowTableFunction): each row once
  * per window it belongs to, with window_start, window_end and window_time appended.
  */
@@ -202,11 +221,119 @@ export interface WindowTableFunctionSpec {
   readonly timeIndex: number;
 }
 
+/** One field of a sort order (Top-N's ORDER BY, an OVER window's ORDER BY). */
+export interface SortFieldSpec {
+  readonly index: number;
+  readonly descending: boolean;
+  readonly nullsFirst: boolean;
+}
+
+/**
+ * Top-N (Flink's Rank with ROW_NUMBER): per partition, the rows ranked rankStart..rankEnd by
+ * `orderKeys` (ties in arrival order), kept in keyed state, and the changes of that set out:
+ * +I/-D as rows enter and leave it, or with `outputRankNumber` -U/+U per rank whose row changed.
+ * Over an insert-only input (AppendFastStrategy) only the top rankEnd rows are kept; over a
+ * changelog (RetractStrategy) every row of the partition is, so a retraction can promote the next.
+ * Keyed by `partitionKeys` (none: parallelism 1). Output: the input row, then the rank number.
+ */
+export interface RankSpec {
+  readonly kind: 'rank';
+  readonly partitionKeys: readonly number[];
+  readonly orderKeys: readonly SortFieldSpec[];
+  readonly rankStart: number;
+  readonly rankEnd: number;
+  readonly outputRankNumber: boolean;
+  readonly inputInsertOnly: boolean;
+  readonly generateUpdateBefore: boolean;
+  readonly inputType: RowType;
+}
+
+/**
+ * Deduplication (Flink's Deduplicate), ROW_NUMBER = 1 ordered by a time attribute over an
+ * insert-only input, one row per key in keyed state. Keep first row on processing time: the
+ * first row of each key, insert-only. Keep last row on processing time: every row replaces the
+ * previous one (-U/+U). On event time (`rowtimeIndex`): a row replaces the kept one when its
+ * rowtime is larger (keep last: or equal) or smaller (keep first).
+ */
+export interface DeduplicateSpec {
+  readonly kind: 'deduplicate';
+  readonly keys: readonly number[];
+  readonly keepLastRow: boolean;
+  /** The rowtime field when ordered by event time; absent for processing time. */
+  readonly rowtimeIndex?: number;
+  readonly generateUpdateBefore: boolean;
+}
+
+/**
+ * OVER aggregation (Flink's OverAggregate): every input row comes out with the aggregates over its
+ * frame — the rows of its partition ordered by the time attribute, from `preceding` rows (ROWS) or
+ * milliseconds (RANGE) before it, or all of them when `preceding` is absent, up to the row itself
+ * (RANGE: and its peers, the rows with the same time). On event time (`rowtime`) rows wait in keyed
+ * state until the watermark passes their time, then go in time order; rows that arrive for a time
+ * already emitted are late and dropped. On processing time a row goes at once. Insert-only in and out.
+ */
+export interface OverAggregateSpec {
+  readonly kind: 'over-aggregate';
+  readonly partitionKeys: readonly number[];
+  /** The time attribute field the window is ordered by (ascending). */
+  readonly orderIndex: number;
+  readonly rowtime: boolean;
+  readonly unit: 'ROWS' | 'RANGE';
+  /** Rows (ROWS) or milliseconds (RANGE) before the current row; absent for UNBOUNDED PRECEDING. */
+  readonly preceding?: number;
+  readonly aggCalls: readonly AggregateCallSpec[];
+  readonly inputType: RowType;
+}
+
+/** The regular (non-windowed, non-interval) joins. */
+export type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
+
+/**
+ * A regular equi-join (Flink's StreamingJoinOperator): a two-input vertex, left = input 0 and
+ * right = input 1, each side hash-partitioned by its own join key fields, which the planner has
+ * made of one common type on both sides, so equal keys land in the same key group. Each side's
+ * rows are kept in keyed state by join key (with a count, and for an outer side the number of
+ * matches it has); the output row is the left row's fields, then the right row's. Without any key
+ * (no equality between the sides) both inputs go to one subtask under one global key.
+ */
+export interface JoinSpec {
+  readonly kind: 'join';
+  readonly joinType: JoinType;
+  /** Join key field indexes of the left row; `rightKeys[i]` is compared with `leftKeys[i]`. */
+  readonly leftKeys: readonly number[];
+  readonly rightKeys: readonly number[];
+  /** Per key: a NULL never matches (`=`); false would be `IS NOT DISTINCT FROM`. */
+  readonly filterNulls: readonly boolean[];
+  /** The rest of the join condition, over the joined row (left fields, then right fields). */
+  readonly nonEquiCondition?: Expr;
+  readonly leftType: RowType;
+  readonly rightType: RowType;
+  readonly outputType: RowType;
+}
+
+/**
+ * UNION ALL: a vertex with one input edge per union input, forwarding every row and change as
+ * it comes; the input gate merges the channels and holds the watermark at their minimum.
+ */
+export interface UnionSpec {
+  readonly kind: 'union';
+}
+
 export type OperatorSpec =
   | SourceSpec
+  | ValuesSpec
   | CalcSpec
   | WatermarkAssignerSpec
   | GroupAggregateSpec
   | WindowAggregateSpec
   | WindowTableFunctionSpec
+  | RankSpec
+  | DeduplicateSpec
+  | OverAggregateSpec
+  | JoinSpec
+  | UnionSpec
   | SinkSpec;
+
+/** Vertices that read no input edge: connector sources and VALUES. */
+export const isSourceOperator = (spec: OperatorSpec): boolean =>
+  spec.kind === 'source' || spec.kind === 'values';

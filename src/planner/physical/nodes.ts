@@ -1,6 +1,13 @@
 import type { ConnectorDescriptor } from '../../common/connector.js';
 import type { Expr } from '../../common/expr.js';
-import type { AggregateCallSpec, TimeDomain, WindowingSpec, WindowProperty } from '../../common/jobgraph.js';
+import type {
+  AggregateCallSpec,
+  JoinType,
+  SortFieldSpec,
+  TimeDomain,
+  WindowingSpec,
+  WindowProperty,
+} from '../../common/jobgraph.js';
 import type { RowType } from '../../common/types.js';
 import type { CatalogTable } from '../catalog/catalog.js';
 import type { RowKindSet } from './changelog.js';
@@ -18,6 +25,12 @@ export type PhysicalNode =
   | PhysicalGroupAggregate
   | PhysicalWindowAggregate
   | PhysicalWindowTableFunction
+  | PhysicalRank
+  | PhysicalDeduplicate
+  | PhysicalOverAggregate
+  | PhysicalJoin
+  | PhysicalValues
+  | PhysicalUnion
   | PhysicalSink;
 
 export interface PhysicalTableSourceScan {
@@ -97,6 +110,15 @@ export interface PhysicalWindowAggregate {
   readonly changelogMode: RowKindSet;
 }
 
+/** Constant rows (Flink's StreamPhysicalValues): a bounded source vertex of parallelism 1. */
+export interface PhysicalValues {
+  readonly kind: 'Values';
+  /** Constant expressions, each of its column's type. */
+  readonly tuples: readonly (readonly Expr[])[];
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
 /** A window TVF not followed by a window aggregation (Flink's StreamPhysicalWindowTableFunction). */
 export interface PhysicalWindowTableFunction {
   readonly kind: 'WindowTableFunction';
@@ -105,6 +127,87 @@ export interface PhysicalWindowTableFunction {
   readonly window: WindowingSpec;
   readonly timeIndex: number;
   readonly timeDomain: TimeDomain;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/**
+ * Top-N (Flink's StreamPhysicalRank, ROW_NUMBER only as in Flink's streaming mode); its input is
+ * an Exchange on the partition keys. AppendFastStrategy over an insert-only input, RetractStrategy
+ * over a changelog. Outputs the input row, and the rank number when `outputRankNumber`.
+ */
+export interface PhysicalRank {
+  readonly kind: 'Rank';
+  readonly input: PhysicalNode;
+  readonly partitionKeys: readonly number[];
+  readonly orderKeys: readonly SortFieldSpec[];
+  readonly rankStart: number;
+  readonly rankEnd: number;
+  readonly outputRankNumber: boolean;
+  readonly strategy: 'AppendFastStrategy' | 'RetractStrategy';
+  readonly generateUpdateBefore: boolean;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/** Deduplication (Flink's StreamPhysicalDeduplicate): ROW_NUMBER = 1 ordered by a time attribute. */
+export interface PhysicalDeduplicate {
+  readonly kind: 'Deduplicate';
+  readonly input: PhysicalNode;
+  readonly keys: readonly number[];
+  readonly keepLastRow: boolean;
+  /** Ordered by this rowtime field; absent when ordered by processing time. */
+  readonly rowtimeIndex?: number;
+  readonly generateUpdateBefore: boolean;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/** OVER aggregation (Flink's StreamPhysicalOverAggregate); its input is an Exchange on the partition keys. */
+export interface PhysicalOverAggregate {
+  readonly kind: 'OverAggregate';
+  readonly input: PhysicalNode;
+  readonly partitionKeys: readonly number[];
+  readonly orderIndex: number;
+  readonly rowtime: boolean;
+  readonly unit: 'ROWS' | 'RANGE';
+  /** Rows or milliseconds before the current row; absent for UNBOUNDED PRECEDING. */
+  readonly preceding?: number;
+  readonly aggCalls: readonly AggregateCallSpec[];
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/**
+ * How a join input's rows are kept (Flink's JoinInputSideSpec, printed as leftInputSpec and
+ * rightInputSpec): by a unique key that the join key contains, by a unique key, or as a multiset.
+ */
+export type JoinInputSpec = 'JoinKeyContainsUniqueKey' | 'HasUniqueKey' | 'NoUniqueKey';
+
+/**
+ * A regular join (Flink's StreamPhysicalJoin): both inputs are Exchanges, hashed by each side's
+ * join keys (or single, without keys). `condition` is the whole join condition over the joined
+ * row, as EXPLAIN prints it; `nonEquiCondition` what remains of it besides the key equalities.
+ */
+export interface PhysicalJoin {
+  readonly kind: 'Join';
+  readonly left: PhysicalNode;
+  readonly right: PhysicalNode;
+  readonly joinType: JoinType;
+  readonly leftKeys: readonly number[];
+  readonly rightKeys: readonly number[];
+  readonly condition: Expr;
+  readonly nonEquiCondition?: Expr;
+  readonly leftInputSpec: JoinInputSpec;
+  readonly rightInputSpec: JoinInputSpec;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/** UNION ALL (Flink's StreamPhysicalUnion): the rows of every input, in no particular order. */
+export interface PhysicalUnion {
+  readonly kind: 'Union';
+  readonly inputs: readonly PhysicalNode[];
   readonly rowType: RowType;
   readonly changelogMode: RowKindSet;
 }
@@ -123,7 +226,10 @@ export interface PhysicalSink {
 export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
   switch (node.kind) {
     case 'TableSourceScan':
+    case 'Values':
       return [];
+    case 'Union':
+      return node.inputs;
     case 'WatermarkAssigner':
     case 'Calc':
     case 'Exchange':
@@ -131,8 +237,13 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
     case 'WindowAggregate':
     case 'GroupWindowAggregate':
     case 'WindowTableFunction':
+    case 'Rank':
+    case 'Deduplicate':
+    case 'OverAggregate':
     case 'Sink':
       return [node.input];
+    case 'Join':
+      return [node.left, node.right];
     default: {
       const never: never = node;
       return never;
@@ -143,7 +254,10 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
 export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]): PhysicalNode {
   switch (node.kind) {
     case 'TableSourceScan':
+    case 'Values':
       return node;
+    case 'Union':
+      return inputs.every((input, i) => input === node.inputs[i]) ? node : { ...node, inputs };
     case 'WatermarkAssigner':
     case 'Calc':
     case 'Exchange':
@@ -151,8 +265,15 @@ export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]):
     case 'WindowAggregate':
     case 'GroupWindowAggregate':
     case 'WindowTableFunction':
+    case 'Rank':
+    case 'Deduplicate':
+    case 'OverAggregate':
     case 'Sink':
       return inputs[0] === node.input ? node : { ...node, input: inputs[0] };
+    case 'Join':
+      return inputs[0] === node.left && inputs[1] === node.right
+        ? node
+        : { ...node, left: inputs[0], right: inputs[1] };
     default: {
       const never: never = node;
       return never;
