@@ -127,6 +127,11 @@ describe('OVER aggregation', () => {
     ],
     ['INSERT INTO out2 SELECT auction, SUM(price) OVER v FROM bid', "Window 'v' not found", '1:50'],
     [
+      'INSERT INTO out2 SELECT auction, SUM(price) OVER (PARTITION BY auction ORDER BY ts) FROM (SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY auction ORDER BY price DESC) AS rn FROM bid) WHERE rn <= 3)',
+      "OverAggregate doesn't support consuming update and delete changes which is produced by node Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=3], partitionBy=[auction], orderBy=[price DESC], select=[auction, bidder, price, ts, pt, w0$o0])",
+      '1:34',
+    ],
+    [
       'INSERT INTO out2 SELECT auction, COUNT(DISTINCT price) OVER (ORDER BY ts) FROM bid',
       'DISTINCT in an OVER aggregate is not supported yet',
       '1:34',

@@ -45,12 +45,20 @@ export function convertOverWindow(
     );
 
   const input = toPhysical(window.input);
-  if (!isInsertOnly(input.changelogMode))
+  if (!isInsertOnly(input.changelogMode)) {
+    // Name the node that makes the changes, as Flink does, not the Calc that passes them on.
+    let producer = input;
+    while (
+      (producer.kind === 'Calc' || producer.kind === 'Exchange' || producer.kind === 'WatermarkAssigner') &&
+      !isInsertOnly(producer.input.changelogMode)
+    )
+      producer = producer.input;
     throw new WeirError(
       'SQL_UNSUPPORTED',
-      `OverAggregate doesn't support consuming update and delete changes which is produced by node ${physicalLabel(input, 'infix')}`,
+      `OverAggregate doesn't support consuming update and delete changes which is produced by node ${physicalLabel(producer, 'infix')}`,
       { position: window.pos },
     );
+  }
   const exchange: PhysicalNode = {
     kind: 'Exchange',
     input,
