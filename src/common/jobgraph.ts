@@ -143,6 +143,55 @@ export interface GroupAggregateSpec {
   readonly generateUpdateBefore: boolean;
 }
 
+/**
+ * How rows are assigned to time windows (Flink's window TVFs and legacy group windows); all
+ * lengths in milliseconds. A window is [start, end); it fires when time passes end - 1.
+ */
+export type WindowingSpec =
+  | { readonly kind: 'tumble'; readonly size: number; readonly offset: number }
+  /** Windows of `size` every `slide`: each row is in size / slide of them. */
+  | { readonly kind: 'hop'; readonly size: number; readonly slide: number; readonly offset: number }
+  /** Windows growing by `step` from the start of each `size`-long period: [s, s+step), [s, s+2·step) … */
+  | { readonly kind: 'cumulate'; readonly size: number; readonly step: number; readonly offset: number }
+  /** Per key, rows less than `gap` apart share a window [first, last + gap). */
+  | { readonly kind: 'session'; readonly gap: number };
+
+export type TimeDomain = 'event-time' | 'processing-time';
+
+/** A window's property in a window aggregate's output (Flink's window_start, window_end, window_time). */
+export type WindowProperty = 'start' | 'end' | 'rowtime' | 'proctime';
+
+/**
+ * Window aggregation (Flink's WindowAggregate over a window TVF, and the legacy
+ * GroupWindowAggregate): per key and window an accumulator in keyed state; each window's result
+ * is emitted once, as an insert, when time passes its end, and its state is then cleared. Rows
+ * whose windows have all fired are late and dropped. Keyed like a GroupAggregate. The output
+ * row is the grouping fields, one field per call, then one per window property.
+ */
+export interface WindowAggregateSpec {
+  readonly kind: 'window-aggregate';
+  readonly window: WindowingSpec;
+  readonly timeDomain: TimeDomain;
+  /** The time field of the input row (read for event time only). */
+  readonly timeIndex: number;
+  readonly grouping: readonly number[];
+  readonly aggCalls: readonly AggregateCallSpec[];
+  readonly properties: readonly WindowProperty[];
+  readonly inputType: RowType;
+  readonly outputType: RowType;
+}
+
+/**
+ * A window TVF not followed by a window aggregation (Flink's WindowTableFunction): each row once
+ * per window it belongs to, with window_start, window_end and window_time appended.
+ */
+export interface WindowTableFunctionSpec {
+  readonly kind: 'window-table-function';
+  readonly window: WindowingSpec;
+  readonly timeDomain: TimeDomain;
+  readonly timeIndex: number;
+}
+
 /** One field of a sort order (Top-N's ORDER BY, an OVER window's ORDER BY). */
 export interface SortFieldSpec {
   readonly index: number;
@@ -212,6 +261,8 @@ export type OperatorSpec =
   | CalcSpec
   | WatermarkAssignerSpec
   | GroupAggregateSpec
+  | WindowAggregateSpec
+  | WindowTableFunctionSpec
   | RankSpec
   | DeduplicateSpec
   | OverAggregateSpec

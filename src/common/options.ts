@@ -305,7 +305,15 @@ export const SQL_CLIENT_RESULT_MODE = enumOption({
   key: 'sql-client.execution.result-mode',
   values: ['table', 'changelog', 'tableau'] as const,
   defaultValue: 'table',
-  description: 'How the SQL client shows query results.',
+  description:
+    "How the SQL client shows a SELECT's result: `table` (the result as a table, redrawn in place as it changes), `changelog` or `tableau` (one line per change, with its row kind). When the client's input is not a terminal, `tableau` unless set explicitly.",
+});
+
+export const SQL_CLIENT_MAX_TABLE_RESULT_ROWS = integerOption({
+  key: 'sql-client.execution.max-table-result.rows',
+  defaultValue: 1_000_000,
+  min: 1,
+  description: 'The most rows the `table` result mode keeps; beyond it the oldest rows are dropped.',
 });
 
 export const REST_PORT = integerOption({
@@ -367,4 +375,5 @@ export const CORE_OPTIONS = new OptionRegistry([
   RUNTIME_MODE,
   JOBMANAGER_STORAGE_MAX_STATE,
   SQL_CLIENT_RESULT_MODE,
+  SQL_CLIENT_MAX_TABLE_RESULT_ROWS,
 ]);

@@ -1,7 +1,12 @@
 import type { ConnectorDescriptor } from '../common/connector.js';
 import type { RuntimeConnector } from '../runtime/api/connectors.js';
 import { blackholeConnector, blackholeDescriptor } from './blackhole/index.js';
-import { collectDescriptor, collectSinkFactory } from './collect/index.js';
+import {
+  collectDescriptor,
+  collectSinkFactory,
+  type ResultCollector,
+  tableauCollector,
+} from './collect/index.js';
 import { datagenDescriptor, datagenSourceFactory } from './datagen/index.js';
 import { jdbcDescriptor } from './jdbc/descriptor.js';
 import { kafkaDescriptor } from './kafka/options.js';
@@ -21,6 +26,8 @@ export interface ConnectorEntry {
 export interface ConnectorEnvironment {
   readonly stdout: PrintTarget;
   readonly stderr: PrintTarget;
+  /** Where a bare SELECT's changes go (the SQL client's result view); tableau lines on stdout by default. */
+  readonly results?: () => ResultCollector;
 }
 
 export function builtinConnectors(env: ConnectorEnvironment): ConnectorEntry[] {
@@ -31,7 +38,10 @@ export function builtinConnectors(env: ConnectorEnvironment): ConnectorEntry[] {
     { descriptor: blackholeDescriptor, runtime: blackholeConnector },
     {
       descriptor: collectDescriptor,
-      runtime: { identifier: 'collect', sink: collectSinkFactory(env.stdout) },
+      runtime: {
+        identifier: 'collect',
+        sink: collectSinkFactory(env.results ?? (() => tableauCollector(env.stdout))),
+      },
     },
     {
       descriptor: kafkaDescriptor,

@@ -1,6 +1,11 @@
 import type { AggregateCallSpec } from '../common/jobgraph.js';
 import { identifierText } from './catalog/catalog.js';
 import { overAggregateLabel, overWindowLabel, rankLabel } from './explain-over.js';
+import {
+  logicalWindowTableFunctionLabel,
+  windowAggregateLabel,
+  windowTableFunctionLabel,
+} from './explain-window.js';
 import { type ExprStyle, formatExpr } from './format-expr.js';
 import { type LogicalNode, logicalInputs } from './logical/nodes.js';
 import { type PhysicalNode, physicalInputs } from './physical/nodes.js';
@@ -47,6 +52,8 @@ function logicalLabel(node: LogicalNode): string {
         `group=[{${node.groupSet.join(', ')}}]`,
         ...node.aggCalls.map((c) => `${c.name}=[${aggCallText(c, ref, 'rex')}]`),
       ].join(', ')})`;
+    case 'LogicalWindowTableFunction':
+      return logicalWindowTableFunctionLabel(node);
     case 'LogicalOverWindow':
       return overWindowLabel(node);
     case 'LogicalSink':
@@ -108,6 +115,13 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
       text = `GroupAggregate(${keys.length > 0 ? `groupBy=[${keys.join(', ')}], ` : ''}select=[${[...keys, ...calls].join(', ')}]`;
       break;
     }
+    case 'WindowAggregate':
+    case 'GroupWindowAggregate':
+      text = windowAggregateLabel(node, (c, name) => aggCallText(c, name, 'named'), style);
+      break;
+    case 'WindowTableFunction':
+      text = windowTableFunctionLabel(node);
+      break;
     case 'Rank':
     case 'Deduplicate':
       text = rankLabel(node);

@@ -69,6 +69,26 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         inputInsertOnly: isInsertOnly(node.input.changelogMode),
         generateUpdateBefore: node.generateUpdateBefore,
       };
+    case 'WindowAggregate':
+    case 'GroupWindowAggregate':
+      return {
+        kind: 'window-aggregate',
+        window: node.window,
+        timeDomain: node.timeDomain,
+        timeIndex: node.timeIndex,
+        grouping: node.grouping,
+        aggCalls: node.aggCalls,
+        properties: node.properties,
+        inputType: stripTimeAttributes(node.input.rowType),
+        outputType: stripTimeAttributes(node.rowType),
+      };
+    case 'WindowTableFunction':
+      return {
+        kind: 'window-table-function',
+        window: node.window,
+        timeDomain: node.timeDomain,
+        timeIndex: node.timeIndex,
+      };
     case 'Rank':
       return {
         kind: 'rank',
@@ -117,6 +137,8 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
 function keyedFields(node: PhysicalNode): readonly number[] | undefined {
   switch (node.kind) {
     case 'GroupAggregate':
+    case 'WindowAggregate':
+    case 'GroupWindowAggregate':
       return node.grouping;
     case 'Rank':
       return node.partitionKeys;
@@ -148,7 +170,7 @@ interface Upstream {
  * what it forwards to, so its changelog reaches the sink in order.
  */
 export function buildJobGraph(
-  root: PhysicalNode,
+  roots: PhysicalNode | readonly PhysicalNode[],
   jobName: string,
   config: Readonly<Record<string, string>>,
 ): JobGraph {
@@ -185,6 +207,7 @@ export function buildJobGraph(
       );
     return { id, partitioner: 'forward', parallelism };
   };
-  visit(root);
+  // Vertex ids count vertices in visiting order, so a statement set's first INSERT has the ids it has alone.
+  for (const root of Array.isArray(roots) ? roots : [roots as PhysicalNode]) visit(root);
   return { version: JOB_GRAPH_VERSION, jobName, config: { ...config }, vertices, edges };
 }

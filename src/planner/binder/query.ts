@@ -10,6 +10,7 @@ import { unsupported, validationError } from './errors.js';
 import { ExprBinder } from './expressions.js';
 import { bindOverWindow, findOverCalls } from './over.js';
 import { type Field, Scope } from './scope.js';
+import { bindLegacyGroupWindow, bindWindowTvf, isWindowTvf } from './window.js';
 
 /** A bound query: its logical plan and, per output column, the name, type and where it was written. */
 export interface BoundQuery {
@@ -107,6 +108,11 @@ export class QueryBinder {
     if (s.where) {
       rejectAggregate(s.where, 'WHERE clause');
       node = logicalFilter(node, binder.bindCondition(s.where, 'WHERE clause'));
+    }
+    const groupWindow = bindLegacyGroupWindow(s, from, node);
+    if (groupWindow) {
+      const { relation, select } = groupWindow;
+      return this.bindAggregate(select, relation, relation.node, new ExprBinder(new Scope(relation.fields)));
     }
     const aggregated =
       s.groupBy.length > 0 ||
@@ -246,8 +252,11 @@ export class QueryBinder {
         );
       case 'TableFunctionRef': {
         const fn = ref.call.name.value.toUpperCase();
-        const windowTvf = ['TUMBLE', 'HOP', 'CUMULATE', 'SESSION'].includes(fn);
-        throw unsupported(windowTvf ? `Window table function ${fn}` : `Table function ${fn}`, ref.call.pos);
+        if (isWindowTvf(fn))
+          return bindWindowTvf(ref, (table) =>
+            this.bindFrom({ kind: 'TableName', name: table.name, pos: table.pos }),
+          );
+        throw unsupported(`Table function ${fn}`, ref.call.pos);
       }
       case 'TableName': {
         if (ref.forSystemTime)

@@ -1,6 +1,6 @@
 import type { ConnectorDescriptor } from '../../common/connector.js';
 import type { Expr } from '../../common/expr.js';
-import type { AggregateCallSpec } from '../../common/jobgraph.js';
+import type { AggregateCallSpec, TimeDomain, WindowingSpec } from '../../common/jobgraph.js';
 import type { LogicalType, RowType } from '../../common/types.js';
 import type { CatalogTable } from '../catalog/catalog.js';
 import type { Pos } from '../parser/ast.js';
@@ -16,6 +16,7 @@ export type LogicalNode =
   | LogicalProject
   | LogicalFilter
   | LogicalAggregate
+  | LogicalWindowTableFunction
   | LogicalOverWindow
   | LogicalSink;
 
@@ -63,6 +64,26 @@ export interface LogicalAggregate {
   readonly input: LogicalNode;
   readonly groupSet: readonly number[];
   readonly aggCalls: readonly AggregateCallSpec[];
+  readonly rowType: RowType;
+}
+
+/**
+ * A window TVF, `TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), …))` (Calcite's LogicalTableFunctionScan):
+ * the input's columns (the time column no longer a time attribute), then window_start,
+ * window_end and window_time. See binder/window.ts.
+ */
+export interface LogicalWindowTableFunction {
+  readonly kind: 'LogicalWindowTableFunction';
+  readonly input: LogicalNode;
+  /** TUMBLE, HOP, CUMULATE or SESSION. */
+  readonly fn: string;
+  readonly window: WindowingSpec;
+  readonly timeIndex: number;
+  readonly timeDomain: TimeDomain;
+  /** The interval arguments as bound, for EXPLAIN. */
+  readonly params: readonly Expr[];
+  /** Made by the binder for a legacy GROUP BY TUMBLE/HOP/SESSION(…) group window. */
+  readonly legacy?: boolean;
   readonly rowType: RowType;
 }
 
@@ -150,6 +171,7 @@ export function logicalInputs(node: LogicalNode): readonly LogicalNode[] {
     case 'LogicalProject':
     case 'LogicalFilter':
     case 'LogicalAggregate':
+    case 'LogicalWindowTableFunction':
     case 'LogicalOverWindow':
     case 'LogicalSink':
       return [node.input];

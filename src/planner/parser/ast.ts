@@ -240,6 +240,8 @@ export interface FunctionCall {
   readonly niladic: boolean;
   /** `FILTER (WHERE cond)` after an aggregate call. */
   readonly filter?: Expr;
+  /** Named arguments (`SIZE => INTERVAL '10' SECOND`): the name of each argument that has one. */
+  readonly argNames?: readonly (Ident | undefined)[];
   readonly pos: Pos;
 }
 
@@ -387,7 +389,29 @@ export type Statement =
   | Explain
   | ShowTables
   | Describe
-  | CreateFunction;
+  | CreateFunction
+  | StatementSet
+  | BeginStatementSet
+  | EndStatementSet;
+
+/** `EXECUTE STATEMENT SET BEGIN INSERT …; INSERT …; END`: the INSERTs run as one job. */
+export interface StatementSet {
+  readonly kind: 'StatementSet';
+  readonly inserts: readonly Insert[];
+  readonly pos: Pos;
+}
+
+/** The SQL client's `BEGIN STATEMENT SET`: INSERTs are collected until `END`. */
+export interface BeginStatementSet {
+  readonly kind: 'BeginStatementSet';
+  readonly pos: Pos;
+}
+
+/** `END`: submits the statement set `BEGIN STATEMENT SET` opened. */
+export interface EndStatementSet {
+  readonly kind: 'EndStatementSet';
+  readonly pos: Pos;
+}
 
 /** `CREATE [TEMPORARY] FUNCTION [IF NOT EXISTS] name AS 'class' [LANGUAGE JAVA]`. */
 export interface CreateFunction {

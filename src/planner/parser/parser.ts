@@ -11,6 +11,7 @@ import {
 import { syntaxErrorMessages } from './errors.js';
 import {
   ALL_TOKENS,
+  Arrow,
   Comma,
   Concat,
   Dot,
@@ -1092,6 +1093,13 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
     return this.ACTION(() => ({ kind: 'Ident', value: identifierValue(t), pos: tokenPos(t) }));
   });
 
+  /** `name =>` before a named argument; OFFSET is reserved, yet a window TVF's parameter. */
+  private argName = this.RULE('argName', (): A.Ident => {
+    const t = this.OR([{ ALT: () => this.CONSUME(IdentifierLike) }, { ALT: () => this.CONSUME(K.OFFSET) }]);
+    this.CONSUME(Arrow);
+    return this.ACTION(() => ({ kind: 'Ident' as const, value: identifierValue(t), pos: tokenPos(t) }));
+  });
+
   private qualifiedName = this.RULE('qualifiedName', (): A.QualifiedName => {
     const start = this.LA(1);
     const parts: A.Ident[] = [this.SUBRULE(this.ident)];
@@ -1513,6 +1521,7 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
     const start = this.LA(0);
     this.CONSUME(LParen);
     const args: A.Expr[] = [];
+    const argNames: (A.Ident | undefined)[] = [];
     let distinct = false;
     let star = false;
     this.OPTION(() =>
@@ -1536,6 +1545,12 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
                 { ALT: () => this.CONSUME(K.ALL) },
               ]),
             );
+            this.OPTION5({
+              GATE: () => this.LA(2).tokenType === Arrow,
+              DEF: () => {
+                argNames[args.length] = this.SUBRULE6(this.argName);
+              },
+            });
             args.push(this.SUBRULE(this.expr));
             this.OR3([
               {
@@ -1554,6 +1569,12 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
                 ALT: () =>
                   this.MANY(() => {
                     this.CONSUME(Comma);
+                    this.OPTION6({
+                      GATE: () => this.LA(2).tokenType === Arrow,
+                      DEF: () => {
+                        argNames[args.length] = this.SUBRULE7(this.argName);
+                      },
+                    });
                     args.push(this.SUBRULE4(this.expr));
                   }),
               },
@@ -1576,9 +1597,10 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
       },
     });
     const pos = this.span(start);
+    const named = argNames.length > 0 ? { argNames: args.map((_, i) => argNames[i]) } : {};
     return filter
-      ? { kind: 'FunctionCall', name, args, distinct, star, niladic: false, filter, pos }
-      : { kind: 'FunctionCall', name, args, distinct, star, niladic: false, pos };
+      ? { kind: 'FunctionCall', name, args, distinct, star, niladic: false, filter, ...named, pos }
+      : { kind: 'FunctionCall', name, args, distinct, star, niladic: false, ...named, pos };
   });
 
   private niladicFunction = this.RULE('niladicFunction', (): A.FunctionCall => {

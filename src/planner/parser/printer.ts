@@ -112,7 +112,11 @@ export function printExpr(e: A.Expr): string {
         /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) && !isReservedWord(v) ? v : `\`${v.replace(/`/g, '``')}\``;
       const filter = e.filter ? ` FILTER (WHERE ${printExpr(e.filter)})` : '';
       if (e.star) return `${fn}(*)${filter}`;
-      return `${fn}(${e.distinct ? 'DISTINCT ' : ''}${e.args.map(printExpr).join(', ')})${filter}`;
+      const arg = (a: A.Expr, i: number) => {
+        const name = e.argNames?.[i];
+        return name ? `${name.value} => ${printExpr(a)}` : printExpr(a);
+      };
+      return `${fn}(${e.distinct ? 'DISTINCT ' : ''}${e.args.map(arg).join(', ')})${filter}`;
     }
     default: {
       const never: never = e;
@@ -299,6 +303,12 @@ export function printStatement(s: A.Statement, opts: PrintOptions = {}): string 
       return `DESCRIBE ${name(s.name)}`;
     case 'CreateFunction':
       return `CREATE ${s.temporary ? 'TEMPORARY ' : ''}FUNCTION ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${name(s.name)} AS ${quoteString(s.className)}${s.language ? ` LANGUAGE ${s.language}` : ''}`;
+    case 'StatementSet':
+      return `EXECUTE STATEMENT SET\nBEGIN\n${s.inserts.map((i) => `${printStatement(i, opts)};\n`).join('')}END`;
+    case 'BeginStatementSet':
+      return 'BEGIN STATEMENT SET';
+    case 'EndStatementSet':
+      return 'END';
     default: {
       const never: never = s;
       return never;
@@ -326,6 +336,9 @@ export function print(node: A.Statement | A.Query | A.Expr, opts: PrintOptions =
     case 'ShowTables':
     case 'Describe':
     case 'CreateFunction':
+    case 'StatementSet':
+    case 'BeginStatementSet':
+    case 'EndStatementSet':
       return printStatement(node, opts);
     default:
       return printExpr(node);

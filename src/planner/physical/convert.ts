@@ -4,6 +4,7 @@ import { isInsertOnly, type RowKindSet, rowKindSet, rowKindsOf } from './changel
 import type { PhysicalNode } from './nodes.js';
 import { convertOverWindow } from './over.js';
 import { convertRank } from './rank.js';
+import { windowAggregate, windowTableFunction } from './window.js';
 
 /** What a GroupAggregate emits: updates, and deletes too when its input can retract a group's last row. */
 export function groupAggregateChangelog(input: RowKindSet, generateUpdateBefore: boolean): RowKindSet {
@@ -63,6 +64,8 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
       };
     }
     case 'LogicalAggregate': {
+      const windowed = windowAggregate(node, toPhysical);
+      if (windowed) return windowed;
       const input = toPhysical(node.input);
       const exchange: PhysicalNode = {
         kind: 'Exchange',
@@ -81,6 +84,8 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
         changelogMode: groupAggregateChangelog(input.changelogMode, true),
       };
     }
+    case 'LogicalWindowTableFunction':
+      return windowTableFunction(node, toPhysical(node.input));
     case 'LogicalOverWindow':
       return convertOverWindow(node, toPhysical);
     case 'LogicalSink': {

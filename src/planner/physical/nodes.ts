@@ -1,6 +1,12 @@
 import type { ConnectorDescriptor } from '../../common/connector.js';
 import type { Expr } from '../../common/expr.js';
-import type { AggregateCallSpec, SortFieldSpec } from '../../common/jobgraph.js';
+import type {
+  AggregateCallSpec,
+  SortFieldSpec,
+  TimeDomain,
+  WindowingSpec,
+  WindowProperty,
+} from '../../common/jobgraph.js';
 import type { RowType } from '../../common/types.js';
 import type { CatalogTable } from '../catalog/catalog.js';
 import type { RowKindSet } from './changelog.js';
@@ -16,6 +22,8 @@ export type PhysicalNode =
   | PhysicalCalc
   | PhysicalExchange
   | PhysicalGroupAggregate
+  | PhysicalWindowAggregate
+  | PhysicalWindowTableFunction
   | PhysicalRank
   | PhysicalDeduplicate
   | PhysicalOverAggregate
@@ -73,6 +81,37 @@ export interface PhysicalGroupAggregate {
   readonly aggCalls: readonly AggregateCallSpec[];
   /** Whether -U rows are emitted: the consumer needs them (a retract sink, another aggregate). */
   readonly generateUpdateBefore: boolean;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/**
+ * Window aggregation (Flink's StreamPhysicalWindowAggregate, or GroupWindowAggregate for a legacy
+ * group window): insert-only, one row per key and window when the window fires. Its input is an
+ * Exchange on the grouping fields. Output: grouping fields, calls, then the window properties.
+ */
+export interface PhysicalWindowAggregate {
+  readonly kind: 'WindowAggregate' | 'GroupWindowAggregate';
+  readonly input: PhysicalNode;
+  readonly grouping: readonly number[];
+  readonly aggCalls: readonly AggregateCallSpec[];
+  readonly fn: string;
+  readonly window: WindowingSpec;
+  readonly timeIndex: number;
+  readonly timeDomain: TimeDomain;
+  readonly properties: readonly WindowProperty[];
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/** A window TVF not followed by a window aggregation (Flink's StreamPhysicalWindowTableFunction). */
+export interface PhysicalWindowTableFunction {
+  readonly kind: 'WindowTableFunction';
+  readonly input: PhysicalNode;
+  readonly fn: string;
+  readonly window: WindowingSpec;
+  readonly timeIndex: number;
+  readonly timeDomain: TimeDomain;
   readonly rowType: RowType;
   readonly changelogMode: RowKindSet;
 }
@@ -143,6 +182,9 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
     case 'Calc':
     case 'Exchange':
     case 'GroupAggregate':
+    case 'WindowAggregate':
+    case 'GroupWindowAggregate':
+    case 'WindowTableFunction':
     case 'Rank':
     case 'Deduplicate':
     case 'OverAggregate':
@@ -163,6 +205,9 @@ export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]):
     case 'Calc':
     case 'Exchange':
     case 'GroupAggregate':
+    case 'WindowAggregate':
+    case 'GroupWindowAggregate':
+    case 'WindowTableFunction':
     case 'Rank':
     case 'Deduplicate':
     case 'OverAggregate':

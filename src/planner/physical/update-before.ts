@@ -21,6 +21,7 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
     case 'WatermarkAssigner':
     case 'Calc':
     case 'Exchange':
+    case 'WindowTableFunction':
     case 'OverAggregate': {
       const input = visit(node.input, updateBeforeRequired);
       return input === node.input ? node : { ...node, input, changelogMode: input.changelogMode };
@@ -41,6 +42,12 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
         generateUpdateBefore: updateBeforeRequired,
         changelogMode: groupAggregateChangelog(kinds, updateBeforeRequired),
       };
+    }
+    // Insert-only out, and only planned over an insert-only input.
+    case 'WindowAggregate':
+    case 'GroupWindowAggregate': {
+      const input = visit(node.input, true);
+      return input === node.input ? node : { ...node, input };
     }
     case 'Rank':
     case 'Deduplicate':

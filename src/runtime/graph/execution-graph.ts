@@ -41,6 +41,10 @@ function shortName(v: JobVertex): string {
       return 'WatermarkAssigner';
     case 'group-aggregate':
       return 'GroupAggregate';
+    case 'window-aggregate':
+      return 'WindowAggregate';
+    case 'window-table-function':
+      return 'WindowTableFunction';
     case 'rank':
       return 'Rank';
     case 'deduplicate':

@@ -46,6 +46,7 @@ import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
 import { OverAggregateOperator } from '../operators/over-aggregate/index.js';
 import { DeduplicateOperator, RankOperator } from '../operators/rank/index.js';
 import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
+import { WindowAggregateOperator, WindowTableFunctionOperator } from '../operators/window/index.js';
 import { resolveStateBackend } from '../state/backend-config.js';
 import { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
 import { redistributeOperatorState } from '../state/redistribute.js';
@@ -129,6 +130,10 @@ function createOperator(
       return new WatermarkAssignerOperator(spec);
     case 'group-aggregate':
       return new GroupAggregateOperator(spec);
+    case 'window-aggregate':
+      return new WindowAggregateOperator(spec);
+    case 'window-table-function':
+      return new WindowTableFunctionOperator(spec);
     case 'rank':
       return new RankOperator(spec);
     case 'deduplicate':
