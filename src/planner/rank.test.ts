@@ -226,6 +226,11 @@ describe('errors', () => {
       '1:35',
     ],
     [
+      "INSERT INTO bids SELECT auction, bidder, price FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY price DESC) AS rn FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(ts), INTERVAL '10' SECOND))) WHERE rn <= 3",
+      'Window Top-N and window deduplication (ROW_NUMBER partitioned by window_start and window_end of a window TVF) are not supported yet',
+      '1:64',
+    ],
+    [
       'INSERT INTO bids SELECT auction, bidder, price FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY auction) AS rn FROM bid) WHERE rn <= 3',
       'ROW_NUMBER requires an ORDER BY clause in its window specification',
       '1:64',

@@ -1,7 +1,13 @@
 import { WeirError } from '../../common/errors.js';
 import { call, type Expr, inputRef } from '../../common/expr.js';
 import { Types } from '../../common/types.js';
-import type { LogicalFilter, LogicalNode, LogicalOverWindow, LogicalProject } from '../logical/nodes.js';
+import {
+  type LogicalFilter,
+  type LogicalNode,
+  type LogicalOverWindow,
+  type LogicalProject,
+  logicalInputs,
+} from '../logical/nodes.js';
 import { isInsertOnly, type RowKindSet, rowKindSet } from './changelog.js';
 import type { PhysicalNode } from './nodes.js';
 
@@ -150,6 +156,15 @@ export function convertRank(
     else remaining.push(c);
   }
   if (!found) return undefined;
+  if (isWindowRank(window))
+    throw new WeirError(
+      'SQL_UNSUPPORTED',
+      'Window Top-N and window deduplication (ROW_NUMBER partitioned by window_start and window_end of a window TVF) are not supported yet',
+      {
+        position: rankCall.pos,
+        hint: 'Flink runs it as a WindowRank or WindowDeduplicate that emits final rows when the window ends',
+      },
+    );
   if (rankCall.fn !== 'ROW_NUMBER')
     throw new WeirError('SQL_UNSUPPORTED', `${rankCall.fn}() on streaming table is not supported currently`, {
       position: rankCall.pos,
@@ -227,6 +242,19 @@ export function convertRank(
     rowType: project.rowType,
     changelogMode: ranked.changelogMode,
   };
+}
+
+/**
+ * A Top-N over a window TVF's windows: partitioned by window_start and window_end of a window
+ * table function below. Flink plans it as a WindowRank (or WindowDeduplicate) instead, whose
+ * output is insert-only, so weir refuses it rather than answer with a different changelog.
+ */
+function isWindowRank(window: LogicalOverWindow): boolean {
+  const names = window.partitionKeys.map((k) => window.input.rowType.fields[k].name);
+  if (!names.includes('window_start') || !names.includes('window_end')) return false;
+  const below = (node: LogicalNode): boolean =>
+    node.kind === 'LogicalWindowTableFunction' || logicalInputs(node).some(below);
+  return below(window.input);
 }
 
 /** An OVER window that is not under a Top-N filter: Flink's errors for what it cannot run. */
