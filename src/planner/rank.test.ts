@@ -112,6 +112,11 @@ describe('Top-N', () => {
     ]);
   });
 
+  it("accepts Flink's 'table.exec.topn.cache-size'", () => {
+    const r = one(`SET 'table.exec.topn.cache-size' = '500';\n${topN('rn <= 10')}`);
+    expect(r.kind).toBe('job');
+  });
+
   it('a Rank is a keyed vertex; without PARTITION BY it runs at parallelism 1', () => {
     const g = job(topN('rn <= 10'));
     const rank = g.vertices.find((v) => v.operator.kind === 'rank')!;
