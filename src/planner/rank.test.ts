@@ -89,6 +89,17 @@ describe('Top-N', () => {
     );
   });
 
+  it('computed columns beside the ROW_NUMBER are computed above the Rank', () => {
+    expect(
+      plan(
+        'INSERT INTO top_bids SELECT auction, bidder, p2, rn FROM (SELECT auction, bidder, price * 2 AS p2, ROW_NUMBER() OVER (PARTITION BY auction ORDER BY price DESC) AS rn FROM bid) WHERE rn <= 2 AND p2 > 10',
+      ).slice(1, 3),
+    ).toEqual([
+      'Calc(select=[auction, bidder, (price * 2) AS p2, w0$o0 AS rn], where=[((price * 2) > 10)])',
+      'Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=2], partitionBy=[auction], orderBy=[price DESC], select=[auction, bidder, price, ts, pt, w0$o0])',
+    ]);
+  });
+
   it('ROW_NUMBER = 1 ordered by a non-time column is a Top-1 Rank, not a Deduplicate', () => {
     expect(plan(topN('rn = 1', 'auction, bidder, price'))[2]).toMatch(/^Rank\(.*rankEnd=1\]/);
   });

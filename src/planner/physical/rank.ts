@@ -113,23 +113,27 @@ function narrow(e: Expr, rankField: number, range: { start: number; end?: number
 
 interface RankPattern {
   readonly window: LogicalOverWindow;
-  /** The window output field each field of the filter's input is. */
-  readonly fieldOf: readonly number[];
+  /** Each field of the filter's input as an expression over the window's output. */
+  readonly exprOf: readonly Expr[];
   readonly filter: LogicalFilter;
 }
 
-/** Filter [→ Project of plain columns] → OVER window with one ranking call. */
+/** Filter [→ Project] → OVER window with one ranking call (the Project is the SELECT list around the call). */
 function matchPattern(node: LogicalNode): RankPattern | undefined {
   if (node.kind !== 'LogicalFilter') return undefined;
   let below = node.input;
-  let fieldOf: number[] | undefined;
-  if (below.kind === 'LogicalProject' && below.exprs.every((e) => e.kind === 'input')) {
-    fieldOf = below.exprs.map((e) => (e as { index: number }).index);
+  let exprOf: readonly Expr[] | undefined;
+  if (below.kind === 'LogicalProject') {
+    exprOf = below.exprs;
     below = below.input;
   }
   if (below.kind !== 'LogicalOverWindow' || below.calls.length !== 1) return undefined;
   if (!['ROW_NUMBER', 'RANK', 'DENSE_RANK'].includes(below.calls[0].fn)) return undefined;
-  return { window: below, fieldOf: fieldOf ?? below.rowType.fields.map((_, i) => i), filter: node };
+  return {
+    window: below,
+    exprOf: exprOf ?? below.rowType.fields.map((f, i) => inputRef(i, f.type)),
+    filter: node,
+  };
 }
 
 /**
@@ -142,12 +146,11 @@ export function convertRank(
 ): PhysicalNode | undefined {
   const pattern = matchPattern(project.input);
   if (!pattern) return undefined;
-  const { window, fieldOf, filter } = pattern;
+  const { window, exprOf, filter } = pattern;
   const rankCall = window.calls[0];
   const width = window.input.rowType.fields.length;
   const rankField = width;
-  const toWindow = (e: Expr): Expr =>
-    substitute(e, (i) => inputRef(fieldOf[i], window.rowType.fields[fieldOf[i]].type));
+  const toWindow = (e: Expr): Expr => substitute(e, (i) => exprOf[i]);
   const range: { start: number; end?: number } = { start: 1 };
   const remaining: Expr[] = [];
   let found = false;
