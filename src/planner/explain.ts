@@ -1,4 +1,5 @@
-import type { AggregateCallSpec } from '../common/jobgraph.js';
+import type { Expr } from '../common/expr.js';
+import type { AggregateCallSpec, JoinType } from '../common/jobgraph.js';
 import { identifierText } from './catalog/catalog.js';
 import { overAggregateLabel, overWindowLabel, rankLabel } from './explain-over.js';
 import {
@@ -56,6 +57,12 @@ function logicalLabel(node: LogicalNode): string {
       return logicalWindowTableFunctionLabel(node);
     case 'LogicalOverWindow':
       return overWindowLabel(node);
+    case 'LogicalJoin':
+      return `LogicalJoin(condition=[${formatExpr(node.condition, ref, 'rex')}], joinType=[${node.joinType.toLowerCase()}])`;
+    case 'LogicalValues':
+      return `LogicalValues(tuples=[${valuesText(node.tuples, 'rex')}])`;
+    case 'LogicalUnion':
+      return 'LogicalUnion(all=[true])';
     case 'LogicalSink':
       return `LogicalSink(table=[${identifierText(node.table.identifier)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}])`;
     default: {
@@ -63,6 +70,12 @@ function logicalLabel(node: LogicalNode): string {
       return never;
     }
   }
+}
+
+/** VALUES rows as Calcite prints them: `[{ 1, 'a' }, { 2, 'b' }]`. */
+function valuesText(tuples: readonly (readonly Expr[])[], style: ExprStyle): string {
+  const noInputs = (i: number) => `$${i}`;
+  return `[${tuples.map((row) => `{ ${row.map((e) => formatExpr(e, noInputs, style)).join(', ')} }`).join(', ')}]`;
 }
 
 /**
@@ -76,6 +89,14 @@ function aggCallText(c: AggregateCallSpec, name: (i: number) => string, style: '
   const text = `${c.fn}(${c.distinct ? 'DISTINCT ' : ''}${star}${args.join(', ')})`;
   return c.filterArg === undefined ? text : `${text} FILTER ${name(c.filterArg)}`;
 }
+
+/** Flink's FlinkJoinType names, as its Join node prints them. */
+const JOIN_TYPE_NAMES: Readonly<Record<JoinType, string>> = {
+  INNER: 'InnerJoin',
+  LEFT: 'LeftOuterJoin',
+  RIGHT: 'RightOuterJoin',
+  FULL: 'FullOuterJoin',
+};
 
 /** A physical node as one line, e.g. `Calc(select=[a, UPPER(b) AS EXPR$1], where=[(a > 10)])`. */
 export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = false): string {
@@ -128,6 +149,17 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
       break;
     case 'OverAggregate':
       text = overAggregateLabel(node, (c, name) => aggCallText(c, name, 'named'));
+      break;
+    case 'Join': {
+      const names = node.rowType.fields.map((f) => f.name);
+      text = `Join(joinType=[${JOIN_TYPE_NAMES[node.joinType]}], where=[${formatExpr(node.condition, (i) => names[i], style)}], select=[${names.join(', ')}], leftInputSpec=[${node.leftInputSpec}], rightInputSpec=[${node.rightInputSpec}]`;
+      break;
+    }
+    case 'Values':
+      text = `Values(tuples=[${valuesText(node.tuples, style)}]`;
+      break;
+    case 'Union':
+      text = `Union(all=[true], union=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;
       break;
     case 'Sink':
       text = `Sink(table=[${identifierText(node.table.identifier)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;

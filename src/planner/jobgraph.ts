@@ -120,6 +120,22 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         aggCalls: node.aggCalls,
         inputType: stripTimeAttributes(node.input.rowType),
       };
+    case 'Join':
+      return {
+        kind: 'join',
+        joinType: node.joinType,
+        leftKeys: node.leftKeys,
+        rightKeys: node.rightKeys,
+        filterNulls: node.leftKeys.map(() => true),
+        ...(node.nonEquiCondition ? { nonEquiCondition: node.nonEquiCondition } : {}),
+        leftType: stripTimeAttributes(node.left.rowType),
+        rightType: stripTimeAttributes(node.right.rowType),
+        outputType: stripTimeAttributes(node.rowType),
+      };
+    case 'Values':
+      return { kind: 'values', tuples: node.tuples, outputType: stripTimeAttributes(node.rowType) };
+    case 'Union':
+      return { kind: 'union' };
     case 'Sink':
       return {
         kind: 'sink',
@@ -183,28 +199,50 @@ export function buildJobGraph(
         ? { id: upstream.id, partitioner: 'hash', keys: node.distribution.keys }
         : { id: upstream.id, partitioner: 'global' };
     }
-    const inputs = physicalInputs(node).map(visit);
+    let inputs = physicalInputs(node).map(visit);
     const table =
       node.kind === 'TableSourceScan' || node.kind === 'Sink' ? identifierText(node.table.identifier) : '';
     const id = operatorId(['weir', String(vertices.length), node.kind, table, ...inputs.map((i) => i.id)]);
     let parallelism: number | undefined;
     const keyFields = keyedFields(node);
     if (keyFields?.length === 0) parallelism = 1;
-    else if (inputs.length > 0 && inputs.every((i) => i.partitioner === 'forward'))
+    // A join without keys sees every row of both sides in one subtask, as in Flink.
+    else if (node.kind === 'Join' && node.leftKeys.length === 0) parallelism = 1;
+    else if (node.kind === 'Values') parallelism = 1;
+    else if (node.kind === 'Union') {
+      // Inputs of one parallelism are forwarded; otherwise the union runs at the default
+      // parallelism and an input of parallelism 1 goes to its first subtask (a global edge),
+      // which keeps that input's changes in order.
+      const forwarded = inputs.filter((i) => i.partitioner === 'forward');
+      const same = forwarded.length > 0 && forwarded.every((i) => i.parallelism === forwarded[0].parallelism);
+      parallelism = same && forwarded.length === inputs.length ? forwarded[0].parallelism : undefined;
+      inputs = inputs.map((i) =>
+        i.partitioner === 'forward' && i.parallelism !== parallelism
+          ? { ...i, partitioner: i.parallelism === 1 ? 'global' : 'rebalance' }
+          : i,
+      );
+    } else if (inputs.length > 0 && inputs.every((i) => i.partitioner === 'forward'))
       parallelism = inputs[0].parallelism;
     vertices.push({
       id,
       name: physicalLabel(node, 'infix'),
       ...(parallelism !== undefined ? { parallelism } : {}),
       ...(keyFields ? { keyed: { fields: keyFields } } : {}),
+      ...(node.kind === 'Join'
+        ? { keyed: { fields: node.leftKeys, secondInputFields: node.rightKeys } }
+        : {}),
       operator: operatorSpec(node),
     });
-    for (const input of inputs)
-      edges.push(
-        input.keys
-          ? { source: input.id, target: id, partitioner: input.partitioner, keys: input.keys }
-          : { source: input.id, target: id, partitioner: input.partitioner },
-      );
+    inputs.forEach((input, inputIndex) => {
+      edges.push({
+        source: input.id,
+        target: id,
+        partitioner: input.partitioner,
+        ...(input.keys ? { keys: input.keys } : {}),
+        // A two-input operator's second input (a join's right side); a union's inputs are all one.
+        ...(node.kind === 'Join' && inputIndex > 0 ? { inputIndex } : {}),
+      });
+    });
     return { id, partitioner: 'forward', parallelism };
   };
   // Vertex ids count vertices in visiting order, so a statement set's first INSERT has the ids it has alone.

@@ -8,8 +8,10 @@ import type * as A from '../parser/ast.js';
 import { AggregateExprBinder, Aggregation, findAggregate, rejectAggregate } from './aggregate.js';
 import { unsupported, validationError } from './errors.js';
 import { ExprBinder } from './expressions.js';
+import { bindJoin } from './join.js';
 import { bindOverWindow, findOverCalls } from './over.js';
 import { type Field, Scope } from './scope.js';
+import { bindUnion, bindValues, distinct } from './set-operations.js';
 import { bindLegacyGroupWindow, bindWindowTvf, isWindowTvf } from './window.js';
 
 /** A bound query: its logical plan and, per output column, the name, type and where it was written. */
@@ -24,7 +26,7 @@ export interface OutputField {
   readonly pos: A.Pos;
 }
 
-interface BoundFrom {
+export interface BoundFrom {
   readonly node: LogicalNode;
   readonly fields: readonly Field[];
 }
@@ -78,9 +80,9 @@ export class QueryBinder {
         return new QueryBinder(this.ctx, ctes, this.depth).bindQuery(q.body);
       }
       case 'SetOperation':
-        throw unsupported(`UNION${q.all ? ' ALL' : ''}`, q.pos);
+        return bindUnion(q, this.bindQuery(q.left), this.bindQuery(q.right));
       case 'Values':
-        throw unsupported('VALUES', q.pos);
+        return bindValues(q);
       case 'OrderedQuery':
         throw unsupported(
           q.orderBy.length > 0 ? 'ORDER BY' : q.limit ? 'LIMIT' : 'OFFSET',
@@ -94,7 +96,7 @@ export class QueryBinder {
   }
 
   private bindSelect(s: A.Select): BoundQuery {
-    if (s.distinct) throw unsupported('SELECT DISTINCT', { ...s.pos, length: 6 });
+    if (s.distinct) return distinct(this.bindSelect({ ...s, distinct: false }));
     if (!s.from)
       throw unsupported(
         'SELECT without FROM',
@@ -237,7 +239,7 @@ export class QueryBinder {
   private bindFrom(ref: A.TableRef): BoundFrom {
     switch (ref.kind) {
       case 'SubqueryRef': {
-        const bound = this.bindQuery(ref.query);
+        const bound = renameColumns(this.bindQuery(ref.query), ref.columns, ref.alias ?? ref);
         const qualifier = ref.alias?.value;
         return {
           node: bound.node,
@@ -245,11 +247,7 @@ export class QueryBinder {
         };
       }
       case 'JoinRef':
-        throw unsupported(
-          ref.type === 'COMMA' ? 'A join (comma-separated FROM list)' : `${ref.type} JOIN`,
-          joinPos(ref),
-          'Flink plans it as a regular, interval, temporal or lookup join; weir has no join operator yet',
-        );
+        return bindJoin(ref, (side) => this.bindFrom(side));
       case 'TableFunctionRef': {
         const fn = ref.call.name.value.toUpperCase();
         if (isWindowTvf(fn))
@@ -373,11 +371,6 @@ function watermarkAssigner(input: LogicalNode, table: CatalogTable): LogicalNode
       ),
     },
   };
-}
-
-/** Where a join is reported: at its JOIN keyword's right side, the table being joined. */
-function joinPos(ref: A.JoinRef): A.Pos {
-  return ref.right.pos;
 }
 
 /** The columns `*` or `t.*` stands for, with their input indexes. */

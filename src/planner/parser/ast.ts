@@ -309,6 +309,8 @@ export interface SubqueryRef {
   readonly kind: 'SubqueryRef';
   readonly query: Query;
   readonly alias?: Ident;
+  /** `AS t(a, b)`: names for the subquery's columns (as for a VALUES table). */
+  readonly columns?: readonly Ident[];
   readonly pos: Pos;
 }
 

@@ -1079,7 +1079,16 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
           const query = this.SUBRULE(this.query);
           this.CONSUME(RParen);
           const alias = this.SUBRULE2(this.optionalAlias);
-          return { kind: 'SubqueryRef' as const, query, alias, pos: this.span(start) };
+          let columns: A.Ident[] | undefined;
+          this.OPTION2(() => {
+            this.CONSUME3(LParen);
+            columns = [];
+            this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => columns!.push(this.SUBRULE(this.ident)) });
+            this.CONSUME3(RParen);
+          });
+          return columns
+            ? { kind: 'SubqueryRef' as const, query, alias, columns, pos: this.span(start) }
+            : { kind: 'SubqueryRef' as const, query, alias, pos: this.span(start) };
         },
       },
     ]);

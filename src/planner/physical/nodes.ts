@@ -2,6 +2,7 @@ import type { ConnectorDescriptor } from '../../common/connector.js';
 import type { Expr } from '../../common/expr.js';
 import type {
   AggregateCallSpec,
+  JoinType,
   SortFieldSpec,
   TimeDomain,
   WindowingSpec,
@@ -27,6 +28,9 @@ export type PhysicalNode =
   | PhysicalRank
   | PhysicalDeduplicate
   | PhysicalOverAggregate
+  | PhysicalJoin
+  | PhysicalValues
+  | PhysicalUnion
   | PhysicalSink;
 
 export interface PhysicalTableSourceScan {
@@ -104,6 +108,15 @@ export interface PhysicalWindowAggregate {
   readonly changelogMode: RowKindSet;
 }
 
+/** Constant rows (Flink's StreamPhysicalValues): a bounded source vertex of parallelism 1. */
+export interface PhysicalValues {
+  readonly kind: 'Values';
+  /** Constant expressions, each of its column's type. */
+  readonly tuples: readonly (readonly Expr[])[];
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
 /** A window TVF not followed by a window aggregation (Flink's StreamPhysicalWindowTableFunction). */
 export interface PhysicalWindowTableFunction {
   readonly kind: 'WindowTableFunction';
@@ -163,6 +176,40 @@ export interface PhysicalOverAggregate {
   readonly changelogMode: RowKindSet;
 }
 
+/**
+ * How a join input's rows are kept (Flink's JoinInputSideSpec, printed as leftInputSpec and
+ * rightInputSpec): by a unique key that the join key contains, by a unique key, or as a multiset.
+ */
+export type JoinInputSpec = 'JoinKeyContainsUniqueKey' | 'HasUniqueKey' | 'NoUniqueKey';
+
+/**
+ * A regular join (Flink's StreamPhysicalJoin): both inputs are Exchanges, hashed by each side's
+ * join keys (or single, without keys). `condition` is the whole join condition over the joined
+ * row, as EXPLAIN prints it; `nonEquiCondition` what remains of it besides the key equalities.
+ */
+export interface PhysicalJoin {
+  readonly kind: 'Join';
+  readonly left: PhysicalNode;
+  readonly right: PhysicalNode;
+  readonly joinType: JoinType;
+  readonly leftKeys: readonly number[];
+  readonly rightKeys: readonly number[];
+  readonly condition: Expr;
+  readonly nonEquiCondition?: Expr;
+  readonly leftInputSpec: JoinInputSpec;
+  readonly rightInputSpec: JoinInputSpec;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/** UNION ALL (Flink's StreamPhysicalUnion): the rows of every input, in no particular order. */
+export interface PhysicalUnion {
+  readonly kind: 'Union';
+  readonly inputs: readonly PhysicalNode[];
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
 export interface PhysicalSink {
   readonly kind: 'Sink';
   readonly input: PhysicalNode;
@@ -177,7 +224,10 @@ export interface PhysicalSink {
 export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
   switch (node.kind) {
     case 'TableSourceScan':
+    case 'Values':
       return [];
+    case 'Union':
+      return node.inputs;
     case 'WatermarkAssigner':
     case 'Calc':
     case 'Exchange':
@@ -190,6 +240,8 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
     case 'OverAggregate':
     case 'Sink':
       return [node.input];
+    case 'Join':
+      return [node.left, node.right];
     default: {
       const never: never = node;
       return never;
@@ -200,7 +252,10 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
 export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]): PhysicalNode {
   switch (node.kind) {
     case 'TableSourceScan':
+    case 'Values':
       return node;
+    case 'Union':
+      return inputs.every((input, i) => input === node.inputs[i]) ? node : { ...node, inputs };
     case 'WatermarkAssigner':
     case 'Calc':
     case 'Exchange':
@@ -213,6 +268,10 @@ export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]):
     case 'OverAggregate':
     case 'Sink':
       return inputs[0] === node.input ? node : { ...node, input: inputs[0] };
+    case 'Join':
+      return inputs[0] === node.left && inputs[1] === node.right
+        ? node
+        : { ...node, left: inputs[0], right: inputs[1] };
     default: {
       const never: never = node;
       return never;

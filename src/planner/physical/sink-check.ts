@@ -10,8 +10,16 @@ function producerOf(node: PhysicalNode, has: (n: PhysicalNode) => boolean): Phys
   let producer = node;
   for (let n = node; has(n); ) {
     producer = n;
-    if (n.kind === 'TableSourceScan') break;
-    n = n.input;
+    if (n.kind === 'TableSourceScan' || n.kind === 'Values') break;
+    // A join is where an outer join's retractions start, or the first input that has them.
+    if (n.kind === 'Join') {
+      const input = [n.left, n.right].find(has);
+      if (!input) break;
+      n = input;
+      continue;
+    }
+    // A union's changes come from whichever input has them.
+    n = n.kind === 'Union' ? (n.inputs.find(has) ?? n.inputs[0]) : n.input;
   }
   return producer;
 }

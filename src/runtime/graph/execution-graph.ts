@@ -1,5 +1,11 @@
 import { WeirError } from '../../common/errors.js';
-import type { JobEdge, JobGraph, JobVertex, Partitioner } from '../../common/jobgraph.js';
+import {
+  isSourceOperator,
+  type JobEdge,
+  type JobGraph,
+  type JobVertex,
+  type Partitioner,
+} from '../../common/jobgraph.js';
 
 /**
  * A chain: operators connected by forward edges with equal parallelism run in one task as plain
@@ -21,6 +27,8 @@ export interface ChainEdge {
   readonly target: number;
   readonly partitioner: Partitioner;
   readonly keys?: readonly number[];
+  /** The target's logical input this exchange feeds (0, or 1 for a two-input operator's second). */
+  readonly inputIndex: number;
 }
 
 export interface ExecutionGraph {
@@ -51,6 +59,12 @@ function shortName(v: JobVertex): string {
       return 'Deduplicate';
     case 'over-aggregate':
       return 'OverAggregate';
+    case 'join':
+      return 'Join';
+    case 'values':
+      return 'Values';
+    case 'union':
+      return 'Union';
     default: {
       const never: never = v.operator;
       return never;
@@ -89,7 +103,7 @@ export function buildExecutionGraph(
         { hint: "Raise 'pipeline.max-parallelism' or lower the parallelism." },
       );
     }
-    const isSource = v.operator.kind === 'source';
+    const isSource = isSourceOperator(v.operator);
     if (isSource === incoming.has(v.id)) {
       throw new WeirError(
         'JOBGRAPH_INVALID',
@@ -145,6 +159,7 @@ export function buildExecutionGraph(
       target: chainOf.get(e.target)!,
       partitioner: e.partitioner,
       keys: e.keys,
+      inputIndex: e.inputIndex ?? 0,
     }));
   for (const c of chains) {
     const tail = c.vertices[c.vertices.length - 1];

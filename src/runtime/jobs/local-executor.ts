@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Configuration } from '../../common/config.js';
 import { isWeirError, WeirError } from '../../common/errors.js';
-import type { JobGraph, JobVertex } from '../../common/jobgraph.js';
+import { isSourceOperator, type JobGraph, type JobVertex } from '../../common/jobgraph.js';
 import {
   CHECKPOINTING_ALIGNED_TIMEOUT,
   CHECKPOINTING_EXTERNALIZED_RETENTION,
@@ -43,8 +43,11 @@ import { createPartitioner } from '../network/partitioner.js';
 import { RecordWriterOutput } from '../network/record-writer.js';
 import { CalcOperator } from '../operators/calc-operator.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
+import { StreamingJoinOperator } from '../operators/join/streaming-join.js';
 import { OverAggregateOperator } from '../operators/over-aggregate/index.js';
 import { DeduplicateOperator, RankOperator } from '../operators/rank/index.js';
+import { UnionOperator } from '../operators/union-operator.js';
+import { ValuesSourceReader } from '../operators/values/values-source.js';
 import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
 import { WindowAggregateOperator, WindowTableFunctionOperator } from '../operators/window/index.js';
 import { resolveStateBackend } from '../state/backend-config.js';
@@ -140,6 +143,12 @@ function createOperator(
       return new DeduplicateOperator(spec);
     case 'over-aggregate':
       return new OverAggregateOperator(spec);
+    case 'join':
+      return new StreamingJoinOperator(spec);
+    case 'values':
+      return new ValuesSourceReader(spec);
+    case 'union':
+      return new UnionOperator();
     default: {
       const never: never = spec;
       return never;
@@ -220,6 +229,12 @@ function createStorage(config: Configuration, jobId: string, log: Logger): Check
     : new FileSystemCheckpointStorage(config.require(CHECKPOINTS_DIRECTORY), jobId);
 }
 
+/**
+ * "Calc -> Sink: out (2/4)", as Flink names subtasks. Task names identify tasks to the checkpoint
+ * coordinator and the end-of-input count, so two chains of the same name (two VALUES, a table
+ * read twice in a UNION ALL) get their chain number appended.
+ */
+
 /** One run of all the job's tasks; a failover ends it and starts the next from a checkpoint. */
 interface ExecutionAttempt {
   readonly tasks: readonly StreamTask[];
@@ -299,27 +314,40 @@ function startAttempt(
   const vertexById = new Map(job.vertices.map((v) => [v.id, v]));
   const maxParallelism = graph.maxParallelism;
   const runs: (() => Promise<unknown>)[] = [];
+  // Task names identify tasks to the coordinator: two chains that read as the same (two scans of one
+  // table, as in a self-join) get their chain number added.
+  const taskNames = graph.chains.map((c) =>
+    graph.chains.some((o) => o !== c && o.name === c.name) ? `${c.name} [${c.index + 1}]` : c.name,
+  );
   for (const chain of graph.chains) {
     for (let subtask = 0; subtask < chain.parallelism; subtask++) {
       const first = chain.vertices[0];
-      const operators = first.operator.kind === 'source' ? chain.vertices.slice(1) : chain.vertices;
+      const sourceHead = isSourceOperator(first.operator);
+      const operators = sourceHead ? chain.vertices.slice(1) : chain.vertices;
       let head: TaskHead;
-      if (first.operator.kind === 'source') {
+      if (sourceHead) {
         head = {
           kind: 'source',
           operatorId: first.id,
           reader: createOperator(first, options.connectors) as SourceReader,
         };
       } else {
+        // Each channel with the logical input its edge feeds (a two-input operator has two).
         const inputs = graph.edges.flatMap((edge, e) =>
-          edge.target === chain.index ? channels[e].map((fromUpstream) => fromUpstream[subtask]) : [],
+          edge.target === chain.index
+            ? channels[e].flatMap((fromUpstream) => {
+                const channel = fromUpstream[subtask];
+                return channel ? [{ channel, input: edge.inputIndex }] : [];
+              })
+            : [],
         );
         head = {
           kind: 'network',
           gate: new CheckpointedInputGate(
-            inputs.filter((c): c is LocalChannel => c !== undefined),
+            inputs.map((i) => i.channel),
             barrierMode,
             alignedTimeout,
+            inputs.map((i) => i.input),
           ),
         };
       }
@@ -353,7 +381,7 @@ function startAttempt(
       });
       const backends = new Map(chained.map((c) => [c.operatorId, c.keyedState]));
       const task = new StreamTask(
-        `${chain.name} (${subtask + 1}/${chain.parallelism})`,
+        `${taskNames[chain.index]} (${subtask + 1}/${chain.parallelism})`,
         subtask,
         head,
         chained,

@@ -1,3 +1,4 @@
+import { failpoint } from '../../common/failpoints.js';
 import type { RecordBatch } from '../api/batch.js';
 import type {
   OperatorContext,
@@ -9,7 +10,12 @@ import type {
 import type { PollResult, SourceReader } from '../api/source.js';
 import type { KeyedStateSnapshot } from '../api/state.js';
 import type { CheckpointMetrics, SubtaskState } from '../checkpoint/coordinator.js';
-import type { CheckpointedInputGate, CheckpointKind, InputHandler } from '../network/input-gate.js';
+import type {
+  CheckpointedInputGate,
+  CheckpointKind,
+  InFlightBatch,
+  InputHandler,
+} from '../network/input-gate.js';
 import type { RecordWriterOutput } from '../network/record-writer.js';
 import type { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
 import { Mailbox } from './mailbox.js';
@@ -186,15 +192,16 @@ export class StreamTask {
     contextFor: (operatorId: string) => OperatorContext,
   ): Promise<'finished' | 'cancelled'> {
     try {
+      if (restored.size > 0) failpoint('task.restore');
       if (this.head.kind === 'source') {
         await this.head.reader.initializeState(restored.get(this.head.operatorId));
       }
-      let inFlight: readonly RecordBatch[] = [];
+      let inFlight: readonly InFlightBatch[] = [];
       for (const c of this.chain) {
         const state = restored.get(c.operatorId);
         if (state?.[CHANNEL_STATE]) {
           const { [CHANNEL_STATE]: channelState, ...rest } = state;
-          inFlight = channelState as RecordBatch[];
+          inFlight = channelState as InFlightBatch[];
           await c.operator.initializeState?.(rest);
         } else {
           await c.operator.initializeState?.(state);
@@ -211,7 +218,10 @@ export class StreamTask {
       }
       if (this.head.kind === 'source') await this.head.reader.open(contextFor(this.head.operatorId));
       // Records that were in flight when an unaligned checkpoint was taken come first.
-      for (const batch of inFlight) await this.chainInput.emit(batch);
+      for (const batch of inFlight) {
+        if (batch.inputIndex) await this.operators[0].processBatch(batch, batch.inputIndex);
+        else await this.chainInput.emit(batch);
+      }
       await this.loop();
     } catch (err) {
       // The failure is what the user must see; a second error while closing is secondary.
@@ -254,7 +264,8 @@ export class StreamTask {
 
   private inputHandler(): InputHandler {
     return {
-      processBatch: (batch) => this.chainInput.emit(batch),
+      processBatch: (batch, inputIndex) =>
+        inputIndex === 0 ? this.chainInput.emit(batch) : this.operators[0].processBatch(batch, inputIndex),
       processWatermark: (wm) => this.chainInput.emitWatermark(wm),
       triggerCheckpointOnBarrier: (id, timestamp, kind, savepoint) =>
         this.performCheckpoint(id, timestamp, kind, savepoint),
@@ -319,10 +330,12 @@ export class StreamTask {
     let keyedSnapshots: (Promise<KeyedStateSnapshot> | undefined)[];
     try {
       for (const op of this.operators) await op.prepareSnapshotPreBarrier?.(checkpointId);
+      if (this.head.kind === 'source') failpoint('source.before-barrier');
       for (const o of this.outputs) {
         if (kind === 'unaligned') o.broadcastPriorityBarrier(checkpointId, timestamp);
         else o.broadcast({ kind: 'barrier', checkpointId, timestamp, savepoint });
       }
+      if (this.head.kind === 'source') failpoint('source.after-barrier');
       states = [];
       if (this.head.kind === 'source') {
         states.push({
@@ -332,6 +345,7 @@ export class StreamTask {
         });
       }
       keyedSnapshots = this.head.kind === 'source' ? [undefined] : [];
+      failpoint('operator.snapshot');
       for (const c of this.chain) {
         states.push({
           operatorId: c.operatorId,
@@ -347,6 +361,7 @@ export class StreamTask {
     const syncMs = performance.now() - syncStart;
     const asyncStart = performance.now();
     const complete = Promise.all(keyedSnapshots).then((keyed) => {
+      failpoint('checkpoint.async-upload');
       const withKeyed = states.map((s, i) => (keyed[i] ? { ...s, keyed: keyed[i] } : s));
       return { states: withKeyed, metrics: { syncMs, asyncMs: performance.now() - asyncStart, alignmentMs } };
     });
