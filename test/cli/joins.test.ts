@@ -84,11 +84,11 @@ describe('weir run -f sql-examples/joins.sql', () => {
     const savepoint = /Savepoint completed\. Path: file:(\S+)/.exec(stop.stdout)?.[1];
     expect(savepoint).toBeDefined();
     expect(await first.exit).toBe(0);
-    const printedBefore = first.stdout.split('\n').filter((l) => LINE.test(l)).length;
-    expect(printedBefore).toBeLessThan(300);
 
     const resumed = await runWeir(['run', '-f', file, ck, '-p', '3', '-s', savepoint!], { env });
     expect(resumed.code, resumed.stderr).toBe(0);
+    // The resumed job had work left: rows the first one never printed.
+    expect(resumed.stdout.split('\n').some((l) => LINE.test(l))).toBe(true);
     // Nothing lost, nothing twice: both runs' changelogs together are exactly the full result.
     expect(apply(`${first.stdout}\n${resumed.stdout}`)).toEqual(expected);
   }, 90_000);
