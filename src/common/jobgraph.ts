@@ -178,7 +178,32 @@ export interface JoinSpec {
   readonly outputType: RowType;
 }
 
+/**
+ * An interval join (Flink's RowTimeIntervalJoin): an equi-join whose condition also bounds the
+ * left rowtime by the right one, `lowerBound <= l.rt - r.rt <= upperBound` (ms). Rows wait in keyed
+ * state, by join key and rowtime, until the watermark passes the last time a row of the other side
+ * could still match them; then they are dropped, and an outer side's rows that never matched are
+ * emitted NULL-padded. Output is insert-only; the watermark is held back by the larger bound.
+ */
+export interface IntervalJoinSpec {
+  readonly kind: 'interval-join';
+  readonly joinType: JoinType;
+  readonly leftKeys: readonly number[];
+  readonly rightKeys: readonly number[];
+  readonly filterNulls: readonly boolean[];
+  readonly leftTimeIndex: number;
+  readonly rightTimeIndex: number;
+  readonly lowerBound: number;
+  readonly upperBound: number;
+  /** The rest of the condition (neither a key equality nor a time bound), over the joined row. */
+  readonly nonEquiCondition?: Expr;
+  readonly leftType: RowType;
+  readonly rightType: RowType;
+  readonly outputType: RowType;
+}
+
 export type OperatorSpec =
+  | IntervalJoinSpec
   | SourceSpec
   | CalcSpec
   | WatermarkAssignerSpec

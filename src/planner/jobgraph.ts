@@ -81,6 +81,22 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         rightType: stripTimeAttributes(node.right.rowType),
         outputType: stripTimeAttributes(node.rowType),
       };
+    case 'IntervalJoin':
+      return {
+        kind: 'interval-join',
+        joinType: node.joinType,
+        leftKeys: node.leftKeys,
+        rightKeys: node.rightKeys,
+        filterNulls: node.leftKeys.map(() => true),
+        leftTimeIndex: node.leftTimeIndex,
+        rightTimeIndex: node.rightTimeIndex,
+        lowerBound: node.leftLowerBound,
+        upperBound: node.leftUpperBound,
+        ...(node.nonEquiCondition ? { nonEquiCondition: node.nonEquiCondition } : {}),
+        leftType: stripTimeAttributes(node.left.rowType),
+        rightType: stripTimeAttributes(node.right.rowType),
+        outputType: stripTimeAttributes(node.rowType),
+      };
     case 'Sink':
       return {
         kind: 'sink',
@@ -133,7 +149,8 @@ export function buildJobGraph(
     let parallelism: number | undefined;
     if (node.kind === 'GroupAggregate' && node.grouping.length === 0) parallelism = 1;
     // A join without keys sees every row of both sides in one subtask, as in Flink.
-    else if (node.kind === 'Join' && node.leftKeys.length === 0) parallelism = 1;
+    else if ((node.kind === 'Join' || node.kind === 'IntervalJoin') && node.leftKeys.length === 0)
+      parallelism = 1;
     else if (inputs.length > 0 && inputs.every((i) => i.partitioner === 'forward'))
       parallelism = inputs[0].parallelism;
     vertices.push({
@@ -141,7 +158,7 @@ export function buildJobGraph(
       name: physicalLabel(node, 'infix'),
       ...(parallelism !== undefined ? { parallelism } : {}),
       ...(node.kind === 'GroupAggregate' ? { keyed: { fields: node.grouping } } : {}),
-      ...(node.kind === 'Join'
+      ...(node.kind === 'Join' || node.kind === 'IntervalJoin'
         ? { keyed: { fields: node.leftKeys, secondInputFields: node.rightKeys } }
         : {}),
       operator: operatorSpec(node),

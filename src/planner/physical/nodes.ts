@@ -17,6 +17,7 @@ export type PhysicalNode =
   | PhysicalExchange
   | PhysicalGroupAggregate
   | PhysicalJoin
+  | PhysicalIntervalJoin
   | PhysicalSink;
 
 export interface PhysicalTableSourceScan {
@@ -101,6 +102,20 @@ export interface PhysicalJoin {
   readonly changelogMode: RowKindSet;
 }
 
+/**
+ * An interval join (Flink's StreamPhysicalIntervalJoin): like a Join, plus the time bounds
+ * `leftLowerBound <= l.rt - r.rt <= leftUpperBound` on the rowtime fields of both inputs.
+ * `condition` is the whole join condition as EXPLAIN prints it; `nonEquiCondition` what is neither
+ * a key equality nor a time bound.
+ */
+export interface PhysicalIntervalJoin extends Omit<PhysicalJoin, 'kind'> {
+  readonly kind: 'IntervalJoin';
+  readonly leftTimeIndex: number;
+  readonly rightTimeIndex: number;
+  readonly leftLowerBound: number;
+  readonly leftUpperBound: number;
+}
+
 export interface PhysicalSink {
   readonly kind: 'Sink';
   readonly input: PhysicalNode;
@@ -123,6 +138,7 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
     case 'Sink':
       return [node.input];
     case 'Join':
+    case 'IntervalJoin':
       return [node.left, node.right];
     default: {
       const never: never = node;
@@ -142,6 +158,7 @@ export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]):
     case 'Sink':
       return inputs[0] === node.input ? node : { ...node, input: inputs[0] };
     case 'Join':
+    case 'IntervalJoin':
       return inputs[0] === node.left && inputs[1] === node.right
         ? node
         : { ...node, left: inputs[0], right: inputs[1] };

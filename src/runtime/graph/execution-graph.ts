@@ -45,6 +45,8 @@ function shortName(v: JobVertex): string {
       return 'GroupAggregate';
     case 'join':
       return 'Join';
+    case 'interval-join':
+      return 'IntervalJoin';
     default: {
       const never: never = v.operator;
       return never;

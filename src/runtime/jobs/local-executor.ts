@@ -43,6 +43,7 @@ import { createPartitioner } from '../network/partitioner.js';
 import { RecordWriterOutput } from '../network/record-writer.js';
 import { CalcOperator } from '../operators/calc-operator.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
+import { IntervalJoinOperator } from '../operators/join/interval-join.js';
 import { StreamingJoinOperator } from '../operators/join/streaming-join.js';
 import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
 import { resolveStateBackend } from '../state/backend-config.js';
@@ -130,6 +131,8 @@ function createOperator(
       return new GroupAggregateOperator(spec);
     case 'join':
       return new StreamingJoinOperator(spec);
+    case 'interval-join':
+      return new IntervalJoinOperator(spec);
     default: {
       const never: never = spec;
       return never;
