@@ -176,6 +176,12 @@ export interface JoinSpec {
   readonly leftType: RowType;
   readonly rightType: RowType;
   readonly outputType: RowType;
+  /**
+   * The input only inserts. In an inner join such a side's rows are kept as a plain list per key
+   * (nothing is ever retracted from it, nor counted), which is much cheaper.
+   */
+  readonly leftInputInsertOnly?: boolean;
+  readonly rightInputInsertOnly?: boolean;
 }
 
 /**

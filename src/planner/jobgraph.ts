@@ -73,6 +73,8 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
       return {
         kind: 'join',
         joinType: node.joinType,
+        leftInputInsertOnly: isInsertOnly(node.left.changelogMode),
+        rightInputInsertOnly: isInsertOnly(node.right.changelogMode),
         leftKeys: node.leftKeys,
         rightKeys: node.rightKeys,
         filterNulls: node.leftKeys.map(() => true),
