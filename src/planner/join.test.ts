@@ -222,6 +222,12 @@ ON o.customer_id = c.id AND o.ts > c.ts - INTERVAL '10' SECOND AND c.ts + INTERV
       upperBound: 5_000,
     });
     expect(v.keyed).toEqual({ fields: [1], secondInputFields: [0] });
+    // `r.ts BETWEEN l.ts AND l.ts + 1 min` bounds l.ts - r.ts to [-1 min, 0].
+    const between = job(`INSERT INTO enriched SELECT o.order_id, c.name FROM orders o LEFT JOIN customers c
+ON o.customer_id = c.id AND c.ts BETWEEN o.ts AND o.ts + INTERVAL '1' MINUTE`).vertices.find(
+      (x) => x.operator.kind === 'interval-join',
+    );
+    expect(between?.operator).toMatchObject({ lowerBound: -60_000, upperBound: 0 });
     // Append-only: an insert-only sink takes an outer interval join.
     expect(
       one(`INSERT INTO appends SELECT o.order_id, c.name FROM orders o LEFT JOIN customers c

@@ -93,3 +93,37 @@ describe('weir run -f sql-examples/joins.sql', () => {
     expect(apply(`${first.stdout}\n${resumed.stdout}`)).toEqual(expected);
   }, 90_000);
 });
+
+describe('weir run -f sql-examples/interval-join.sql', () => {
+  /** Click c (user c % 4, at 10c s) with buy b (user b % 4, at 50b s) when b.ts is within a minute after c.ts. */
+  const expectedClicks = Array.from({ length: 200 }, (_, i) => {
+    const c = i + 1;
+    const buys = Array.from({ length: 40 }, (_, j) => j + 1).filter(
+      (b) => b % 4 === c % 4 && 10 * c <= 50 * b && 50 * b <= 10 * c + 60,
+    );
+    return buys.length === 0 ? [`${c}, null`] : buys.map((b) => `${c}, ${b}`);
+  })
+    .flat()
+    .sort();
+
+  it.each([1, 2])(
+    'a LEFT interval join prints each match once, and each unmatched click padded once, never retracted (parallelism %i)',
+    async (parallelism) => {
+      const { code, stdout, stderr } = await runWeir([
+        'run',
+        '-f',
+        'sql-examples/interval-join.sql',
+        '-p',
+        String(parallelism),
+      ]);
+      expect(code, stderr).toBe(0);
+      const rows = stdout
+        .split('\n')
+        .map((l) => /^click_buys(?::\d+)?> ([+-][IUD])\[(.*)\]$/.exec(l))
+        .filter((m): m is RegExpExecArray => m !== null);
+      expect(rows.every((m) => m[1] === '+I')).toBe(true);
+      expect(rows.map((m) => m[2]).sort()).toEqual(expectedClicks);
+    },
+    60_000,
+  );
+});

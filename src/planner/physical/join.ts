@@ -147,7 +147,8 @@ function timeBoundsOf(c: Expr, isRowtime: (i: number) => boolean, nL: number): T
     const low = compare('>=', c.args[0], c.args[1]);
     const high = compare('<=', c.args[0], c.args[2]);
     if (!low || !high || low.leftTime !== high.leftTime || low.rightTime !== high.rightTime) return undefined;
-    return { ...low, upper: high.upper };
+    // Each half is a lower or an upper bound on l.rt - r.rt, depending on which side `v` is.
+    return { ...low, lower: low.lower ?? high.lower, upper: low.upper ?? high.upper };
   }
   return undefined;
 }
