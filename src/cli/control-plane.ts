@@ -1,27 +1,37 @@
 import type { Configuration } from '../common/config.js';
 import type { JobGraph } from '../common/jobgraph.js';
 import { REST_BIND_ADDRESS, REST_PORT } from '../common/options.js';
-import { type JobClient, RestServer } from '../runtime/index.js';
+import { type ClusterHandlers, type JobClient, RestServer } from '../runtime/index.js';
 import { registerJob, unregisterJob } from './job-registry.js';
 
 /**
- * The REST API a foreground `weir run` serves while its jobs run, and the registry entries that
- * let `weir list | savepoint | stop | cancel` in another terminal find it.
+ * The REST API a foreground `weir run` (or a session cluster) serves while its jobs run, and the
+ * registry entries that let `weir list | savepoint | stop | cancel` in another terminal find them.
  */
 export class ControlPlane {
   private server?: RestServer;
   private url?: string;
   private readonly registered = new Set<string>();
 
-  constructor(private readonly info: (message: string) => void) {}
+  constructor(
+    private readonly info: (message: string) => void,
+    private readonly cluster?: ClusterHandlers,
+  ) {}
 
-  async expose(job: JobClient, graph: JobGraph, config: Configuration): Promise<void> {
+  /** Starts the API (once) and returns its base URL. */
+  async listen(config: Configuration, port = config.require(REST_PORT)): Promise<string> {
     if (!this.server) {
-      this.server = new RestServer();
-      this.url = await this.server.listen(config.require(REST_PORT), config.require(REST_BIND_ADDRESS));
+      const server = new RestServer(this.cluster);
+      this.url = await server.listen(port, config.require(REST_BIND_ADDRESS));
+      this.server = server;
       this.info(`REST API at ${this.url}`);
     }
-    this.server.register(job, graph);
+    return this.url!;
+  }
+
+  async expose(job: JobClient, graph: JobGraph, config: Configuration): Promise<void> {
+    await this.listen(config);
+    this.server!.register(job, graph);
     await registerJob({
       jobId: job.jobId,
       jobName: job.jobName,

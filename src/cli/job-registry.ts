@@ -15,8 +15,13 @@ export interface JobEntry {
   readonly startTime: number;
 }
 
+/** `$WEIR_HOME`, default `~/.weir`: where weir processes of this user find each other. */
+export function weirHome(): string {
+  return process.env.WEIR_HOME ?? join(homedir(), '.weir');
+}
+
 function jobsDirectory(): string {
-  return join(process.env.WEIR_HOME ?? join(homedir(), '.weir'), 'jobs');
+  return join(weirHome(), 'jobs');
 }
 
 export async function registerJob(entry: JobEntry): Promise<void> {
@@ -28,7 +33,7 @@ export async function unregisterJob(jobId: string): Promise<void> {
   await rm(join(jobsDirectory(), `${jobId}.json`), { force: true });
 }
 
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { clusterStartCommand, clusterStopCommand } from './commands/cluster.js';
 import { explainCommand } from './commands/explain.js';
 import { cancelCommand, listCommand, savepointCommand, stopCommand } from './commands/jobs.js';
 import { type CliIO, runCommand } from './commands/run.js';
@@ -63,10 +64,39 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       '-n, --allowNonRestoredState',
       'allow state of operators that are no longer in the job to be dropped',
     )
+    .option('-d, --detached', 'submit the jobs to the session cluster (weir cluster start) and return')
     .helpOption('-h, --help', 'show help for run')
     .exitOverride()
     .action(async (flags) => {
       exitCode = await runCommand(flags, io);
+    });
+
+  const cluster = program
+    .command('cluster')
+    .description('A local session cluster in the background, which `weir run -d` submits jobs to.')
+    .helpOption('-h, --help', 'show help for cluster')
+    .exitOverride();
+  cluster
+    .command('start')
+    .description(
+      'Start the cluster: its REST API on 127.0.0.1:8081 (-D rest.port=…), output in $WEIR_HOME/log.',
+    )
+    .addOption(
+      new Option('-D <key=value>', 'set a configuration option of the cluster (repeatable)')
+        .argParser(collect)
+        .default([]),
+    )
+    .option('--foreground', 'run the cluster in this process instead of in the background')
+    .exitOverride()
+    .action(async (flags) => {
+      exitCode = await clusterStartCommand(flags, io);
+    });
+  cluster
+    .command('stop')
+    .description('Stop the cluster: its jobs are cancelled (retained checkpoints are kept).')
+    .exitOverride()
+    .action(async () => {
+      exitCode = await clusterStopCommand(io);
     });
 
   program

@@ -30,14 +30,29 @@ export function statementTerminators(text: string): number[] {
   return ends;
 }
 
+/** The words a statement starts with, past blank lines and `--` comments. */
+const leadingWords = (statement: string) => statement.replace(/^(\s|--[^\n]*\n?)*/, '');
+
+/** `EXECUTE STATEMENT SET BEGIN …; …; END;` is one statement however many `;` it holds. */
+const opensExecuteSet = (statement: string) =>
+  /^EXECUTE\s+STATEMENT\s+SET\s+BEGIN\b/i.test(leadingWords(statement));
+const isEnd = (statement: string) => /^END\s*;$/i.test(leadingWords(statement).trim());
+
 /** The statements `text` completes, one each, and the unfinished text after the last of them. */
 export function splitStatements(text: string): { statements: string[]; rest: string } {
   const statements: string[] = [];
   let start = 0;
+  let setStart: number | undefined;
   for (const end of statementTerminators(text)) {
     const statement = text.slice(start, end + 1);
-    if (statement.replace(/;$/, '').trim() !== '') statements.push(statement);
+    if (setStart === undefined && opensExecuteSet(statement)) setStart = start;
+    if (setStart !== undefined) {
+      if (isEnd(statement)) {
+        statements.push(text.slice(setStart, end + 1));
+        setStart = undefined;
+      }
+    } else if (statement.replace(/;$/, '').trim() !== '') statements.push(statement);
     start = end + 1;
   }
-  return { statements, rest: text.slice(start) };
+  return { statements, rest: text.slice(setStart ?? start) };
 }

@@ -152,6 +152,129 @@ export interface GroupAggregateSpec {
   readonly generateUpdateBefore: boolean;
 }
 
+/**
+ * How rows are assigned to time windows (Flink's window TVFs and legacy group windows); all
+ * lengths in milliseconds. A window is [start, end); it fires when time passes end - 1.
+ */
+export type WindowingSpec =
+  | { readonly kind: 'tumble'; readonly size: number; readonly offset: number }
+  /** Windows of `size` every `slide`: each row is in size / slide of them. */
+  | { readonly kind: 'hop'; readonly size: number; readonly slide: number; readonly offset: number }
+  /** Windows growing by `step` from the start of each `size`-long period: [s, s+step), [s, s+2·step) … */
+  | { readonly kind: 'cumulate'; readonly size: number; readonly step: number; readonly offset: number }
+  /** Per key, rows less than `gap` apart share a window [first, last + gap). */
+  | { readonly kind: 'session'; readonly gap: number };
+
+export type TimeDomain = 'event-time' | 'processing-time';
+
+/** A window's property in a window aggregate's output (Flink's window_start, window_end, window_time). */
+export type WindowProperty = 'start' | 'end' | 'rowtime' | 'proctime';
+
+/**
+ * Window aggregation (Flink's WindowAggregate over a window TVF, and the legacy
+ * GroupWindowAggregate): per key and window an accumulator in keyed state; each window's result
+ * is emitted once, as an insert, when time passes its end, and its state is then cleared. Rows
+ * whose windows have all fired are late and dropped. Keyed like a GroupAggregate. The output
+ * row is the grouping fields, one field per call, then one per window property.
+ */
+export interface WindowAggregateSpec {
+  readonly kind: 'window-aggregate';
+  readonly window: WindowingSpec;
+  readonly timeDomain: TimeDomain;
+  /** The time field of the input row (read for event time only). */
+  readonly timeIndex: number;
+  readonly grouping: readonly number[];
+  readonly aggCalls: readonly AggregateCallSpec[];
+  readonly properties: readonly WindowProperty[];
+  readonly inputType: RowType;
+  readonly outputType: RowType;
+}
+
+/**
+ * `VALUES (…), (…)`: a bounded source of constant rows (Flink's Values), run at parallelism 1.
+ * Each expression is constant (no input references) and has its column's type.
+ */
+export interface ValuesSpec {
+  readonly kind: 'values';
+  readonly tuples: readonly (readonly Expr[])[];
+  readonly outputType: RowType;
+}
+
+/**
+ * A window TVF not followed by a window aggregation (Flink's WindowTableFunction): each row once
+ * per window it belongs to, with window_start, window_end and window_time appended.
+ */
+export interface WindowTableFunctionSpec {
+  readonly kind: 'window-table-function';
+  readonly window: WindowingSpec;
+  readonly timeDomain: TimeDomain;
+  readonly timeIndex: number;
+}
+
+/** One field of a sort order (Top-N's ORDER BY, an OVER window's ORDER BY). */
+export interface SortFieldSpec {
+  readonly index: number;
+  readonly descending: boolean;
+  readonly nullsFirst: boolean;
+}
+
+/**
+ * Top-N (Flink's Rank with ROW_NUMBER): per partition, the rows ranked rankStart..rankEnd by
+ * `orderKeys` (ties in arrival order), kept in keyed state, and the changes of that set out:
+ * +I/-D as rows enter and leave it, or with `outputRankNumber` -U/+U per rank whose row changed.
+ * Over an insert-only input (AppendFastStrategy) only the top rankEnd rows are kept; over a
+ * changelog (RetractStrategy) every row of the partition is, so a retraction can promote the next.
+ * Keyed by `partitionKeys` (none: parallelism 1). Output: the input row, then the rank number.
+ */
+export interface RankSpec {
+  readonly kind: 'rank';
+  readonly partitionKeys: readonly number[];
+  readonly orderKeys: readonly SortFieldSpec[];
+  readonly rankStart: number;
+  readonly rankEnd: number;
+  readonly outputRankNumber: boolean;
+  readonly inputInsertOnly: boolean;
+  readonly generateUpdateBefore: boolean;
+  readonly inputType: RowType;
+}
+
+/**
+ * Deduplication (Flink's Deduplicate), ROW_NUMBER = 1 ordered by a time attribute over an
+ * insert-only input, one row per key in keyed state. Keep first row on processing time: the
+ * first row of each key, insert-only. Keep last row on processing time: every row replaces the
+ * previous one (-U/+U). On event time (`rowtimeIndex`): a row replaces the kept one when its
+ * rowtime is larger (keep last: or equal) or smaller (keep first).
+ */
+export interface DeduplicateSpec {
+  readonly kind: 'deduplicate';
+  readonly keys: readonly number[];
+  readonly keepLastRow: boolean;
+  /** The rowtime field when ordered by event time; absent for processing time. */
+  readonly rowtimeIndex?: number;
+  readonly generateUpdateBefore: boolean;
+}
+
+/**
+ * OVER aggregation (Flink's OverAggregate): every input row comes out with the aggregates over its
+ * frame — the rows of its partition ordered by the time attribute, from `preceding` rows (ROWS) or
+ * milliseconds (RANGE) before it, or all of them when `preceding` is absent, up to the row itself
+ * (RANGE: and its peers, the rows with the same time). On event time (`rowtime`) rows wait in keyed
+ * state until the watermark passes their time, then go in time order; rows that arrive for a time
+ * already emitted are late and dropped. On processing time a row goes at once. Insert-only in and out.
+ */
+export interface OverAggregateSpec {
+  readonly kind: 'over-aggregate';
+  readonly partitionKeys: readonly number[];
+  /** The time attribute field the window is ordered by (ascending). */
+  readonly orderIndex: number;
+  readonly rowtime: boolean;
+  readonly unit: 'ROWS' | 'RANGE';
+  /** Rows (ROWS) or milliseconds (RANGE) before the current row; absent for UNBOUNDED PRECEDING. */
+  readonly preceding?: number;
+  readonly aggCalls: readonly AggregateCallSpec[];
+  readonly inputType: RowType;
+}
+
 /** The regular (non-windowed, non-interval) joins. */
 export type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
 
@@ -208,11 +331,30 @@ export interface IntervalJoinSpec {
   readonly outputType: RowType;
 }
 
+/**
+ * UNION ALL: a vertex with one input edge per union input, forwarding every row and change as
+ * it comes; the input gate merges the channels and holds the watermark at their minimum.
+ */
+export interface UnionSpec {
+  readonly kind: 'union';
+}
+
 export type OperatorSpec =
   | IntervalJoinSpec
   | SourceSpec
+  | ValuesSpec
   | CalcSpec
   | WatermarkAssignerSpec
   | GroupAggregateSpec
+  | WindowAggregateSpec
+  | WindowTableFunctionSpec
+  | RankSpec
+  | DeduplicateSpec
+  | OverAggregateSpec
   | JoinSpec
+  | UnionSpec
   | SinkSpec;
+
+/** Vertices that read no input edge: connector sources and VALUES. */
+export const isSourceOperator = (spec: OperatorSpec): boolean =>
+  spec.kind === 'source' || spec.kind === 'values';

@@ -274,6 +274,14 @@ export const STATE_TTL = durationOption({
   description: 'Idle state is dropped after this time; 0 keeps it forever.',
 });
 
+export const TOPN_CACHE_SIZE = integerOption({
+  key: 'table.exec.topn.cache-size',
+  defaultValue: 10000,
+  min: 1,
+  description:
+    "Rank's cache size in Flink; accepted for compatibility. weir's Top-N reads its partition's rows from heap keyed state directly, so there is nothing to size.",
+});
+
 export const LOCAL_TIME_ZONE = stringOption({
   key: 'table.local-time-zone',
   defaultValue: 'default',
@@ -297,7 +305,15 @@ export const SQL_CLIENT_RESULT_MODE = enumOption({
   key: 'sql-client.execution.result-mode',
   values: ['table', 'changelog', 'tableau'] as const,
   defaultValue: 'table',
-  description: 'How the SQL client shows query results.',
+  description:
+    "How the SQL client shows a SELECT's result: `table` (the result as a table, redrawn in place as it changes), `changelog` or `tableau` (one line per change, with its row kind). When the client's input is not a terminal, `tableau` unless set explicitly.",
+});
+
+export const SQL_CLIENT_MAX_TABLE_RESULT_ROWS = integerOption({
+  key: 'sql-client.execution.max-table-result.rows',
+  defaultValue: 1_000_000,
+  min: 1,
+  description: 'The most rows the `table` result mode keeps; beyond it the oldest rows are dropped.',
 });
 
 export const REST_PORT = integerOption({
@@ -354,8 +370,10 @@ export const CORE_OPTIONS = new OptionRegistry([
   AUTO_WATERMARK_INTERVAL,
   SOURCE_IDLE_TIMEOUT,
   STATE_TTL,
+  TOPN_CACHE_SIZE,
   LOCAL_TIME_ZONE,
   RUNTIME_MODE,
   JOBMANAGER_STORAGE_MAX_STATE,
   SQL_CLIENT_RESULT_MODE,
+  SQL_CLIENT_MAX_TABLE_RESULT_ROWS,
 ]);

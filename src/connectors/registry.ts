@@ -1,8 +1,14 @@
 import type { ConnectorDescriptor } from '../common/connector.js';
 import type { RuntimeConnector } from '../runtime/api/connectors.js';
 import { blackholeConnector, blackholeDescriptor } from './blackhole/index.js';
-import { collectDescriptor, collectSinkFactory } from './collect/index.js';
+import {
+  collectDescriptor,
+  collectSinkFactory,
+  type ResultCollector,
+  tableauCollector,
+} from './collect/index.js';
 import { datagenDescriptor, datagenSourceFactory } from './datagen/index.js';
+import { filesystemDescriptor, filesystemSourceFactory } from './filesystem/index.js';
 import { jdbcDescriptor } from './jdbc/descriptor.js';
 import { kafkaDescriptor } from './kafka/options.js';
 import { lazySinkFactory, lazySourceFactory } from './lazy.js';
@@ -21,17 +27,26 @@ export interface ConnectorEntry {
 export interface ConnectorEnvironment {
   readonly stdout: PrintTarget;
   readonly stderr: PrintTarget;
+  /** Where a bare SELECT's changes go (the SQL client's result view); tableau lines on stdout by default. */
+  readonly results?: () => ResultCollector;
 }
 
 export function builtinConnectors(env: ConnectorEnvironment): ConnectorEntry[] {
   return [
     { descriptor: datagenDescriptor, runtime: { identifier: 'datagen', source: datagenSourceFactory } },
     { descriptor: nexmarkDescriptor, runtime: { identifier: 'nexmark', source: nexmarkSourceFactory } },
+    {
+      descriptor: filesystemDescriptor,
+      runtime: { identifier: 'filesystem', source: filesystemSourceFactory },
+    },
     { descriptor: printDescriptor, runtime: { identifier: 'print', sink: printSinkFactory(env) } },
     { descriptor: blackholeDescriptor, runtime: blackholeConnector },
     {
       descriptor: collectDescriptor,
-      runtime: { identifier: 'collect', sink: collectSinkFactory(env.stdout) },
+      runtime: {
+        identifier: 'collect',
+        sink: collectSinkFactory(env.results ?? (() => tableauCollector(env.stdout))),
+      },
     },
     {
       descriptor: kafkaDescriptor,

@@ -1,5 +1,12 @@
+import type { Expr } from '../common/expr.js';
 import type { AggregateCallSpec, JoinType } from '../common/jobgraph.js';
 import { identifierText } from './catalog/catalog.js';
+import { overAggregateLabel, overWindowLabel, rankLabel } from './explain-over.js';
+import {
+  logicalWindowTableFunctionLabel,
+  windowAggregateLabel,
+  windowTableFunctionLabel,
+} from './explain-window.js';
 import { type ExprStyle, formatExpr } from './format-expr.js';
 import { type LogicalNode, logicalInputs } from './logical/nodes.js';
 import { type PhysicalNode, physicalInputs } from './physical/nodes.js';
@@ -46,8 +53,16 @@ function logicalLabel(node: LogicalNode): string {
         `group=[{${node.groupSet.join(', ')}}]`,
         ...node.aggCalls.map((c) => `${c.name}=[${aggCallText(c, ref, 'rex')}]`),
       ].join(', ')})`;
+    case 'LogicalWindowTableFunction':
+      return logicalWindowTableFunctionLabel(node);
+    case 'LogicalOverWindow':
+      return overWindowLabel(node);
     case 'LogicalJoin':
       return `LogicalJoin(condition=[${formatExpr(node.condition, ref, 'rex')}], joinType=[${node.joinType.toLowerCase()}])`;
+    case 'LogicalValues':
+      return `LogicalValues(tuples=[${valuesText(node.tuples, 'rex')}])`;
+    case 'LogicalUnion':
+      return 'LogicalUnion(all=[true])';
     case 'LogicalSink':
       return `LogicalSink(table=[${identifierText(node.table.identifier)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}])`;
     default: {
@@ -55,6 +70,12 @@ function logicalLabel(node: LogicalNode): string {
       return never;
     }
   }
+}
+
+/** VALUES rows as Calcite prints them: `[{ 1, 'a' }, { 2, 'b' }]`. */
+function valuesText(tuples: readonly (readonly Expr[])[], style: ExprStyle): string {
+  const noInputs = (i: number) => `$${i}`;
+  return `[${tuples.map((row) => `{ ${row.map((e) => formatExpr(e, noInputs, style)).join(', ')} }`).join(', ')}]`;
 }
 
 /**
@@ -115,6 +136,20 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
       text = `GroupAggregate(${keys.length > 0 ? `groupBy=[${keys.join(', ')}], ` : ''}select=[${[...keys, ...calls].join(', ')}]`;
       break;
     }
+    case 'WindowAggregate':
+    case 'GroupWindowAggregate':
+      text = windowAggregateLabel(node, (c, name) => aggCallText(c, name, 'named'), style);
+      break;
+    case 'WindowTableFunction':
+      text = windowTableFunctionLabel(node);
+      break;
+    case 'Rank':
+    case 'Deduplicate':
+      text = rankLabel(node);
+      break;
+    case 'OverAggregate':
+      text = overAggregateLabel(node, (c, name) => aggCallText(c, name, 'named'));
+      break;
     case 'Join': {
       const names = node.rowType.fields.map((f) => f.name);
       text = `Join(joinType=[${JOIN_TYPE_NAMES[node.joinType]}], where=[${formatExpr(node.condition, (i) => names[i], style)}], select=[${names.join(', ')}], leftInputSpec=[${node.leftInputSpec}], rightInputSpec=[${node.rightInputSpec}]`;
@@ -125,6 +160,12 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
       text = `IntervalJoin(joinType=[${JOIN_TYPE_NAMES[node.joinType]}], windowBounds=[isRowTime=true, leftLowerBound=${node.leftLowerBound}, leftUpperBound=${node.leftUpperBound}, leftTimeIndex=${node.leftTimeIndex}, rightTimeIndex=${node.rightTimeIndex}], where=[${formatExpr(node.condition, (i) => names[i], style)}], select=[${names.join(', ')}]`;
       break;
     }
+    case 'Values':
+      text = `Values(tuples=[${valuesText(node.tuples, style)}]`;
+      break;
+    case 'Union':
+      text = `Union(all=[true], union=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;
+      break;
     case 'Sink':
       text = `Sink(table=[${identifierText(node.table.identifier)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;
       break;

@@ -69,6 +69,57 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         inputInsertOnly: isInsertOnly(node.input.changelogMode),
         generateUpdateBefore: node.generateUpdateBefore,
       };
+    case 'WindowAggregate':
+    case 'GroupWindowAggregate':
+      return {
+        kind: 'window-aggregate',
+        window: node.window,
+        timeDomain: node.timeDomain,
+        timeIndex: node.timeIndex,
+        grouping: node.grouping,
+        aggCalls: node.aggCalls,
+        properties: node.properties,
+        inputType: stripTimeAttributes(node.input.rowType),
+        outputType: stripTimeAttributes(node.rowType),
+      };
+    case 'WindowTableFunction':
+      return {
+        kind: 'window-table-function',
+        window: node.window,
+        timeDomain: node.timeDomain,
+        timeIndex: node.timeIndex,
+      };
+    case 'Rank':
+      return {
+        kind: 'rank',
+        partitionKeys: node.partitionKeys,
+        orderKeys: node.orderKeys,
+        rankStart: node.rankStart,
+        rankEnd: node.rankEnd,
+        outputRankNumber: node.outputRankNumber,
+        inputInsertOnly: node.strategy === 'AppendFastStrategy',
+        generateUpdateBefore: node.generateUpdateBefore,
+        inputType: stripTimeAttributes(node.input.rowType),
+      };
+    case 'Deduplicate':
+      return {
+        kind: 'deduplicate',
+        keys: node.keys,
+        keepLastRow: node.keepLastRow,
+        ...(node.rowtimeIndex !== undefined ? { rowtimeIndex: node.rowtimeIndex } : {}),
+        generateUpdateBefore: node.generateUpdateBefore,
+      };
+    case 'OverAggregate':
+      return {
+        kind: 'over-aggregate',
+        partitionKeys: node.partitionKeys,
+        orderIndex: node.orderIndex,
+        rowtime: node.rowtime,
+        unit: node.unit,
+        ...(node.preceding !== undefined ? { preceding: node.preceding } : {}),
+        aggCalls: node.aggCalls,
+        inputType: stripTimeAttributes(node.input.rowType),
+      };
     case 'Join':
       return {
         kind: 'join',
@@ -99,6 +150,10 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         rightType: stripTimeAttributes(node.right.rowType),
         outputType: stripTimeAttributes(node.rowType),
       };
+    case 'Values':
+      return { kind: 'values', tuples: node.tuples, outputType: stripTimeAttributes(node.rowType) };
+    case 'Union':
+      return { kind: 'union' };
     case 'Sink':
       return {
         kind: 'sink',
@@ -109,6 +164,24 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
       const never: never = node;
       return never;
     }
+  }
+}
+
+/** The fields a keyed vertex is partitioned by; an empty list runs it at parallelism 1 behind a global edge. */
+function keyedFields(node: PhysicalNode): readonly number[] | undefined {
+  switch (node.kind) {
+    case 'GroupAggregate':
+    case 'WindowAggregate':
+    case 'GroupWindowAggregate':
+      return node.grouping;
+    case 'Rank':
+      return node.partitionKeys;
+    case 'Deduplicate':
+      return node.keys;
+    case 'OverAggregate':
+      return node.partitionKeys;
+    default:
+      return undefined;
   }
 }
 
@@ -131,7 +204,7 @@ interface Upstream {
  * what it forwards to, so its changelog reaches the sink in order.
  */
 export function buildJobGraph(
-  root: PhysicalNode,
+  roots: PhysicalNode | readonly PhysicalNode[],
   jobName: string,
   config: Readonly<Record<string, string>>,
 ): JobGraph {
@@ -144,22 +217,36 @@ export function buildJobGraph(
         ? { id: upstream.id, partitioner: 'hash', keys: node.distribution.keys }
         : { id: upstream.id, partitioner: 'global' };
     }
-    const inputs = physicalInputs(node).map(visit);
+    let inputs = physicalInputs(node).map(visit);
     const table =
       node.kind === 'TableSourceScan' || node.kind === 'Sink' ? identifierText(node.table.identifier) : '';
     const id = operatorId(['weir', String(vertices.length), node.kind, table, ...inputs.map((i) => i.id)]);
     let parallelism: number | undefined;
-    if (node.kind === 'GroupAggregate' && node.grouping.length === 0) parallelism = 1;
+    const keyFields = keyedFields(node);
+    if (keyFields?.length === 0) parallelism = 1;
     // A join without keys sees every row of both sides in one subtask, as in Flink.
     else if ((node.kind === 'Join' || node.kind === 'IntervalJoin') && node.leftKeys.length === 0)
       parallelism = 1;
-    else if (inputs.length > 0 && inputs.every((i) => i.partitioner === 'forward'))
+    else if (node.kind === 'Values') parallelism = 1;
+    else if (node.kind === 'Union') {
+      // Inputs of one parallelism are forwarded; otherwise the union runs at the default
+      // parallelism and an input of parallelism 1 goes to its first subtask (a global edge),
+      // which keeps that input's changes in order.
+      const forwarded = inputs.filter((i) => i.partitioner === 'forward');
+      const same = forwarded.length > 0 && forwarded.every((i) => i.parallelism === forwarded[0].parallelism);
+      parallelism = same && forwarded.length === inputs.length ? forwarded[0].parallelism : undefined;
+      inputs = inputs.map((i) =>
+        i.partitioner === 'forward' && i.parallelism !== parallelism
+          ? { ...i, partitioner: i.parallelism === 1 ? 'global' : 'rebalance' }
+          : i,
+      );
+    } else if (inputs.length > 0 && inputs.every((i) => i.partitioner === 'forward'))
       parallelism = inputs[0].parallelism;
     vertices.push({
       id,
       name: physicalLabel(node, 'infix'),
       ...(parallelism !== undefined ? { parallelism } : {}),
-      ...(node.kind === 'GroupAggregate' ? { keyed: { fields: node.grouping } } : {}),
+      ...(keyFields ? { keyed: { fields: keyFields } } : {}),
       ...(node.kind === 'Join' || node.kind === 'IntervalJoin'
         ? { keyed: { fields: node.leftKeys, secondInputFields: node.rightKeys } }
         : {}),
@@ -171,12 +258,13 @@ export function buildJobGraph(
         target: id,
         partitioner: input.partitioner,
         ...(input.keys ? { keys: input.keys } : {}),
-        // A two-input operator's second input (a join's right side).
-        ...(inputIndex > 0 ? { inputIndex } : {}),
+        // A two-input operator's second input (a join's right side); a union's inputs are all one.
+        ...((node.kind === 'Join' || node.kind === 'IntervalJoin') && inputIndex > 0 ? { inputIndex } : {}),
       });
     });
     return { id, partitioner: 'forward', parallelism };
   };
-  visit(root);
+  // Vertex ids count vertices in visiting order, so a statement set's first INSERT has the ids it has alone.
+  for (const root of Array.isArray(roots) ? roots : [roots as PhysicalNode]) visit(root);
   return { version: JOB_GRAPH_VERSION, jobName, config: { ...config }, vertices, edges };
 }

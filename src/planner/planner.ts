@@ -39,15 +39,23 @@ export function planQuery(query: A.Query, ctx: BinderContext): Plan {
   return { logical, physical: inferUpdateBefore(optimize(toPhysical(logical))) };
 }
 
-/** Flink's default job name for an INSERT: `insert-into_<catalog>.<database>.<table>`. */
-export function jobGraphOf(plan: Plan, config: Configuration): JobGraph {
-  const sink = plan.physical;
-  const name =
-    config.get(PIPELINE_NAME) ??
-    (sink.kind !== 'Sink'
+/**
+ * The JobGraph of one or more planned statements (several: a statement set, run as one job). The
+ * default job name is Flink's: `insert-into_<catalog>.<database>.<table>[,<next sink>…]`.
+ */
+export function jobGraphOf(plans: Plan | readonly Plan[], config: Configuration): JobGraph {
+  const sinks = (Array.isArray(plans) ? plans : [plans as Plan]).map((p) => p.physical);
+  const sinkName = (sink: PhysicalNode) =>
+    sink.kind !== 'Sink'
       ? 'weir-job'
       : sink.table.options.connector === COLLECT_CONNECTOR
         ? 'collect'
-        : `insert-into_${identifierText(sink.table.identifier)}`);
-  return buildJobGraph(sink, name, config.toObject());
+        : identifierText(sink.table.identifier);
+  const names = sinks.map(sinkName);
+  const name =
+    config.get(PIPELINE_NAME) ??
+    (names.length === 1 && (names[0] === 'collect' || names[0] === 'weir-job')
+      ? names[0]
+      : `insert-into_${names.join(',')}`);
+  return buildJobGraph(sinks, name, config.toObject());
 }

@@ -12,7 +12,7 @@ import { explainPlan } from './explain.js';
 import type * as A from './parser/ast.js';
 import { isSensitiveKey, printExpr } from './parser/printer.js';
 import { type ParsedStatement, parseScript } from './parser/script.js';
-import { jobGraphOf, planInsert, planQuery, planSelect } from './planner.js';
+import { jobGraphOf, type Plan, planInsert, planQuery, planSelect } from './planner.js';
 
 /** What executing one statement produced; the CLI decides how to show it. */
 export type StatementResult =
@@ -100,7 +100,20 @@ export class SqlSession {
     return this.parseScript(text, file).map((s) => this.execute(s));
   }
 
+  /** The INSERTs of an open `BEGIN STATEMENT SET` (planned as they are added), until `END`. */
+  private statementSet?: Plan[];
+
+  /** Whether `BEGIN STATEMENT SET` is open, so the client can say so at its prompt. */
+  get inStatementSet(): boolean {
+    return this.statementSet !== undefined;
+  }
+
   private executeStatement(ast: A.Statement, statement: ParsedStatement): StatementResult {
+    if (this.statementSet && ast.kind !== 'Insert' && ast.kind !== 'EndStatementSet')
+      throw new WeirError('SQL_VALIDATION', 'Only INSERT statements are allowed in a statement set', {
+        position: { ...ast.pos, length: 1 },
+        hint: "END; submits the statement set's INSERTs as one job.",
+      });
     switch (ast.kind) {
       case 'CreateTable': {
         const id = this.catalog.qualify(ast.name);
@@ -124,7 +137,33 @@ export class SqlSession {
         return ok();
       case 'Insert': {
         const plan = planInsert(ast, this.context);
+        if (this.statementSet) {
+          this.statementSet.push(plan);
+          return ok('[INFO] Add SQL update statement to the statement set.');
+        }
         const jobGraph = jobGraphOf(plan, this.config);
+        return { kind: 'job', jobGraph, name: jobGraph.jobName };
+      }
+      case 'StatementSet': {
+        const jobGraph = jobGraphOf(
+          ast.inserts.map((insert) => planInsert(insert, this.context)),
+          this.config,
+        );
+        return { kind: 'job', jobGraph, name: jobGraph.jobName };
+      }
+      case 'BeginStatementSet':
+        this.statementSet = [];
+        return ok('[INFO] Begin a statement set.');
+      case 'EndStatementSet': {
+        const plans = this.statementSet;
+        if (!plans)
+          throw new WeirError('SQL_VALIDATION', 'END without a statement set to end', {
+            position: ast.pos,
+            hint: 'BEGIN STATEMENT SET; starts one.',
+          });
+        this.statementSet = undefined;
+        if (plans.length === 0) return ok('[INFO] No statement in the statement set, skip submit.');
+        const jobGraph = jobGraphOf(plans, this.config);
         return { kind: 'job', jobGraph, name: jobGraph.jobName };
       }
       case 'QueryStatement': {
@@ -222,8 +261,8 @@ export class SqlSession {
   }
 }
 
-function ok(): StatementResult {
-  return { kind: 'ok', message: STATEMENT_SUCCEEDED };
+function ok(message = STATEMENT_SUCCEEDED): StatementResult {
+  return { kind: 'ok', message };
 }
 
 /** DESCRIBE as Flink prints it: name, type, null, key, extras, watermark. */

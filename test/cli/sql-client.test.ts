@@ -49,6 +49,34 @@ describe('weir sql', () => {
     );
   });
 
+  it("shows a SELECT's result as a table in the 'table' result mode, with retractions applied", async () => {
+    const client = startWeir(['sql', '-D', 'sql-client.execution.max-table-result.rows=2']);
+    client.child.stdin.write(
+      "CREATE TABLE t (a INT) WITH ('connector' = 'datagen', 'fields.a.kind' = 'sequence', 'fields.a.start' = '1', 'fields.a.end' = '4');\n" +
+        "SET 'sql-client.execution.result-mode' = 'TABLE';\n" +
+        'SELECT MOD(a, 2) AS parity, COUNT(*) AS n FROM t GROUP BY MOD(a, 2);\n' +
+        'SELECT a FROM t;\nQUIT;\n',
+    );
+    expect(await client.exit).toBe(0);
+    expect(client.stdout).toContain(
+      [
+        '+--------------+--------------+',
+        '|       parity |            n |',
+        '+--------------+--------------+',
+        '|            1 |            2 |',
+        '|            0 |            2 |',
+        '+--------------+--------------+',
+        '2 rows in result',
+        'Query finished.',
+      ].join('\n'),
+    );
+    // The row limit keeps the newest rows.
+    expect(client.stdout).toMatch(
+      /\|\s+3 \|\n\|\s+4 \|\n\+-+\+\n2 rows in result \(2 older rows dropped by the row limit\)/,
+    );
+    expect(client.stdout).not.toMatch(/\| [+-][IUD] \|/);
+  });
+
   it('stops a job with a savepoint: STOP JOB ... WITH SAVEPOINT', async () => {
     const client = startWeir(['sql', '-D', 'state.savepoints.dir=/tmp/weir-sql-savepoints']);
     client.child.stdin.write(

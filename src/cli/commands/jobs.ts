@@ -1,6 +1,8 @@
+import { resolve } from 'node:path';
 import { WeirError } from '../../common/errors.js';
 import { EXIT_OK } from '../errors.js';
 import { type JobEntry, listJobs } from '../job-registry.js';
+import { restCall } from '../rest-client.js';
 import type { CliIO } from './run.js';
 
 async function findJob(jobId: string): Promise<JobEntry> {
@@ -16,35 +18,13 @@ async function findJob(jobId: string): Promise<JobEntry> {
   );
 }
 
-async function call(
-  job: JobEntry,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<Record<string, unknown>> {
-  let response: Response;
-  try {
-    response = await fetch(`${job.rest}${path}`, {
-      method,
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch (err) {
-    throw new WeirError(
-      'JOB_UNREACHABLE',
-      `Cannot reach job ${job.jobId} at ${job.rest}: ${(err as Error).message}`,
-      {
-        kind: 'external',
-      },
-    );
-  }
-  const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!response.ok) {
-    const errors = (json.errors as string[] | undefined)?.join('; ') ?? response.statusText;
-    throw new WeirError('JOB_REQUEST_FAILED', `Job ${job.jobId}: ${errors}`, { kind: 'external' });
-  }
-  return json;
+function call(job: JobEntry, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  return restCall(job.rest, method, path, body, `job ${job.jobId}`);
 }
+
+/** A directory named on this command line means this terminal's directory, whichever process writes it. */
+const absolute = (dir: string | undefined) =>
+  dir === undefined || /^[a-z]+:/.test(dir) ? dir : resolve(dir);
 
 /** Polls a savepoint trigger as Flink's CLI does, until it completes. */
 async function awaitSavepoint(job: JobEntry, requestId: string): Promise<string> {
@@ -101,7 +81,7 @@ export async function savepointCommand(
   const job = await findJob(jobId);
   io.stdout.write(`Triggering savepoint for job ${job.jobId}.\nWaiting for response...\n`);
   const trigger = await call(job, 'POST', `/jobs/${job.jobId}/savepoints`, {
-    'target-directory': targetDirectory,
+    'target-directory': absolute(targetDirectory),
     'cancel-job': false,
   });
   const location = await awaitSavepoint(job, trigger['request-id'] as string);
@@ -120,7 +100,7 @@ export async function stopCommand(
   const job = await findJob(jobId);
   io.stdout.write(`Suspending job ${job.jobId}.\n`);
   const trigger = await call(job, 'POST', `/jobs/${job.jobId}/stop`, {
-    targetDirectory: flags.savepointPath,
+    targetDirectory: absolute(flags.savepointPath),
     drain: flags.drain === true,
   });
   const location = await awaitSavepoint(job, trigger['request-id'] as string);

@@ -1,9 +1,11 @@
+import { resolve } from 'node:path';
 import { STATE_RECOVERY_IGNORE_UNCLAIMED, STATE_RECOVERY_PATH } from '../../common/options.js';
 import { type JobClient, type JobResult, submitJob } from '../../runtime/index.js';
 import { ControlPlane } from '../control-plane.js';
 import { EXIT_FAILURE, EXIT_OK, reportError } from '../errors.js';
 import { parseDynamicProperties, readScript } from '../script.js';
 import { createSession } from '../session.js';
+import { requireCluster, runDetached } from './run-detached.js';
 
 export interface RunFlags {
   readonly file: string;
@@ -11,6 +13,8 @@ export interface RunFlags {
   readonly parallelism?: string;
   readonly fromSavepoint?: string;
   readonly allowNonRestoredState?: boolean;
+  /** Submit to the session cluster (`weir cluster start`) and return, as Flink's `run -d`. */
+  readonly detached?: boolean;
 }
 
 export interface CliIO {
@@ -30,10 +34,14 @@ export async function runCommand(flags: RunFlags, io: CliIO): Promise<number> {
   const info = (message: string) => io.stderr.write(`[INFO] ${message}\n`);
   const properties = parseDynamicProperties(flags.D);
   if (flags.parallelism !== undefined) properties.push(['parallelism.default', flags.parallelism]);
-  if (flags.fromSavepoint !== undefined) properties.push([STATE_RECOVERY_PATH.key, flags.fromSavepoint]);
+  // A relative path means this terminal's directory, whichever process reads it (a cluster has its own).
+  if (flags.fromSavepoint !== undefined)
+    properties.push([STATE_RECOVERY_PATH.key, resolveLocalPath(flags.fromSavepoint)]);
   if (flags.allowNonRestoredState) properties.push([STATE_RECOVERY_IGNORE_UNCLAIMED.key, 'true']);
+  const cluster = flags.detached ? await requireCluster() : undefined;
   const text = await readScript(flags.file);
   const { session, runtimeConnectors } = createSession(properties, { stdout: io.stdout, stderr: io.stderr });
+  if (cluster) return runDetached(cluster, session, text, flags.file, io);
 
   const jobs: JobClient[] = [];
   const control = new ControlPlane(info);
@@ -105,4 +113,8 @@ export async function runCommand(flags: RunFlags, io: CliIO): Promise<number> {
     unregister();
     await control.close();
   }
+}
+
+function resolveLocalPath(path: string): string {
+  return /^[a-z]+:/.test(path) ? path : resolve(path);
 }

@@ -1,10 +1,14 @@
 import { createInterface } from 'node:readline';
 import { formatError, isWeirError } from '../../common/errors.js';
+import { SQL_CLIENT_MAX_TABLE_RESULT_ROWS, SQL_CLIENT_RESULT_MODE } from '../../common/options.js';
+import { type ResultCollector, tableauCollector } from '../../connectors/collect/index.js';
 import { KEYWORDS, type ParsedStatement } from '../../planner/index.js';
 import { type JobClient, submitJob } from '../../runtime/index.js';
 import { sqlCompleter } from '../completion.js';
 import { ControlPlane } from '../control-plane.js';
 import { EXIT_OK, reportError } from '../errors.js';
+import { HISTORY_SIZE, loadHistory, saveHistory } from '../history.js';
+import { TableResultView } from '../result-view.js';
 import { parseDynamicProperties, readScript } from '../script.js';
 import { createSession } from '../session.js';
 import { splitStatements } from '../statement-splitter.js';
@@ -27,6 +31,9 @@ STOP JOB '<id>' [WITH SAVEPOINT] [WITH DRAIN]
                                 stop a job, optionally with a savepoint
 SET / RESET / CREATE / DROP / SHOW / DESCRIBE / EXPLAIN / INSERT INTO …
                                 Flink SQL statements; end each with ';'
+BEGIN STATEMENT SET; … END;     the INSERTs in between run as one job
+EXECUTE STATEMENT SET BEGIN … END;
+                                the same in one statement
 `;
 
 /**
@@ -39,10 +46,19 @@ export async function sqlCommand(
   io: CliIO & { stdin: NodeJS.ReadableStream },
 ): Promise<number> {
   const info = (message: string) => io.stdout.write(`[INFO] ${message}\n`);
+  /** Where the running SELECT's changes go, in the session's result mode. */
+  let resultView: ResultCollector = tableauCollector(io.stdout);
   const { session, runtimeConnectors } = createSession(parseDynamicProperties(flags.D), {
     stdout: io.stdout,
     stderr: io.stderr,
+    results: () => resultView,
   });
+  const terminal = (io.stdin as { isTTY?: boolean }).isTTY === true;
+  /** Flink's default is `table`; for piped input (scripts, CI) weir prints the changes unless told otherwise. */
+  const resultMode = () =>
+    session.config.getRaw(SQL_CLIENT_RESULT_MODE.key) !== undefined || terminal
+      ? session.config.require(SQL_CLIENT_RESULT_MODE)
+      : 'tableau';
   const jobs: JobClient[] = [];
   const control = new ControlPlane(() => {});
   const report = (err: unknown) => {
@@ -64,7 +80,12 @@ export async function sqlCommand(
         return;
       case 'job': {
         if (result.resultColumns) {
-          // A SELECT shows its changelog here and holds the prompt until it ends; Ctrl-C cancels it.
+          // A SELECT shows its result here and holds the prompt until it ends; Ctrl-C cancels it.
+          const table =
+            resultMode() === 'table'
+              ? new TableResultView(io.stdout, session.config.require(SQL_CLIENT_MAX_TABLE_RESULT_ROWS))
+              : undefined;
+          resultView = table ?? tableauCollector(io.stdout);
           const job = await submitJob(result.jobGraph, {
             connectors: runtimeConnectors,
             log: { info: () => {}, warn: (m) => io.stderr.write(`[WARN] ${m}\n`) },
@@ -72,6 +93,7 @@ export async function sqlCommand(
           const unregister = io.onInterrupt(() => void job.cancel());
           try {
             const end = await job.result;
+            table?.finish();
             if (end.status === 'FAILED' && end.error) report(end.error);
             else io.stdout.write(end.status === 'CANCELED' ? 'Query cancelled.\n' : 'Query finished.\n');
           } finally {
@@ -160,8 +182,11 @@ export async function sqlCommand(
     completer: sqlCompleter(session, KEYWORDS.keys()),
     input: io.stdin,
     output: io.stdout,
-    terminal: (io.stdin as { isTTY?: boolean }).isTTY === true,
+    terminal,
+    history: terminal ? loadHistory() : [],
+    historySize: HISTORY_SIZE,
   });
+  if (terminal) rl.on('history', (lines: string[]) => saveHistory(lines));
   rl.setPrompt(PROMPT);
   rl.prompt();
   let buffer = '';

@@ -1,15 +1,15 @@
 import type { ConnectorDescriptor } from '../../common/connector.js';
 import { formatValue } from '../../common/format.js';
 import type { ConnectorSpec } from '../../common/jobgraph.js';
-import { ROW_KIND_SHORT } from '../../common/types.js';
+import { ROW_KIND_SHORT, type RowKind } from '../../common/types.js';
 import type { RecordBatch } from '../../runtime/api/batch.js';
 import type { OperatorContext, StreamOperator } from '../../runtime/api/operator.js';
 import type { SinkFactory } from '../../runtime/api/sink.js';
 import type { PrintTarget } from '../print/index.js';
 
 /**
- * The sink of a bare SELECT: the rows go to the client, which shows them as Flink's SQL client
- * does in tableau mode for a streaming query — one line per change, with its row kind.
+ * The sink of a bare SELECT: the rows go to the client, which shows them in its result mode
+ * (Flink's collect sink behind the SQL client).
  */
 export const collectDescriptor: ConnectorDescriptor = {
   identifier: 'collect',
@@ -18,38 +18,66 @@ export const collectDescriptor: ConnectorDescriptor = {
   sink: { acceptedChangelogModes: ['insert-only', 'retract', 'upsert'] },
 };
 
+/** Where a query's changes go: the SQL client's view of the result. */
+export interface ResultCollector {
+  /** The result's columns, once, before any change. */
+  open(columns: readonly string[]): void;
+  /** Changes in arrival order: each row's kind and its values printed as Flink prints them. */
+  changes(kinds: readonly RowKind[], rows: readonly (readonly string[])[]): void | Promise<void>;
+}
+
 const MIN_WIDTH = 12;
 
+/**
+ * Flink's tableau mode for a streaming query: a header, then one line per change with its row
+ * kind, as the changes arrive. Columns are at least 12 wide; values are right-aligned.
+ */
+export function tableauCollector(target: PrintTarget): ResultCollector {
+  let widths: number[] = [];
+  return {
+    open(columns) {
+      widths = columns.map((n) => Math.max(MIN_WIDTH, n.length));
+      const line = `+----+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
+      target.write(
+        `${line}\n| op |${columns.map((n, i) => ` ${n.padStart(widths[i])} `).join('|')}|\n${line}\n`,
+      );
+    },
+    changes(kinds, rows) {
+      let text = '';
+      for (let r = 0; r < rows.length; r++)
+        text += `| ${ROW_KIND_SHORT[kinds[r]]} |${rows[r].map((v, i) => ` ${v.padStart(widths[i])} `).join('|')}|\n`;
+      if (!target.write(text)) return new Promise((resolve) => target.once('drain', resolve));
+    },
+  };
+}
+
 class CollectSinkWriter implements StreamOperator {
-  private widths: number[] = [];
+  private collector!: ResultCollector;
 
   constructor(
     private readonly spec: ConnectorSpec,
-    private readonly target: PrintTarget,
+    private readonly collectorOf: () => ResultCollector,
   ) {}
 
   open(ctx: OperatorContext): void {
-    const names = this.spec.schema.fields.map((f) => f.name);
-    this.widths = names.map((n) => Math.max(MIN_WIDTH, n.length));
-    if (ctx.subtaskIndex !== 0) return;
-    const line = `+----+${this.widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
-    this.target.write(
-      `${line}\n| op |${names.map((n, i) => ` ${n.padStart(this.widths[i])} `).join('|')}|\n${line}\n`,
-    );
+    this.collector = this.collectorOf();
+    if (ctx.subtaskIndex === 0) this.collector.open(this.spec.schema.fields.map((f) => f.name));
   }
 
   processBatch(batch: RecordBatch): void | Promise<void> {
     const fields = this.spec.schema.fields;
-    let text = '';
+    const kinds: RowKind[] = new Array(batch.rows.length);
+    const rows: string[][] = new Array(batch.rows.length);
     for (let r = 0; r < batch.rows.length; r++) {
       const row = batch.rows[r];
-      const kind = ROW_KIND_SHORT[batch.kinds ? batch.kinds[r] : 0];
-      text += `| ${kind} |${fields.map((f, i) => ` ${formatValue(f.type, row[i]).padStart(this.widths[i])} `).join('|')}|\n`;
+      kinds[r] = (batch.kinds ? batch.kinds[r] : 0) as RowKind;
+      rows[r] = fields.map((f, i) => formatValue(f.type, row[i]));
     }
-    if (!this.target.write(text)) return new Promise((resolve) => this.target.once('drain', resolve));
+    return this.collector.changes(kinds, rows);
   }
 }
 
-export function collectSinkFactory(target: PrintTarget): SinkFactory {
-  return { createWriter: (spec) => new CollectSinkWriter(spec, target) };
+/** The collect sink; `collectorOf` is asked, when a query starts, where its changes go. */
+export function collectSinkFactory(collectorOf: () => ResultCollector): SinkFactory {
+  return { createWriter: (spec) => new CollectSinkWriter(spec, collectorOf) };
 }

@@ -9,7 +9,10 @@ import { AggregateExprBinder, Aggregation, findAggregate, rejectAggregate } from
 import { unsupported, validationError } from './errors.js';
 import { ExprBinder } from './expressions.js';
 import { bindJoin } from './join.js';
+import { bindOverWindow, findOverCalls } from './over.js';
 import { type Field, Scope } from './scope.js';
+import { bindUnion, bindValues, distinct } from './set-operations.js';
+import { bindLegacyGroupWindow, bindWindowTvf, isWindowTvf } from './window.js';
 
 /** A bound query: its logical plan and, per output column, the name, type and where it was written. */
 export interface BoundQuery {
@@ -77,9 +80,9 @@ export class QueryBinder {
         return new QueryBinder(this.ctx, ctes, this.depth).bindQuery(q.body);
       }
       case 'SetOperation':
-        throw unsupported(`UNION${q.all ? ' ALL' : ''}`, q.pos);
+        return bindUnion(q, this.bindQuery(q.left), this.bindQuery(q.right));
       case 'Values':
-        throw unsupported('VALUES', q.pos);
+        return bindValues(q);
       case 'OrderedQuery':
         throw unsupported(
           q.orderBy.length > 0 ? 'ORDER BY' : q.limit ? 'LIMIT' : 'OFFSET',
@@ -93,7 +96,7 @@ export class QueryBinder {
   }
 
   private bindSelect(s: A.Select): BoundQuery {
-    if (s.distinct) throw unsupported('SELECT DISTINCT', { ...s.pos, length: 6 });
+    if (s.distinct) return distinct(this.bindSelect({ ...s, distinct: false }));
     if (!s.from)
       throw unsupported(
         'SELECT without FROM',
@@ -101,16 +104,30 @@ export class QueryBinder {
         'read from a table, e.g. one with the datagen connector',
       );
     const from = this.bindFrom(s.from);
-    const binder = new ExprBinder(new Scope(from.fields));
+    const scope = new Scope(from.fields);
+    let binder = new ExprBinder(scope);
     let node = from.node;
     if (s.where) {
       rejectAggregate(s.where, 'WHERE clause');
       node = logicalFilter(node, binder.bindCondition(s.where, 'WHERE clause'));
     }
+    const groupWindow = bindLegacyGroupWindow(s, from, node);
+    if (groupWindow) {
+      const { relation, select } = groupWindow;
+      return this.bindAggregate(select, relation, relation.node, new ExprBinder(new Scope(relation.fields)));
+    }
     const aggregated =
       s.groupBy.length > 0 ||
       s.having !== undefined ||
       s.items.some((item) => item.kind === 'SelectExpr' && findAggregate(item.expr));
+    const overCall = s.items.flatMap((item) =>
+      item.kind === 'SelectExpr' ? findOverCalls(item.expr) : [],
+    )[0];
+    if (overCall) {
+      if (aggregated)
+        throw unsupported('An OVER window in an aggregating SELECT (with GROUP BY)', overCall.pos);
+      ({ node, binder } = bindOverWindow(s.items, s.windows, node, scope, binder));
+    }
     if (aggregated) return this.bindAggregate(s, from, node, binder);
 
     const exprs: Expr[] = [];
@@ -222,7 +239,7 @@ export class QueryBinder {
   private bindFrom(ref: A.TableRef): BoundFrom {
     switch (ref.kind) {
       case 'SubqueryRef': {
-        const bound = this.bindQuery(ref.query);
+        const bound = renameColumns(this.bindQuery(ref.query), ref.columns, ref.alias ?? ref);
         const qualifier = ref.alias?.value;
         return {
           node: bound.node,
@@ -233,8 +250,11 @@ export class QueryBinder {
         return bindJoin(ref, (side) => this.bindFrom(side));
       case 'TableFunctionRef': {
         const fn = ref.call.name.value.toUpperCase();
-        const windowTvf = ['TUMBLE', 'HOP', 'CUMULATE', 'SESSION'].includes(fn);
-        throw unsupported(windowTvf ? `Window table function ${fn}` : `Table function ${fn}`, ref.call.pos);
+        if (isWindowTvf(fn))
+          return bindWindowTvf(ref, (table) =>
+            this.bindFrom({ kind: 'TableName', name: table.name, pos: table.pos }),
+          );
+        throw unsupported(`Table function ${fn}`, ref.call.pos);
       }
       case 'TableName': {
         if (ref.forSystemTime)

@@ -1,7 +1,7 @@
 import type { ConnectorDescriptor } from '../../common/connector.js';
 import type { Expr } from '../../common/expr.js';
-import type { AggregateCallSpec, JoinType } from '../../common/jobgraph.js';
-import type { RowType } from '../../common/types.js';
+import type { AggregateCallSpec, JoinType, TimeDomain, WindowingSpec } from '../../common/jobgraph.js';
+import type { LogicalType, RowType } from '../../common/types.js';
 import type { CatalogTable } from '../catalog/catalog.js';
 import type { Pos } from '../parser/ast.js';
 
@@ -16,7 +16,11 @@ export type LogicalNode =
   | LogicalProject
   | LogicalFilter
   | LogicalAggregate
+  | LogicalWindowTableFunction
+  | LogicalOverWindow
   | LogicalJoin
+  | LogicalValues
+  | LogicalUnion
   | LogicalSink;
 
 export interface LogicalTableScan {
@@ -67,6 +71,76 @@ export interface LogicalAggregate {
 }
 
 /**
+ * A window TVF, `TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), …))` (Calcite's LogicalTableFunctionScan):
+ * the input's columns (the time column no longer a time attribute), then window_start,
+ * window_end and window_time. See binder/window.ts.
+ */
+export interface LogicalWindowTableFunction {
+  readonly kind: 'LogicalWindowTableFunction';
+  readonly input: LogicalNode;
+  /** TUMBLE, HOP, CUMULATE or SESSION. */
+  readonly fn: string;
+  readonly window: WindowingSpec;
+  readonly timeIndex: number;
+  readonly timeDomain: TimeDomain;
+  /** The interval arguments as bound, for EXPLAIN. */
+  readonly params: readonly Expr[];
+  /** Made by the binder for a legacy GROUP BY TUMBLE/HOP/SESSION(…) group window. */
+  readonly legacy?: boolean;
+  readonly rowType: RowType;
+}
+
+/** One key of an OVER window's ORDER BY, over the window's input. */
+export interface OverOrderKey {
+  readonly index: number;
+  readonly descending: boolean;
+  /** Flink's default (NullCollation.LOW): NULLS FIRST ascending, NULLS LAST descending. */
+  readonly nullsFirst: boolean;
+}
+
+/** A frame bound; `offset` is a row count (ROWS) or milliseconds (RANGE over a time attribute). */
+export interface OverFrameBound {
+  readonly kind: 'UNBOUNDED PRECEDING' | 'PRECEDING' | 'CURRENT ROW' | 'FOLLOWING' | 'UNBOUNDED FOLLOWING';
+  readonly offset?: number;
+}
+
+export interface OverFrame {
+  readonly unit: 'ROWS' | 'RANGE';
+  readonly lower: OverFrameBound;
+  readonly upper: OverFrameBound;
+}
+
+/** A call computed over an OVER window: a ranking function or an aggregate function. */
+export interface OverCallSpec {
+  readonly fn: 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK' | AggregateCallSpec['fn'];
+  /** Argument field indexes of the window's input. */
+  readonly args: readonly number[];
+  readonly distinct: boolean;
+  readonly type: LogicalType;
+  readonly name: string;
+  /** Where the call was written, for errors found while planning it. */
+  readonly pos: Pos;
+}
+
+/**
+ * The OVER windows of a SELECT (Calcite's LogicalWindow, which Flink's planner makes of RexOver
+ * calls): every input row passes through with one more field per call. All calls share one
+ * window (PARTITION BY, ORDER BY, frame), as Flink requires. A filter on a ranking call's field
+ * above it makes a Rank (Top-N) or a Deduplicate; other calls become an OverAggregate.
+ */
+export interface LogicalOverWindow {
+  readonly kind: 'LogicalOverWindow';
+  readonly input: LogicalNode;
+  readonly partitionKeys: readonly number[];
+  readonly orderKeys: readonly OverOrderKey[];
+  readonly frame: OverFrame;
+  readonly calls: readonly OverCallSpec[];
+  readonly rowType: RowType;
+  /** The first OVER call, for errors. */
+  readonly pos: Pos;
+}
+
+/**
  * A join of two inputs (Calcite's LogicalJoin): `condition` is over the joined row (the left
  * input's fields, then the right's); TRUE for a comma join or CROSS JOIN, whose equalities the
  * WHERE clause above carries. The output row is the left fields then the right ones, the side an
@@ -81,6 +155,21 @@ export interface LogicalJoin {
   readonly rowType: RowType;
   /** Where the join is written (its right side), for messages about it. */
   readonly pos?: Pos;
+}
+
+/** `VALUES (…), (…)`: constant rows (Calcite's LogicalValues); each expression has its column's type. */
+export interface LogicalValues {
+  readonly kind: 'LogicalValues';
+  readonly tuples: readonly (readonly Expr[])[];
+  readonly rowType: RowType;
+}
+
+/** UNION ALL of inputs with the same row type (Calcite's LogicalUnion; `all` is always true here). */
+export interface LogicalUnion {
+  readonly kind: 'LogicalUnion';
+  readonly inputs: readonly LogicalNode[];
+  readonly all: true;
+  readonly rowType: RowType;
 }
 
 export interface LogicalSink {
@@ -112,11 +201,16 @@ export const logicalFilter = (input: LogicalNode, condition: Expr): LogicalFilte
 export function logicalInputs(node: LogicalNode): readonly LogicalNode[] {
   switch (node.kind) {
     case 'LogicalTableScan':
+    case 'LogicalValues':
       return [];
+    case 'LogicalUnion':
+      return node.inputs;
     case 'LogicalWatermarkAssigner':
     case 'LogicalProject':
     case 'LogicalFilter':
     case 'LogicalAggregate':
+    case 'LogicalWindowTableFunction':
+    case 'LogicalOverWindow':
     case 'LogicalSink':
       return [node.input];
     case 'LogicalJoin':

@@ -195,7 +195,10 @@ export interface CaseExpr {
 export interface OverCall {
   readonly kind: 'OverCall';
   readonly call: FunctionCall;
+  /** Empty when the call names its window (`OVER w`). */
   readonly window: WindowSpec;
+  /** `OVER w`: the window `WINDOW w AS (…)` of the SELECT defines. */
+  readonly windowName?: Ident;
   readonly pos: Pos;
 }
 
@@ -237,6 +240,8 @@ export interface FunctionCall {
   readonly niladic: boolean;
   /** `FILTER (WHERE cond)` after an aggregate call. */
   readonly filter?: Expr;
+  /** Named arguments (`SIZE => INTERVAL '10' SECOND`): the name of each argument that has one. */
+  readonly argNames?: readonly (Ident | undefined)[];
   readonly pos: Pos;
 }
 
@@ -304,6 +309,8 @@ export interface SubqueryRef {
   readonly kind: 'SubqueryRef';
   readonly query: Query;
   readonly alias?: Ident;
+  /** `AS t(a, b)`: names for the subquery's columns (as for a VALUES table). */
+  readonly columns?: readonly Ident[];
   readonly pos: Pos;
 }
 
@@ -315,7 +322,14 @@ export interface Select {
   readonly where?: Expr;
   readonly groupBy: readonly Expr[];
   readonly having?: Expr;
+  /** `WINDOW w AS (…), …`: named OVER windows. */
+  readonly windows?: readonly NamedWindow[];
   readonly pos: Pos;
+}
+
+export interface NamedWindow {
+  readonly name: Ident;
+  readonly spec: WindowSpec;
 }
 
 /** `left UNION [ALL] right`. */
@@ -377,7 +391,29 @@ export type Statement =
   | Explain
   | ShowTables
   | Describe
-  | CreateFunction;
+  | CreateFunction
+  | StatementSet
+  | BeginStatementSet
+  | EndStatementSet;
+
+/** `EXECUTE STATEMENT SET BEGIN INSERT …; INSERT …; END`: the INSERTs run as one job. */
+export interface StatementSet {
+  readonly kind: 'StatementSet';
+  readonly inserts: readonly Insert[];
+  readonly pos: Pos;
+}
+
+/** The SQL client's `BEGIN STATEMENT SET`: INSERTs are collected until `END`. */
+export interface BeginStatementSet {
+  readonly kind: 'BeginStatementSet';
+  readonly pos: Pos;
+}
+
+/** `END`: submits the statement set `BEGIN STATEMENT SET` opened. */
+export interface EndStatementSet {
+  readonly kind: 'EndStatementSet';
+  readonly pos: Pos;
+}
 
 /** `CREATE [TEMPORARY] FUNCTION [IF NOT EXISTS] name AS 'class' [LANGUAGE JAVA]`. */
 export interface CreateFunction {

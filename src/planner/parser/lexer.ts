@@ -66,6 +66,8 @@ export const Identifier = createToken({
   categories: [IdentifierLike],
 });
 
+/** `=>` of a named argument, `SIZE => INTERVAL '10' SECOND`. */
+export const Arrow = createToken({ name: 'Arrow', pattern: '=>', label: "'=>'" });
 export const NotEquals = createToken({ name: 'NotEquals', pattern: /<>|!=/, label: "'<>'" });
 export const LessEquals = createToken({ name: 'LessEquals', pattern: '<=', label: "'<='" });
 export const GreaterEquals = createToken({ name: 'GreaterEquals', pattern: '>=', label: "'>='" });
@@ -188,6 +190,7 @@ const RESERVED = [
   'ROWS',
   'SYSTEM_TIME',
   'UNBOUNDED',
+  'WINDOW',
 ] as const;
 
 const NON_RESERVED = [
@@ -267,6 +270,7 @@ const LEXER_TOKENS: TokenType[] = [
   DoubleQuoted,
   NumberLiteral,
   Identifier,
+  Arrow,
   NotEquals,
   LessEquals,
   GreaterEquals,

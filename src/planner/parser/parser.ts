@@ -11,6 +11,7 @@ import {
 import { syntaxErrorMessages } from './errors.js';
 import {
   ALL_TOKENS,
+  Arrow,
   Comma,
   Concat,
   Dot,
@@ -65,6 +66,7 @@ const K = {
   LANGUAGE: kw('LANGUAGE'),
   PRECEDING: kw('PRECEDING'),
   UNBOUNDED: kw('UNBOUNDED'),
+  WINDOW: kw('WINDOW'),
   ALL: kw('ALL'),
   AND: kw('AND'),
   ARRAY: kw('ARRAY'),
@@ -888,7 +890,30 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
       this.CONSUME(K.HAVING);
       having = this.SUBRULE3(this.expr);
     });
-    return { kind: 'Select', distinct, items, from, where, groupBy, having, pos: this.span(start) };
+    const windows: A.NamedWindow[] = [];
+    this.OPTION6(() => {
+      this.CONSUME(K.WINDOW);
+      this.AT_LEAST_ONE_SEP3({
+        SEP: Comma,
+        DEF: () => {
+          const name = this.SUBRULE(this.ident);
+          this.CONSUME(K.AS);
+          const spec = this.SUBRULE(this.windowSpec);
+          windows.push({ name, spec });
+        },
+      });
+    });
+    return {
+      kind: 'Select',
+      distinct,
+      items,
+      from,
+      where,
+      groupBy,
+      having,
+      ...(windows.length > 0 ? { windows } : {}),
+      pos: this.span(start),
+    };
   });
 
   private selectItem = this.RULE('selectItem', (): A.SelectItem => {
@@ -1054,7 +1079,16 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
           const query = this.SUBRULE(this.query);
           this.CONSUME(RParen);
           const alias = this.SUBRULE2(this.optionalAlias);
-          return { kind: 'SubqueryRef' as const, query, alias, pos: this.span(start) };
+          let columns: A.Ident[] | undefined;
+          this.OPTION2(() => {
+            this.CONSUME3(LParen);
+            columns = [];
+            this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => columns!.push(this.SUBRULE(this.ident)) });
+            this.CONSUME3(RParen);
+          });
+          return columns
+            ? { kind: 'SubqueryRef' as const, query, alias, columns, pos: this.span(start) }
+            : { kind: 'SubqueryRef' as const, query, alias, pos: this.span(start) };
         },
       },
     ]);
@@ -1066,6 +1100,13 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
   private ident = this.RULE('ident', (): A.Ident => {
     const t = this.CONSUME(IdentifierLike);
     return this.ACTION(() => ({ kind: 'Ident', value: identifierValue(t), pos: tokenPos(t) }));
+  });
+
+  /** `name =>` before a named argument; OFFSET is reserved, yet a window TVF's parameter. */
+  private argName = this.RULE('argName', (): A.Ident => {
+    const t = this.OR([{ ALT: () => this.CONSUME(IdentifierLike) }, { ALT: () => this.CONSUME(K.OFFSET) }]);
+    this.CONSUME(Arrow);
+    return this.ACTION(() => ({ kind: 'Ident' as const, value: identifierValue(t), pos: tokenPos(t) }));
   });
 
   private qualifiedName = this.RULE('qualifiedName', (): A.QualifiedName => {
@@ -1333,10 +1374,23 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
           const start = this.LA(1);
           const call = this.SUBRULE(this.functionCall);
           let window: A.WindowSpec | undefined;
+          let windowName: A.Ident | undefined;
           this.OPTION(() => {
             this.CONSUME(K.OVER);
-            window = this.SUBRULE(this.windowSpec);
+            this.OR8([
+              { ALT: () => (window = this.SUBRULE(this.windowSpec)) },
+              // `OVER w`, a window the SELECT's WINDOW clause defines.
+              { ALT: () => (windowName = this.SUBRULE2(this.ident)) },
+            ]);
           });
+          if (windowName)
+            return {
+              kind: 'OverCall' as const,
+              call,
+              window: { partitionBy: [], orderBy: [] },
+              windowName,
+              pos: this.span(start),
+            };
           return window ? { kind: 'OverCall' as const, call, window, pos: this.span(start) } : call;
         },
       },
@@ -1476,6 +1530,7 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
     const start = this.LA(0);
     this.CONSUME(LParen);
     const args: A.Expr[] = [];
+    const argNames: (A.Ident | undefined)[] = [];
     let distinct = false;
     let star = false;
     this.OPTION(() =>
@@ -1499,6 +1554,12 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
                 { ALT: () => this.CONSUME(K.ALL) },
               ]),
             );
+            this.OPTION5({
+              GATE: () => this.LA(2).tokenType === Arrow,
+              DEF: () => {
+                argNames[args.length] = this.SUBRULE6(this.argName);
+              },
+            });
             args.push(this.SUBRULE(this.expr));
             this.OR3([
               {
@@ -1517,6 +1578,12 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
                 ALT: () =>
                   this.MANY(() => {
                     this.CONSUME(Comma);
+                    this.OPTION6({
+                      GATE: () => this.LA(2).tokenType === Arrow,
+                      DEF: () => {
+                        argNames[args.length] = this.SUBRULE7(this.argName);
+                      },
+                    });
                     args.push(this.SUBRULE4(this.expr));
                   }),
               },
@@ -1539,9 +1606,10 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
       },
     });
     const pos = this.span(start);
+    const named = argNames.length > 0 ? { argNames: args.map((_, i) => argNames[i]) } : {};
     return filter
-      ? { kind: 'FunctionCall', name, args, distinct, star, niladic: false, filter, pos }
-      : { kind: 'FunctionCall', name, args, distinct, star, niladic: false, pos };
+      ? { kind: 'FunctionCall', name, args, distinct, star, niladic: false, filter, ...named, pos }
+      : { kind: 'FunctionCall', name, args, distinct, star, niladic: false, ...named, pos };
   });
 
   private niladicFunction = this.RULE('niladicFunction', (): A.FunctionCall => {

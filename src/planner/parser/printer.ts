@@ -100,7 +100,9 @@ export function printExpr(e: A.Expr): string {
         'END',
       ].join(' ');
     case 'OverCall':
-      return `${printExpr(e.call)} OVER (${windowSpec(e.window)})`;
+      return e.windowName
+        ? `${printExpr(e.call)} OVER ${quoteIdent(e.windowName.value)}`
+        : `${printExpr(e.call)} OVER (${windowSpec(e.window)})`;
     case 'TableArg':
       return `TABLE ${name(e.name)}`;
     case 'FunctionCall': {
@@ -110,7 +112,11 @@ export function printExpr(e: A.Expr): string {
         /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) && !isReservedWord(v) ? v : `\`${v.replace(/`/g, '``')}\``;
       const filter = e.filter ? ` FILTER (WHERE ${printExpr(e.filter)})` : '';
       if (e.star) return `${fn}(*)${filter}`;
-      return `${fn}(${e.distinct ? 'DISTINCT ' : ''}${e.args.map(printExpr).join(', ')})${filter}`;
+      const arg = (a: A.Expr, i: number) => {
+        const name = e.argNames?.[i];
+        return name ? `${name.value} => ${printExpr(a)}` : printExpr(a);
+      };
+      return `${fn}(${e.distinct ? 'DISTINCT ' : ''}${e.args.map(arg).join(', ')})${filter}`;
     }
     default: {
       const never: never = e;
@@ -168,7 +174,7 @@ function tableRef(ref: A.TableRef): string {
       return `${tableRef(ref.left)} ${ref.type} JOIN ${right}${ref.on ? ` ON ${printExpr(ref.on)}` : ''}`;
     }
     case 'SubqueryRef':
-      return `(${printQuery(ref.query)})${alias}`;
+      return `(${printQuery(ref.query)})${alias}${ref.columns ? `(${ref.columns.map((c) => name([c])).join(', ')})` : ''}`;
     default: {
       const never: never = ref;
       return never;
@@ -191,6 +197,8 @@ export function printQuery(q: A.Query): string {
       if (q.where) s += ` WHERE ${printExpr(q.where)}`;
       if (q.groupBy.length > 0) s += ` GROUP BY ${q.groupBy.map(printExpr).join(', ')}`;
       if (q.having) s += ` HAVING ${printExpr(q.having)}`;
+      if (q.windows)
+        s += ` WINDOW ${q.windows.map((w) => `${quoteIdent(w.name.value)} AS (${windowSpec(w.spec)})`).join(', ')}`;
       return s;
     }
     case 'SetOperation': {
@@ -295,6 +303,12 @@ export function printStatement(s: A.Statement, opts: PrintOptions = {}): string 
       return `DESCRIBE ${name(s.name)}`;
     case 'CreateFunction':
       return `CREATE ${s.temporary ? 'TEMPORARY ' : ''}FUNCTION ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${name(s.name)} AS ${quoteString(s.className)}${s.language ? ` LANGUAGE ${s.language}` : ''}`;
+    case 'StatementSet':
+      return `EXECUTE STATEMENT SET\nBEGIN\n${s.inserts.map((i) => `${printStatement(i, opts)};\n`).join('')}END`;
+    case 'BeginStatementSet':
+      return 'BEGIN STATEMENT SET';
+    case 'EndStatementSet':
+      return 'END';
     default: {
       const never: never = s;
       return never;
@@ -322,6 +336,9 @@ export function print(node: A.Statement | A.Query | A.Expr, opts: PrintOptions =
     case 'ShowTables':
     case 'Describe':
     case 'CreateFunction':
+    case 'StatementSet':
+    case 'BeginStatementSet':
+    case 'EndStatementSet':
       return printStatement(node, opts);
     default:
       return printExpr(node);

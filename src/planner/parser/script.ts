@@ -1,4 +1,5 @@
 import { isWeirError, WeirError } from '../../common/errors.js';
+import type * as A from './ast.js';
 import type { Pos, Statement } from './ast.js';
 import type { IToken } from './chevrotain.js';
 import { describeExpected, toSyntaxError } from './errors.js';
@@ -58,6 +59,36 @@ function locate(err: unknown, script: ScriptSource): unknown {
   return isWeirError(err) && err.source === undefined ? err.withSource(script.text, script.file) : err;
 }
 
+/** Whether a statement's tokens begin with these words (keywords or not, any case). */
+function startsWithWords(chunk: readonly IToken[], words: readonly string[]): boolean {
+  return words.every((w, i) => chunk[i]?.image.toUpperCase() === w);
+}
+
+const EXECUTE_STATEMENT_SET = ['EXECUTE', 'STATEMENT', 'SET', 'BEGIN'];
+
+/**
+ * Statement sets are a script-level construct: `EXECUTE STATEMENT SET BEGIN` spans several `;`,
+ * and the SQL client's `BEGIN STATEMENT SET` / `END` wrap INSERTs that are statements of their own.
+ * Each INSERT inside is parsed by the grammar like any other.
+ */
+function statementSetMarker(chunk: readonly IToken[]): A.BeginStatementSet | A.EndStatementSet | undefined {
+  if (chunk.length === 3 && startsWithWords(chunk, ['BEGIN', 'STATEMENT', 'SET']))
+    return { kind: 'BeginStatementSet', pos: spanPos(chunk[0], chunk[2]) };
+  if (chunk.length === 1 && startsWithWords(chunk, ['END']))
+    return { kind: 'EndStatementSet', pos: tokenPos(chunk[0]) };
+  return undefined;
+}
+
+function insertOf(chunk: IToken[], end: Pos): A.Insert {
+  const ast = parseTokens(chunk, end);
+  if (ast.kind !== 'Insert')
+    throw new WeirError('SQL_PARSE', 'Only INSERT statements can be in a statement set', {
+      position: ast.pos,
+      hint: 'END; closes the statement set.',
+    });
+  return ast;
+}
+
 /**
  * Splits a script into statements at `;` (outside strings and comments) and parses each. Positions
  * in every AST are relative to the whole script, so an error in the third statement points at its
@@ -69,19 +100,44 @@ export function parseScript(text: string, file?: string): ParsedStatement[] {
     const tokens = tokenize(text);
     const statements: ParsedStatement[] = [];
     let start = 0;
+    /** An open `EXECUTE STATEMENT SET BEGIN`: its first token and the INSERTs so far. */
+    let executeSet: { first: IToken; inserts: A.Insert[] } | undefined;
     for (let i = 0; i <= tokens.length; i++) {
       if (i < tokens.length && tokens[i].tokenType !== Semicolon) continue;
       if (i > start) {
-        const chunk = tokens.slice(start, i);
-        const first = chunk[0];
+        let chunk = tokens.slice(start, i);
         const last = chunk[chunk.length - 1];
         const end = i < tokens.length ? tokenPos(tokens[i]) : endOf(last);
-        const ast = parseTokens(chunk, end);
-        const pos = spanPos(first, last);
-        statements.push({ ast, text: text.slice(pos.offset, pos.offset + pos.length), pos, script });
+        const push = (ast: A.Statement, first: IToken) => {
+          const pos = spanPos(first, last);
+          statements.push({ ast, text: text.slice(pos.offset, pos.offset + pos.length), pos, script });
+        };
+        if (!executeSet && startsWithWords(chunk, EXECUTE_STATEMENT_SET)) {
+          executeSet = { first: chunk[0], inserts: [] };
+          chunk = chunk.slice(EXECUTE_STATEMENT_SET.length);
+          if (chunk.length === 0)
+            throw new WeirError('SQL_PARSE', 'Expected INSERT after EXECUTE STATEMENT SET BEGIN', {
+              position: end,
+            });
+        }
+        const marker = statementSetMarker(chunk);
+        if (executeSet) {
+          if (marker?.kind === 'EndStatementSet') {
+            push(
+              { kind: 'StatementSet', inserts: executeSet.inserts, pos: spanPos(executeSet.first, last) },
+              executeSet.first,
+            );
+            executeSet = undefined;
+          } else executeSet.inserts.push(insertOf(chunk, end));
+        } else push(marker ?? parseTokens(chunk, end), chunk[0]);
       }
       start = i + 1;
     }
+    if (executeSet)
+      throw new WeirError('SQL_PARSE', 'EXECUTE STATEMENT SET BEGIN … has no END', {
+        position: tokenPos(executeSet.first),
+        hint: 'End the statement set with END;',
+      });
     return statements;
   } catch (err) {
     throw locate(err, script);

@@ -1,13 +1,21 @@
 import { inputRef } from '../../common/expr.js';
 import type { LogicalNode } from '../logical/nodes.js';
-import { isInsertOnly, type RowKindSet, rowKindSet, rowKindsOf } from './changelog.js';
+import { INSERT_ONLY, isInsertOnly, type RowKindSet, rowKindSet, rowKindsOf } from './changelog.js';
 import { convertJoin } from './join.js';
 import type { PhysicalNode } from './nodes.js';
+import { convertOverWindow } from './over.js';
+import { convertRank } from './rank.js';
+import { windowAggregate, windowTableFunction } from './window.js';
 
 /** What a GroupAggregate emits: updates, and deletes too when its input can retract a group's last row. */
 export function groupAggregateChangelog(input: RowKindSet, generateUpdateBefore: boolean): RowKindSet {
   const kinds = isInsertOnly(input) ? rowKindSet('I', 'UB', 'UA') : rowKindSet('I', 'UB', 'UA', 'D');
   return generateUpdateBefore ? kinds : kinds.filter((k) => k !== 'UB');
+}
+
+/** A union emits every kind any of its inputs emits. */
+export function unionChangelog(inputs: readonly RowKindSet[]): RowKindSet {
+  return rowKindSet(...inputs.flat());
 }
 
 /**
@@ -39,6 +47,8 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
       };
     }
     case 'LogicalProject': {
+      const topN = convertRank(node, toPhysical);
+      if (topN) return topN;
       const input = toPhysical(node.input);
       return {
         kind: 'Calc',
@@ -62,6 +72,8 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
       };
     }
     case 'LogicalAggregate': {
+      const windowed = windowAggregate(node, toPhysical);
+      if (windowed) return windowed;
       const input = toPhysical(node.input);
       const exchange: PhysicalNode = {
         kind: 'Exchange',
@@ -80,8 +92,23 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
         changelogMode: groupAggregateChangelog(input.changelogMode, true),
       };
     }
+    case 'LogicalWindowTableFunction':
+      return windowTableFunction(node, toPhysical(node.input));
+    case 'LogicalOverWindow':
+      return convertOverWindow(node, toPhysical);
     case 'LogicalJoin':
       return convertJoin(node, undefined, toPhysical);
+    case 'LogicalValues':
+      return { kind: 'Values', tuples: node.tuples, rowType: node.rowType, changelogMode: INSERT_ONLY };
+    case 'LogicalUnion': {
+      const inputs = node.inputs.map(toPhysical);
+      return {
+        kind: 'Union',
+        inputs,
+        rowType: node.rowType,
+        changelogMode: unionChangelog(inputs.map((i) => i.changelogMode)),
+      };
+    }
     case 'LogicalSink': {
       const input = toPhysical(node.input);
       return {

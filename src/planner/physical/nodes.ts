@@ -1,6 +1,13 @@
 import type { ConnectorDescriptor } from '../../common/connector.js';
 import type { Expr } from '../../common/expr.js';
-import type { AggregateCallSpec, JoinType } from '../../common/jobgraph.js';
+import type {
+  AggregateCallSpec,
+  JoinType,
+  SortFieldSpec,
+  TimeDomain,
+  WindowingSpec,
+  WindowProperty,
+} from '../../common/jobgraph.js';
 import type { RowType } from '../../common/types.js';
 import type { CatalogTable } from '../catalog/catalog.js';
 import type { RowKindSet } from './changelog.js';
@@ -16,8 +23,15 @@ export type PhysicalNode =
   | PhysicalCalc
   | PhysicalExchange
   | PhysicalGroupAggregate
+  | PhysicalWindowAggregate
+  | PhysicalWindowTableFunction
+  | PhysicalRank
+  | PhysicalDeduplicate
+  | PhysicalOverAggregate
   | PhysicalJoin
   | PhysicalIntervalJoin
+  | PhysicalValues
+  | PhysicalUnion
   | PhysicalSink;
 
 export interface PhysicalTableSourceScan {
@@ -77,6 +91,93 @@ export interface PhysicalGroupAggregate {
 }
 
 /**
+ * Window aggregation (Flink's StreamPhysicalWindowAggregate, or GroupWindowAggregate for a legacy
+ * group window): insert-only, one row per key and window when the window fires. Its input is an
+ * Exchange on the grouping fields. Output: grouping fields, calls, then the window properties.
+ */
+export interface PhysicalWindowAggregate {
+  readonly kind: 'WindowAggregate' | 'GroupWindowAggregate';
+  readonly input: PhysicalNode;
+  readonly grouping: readonly number[];
+  readonly aggCalls: readonly AggregateCallSpec[];
+  readonly fn: string;
+  readonly window: WindowingSpec;
+  readonly timeIndex: number;
+  readonly timeDomain: TimeDomain;
+  readonly properties: readonly WindowProperty[];
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/** Constant rows (Flink's StreamPhysicalValues): a bounded source vertex of parallelism 1. */
+export interface PhysicalValues {
+  readonly kind: 'Values';
+  /** Constant expressions, each of its column's type. */
+  readonly tuples: readonly (readonly Expr[])[];
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/** A window TVF not followed by a window aggregation (Flink's StreamPhysicalWindowTableFunction). */
+export interface PhysicalWindowTableFunction {
+  readonly kind: 'WindowTableFunction';
+  readonly input: PhysicalNode;
+  readonly fn: string;
+  readonly window: WindowingSpec;
+  readonly timeIndex: number;
+  readonly timeDomain: TimeDomain;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/**
+ * Top-N (Flink's StreamPhysicalRank, ROW_NUMBER only as in Flink's streaming mode); its input is
+ * an Exchange on the partition keys. AppendFastStrategy over an insert-only input, RetractStrategy
+ * over a changelog. Outputs the input row, and the rank number when `outputRankNumber`.
+ */
+export interface PhysicalRank {
+  readonly kind: 'Rank';
+  readonly input: PhysicalNode;
+  readonly partitionKeys: readonly number[];
+  readonly orderKeys: readonly SortFieldSpec[];
+  readonly rankStart: number;
+  readonly rankEnd: number;
+  readonly outputRankNumber: boolean;
+  readonly strategy: 'AppendFastStrategy' | 'RetractStrategy';
+  readonly generateUpdateBefore: boolean;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/** Deduplication (Flink's StreamPhysicalDeduplicate): ROW_NUMBER = 1 ordered by a time attribute. */
+export interface PhysicalDeduplicate {
+  readonly kind: 'Deduplicate';
+  readonly input: PhysicalNode;
+  readonly keys: readonly number[];
+  readonly keepLastRow: boolean;
+  /** Ordered by this rowtime field; absent when ordered by processing time. */
+  readonly rowtimeIndex?: number;
+  readonly generateUpdateBefore: boolean;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/** OVER aggregation (Flink's StreamPhysicalOverAggregate); its input is an Exchange on the partition keys. */
+export interface PhysicalOverAggregate {
+  readonly kind: 'OverAggregate';
+  readonly input: PhysicalNode;
+  readonly partitionKeys: readonly number[];
+  readonly orderIndex: number;
+  readonly rowtime: boolean;
+  readonly unit: 'ROWS' | 'RANGE';
+  /** Rows or milliseconds before the current row; absent for UNBOUNDED PRECEDING. */
+  readonly preceding?: number;
+  readonly aggCalls: readonly AggregateCallSpec[];
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/**
  * How a join input's rows are kept (Flink's JoinInputSideSpec, printed as leftInputSpec and
  * rightInputSpec): by a unique key that the join key contains, by a unique key, or as a multiset.
  */
@@ -116,6 +217,14 @@ export interface PhysicalIntervalJoin extends Omit<PhysicalJoin, 'kind'> {
   readonly leftUpperBound: number;
 }
 
+/** UNION ALL (Flink's StreamPhysicalUnion): the rows of every input, in no particular order. */
+export interface PhysicalUnion {
+  readonly kind: 'Union';
+  readonly inputs: readonly PhysicalNode[];
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
 export interface PhysicalSink {
   readonly kind: 'Sink';
   readonly input: PhysicalNode;
@@ -130,11 +239,20 @@ export interface PhysicalSink {
 export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
   switch (node.kind) {
     case 'TableSourceScan':
+    case 'Values':
       return [];
+    case 'Union':
+      return node.inputs;
     case 'WatermarkAssigner':
     case 'Calc':
     case 'Exchange':
     case 'GroupAggregate':
+    case 'WindowAggregate':
+    case 'GroupWindowAggregate':
+    case 'WindowTableFunction':
+    case 'Rank':
+    case 'Deduplicate':
+    case 'OverAggregate':
     case 'Sink':
       return [node.input];
     case 'Join':
@@ -150,11 +268,20 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
 export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]): PhysicalNode {
   switch (node.kind) {
     case 'TableSourceScan':
+    case 'Values':
       return node;
+    case 'Union':
+      return inputs.every((input, i) => input === node.inputs[i]) ? node : { ...node, inputs };
     case 'WatermarkAssigner':
     case 'Calc':
     case 'Exchange':
     case 'GroupAggregate':
+    case 'WindowAggregate':
+    case 'GroupWindowAggregate':
+    case 'WindowTableFunction':
+    case 'Rank':
+    case 'Deduplicate':
+    case 'OverAggregate':
     case 'Sink':
       return inputs[0] === node.input ? node : { ...node, input: inputs[0] };
     case 'Join':

@@ -1,8 +1,9 @@
 import { WeirError } from '../../common/errors.js';
 import { identifierText } from '../catalog/catalog.js';
-import { groupAggregateChangelog } from './convert.js';
+import { groupAggregateChangelog, unionChangelog } from './convert.js';
 import { joinChangelog } from './join.js';
 import type { PhysicalNode } from './nodes.js';
+import { visitRank } from './rank-update-before.js';
 
 /**
  * Decides top-down whether each GroupAggregate sends -U before +U (Flink's
@@ -17,10 +18,19 @@ export function inferUpdateBefore(root: PhysicalNode): PhysicalNode {
 function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode {
   switch (node.kind) {
     case 'TableSourceScan':
+    case 'Values':
       return node;
+    case 'Union': {
+      const inputs = node.inputs.map((i) => visit(i, updateBeforeRequired));
+      return inputs.every((input, i) => input === node.inputs[i])
+        ? node
+        : { ...node, inputs, changelogMode: unionChangelog(inputs.map((i) => i.changelogMode)) };
+    }
     case 'WatermarkAssigner':
     case 'Calc':
-    case 'Exchange': {
+    case 'Exchange':
+    case 'WindowTableFunction':
+    case 'OverAggregate': {
       const input = visit(node.input, updateBeforeRequired);
       return input === node.input ? node : { ...node, input, changelogMode: input.changelogMode };
     }
@@ -41,6 +51,15 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
         changelogMode: groupAggregateChangelog(kinds, updateBeforeRequired),
       };
     }
+    // Insert-only out, and only planned over an insert-only input.
+    case 'WindowAggregate':
+    case 'GroupWindowAggregate': {
+      const input = visit(node.input, true);
+      return input === node.input ? node : { ...node, input };
+    }
+    case 'Rank':
+    case 'Deduplicate':
+      return visitRank(node, updateBeforeRequired, visit);
     case 'Join': {
       // A join retracts what it sent for a row when that row is retracted: it needs -U from its inputs.
       const left = visit(node.left, true);
@@ -78,7 +97,7 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
 function describeSource(node: PhysicalNode): string {
   for (let n: PhysicalNode = node; ; ) {
     if (n.kind === 'TableSourceScan') return `table '${identifierText(n.table.identifier)}'`;
-    if (n.kind === 'Sink') return 'the input';
-    n = n.kind === 'Join' || n.kind === 'IntervalJoin' ? n.left : n.input;
+    if (n.kind === 'Sink' || n.kind === 'Values') return 'the input';
+    n = n.kind === 'Join' || n.kind === 'IntervalJoin' ? n.left : n.kind === 'Union' ? n.inputs[0] : n.input;
   }
 }

@@ -1,5 +1,11 @@
 import { WeirError } from '../../common/errors.js';
-import type { JobEdge, JobGraph, JobVertex, Partitioner } from '../../common/jobgraph.js';
+import {
+  isSourceOperator,
+  type JobEdge,
+  type JobGraph,
+  type JobVertex,
+  type Partitioner,
+} from '../../common/jobgraph.js';
 
 /**
  * A chain: operators connected by forward edges with equal parallelism run in one task as plain
@@ -43,10 +49,24 @@ function shortName(v: JobVertex): string {
       return 'WatermarkAssigner';
     case 'group-aggregate':
       return 'GroupAggregate';
+    case 'window-aggregate':
+      return 'WindowAggregate';
+    case 'window-table-function':
+      return 'WindowTableFunction';
+    case 'rank':
+      return 'Rank';
+    case 'deduplicate':
+      return 'Deduplicate';
+    case 'over-aggregate':
+      return 'OverAggregate';
     case 'join':
       return 'Join';
     case 'interval-join':
       return 'IntervalJoin';
+    case 'values':
+      return 'Values';
+    case 'union':
+      return 'Union';
     default: {
       const never: never = v.operator;
       return never;
@@ -85,7 +105,7 @@ export function buildExecutionGraph(
         { hint: "Raise 'pipeline.max-parallelism' or lower the parallelism." },
       );
     }
-    const isSource = v.operator.kind === 'source';
+    const isSource = isSourceOperator(v.operator);
     if (isSource === incoming.has(v.id)) {
       throw new WeirError(
         'JOBGRAPH_INVALID',

@@ -21,6 +21,17 @@ type SavepointOperation = (
 ) & { reported?: boolean };
 
 /**
+ * What a session cluster adds to the API: job submission (`POST /jobs`, Flink's path for the
+ * client's JobGraph upload) and shutdown (`DELETE /cluster`). A foreground `weir run` has neither.
+ */
+export interface ClusterHandlers {
+  /** Starts the job a client planned; resolves to its id. The body is the client's request as sent. */
+  submit(body: unknown): Promise<string>;
+  /** Cancels the jobs and ends the cluster process, after the response went out. */
+  shutdown(): void;
+}
+
+/**
  * The part of Flink's REST API that users script against, with Flink's paths and JSON shapes:
  * job listing and details, checkpoint statistics, savepoints and stop-with-savepoint with
  * trigger-id polling, and cancellation.
@@ -30,6 +41,8 @@ export class RestServer {
   private readonly operations = new Map<string, SavepointOperation>();
   private server?: Server;
 
+  constructor(private readonly cluster?: ClusterHandlers) {}
+
   register(client: JobClient, graph: JobGraph): void {
     const entry: RegisteredJob = { client, graph, startTime: Date.now() };
     this.jobs.set(client.jobId, entry);
@@ -38,7 +51,12 @@ export class RestServer {
 
   async listen(port: number, host: string): Promise<string> {
     const server = createServer((req, res) => {
-      this.handle(req, res).catch((err: Error) => send(res, 500, { errors: [err.message] }));
+      this.handle(req, res).catch((err: Error) =>
+        // A user's mistake (a bad savepoint path in a submission) is a 400 with its code, as Flink answers.
+        isWeirError(err)
+          ? send(res, 400, { errors: [`${err.code}: ${err.message}`], code: err.code, hint: err.hint })
+          : send(res, 500, { errors: [err.message] }),
+      );
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -72,6 +90,15 @@ export class RestServer {
     if (parts[0] === 'v1') parts.shift(); // Flink serves the same API under /v1
     if (method === 'GET' && parts.length === 1 && parts[0] === 'overview')
       return send(res, 200, this.overview());
+    if (this.cluster && method === 'DELETE' && parts.length === 1 && parts[0] === 'cluster') {
+      send(res, 200, {});
+      res.once('finish', () => this.cluster?.shutdown());
+      return;
+    }
+    if (this.cluster && method === 'POST' && parts.length === 1 && parts[0] === 'jobs') {
+      const jobId = await this.cluster.submit(await readJson(req));
+      return send(res, 202, { jobUrl: `/jobs/${jobId}` });
+    }
     if (parts[0] !== 'jobs') return send(res, 404, { errors: [`Not found: ${url.pathname}`] });
     if (parts.length === 1 && method === 'GET') {
       return send(res, 200, {

@@ -1,0 +1,3 @@
+export { assignWindows, type TimeWindow, windowStart } from './assigners.js';
+export { WindowAggregateOperator } from './window-aggregate.js';
+export { WindowTableFunctionOperator } from './window-table-function.js';
