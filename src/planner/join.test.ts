@@ -262,6 +262,24 @@ ON o.customer_id = c.id AND o.ts BETWEEN c.ts - INTERVAL '1' HOUR AND c.ts`;
     expect(joinOf(job(sql)).joinType).toBe('INNER');
   });
 
+  it('a processing-time interval join is rejected, at the join', () => {
+    const s = session();
+    s.executeScript(
+      "CREATE TABLE clicks (user_id INT, pt AS PROCTIME()) WITH ('connector' = 'datagen'); CREATE TABLE views (user_id INT, pt AS PROCTIME()) WITH ('connector' = 'datagen')",
+    );
+    let err: WeirError | undefined;
+    try {
+      s.executeScript(
+        "INSERT INTO enriched SELECT 1, 'x' FROM clicks c JOIN views v ON c.user_id = v.user_id AND c.pt BETWEEN v.pt - INTERVAL '1' MINUTE AND v.pt",
+        'job.sql',
+      );
+    } catch (e) {
+      err = e as WeirError;
+    }
+    expect(err?.code).toBe('SQL_UNSUPPORTED');
+    expect(err?.message).toBe('A processing-time interval join is not supported yet');
+  });
+
   it('duplicate relation names and unknown qualifiers', () => {
     expect(failure('INSERT INTO enriched SELECT 1, name FROM customers, customers').message).toBe(
       "Duplicate relation name 'customers' in FROM clause",

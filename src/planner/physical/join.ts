@@ -225,6 +225,19 @@ export function convertJoin(
     }
     if (times && lower !== undefined && upper !== undefined) window = { ...times, lower, upper };
   }
+  // The same bounds on processing-time attributes: Flink's processing-time interval join.
+  const isProctime = (i: number) =>
+    (i < nL ? leftFields[i] : rightFields[i - nL]).type.timeAttribute === 'PROCTIME';
+  const proctimeBounds = joinConditions.map((c) => timeBoundsOf(c, isProctime, nL)).filter((b) => b);
+  if (
+    proctimeBounds.some((b) => b?.lower !== undefined) &&
+    proctimeBounds.some((b) => b?.upper !== undefined)
+  ) {
+    throw new WeirError('SQL_UNSUPPORTED', 'A processing-time interval join is not supported yet', {
+      position: join.pos,
+      hint: 'bound rowtime attributes instead (an event-time interval join)',
+    });
+  }
 
   // Key equalities; computed key expressions become extra columns of their side.
   const leftExtras: Expr[] = [];
