@@ -309,6 +309,36 @@ export interface JoinSpec {
   readonly leftType: RowType;
   readonly rightType: RowType;
   readonly outputType: RowType;
+  /**
+   * The input only inserts. In an inner join such a side's rows are kept as a plain list per key
+   * (nothing is ever retracted from it, nor counted), which is much cheaper.
+   */
+  readonly leftInputInsertOnly?: boolean;
+  readonly rightInputInsertOnly?: boolean;
+}
+
+/**
+ * An interval join (Flink's RowTimeIntervalJoin): an equi-join whose condition also bounds the
+ * left rowtime by the right one, `lowerBound <= l.rt - r.rt <= upperBound` (ms). Rows wait in keyed
+ * state, by join key and rowtime, until the watermark passes the last time a row of the other side
+ * could still match them; then they are dropped, and an outer side's rows that never matched are
+ * emitted NULL-padded. Output is insert-only; the watermark is held back by the larger bound.
+ */
+export interface IntervalJoinSpec {
+  readonly kind: 'interval-join';
+  readonly joinType: JoinType;
+  readonly leftKeys: readonly number[];
+  readonly rightKeys: readonly number[];
+  readonly filterNulls: readonly boolean[];
+  readonly leftTimeIndex: number;
+  readonly rightTimeIndex: number;
+  readonly lowerBound: number;
+  readonly upperBound: number;
+  /** The rest of the condition (neither a key equality nor a time bound), over the joined row. */
+  readonly nonEquiCondition?: Expr;
+  readonly leftType: RowType;
+  readonly rightType: RowType;
+  readonly outputType: RowType;
 }
 
 /**
@@ -320,6 +350,7 @@ export interface UnionSpec {
 }
 
 export type OperatorSpec =
+  | IntervalJoinSpec
   | SourceSpec
   | ValuesSpec
   | CalcSpec

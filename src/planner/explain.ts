@@ -155,6 +155,11 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
       text = `Join(joinType=[${JOIN_TYPE_NAMES[node.joinType]}], where=[${formatExpr(node.condition, (i) => names[i], style)}], select=[${names.join(', ')}], leftInputSpec=[${node.leftInputSpec}], rightInputSpec=[${node.rightInputSpec}]`;
       break;
     }
+    case 'IntervalJoin': {
+      const names = node.rowType.fields.map((f) => f.name);
+      text = `IntervalJoin(joinType=[${JOIN_TYPE_NAMES[node.joinType]}], windowBounds=[isRowTime=true, leftLowerBound=${node.leftLowerBound}, leftUpperBound=${node.leftUpperBound}, leftTimeIndex=${node.leftTimeIndex}, rightTimeIndex=${node.rightTimeIndex}], where=[${formatExpr(node.condition, (i) => names[i], style)}], select=[${names.join(', ')}]`;
+      break;
+    }
     case 'Values':
       text = `Values(tuples=[${valuesText(node.tuples, style)}]`;
       break;

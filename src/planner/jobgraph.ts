@@ -124,9 +124,27 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
       return {
         kind: 'join',
         joinType: node.joinType,
+        leftInputInsertOnly: isInsertOnly(node.left.changelogMode),
+        rightInputInsertOnly: isInsertOnly(node.right.changelogMode),
         leftKeys: node.leftKeys,
         rightKeys: node.rightKeys,
         filterNulls: node.leftKeys.map(() => true),
+        ...(node.nonEquiCondition ? { nonEquiCondition: node.nonEquiCondition } : {}),
+        leftType: stripTimeAttributes(node.left.rowType),
+        rightType: stripTimeAttributes(node.right.rowType),
+        outputType: stripTimeAttributes(node.rowType),
+      };
+    case 'IntervalJoin':
+      return {
+        kind: 'interval-join',
+        joinType: node.joinType,
+        leftKeys: node.leftKeys,
+        rightKeys: node.rightKeys,
+        filterNulls: node.leftKeys.map(() => true),
+        leftTimeIndex: node.leftTimeIndex,
+        rightTimeIndex: node.rightTimeIndex,
+        lowerBound: node.leftLowerBound,
+        upperBound: node.leftUpperBound,
         ...(node.nonEquiCondition ? { nonEquiCondition: node.nonEquiCondition } : {}),
         leftType: stripTimeAttributes(node.left.rowType),
         rightType: stripTimeAttributes(node.right.rowType),
@@ -207,7 +225,8 @@ export function buildJobGraph(
     const keyFields = keyedFields(node);
     if (keyFields?.length === 0) parallelism = 1;
     // A join without keys sees every row of both sides in one subtask, as in Flink.
-    else if (node.kind === 'Join' && node.leftKeys.length === 0) parallelism = 1;
+    else if ((node.kind === 'Join' || node.kind === 'IntervalJoin') && node.leftKeys.length === 0)
+      parallelism = 1;
     else if (node.kind === 'Values') parallelism = 1;
     else if (node.kind === 'Union') {
       // Inputs of one parallelism are forwarded; otherwise the union runs at the default
@@ -228,7 +247,7 @@ export function buildJobGraph(
       name: physicalLabel(node, 'infix'),
       ...(parallelism !== undefined ? { parallelism } : {}),
       ...(keyFields ? { keyed: { fields: keyFields } } : {}),
-      ...(node.kind === 'Join'
+      ...(node.kind === 'Join' || node.kind === 'IntervalJoin'
         ? { keyed: { fields: node.leftKeys, secondInputFields: node.rightKeys } }
         : {}),
       operator: operatorSpec(node),
@@ -240,7 +259,7 @@ export function buildJobGraph(
         partitioner: input.partitioner,
         ...(input.keys ? { keys: input.keys } : {}),
         // A two-input operator's second input (a join's right side); a union's inputs are all one.
-        ...(node.kind === 'Join' && inputIndex > 0 ? { inputIndex } : {}),
+        ...((node.kind === 'Join' || node.kind === 'IntervalJoin') && inputIndex > 0 ? { inputIndex } : {}),
       });
     });
     return { id, partitioner: 'forward', parallelism };

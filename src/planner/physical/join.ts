@@ -91,29 +91,66 @@ function inputSpec(node: PhysicalNode, joinKeys: readonly number[]): JoinInputSp
   return key.every((k) => joinKeys.includes(k)) ? 'JoinKeyContainsUniqueKey' : 'HasUniqueKey';
 }
 
+/** Bounds on `l.rt - r.rt` (ms, inclusive) that one conjunct sets, with the two rowtime fields. */
+interface TimeBounds {
+  readonly leftTime: number;
+  readonly rightTime: number;
+  readonly lower?: number;
+  readonly upper?: number;
+}
+
 /**
- * How many bounds a conjunct puts between the two sides' rowtime attributes: a comparison
- * `l.rt >= r.rt - INTERVAL '1' HOUR` is one, `l.rt BETWEEN r.rt - … AND r.rt + …` two. With a lower
- * and an upper bound, Flink plans an interval join instead of a regular one.
+ * The bounds a conjunct puts between the two sides' rowtime attributes, as Flink's
+ * IntervalJoinUtil reads them: `l.rt >= r.rt - INTERVAL '1' HOUR` is a lower bound of -3600000 on
+ * l.rt - r.rt, `l.rt BETWEEN r.rt - … AND r.rt + …` both bounds; `>` and `<` are one millisecond
+ * tighter. Anything else is not a time bound.
  */
-function timeBounds(c: Expr, isRowtime: (i: number) => boolean, sideOf: (e: Expr) => Side): number {
-  if (c.kind !== 'call') return 0;
-  const timeSide = (e: Expr): Side | undefined => {
-    const refs = [...collectInputs(e, new Set())];
-    if (refs.length !== 1 || !isRowtime(refs[0])) return undefined;
-    if (e.kind === 'input') return sideOf(e);
-    if (e.kind === 'call' && (e.fn === '+' || e.fn === '-') && e.args[0].kind === 'input') return sideOf(e);
-    return undefined;
+function timeBoundsOf(c: Expr, isRowtime: (i: number) => boolean, nL: number): TimeBounds | undefined {
+  if (c.kind !== 'call') return undefined;
+  const timeTerm = (e: Expr): { index: number; offset: number } | undefined => {
+    if (e.kind === 'input') return isRowtime(e.index) ? { index: e.index, offset: 0 } : undefined;
+    if (e.kind !== 'call' || (e.fn !== '+' && e.fn !== '-') || e.args.length !== 2) return undefined;
+    const [ref, interval] = e.args;
+    if (ref.kind !== 'input' || !isRowtime(ref.index)) return undefined;
+    if (interval.kind !== 'literal' || interval.type.root !== 'INTERVAL_DAY_TIME') return undefined;
+    const ms = Number(interval.value);
+    return { index: ref.index, offset: e.fn === '+' ? ms : -ms };
   };
-  const bound = (a: Expr, b: Expr) => {
-    const sa = timeSide(a);
-    const sb = timeSide(b);
-    return sa !== undefined && sb !== undefined && sa !== sb ? 1 : 0;
+  const compare = (op: string, x: Expr, y: Expr): TimeBounds | undefined => {
+    const a = timeTerm(x);
+    const b = timeTerm(y);
+    if (!a || !b || a.index < nL === b.index < nL) return undefined;
+    // As `l.rt - r.rt op value`.
+    const leftFirst = a.index < nL;
+    const value = leftFirst ? b.offset - a.offset : a.offset - b.offset;
+    const flipped = leftFirst
+      ? op
+      : ({ '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as Record<string, string>)[op];
+    const [l, r] = leftFirst ? [a, b] : [b, a];
+    const base = { leftTime: l.index, rightTime: r.index - nL };
+    switch (flipped) {
+      case '>=':
+        return { ...base, lower: value };
+      case '>':
+        return { ...base, lower: value + 1 };
+      case '<=':
+        return { ...base, upper: value };
+      case '<':
+        return { ...base, upper: value - 1 };
+      default:
+        return undefined;
+    }
   };
-  if (['<', '<=', '>', '>='].includes(c.fn) && c.args.length === 2) return bound(c.args[0], c.args[1]);
-  if (c.fn === 'BETWEEN' && c.args.length === 3)
-    return bound(c.args[0], c.args[1]) + bound(c.args[0], c.args[2]);
-  return 0;
+  if (['<', '<=', '>', '>='].includes(c.fn) && c.args.length === 2)
+    return compare(c.fn, c.args[0], c.args[1]);
+  if (c.fn === 'BETWEEN' && c.args.length === 3) {
+    const low = compare('>=', c.args[0], c.args[1]);
+    const high = compare('<=', c.args[0], c.args[2]);
+    if (!low || !high || low.leftTime !== high.leftTime || low.rightTime !== high.rightTime) return undefined;
+    // Each half is a lower or an upper bound on l.rt - r.rt, depending on which side `v` is.
+    return { ...low, lower: low.lower ?? high.lower, upper: low.upper ?? high.upper };
+  }
+  return undefined;
 }
 
 /**
@@ -170,16 +207,36 @@ export function convertJoin(
 
   const isRowtime = (i: number) =>
     (i < nL ? leftFields[i] : rightFields[i - nL]).type.timeAttribute === 'ROWTIME';
-  const bounds = joinConditions.reduce((n, c) => n + timeBounds(c, isRowtime, sideOf), 0);
-  if (bounds >= 2) {
-    throw new WeirError(
-      'SQL_UNSUPPORTED',
-      "Interval join (a join whose condition bounds one side's rowtime attribute by the other's) is not supported yet",
-      {
-        position: join.pos,
-        hint: 'compare columns that are not rowtime attributes (e.g. CAST them) to run it as a regular join',
-      },
-    );
+  // Bounds between the two rowtimes both ways make an interval join (Flink's IntervalJoinUtil).
+  let window: { leftTime: number; rightTime: number; lower: number; upper: number } | undefined;
+  const timeConditions: Expr[] = [];
+  {
+    let lower: number | undefined;
+    let upper: number | undefined;
+    let times: { leftTime: number; rightTime: number } | undefined;
+    for (const c of joinConditions) {
+      const b = timeBoundsOf(c, isRowtime, nL);
+      if (!b) continue;
+      if (times && (times.leftTime !== b.leftTime || times.rightTime !== b.rightTime)) continue;
+      times = { leftTime: b.leftTime, rightTime: b.rightTime };
+      timeConditions.push(c);
+      if (b.lower !== undefined) lower = lower === undefined ? b.lower : Math.max(lower, b.lower);
+      if (b.upper !== undefined) upper = upper === undefined ? b.upper : Math.min(upper, b.upper);
+    }
+    if (times && lower !== undefined && upper !== undefined) window = { ...times, lower, upper };
+  }
+  // The same bounds on processing-time attributes: Flink's processing-time interval join.
+  const isProctime = (i: number) =>
+    (i < nL ? leftFields[i] : rightFields[i - nL]).type.timeAttribute === 'PROCTIME';
+  const proctimeBounds = joinConditions.map((c) => timeBoundsOf(c, isProctime, nL)).filter((b) => b);
+  if (
+    proctimeBounds.some((b) => b?.lower !== undefined) &&
+    proctimeBounds.some((b) => b?.upper !== undefined)
+  ) {
+    throw new WeirError('SQL_UNSUPPORTED', 'A processing-time interval join is not supported yet', {
+      position: join.pos,
+      hint: 'bound rowtime attributes instead (an event-time interval join)',
+    });
   }
 
   // Key equalities; computed key expressions become extra columns of their side.
@@ -196,6 +253,8 @@ export function convertJoin(
     return width + extras.length - 1;
   };
   for (const c of joinConditions) {
+    // In an interval join the time bounds are enforced by the window, not evaluated per pair.
+    if (window && timeConditions.includes(c)) continue;
     if (c.kind === 'call' && c.fn === '=' && c.args.length === 2) {
       const [a, b] = c.args;
       const sa = sideOf(a);
@@ -254,10 +313,12 @@ export function convertJoin(
     used.add(n);
     return n;
   };
+  // An interval join keeps both rowtime attributes: its output watermark is held back to suit them.
+  const timeType = (t: LogicalType) => (window ? t : plain(t));
   const joinFields = [
-    ...join.rowType.fields.slice(0, nL).map((f) => ({ ...f, type: plain(f.type) })),
+    ...join.rowType.fields.slice(0, nL).map((f) => ({ ...f, type: timeType(f.type) })),
     ...leftExtras.map((e, k) => ({ name: fresh(`$f${nL + k}`), type: plain(e.type) })),
-    ...join.rowType.fields.slice(nL).map((f) => ({ ...f, type: plain(f.type) })),
+    ...join.rowType.fields.slice(nL).map((f) => ({ ...f, type: timeType(f.type) })),
     ...rightExtras.map((e, k) => ({ name: fresh(`$f${nR + k}`), type: plain(e.type) })),
   ];
   const keyEqualities = leftKeys.map((l, i) =>
@@ -268,14 +329,14 @@ export function convertJoin(
     ),
   );
   const nonEquiCondition = and(nonEqui.map((c) => substitute(c, remap)));
-  const result: PhysicalNode = {
-    kind: 'Join',
+  const timeCondition = window ? timeConditions.map((c) => substitute(c, remap)) : [];
+  const common = {
     left: exchange(left, leftKeys),
     right: exchange(right, rightKeys),
     joinType: type,
     leftKeys,
     rightKeys,
-    condition: and([...keyEqualities, ...(nonEquiCondition ? [nonEquiCondition] : [])]) ?? {
+    condition: and([...keyEqualities, ...timeCondition, ...(nonEquiCondition ? [nonEquiCondition] : [])]) ?? {
       kind: 'literal',
       value: true,
       type: Types.BOOLEAN(false),
@@ -284,8 +345,35 @@ export function convertJoin(
     leftInputSpec: inputSpec(left, leftKeys),
     rightInputSpec: inputSpec(right, rightKeys),
     rowType: { fields: joinFields },
-    changelogMode: joinChangelog(type, left.changelogMode, right.changelogMode, true),
   };
+  let result: PhysicalNode;
+  if (window) {
+    if (!isInsertOnly(left.changelogMode) || !isInsertOnly(right.changelogMode)) {
+      throw new WeirError(
+        'SQL_UNSUPPORTED',
+        "An interval join over an input that updates or deletes (Flink's IntervalJoin doesn't support consuming update and delete changes) is not supported",
+        {
+          position: join.pos,
+          hint: 'join insert-only inputs, or bound columns that are not rowtime attributes',
+        },
+      );
+    }
+    result = {
+      ...common,
+      kind: 'IntervalJoin',
+      leftTimeIndex: window.leftTime,
+      rightTimeIndex: window.rightTime,
+      leftLowerBound: window.lower,
+      leftUpperBound: window.upper,
+      changelogMode: rowKindSet('I'),
+    };
+  } else {
+    result = {
+      ...common,
+      kind: 'Join',
+      changelogMode: joinChangelog(type, left.changelogMode, right.changelogMode, true),
+    };
+  }
   const condition = and(above.map((c) => substitute(c, remap)));
   if (!condition && leftExtras.length === 0 && rightExtras.length === 0) return result;
   return {
@@ -293,7 +381,9 @@ export function convertJoin(
     input: result,
     projection: remap,
     ...(condition ? { condition } : {}),
-    rowType: { fields: join.rowType.fields.map((f) => ({ ...f, type: plain(f.type) })) },
+    rowType: {
+      fields: join.rowType.fields.map((f, i) => ({ ...f, type: joinFields[i < nL ? i : i - nL + nL2].type })),
+    },
     changelogMode: result.changelogMode,
   };
 }

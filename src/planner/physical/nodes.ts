@@ -29,6 +29,7 @@ export type PhysicalNode =
   | PhysicalDeduplicate
   | PhysicalOverAggregate
   | PhysicalJoin
+  | PhysicalIntervalJoin
   | PhysicalValues
   | PhysicalUnion
   | PhysicalSink;
@@ -204,6 +205,20 @@ export interface PhysicalJoin {
   readonly changelogMode: RowKindSet;
 }
 
+/**
+ * An interval join (Flink's StreamPhysicalIntervalJoin): like a Join, plus the time bounds
+ * `leftLowerBound <= l.rt - r.rt <= leftUpperBound` on the rowtime fields of both inputs.
+ * `condition` is the whole join condition as EXPLAIN prints it; `nonEquiCondition` what is neither
+ * a key equality nor a time bound.
+ */
+export interface PhysicalIntervalJoin extends Omit<PhysicalJoin, 'kind'> {
+  readonly kind: 'IntervalJoin';
+  readonly leftTimeIndex: number;
+  readonly rightTimeIndex: number;
+  readonly leftLowerBound: number;
+  readonly leftUpperBound: number;
+}
+
 /** UNION ALL (Flink's StreamPhysicalUnion): the rows of every input, in no particular order. */
 export interface PhysicalUnion {
   readonly kind: 'Union';
@@ -243,6 +258,7 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
     case 'Sink':
       return [node.input];
     case 'Join':
+    case 'IntervalJoin':
       return [node.left, node.right];
     default: {
       const never: never = node;
@@ -271,6 +287,7 @@ export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]):
     case 'Sink':
       return inputs[0] === node.input ? node : { ...node, input: inputs[0] };
     case 'Join':
+    case 'IntervalJoin':
       return inputs[0] === node.left && inputs[1] === node.right
         ? node
         : { ...node, left: inputs[0], right: inputs[1] };

@@ -12,7 +12,7 @@ function producerOf(node: PhysicalNode, has: (n: PhysicalNode) => boolean): Phys
     producer = n;
     if (n.kind === 'TableSourceScan' || n.kind === 'Values') break;
     // A join is where an outer join's retractions start, or the first input that has them.
-    if (n.kind === 'Join') {
+    if (n.kind === 'Join' || n.kind === 'IntervalJoin') {
       const input = [n.left, n.right].find(has);
       if (!input) break;
       n = input;

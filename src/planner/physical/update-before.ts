@@ -76,6 +76,11 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
         ),
       };
     }
+    case 'IntervalJoin': {
+      const left = visit(node.left, true);
+      const right = visit(node.right, true);
+      return { ...node, left, right };
+    }
     case 'Sink': {
       const accepted = node.connector.sink?.acceptedChangelogModes ?? [];
       const required = accepted.includes('retract') || !accepted.includes('upsert');
@@ -93,6 +98,6 @@ function describeSource(node: PhysicalNode): string {
   for (let n: PhysicalNode = node; ; ) {
     if (n.kind === 'TableSourceScan') return `table '${identifierText(n.table.identifier)}'`;
     if (n.kind === 'Sink' || n.kind === 'Values') return 'the input';
-    n = n.kind === 'Join' ? n.left : n.kind === 'Union' ? n.inputs[0] : n.input;
+    n = n.kind === 'Join' || n.kind === 'IntervalJoin' ? n.left : n.kind === 'Union' ? n.inputs[0] : n.input;
   }
 }

@@ -1,5 +1,5 @@
 import { type Expr, inputRef } from '../../common/expr.js';
-import type { PhysicalJoin, PhysicalNode } from '../physical/nodes.js';
+import type { PhysicalIntervalJoin, PhysicalJoin, PhysicalNode } from '../physical/nodes.js';
 import { substitute } from './calc-merge.js';
 import { optimize } from './index.js';
 import type { Rule } from './rule.js';
@@ -13,7 +13,8 @@ import { collectInputs } from './watermark-project-prune.js';
 export const joinProjectPruneRule: Rule = {
   name: 'JoinProjectPrune',
   apply(node) {
-    if (node.kind !== 'Calc' || node.input.kind !== 'Join') return undefined;
+    if (node.kind !== 'Calc' || (node.input.kind !== 'Join' && node.input.kind !== 'IntervalJoin'))
+      return undefined;
     const join = node.input;
     const nL = join.left.rowType.fields.length;
     const used = new Set<number>();
@@ -22,6 +23,10 @@ export const joinProjectPruneRule: Rule = {
     collectInputs(join.condition, used);
     for (const k of join.leftKeys) used.add(k);
     for (const k of join.rightKeys) used.add(nL + k);
+    if (join.kind === 'IntervalJoin') {
+      used.add(join.leftTimeIndex);
+      used.add(nL + join.rightTimeIndex);
+    }
     if (used.size === join.rowType.fields.length) return undefined;
     const kept = [...used].sort((a, b) => a - b);
     const keptLeft = kept.filter((i) => i < nL);
@@ -33,8 +38,14 @@ export const joinProjectPruneRule: Rule = {
     });
     const left = pruneSide(join.left, keptLeft);
     const right = pruneSide(join.right, keptRight);
-    const pruned: PhysicalJoin = {
+    const pruned: PhysicalJoin | PhysicalIntervalJoin = {
       ...join,
+      ...(join.kind === 'IntervalJoin'
+        ? {
+            leftTimeIndex: keptLeft.indexOf(join.leftTimeIndex),
+            rightTimeIndex: keptRight.indexOf(join.rightTimeIndex),
+          }
+        : {}),
       left,
       right,
       leftKeys: join.leftKeys.map((k) => keptLeft.indexOf(k)),

@@ -61,6 +61,8 @@ function shortName(v: JobVertex): string {
       return 'OverAggregate';
     case 'join':
       return 'Join';
+    case 'interval-join':
+      return 'IntervalJoin';
     case 'values':
       return 'Values';
     case 'union':

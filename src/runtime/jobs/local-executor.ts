@@ -43,6 +43,7 @@ import { createPartitioner } from '../network/partitioner.js';
 import { RecordWriterOutput } from '../network/record-writer.js';
 import { CalcOperator } from '../operators/calc-operator.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
+import { IntervalJoinOperator } from '../operators/join/interval-join.js';
 import { StreamingJoinOperator } from '../operators/join/streaming-join.js';
 import { OverAggregateOperator } from '../operators/over-aggregate/index.js';
 import { DeduplicateOperator, RankOperator } from '../operators/rank/index.js';
@@ -145,6 +146,8 @@ function createOperator(
       return new OverAggregateOperator(spec);
     case 'join':
       return new StreamingJoinOperator(spec);
+    case 'interval-join':
+      return new IntervalJoinOperator(spec);
     case 'values':
       return new ValuesSourceReader(spec);
     case 'union':

@@ -110,6 +110,22 @@ describe('StreamingJoinOperator', () => {
     expect(h.right(['+I', 1, 'y'])).toEqual(['+I[1, a, 1, y]']);
   });
 
+  it('inner join of insert-only sides keeps plain lists, with the same results', () => {
+    const h = harness('INNER', { leftInputInsertOnly: true, rightInputInsertOnly: true });
+    h.left(['+I', 1, 'a'], ['+I', 1, 'a'], ['+I', null, 'n']);
+    expect(h.right(['+I', 1, 'x'], ['+I', null, 'm'])).toEqual(['+I[1, a, 1, x]', '+I[1, a, 1, x]']);
+    expect(h.left(['+I', 1, 'b'])).toEqual(['+I[1, b, 1, x]']);
+    // Only the left is insert-only: the right still retracts through its counted state.
+    const mixed = harness('INNER', { leftInputInsertOnly: true });
+    mixed.left(['+I', 1, 'a']);
+    expect(mixed.right(['+I', 1, 'x'], ['-U', 1, 'x'], ['+U', 1, 'y'])).toEqual([
+      '+I[1, a, 1, x]',
+      '-U[1, a, 1, x]',
+      '+U[1, a, 1, y]',
+    ]);
+    expect(mixed.left(['+I', 1, 'c'])).toEqual(['+I[1, c, 1, y]']);
+  });
+
   it('NULL keys never match, in inner and outer joins', () => {
     const inner = harness('INNER');
     inner.left(['+I', null, 'a']);

@@ -3,7 +3,7 @@ import { LOCAL_TIME_ZONE, STATE_TTL } from '../../../common/options.js';
 import { RowKind } from '../../../common/types.js';
 import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext, Output, StreamOperator } from '../../api/operator.js';
-import type { KeyedStateBackend, MapState, StateTtl } from '../../api/state.js';
+import type { KeyedStateBackend, ListState, MapState, StateTtl } from '../../api/state.js';
 import { keyString } from '../../state/heap-keyed-state.js';
 import { compilePredicate, type Predicate } from '../calc/index.js';
 
@@ -23,6 +23,8 @@ interface Match {
 
 const LEFT_STATE = 'join.left-records';
 const RIGHT_STATE = 'join.right-records';
+const LEFT_ROWS = 'join.left-rows';
+const RIGHT_ROWS = 'join.right-rows';
 const NO_KEY: readonly unknown[] = [];
 
 /**
@@ -45,6 +47,9 @@ export class StreamingJoinOperator implements StreamOperator {
   private backend!: KeyedStateBackend;
   private leftState!: MapState<string, StoredRow>;
   private rightState!: MapState<string, StoredRow>;
+  /** Sides kept as plain lists: insert-only inputs of an inner join (see JoinSpec). */
+  private leftRows?: ListState<readonly unknown[]>;
+  private rightRows?: ListState<readonly unknown[]>;
   private condition?: Predicate;
   private readonly leftOuter: boolean;
   private readonly rightOuter: boolean;
@@ -71,6 +76,10 @@ export class StreamingJoinOperator implements StreamOperator {
     const ttl: StateTtl | undefined = ttlMs > 0 ? { ttlMs } : undefined;
     this.leftState = this.backend.getMapState(LEFT_STATE, ttl);
     this.rightState = this.backend.getMapState(RIGHT_STATE, ttl);
+    if (this.spec.joinType === 'INNER') {
+      if (this.spec.leftInputInsertOnly) this.leftRows = this.backend.getListState(LEFT_ROWS, ttl);
+      if (this.spec.rightInputInsertOnly) this.rightRows = this.backend.getListState(RIGHT_ROWS, ttl);
+    }
     if (this.spec.nonEquiCondition) {
       const zone = ctx.config.get(LOCAL_TIME_ZONE);
       this.condition = compilePredicate(
@@ -114,7 +123,19 @@ export class StreamingJoinOperator implements StreamOperator {
     const otherOuter = isLeft ? this.rightOuter : this.leftOuter;
     const inputState = isLeft ? this.leftState : this.rightState;
     const otherState = isLeft ? this.rightState : this.leftState;
-    const matches = nullKey ? [] : this.matches(row, isLeft, otherState);
+    const otherRows = isLeft ? this.rightRows : this.leftRows;
+    const matches = nullKey
+      ? []
+      : otherRows
+        ? this.listMatches(row, isLeft, otherRows)
+        : this.matches(row, isLeft, otherState);
+    const inputRows = isLeft ? this.leftRows : this.rightRows;
+    if (inputRows) {
+      // An insert-only side of an inner join: only ever accumulates, never counted or retracted.
+      for (const m of matches) this.emitJoined(row, m.stored[0], isLeft, kind, m.stored[1]);
+      inputRows.add(row);
+      return;
+    }
     const id = keyString(row as unknown[]);
 
     if (accumulate) {
@@ -172,6 +193,20 @@ export class StreamingJoinOperator implements StreamOperator {
         if (!condition(joined)) continue;
       }
       result.push({ id, stored });
+    }
+    return result;
+  }
+
+  private listMatches(
+    row: readonly unknown[],
+    isLeft: boolean,
+    otherRows: ListState<readonly unknown[]>,
+  ): Match[] {
+    const result: Match[] = [];
+    const condition = this.condition;
+    for (const other of otherRows.get()) {
+      if (condition && !condition(isLeft ? [...row, ...other] : [...other, ...row])) continue;
+      result.push({ id: '', stored: [other, 1, 0] });
     }
     return result;
   }
