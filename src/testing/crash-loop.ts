@@ -8,6 +8,7 @@ import pg from 'pg';
 import { seededRandom } from '../common/failpoints.js';
 import { committedBatches } from '../connectors/kafka/aborted-filter.js';
 import { kafkaClientSettings } from '../connectors/kafka/client.js';
+import { RawFetcher } from '../connectors/kafka/fetch.js';
 import { TransactionAdmin } from '../connectors/kafka/transactions.js';
 import { loadCheckpointMetadata } from '../runtime/checkpoint/storage.js';
 
@@ -509,13 +510,18 @@ async function checkJdbc(p: Params, url: string): Promise<Checked> {
 
 /** Reads the whole topic as a read_committed consumer sees it (aborted records hidden). */
 export async function readCommitted(bootstrap: string, topic: string): Promise<string[][]> {
+  const admin = new Admin({ clientId: 'weir-chaos', bootstrapBrokers: bootstrap.split(',') });
   const consumer = new Consumer({
     clientId: 'weir-chaos',
     groupId: `weir-chaos-${Date.now()}`,
     bootstrapBrokers: bootstrap.split(','),
   });
+  const fetcher = new RawFetcher(
+    kafkaClientSettings({ 'properties.bootstrap.servers': bootstrap }, 'chaos'),
+    'weir-chaos',
+  );
   try {
-    const metadata = await consumer.metadata({ topics: [topic], forceUpdate: true });
+    const metadata = await admin.metadata({ topics: [topic] });
     const info = metadata.topics.get(topic)!;
     const ends = (await consumer.listOffsets({ topics: [topic], timestamp: -1n, isolationLevel: 1 })).get(
       topic,
@@ -524,9 +530,9 @@ export async function readCommitted(bootstrap: string, topic: string): Promise<s
     for (let partition = 0; partition < info.partitionsCount; partition++) {
       const values: string[] = [];
       let offset = 0n;
+      const broker = metadata.brokers.get(info.partitions[partition].leader)!;
       while (offset < ends[partition]) {
-        const response = await consumer.fetch({
-          node: info.partitions[partition].leader,
+        const response = await fetcher.fetch(broker, {
           maxWaitTime: 100,
           minBytes: 1,
           maxBytes: 10 << 20,
@@ -562,6 +568,8 @@ export async function readCommitted(bootstrap: string, topic: string): Promise<s
     return out;
   } finally {
     await consumer.close(true);
+    await admin.close();
+    await fetcher.close();
   }
 }
 
