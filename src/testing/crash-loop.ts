@@ -43,8 +43,12 @@ export interface CrashLoopOptions {
   readonly checkpointInterval?: string;
   /** Fraction of the kills made by a failpoint at a protocol step rather than a timer (0..1). */
   readonly failpointShare?: number;
-  /** Timed kills land this long after the job is submitted, uniformly drawn (ms). */
+  /**
+   * Timed kills land this long after the job is submitted (or, with killAfterCheckpoint, after the
+   * run's first completed checkpoint), uniformly drawn (ms).
+   */
   readonly killWindowMs?: readonly [number, number];
+  readonly killAfterCheckpoint?: boolean;
   readonly kafkaBootstrap?: string;
   readonly postgresUrl?: string;
   /**
@@ -67,6 +71,8 @@ export interface CrashLoopReport {
   readonly sink: CrashSink;
   readonly guarantee: CrashGuarantee;
   readonly query: CrashQuery;
+  /** Where the job wrote: the Kafka topic or the PostgreSQL table. */
+  readonly output: string;
   readonly kills: number;
   /** Of the kills, those made by a failpoint, by name. */
   readonly failpointKills: Readonly<Record<string, number>>;
@@ -132,6 +138,11 @@ function startRun(args: readonly string[], env: Record<string, string>): Run {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function untilAsync(probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe()) && Date.now() <= deadline) await sleep(50);
+}
 
 async function until<T>(probe: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
   const deadline = Date.now() + timeoutMs;
@@ -363,6 +374,15 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
       runTimeout,
     );
     let killedByTimer = false;
+    if (exited === undefined && killing && !failpoints && options.killAfterCheckpoint) {
+      // Timed from this run's first completed checkpoint, so that every restart resumes from one
+      // even on a machine too busy for a job to checkpoint soon after it starts.
+      const before = latest.path;
+      await untilAsync(
+        async () => exited !== undefined || (await latestCompletedCheckpoint(checkpoints)).path !== before,
+        runTimeout,
+      );
+    }
     if (exited === undefined) {
       // A failpoint drawn from the seed may never be reached (the job ends first): a timer then
       // kills instead. A scheduled one must be reached.
@@ -425,6 +445,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     sink: options.sink,
     guarantee,
     query,
+    output: options.sink === 'kafka' ? params.topic : params.table,
     kills,
     failpointKills,
     fired,
