@@ -163,7 +163,17 @@ export type WindowingSpec =
   /** Windows growing by `step` from the start of each `size`-long period: [s, s+step), [s, s+2·step) … */
   | { readonly kind: 'cumulate'; readonly size: number; readonly step: number; readonly offset: number }
   /** Per key, rows less than `gap` apart share a window [first, last + gap). */
-  | { readonly kind: 'session'; readonly gap: number };
+  | { readonly kind: 'session'; readonly gap: number }
+  /**
+   * The window is in the row already: [row[startIndex], row[endIndex]), the window_start and
+   * window_end of an upstream window aggregation of `window` (Flink's WindowAttachedWindowingStrategy).
+   */
+  | {
+      readonly kind: 'attached';
+      readonly window: WindowingSpec;
+      readonly startIndex: number;
+      readonly endIndex: number;
+    };
 
 export type TimeDomain = 'event-time' | 'processing-time';
 
@@ -187,6 +197,16 @@ export interface WindowAggregateSpec {
   readonly aggCalls: readonly AggregateCallSpec[];
   readonly properties: readonly WindowProperty[];
   readonly inputType: RowType;
+  readonly outputType: RowType;
+}
+
+/**
+ * `VALUES (…), (…)`: a bounded source of constant rows (Flink's Values), run at parallelism 1.
+ * Each expression is constant (no input references) and has its column's type.
+ */
+export interface ValuesSpec {
+  readonly kind: 'values';
+  readonly tuples: readonly (readonly Expr[])[];
   readonly outputType: RowType;
 }
 
@@ -291,8 +311,17 @@ export interface JoinSpec {
   readonly outputType: RowType;
 }
 
+/**
+ * UNION ALL: a vertex with one input edge per union input, forwarding every row and change as
+ * it comes; the input gate merges the channels and holds the watermark at their minimum.
+ */
+export interface UnionSpec {
+  readonly kind: 'union';
+}
+
 export type OperatorSpec =
   | SourceSpec
+  | ValuesSpec
   | CalcSpec
   | WatermarkAssignerSpec
   | GroupAggregateSpec
@@ -302,4 +331,9 @@ export type OperatorSpec =
   | DeduplicateSpec
   | OverAggregateSpec
   | JoinSpec
+  | UnionSpec
   | SinkSpec;
+
+/** Vertices that read no input edge: connector sources and VALUES. */
+export const isSourceOperator = (spec: OperatorSpec): boolean =>
+  spec.kind === 'source' || spec.kind === 'values';

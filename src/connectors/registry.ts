@@ -8,6 +8,7 @@ import {
   tableauCollector,
 } from './collect/index.js';
 import { datagenDescriptor, datagenSourceFactory } from './datagen/index.js';
+import { filesystemDescriptor, filesystemSourceFactory } from './filesystem/index.js';
 import { jdbcDescriptor } from './jdbc/descriptor.js';
 import { kafkaDescriptor } from './kafka/options.js';
 import { lazySinkFactory, lazySourceFactory } from './lazy.js';
@@ -34,6 +35,10 @@ export function builtinConnectors(env: ConnectorEnvironment): ConnectorEntry[] {
   return [
     { descriptor: datagenDescriptor, runtime: { identifier: 'datagen', source: datagenSourceFactory } },
     { descriptor: nexmarkDescriptor, runtime: { identifier: 'nexmark', source: nexmarkSourceFactory } },
+    {
+      descriptor: filesystemDescriptor,
+      runtime: { identifier: 'filesystem', source: filesystemSourceFactory },
+    },
     { descriptor: printDescriptor, runtime: { identifier: 'print', sink: printSinkFactory(env) } },
     { descriptor: blackholeDescriptor, runtime: blackholeConnector },
     {

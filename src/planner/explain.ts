@@ -1,3 +1,4 @@
+import type { Expr } from '../common/expr.js';
 import type { AggregateCallSpec, JoinType } from '../common/jobgraph.js';
 import { identifierText } from './catalog/catalog.js';
 import { overAggregateLabel, overWindowLabel, rankLabel } from './explain-over.js';
@@ -58,6 +59,10 @@ function logicalLabel(node: LogicalNode): string {
       return overWindowLabel(node);
     case 'LogicalJoin':
       return `LogicalJoin(condition=[${formatExpr(node.condition, ref, 'rex')}], joinType=[${node.joinType.toLowerCase()}])`;
+    case 'LogicalValues':
+      return `LogicalValues(tuples=[${valuesText(node.tuples, 'rex')}])`;
+    case 'LogicalUnion':
+      return 'LogicalUnion(all=[true])';
     case 'LogicalSink':
       return `LogicalSink(table=[${identifierText(node.table.identifier)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}])`;
     default: {
@@ -65,6 +70,12 @@ function logicalLabel(node: LogicalNode): string {
       return never;
     }
   }
+}
+
+/** VALUES rows as Calcite prints them: `[{ 1, 'a' }, { 2, 'b' }]`. */
+function valuesText(tuples: readonly (readonly Expr[])[], style: ExprStyle): string {
+  const noInputs = (i: number) => `$${i}`;
+  return `[${tuples.map((row) => `{ ${row.map((e) => formatExpr(e, noInputs, style)).join(', ')} }`).join(', ')}]`;
 }
 
 /**
@@ -144,6 +155,12 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
       text = `Join(joinType=[${JOIN_TYPE_NAMES[node.joinType]}], where=[${formatExpr(node.condition, (i) => names[i], style)}], select=[${names.join(', ')}], leftInputSpec=[${node.leftInputSpec}], rightInputSpec=[${node.rightInputSpec}]`;
       break;
     }
+    case 'Values':
+      text = `Values(tuples=[${valuesText(node.tuples, style)}]`;
+      break;
+    case 'Union':
+      text = `Union(all=[true], union=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;
+      break;
     case 'Sink':
       text = `Sink(table=[${identifierText(node.table.identifier)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;
       break;

@@ -132,6 +132,10 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         rightType: stripTimeAttributes(node.right.rowType),
         outputType: stripTimeAttributes(node.rowType),
       };
+    case 'Values':
+      return { kind: 'values', tuples: node.tuples, outputType: stripTimeAttributes(node.rowType) };
+    case 'Union':
+      return { kind: 'union' };
     case 'Sink':
       return {
         kind: 'sink',
@@ -195,7 +199,7 @@ export function buildJobGraph(
         ? { id: upstream.id, partitioner: 'hash', keys: node.distribution.keys }
         : { id: upstream.id, partitioner: 'global' };
     }
-    const inputs = physicalInputs(node).map(visit);
+    let inputs = physicalInputs(node).map(visit);
     const table =
       node.kind === 'TableSourceScan' || node.kind === 'Sink' ? identifierText(node.table.identifier) : '';
     const id = operatorId(['weir', String(vertices.length), node.kind, table, ...inputs.map((i) => i.id)]);
@@ -204,7 +208,20 @@ export function buildJobGraph(
     if (keyFields?.length === 0) parallelism = 1;
     // A join without keys sees every row of both sides in one subtask, as in Flink.
     else if (node.kind === 'Join' && node.leftKeys.length === 0) parallelism = 1;
-    else if (inputs.length > 0 && inputs.every((i) => i.partitioner === 'forward'))
+    else if (node.kind === 'Values') parallelism = 1;
+    else if (node.kind === 'Union') {
+      // Inputs of one parallelism are forwarded; otherwise the union runs at the default
+      // parallelism and an input of parallelism 1 goes to its first subtask (a global edge),
+      // which keeps that input's changes in order.
+      const forwarded = inputs.filter((i) => i.partitioner === 'forward');
+      const same = forwarded.length > 0 && forwarded.every((i) => i.parallelism === forwarded[0].parallelism);
+      parallelism = same && forwarded.length === inputs.length ? forwarded[0].parallelism : undefined;
+      inputs = inputs.map((i) =>
+        i.partitioner === 'forward' && i.parallelism !== parallelism
+          ? { ...i, partitioner: i.parallelism === 1 ? 'global' : 'rebalance' }
+          : i,
+      );
+    } else if (inputs.length > 0 && inputs.every((i) => i.partitioner === 'forward'))
       parallelism = inputs[0].parallelism;
     vertices.push({
       id,
@@ -222,8 +239,8 @@ export function buildJobGraph(
         target: id,
         partitioner: input.partitioner,
         ...(input.keys ? { keys: input.keys } : {}),
-        // A two-input operator's second input (a join's right side).
-        ...(inputIndex > 0 ? { inputIndex } : {}),
+        // A two-input operator's second input (a join's right side); a union's inputs are all one.
+        ...(node.kind === 'Join' && inputIndex > 0 ? { inputIndex } : {}),
       });
     });
     return { id, partitioner: 'forward', parallelism };

@@ -11,7 +11,8 @@ import { ExprBinder } from './expressions.js';
 import { bindJoin } from './join.js';
 import { bindOverWindow, findOverCalls } from './over.js';
 import { type Field, Scope } from './scope.js';
-import { bindLegacyGroupWindow, bindWindowTvf, isWindowTvf } from './window.js';
+import { bindUnion, bindValues, distinct } from './set-operations.js';
+import { bindLegacyGroupWindow, bindWindowTvf, isWindowTvf, windowTimeKept } from './window.js';
 
 /** A bound query: its logical plan and, per output column, the name, type and where it was written. */
 export interface BoundQuery {
@@ -79,9 +80,9 @@ export class QueryBinder {
         return new QueryBinder(this.ctx, ctes, this.depth).bindQuery(q.body);
       }
       case 'SetOperation':
-        throw unsupported(`UNION${q.all ? ' ALL' : ''}`, q.pos);
+        return bindUnion(q, this.bindQuery(q.left), this.bindQuery(q.right));
       case 'Values':
-        throw unsupported('VALUES', q.pos);
+        return bindValues(q);
       case 'OrderedQuery':
         throw unsupported(
           q.orderBy.length > 0 ? 'ORDER BY' : q.limit ? 'LIMIT' : 'OFFSET',
@@ -95,7 +96,7 @@ export class QueryBinder {
   }
 
   private bindSelect(s: A.Select): BoundQuery {
-    if (s.distinct) throw unsupported('SELECT DISTINCT', { ...s.pos, length: 6 });
+    if (s.distinct) return distinct(this.bindSelect({ ...s, distinct: false }));
     if (!s.from)
       throw unsupported(
         'SELECT without FROM',
@@ -174,6 +175,12 @@ export class QueryBinder {
       from.fields.map((f) => f.name),
       s.groupBy,
     );
+    // Known from the grouping alone: whether window_time stays a rowtime (a window aggregation).
+    const groupFields = aggregation.inputs.map((_, i) => i);
+    aggregation.keepsTimeAttribute = windowTimeKept(
+      logicalProject(input, aggregation.inputs, uniquify(aggregation.inputFieldNames())),
+      groupFields,
+    );
     const binder = new AggregateExprBinder(new Scope(from.fields), aggregation);
     const exprs: Expr[] = [];
     const outputs: { name?: string; type: LogicalType; pos: A.Pos }[] = [];
@@ -221,7 +228,9 @@ export class QueryBinder {
         fields: [
           ...groupSet.map((i) => ({
             name: groupNames[i],
-            type: withoutTimeAttribute(projected.rowType.fields[i].type),
+            type: aggregation.keepsTimeAttribute(i)
+              ? projected.rowType.fields[i].type
+              : withoutTimeAttribute(projected.rowType.fields[i].type),
           })),
           ...calls.map((c) => ({ name: c.name, type: c.type })),
         ],
@@ -238,7 +247,7 @@ export class QueryBinder {
   private bindFrom(ref: A.TableRef): BoundFrom {
     switch (ref.kind) {
       case 'SubqueryRef': {
-        const bound = this.bindQuery(ref.query);
+        const bound = renameColumns(this.bindQuery(ref.query), ref.columns, ref.alias ?? ref);
         const qualifier = ref.alias?.value;
         return {
           node: bound.node,

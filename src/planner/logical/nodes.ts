@@ -1,4 +1,5 @@
 import type { ConnectorDescriptor } from '../../common/connector.js';
+import type { SourcePosition } from '../../common/errors.js';
 import type { Expr } from '../../common/expr.js';
 import type { AggregateCallSpec, JoinType, TimeDomain, WindowingSpec } from '../../common/jobgraph.js';
 import type { LogicalType, RowType } from '../../common/types.js';
@@ -19,6 +20,8 @@ export type LogicalNode =
   | LogicalWindowTableFunction
   | LogicalOverWindow
   | LogicalJoin
+  | LogicalValues
+  | LogicalUnion
   | LogicalSink;
 
 export interface LogicalTableScan {
@@ -83,6 +86,10 @@ export interface LogicalWindowTableFunction {
   readonly timeDomain: TimeDomain;
   /** The interval arguments as bound, for EXPLAIN. */
   readonly params: readonly Expr[];
+  /** Where the TVF (or group window) was written, for errors found when planning it. */
+  readonly pos?: SourcePosition;
+  /** SESSION's `PARTITION BY` keys: input fields. Sessions are per partition. */
+  readonly partitionKeys?: readonly number[];
   /** Made by the binder for a legacy GROUP BY TUMBLE/HOP/SESSION(…) group window. */
   readonly legacy?: boolean;
   readonly rowType: RowType;
@@ -155,6 +162,21 @@ export interface LogicalJoin {
   readonly pos?: Pos;
 }
 
+/** `VALUES (…), (…)`: constant rows (Calcite's LogicalValues); each expression has its column's type. */
+export interface LogicalValues {
+  readonly kind: 'LogicalValues';
+  readonly tuples: readonly (readonly Expr[])[];
+  readonly rowType: RowType;
+}
+
+/** UNION ALL of inputs with the same row type (Calcite's LogicalUnion; `all` is always true here). */
+export interface LogicalUnion {
+  readonly kind: 'LogicalUnion';
+  readonly inputs: readonly LogicalNode[];
+  readonly all: true;
+  readonly rowType: RowType;
+}
+
 export interface LogicalSink {
   readonly kind: 'LogicalSink';
   readonly input: LogicalNode;
@@ -184,7 +206,10 @@ export const logicalFilter = (input: LogicalNode, condition: Expr): LogicalFilte
 export function logicalInputs(node: LogicalNode): readonly LogicalNode[] {
   switch (node.kind) {
     case 'LogicalTableScan':
+    case 'LogicalValues':
       return [];
+    case 'LogicalUnion':
+      return node.inputs;
     case 'LogicalWatermarkAssigner':
     case 'LogicalProject':
     case 'LogicalFilter':

@@ -225,6 +225,8 @@ export interface FrameBound {
 export interface TableArg {
   readonly kind: 'TableArg';
   readonly name: QualifiedName;
+  /** `TABLE t PARTITION BY k`: the SESSION window TVF's partition keys. */
+  readonly partitionBy?: readonly ColumnRef[];
   readonly pos: Pos;
 }
 
@@ -309,6 +311,8 @@ export interface SubqueryRef {
   readonly kind: 'SubqueryRef';
   readonly query: Query;
   readonly alias?: Ident;
+  /** `AS t(a, b)`: names for the subquery's columns (as for a VALUES table). */
+  readonly columns?: readonly Ident[];
   readonly pos: Pos;
 }
 

@@ -174,7 +174,7 @@ function tableRef(ref: A.TableRef): string {
       return `${tableRef(ref.left)} ${ref.type} JOIN ${right}${ref.on ? ` ON ${printExpr(ref.on)}` : ''}`;
     }
     case 'SubqueryRef':
-      return `(${printQuery(ref.query)})${alias}`;
+      return `(${printQuery(ref.query)})${alias}${ref.columns ? `(${ref.columns.map((c) => name([c])).join(', ')})` : ''}`;
     default: {
       const never: never = ref;
       return never;

@@ -1,6 +1,6 @@
 import { inputRef } from '../../common/expr.js';
 import type { LogicalNode } from '../logical/nodes.js';
-import { isInsertOnly, type RowKindSet, rowKindSet, rowKindsOf } from './changelog.js';
+import { INSERT_ONLY, isInsertOnly, type RowKindSet, rowKindSet, rowKindsOf } from './changelog.js';
 import { convertJoin } from './join.js';
 import type { PhysicalNode } from './nodes.js';
 import { convertOverWindow } from './over.js';
@@ -11,6 +11,11 @@ import { windowAggregate, windowTableFunction } from './window.js';
 export function groupAggregateChangelog(input: RowKindSet, generateUpdateBefore: boolean): RowKindSet {
   const kinds = isInsertOnly(input) ? rowKindSet('I', 'UB', 'UA') : rowKindSet('I', 'UB', 'UA', 'D');
   return generateUpdateBefore ? kinds : kinds.filter((k) => k !== 'UB');
+}
+
+/** A union emits every kind any of its inputs emits. */
+export function unionChangelog(inputs: readonly RowKindSet[]): RowKindSet {
+  return rowKindSet(...inputs.flat());
 }
 
 /**
@@ -93,6 +98,17 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
       return convertOverWindow(node, toPhysical);
     case 'LogicalJoin':
       return convertJoin(node, undefined, toPhysical);
+    case 'LogicalValues':
+      return { kind: 'Values', tuples: node.tuples, rowType: node.rowType, changelogMode: INSERT_ONLY };
+    case 'LogicalUnion': {
+      const inputs = node.inputs.map(toPhysical);
+      return {
+        kind: 'Union',
+        inputs,
+        rowType: node.rowType,
+        changelogMode: unionChangelog(inputs.map((i) => i.changelogMode)),
+      };
+    }
     case 'LogicalSink': {
       const input = toPhysical(node.input);
       return {

@@ -29,6 +29,8 @@ export type PhysicalNode =
   | PhysicalDeduplicate
   | PhysicalOverAggregate
   | PhysicalJoin
+  | PhysicalValues
+  | PhysicalUnion
   | PhysicalSink;
 
 export interface PhysicalTableSourceScan {
@@ -102,6 +104,17 @@ export interface PhysicalWindowAggregate {
   readonly timeIndex: number;
   readonly timeDomain: TimeDomain;
   readonly properties: readonly WindowProperty[];
+  /** A SESSION TVF's partition keys (input fields), for EXPLAIN. */
+  readonly partitionKeys?: readonly number[];
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/** Constant rows (Flink's StreamPhysicalValues): a bounded source vertex of parallelism 1. */
+export interface PhysicalValues {
+  readonly kind: 'Values';
+  /** Constant expressions, each of its column's type. */
+  readonly tuples: readonly (readonly Expr[])[];
   readonly rowType: RowType;
   readonly changelogMode: RowKindSet;
 }
@@ -191,6 +204,14 @@ export interface PhysicalJoin {
   readonly changelogMode: RowKindSet;
 }
 
+/** UNION ALL (Flink's StreamPhysicalUnion): the rows of every input, in no particular order. */
+export interface PhysicalUnion {
+  readonly kind: 'Union';
+  readonly inputs: readonly PhysicalNode[];
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
 export interface PhysicalSink {
   readonly kind: 'Sink';
   readonly input: PhysicalNode;
@@ -205,7 +226,10 @@ export interface PhysicalSink {
 export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
   switch (node.kind) {
     case 'TableSourceScan':
+    case 'Values':
       return [];
+    case 'Union':
+      return node.inputs;
     case 'WatermarkAssigner':
     case 'Calc':
     case 'Exchange':
@@ -230,7 +254,10 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
 export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]): PhysicalNode {
   switch (node.kind) {
     case 'TableSourceScan':
+    case 'Values':
       return node;
+    case 'Union':
+      return inputs.every((input, i) => input === node.inputs[i]) ? node : { ...node, inputs };
     case 'WatermarkAssigner':
     case 'Calc':
     case 'Exchange':

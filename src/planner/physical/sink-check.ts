@@ -10,7 +10,7 @@ function producerOf(node: PhysicalNode, has: (n: PhysicalNode) => boolean): Phys
   let producer = node;
   for (let n = node; has(n); ) {
     producer = n;
-    if (n.kind === 'TableSourceScan') break;
+    if (n.kind === 'TableSourceScan' || n.kind === 'Values') break;
     // A join is where an outer join's retractions start, or the first input that has them.
     if (n.kind === 'Join') {
       const input = [n.left, n.right].find(has);
@@ -18,7 +18,8 @@ function producerOf(node: PhysicalNode, has: (n: PhysicalNode) => boolean): Phys
       n = input;
       continue;
     }
-    n = n.input;
+    // A union's changes come from whichever input has them.
+    n = n.kind === 'Union' ? (n.inputs.find(has) ?? n.inputs[0]) : n.input;
   }
   return producer;
 }

@@ -1,6 +1,6 @@
 import { WeirError } from '../../common/errors.js';
 import { identifierText } from '../catalog/catalog.js';
-import { groupAggregateChangelog } from './convert.js';
+import { groupAggregateChangelog, unionChangelog } from './convert.js';
 import { joinChangelog } from './join.js';
 import type { PhysicalNode } from './nodes.js';
 import { visitRank } from './rank-update-before.js';
@@ -18,7 +18,14 @@ export function inferUpdateBefore(root: PhysicalNode): PhysicalNode {
 function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode {
   switch (node.kind) {
     case 'TableSourceScan':
+    case 'Values':
       return node;
+    case 'Union': {
+      const inputs = node.inputs.map((i) => visit(i, updateBeforeRequired));
+      return inputs.every((input, i) => input === node.inputs[i])
+        ? node
+        : { ...node, inputs, changelogMode: unionChangelog(inputs.map((i) => i.changelogMode)) };
+    }
     case 'WatermarkAssigner':
     case 'Calc':
     case 'Exchange':
@@ -85,7 +92,7 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
 function describeSource(node: PhysicalNode): string {
   for (let n: PhysicalNode = node; ; ) {
     if (n.kind === 'TableSourceScan') return `table '${identifierText(n.table.identifier)}'`;
-    if (n.kind === 'Sink') return 'the input';
-    n = n.kind === 'Join' ? n.left : n.input;
+    if (n.kind === 'Sink' || n.kind === 'Values') return 'the input';
+    n = n.kind === 'Join' ? n.left : n.kind === 'Union' ? n.inputs[0] : n.input;
   }
 }

@@ -1,5 +1,11 @@
 import { WeirError } from '../../common/errors.js';
-import type { JobEdge, JobGraph, JobVertex, Partitioner } from '../../common/jobgraph.js';
+import {
+  isSourceOperator,
+  type JobEdge,
+  type JobGraph,
+  type JobVertex,
+  type Partitioner,
+} from '../../common/jobgraph.js';
 
 /**
  * A chain: operators connected by forward edges with equal parallelism run in one task as plain
@@ -55,6 +61,10 @@ function shortName(v: JobVertex): string {
       return 'OverAggregate';
     case 'join':
       return 'Join';
+    case 'values':
+      return 'Values';
+    case 'union':
+      return 'Union';
     default: {
       const never: never = v.operator;
       return never;
@@ -93,7 +103,7 @@ export function buildExecutionGraph(
         { hint: "Raise 'pipeline.max-parallelism' or lower the parallelism." },
       );
     }
-    const isSource = v.operator.kind === 'source';
+    const isSource = isSourceOperator(v.operator);
     if (isSource === incoming.has(v.id)) {
       throw new WeirError(
         'JOBGRAPH_INVALID',

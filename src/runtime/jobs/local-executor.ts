@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Configuration } from '../../common/config.js';
 import { isWeirError, WeirError } from '../../common/errors.js';
-import type { JobGraph, JobVertex } from '../../common/jobgraph.js';
+import { isSourceOperator, type JobGraph, type JobVertex } from '../../common/jobgraph.js';
 import {
   CHECKPOINTING_ALIGNED_TIMEOUT,
   CHECKPOINTING_EXTERNALIZED_RETENTION,
@@ -46,6 +46,8 @@ import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
 import { StreamingJoinOperator } from '../operators/join/streaming-join.js';
 import { OverAggregateOperator } from '../operators/over-aggregate/index.js';
 import { DeduplicateOperator, RankOperator } from '../operators/rank/index.js';
+import { UnionOperator } from '../operators/union-operator.js';
+import { ValuesSourceReader } from '../operators/values/values-source.js';
 import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
 import { WindowAggregateOperator, WindowTableFunctionOperator } from '../operators/window/index.js';
 import { resolveStateBackend } from '../state/backend-config.js';
@@ -143,6 +145,10 @@ function createOperator(
       return new OverAggregateOperator(spec);
     case 'join':
       return new StreamingJoinOperator(spec);
+    case 'values':
+      return new ValuesSourceReader(spec);
+    case 'union':
+      return new UnionOperator();
     default: {
       const never: never = spec;
       return never;
@@ -222,6 +228,12 @@ function createStorage(config: Configuration, jobId: string, log: Logger): Check
     ? new JobManagerCheckpointStorage(config.require(JOBMANAGER_STORAGE_MAX_STATE))
     : new FileSystemCheckpointStorage(config.require(CHECKPOINTS_DIRECTORY), jobId);
 }
+
+/**
+ * "Calc -> Sink: out (2/4)", as Flink names subtasks. Task names identify tasks to the checkpoint
+ * coordinator and the end-of-input count, so two chains of the same name (two VALUES, a table
+ * read twice in a UNION ALL) get their chain number appended.
+ */
 
 /** One run of all the job's tasks; a failover ends it and starts the next from a checkpoint. */
 interface ExecutionAttempt {
@@ -310,9 +322,10 @@ function startAttempt(
   for (const chain of graph.chains) {
     for (let subtask = 0; subtask < chain.parallelism; subtask++) {
       const first = chain.vertices[0];
-      const operators = first.operator.kind === 'source' ? chain.vertices.slice(1) : chain.vertices;
+      const sourceHead = isSourceOperator(first.operator);
+      const operators = sourceHead ? chain.vertices.slice(1) : chain.vertices;
       let head: TaskHead;
-      if (first.operator.kind === 'source') {
+      if (sourceHead) {
         head = {
           kind: 'source',
           operatorId: first.id,

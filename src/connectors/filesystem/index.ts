@@ -1,0 +1,2 @@
+export { filesystemDescriptor } from './descriptor.js';
+export { FileSystemSourceReader, filesystemSourceFactory } from './source.js';
