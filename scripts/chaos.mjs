@@ -6,6 +6,7 @@
 //        [--query copy|join|window]  (the job between the sequence and the sink)
 //        [--rate R] [--parallelism P] [--interval 300ms] [--failpoint-share 0.5]
 //        [--kill-window 300,2500]  (timed kills land this many ms after the job is submitted)
+//        [--after-checkpoint]      (… after the run's first completed checkpoint instead)
 //
 // Kafka and PostgreSQL come from weir/testing: WEIR_KAFKA_BOOTSTRAP / WEIR_PG_URL, the server at
 // 127.0.0.1:5432, or private ones started for the run. Needs `npm run build` first.
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     interval: { type: 'string' },
     'failpoint-share': { type: 'string' },
     'kill-window': { type: 'string' },
+    'after-checkpoint': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -50,6 +52,7 @@ try {
       parallelism: values.parallelism ? Number(values.parallelism) : undefined,
       checkpointInterval: values.interval,
       failpointShare: values['failpoint-share'] ? Number(values['failpoint-share']) : undefined,
+      killAfterCheckpoint: values['after-checkpoint'],
       killWindowMs: values['kill-window'] ? values['kill-window'].split(',').map(Number) : undefined,
       kafkaBootstrap: kafka?.bootstrapServers,
       postgresUrl: db?.url,

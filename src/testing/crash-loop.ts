@@ -8,6 +8,7 @@ import pg from 'pg';
 import { seededRandom } from '../common/failpoints.js';
 import { committedBatches } from '../connectors/kafka/aborted-filter.js';
 import { kafkaClientSettings } from '../connectors/kafka/client.js';
+import { RawFetcher } from '../connectors/kafka/fetch.js';
 import { TransactionAdmin } from '../connectors/kafka/transactions.js';
 import { loadCheckpointMetadata } from '../runtime/checkpoint/storage.js';
 
@@ -42,8 +43,12 @@ export interface CrashLoopOptions {
   readonly checkpointInterval?: string;
   /** Fraction of the kills made by a failpoint at a protocol step rather than a timer (0..1). */
   readonly failpointShare?: number;
-  /** Timed kills land this long after the job is submitted, uniformly drawn (ms). */
+  /**
+   * Timed kills land this long after the job is submitted (or, with killAfterCheckpoint, after the
+   * run's first completed checkpoint), uniformly drawn (ms).
+   */
   readonly killWindowMs?: readonly [number, number];
+  readonly killAfterCheckpoint?: boolean;
   readonly kafkaBootstrap?: string;
   readonly postgresUrl?: string;
   /**
@@ -66,6 +71,8 @@ export interface CrashLoopReport {
   readonly sink: CrashSink;
   readonly guarantee: CrashGuarantee;
   readonly query: CrashQuery;
+  /** Where the job wrote: the Kafka topic or the PostgreSQL table. */
+  readonly output: string;
   readonly kills: number;
   /** Of the kills, those made by a failpoint, by name. */
   readonly failpointKills: Readonly<Record<string, number>>;
@@ -131,6 +138,11 @@ function startRun(args: readonly string[], env: Record<string, string>): Run {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function untilAsync(probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe()) && Date.now() <= deadline) await sleep(50);
+}
 
 async function until<T>(probe: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
   const deadline = Date.now() + timeoutMs;
@@ -362,6 +374,15 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
       runTimeout,
     );
     let killedByTimer = false;
+    if (exited === undefined && killing && !failpoints && options.killAfterCheckpoint) {
+      // Timed from this run's first completed checkpoint, so that every restart resumes from one
+      // even on a machine too busy for a job to checkpoint soon after it starts.
+      const before = latest.path;
+      await untilAsync(
+        async () => exited !== undefined || (await latestCompletedCheckpoint(checkpoints)).path !== before,
+        runTimeout,
+      );
+    }
     if (exited === undefined) {
       // A failpoint drawn from the seed may never be reached (the job ends first): a timer then
       // kills instead. A scheduled one must be reached.
@@ -424,6 +445,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     sink: options.sink,
     guarantee,
     query,
+    output: options.sink === 'kafka' ? params.topic : params.table,
     kills,
     failpointKills,
     fired,
@@ -509,13 +531,18 @@ async function checkJdbc(p: Params, url: string): Promise<Checked> {
 
 /** Reads the whole topic as a read_committed consumer sees it (aborted records hidden). */
 export async function readCommitted(bootstrap: string, topic: string): Promise<string[][]> {
+  const admin = new Admin({ clientId: 'weir-chaos', bootstrapBrokers: bootstrap.split(',') });
   const consumer = new Consumer({
     clientId: 'weir-chaos',
     groupId: `weir-chaos-${Date.now()}`,
     bootstrapBrokers: bootstrap.split(','),
   });
+  const fetcher = new RawFetcher(
+    kafkaClientSettings({ 'properties.bootstrap.servers': bootstrap }, 'chaos'),
+    'weir-chaos',
+  );
   try {
-    const metadata = await consumer.metadata({ topics: [topic], forceUpdate: true });
+    const metadata = await admin.metadata({ topics: [topic] });
     const info = metadata.topics.get(topic)!;
     const ends = (await consumer.listOffsets({ topics: [topic], timestamp: -1n, isolationLevel: 1 })).get(
       topic,
@@ -524,9 +551,9 @@ export async function readCommitted(bootstrap: string, topic: string): Promise<s
     for (let partition = 0; partition < info.partitionsCount; partition++) {
       const values: string[] = [];
       let offset = 0n;
+      const broker = metadata.brokers.get(info.partitions[partition].leader)!;
       while (offset < ends[partition]) {
-        const response = await consumer.fetch({
-          node: info.partitions[partition].leader,
+        const response = await fetcher.fetch(broker, {
           maxWaitTime: 100,
           minBytes: 1,
           maxBytes: 10 << 20,
@@ -562,6 +589,8 @@ export async function readCommitted(bootstrap: string, topic: string): Promise<s
     return out;
   } finally {
     await consumer.close(true);
+    await admin.close();
+    await fetcher.close();
   }
 }
 

@@ -8,6 +8,7 @@ import { committedBatches } from './aborted-filter.js';
 import { partitionOwner } from './assignment.js';
 import { brokerError, type KafkaClientSettings, kafkaClientSettings } from './client.js';
 import { createRowCodec, type RowCodec } from './codec.js';
+import { RawFetcher } from './fetch.js';
 import {
   EARLIEST_TIMESTAMP,
   LATEST_TIMESTAMP,
@@ -84,6 +85,7 @@ export class KafkaSourceReader implements SourceReader {
   private settings!: KafkaClientSettings;
   private codec!: RowCodec;
   private consumer!: Consumer;
+  private fetcher!: RawFetcher;
   private admin!: Admin;
   private options!: Configuration;
   private isolationLevel = READ_COMMITTED;
@@ -143,6 +145,7 @@ export class KafkaSourceReader implements SourceReader {
       isolationLevel: this.isolationLevel,
     });
     this.admin = new Admin({ ...this.settings.base, clientId });
+    this.fetcher = new RawFetcher(this.settings, clientId);
     // Offsets are union state: every reader restored all of them and keeps its own partitions'.
     for (const [key, e] of this.restored) {
       if (partitionOwner(e.topic, e.partition, ctx.parallelism) !== ctx.subtaskIndex)
@@ -216,7 +219,7 @@ export class KafkaSourceReader implements SourceReader {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.allSettled([this.consumer?.close(true), this.admin?.close()]);
+    await Promise.allSettled([this.consumer?.close(true), this.admin?.close(), this.fetcher?.close()]);
   }
 
   private allFinished(): boolean {
@@ -478,8 +481,12 @@ export class KafkaSourceReader implements SourceReader {
       [...byLeader].map(async ([node, perTopic]) => {
         let response: FetchResponse;
         try {
-          response = await this.consumer.fetch({
-            node,
+          const broker = metadata.brokers.get(node);
+          if (broker === undefined) {
+            this.metadataStale = true;
+            return;
+          }
+          response = await this.fetcher.fetch(broker, {
             maxWaitTime,
             minBytes,
             maxBytes,
