@@ -16,7 +16,7 @@ import { SqlSession } from '../../dist/planner/index.js';
 import { executeJob } from '../../dist/runtime/index.js';
 
 const MIRROR = '/work/.mirror/nexmark+nexmark/repo';
-const PLANNABLE = ['q0', 'q1', 'q2', 'q11', 'q12', 'q15', 'q16', 'q17', 'q21', 'q22'];
+const PLANNABLE = ['q0', 'q1', 'q2', 'q11', 'q12', 'q15', 'q16', 'q17', 'q18', 'q19', 'q21', 'q22'];
 const queries = process.argv.slice(2).length > 0 ? process.argv.slice(2) : PLANNABLE;
 const values = {
   TPS: process.env.TPS ?? '10000000',

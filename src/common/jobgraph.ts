@@ -202,6 +202,70 @@ export interface WindowTableFunctionSpec {
   readonly timeIndex: number;
 }
 
+/** One field of a sort order (Top-N's ORDER BY, an OVER window's ORDER BY). */
+export interface SortFieldSpec {
+  readonly index: number;
+  readonly descending: boolean;
+  readonly nullsFirst: boolean;
+}
+
+/**
+ * Top-N (Flink's Rank with ROW_NUMBER): per partition, the rows ranked rankStart..rankEnd by
+ * `orderKeys` (ties in arrival order), kept in keyed state, and the changes of that set out:
+ * +I/-D as rows enter and leave it, or with `outputRankNumber` -U/+U per rank whose row changed.
+ * Over an insert-only input (AppendFastStrategy) only the top rankEnd rows are kept; over a
+ * changelog (RetractStrategy) every row of the partition is, so a retraction can promote the next.
+ * Keyed by `partitionKeys` (none: parallelism 1). Output: the input row, then the rank number.
+ */
+export interface RankSpec {
+  readonly kind: 'rank';
+  readonly partitionKeys: readonly number[];
+  readonly orderKeys: readonly SortFieldSpec[];
+  readonly rankStart: number;
+  readonly rankEnd: number;
+  readonly outputRankNumber: boolean;
+  readonly inputInsertOnly: boolean;
+  readonly generateUpdateBefore: boolean;
+  readonly inputType: RowType;
+}
+
+/**
+ * Deduplication (Flink's Deduplicate), ROW_NUMBER = 1 ordered by a time attribute over an
+ * insert-only input, one row per key in keyed state. Keep first row on processing time: the
+ * first row of each key, insert-only. Keep last row on processing time: every row replaces the
+ * previous one (-U/+U). On event time (`rowtimeIndex`): a row replaces the kept one when its
+ * rowtime is larger (keep last: or equal) or smaller (keep first).
+ */
+export interface DeduplicateSpec {
+  readonly kind: 'deduplicate';
+  readonly keys: readonly number[];
+  readonly keepLastRow: boolean;
+  /** The rowtime field when ordered by event time; absent for processing time. */
+  readonly rowtimeIndex?: number;
+  readonly generateUpdateBefore: boolean;
+}
+
+/**
+ * OVER aggregation (Flink's OverAggregate): every input row comes out with the aggregates over its
+ * frame — the rows of its partition ordered by the time attribute, from `preceding` rows (ROWS) or
+ * milliseconds (RANGE) before it, or all of them when `preceding` is absent, up to the row itself
+ * (RANGE: and its peers, the rows with the same time). On event time (`rowtime`) rows wait in keyed
+ * state until the watermark passes their time, then go in time order; rows that arrive for a time
+ * already emitted are late and dropped. On processing time a row goes at once. Insert-only in and out.
+ */
+export interface OverAggregateSpec {
+  readonly kind: 'over-aggregate';
+  readonly partitionKeys: readonly number[];
+  /** The time attribute field the window is ordered by (ascending). */
+  readonly orderIndex: number;
+  readonly rowtime: boolean;
+  readonly unit: 'ROWS' | 'RANGE';
+  /** Rows (ROWS) or milliseconds (RANGE) before the current row; absent for UNBOUNDED PRECEDING. */
+  readonly preceding?: number;
+  readonly aggCalls: readonly AggregateCallSpec[];
+  readonly inputType: RowType;
+}
+
 /**
  * UNION ALL: a vertex with one input edge per union input, forwarding every row and change as
  * it comes; the input gate merges the channels and holds the watermark at their minimum.
@@ -218,6 +282,9 @@ export type OperatorSpec =
   | GroupAggregateSpec
   | WindowAggregateSpec
   | WindowTableFunctionSpec
+  | RankSpec
+  | DeduplicateSpec
+  | OverAggregateSpec
   | UnionSpec
   | SinkSpec;
 

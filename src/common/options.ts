@@ -274,6 +274,14 @@ export const STATE_TTL = durationOption({
   description: 'Idle state is dropped after this time; 0 keeps it forever.',
 });
 
+export const TOPN_CACHE_SIZE = integerOption({
+  key: 'table.exec.topn.cache-size',
+  defaultValue: 10000,
+  min: 1,
+  description:
+    "Rank's cache size in Flink; accepted for compatibility. weir's Top-N reads its partition's rows from heap keyed state directly, so there is nothing to size.",
+});
+
 export const LOCAL_TIME_ZONE = stringOption({
   key: 'table.local-time-zone',
   defaultValue: 'default',
@@ -362,6 +370,7 @@ export const CORE_OPTIONS = new OptionRegistry([
   AUTO_WATERMARK_INTERVAL,
   SOURCE_IDLE_TIMEOUT,
   STATE_TTL,
+  TOPN_CACHE_SIZE,
   LOCAL_TIME_ZONE,
   RUNTIME_MODE,
   JOBMANAGER_STORAGE_MAX_STATE,

@@ -1,6 +1,7 @@
 import type { Expr } from '../common/expr.js';
 import type { AggregateCallSpec } from '../common/jobgraph.js';
 import { identifierText } from './catalog/catalog.js';
+import { overAggregateLabel, overWindowLabel, rankLabel } from './explain-over.js';
 import {
   logicalWindowTableFunctionLabel,
   windowAggregateLabel,
@@ -54,6 +55,8 @@ function logicalLabel(node: LogicalNode): string {
       ].join(', ')})`;
     case 'LogicalWindowTableFunction':
       return logicalWindowTableFunctionLabel(node);
+    case 'LogicalOverWindow':
+      return overWindowLabel(node);
     case 'LogicalValues':
       return `LogicalValues(tuples=[${valuesText(node.tuples, 'rex')}])`;
     case 'LogicalUnion':
@@ -129,6 +132,13 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
       break;
     case 'WindowTableFunction':
       text = windowTableFunctionLabel(node);
+      break;
+    case 'Rank':
+    case 'Deduplicate':
+      text = rankLabel(node);
+      break;
+    case 'OverAggregate':
+      text = overAggregateLabel(node, (c, name) => aggCallText(c, name, 'named'));
       break;
     case 'Values':
       text = `Values(tuples=[${valuesText(node.tuples, style)}]`;

@@ -89,6 +89,37 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         timeDomain: node.timeDomain,
         timeIndex: node.timeIndex,
       };
+    case 'Rank':
+      return {
+        kind: 'rank',
+        partitionKeys: node.partitionKeys,
+        orderKeys: node.orderKeys,
+        rankStart: node.rankStart,
+        rankEnd: node.rankEnd,
+        outputRankNumber: node.outputRankNumber,
+        inputInsertOnly: node.strategy === 'AppendFastStrategy',
+        generateUpdateBefore: node.generateUpdateBefore,
+        inputType: stripTimeAttributes(node.input.rowType),
+      };
+    case 'Deduplicate':
+      return {
+        kind: 'deduplicate',
+        keys: node.keys,
+        keepLastRow: node.keepLastRow,
+        ...(node.rowtimeIndex !== undefined ? { rowtimeIndex: node.rowtimeIndex } : {}),
+        generateUpdateBefore: node.generateUpdateBefore,
+      };
+    case 'OverAggregate':
+      return {
+        kind: 'over-aggregate',
+        partitionKeys: node.partitionKeys,
+        orderIndex: node.orderIndex,
+        rowtime: node.rowtime,
+        unit: node.unit,
+        ...(node.preceding !== undefined ? { preceding: node.preceding } : {}),
+        aggCalls: node.aggCalls,
+        inputType: stripTimeAttributes(node.input.rowType),
+      };
     case 'Values':
       return { kind: 'values', tuples: node.tuples, outputType: stripTimeAttributes(node.rowType) };
     case 'Union':
@@ -103,6 +134,24 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
       const never: never = node;
       return never;
     }
+  }
+}
+
+/** The fields a keyed vertex is partitioned by; an empty list runs it at parallelism 1 behind a global edge. */
+function keyedFields(node: PhysicalNode): readonly number[] | undefined {
+  switch (node.kind) {
+    case 'GroupAggregate':
+    case 'WindowAggregate':
+    case 'GroupWindowAggregate':
+      return node.grouping;
+    case 'Rank':
+      return node.partitionKeys;
+    case 'Deduplicate':
+      return node.keys;
+    case 'OverAggregate':
+      return node.partitionKeys;
+    default:
+      return undefined;
   }
 }
 
@@ -143,11 +192,8 @@ export function buildJobGraph(
       node.kind === 'TableSourceScan' || node.kind === 'Sink' ? identifierText(node.table.identifier) : '';
     const id = operatorId(['weir', String(vertices.length), node.kind, table, ...inputs.map((i) => i.id)]);
     let parallelism: number | undefined;
-    const keyedAggregate =
-      node.kind === 'GroupAggregate' ||
-      node.kind === 'WindowAggregate' ||
-      node.kind === 'GroupWindowAggregate';
-    if (keyedAggregate && node.grouping.length === 0) parallelism = 1;
+    const keyFields = keyedFields(node);
+    if (keyFields?.length === 0) parallelism = 1;
     else if (node.kind === 'Values') parallelism = 1;
     else if (node.kind === 'Union') {
       // Inputs of one parallelism are forwarded; otherwise the union runs at the default
@@ -167,7 +213,7 @@ export function buildJobGraph(
       id,
       name: physicalLabel(node, 'infix'),
       ...(parallelism !== undefined ? { parallelism } : {}),
-      ...(keyedAggregate ? { keyed: { fields: node.grouping } } : {}),
+      ...(keyFields ? { keyed: { fields: keyFields } } : {}),
       operator: operatorSpec(node),
     });
     for (const input of inputs)

@@ -44,7 +44,7 @@ export function isAggregateCall(e: A.Expr): e is A.FunctionCall {
   return e.kind === 'FunctionCall' && !e.niladic && KNOWN.has(e.name.value.toUpperCase());
 }
 
-function children(e: A.Expr): readonly A.Expr[] {
+export function children(e: A.Expr): readonly A.Expr[] {
   switch (e.kind) {
     case 'ColumnRef':
     case 'NumericLiteral':
@@ -115,7 +115,7 @@ const noTimeAttribute = (t: LogicalType): LogicalType =>
  * DECIMAL(38, max(6, s)); COUNT is BIGINT NOT NULL. SUM, AVG, MIN and MAX are nullable without
  * GROUP BY or with FILTER (they may see no row); FIRST_VALUE, LAST_VALUE and LISTAGG always are.
  */
-function resultType(
+export function resultType(
   fn: AggregateFunctionName,
   args: readonly Expr[],
   emptyPossible: boolean,

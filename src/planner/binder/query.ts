@@ -8,6 +8,7 @@ import type * as A from '../parser/ast.js';
 import { AggregateExprBinder, Aggregation, findAggregate, rejectAggregate } from './aggregate.js';
 import { unsupported, validationError } from './errors.js';
 import { ExprBinder } from './expressions.js';
+import { bindOverWindow, findOverCalls } from './over.js';
 import { type Field, Scope } from './scope.js';
 import { bindUnion, bindValues, distinct } from './set-operations.js';
 import { bindLegacyGroupWindow, bindWindowTvf, isWindowTvf } from './window.js';
@@ -102,7 +103,8 @@ export class QueryBinder {
         'read from a table, e.g. one with the datagen connector',
       );
     const from = this.bindFrom(s.from);
-    const binder = new ExprBinder(new Scope(from.fields));
+    const scope = new Scope(from.fields);
+    let binder = new ExprBinder(scope);
     let node = from.node;
     if (s.where) {
       rejectAggregate(s.where, 'WHERE clause');
@@ -117,6 +119,14 @@ export class QueryBinder {
       s.groupBy.length > 0 ||
       s.having !== undefined ||
       s.items.some((item) => item.kind === 'SelectExpr' && findAggregate(item.expr));
+    const overCall = s.items.flatMap((item) =>
+      item.kind === 'SelectExpr' ? findOverCalls(item.expr) : [],
+    )[0];
+    if (overCall) {
+      if (aggregated)
+        throw unsupported('An OVER window in an aggregating SELECT (with GROUP BY)', overCall.pos);
+      ({ node, binder } = bindOverWindow(s.items, s.windows, node, scope, binder));
+    }
     if (aggregated) return this.bindAggregate(s, from, node, binder);
 
     const exprs: Expr[] = [];

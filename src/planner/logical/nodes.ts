@@ -1,8 +1,9 @@
 import type { ConnectorDescriptor } from '../../common/connector.js';
 import type { Expr } from '../../common/expr.js';
 import type { AggregateCallSpec, TimeDomain, WindowingSpec } from '../../common/jobgraph.js';
-import type { RowType } from '../../common/types.js';
+import type { LogicalType, RowType } from '../../common/types.js';
 import type { CatalogTable } from '../catalog/catalog.js';
+import type { Pos } from '../parser/ast.js';
 
 /**
  * The logical plan the binder produces, shaped like Calcite's (what Flink prints as the
@@ -16,6 +17,7 @@ export type LogicalNode =
   | LogicalFilter
   | LogicalAggregate
   | LogicalWindowTableFunction
+  | LogicalOverWindow
   | LogicalValues
   | LogicalUnion
   | LogicalSink;
@@ -87,6 +89,56 @@ export interface LogicalWindowTableFunction {
   readonly rowType: RowType;
 }
 
+/** One key of an OVER window's ORDER BY, over the window's input. */
+export interface OverOrderKey {
+  readonly index: number;
+  readonly descending: boolean;
+  /** Flink's default (NullCollation.LOW): NULLS FIRST ascending, NULLS LAST descending. */
+  readonly nullsFirst: boolean;
+}
+
+/** A frame bound; `offset` is a row count (ROWS) or milliseconds (RANGE over a time attribute). */
+export interface OverFrameBound {
+  readonly kind: 'UNBOUNDED PRECEDING' | 'PRECEDING' | 'CURRENT ROW' | 'FOLLOWING' | 'UNBOUNDED FOLLOWING';
+  readonly offset?: number;
+}
+
+export interface OverFrame {
+  readonly unit: 'ROWS' | 'RANGE';
+  readonly lower: OverFrameBound;
+  readonly upper: OverFrameBound;
+}
+
+/** A call computed over an OVER window: a ranking function or an aggregate function. */
+export interface OverCallSpec {
+  readonly fn: 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK' | AggregateCallSpec['fn'];
+  /** Argument field indexes of the window's input. */
+  readonly args: readonly number[];
+  readonly distinct: boolean;
+  readonly type: LogicalType;
+  readonly name: string;
+  /** Where the call was written, for errors found while planning it. */
+  readonly pos: Pos;
+}
+
+/**
+ * The OVER windows of a SELECT (Calcite's LogicalWindow, which Flink's planner makes of RexOver
+ * calls): every input row passes through with one more field per call. All calls share one
+ * window (PARTITION BY, ORDER BY, frame), as Flink requires. A filter on a ranking call's field
+ * above it makes a Rank (Top-N) or a Deduplicate; other calls become an OverAggregate.
+ */
+export interface LogicalOverWindow {
+  readonly kind: 'LogicalOverWindow';
+  readonly input: LogicalNode;
+  readonly partitionKeys: readonly number[];
+  readonly orderKeys: readonly OverOrderKey[];
+  readonly frame: OverFrame;
+  readonly calls: readonly OverCallSpec[];
+  readonly rowType: RowType;
+  /** The first OVER call, for errors. */
+  readonly pos: Pos;
+}
+
 /** `VALUES (…), (…)`: constant rows (Calcite's LogicalValues); each expression has its column's type. */
 export interface LogicalValues {
   readonly kind: 'LogicalValues';
@@ -140,6 +192,7 @@ export function logicalInputs(node: LogicalNode): readonly LogicalNode[] {
     case 'LogicalFilter':
     case 'LogicalAggregate':
     case 'LogicalWindowTableFunction':
+    case 'LogicalOverWindow':
     case 'LogicalSink':
       return [node.input];
     default: {

@@ -195,7 +195,10 @@ export interface CaseExpr {
 export interface OverCall {
   readonly kind: 'OverCall';
   readonly call: FunctionCall;
+  /** Empty when the call names its window (`OVER w`). */
   readonly window: WindowSpec;
+  /** `OVER w`: the window `WINDOW w AS (…)` of the SELECT defines. */
+  readonly windowName?: Ident;
   readonly pos: Pos;
 }
 
@@ -319,7 +322,14 @@ export interface Select {
   readonly where?: Expr;
   readonly groupBy: readonly Expr[];
   readonly having?: Expr;
+  /** `WINDOW w AS (…), …`: named OVER windows. */
+  readonly windows?: readonly NamedWindow[];
   readonly pos: Pos;
+}
+
+export interface NamedWindow {
+  readonly name: Ident;
+  readonly spec: WindowSpec;
 }
 
 /** `left UNION [ALL] right`. */

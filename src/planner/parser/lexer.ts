@@ -190,6 +190,7 @@ const RESERVED = [
   'ROWS',
   'SYSTEM_TIME',
   'UNBOUNDED',
+  'WINDOW',
 ] as const;
 
 const NON_RESERVED = [

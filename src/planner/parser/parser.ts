@@ -66,6 +66,7 @@ const K = {
   LANGUAGE: kw('LANGUAGE'),
   PRECEDING: kw('PRECEDING'),
   UNBOUNDED: kw('UNBOUNDED'),
+  WINDOW: kw('WINDOW'),
   ALL: kw('ALL'),
   AND: kw('AND'),
   ARRAY: kw('ARRAY'),
@@ -889,7 +890,30 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
       this.CONSUME(K.HAVING);
       having = this.SUBRULE3(this.expr);
     });
-    return { kind: 'Select', distinct, items, from, where, groupBy, having, pos: this.span(start) };
+    const windows: A.NamedWindow[] = [];
+    this.OPTION6(() => {
+      this.CONSUME(K.WINDOW);
+      this.AT_LEAST_ONE_SEP3({
+        SEP: Comma,
+        DEF: () => {
+          const name = this.SUBRULE(this.ident);
+          this.CONSUME(K.AS);
+          const spec = this.SUBRULE(this.windowSpec);
+          windows.push({ name, spec });
+        },
+      });
+    });
+    return {
+      kind: 'Select',
+      distinct,
+      items,
+      from,
+      where,
+      groupBy,
+      having,
+      ...(windows.length > 0 ? { windows } : {}),
+      pos: this.span(start),
+    };
   });
 
   private selectItem = this.RULE('selectItem', (): A.SelectItem => {
@@ -1350,10 +1374,23 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
           const start = this.LA(1);
           const call = this.SUBRULE(this.functionCall);
           let window: A.WindowSpec | undefined;
+          let windowName: A.Ident | undefined;
           this.OPTION(() => {
             this.CONSUME(K.OVER);
-            window = this.SUBRULE(this.windowSpec);
+            this.OR8([
+              { ALT: () => (window = this.SUBRULE(this.windowSpec)) },
+              // `OVER w`, a window the SELECT's WINDOW clause defines.
+              { ALT: () => (windowName = this.SUBRULE2(this.ident)) },
+            ]);
           });
+          if (windowName)
+            return {
+              kind: 'OverCall' as const,
+              call,
+              window: { partitionBy: [], orderBy: [] },
+              windowName,
+              pos: this.span(start),
+            };
           return window ? { kind: 'OverCall' as const, call, window, pos: this.span(start) } : call;
         },
       },

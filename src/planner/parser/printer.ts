@@ -100,7 +100,9 @@ export function printExpr(e: A.Expr): string {
         'END',
       ].join(' ');
     case 'OverCall':
-      return `${printExpr(e.call)} OVER (${windowSpec(e.window)})`;
+      return e.windowName
+        ? `${printExpr(e.call)} OVER ${quoteIdent(e.windowName.value)}`
+        : `${printExpr(e.call)} OVER (${windowSpec(e.window)})`;
     case 'TableArg':
       return `TABLE ${name(e.name)}`;
     case 'FunctionCall': {
@@ -195,6 +197,8 @@ export function printQuery(q: A.Query): string {
       if (q.where) s += ` WHERE ${printExpr(q.where)}`;
       if (q.groupBy.length > 0) s += ` GROUP BY ${q.groupBy.map(printExpr).join(', ')}`;
       if (q.having) s += ` HAVING ${printExpr(q.having)}`;
+      if (q.windows)
+        s += ` WINDOW ${q.windows.map((w) => `${quoteIdent(w.name.value)} AS (${windowSpec(w.spec)})`).join(', ')}`;
       return s;
     }
     case 'SetOperation': {

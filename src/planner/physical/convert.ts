@@ -2,6 +2,8 @@ import { inputRef } from '../../common/expr.js';
 import type { LogicalNode } from '../logical/nodes.js';
 import { INSERT_ONLY, isInsertOnly, type RowKindSet, rowKindSet, rowKindsOf } from './changelog.js';
 import type { PhysicalNode } from './nodes.js';
+import { convertOverWindow } from './over.js';
+import { convertRank } from './rank.js';
 import { windowAggregate, windowTableFunction } from './window.js';
 
 /** What a GroupAggregate emits: updates, and deletes too when its input can retract a group's last row. */
@@ -44,6 +46,8 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
       };
     }
     case 'LogicalProject': {
+      const topN = convertRank(node, toPhysical);
+      if (topN) return topN;
       const input = toPhysical(node.input);
       return {
         kind: 'Calc',
@@ -87,6 +91,8 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
     }
     case 'LogicalWindowTableFunction':
       return windowTableFunction(node, toPhysical(node.input));
+    case 'LogicalOverWindow':
+      return convertOverWindow(node, toPhysical);
     case 'LogicalValues':
       return { kind: 'Values', tuples: node.tuples, rowType: node.rowType, changelogMode: INSERT_ONLY };
     case 'LogicalUnion': {

@@ -1,6 +1,12 @@
 import type { ConnectorDescriptor } from '../../common/connector.js';
 import type { Expr } from '../../common/expr.js';
-import type { AggregateCallSpec, TimeDomain, WindowingSpec, WindowProperty } from '../../common/jobgraph.js';
+import type {
+  AggregateCallSpec,
+  SortFieldSpec,
+  TimeDomain,
+  WindowingSpec,
+  WindowProperty,
+} from '../../common/jobgraph.js';
 import type { RowType } from '../../common/types.js';
 import type { CatalogTable } from '../catalog/catalog.js';
 import type { RowKindSet } from './changelog.js';
@@ -18,6 +24,9 @@ export type PhysicalNode =
   | PhysicalGroupAggregate
   | PhysicalWindowAggregate
   | PhysicalWindowTableFunction
+  | PhysicalRank
+  | PhysicalDeduplicate
+  | PhysicalOverAggregate
   | PhysicalValues
   | PhysicalUnion
   | PhysicalSink;
@@ -118,6 +127,53 @@ export interface PhysicalWindowTableFunction {
   readonly changelogMode: RowKindSet;
 }
 
+/**
+ * Top-N (Flink's StreamPhysicalRank, ROW_NUMBER only as in Flink's streaming mode); its input is
+ * an Exchange on the partition keys. AppendFastStrategy over an insert-only input, RetractStrategy
+ * over a changelog. Outputs the input row, and the rank number when `outputRankNumber`.
+ */
+export interface PhysicalRank {
+  readonly kind: 'Rank';
+  readonly input: PhysicalNode;
+  readonly partitionKeys: readonly number[];
+  readonly orderKeys: readonly SortFieldSpec[];
+  readonly rankStart: number;
+  readonly rankEnd: number;
+  readonly outputRankNumber: boolean;
+  readonly strategy: 'AppendFastStrategy' | 'RetractStrategy';
+  readonly generateUpdateBefore: boolean;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/** Deduplication (Flink's StreamPhysicalDeduplicate): ROW_NUMBER = 1 ordered by a time attribute. */
+export interface PhysicalDeduplicate {
+  readonly kind: 'Deduplicate';
+  readonly input: PhysicalNode;
+  readonly keys: readonly number[];
+  readonly keepLastRow: boolean;
+  /** Ordered by this rowtime field; absent when ordered by processing time. */
+  readonly rowtimeIndex?: number;
+  readonly generateUpdateBefore: boolean;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/** OVER aggregation (Flink's StreamPhysicalOverAggregate); its input is an Exchange on the partition keys. */
+export interface PhysicalOverAggregate {
+  readonly kind: 'OverAggregate';
+  readonly input: PhysicalNode;
+  readonly partitionKeys: readonly number[];
+  readonly orderIndex: number;
+  readonly rowtime: boolean;
+  readonly unit: 'ROWS' | 'RANGE';
+  /** Rows or milliseconds before the current row; absent for UNBOUNDED PRECEDING. */
+  readonly preceding?: number;
+  readonly aggCalls: readonly AggregateCallSpec[];
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
 /** UNION ALL (Flink's StreamPhysicalUnion): the rows of every input, in no particular order. */
 export interface PhysicalUnion {
   readonly kind: 'Union';
@@ -151,6 +207,9 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
     case 'WindowAggregate':
     case 'GroupWindowAggregate':
     case 'WindowTableFunction':
+    case 'Rank':
+    case 'Deduplicate':
+    case 'OverAggregate':
     case 'Sink':
       return [node.input];
     default: {
@@ -174,6 +233,9 @@ export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]):
     case 'WindowAggregate':
     case 'GroupWindowAggregate':
     case 'WindowTableFunction':
+    case 'Rank':
+    case 'Deduplicate':
+    case 'OverAggregate':
     case 'Sink':
       return inputs[0] === node.input ? node : { ...node, input: inputs[0] };
     default: {

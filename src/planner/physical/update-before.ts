@@ -2,6 +2,7 @@ import { WeirError } from '../../common/errors.js';
 import { identifierText } from '../catalog/catalog.js';
 import { groupAggregateChangelog, unionChangelog } from './convert.js';
 import type { PhysicalNode } from './nodes.js';
+import { visitRank } from './rank-update-before.js';
 
 /**
  * Decides top-down whether each GroupAggregate sends -U before +U (Flink's
@@ -27,7 +28,8 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
     case 'WatermarkAssigner':
     case 'Calc':
     case 'Exchange':
-    case 'WindowTableFunction': {
+    case 'WindowTableFunction':
+    case 'OverAggregate': {
       const input = visit(node.input, updateBeforeRequired);
       return input === node.input ? node : { ...node, input, changelogMode: input.changelogMode };
     }
@@ -54,6 +56,9 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
       const input = visit(node.input, true);
       return input === node.input ? node : { ...node, input };
     }
+    case 'Rank':
+    case 'Deduplicate':
+      return visitRank(node, updateBeforeRequired, visit);
     case 'Sink': {
       const accepted = node.connector.sink?.acceptedChangelogModes ?? [];
       const required = accepted.includes('retract') || !accepted.includes('upsert');

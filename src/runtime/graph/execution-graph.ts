@@ -51,6 +51,12 @@ function shortName(v: JobVertex): string {
       return 'WindowAggregate';
     case 'window-table-function':
       return 'WindowTableFunction';
+    case 'rank':
+      return 'Rank';
+    case 'deduplicate':
+      return 'Deduplicate';
+    case 'over-aggregate':
+      return 'OverAggregate';
     case 'values':
       return 'Values';
     case 'union':

@@ -43,6 +43,8 @@ import { createPartitioner } from '../network/partitioner.js';
 import { RecordWriterOutput } from '../network/record-writer.js';
 import { CalcOperator } from '../operators/calc-operator.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
+import { OverAggregateOperator } from '../operators/over-aggregate/index.js';
+import { DeduplicateOperator, RankOperator } from '../operators/rank/index.js';
 import { UnionOperator } from '../operators/union-operator.js';
 import { ValuesSourceReader } from '../operators/values/values-source.js';
 import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
@@ -134,6 +136,12 @@ function createOperator(
       return new WindowAggregateOperator(spec);
     case 'window-table-function':
       return new WindowTableFunctionOperator(spec);
+    case 'rank':
+      return new RankOperator(spec);
+    case 'deduplicate':
+      return new DeduplicateOperator(spec);
+    case 'over-aggregate':
+      return new OverAggregateOperator(spec);
     case 'values':
       return new ValuesSourceReader(spec);
     case 'union':

@@ -1,0 +1,56 @@
+import type { AggregateCallSpec } from '../common/jobgraph.js';
+import type { LogicalOverWindow, OverFrameBound } from './logical/nodes.js';
+import type { PhysicalDeduplicate, PhysicalOverAggregate, PhysicalRank } from './physical/nodes.js';
+
+/** EXPLAIN labels of OVER windows, Top-N and deduplication, in Flink's words. */
+
+function boundText(b: OverFrameBound, unit: 'ROWS' | 'RANGE'): string {
+  if (b.offset === undefined) return b.kind;
+  return `${unit === 'RANGE' ? `${b.offset}:INTERVAL DAY TO SECOND` : b.offset} ${b.kind}`;
+}
+
+/** Calcite's LogicalWindow: `window#0=[window(partition {0} order by [2 DESC-nulls-last] rows between … aggs [ROW_NUMBER()])]`. */
+export function overWindowLabel(node: LogicalOverWindow): string {
+  const order = node.orderKeys
+    .map(
+      (k) =>
+        `${k.index}${k.descending ? ' DESC' : ''}${k.nullsFirst === k.descending ? (k.nullsFirst ? '-nulls-first' : '-nulls-last') : ''}`,
+    )
+    .join(', ');
+  const frame = `${node.frame.unit.toLowerCase()} between ${boundText(node.frame.lower, node.frame.unit)} and ${boundText(node.frame.upper, node.frame.unit)}`;
+  const aggs = node.calls.map((c) => `${c.fn}(${c.args.map((a) => `$${a}`).join(', ')})`).join(', ');
+  return `LogicalOverWindow(window#0=[window(partition {${node.partitionKeys.join(', ')}} order by [${order}] ${frame} aggs [${aggs}])])`;
+}
+
+export function rankLabel(node: PhysicalRank | PhysicalDeduplicate): string {
+  const names = node.input.rowType.fields.map((f) => f.name);
+  if (node.kind === 'Deduplicate')
+    return `Deduplicate(keep=[${node.keepLastRow ? 'LastRow' : 'FirstRow'}], key=[${node.keys.map((k) => names[k]).join(', ')}], order=[${node.rowtimeIndex !== undefined ? 'ROWTIME' : 'PROCTIME'}]`;
+  const orderBy = node.orderKeys
+    .map(
+      (k) =>
+        `${names[k.index]} ${k.descending ? 'DESC' : 'ASC'}${k.nullsFirst === k.descending ? (k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST') : ''}`,
+    )
+    .join(', ');
+  return `Rank(strategy=[${node.strategy}], rankType=[ROW_NUMBER], rankRange=[rankStart=${node.rankStart}, rankEnd=${node.rankEnd}], partitionBy=[${node.partitionKeys.map((k) => names[k]).join(', ')}], orderBy=[${orderBy}], select=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;
+}
+
+/**
+ * Flink's OverAggregate label, down to its spelling of the frame (`window=[ RANG BETWEEN
+ * UNBOUNDED PRECEDING AND CURRENT ROW]`, RANGE offsets in milliseconds).
+ */
+export function overAggregateLabel(
+  node: PhysicalOverAggregate,
+  callText: (c: AggregateCallSpec, name: (i: number) => string) => string,
+): string {
+  const names = node.input.rowType.fields.map((f) => f.name);
+  const lower =
+    node.preceding === undefined
+      ? 'UNBOUNDED PRECEDING'
+      : node.preceding === 0
+        ? 'CURRENT ROW'
+        : `${node.preceding} PRECEDING`;
+  const unit = node.unit === 'ROWS' ? 'ROWS' : 'RANG';
+  const calls = node.aggCalls.map((c) => `${callText(c, (i) => names[i])} AS ${c.name}`);
+  return `OverAggregate(${node.partitionKeys.length > 0 ? `partitionBy=[${node.partitionKeys.map((k) => names[k]).join(', ')}], ` : ''}orderBy=[${names[node.orderIndex]} ASC], window=[ ${unit} BETWEEN ${lower} AND CURRENT ROW], select=[${[...names, ...calls].join(', ')}]`;
+}

@@ -1,0 +1,1 @@
+export { OverAggregateOperator } from './operator.js';
