@@ -28,7 +28,11 @@ export interface JobVertex {
    * Set when the operator keeps keyed state: its input is partitioned by these fields (a hash
    * edge with the same keys), and it gets a keyed state backend split by key group.
    */
-  readonly keyed?: { readonly fields: readonly number[] };
+  readonly keyed?: {
+    readonly fields: readonly number[];
+    /** A keyed two-input operator: the key fields of its second input (its first input's are `fields`). */
+    readonly secondInputFields?: readonly number[];
+  };
   readonly operator: OperatorSpec;
 }
 
@@ -40,6 +44,11 @@ export interface JobEdge {
   readonly partitioner: Partitioner;
   /** Key field indexes of the source's output, for hash partitioning. */
   readonly keys?: readonly number[];
+  /**
+   * Which logical input of the target this edge feeds: 0 (absent) or 1, the right side of a
+   * two-input operator such as a join. A two-input target is never chained to its inputs.
+   */
+  readonly inputIndex?: number;
 }
 
 export type ChangelogMode = 'insert-only' | 'upsert' | 'retract';
@@ -266,6 +275,32 @@ export interface OverAggregateSpec {
   readonly inputType: RowType;
 }
 
+/** The regular (non-windowed, non-interval) joins. */
+export type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
+
+/**
+ * A regular equi-join (Flink's StreamingJoinOperator): a two-input vertex, left = input 0 and
+ * right = input 1, each side hash-partitioned by its own join key fields, which the planner has
+ * made of one common type on both sides, so equal keys land in the same key group. Each side's
+ * rows are kept in keyed state by join key (with a count, and for an outer side the number of
+ * matches it has); the output row is the left row's fields, then the right row's. Without any key
+ * (no equality between the sides) both inputs go to one subtask under one global key.
+ */
+export interface JoinSpec {
+  readonly kind: 'join';
+  readonly joinType: JoinType;
+  /** Join key field indexes of the left row; `rightKeys[i]` is compared with `leftKeys[i]`. */
+  readonly leftKeys: readonly number[];
+  readonly rightKeys: readonly number[];
+  /** Per key: a NULL never matches (`=`); false would be `IS NOT DISTINCT FROM`. */
+  readonly filterNulls: readonly boolean[];
+  /** The rest of the join condition, over the joined row (left fields, then right fields). */
+  readonly nonEquiCondition?: Expr;
+  readonly leftType: RowType;
+  readonly rightType: RowType;
+  readonly outputType: RowType;
+}
+
 /**
  * UNION ALL: a vertex with one input edge per union input, forwarding every row and change as
  * it comes; the input gate merges the channels and holds the watermark at their minimum.
@@ -285,6 +320,7 @@ export type OperatorSpec =
   | RankSpec
   | DeduplicateSpec
   | OverAggregateSpec
+  | JoinSpec
   | UnionSpec
   | SinkSpec;
 

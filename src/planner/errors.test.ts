@@ -1195,11 +1195,11 @@ const CASES: Case[] = [
   ],
   [
     'INSERT INTO out SELECT * FROM src, src',
-    'SQL_UNSUPPORTED',
-    'A join (comma-separated FROM list) is not supported yet',
+    'SQL_VALIDATION',
+    "Duplicate relation name 'src' in FROM clause",
     '1:36',
     3,
-    'Flink plans it as a regular, interval, temporal or lookup join; weir has no join operator yet',
+    'give one of them an alias',
   ],
   [
     'EXPLAIN SELECT nope FROM src',

@@ -1,5 +1,5 @@
 import type { Expr } from '../common/expr.js';
-import type { AggregateCallSpec } from '../common/jobgraph.js';
+import type { AggregateCallSpec, JoinType } from '../common/jobgraph.js';
 import { identifierText } from './catalog/catalog.js';
 import { overAggregateLabel, overWindowLabel, rankLabel } from './explain-over.js';
 import {
@@ -57,6 +57,8 @@ function logicalLabel(node: LogicalNode): string {
       return logicalWindowTableFunctionLabel(node);
     case 'LogicalOverWindow':
       return overWindowLabel(node);
+    case 'LogicalJoin':
+      return `LogicalJoin(condition=[${formatExpr(node.condition, ref, 'rex')}], joinType=[${node.joinType.toLowerCase()}])`;
     case 'LogicalValues':
       return `LogicalValues(tuples=[${valuesText(node.tuples, 'rex')}])`;
     case 'LogicalUnion':
@@ -87,6 +89,14 @@ function aggCallText(c: AggregateCallSpec, name: (i: number) => string, style: '
   const text = `${c.fn}(${c.distinct ? 'DISTINCT ' : ''}${star}${args.join(', ')})`;
   return c.filterArg === undefined ? text : `${text} FILTER ${name(c.filterArg)}`;
 }
+
+/** Flink's FlinkJoinType names, as its Join node prints them. */
+const JOIN_TYPE_NAMES: Readonly<Record<JoinType, string>> = {
+  INNER: 'InnerJoin',
+  LEFT: 'LeftOuterJoin',
+  RIGHT: 'RightOuterJoin',
+  FULL: 'FullOuterJoin',
+};
 
 /** A physical node as one line, e.g. `Calc(select=[a, UPPER(b) AS EXPR$1], where=[(a > 10)])`. */
 export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = false): string {
@@ -140,6 +150,11 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
     case 'OverAggregate':
       text = overAggregateLabel(node, (c, name) => aggCallText(c, name, 'named'));
       break;
+    case 'Join': {
+      const names = node.rowType.fields.map((f) => f.name);
+      text = `Join(joinType=[${JOIN_TYPE_NAMES[node.joinType]}], where=[${formatExpr(node.condition, (i) => names[i], style)}], select=[${names.join(', ')}], leftInputSpec=[${node.leftInputSpec}], rightInputSpec=[${node.rightInputSpec}]`;
+      break;
+    }
     case 'Values':
       text = `Values(tuples=[${valuesText(node.tuples, style)}]`;
       break;

@@ -120,6 +120,18 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         aggCalls: node.aggCalls,
         inputType: stripTimeAttributes(node.input.rowType),
       };
+    case 'Join':
+      return {
+        kind: 'join',
+        joinType: node.joinType,
+        leftKeys: node.leftKeys,
+        rightKeys: node.rightKeys,
+        filterNulls: node.leftKeys.map(() => true),
+        ...(node.nonEquiCondition ? { nonEquiCondition: node.nonEquiCondition } : {}),
+        leftType: stripTimeAttributes(node.left.rowType),
+        rightType: stripTimeAttributes(node.right.rowType),
+        outputType: stripTimeAttributes(node.rowType),
+      };
     case 'Values':
       return { kind: 'values', tuples: node.tuples, outputType: stripTimeAttributes(node.rowType) };
     case 'Union':
@@ -195,6 +207,8 @@ export function buildJobGraph(
     const keyFields = keyedFields(node);
     if (keyFields?.length === 0) parallelism = 1;
     else if (node.kind === 'Values') parallelism = 1;
+    // A join without keys sees every row of both sides in one subtask, as in Flink.
+    else if (node.kind === 'Join' && node.leftKeys.length === 0) parallelism = 1;
     else if (node.kind === 'Union') {
       // Inputs of one parallelism are forwarded; otherwise the union runs at the default
       // parallelism and an input of parallelism 1 goes to its first subtask (a global edge),
@@ -214,14 +228,21 @@ export function buildJobGraph(
       name: physicalLabel(node, 'infix'),
       ...(parallelism !== undefined ? { parallelism } : {}),
       ...(keyFields ? { keyed: { fields: keyFields } } : {}),
+      ...(node.kind === 'Join'
+        ? { keyed: { fields: node.leftKeys, secondInputFields: node.rightKeys } }
+        : {}),
       operator: operatorSpec(node),
     });
-    for (const input of inputs)
-      edges.push(
-        input.keys
-          ? { source: input.id, target: id, partitioner: input.partitioner, keys: input.keys }
-          : { source: input.id, target: id, partitioner: input.partitioner },
-      );
+    inputs.forEach((input, inputIndex) => {
+      edges.push({
+        source: input.id,
+        target: id,
+        partitioner: input.partitioner,
+        ...(input.keys ? { keys: input.keys } : {}),
+        // A two-input operator's second input (a join's right side).
+        ...(inputIndex > 0 ? { inputIndex } : {}),
+      });
+    });
     return { id, partitioner: 'forward', parallelism };
   };
   // Vertex ids count vertices in visiting order, so a statement set's first INSERT has the ids it has alone.

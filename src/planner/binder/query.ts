@@ -8,6 +8,7 @@ import type * as A from '../parser/ast.js';
 import { AggregateExprBinder, Aggregation, findAggregate, rejectAggregate } from './aggregate.js';
 import { unsupported, validationError } from './errors.js';
 import { ExprBinder } from './expressions.js';
+import { bindJoin } from './join.js';
 import { bindOverWindow, findOverCalls } from './over.js';
 import { type Field, Scope } from './scope.js';
 import { bindUnion, bindValues, distinct } from './set-operations.js';
@@ -25,7 +26,7 @@ export interface OutputField {
   readonly pos: A.Pos;
 }
 
-interface BoundFrom {
+export interface BoundFrom {
   readonly node: LogicalNode;
   readonly fields: readonly Field[];
 }
@@ -246,11 +247,7 @@ export class QueryBinder {
         };
       }
       case 'JoinRef':
-        throw unsupported(
-          ref.type === 'COMMA' ? 'A join (comma-separated FROM list)' : `${ref.type} JOIN`,
-          joinPos(ref),
-          'Flink plans it as a regular, interval, temporal or lookup join; weir has no join operator yet',
-        );
+        return bindJoin(ref, (side) => this.bindFrom(side));
       case 'TableFunctionRef': {
         const fn = ref.call.name.value.toUpperCase();
         if (isWindowTvf(fn))
@@ -374,11 +371,6 @@ function watermarkAssigner(input: LogicalNode, table: CatalogTable): LogicalNode
       ),
     },
   };
-}
-
-/** Where a join is reported: at its JOIN keyword's right side, the table being joined. */
-function joinPos(ref: A.JoinRef): A.Pos {
-  return ref.right.pos;
 }
 
 /** The columns `*` or `t.*` stands for, with their input indexes. */

@@ -1,6 +1,6 @@
 import type { ConnectorDescriptor } from '../../common/connector.js';
 import type { Expr } from '../../common/expr.js';
-import type { AggregateCallSpec, TimeDomain, WindowingSpec } from '../../common/jobgraph.js';
+import type { AggregateCallSpec, JoinType, TimeDomain, WindowingSpec } from '../../common/jobgraph.js';
 import type { LogicalType, RowType } from '../../common/types.js';
 import type { CatalogTable } from '../catalog/catalog.js';
 import type { Pos } from '../parser/ast.js';
@@ -18,6 +18,7 @@ export type LogicalNode =
   | LogicalAggregate
   | LogicalWindowTableFunction
   | LogicalOverWindow
+  | LogicalJoin
   | LogicalValues
   | LogicalUnion
   | LogicalSink;
@@ -139,6 +140,23 @@ export interface LogicalOverWindow {
   readonly pos: Pos;
 }
 
+/**
+ * A join of two inputs (Calcite's LogicalJoin): `condition` is over the joined row (the left
+ * input's fields, then the right's); TRUE for a comma join or CROSS JOIN, whose equalities the
+ * WHERE clause above carries. The output row is the left fields then the right ones, the side an
+ * outer join pads with NULLs made nullable.
+ */
+export interface LogicalJoin {
+  readonly kind: 'LogicalJoin';
+  readonly left: LogicalNode;
+  readonly right: LogicalNode;
+  readonly joinType: JoinType;
+  readonly condition: Expr;
+  readonly rowType: RowType;
+  /** Where the join is written (its right side), for messages about it. */
+  readonly pos?: Pos;
+}
+
 /** `VALUES (…), (…)`: constant rows (Calcite's LogicalValues); each expression has its column's type. */
 export interface LogicalValues {
   readonly kind: 'LogicalValues';
@@ -195,6 +213,8 @@ export function logicalInputs(node: LogicalNode): readonly LogicalNode[] {
     case 'LogicalOverWindow':
     case 'LogicalSink':
       return [node.input];
+    case 'LogicalJoin':
+      return [node.left, node.right];
     default: {
       const never: never = node;
       return never;

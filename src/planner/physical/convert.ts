@@ -1,6 +1,7 @@
 import { inputRef } from '../../common/expr.js';
 import type { LogicalNode } from '../logical/nodes.js';
 import { INSERT_ONLY, isInsertOnly, type RowKindSet, rowKindSet, rowKindsOf } from './changelog.js';
+import { convertJoin } from './join.js';
 import type { PhysicalNode } from './nodes.js';
 import { convertOverWindow } from './over.js';
 import { convertRank } from './rank.js';
@@ -58,6 +59,8 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
       };
     }
     case 'LogicalFilter': {
+      // A WHERE over a join is planned with it: its conditions may be the join's keys.
+      if (node.input.kind === 'LogicalJoin') return convertJoin(node.input, node.condition, toPhysical);
       const input = toPhysical(node.input);
       return {
         kind: 'Calc',
@@ -93,6 +96,8 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
       return windowTableFunction(node, toPhysical(node.input));
     case 'LogicalOverWindow':
       return convertOverWindow(node, toPhysical);
+    case 'LogicalJoin':
+      return convertJoin(node, undefined, toPhysical);
     case 'LogicalValues':
       return { kind: 'Values', tuples: node.tuples, rowType: node.rowType, changelogMode: INSERT_ONLY };
     case 'LogicalUnion': {

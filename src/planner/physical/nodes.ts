@@ -2,6 +2,7 @@ import type { ConnectorDescriptor } from '../../common/connector.js';
 import type { Expr } from '../../common/expr.js';
 import type {
   AggregateCallSpec,
+  JoinType,
   SortFieldSpec,
   TimeDomain,
   WindowingSpec,
@@ -27,6 +28,7 @@ export type PhysicalNode =
   | PhysicalRank
   | PhysicalDeduplicate
   | PhysicalOverAggregate
+  | PhysicalJoin
   | PhysicalValues
   | PhysicalUnion
   | PhysicalSink;
@@ -174,6 +176,32 @@ export interface PhysicalOverAggregate {
   readonly changelogMode: RowKindSet;
 }
 
+/**
+ * How a join input's rows are kept (Flink's JoinInputSideSpec, printed as leftInputSpec and
+ * rightInputSpec): by a unique key that the join key contains, by a unique key, or as a multiset.
+ */
+export type JoinInputSpec = 'JoinKeyContainsUniqueKey' | 'HasUniqueKey' | 'NoUniqueKey';
+
+/**
+ * A regular join (Flink's StreamPhysicalJoin): both inputs are Exchanges, hashed by each side's
+ * join keys (or single, without keys). `condition` is the whole join condition over the joined
+ * row, as EXPLAIN prints it; `nonEquiCondition` what remains of it besides the key equalities.
+ */
+export interface PhysicalJoin {
+  readonly kind: 'Join';
+  readonly left: PhysicalNode;
+  readonly right: PhysicalNode;
+  readonly joinType: JoinType;
+  readonly leftKeys: readonly number[];
+  readonly rightKeys: readonly number[];
+  readonly condition: Expr;
+  readonly nonEquiCondition?: Expr;
+  readonly leftInputSpec: JoinInputSpec;
+  readonly rightInputSpec: JoinInputSpec;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
 /** UNION ALL (Flink's StreamPhysicalUnion): the rows of every input, in no particular order. */
 export interface PhysicalUnion {
   readonly kind: 'Union';
@@ -212,6 +240,8 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
     case 'OverAggregate':
     case 'Sink':
       return [node.input];
+    case 'Join':
+      return [node.left, node.right];
     default: {
       const never: never = node;
       return never;
@@ -238,6 +268,10 @@ export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]):
     case 'OverAggregate':
     case 'Sink':
       return inputs[0] === node.input ? node : { ...node, input: inputs[0] };
+    case 'Join':
+      return inputs[0] === node.left && inputs[1] === node.right
+        ? node
+        : { ...node, left: inputs[0], right: inputs[1] };
     default: {
       const never: never = node;
       return never;

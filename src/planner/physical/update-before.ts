@@ -1,6 +1,7 @@
 import { WeirError } from '../../common/errors.js';
 import { identifierText } from '../catalog/catalog.js';
 import { groupAggregateChangelog, unionChangelog } from './convert.js';
+import { joinChangelog } from './join.js';
 import type { PhysicalNode } from './nodes.js';
 import { visitRank } from './rank-update-before.js';
 
@@ -59,6 +60,22 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
     case 'Rank':
     case 'Deduplicate':
       return visitRank(node, updateBeforeRequired, visit);
+    case 'Join': {
+      // A join retracts what it sent for a row when that row is retracted: it needs -U from its inputs.
+      const left = visit(node.left, true);
+      const right = visit(node.right, true);
+      return {
+        ...node,
+        left,
+        right,
+        changelogMode: joinChangelog(
+          node.joinType,
+          left.changelogMode,
+          right.changelogMode,
+          updateBeforeRequired,
+        ),
+      };
+    }
     case 'Sink': {
       const accepted = node.connector.sink?.acceptedChangelogModes ?? [];
       const required = accepted.includes('retract') || !accepted.includes('upsert');
@@ -76,6 +93,6 @@ function describeSource(node: PhysicalNode): string {
   for (let n: PhysicalNode = node; ; ) {
     if (n.kind === 'TableSourceScan') return `table '${identifierText(n.table.identifier)}'`;
     if (n.kind === 'Sink' || n.kind === 'Values') return 'the input';
-    n = n.kind === 'Union' ? n.inputs[0] : n.input;
+    n = n.kind === 'Join' ? n.left : n.kind === 'Union' ? n.inputs[0] : n.input;
   }
 }

@@ -2,11 +2,17 @@ import type { PhysicalNode } from '../physical/nodes.js';
 import { physicalInputs, withInputs } from '../physical/nodes.js';
 import { calcMergeRule } from './calc-merge.js';
 import { calcRemoveRule } from './calc-remove.js';
+import { joinProjectPruneRule } from './join-project-prune.js';
 import type { Rule } from './rule.js';
 import { watermarkProjectPruneRule } from './watermark-project-prune.js';
 
 /** The rules the optimizer runs, in order; adding a rule is a file and a line here. */
-export const PHYSICAL_RULES: readonly Rule[] = [calcMergeRule, calcRemoveRule, watermarkProjectPruneRule];
+export const PHYSICAL_RULES: readonly Rule[] = [
+  calcMergeRule,
+  calcRemoveRule,
+  watermarkProjectPruneRule,
+  joinProjectPruneRule,
+];
 
 /** Applies rules bottom-up, each node until no rule changes it. */
 export function optimize(node: PhysicalNode, rules: readonly Rule[] = PHYSICAL_RULES): PhysicalNode {

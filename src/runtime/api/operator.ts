@@ -57,7 +57,11 @@ export type OperatorStateSnapshot = Readonly<Record<string, readonly unknown[]>>
 export interface StreamOperator {
   initializeState?(restored: OperatorStateSnapshot | undefined): void | Promise<void>;
   open(ctx: OperatorContext, output: Output): void | Promise<void>;
-  processBatch(batch: RecordBatch): void | Promise<void>;
+  /**
+   * `inputIndex` says which logical input the batch came from: always 0 for one-input operators,
+   * 0 (left) or 1 (right) for two-input operators such as joins.
+   */
+  processBatch(batch: RecordBatch, inputIndex?: number): void | Promise<void>;
   processWatermark?(watermark: number): void | Promise<void>;
   /** Flush anything buffered downstream before the barrier passes (e.g. a mini-batch). */
   prepareSnapshotPreBarrier?(checkpointId: number): void | Promise<void>;

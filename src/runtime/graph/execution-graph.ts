@@ -27,6 +27,8 @@ export interface ChainEdge {
   readonly target: number;
   readonly partitioner: Partitioner;
   readonly keys?: readonly number[];
+  /** The target's logical input this exchange feeds (0, or 1 for a two-input operator's second). */
+  readonly inputIndex: number;
 }
 
 export interface ExecutionGraph {
@@ -57,6 +59,8 @@ function shortName(v: JobVertex): string {
       return 'Deduplicate';
     case 'over-aggregate':
       return 'OverAggregate';
+    case 'join':
+      return 'Join';
     case 'values':
       return 'Values';
     case 'union':
@@ -155,6 +159,7 @@ export function buildExecutionGraph(
       target: chainOf.get(e.target)!,
       partitioner: e.partitioner,
       keys: e.keys,
+      inputIndex: e.inputIndex ?? 0,
     }));
   for (const c of chains) {
     const tail = c.vertices[c.vertices.length - 1];

@@ -43,6 +43,7 @@ import { createPartitioner } from '../network/partitioner.js';
 import { RecordWriterOutput } from '../network/record-writer.js';
 import { CalcOperator } from '../operators/calc-operator.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
+import { StreamingJoinOperator } from '../operators/join/streaming-join.js';
 import { OverAggregateOperator } from '../operators/over-aggregate/index.js';
 import { DeduplicateOperator, RankOperator } from '../operators/rank/index.js';
 import { UnionOperator } from '../operators/union-operator.js';
@@ -142,6 +143,8 @@ function createOperator(
       return new DeduplicateOperator(spec);
     case 'over-aggregate':
       return new OverAggregateOperator(spec);
+    case 'join':
+      return new StreamingJoinOperator(spec);
     case 'values':
       return new ValuesSourceReader(spec);
     case 'union':
@@ -226,16 +229,6 @@ function createStorage(config: Configuration, jobId: string, log: Logger): Check
     : new FileSystemCheckpointStorage(config.require(CHECKPOINTS_DIRECTORY), jobId);
 }
 
-/**
- * "Calc -> Sink: out (2/4)", as Flink names subtasks. Task names identify tasks to the checkpoint
- * coordinator and the end-of-input count, so two chains of the same name (two VALUES, a table
- * read twice in a UNION ALL) get their chain number appended.
- */
-function taskName(chain: OperatorChain, subtask: number, chains: readonly OperatorChain[]): string {
-  const clash = chains.some((c) => c !== chain && c.name === chain.name);
-  return `${chain.name}${clash ? ` #${chain.index + 1}` : ''} (${subtask + 1}/${chain.parallelism})`;
-}
-
 /** One run of all the job's tasks; a failover ends it and starts the next from a checkpoint. */
 interface ExecutionAttempt {
   readonly tasks: readonly StreamTask[];
@@ -315,6 +308,11 @@ function startAttempt(
   const vertexById = new Map(job.vertices.map((v) => [v.id, v]));
   const maxParallelism = graph.maxParallelism;
   const runs: (() => Promise<unknown>)[] = [];
+  // Task names identify tasks to the coordinator: two chains that read as the same (two scans of one
+  // table, as in a self-join) get their chain number added.
+  const taskNames = graph.chains.map((c) =>
+    graph.chains.some((o) => o !== c && o.name === c.name) ? `${c.name} [${c.index + 1}]` : c.name,
+  );
   for (const chain of graph.chains) {
     for (let subtask = 0; subtask < chain.parallelism; subtask++) {
       const first = chain.vertices[0];
@@ -328,15 +326,22 @@ function startAttempt(
           reader: createOperator(first, options.connectors) as SourceReader,
         };
       } else {
+        // Each channel with the logical input its edge feeds (a two-input operator has two).
         const inputs = graph.edges.flatMap((edge, e) =>
-          edge.target === chain.index ? channels[e].map((fromUpstream) => fromUpstream[subtask]) : [],
+          edge.target === chain.index
+            ? channels[e].flatMap((fromUpstream) => {
+                const channel = fromUpstream[subtask];
+                return channel ? [{ channel, input: edge.inputIndex }] : [];
+              })
+            : [],
         );
         head = {
           kind: 'network',
           gate: new CheckpointedInputGate(
-            inputs.filter((c): c is LocalChannel => c !== undefined),
+            inputs.map((i) => i.channel),
             barrierMode,
             alignedTimeout,
+            inputs.map((i) => i.input),
           ),
         };
       }
@@ -370,7 +375,7 @@ function startAttempt(
       });
       const backends = new Map(chained.map((c) => [c.operatorId, c.keyedState]));
       const task = new StreamTask(
-        taskName(chain, subtask, graph.chains),
+        `${taskNames[chain.index]} (${subtask + 1}/${chain.parallelism})`,
         subtask,
         head,
         chained,

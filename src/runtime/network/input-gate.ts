@@ -6,7 +6,8 @@ export type CheckpointKind = 'aligned' | 'unaligned';
 
 /** What a task does with the elements its input gate releases. */
 export interface InputHandler {
-  processBatch(batch: RecordBatch): void | Promise<void>;
+  /** `inputIndex`: the logical input (0, or 1 for a two-input operator's second) the batch's channel belongs to. */
+  processBatch(batch: RecordBatch, inputIndex: number): void | Promise<void>;
   /** The combined watermark (minimum over channels) advanced. */
   processWatermark(watermark: number): void | Promise<void>;
   /**
@@ -20,7 +21,7 @@ export interface InputHandler {
     savepoint: boolean,
   ): Promise<void>;
   /** Unaligned: every barrier arrived; these are the in-flight records that belong to the checkpoint. */
-  completeChannelState(checkpointId: number, inFlight: readonly RecordBatch[]): void;
+  completeChannelState(checkpointId: number, inFlight: readonly InFlightBatch[]): void;
   /** A newer barrier overtook a checkpoint in progress: that checkpoint cannot complete here. */
   abortCheckpointOnBarrier(checkpointId: number, reason: string): void;
   /** Every channel has signalled end of data. */
@@ -40,6 +41,12 @@ export interface InputHandler {
  */
 export type BarrierMode = 'aligned' | 'unaligned' | 'at-least-once';
 
+/**
+ * A batch recorded as in flight by an unaligned checkpoint; it keeps its logical input (absent for
+ * input 0) so that a two-input operator gets it on the right side when it is replayed on restore.
+ */
+export type InFlightBatch = RecordBatch & { readonly inputIndex?: number };
+
 export type PollStatus = 'processed' | 'nothing-available';
 
 interface Alignment {
@@ -50,7 +57,7 @@ interface Alignment {
   /** Savepoints are always aligned: no switch to unaligned, however long alignment takes. */
   readonly savepoint: boolean;
   /** Unaligned: in-flight records per channel, recorded until that channel's barrier. */
-  recorded?: RecordBatch[][];
+  recorded?: InFlightBatch[][];
 }
 
 export class CheckpointedInputGate {
@@ -66,10 +73,16 @@ export class CheckpointedInputGate {
   /** Time spent aligning the last checkpoint, for statistics. */
   lastAlignmentMs = 0;
 
+  /**
+   * `channelInputs[c]` is the logical input channel c belongs to (all 0 when absent): a two-input
+   * operator's gate holds the channels of both inputs, and watermarks and barriers are combined
+   * over all of them, as in Flink's StreamTwoInputProcessor.
+   */
   constructor(
     private readonly channels: readonly LocalChannel[],
     private readonly mode: BarrierMode,
     private readonly alignedTimeoutMs = 0,
+    private readonly channelInputs: readonly number[] = channels.map(() => 0),
   ) {
     this.blocked = channels.map(() => false);
     this.watermarks = channels.map(() => Number.NEGATIVE_INFINITY);
@@ -87,8 +100,8 @@ export class CheckpointedInputGate {
       switch (element.kind) {
         case 'batch':
           if (this.pending?.recorded && !this.pending.arrived.has(c))
-            this.pending.recorded[c].push(element.batch);
-          await handler.processBatch(element.batch);
+            this.pending.recorded[c].push(this.inFlight(c, element.batch));
+          await handler.processBatch(element.batch, this.channelInputs[c]);
           break;
         case 'watermark':
           await this.onWatermark(c, element.watermark, handler);
@@ -196,7 +209,7 @@ export class CheckpointedInputGate {
     const pending = this.pending;
     pending.arrived.add(channel);
     if (pending.recorded) {
-      pending.recorded[channel].push(...overtaken);
+      pending.recorded[channel].push(...overtaken.map((b) => this.inFlight(channel, b)));
     } else {
       this.blocked[channel] = true;
     }
@@ -219,6 +232,11 @@ export class CheckpointedInputGate {
     this.blocked.fill(false);
     this.latestTriggered = pending.id;
     await handler.triggerCheckpointOnBarrier(pending.id, pending.timestamp, 'unaligned', false);
+  }
+
+  private inFlight(channel: number, batch: RecordBatch): InFlightBatch {
+    const input = this.channelInputs[channel];
+    return input === 0 ? batch : { ...batch, inputIndex: input };
   }
 
   private release(): void {

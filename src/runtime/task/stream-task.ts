@@ -9,7 +9,12 @@ import type {
 import type { PollResult, SourceReader } from '../api/source.js';
 import type { KeyedStateSnapshot } from '../api/state.js';
 import type { CheckpointMetrics, SubtaskState } from '../checkpoint/coordinator.js';
-import type { CheckpointedInputGate, CheckpointKind, InputHandler } from '../network/input-gate.js';
+import type {
+  CheckpointedInputGate,
+  CheckpointKind,
+  InFlightBatch,
+  InputHandler,
+} from '../network/input-gate.js';
 import type { RecordWriterOutput } from '../network/record-writer.js';
 import type { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
 import { Mailbox } from './mailbox.js';
@@ -189,12 +194,12 @@ export class StreamTask {
       if (this.head.kind === 'source') {
         await this.head.reader.initializeState(restored.get(this.head.operatorId));
       }
-      let inFlight: readonly RecordBatch[] = [];
+      let inFlight: readonly InFlightBatch[] = [];
       for (const c of this.chain) {
         const state = restored.get(c.operatorId);
         if (state?.[CHANNEL_STATE]) {
           const { [CHANNEL_STATE]: channelState, ...rest } = state;
-          inFlight = channelState as RecordBatch[];
+          inFlight = channelState as InFlightBatch[];
           await c.operator.initializeState?.(rest);
         } else {
           await c.operator.initializeState?.(state);
@@ -211,7 +216,10 @@ export class StreamTask {
       }
       if (this.head.kind === 'source') await this.head.reader.open(contextFor(this.head.operatorId));
       // Records that were in flight when an unaligned checkpoint was taken come first.
-      for (const batch of inFlight) await this.chainInput.emit(batch);
+      for (const batch of inFlight) {
+        if (batch.inputIndex) await this.operators[0].processBatch(batch, batch.inputIndex);
+        else await this.chainInput.emit(batch);
+      }
       await this.loop();
     } catch (err) {
       // The failure is what the user must see; a second error while closing is secondary.
@@ -254,7 +262,8 @@ export class StreamTask {
 
   private inputHandler(): InputHandler {
     return {
-      processBatch: (batch) => this.chainInput.emit(batch),
+      processBatch: (batch, inputIndex) =>
+        inputIndex === 0 ? this.chainInput.emit(batch) : this.operators[0].processBatch(batch, inputIndex),
       processWatermark: (wm) => this.chainInput.emitWatermark(wm),
       triggerCheckpointOnBarrier: (id, timestamp, kind, savepoint) =>
         this.performCheckpoint(id, timestamp, kind, savepoint),
