@@ -4,6 +4,7 @@ import * as aggregates from './cases/aggregates.js';
 import * as basics from './cases/basics.js';
 import * as filesystem from './cases/filesystem.js';
 import * as functions from './cases/functions.js';
+import * as joins from './cases/joins.js';
 import * as over from './cases/over.js';
 import * as windows from './cases/windows.js';
 
@@ -28,3 +29,4 @@ suite('VALUES and UNION', aggregates.VALUES_UNION, withAggregateInputs);
 suite('filesystem source', filesystem.FILESYSTEM, '');
 suite('window TVFs and group windows (event time, late rows)', windows.WINDOWS, '');
 suite('Top-N, deduplication, OVER', over.OVER, '');
+suite('regular joins', joins.JOINS, joins.PRELUDE);

@@ -197,9 +197,42 @@ export class Evaluator {
       }
       case 'TableFunctionRef':
         return qualify(this.windowTvf(ref.call, ctes), ref.alias?.value);
+      case 'JoinRef':
+        return this.join(ref, ctes);
       default:
-        return fail(`evaluator: ${ref.kind} is not modelled`);
+        return fail(`evaluator: ${(ref as A.TableRef).kind} is not modelled`);
     }
+  }
+
+  /**
+   * A join by nested loops: every pair of rows whose condition is TRUE; an outer side's rows
+   * without any match padded with NULLs (the other side's width); comma and CROSS joins keep
+   * every pair (their WHERE clause filters above).
+   */
+  private join(ref: A.JoinRef, ctes: Ctes): Relation {
+    const left = this.from(ref.left, ctes);
+    const right = this.from(ref.right, ctes);
+    const columns = [...left.columns, ...right.columns];
+    const rows: Value[][] = [];
+    const rightMatched = new Set<number>();
+    const type = ref.type as string;
+    for (const l of left.rows) {
+      let matched = false;
+      right.rows.forEach((r, j) => {
+        const row = [...l, ...r];
+        if (ref.on && evaluate(ref.on, { columns, row }) !== true) return;
+        matched = true;
+        rightMatched.add(j);
+        rows.push(row);
+      });
+      if (!matched && (type === 'LEFT' || type === 'FULL'))
+        rows.push([...l, ...right.columns.map(() => null)]);
+    }
+    if (type === 'RIGHT' || type === 'FULL')
+      right.rows.forEach((r, j) => {
+        if (!rightMatched.has(j)) rows.push([...left.columns.map(() => null), ...r]);
+      });
+    return { columns, rows };
   }
 
   /**
