@@ -30,6 +30,27 @@ export const ROLLING_CHECK_INTERVAL = durationOption({
 });
 
 /**
+ * Flink's partition options: accepted so that a partitioned table's DDL validates, but partitioned
+ * tables themselves are rejected when a query reads or writes one (SQL_UNSUPPORTED).
+ */
+const PARTITION_OPTIONS = [
+  'sink.partition-commit.trigger',
+  'sink.partition-commit.delay',
+  'sink.partition-commit.policy.kind',
+  'sink.partition-commit.watermark-time-zone',
+  'sink.partition-commit.success-file.name',
+  'partition.time-extractor.timestamp-pattern',
+  'partition.default-name',
+].map((key) =>
+  stringOption({ key, description: 'For partitioned tables, which weir does not support yet.' }),
+);
+
+/** 'path' as a local path: Flink's `file://` URIs name local files too. */
+export function localPath(path: string): string {
+  return path.startsWith('file://') ? path.slice('file://'.length) : path;
+}
+
+/**
  * Flink's 'filesystem' connector, as a bounded source — every file under 'path' is a split, read
  * line by line with the table's format — and an exactly-once append sink writing part files that
  * are committed (renamed into view) when a checkpoint completes. ('source.monitor-interval', which makes Flink's source
@@ -38,7 +59,12 @@ export const ROLLING_CHECK_INTERVAL = durationOption({
 export const filesystemDescriptor: ConnectorDescriptor = {
   identifier: 'filesystem',
   requiredOptions: [PATH, FORMAT],
-  optionalOptions: [ROLLING_FILE_SIZE, ROLLING_ROLLOVER_INTERVAL, ROLLING_CHECK_INTERVAL],
+  optionalOptions: [
+    ROLLING_FILE_SIZE,
+    ROLLING_ROLLOVER_INTERVAL,
+    ROLLING_CHECK_INTERVAL,
+    ...PARTITION_OPTIONS,
+  ],
   source: { changelogMode: 'insert-only', bounded: true },
   sink: { acceptedChangelogModes: ['insert-only'] },
 };

@@ -11,7 +11,7 @@ import type {
   StreamOperator,
 } from '../../runtime/index.js';
 import { createFormat, type RowSerializer } from '../formats/index.js';
-import { ROLLING_FILE_SIZE, ROLLING_ROLLOVER_INTERVAL } from './descriptor.js';
+import { localPath, ROLLING_FILE_SIZE, ROLLING_ROLLOVER_INTERVAL } from './descriptor.js';
 
 /** A closed part file waiting for its checkpoint to complete: hidden until renamed to `final`. */
 interface PendingFile {
@@ -46,7 +46,7 @@ export class FileSystemSinkWriter implements StreamOperator {
   private pending: PendingFile[] = [];
 
   constructor(spec: ConnectorSpec) {
-    this.root = spec.options.path;
+    this.root = localPath(spec.options.path);
     const format = spec.options.format;
     this.serializer = createFormat(format, 'format', spec.options, [`${format}.`], spec.table).serializer(
       spec.schema,
