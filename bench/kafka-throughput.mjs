@@ -4,7 +4,7 @@
 // Writes ROWS Nexmark-like bids with datagen → kafka (each delivery guarantee), then reads them
 // back with a bounded kafka → blackhole job. Prints rows/s. Run `npm run build` first.
 import { Admin } from '@platformatic/kafka';
-import { createSession } from '../dist/cli/session.js';
+import { createSession } from '../dist/api/session.js';
 import { submitJob } from '../dist/runtime/index.js';
 
 const broker = process.env.KAFKA ?? '127.0.0.1:9092';

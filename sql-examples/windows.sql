@@ -1,5 +1,5 @@
--- weir windows: the window TVFs TUMBLE, HOP and CUMULATE with window aggregation, a window TVF on
--- its own, and a legacy SESSION group window. Each window's result is printed once (+I), when the
+-- weir windows: the window TVFs TUMBLE, HOP, CUMULATE and SESSION with window aggregation, a window
+-- TVF on its own, and a legacy SESSION group window. Each window's result is printed once (+I), when the
 -- watermark passes the window's end.
 -- Run it with:  npx weir run -f sql-examples/windows.sql      (it ends after 1000 clicks)
 
@@ -41,6 +41,12 @@ CREATE TABLE first_clicks (id BIGINT, window_start TIMESTAMP(3), window_end TIME
   WITH ('connector' = 'print', 'print-identifier' = 'first_clicks');
 CREATE TABLE sessions (user_id BIGINT, visits BIGINT, session_start TIMESTAMP(3), session_end TIMESTAMP(3))
   WITH ('connector' = 'print', 'print-identifier' = 'sessions');
+CREATE TABLE cascaded (clicks BIGINT, window_start TIMESTAMP(3), window_end TIMESTAMP(3))
+  WITH ('connector' = 'print', 'print-identifier' = 'cascaded');
+CREATE TABLE busiest (max_clicks BIGINT, window_start TIMESTAMP(3), window_end TIMESTAMP(3))
+  WITH ('connector' = 'print', 'print-identifier' = 'busiest');
+CREATE TABLE session_tvf (user_id BIGINT, visits BIGINT, session_start TIMESTAMP(3), session_end TIMESTAMP(3))
+  WITH ('connector' = 'print', 'print-identifier' = 'session_tvf');
 
 SET 'execution.checkpointing.interval' = '1s';
 
@@ -73,3 +79,32 @@ INSERT INTO sessions
 SELECT user_id, COUNT(*), SESSION_START(ts, INTERVAL '5' SECOND), SESSION_END(ts, INTERVAL '5' SECOND)
 FROM visits
 GROUP BY user_id, SESSION(ts, INTERVAL '5' SECOND);
+
+-- The same sessions with the SESSION window TVF (Flink 1.19+), partitioned by user.
+INSERT INTO session_tvf
+SELECT user_id, COUNT(*), window_start, window_end
+FROM TABLE(SESSION(TABLE visits PARTITION BY user_id, DESCRIPTOR(ts), INTERVAL '5' SECOND))
+GROUP BY user_id, window_start, window_end;
+
+-- Cascading window aggregation: window_time stays a rowtime after a window aggregation, so the
+-- per-user counts of each second can be windowed again, into totals per 2 seconds.
+CREATE VIEW clicks_per_user_second AS
+SELECT user_id, window_time AS rowtime, COUNT(*) AS clicks
+FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '1' SECOND))
+GROUP BY user_id, window_start, window_end, window_time;
+
+INSERT INTO cascaded
+SELECT SUM(clicks), window_start, window_end
+FROM TABLE(TUMBLE(TABLE clicks_per_user_second, DESCRIPTOR(rowtime), INTERVAL '2' SECOND))
+GROUP BY window_start, window_end;
+
+-- Grouping by the window_start and window_end of a window aggregation is a window aggregation too
+-- (one insert per window, not a changelog): the most clicks any user made in each second.
+INSERT INTO busiest
+SELECT MAX(clicks), ws, we
+FROM (
+  SELECT user_id, COUNT(*) AS clicks, window_start AS ws, window_end AS we
+  FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '1' SECOND))
+  GROUP BY user_id, window_start, window_end
+)
+GROUP BY ws, we;

@@ -117,6 +117,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .command('sql')
     .description("Flink's SQL client: type statements at the prompt; each INSERT starts a job.")
     .option('-i, --init <path>', 'a .sql file of statements (SET, CREATE …) to run before the prompt')
+    .option('-f, --file <path>', 'run the statements of this .sql file and exit, instead of showing a prompt')
     .addOption(
       new Option('-D <key=value>', 'set a configuration option (repeatable)').argParser(collect).default([]),
     )

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Types } from '../common/types.js';
 import { boxedTable, MaterializedResult, TableResultView, type TerminalOutput } from './result-view.js';
 
 const I = 0;
@@ -66,7 +67,7 @@ describe('TableResultView', () => {
   it('off a terminal, prints the final table once, when the query ends', () => {
     const out = fakeOutput(false);
     const view = new TableResultView(out, 100);
-    view.open(['word', 'cnt']);
+    view.open(['word', 'cnt'], [Types.STRING(), Types.BIGINT()]);
     view.changes(
       [I, UB, UA],
       [
@@ -84,10 +85,10 @@ describe('TableResultView', () => {
   it('in a terminal, redraws in place: each drawing first moves back over the previous one', () => {
     const out = fakeOutput(true);
     const view = new TableResultView(out, 100);
-    view.open(['n']);
+    view.open(['n'], [Types.INT()]);
     const first = out.text;
     expect(first).toMatch(/^\+-+\+\n\|\s+n \|\n\+-+\+\n\+-+\+\nRows: 0 · updated /);
-    for (let i = 0; i < 8; i++) view.changes([I], [[String(i)]]);
+    for (let i = 0; i < 8; i++) view.changes([I], [[i]]);
     view.finish();
     const second = out.text.slice(first.length);
     expect(second.startsWith(`\x1b[${first.split('\n').length - 1}F\x1b[J`)).toBe(true);

@@ -1,5 +1,5 @@
-import type { RowKind } from '../common/types.js';
-import type { ResultCollector } from '../connectors/collect/index.js';
+import type { LogicalType, RowKind } from '../common/types.js';
+import { formatRow, type ResultCollector } from '../connectors/collect/index.js';
 
 interface Entry {
   readonly values: readonly string[];
@@ -94,6 +94,7 @@ const REFRESH_MS = 100;
  */
 export class TableResultView implements ResultCollector {
   private columns: readonly string[] = [];
+  private types: readonly LogicalType[] = [];
   private readonly result: MaterializedResult;
   private drawnLines = 0;
   private refresh?: NodeJS.Timeout;
@@ -105,13 +106,14 @@ export class TableResultView implements ResultCollector {
     this.result = new MaterializedResult(maxRows);
   }
 
-  open(columns: readonly string[]): void {
+  open(columns: readonly string[], types: readonly LogicalType[]): void {
     this.columns = columns;
+    this.types = types;
     if (this.out.isTTY) this.draw();
   }
 
-  changes(kinds: readonly RowKind[], rows: readonly (readonly string[])[]): void {
-    for (let i = 0; i < rows.length; i++) this.result.apply(kinds[i], rows[i]);
+  changes(kinds: readonly RowKind[], rows: readonly (readonly unknown[])[]): void {
+    for (let i = 0; i < rows.length; i++) this.result.apply(kinds[i], formatRow(this.types, rows[i]));
     if (this.out.isTTY && !this.refresh)
       this.refresh = setTimeout(() => {
         this.refresh = undefined;

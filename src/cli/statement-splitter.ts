@@ -39,8 +39,10 @@ const opensExecuteSet = (statement: string) =>
 const isEnd = (statement: string) => /^END\s*;$/i.test(leadingWords(statement).trim());
 
 /** The statements `text` completes, one each, and the unfinished text after the last of them. */
-export function splitStatements(text: string): { statements: string[]; rest: string } {
+export function splitStatements(text: string): { statements: string[]; offsets: number[]; rest: string } {
   const statements: string[] = [];
+  /** Where each statement starts in `text`. */
+  const offsets: number[] = [];
   let start = 0;
   let setStart: number | undefined;
   for (const end of statementTerminators(text)) {
@@ -49,10 +51,14 @@ export function splitStatements(text: string): { statements: string[]; rest: str
     if (setStart !== undefined) {
       if (isEnd(statement)) {
         statements.push(text.slice(setStart, end + 1));
+        offsets.push(setStart);
         setStart = undefined;
       }
-    } else if (statement.replace(/;$/, '').trim() !== '') statements.push(statement);
+    } else if (statement.replace(/;$/, '').trim() !== '') {
+      statements.push(statement);
+      offsets.push(start);
+    }
     start = end + 1;
   }
-  return { statements, rest: text.slice(setStart ?? start) };
+  return { statements, offsets, rest: text.slice(setStart ?? start) };
 }

@@ -163,7 +163,17 @@ export type WindowingSpec =
   /** Windows growing by `step` from the start of each `size`-long period: [s, s+step), [s, s+2·step) … */
   | { readonly kind: 'cumulate'; readonly size: number; readonly step: number; readonly offset: number }
   /** Per key, rows less than `gap` apart share a window [first, last + gap). */
-  | { readonly kind: 'session'; readonly gap: number };
+  | { readonly kind: 'session'; readonly gap: number }
+  /**
+   * The window is in the row already: [row[startIndex], row[endIndex]), the window_start and
+   * window_end of an upstream window aggregation of `window` (Flink's WindowAttachedWindowingStrategy).
+   */
+  | {
+      readonly kind: 'attached';
+      readonly window: WindowingSpec;
+      readonly startIndex: number;
+      readonly endIndex: number;
+    };
 
 export type TimeDomain = 'event-time' | 'processing-time';
 

@@ -20,7 +20,11 @@ export function formatDuration(ms: number): string {
 }
 
 /** `TUMBLE(time_col=[ts], size=[10 s])`, as Flink's WindowingStrategy prints. */
-export function windowText(spec: WindowingSpec, timeCol: string): string {
+export function windowText(
+  spec: WindowingSpec,
+  timeCol: string,
+  partitionKeys: readonly string[] = [],
+): string {
   const offset = 'offset' in spec && spec.offset !== 0 ? `, offset=[${formatDuration(spec.offset)}]` : '';
   switch (spec.kind) {
     case 'tumble':
@@ -30,7 +34,12 @@ export function windowText(spec: WindowingSpec, timeCol: string): string {
     case 'cumulate':
       return `CUMULATE(time_col=[${timeCol}], max_size=[${formatDuration(spec.size)}], step=[${formatDuration(spec.step)}]${offset})`;
     case 'session':
-      return `SESSION(time_col=[${timeCol}], gap=[${formatDuration(spec.gap)}])`;
+      return `SESSION(time_col=[${timeCol}], gap=[${formatDuration(spec.gap)}]${
+        partitionKeys.length > 0 ? `, partition keys=[${partitionKeys.join(', ')}]` : ''
+      })`;
+    case 'attached':
+      // The caller passes `win_start=[…], win_end=[…]` as the time column.
+      return windowText(spec.window, '\u0000').replace('time_col=[\u0000]', timeCol);
     default: {
       const never: never = spec;
       return never;
@@ -48,6 +57,7 @@ function groupWindowText(spec: WindowingSpec, timeCol: string): string {
     case 'session':
       return `SessionGroupWindow('w$, ${timeCol}, ${spec.gap})`;
     case 'cumulate':
+    case 'attached':
       return windowText(spec, timeCol);
     default: {
       const never: never = spec;
@@ -90,10 +100,14 @@ export function windowAggregateLabel(
   const first = node.grouping.length + node.aggCalls.length;
   const props = node.properties.map((p, i) => `${PROPERTY_FN[p]}('w$) AS ${out[first + i].name}`);
   const groupBy = keys.length > 0 ? `groupBy=[${keys.join(', ')}], ` : '';
-  const timeCol = inputNames[node.timeIndex];
+  const timeCol =
+    node.window.kind === 'attached'
+      ? `win_start=[${inputNames[node.window.startIndex]}], win_end=[${inputNames[node.window.endIndex]}]`
+      : inputNames[node.timeIndex];
   if (node.kind === 'GroupWindowAggregate')
     return `GroupWindowAggregate(${groupBy}window=[${groupWindowText(node.window, timeCol)}], properties=[${props
       .map((_, i) => out[first + i].name)
       .join(', ')}], select=[${[...keys, ...calls, ...props].join(', ')}]`;
-  return `WindowAggregate(${groupBy}window=[${windowText(node.window, timeCol)}], select=[${[...keys, ...calls, ...props].join(', ')}]`;
+  const partitionKeys = (node.partitionKeys ?? []).map((k) => inputNames[k]);
+  return `WindowAggregate(${groupBy}window=[${windowText(node.window, timeCol, partitionKeys)}], select=[${[...keys, ...calls, ...props].join(', ')}]`;
 }

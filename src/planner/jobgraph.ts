@@ -239,8 +239,8 @@ export function buildJobGraph(
         target: id,
         partitioner: input.partitioner,
         ...(input.keys ? { keys: input.keys } : {}),
-        // A two-input operator's second input (a join's right side).
-        ...(inputIndex > 0 ? { inputIndex } : {}),
+        // A two-input operator's second input (a join's right side); a union's inputs are all one.
+        ...(node.kind === 'Join' && inputIndex > 0 ? { inputIndex } : {}),
       });
     });
     return { id, partitioner: 'forward', parallelism };

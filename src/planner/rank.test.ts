@@ -89,6 +89,17 @@ describe('Top-N', () => {
     );
   });
 
+  it('computed columns beside the ROW_NUMBER are computed above the Rank', () => {
+    expect(
+      plan(
+        'INSERT INTO top_bids SELECT auction, bidder, p2, rn FROM (SELECT auction, bidder, price * 2 AS p2, ROW_NUMBER() OVER (PARTITION BY auction ORDER BY price DESC) AS rn FROM bid) WHERE rn <= 2 AND p2 > 10',
+      ).slice(1, 3),
+    ).toEqual([
+      'Calc(select=[auction, bidder, (price * 2) AS p2, w0$o0 AS rn], where=[((price * 2) > 10)])',
+      'Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=2], partitionBy=[auction], orderBy=[price DESC], select=[auction, bidder, price, ts, pt, w0$o0])',
+    ]);
+  });
+
   it('ROW_NUMBER = 1 ordered by a non-time column is a Top-1 Rank, not a Deduplicate', () => {
     expect(plan(topN('rn = 1', 'auction, bidder, price'))[2]).toMatch(/^Rank\(.*rankEnd=1\]/);
   });
@@ -110,6 +121,11 @@ describe('Top-N', () => {
       'Calc(select=[bidder, ts], changelogMode=[I])',
       'TableSourceScan(table=[[default_catalog, default_database, bid]], fields=[auction, bidder, price, ts], changelogMode=[I])',
     ]);
+  });
+
+  it("accepts Flink's 'table.exec.topn.cache-size'", () => {
+    const r = one(`SET 'table.exec.topn.cache-size' = '500';\n${topN('rn <= 10')}`);
+    expect(r.kind).toBe('job');
   });
 
   it('a Rank is a keyed vertex; without PARTITION BY it runs at parallelism 1', () => {
@@ -224,6 +240,11 @@ describe('errors', () => {
       'INSERT INTO counts SELECT bidder, ROW_NUMBER() OVER (ORDER BY bidder) FROM bid GROUP BY bidder',
       'An OVER window in an aggregating SELECT (with GROUP BY) is not supported yet',
       '1:35',
+    ],
+    [
+      "INSERT INTO bids SELECT auction, bidder, price FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY price DESC) AS rn FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(ts), INTERVAL '10' SECOND))) WHERE rn <= 3",
+      'Window Top-N and window deduplication (ROW_NUMBER partitioned by window_start and window_end of a window TVF) are not supported yet',
+      '1:64',
     ],
     [
       'INSERT INTO bids SELECT auction, bidder, price FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY auction) AS rn FROM bid) WHERE rn <= 3',

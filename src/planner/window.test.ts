@@ -117,6 +117,40 @@ describe('window TVFs and window aggregation', () => {
     expect(v.operator).toMatchObject({ timeDomain: 'processing-time' });
   });
 
+  it('window_time stays a rowtime after a window aggregation, so its result can be windowed again', () => {
+    const r = one(`CREATE VIEW per_second AS
+        SELECT window_time AS rt, COUNT(*) AS c FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '1' SECOND))
+        GROUP BY bidder, window_start, window_end, window_time;
+      EXPLAIN SELECT window_start, SUM(c) AS total
+        FROM TABLE(TUMBLE(TABLE per_second, DESCRIPTOR(rt), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end`);
+    if (r.kind !== 'explain') throw new Error(r.kind);
+    expect(r.text).toContain(
+      "WindowAggregate(window=[TUMBLE(time_col=[rt], size=[1 min])], select=[SUM(c) AS total, start('w$) AS window_start, end('w$) AS window_end])",
+    );
+    expect(r.text).toContain(
+      "WindowAggregate(groupBy=[bidder], window=[TUMBLE(time_col=[ts], size=[1 s])], select=[bidder, COUNT(*) AS c, start('w$) AS window_start, end('w$) AS window_end, rowtime('w$) AS window_time])",
+    );
+    // A plain GROUP BY of a rowtime makes it a plain timestamp, as in Flink.
+    expect(
+      failure(`CREATE VIEW grouped AS SELECT ts, COUNT(*) AS c FROM bids GROUP BY ts;
+        EXPLAIN SELECT * FROM TABLE(TUMBLE(TABLE grouped, DESCRIPTOR(ts), INTERVAL '1' MINUTE))`).message,
+    ).toContain('requires the timecol to be a time attribute type');
+  });
+
+  it('grouping by the window_start and window_end of a window aggregation is a window aggregation (Nexmark q5)', () => {
+    const plan = physical(`SELECT MAX(num) AS maxn, s, e FROM (
+        SELECT auction, COUNT(*) AS num, window_start AS s, window_end AS e
+        FROM TABLE(HOP(TABLE bids, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
+        GROUP BY auction, window_start, window_end) GROUP BY s, e`);
+    expect(plan[0]).toBe(
+      "WindowAggregate(window=[HOP(win_start=[s], win_end=[e], size=[10 s], slide=[2 s])], select=[MAX(num) AS maxn, start('w$) AS window_start, end('w$) AS window_end])",
+    );
+    expect(plan[1]).toBe('Exchange(distribution=[single])');
+    expect(plan[3]).toBe(
+      "WindowAggregate(groupBy=[auction], window=[HOP(time_col=[ts], size=[10 s], slide=[2 s])], select=[auction, COUNT(*) AS num, start('w$) AS window_start, end('w$) AS window_end])",
+    );
+  });
+
   it('a TVF on its own is a WindowTableFunction adding window_start, window_end and window_time', () => {
     const r = one(
       `EXPLAIN SELECT auction, window_start, window_end, window_time FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '10' SECOND)) WHERE price > 10`,
@@ -184,11 +218,39 @@ describe('window errors', () => {
     expect(err.position).toMatchObject({ line: 1, column: 44 });
   });
 
-  it('the SESSION TVF is not supported yet; the legacy SESSION group window is', () => {
-    const err = failure(`SELECT * FROM TABLE(SESSION(TABLE bids, DESCRIPTOR(ts), INTERVAL '10' SECOND))`);
-    expect(err.code).toBe('SQL_UNSUPPORTED');
-    expect(err.message).toBe('Window table function SESSION is not supported yet');
-    expect(err.position).toMatchObject({ line: 1, column: 21 });
+  it('the SESSION TVF aggregates per PARTITION BY key; alone, or grouped by other keys, it is not supported yet', () => {
+    expect(
+      physical(`SELECT bidder, window_start, window_end, COUNT(*) AS c
+        FROM TABLE(SESSION(TABLE bids PARTITION BY bidder, DESCRIPTOR(ts), INTERVAL '10' SECOND))
+        GROUP BY bidder, window_start, window_end`)[1],
+    ).toBe(
+      "WindowAggregate(groupBy=[bidder], window=[SESSION(time_col=[ts], gap=[10 s], partition keys=[bidder])], select=[bidder, COUNT(*) AS c, start('w$) AS window_start, end('w$) AS window_end])",
+    );
+    expect(
+      physical(
+        `SELECT window_end, COUNT(*) AS c FROM TABLE(SESSION(DATA => TABLE bids, TIMECOL => DESCRIPTOR(ts), GAP => INTERVAL '1' MINUTE)) GROUP BY window_start, window_end`,
+      )[1],
+    ).toBe(
+      "WindowAggregate(window=[SESSION(time_col=[ts], gap=[1 min])], select=[COUNT(*) AS c, start('w$) AS window_start, end('w$) AS window_end])",
+    );
+    const alone = failure(
+      `EXPLAIN SELECT * FROM TABLE(SESSION(TABLE bids PARTITION BY bidder, DESCRIPTOR(ts), INTERVAL '10' SECOND))`,
+    );
+    expect(alone.code).toBe('SQL_UNSUPPORTED');
+    expect(alone.message).toBe(
+      'The SESSION window table function without a window aggregation is not supported yet',
+    );
+    expect(alone.position).toMatchObject({ line: 1, column: 29 });
+    const otherKeys = failure(
+      `EXPLAIN SELECT auction, COUNT(*) FROM TABLE(SESSION(TABLE bids PARTITION BY bidder, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY auction, window_start, window_end`,
+    );
+    expect(otherKeys.code).toBe('SQL_UNSUPPORTED');
+    expect(otherKeys.message).toContain('are not its PARTITION BY keys');
+    expect(
+      failure(
+        `SELECT * FROM TABLE(TUMBLE(TABLE bids PARTITION BY bidder, DESCRIPTOR(ts), INTERVAL '10' SECOND))`,
+      ).message,
+    ).toBe('Only the SESSION window function takes PARTITION BY, not TUMBLE');
   });
 
   it('bad arguments: a missing DESCRIPTOR, a CUMULATE size not a multiple of its step, a non-interval size, an unknown parameter, a mismatched auxiliary function', () => {
@@ -213,5 +275,10 @@ describe('window errors', () => {
         `SELECT HOP_START(ts, INTERVAL '1' SECOND, INTERVAL '2' SECOND) FROM bids GROUP BY TUMBLE(ts, INTERVAL '1' SECOND)`,
       ).message,
     ).toContain('HOP_START does not match the group window TUMBLE');
+    const aligned = failure(
+      `SELECT COUNT(*) FROM bids GROUP BY TUMBLE(ts, INTERVAL '1' MINUTE, TIME '00:00:30')`,
+    );
+    expect(aligned.code).toBe('SQL_UNSUPPORTED');
+    expect(aligned.position).toMatchObject({ line: 1, column: 68 });
   });
 });

@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { splitStatements } from '../../src/cli/statement-splitter.js';
-import { startWeir } from '../helpers/cli.js';
+import { runWeir, startWeir } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
 
 describe('weir sql', () => {
@@ -77,6 +80,39 @@ describe('weir sql', () => {
     expect(client.stdout).not.toMatch(/\| [+-][IUD] \|/);
   });
 
+  it('runs a script with -f, and stops at the first error with its file position and exit code 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weir-sql-f-'));
+    try {
+      const good = join(dir, 'good.sql');
+      writeFileSync(
+        good,
+        "CREATE TABLE t (a INT) WITH ('connector' = 'datagen', 'number-of-rows' = '3',\n" +
+          "  'fields.a.kind' = 'sequence', 'fields.a.start' = '1', 'fields.a.end' = '3');\n" +
+          "CREATE TABLE o (a INT) WITH ('connector' = 'print');\nSELECT a * 2 AS b FROM t;\n" +
+          'INSERT INTO o SELECT a FROM t;\nSHOW JOBS;',
+      );
+      const ok = await runWeir(['sql', '-f', good]);
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toMatch(/\| \+I \|\s+2 \|\n\| \+I \|\s+4 \|\n\| \+I \|\s+6 \|\nQuery finished\./);
+      expect(ok.stdout.match(/^\+I\[\d\]$/gm)).toEqual(['+I[1]', '+I[2]', '+I[3]']);
+      expect(ok.stdout).toMatch(/insert-into_default_catalog\.default_database\.o \|/);
+
+      const bad = join(dir, 'bad.sql');
+      writeFileSync(
+        bad,
+        "CREATE TABLE t (a INT) WITH ('connector' = 'datagen');\n\nSELECT nope\n  FROM t;\nSHOW TABLES;\n",
+      );
+      const failed = await runWeir(['sql', '-f', bad]);
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toContain(
+        `[ERROR] error[SQL_VALIDATION] at ${bad}:3:8: Column 'nope' not found in any table`,
+      );
+      expect(failed.stdout).not.toContain('table name');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('stops a job with a savepoint: STOP JOB ... WITH SAVEPOINT', async () => {
     const client = startWeir(['sql', '-D', 'state.savepoints.dir=/tmp/weir-sql-savepoints']);
     client.child.stdin.write(
@@ -102,6 +138,7 @@ describe('statement splitting', () => {
     const text = "SET 'a;b' = 'c''d;';\n-- comment ; here\nSELECT `x;y` /* ; */ FROM t;\nINSERT INTO";
     expect(splitStatements(text)).toEqual({
       statements: ["SET 'a;b' = 'c''d;';", '\n-- comment ; here\nSELECT `x;y` /* ; */ FROM t;'],
+      offsets: [0, 20],
       rest: '\nINSERT INTO',
     });
   });

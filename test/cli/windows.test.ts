@@ -75,6 +75,25 @@ const cumulating = aggregate(
   (c) => String(c.user),
   (k, s, e, rows) => `+I[${k}, ${Math.max(...rows.map((r) => r.id))}, ${ts(s)}, ${ts(e)}]`,
 );
+const cascaded = aggregate(
+  clicks,
+  (c) => [[floorTo(c.t, 2000), floorTo(c.t, 2000) + 2000]],
+  () => '',
+  (_, s, e, rows) => `+I[${rows.length}, ${ts(s)}, ${ts(e)}]`,
+);
+const busiest = (() => {
+  const perUserSecond = new Map<string, number>();
+  for (const c of clicks) {
+    const key = `${c.user}|${floorTo(c.t, 1000)}`;
+    perUserSecond.set(key, (perUserSecond.get(key) ?? 0) + 1);
+  }
+  const max = new Map<number, number>();
+  for (const [key, n] of perUserSecond) {
+    const start = Number(key.split('|')[1]);
+    max.set(start, Math.max(max.get(start) ?? 0, n));
+  }
+  return [...max].map(([start, n]) => `+I[${n}, ${ts(start)}, ${ts(start + 1000)}]`).sort();
+})();
 const firstClicks = clicks
   .filter((c) => c.id <= 3)
   .flatMap((c) => [
@@ -128,12 +147,17 @@ describe('weir run -f sql-examples/windows.sql', () => {
         `state.checkpoints.dir=file://${dir}`,
       ]);
       expect(code, stderr).toBe(0);
-      expect(stderr.match(/finished\./g)).toHaveLength(5);
+      expect(stderr.match(/finished\./g)).toHaveLength(8);
       expect(rowsOf(stdout, 'tumbling')).toEqual(tumbling);
       expect(rowsOf(stdout, 'hopping')).toEqual(hopping);
       expect(rowsOf(stdout, 'cumulating')).toEqual(cumulating);
       expect(rowsOf(stdout, 'first_clicks')).toEqual(firstClicks);
       expect(rowsOf(stdout, 'sessions')).toEqual(sessions());
+      expect(rowsOf(stdout, 'session_tvf')).toEqual(sessions());
+      expect(rowsOf(stdout, 'cascaded')).toEqual(cascaded);
+      expect(rowsOf(stdout, 'busiest')).toEqual(busiest);
+      // Insert-only: nothing but +I rows for the windowed aggregation over a window aggregation.
+      expect(stdout.split('\n').filter((l) => /^busiest(:\d+)?> /.test(l))).toHaveLength(busiest.length);
       // The bursts of visits are 10 s apart: four sessions per user.
       expect(sessions()).toHaveLength(8);
     },

@@ -1,4 +1,4 @@
-import { createSession } from '../../src/cli/session.js';
+import { createSession } from '../../src/api/session.js';
 import type { JobGraph, JobVertex, ValuesSpec } from '../../src/common/jobgraph.js';
 import { RowKind, type RowType } from '../../src/common/types.js';
 import { FileSystemSourceReader } from '../../src/connectors/filesystem/index.js';

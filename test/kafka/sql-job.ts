@@ -1,4 +1,4 @@
-import { createSession } from '../../src/cli/session.js';
+import { createSession } from '../../src/api/session.js';
 import { type JobClient, submitJob } from '../../src/runtime/index.js';
 
 /** Plans a SQL script as `weir run` does and starts its INSERT; print output is collected. */

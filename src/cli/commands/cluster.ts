@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createSession } from '../../api/session.js';
 import { Configuration } from '../../common/config.js';
 import { formatError, isWeirError, WeirError } from '../../common/errors.js';
 import { JOB_GRAPH_VERSION, type JobGraph } from '../../common/jobgraph.js';
@@ -13,7 +14,6 @@ import { EXIT_OK } from '../errors.js';
 import { alive } from '../job-registry.js';
 import { restCall } from '../rest-client.js';
 import { parseDynamicProperties } from '../script.js';
-import { createSession } from '../session.js';
 import type { CliIO } from './run.js';
 
 const WEIR_BIN = fileURLToPath(new URL('../../../bin/weir.js', import.meta.url));

@@ -1,7 +1,7 @@
+import { createSession } from '../../api/session.js';
 import type { JobGraph, OperatorSpec } from '../../common/jobgraph.js';
 import { isSensitiveKey } from '../../planner/index.js';
 import { parseDynamicProperties, readScript } from '../script.js';
-import { createSession } from '../session.js';
 import type { CliIO } from './run.js';
 
 export interface ExplainFlags {

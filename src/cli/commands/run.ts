@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
+import { createSession } from '../../api/session.js';
 import { STATE_RECOVERY_IGNORE_UNCLAIMED, STATE_RECOVERY_PATH } from '../../common/options.js';
 import { type JobClient, type JobResult, submitJob } from '../../runtime/index.js';
 import { ControlPlane } from '../control-plane.js';
 import { EXIT_FAILURE, EXIT_OK, reportError } from '../errors.js';
 import { parseDynamicProperties, readScript } from '../script.js';
-import { createSession } from '../session.js';
 import { requireCluster, runDetached } from './run-detached.js';
 
 export interface RunFlags {

@@ -1,22 +1,24 @@
 import { createInterface } from 'node:readline';
-import { formatError, isWeirError } from '../../common/errors.js';
+import { createSession } from '../../api/session.js';
+import { formatError, isWeirError, WeirError } from '../../common/errors.js';
 import { SQL_CLIENT_MAX_TABLE_RESULT_ROWS, SQL_CLIENT_RESULT_MODE } from '../../common/options.js';
 import { type ResultCollector, tableauCollector } from '../../connectors/collect/index.js';
 import { KEYWORDS, type ParsedStatement } from '../../planner/index.js';
 import { type JobClient, submitJob } from '../../runtime/index.js';
 import { sqlCompleter } from '../completion.js';
 import { ControlPlane } from '../control-plane.js';
-import { EXIT_OK, reportError } from '../errors.js';
+import { EXIT_FAILURE, EXIT_OK, reportError } from '../errors.js';
 import { HISTORY_SIZE, loadHistory, saveHistory } from '../history.js';
 import { TableResultView } from '../result-view.js';
 import { parseDynamicProperties, readScript } from '../script.js';
-import { createSession } from '../session.js';
 import { splitStatements } from '../statement-splitter.js';
 import { tableau } from '../tableau.js';
 import type { CliIO } from './run.js';
 
 export interface SqlFlags {
   readonly init?: string;
+  /** Run this script and exit (Flink's `sql-client.sh -f`) instead of reading statements at a prompt. */
+  readonly file?: string;
   readonly D: string[];
 }
 
@@ -66,7 +68,8 @@ export async function sqlCommand(
     else reportError(err, (t) => io.stdout.write(t));
   };
 
-  const executeStatement = async (statement: ParsedStatement) => {
+  /** Runs one statement; 'failed' when it was a query whose job failed (already reported). */
+  const executeStatement = async (statement: ParsedStatement): Promise<'failed' | undefined> => {
     const result = session.execute(statement);
     switch (result.kind) {
       case 'ok':
@@ -94,8 +97,11 @@ export async function sqlCommand(
           try {
             const end = await job.result;
             table?.finish();
-            if (end.status === 'FAILED' && end.error) report(end.error);
-            else io.stdout.write(end.status === 'CANCELED' ? 'Query cancelled.\n' : 'Query finished.\n');
+            if (end.status === 'FAILED' && end.error) {
+              report(end.error);
+              return 'failed';
+            }
+            io.stdout.write(end.status === 'CANCELED' ? 'Query cancelled.\n' : 'Query finished.\n');
           } finally {
             unregister();
           }
@@ -145,7 +151,10 @@ export async function sqlCommand(
     const stop = /^stop\s+job\s+'([0-9a-f]+)'((?:\s+with\s+(?:savepoint|drain))*)$/i.exec(command);
     if (stop) {
       const job = jobs.find((j) => j.jobId === stop[1] || j.jobId.startsWith(stop[1]));
-      if (!job) throw new Error(`Could not find a job '${stop[1]}' in this session (see SHOW JOBS)`);
+      if (!job)
+        throw new WeirError('JOB_NOT_FOUND', `Could not find a job '${stop[1]}' in this session`, {
+          hint: 'SHOW JOBS lists the jobs of this session.',
+        });
       const withSavepoint = /savepoint/i.test(stop[2]);
       if (withSavepoint) {
         const { savepoint } = await job.stop({ drain: /drain/i.test(stop[2]) });
@@ -178,6 +187,51 @@ export async function sqlCommand(
     for (const statement of session.parseScript(text, flags.init)) await executeStatement(statement);
   }
 
+  const shutDown = async () => {
+    const running = jobs.filter((j) => j.status === 'RUNNING');
+    if (running.length > 0) {
+      info(`Cancelling ${running.length} running job(s); their latest checkpoints are kept.`);
+      await Promise.all(running.map((j) => j.cancel()));
+    }
+    await control.close();
+  };
+
+  if (flags.file) {
+    // Flink's `sql-client.sh -f`: statements in order; the first error ends the script with exit code 1.
+    const file = flags.file;
+    const text = await readScript(file);
+    const { statements, offsets, rest } = splitStatements(text);
+    const pieces = rest.trim() === '' ? statements : [...statements, rest];
+    const starts = rest.trim() === '' ? offsets : [...offsets, text.length - rest.length];
+    let failed = false;
+    for (let i = 0; i < pieces.length && !failed; i++) {
+      try {
+        const handled = await clientCommand(pieces[i]);
+        if (handled === 'quit') break;
+        if (handled) continue;
+        // Blank out what came before, so positions in errors are the file's lines and columns.
+        const located = text.slice(0, starts[i]).replace(/[^\n]/g, ' ') + pieces[i];
+        for (const statement of session.parseScript(located, file))
+          if ((await executeStatement(statement)) === 'failed') failed = true;
+      } catch (err) {
+        report(err);
+        failed = true;
+      }
+    }
+    if (failed) {
+      await shutDown();
+      return EXIT_FAILURE;
+    }
+    // The script's jobs run in this process: wait for them (Ctrl-C cancels), as `weir run -f` does.
+    const unregister = io.onInterrupt(() => {
+      for (const job of jobs) void job.cancel();
+    });
+    const results = await Promise.all(jobs.map((j) => j.result));
+    unregister();
+    await shutDown();
+    return results.some((r) => r.status === 'FAILED') ? EXIT_FAILURE : EXIT_OK;
+  }
+
   const rl = createInterface({
     completer: sqlCompleter(session, KEYWORDS.keys()),
     input: io.stdin,
@@ -202,12 +256,7 @@ export async function sqlCommand(
   }
   rl.close();
   io.stdout.write('\nShutting down the session...\n');
-  const running = jobs.filter((j) => j.status === 'RUNNING');
-  if (running.length > 0) {
-    info(`Cancelling ${running.length} running job(s); their latest checkpoints are kept.`);
-    await Promise.all(running.map((j) => j.cancel()));
-  }
-  await control.close();
+  await shutDown();
   io.stdout.write('done.\n');
   return EXIT_OK;
 }

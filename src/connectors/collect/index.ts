@@ -1,7 +1,7 @@
 import type { ConnectorDescriptor } from '../../common/connector.js';
 import { formatValue } from '../../common/format.js';
 import type { ConnectorSpec } from '../../common/jobgraph.js';
-import { ROW_KIND_SHORT, type RowKind } from '../../common/types.js';
+import { type LogicalType, ROW_KIND_SHORT, type RowKind } from '../../common/types.js';
 import type { RecordBatch } from '../../runtime/api/batch.js';
 import type { OperatorContext, StreamOperator } from '../../runtime/api/operator.js';
 import type { SinkFactory } from '../../runtime/api/sink.js';
@@ -18,12 +18,20 @@ export const collectDescriptor: ConnectorDescriptor = {
   sink: { acceptedChangelogModes: ['insert-only', 'retract', 'upsert'] },
 };
 
-/** Where a query's changes go: the SQL client's view of the result. */
+/** Where a query's changes go: the SQL client's view of the result, or a program's iterator. */
 export interface ResultCollector {
   /** The result's columns, once, before any change. */
-  open(columns: readonly string[]): void;
-  /** Changes in arrival order: each row's kind and its values printed as Flink prints them. */
-  changes(kinds: readonly RowKind[], rows: readonly (readonly string[])[]): void | Promise<void>;
+  open(columns: readonly string[], types: readonly LogicalType[]): void;
+  /**
+   * Changes in arrival order: each row's kind and its values (runtime representation). A promise
+   * holds the sink until the consumer has room: a slow reader backpressures the job.
+   */
+  changes(kinds: readonly RowKind[], rows: readonly (readonly unknown[])[]): void | Promise<void>;
+}
+
+/** A row's values as Flink prints them (`formatValue` of each column's type). */
+export function formatRow(types: readonly LogicalType[], row: readonly unknown[]): string[] {
+  return types.map((t, i) => formatValue(t, row[i]));
 }
 
 const MIN_WIDTH = 12;
@@ -34,8 +42,10 @@ const MIN_WIDTH = 12;
  */
 export function tableauCollector(target: PrintTarget): ResultCollector {
   let widths: number[] = [];
+  let types: readonly LogicalType[] = [];
   return {
-    open(columns) {
+    open(columns, columnTypes) {
+      types = columnTypes;
       widths = columns.map((n) => Math.max(MIN_WIDTH, n.length));
       const line = `+----+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
       target.write(
@@ -45,7 +55,9 @@ export function tableauCollector(target: PrintTarget): ResultCollector {
     changes(kinds, rows) {
       let text = '';
       for (let r = 0; r < rows.length; r++)
-        text += `| ${ROW_KIND_SHORT[kinds[r]]} |${rows[r].map((v, i) => ` ${v.padStart(widths[i])} `).join('|')}|\n`;
+        text += `| ${ROW_KIND_SHORT[kinds[r]]} |${formatRow(types, rows[r])
+          .map((v, i) => ` ${v.padStart(widths[i])} `)
+          .join('|')}|\n`;
       if (!target.write(text)) return new Promise((resolve) => target.once('drain', resolve));
     },
   };
@@ -61,19 +73,18 @@ class CollectSinkWriter implements StreamOperator {
 
   open(ctx: OperatorContext): void {
     this.collector = this.collectorOf();
-    if (ctx.subtaskIndex === 0) this.collector.open(this.spec.schema.fields.map((f) => f.name));
+    const fields = this.spec.schema.fields;
+    if (ctx.subtaskIndex === 0)
+      this.collector.open(
+        fields.map((f) => f.name),
+        fields.map((f) => f.type),
+      );
   }
 
   processBatch(batch: RecordBatch): void | Promise<void> {
-    const fields = this.spec.schema.fields;
     const kinds: RowKind[] = new Array(batch.rows.length);
-    const rows: string[][] = new Array(batch.rows.length);
-    for (let r = 0; r < batch.rows.length; r++) {
-      const row = batch.rows[r];
-      kinds[r] = (batch.kinds ? batch.kinds[r] : 0) as RowKind;
-      rows[r] = fields.map((f, i) => formatValue(f.type, row[i]));
-    }
-    return this.collector.changes(kinds, rows);
+    for (let r = 0; r < batch.rows.length; r++) kinds[r] = (batch.kinds ? batch.kinds[r] : 0) as RowKind;
+    return this.collector.changes(kinds, batch.rows);
   }
 }
 

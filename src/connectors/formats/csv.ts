@@ -5,6 +5,7 @@ import { formatType, type LogicalType, type RowType } from '../../common/types.j
 import type { FormatContext, FormatFactory } from './format.js';
 import {
   dateText,
+  inIntegerRange,
   parseDateText,
   parseDecimalText,
   parseTimestampText,
@@ -66,6 +67,8 @@ function parser(type: LogicalType, arrayDelimiter: string): Parse {
     case 'SMALLINT':
     case 'INT':
     case 'BIGINT':
+      return (t) =>
+        /^\s*[+-]?\d+\s*$/.test(t) && inIntegerRange(type.root, Number(t)) ? Number(t) : fail(t);
     case 'INTERVAL_YEAR_MONTH':
     case 'INTERVAL_DAY_TIME':
       return (t) => (/^\s*[+-]?\d+\s*$/.test(t) ? Number(t) : fail(t));

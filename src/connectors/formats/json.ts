@@ -6,6 +6,7 @@ import type { FormatContext, FormatFactory, RowDeserializer, RowSerializer } fro
 import {
   dateText,
   decimalFromNumber,
+  inIntegerRange,
   parseDateText,
   parseDecimalText,
   parseTimestampText,
@@ -59,6 +60,7 @@ export const JSON_MAP_NULL_KEY_LITERAL = stringOption({
 class ConversionError extends Error {}
 
 type FromJson = (value: unknown) => unknown;
+
 type ToJson = (value: unknown) => string;
 
 interface ReadSettings {
@@ -82,9 +84,9 @@ function reader(type: LogicalType, s: ReadSettings): FromJson {
     case 'INT':
     case 'BIGINT':
       return (v) => {
-        if (typeof v === 'number' && Number.isInteger(v)) return v;
-        const n = Number(text(v));
-        return Number.isInteger(n) && text(v) !== '' ? n : bad(v);
+        const n = typeof v === 'number' ? v : text(v) === '' ? Number.NaN : Number(text(v));
+        // As Flink's parse of the declared type: a value out of its range is an error, never wrapped.
+        return Number.isInteger(n) && inIntegerRange(type.root, n) ? n : bad(v);
       };
     case 'FLOAT':
     case 'DOUBLE':

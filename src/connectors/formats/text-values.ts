@@ -155,3 +155,16 @@ export function decimalFromNumber(value: number, precision: number, scale: numbe
   if (!Number.isFinite(value)) return undefined;
   return parseDecimalText(String(value), precision, scale);
 }
+
+/** The range of each integer type; BIGINT's ends are as near as a double gets to ±2^63. */
+const INTEGER_RANGE: Readonly<Record<string, readonly [number, number]>> = {
+  TINYINT: [-128, 127],
+  SMALLINT: [-32768, 32767],
+  INT: [-2147483648, 2147483647],
+  BIGINT: [-(2 ** 63), 2 ** 63 - 1],
+};
+
+export function inIntegerRange(root: string, n: number): boolean {
+  const range = INTEGER_RANGE[root];
+  return range === undefined || (n >= range[0] && n < -range[0]);
+}

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { WeirError } from '../../common/errors.js';
+import { failpoint as failpointAt } from '../../common/failpoints.js';
 import type { ConnectorSpec } from '../../common/jobgraph.js';
 import { CHECKPOINTING_INTERVAL, CHECKPOINTING_TIMEOUT } from '../../common/options.js';
 import type { RecordBatch } from '../../runtime/api/batch.js';
@@ -175,6 +176,7 @@ export class JdbcSinkWriter implements StreamOperator {
     // those of earlier checkpoints that were aborted after their transaction was prepared.
     if (failpoint('jdbc-sink.skip-commit')) return;
     const due = this.pending.filter((c) => c.checkpointId <= checkpointId);
+    if (due.length > 0) failpointAt('sink.before-commit');
     for (const c of due) {
       if (!(await this.commitWithReconnect(c.gid))) {
         this.ctx.log.warn(
@@ -182,6 +184,7 @@ export class JdbcSinkWriter implements StreamOperator {
         );
       }
       this.pending = this.pending.filter((p) => p !== c);
+      if (this.pending.some((p) => p.checkpointId <= checkpointId)) failpointAt('sink.commit');
     }
     this.throwIfBroken();
     if (this.maxRows > 0 && this.buffer.size >= this.maxRows && this.mayWriteNow()) await this.flush();
@@ -248,6 +251,7 @@ export class JdbcSinkWriter implements StreamOperator {
         ctx.log.info(
           `jdbc sink ${this.spec.table}: ${committed ? 'committed' : 'found already committed'} prepared transaction ${c.gid} of checkpoint ${c.checkpointId}`,
         );
+        failpointAt('restore.commit');
       }
       const prepared = await preparedOfOperator(client, ctx.operatorId);
       const restored = new Set(this.restoredCommittables.map((c) => c.gid));

@@ -101,7 +101,10 @@ function describe(err: unknown): string {
     ? [...new Set(e.errors.map((x) => (x as Error)?.message).filter(Boolean))]
     : [];
   const own = e?.message ?? String(err);
-  return inner.length > 0 ? `${own}: ${inner.join('; ')}` : own;
+  // The protocol error names say what the broker refused (e.g. PRODUCER_FENCED).
+  const ids = [...new Set(errorIds(err))];
+  const text = inner.length > 0 ? `${own}: ${inner.join('; ')}` : own;
+  return ids.length > 0 ? `${text} [${ids.join(', ')}]` : text;
 }
 
 /** A broker or network failure as the user sees it: what failed, why, and what to check. No secrets. */

@@ -1,6 +1,7 @@
 import { Admin, compatibilityPartitioner, type MessageToProduce, Producer } from '@platformatic/kafka';
 import { Configuration } from '../../common/config.js';
 import { WeirError } from '../../common/errors.js';
+import { failpoint } from '../../common/failpoints.js';
 import type { ConnectorSpec } from '../../common/jobgraph.js';
 import { CHECKPOINTING_INTERVAL } from '../../common/options.js';
 import type { RecordBatch } from '../../runtime/api/batch.js';
@@ -63,6 +64,8 @@ export class KafkaSinkWriter implements StreamOperator {
   private producer: Producer | undefined;
   private current: OpenTransaction | undefined;
   private opening: Promise<OpenTransaction> | undefined;
+  /** The producer of `opening`, so a task that fails meanwhile still closes it. */
+  private openingProducer: Producer | undefined;
   private readonly pending: PreCommitted[] = [];
   private buffer: MessageToProduce<Buffer, Buffer>[] = [];
   private inflight: Promise<void> | undefined;
@@ -145,6 +148,7 @@ export class KafkaSinkWriter implements StreamOperator {
           `Kafka transaction '${c.transactionalId}' of checkpoint ${c.checkpointId} was already committed.`,
         );
       }
+      failpoint('restore.commit');
     }
     this.restoredCommittables = [];
     const brokers = await this.withAdmin(async (a) => [
@@ -284,14 +288,17 @@ export class KafkaSinkWriter implements StreamOperator {
         producerId: -1n,
         producerEpoch: -1,
       });
+      this.openingProducer = producer;
       this.opening = producer.beginTransaction().then(
         (transaction) => {
           this.current = { transactionalId, producer, transaction };
           this.opening = undefined;
+          this.openingProducer = undefined;
           return this.current;
         },
         async (err) => {
           this.opening = undefined;
+          this.openingProducer = undefined;
           await Promise.resolve(producer.close(true)).catch(() => {});
           throw err;
         },
@@ -329,6 +336,7 @@ export class KafkaSinkWriter implements StreamOperator {
   }
 
   async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    if (this.pending[0]?.committable.checkpointId <= checkpointId) failpoint('sink.before-commit');
     while (this.pending.length > 0 && this.pending[0].committable.checkpointId <= checkpointId) {
       const { committable, open } = this.pending[0];
       try {
@@ -343,6 +351,7 @@ export class KafkaSinkWriter implements StreamOperator {
       }
       this.pending.shift();
       await open.producer.close().catch(() => {});
+      if (this.pending[0]?.committable.checkpointId <= checkpointId) failpoint('sink.commit');
     }
   }
 
@@ -354,7 +363,12 @@ export class KafkaSinkWriter implements StreamOperator {
   async close(): Promise<void> {
     // Open and pre-committed transactions are left as they are: a checkpoint may vouch for them,
     // and the next start commits or aborts them.
-    const producers = [this.producer, this.current?.producer, ...this.pending.map((p) => p.open.producer)];
+    const producers = [
+      this.producer,
+      this.current?.producer,
+      this.openingProducer,
+      ...this.pending.map((p) => p.open.producer),
+    ];
     if (this.guarantee !== 'exactly-once' && this.failure === undefined) await this.flush().catch(() => {});
     await Promise.allSettled(producers.map((p) => p?.close(true)));
     await this.txnAdmin?.close();

@@ -1,6 +1,6 @@
 import { Admin, Consumer, type fetchV17 } from '@platformatic/kafka';
 import { Configuration } from '../../common/config.js';
-import { WeirError } from '../../common/errors.js';
+import { isWeirError, WeirError } from '../../common/errors.js';
 import type { ConnectorSpec } from '../../common/jobgraph.js';
 import type { OperatorContext, OperatorStateSnapshot, Output } from '../../runtime/api/operator.js';
 import type { PollResult, SourceFactory, SourceReader } from '../../runtime/api/source.js';
@@ -513,6 +513,19 @@ export class KafkaSourceReader implements SourceReader {
     );
   }
 
+  private decodeAt(
+    state: PartitionState,
+    offset: bigint,
+    key: Buffer | null | undefined,
+    value: Buffer | null | undefined,
+  ): unknown[] | null {
+    try {
+      return this.codec.decode(key, value);
+    } catch (err) {
+      throw withRecordLocation(err, state.topic, state.partition, offset);
+    }
+  }
+
   private async accept(state: PartitionState, response: fetchV17.FetchResponsePartition): Promise<void> {
     if (response.errorCode === OFFSET_OUT_OF_RANGE) {
       const [earliest] = (await this.listOffsets([state], EARLIEST_TIMESTAMP)).values();
@@ -549,7 +562,7 @@ export class KafkaSourceReader implements SourceReader {
           const offset = batch.firstOffset + BigInt(record.offsetDelta);
           if (offset < next) continue;
           if (stop !== undefined && offset >= stop) break;
-          const row = this.codec.decode(record.key, record.value);
+          const row = this.decodeAt(state, offset, record.key, record.value);
           if (row !== null) rows.push(row);
           next = offset + 1n;
           if (rows.length >= MAX_BATCH_ROWS) flush();
@@ -564,6 +577,23 @@ export class KafkaSourceReader implements SourceReader {
     if (next !== state.fetchOffset || rows.length > 0) flush();
     state.fetchOffset = next;
   }
+}
+
+/**
+ * A record that cannot be decoded fails with where it is — topic, partition and offset — so it can
+ * be found and fixed or skipped ('json.ignore-parse-errors', 'csv.ignore-parse-errors').
+ */
+function withRecordLocation(err: unknown, topic: string, partition: number, offset: bigint): unknown {
+  if (!isWeirError(err)) return err;
+  return new WeirError(
+    err.code,
+    `${err.message} (topic ${topic}, partition ${partition}, offset ${offset})`,
+    {
+      kind: err.kind,
+      hint: err.hint,
+      cause: err.cause,
+    },
+  );
 }
 
 export const kafkaSourceFactory: SourceFactory = {

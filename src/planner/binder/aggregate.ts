@@ -209,12 +209,17 @@ export class Aggregation {
     return i;
   }
 
+  /** Grouping fields that stay time attributes (a window aggregation's window_time); others become plain timestamps. */
+  keepsTimeAttribute: (groupField: number) => boolean = () => false;
+
   /** The aggregate's output field for a grouping expression, if `e` is one. */
   groupRef(e: Expr): Expr | undefined {
     const i = this.inputIndex.get(exprKey(e));
-    return i !== undefined && i < this.groupCount
-      ? inputRef(i, noTimeAttribute(this.inputs[i].type))
-      : undefined;
+    if (i === undefined || i >= this.groupCount) return undefined;
+    return inputRef(
+      i,
+      this.keepsTimeAttribute(i) ? this.inputs[i].type : noTimeAttribute(this.inputs[i].type),
+    );
   }
 
   /** Names of the input projection's fields: a column keeps its name, anything else is `$f<i>`. */

@@ -12,7 +12,7 @@ import { bindJoin } from './join.js';
 import { bindOverWindow, findOverCalls } from './over.js';
 import { type Field, Scope } from './scope.js';
 import { bindUnion, bindValues, distinct } from './set-operations.js';
-import { bindLegacyGroupWindow, bindWindowTvf, isWindowTvf } from './window.js';
+import { bindLegacyGroupWindow, bindWindowTvf, isWindowTvf, windowTimeKept } from './window.js';
 
 /** A bound query: its logical plan and, per output column, the name, type and where it was written. */
 export interface BoundQuery {
@@ -184,6 +184,12 @@ export class QueryBinder {
       from.fields.map((f) => f.name),
       s.groupBy,
     );
+    // Known from the grouping alone: whether window_time stays a rowtime (a window aggregation).
+    const groupFields = aggregation.inputs.map((_, i) => i);
+    aggregation.keepsTimeAttribute = windowTimeKept(
+      logicalProject(input, aggregation.inputs, uniquify(aggregation.inputFieldNames())),
+      groupFields,
+    );
     const binder = new AggregateExprBinder(new Scope(from.fields), aggregation);
     const exprs: Expr[] = [];
     const outputs: { name?: string; type: LogicalType; pos: A.Pos }[] = [];
@@ -231,7 +237,9 @@ export class QueryBinder {
         fields: [
           ...groupSet.map((i) => ({
             name: groupNames[i],
-            type: withoutTimeAttribute(projected.rowType.fields[i].type),
+            type: aggregation.keepsTimeAttribute(i)
+              ? projected.rowType.fields[i].type
+              : withoutTimeAttribute(projected.rowType.fields[i].type),
           })),
           ...calls.map((c) => ({ name: c.name, type: c.type })),
         ],

@@ -2,6 +2,7 @@ import type { Expr } from '../../common/expr.js';
 import type { TimeDomain, WindowingSpec } from '../../common/jobgraph.js';
 import { type LogicalType, Types } from '../../common/types.js';
 import type { LogicalNode, LogicalWindowTableFunction } from '../logical/nodes.js';
+import { windowPath } from '../logical/window-path.js';
 import type * as A from '../parser/ast.js';
 import { typeText, unsupported, validationError } from './errors.js';
 import { ExprBinder } from './expressions.js';
@@ -27,6 +28,7 @@ const TVF_PARAMS: Readonly<Record<string, readonly string[]>> = {
   TUMBLE: ['DATA', 'TIMECOL', 'SIZE', 'OFFSET'],
   HOP: ['DATA', 'TIMECOL', 'SLIDE', 'SIZE', 'OFFSET'],
   CUMULATE: ['DATA', 'TIMECOL', 'STEP', 'SIZE', 'OFFSET'],
+  SESSION: ['DATA', 'TIMECOL', 'GAP'],
 };
 
 const SIGNATURES: Readonly<Record<string, string>> = {
@@ -34,6 +36,7 @@ const SIGNATURES: Readonly<Record<string, string>> = {
   HOP: 'HOP(TABLE table_name, DESCRIPTOR(timecol), datetime interval, datetime interval[, datetime interval])',
   CUMULATE:
     'CUMULATE(TABLE table_name, DESCRIPTOR(timecol), datetime interval, datetime interval[, datetime interval])',
+  SESSION: 'SESSION(TABLE table_name [PARTITION BY (keycols, ...)], DESCRIPTOR(timecol), datetime interval)',
 };
 
 export const isWindowTvf = (name: string) => ['TUMBLE', 'HOP', 'CUMULATE', 'SESSION'].includes(name);
@@ -78,12 +81,6 @@ export function bindWindowTvf(
 ): BoundRelation {
   const call = ref.call;
   const fn = call.name.value.toUpperCase();
-  if (fn === 'SESSION')
-    throw unsupported(
-      'Window table function SESSION',
-      call.name.pos,
-      'use the legacy group window GROUP BY SESSION(time_col, INTERVAL …)',
-    );
   const params = TVF_PARAMS[fn];
   // Named arguments (`SIZE => INTERVAL '10' SECOND`) in any order, or positional ones.
   const args = new Map<string, A.Expr>();
@@ -101,7 +98,8 @@ export function bindWindowTvf(
     if (args.has(name)) throw validationError(`Parameter ${name} of ${fn} is given twice`, arg.pos);
     args.set(name, arg);
   });
-  for (const p of params.slice(0, -1))
+  // Every parameter is required but OFFSET.
+  for (const p of params.filter((p) => p !== 'OFFSET'))
     if (!args.has(p))
       throw validationError(
         `Window function ${fn} is missing its ${p} parameter`,
@@ -113,6 +111,13 @@ export function bindWindowTvf(
   if (data.kind !== 'TableArg')
     throw validationError(`The first argument of ${fn} must be a table: TABLE table_name`, data.pos);
   const input = bindTable(data);
+  const partitionBy = data.partitionBy ?? [];
+  if (partitionBy.length > 0 && fn !== 'SESSION')
+    throw validationError(
+      `Only the SESSION window function takes PARTITION BY, not ${fn}`,
+      partitionBy[0].pos,
+    );
+  const partitionKeys = partitionBy.map((c) => new Scope(input.fields).resolve(c).index);
 
   const timecol = args.get('TIMECOL')!;
   if (
@@ -137,7 +142,8 @@ export function bindWindowTvf(
       'declare a WATERMARK FOR the column (event time), or window on a PROCTIME() column',
     );
 
-  const size = intervalMs(args.get('SIZE')!, 'size', fn);
+  const size =
+    fn === 'SESSION' ? intervalMs(args.get('GAP')!, 'gap', fn) : intervalMs(args.get('SIZE')!, 'size', fn);
   const offset = args.has('OFFSET') ? intervalMs(args.get('OFFSET')!, 'offset', fn, true) : undefined;
   const offsetMs = offset?.ms ?? 0;
   let window: WindowingSpec;
@@ -164,6 +170,10 @@ export function bindWindowTvf(
       params2.push(step.expr, size.expr);
       break;
     }
+    case 'SESSION':
+      window = { kind: 'session', gap: size.ms };
+      params2.push(size.expr);
+      break;
     default:
       throw unsupported(`Window table function ${fn}`, call.name.pos);
   }
@@ -191,9 +201,28 @@ export function bindWindowTvf(
     timeIndex,
     timeDomain,
     params: params2,
+    pos: call.pos,
+    ...(partitionKeys.length > 0 ? { partitionKeys } : {}),
     rowType: { fields: fields.map((f) => ({ name: f.name, type: f.type })) },
   };
   return { node, fields };
+}
+
+/**
+ * Which grouping fields of an aggregation keep their time attribute: window_time, when the
+ * aggregation is a window aggregation (grouped by window_start and window_end of a TVF) — in Flink
+ * it stays a rowtime, so a window aggregation can be windowed again (cascading windows). Any
+ * other grouped time attribute becomes a plain timestamp.
+ */
+export function windowTimeKept(
+  projected: LogicalNode,
+  groupSet: readonly number[],
+): (field: number) => boolean {
+  const found = windowPath(projected);
+  if (!found) return () => false;
+  const grouped = new Set(groupSet.map((g) => found.columns.get(g)));
+  if (!grouped.has('start') || !grouped.has('end')) return () => false;
+  return (field) => found.columns.get(field) === 'time';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -235,7 +264,10 @@ export function bindLegacyGroupWindow(
     fn === 'HOP'
       ? 'HOP(time_attr, slide interval, size interval)'
       : `${fn}(time_attr, ${fn === 'SESSION' ? 'gap' : 'size'} interval)`;
-  if (call.args.length !== arity && !(fn !== 'SESSION' && call.args.length === arity + 1))
+  // Flink's third TUMBLE / fourth HOP argument is an alignment time, which weir does not take yet.
+  if (call.args.length === arity + 1 && fn !== 'SESSION')
+    throw unsupported(`The alignment argument of group window ${fn}`, call.args[arity].pos);
+  if (call.args.length !== arity)
     throw validationError(
       `Invalid number of arguments to group window ${fn}`,
       call.pos,
@@ -257,12 +289,9 @@ export function bindLegacyGroupWindow(
       timeArg.pos,
       'declare a WATERMARK FOR the column (event time), or use a PROCTIME() column',
     );
-  // The interval after the last required one is an offset (TUMBLE and HOP only).
-  const intervals = call.args
-    .slice(1)
-    .map((a, i) => intervalMs(a, i === arity - 1 ? 'offset' : 'interval', fn, i === arity - 1));
+  const intervals = call.args.slice(1).map((a) => intervalMs(a, 'interval', fn));
   let window: WindowingSpec;
-  const offset = intervals[arity - 1]?.ms ?? 0;
+  const offset = 0;
   if (fn === 'TUMBLE') window = { kind: 'tumble', size: intervals[0].ms, offset };
   else if (fn === 'HOP') window = { kind: 'hop', slide: intervals[0].ms, size: intervals[1].ms, offset };
   else window = { kind: 'session', gap: intervals[0].ms };
@@ -275,6 +304,7 @@ export function bindLegacyGroupWindow(
     timeIndex,
     timeDomain,
     params: intervals.map((i) => i.expr),
+    pos: call.pos,
     legacy: true,
     rowType: {
       fields: [...from.fields, ...windowColumns(timeType, HIDDEN)].map((f) => ({

@@ -1,4 +1,5 @@
 import type { ConnectorDescriptor } from '../../common/connector.js';
+import type { SourcePosition } from '../../common/errors.js';
 import type { Expr } from '../../common/expr.js';
 import type { AggregateCallSpec, JoinType, TimeDomain, WindowingSpec } from '../../common/jobgraph.js';
 import type { LogicalType, RowType } from '../../common/types.js';
@@ -85,6 +86,10 @@ export interface LogicalWindowTableFunction {
   readonly timeDomain: TimeDomain;
   /** The interval arguments as bound, for EXPLAIN. */
   readonly params: readonly Expr[];
+  /** Where the TVF (or group window) was written, for errors found when planning it. */
+  readonly pos?: SourcePosition;
+  /** SESSION's `PARTITION BY` keys: input fields. Sessions are per partition. */
+  readonly partitionKeys?: readonly number[];
   /** Made by the binder for a legacy GROUP BY TUMBLE/HOP/SESSION(…) group window. */
   readonly legacy?: boolean;
   readonly rowType: RowType;

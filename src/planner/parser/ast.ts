@@ -225,6 +225,8 @@ export interface FrameBound {
 export interface TableArg {
   readonly kind: 'TableArg';
   readonly name: QualifiedName;
+  /** `TABLE t PARTITION BY k`: the SESSION window TVF's partition keys. */
+  readonly partitionBy?: readonly ColumnRef[];
   readonly pos: Pos;
 }
 

@@ -1398,7 +1398,30 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
         ALT: () => {
           const start = this.CONSUME(K.TABLE);
           const name = this.SUBRULE(this.qualifiedName);
-          return { kind: 'TableArg' as const, name, pos: this.span(start) };
+          // `TABLE t PARTITION BY k` or `PARTITION BY (k1, k2)`: the SESSION window TVF's partitioning.
+          const partitionBy: A.ColumnRef[] = [];
+          this.OPTION2(() => {
+            this.CONSUME(K.PARTITION);
+            this.CONSUME(K.BY);
+            this.OR2([
+              {
+                ALT: () => {
+                  this.CONSUME3(LParen);
+                  partitionBy.push(this.SUBRULE2(this.columnRef));
+                  this.MANY5(() => {
+                    this.CONSUME3(Comma);
+                    partitionBy.push(this.SUBRULE3(this.columnRef));
+                  });
+                  this.CONSUME3(RParen);
+                },
+              },
+              { ALT: () => partitionBy.push(this.SUBRULE4(this.columnRef)) },
+            ]);
+          });
+          const pos = this.span(start);
+          return partitionBy.length > 0
+            ? { kind: 'TableArg' as const, name, partitionBy, pos }
+            : { kind: 'TableArg' as const, name, pos };
         },
       },
       { ALT: () => this.SUBRULE(this.columnRef) },

@@ -104,6 +104,8 @@ export interface PhysicalWindowAggregate {
   readonly timeIndex: number;
   readonly timeDomain: TimeDomain;
   readonly properties: readonly WindowProperty[];
+  /** A SESSION TVF's partition keys (input fields), for EXPLAIN. */
+  readonly partitionKeys?: readonly number[];
   readonly rowType: RowType;
   readonly changelogMode: RowKindSet;
 }

@@ -9,8 +9,6 @@ import { rejectOverWindow } from './rank.js';
 /**
  * An OVER window that is not a Top-N: Flink's OverAggregate, with Flink's restrictions — ordered
  * by one time attribute ascending, the frame ending at CURRENT ROW, over an insert-only input.
- * RANGE frames with an offset need event time here (Flink's processing-time variant fires per
- * millisecond of wall-clock time, which weir does not do yet).
  */
 export function convertOverWindow(
   window: LogicalOverWindow,
@@ -38,19 +36,22 @@ export function convertOverWindow(
   const preceding =
     lower.kind === 'UNBOUNDED PRECEDING' ? undefined : lower.kind === 'CURRENT ROW' ? 0 : lower.offset;
   const rowtime = orderType.timeAttribute === 'ROWTIME';
-  if (unit === 'RANGE' && preceding !== undefined && !rowtime)
-    fail(
-      'An OVER RANGE window with a bounded preceding interval on processing time is not supported yet',
-      'order by an event-time attribute, or use ROWS',
-    );
 
   const input = toPhysical(window.input);
-  if (!isInsertOnly(input.changelogMode))
+  if (!isInsertOnly(input.changelogMode)) {
+    // Name the node that makes the changes, as Flink does, not the Calc that passes them on.
+    let producer = input;
+    while (
+      (producer.kind === 'Calc' || producer.kind === 'Exchange' || producer.kind === 'WatermarkAssigner') &&
+      !isInsertOnly(producer.input.changelogMode)
+    )
+      producer = producer.input;
     throw new WeirError(
       'SQL_UNSUPPORTED',
-      `OverAggregate doesn't support consuming update and delete changes which is produced by node ${physicalLabel(input, 'infix')}`,
+      `OverAggregate doesn't support consuming update and delete changes which is produced by node ${physicalLabel(producer, 'infix')}`,
       { position: window.pos },
     );
+  }
   const exchange: PhysicalNode = {
     kind: 'Exchange',
     input,

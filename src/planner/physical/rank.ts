@@ -1,7 +1,13 @@
 import { WeirError } from '../../common/errors.js';
 import { call, type Expr, inputRef } from '../../common/expr.js';
 import { Types } from '../../common/types.js';
-import type { LogicalFilter, LogicalNode, LogicalOverWindow, LogicalProject } from '../logical/nodes.js';
+import {
+  type LogicalFilter,
+  type LogicalNode,
+  type LogicalOverWindow,
+  type LogicalProject,
+  logicalInputs,
+} from '../logical/nodes.js';
 import { isInsertOnly, type RowKindSet, rowKindSet } from './changelog.js';
 import type { PhysicalNode } from './nodes.js';
 
@@ -107,23 +113,27 @@ function narrow(e: Expr, rankField: number, range: { start: number; end?: number
 
 interface RankPattern {
   readonly window: LogicalOverWindow;
-  /** The window output field each field of the filter's input is. */
-  readonly fieldOf: readonly number[];
+  /** Each field of the filter's input as an expression over the window's output. */
+  readonly exprOf: readonly Expr[];
   readonly filter: LogicalFilter;
 }
 
-/** Filter [→ Project of plain columns] → OVER window with one ranking call. */
+/** Filter [→ Project] → OVER window with one ranking call (the Project is the SELECT list around the call). */
 function matchPattern(node: LogicalNode): RankPattern | undefined {
   if (node.kind !== 'LogicalFilter') return undefined;
   let below = node.input;
-  let fieldOf: number[] | undefined;
-  if (below.kind === 'LogicalProject' && below.exprs.every((e) => e.kind === 'input')) {
-    fieldOf = below.exprs.map((e) => (e as { index: number }).index);
+  let exprOf: readonly Expr[] | undefined;
+  if (below.kind === 'LogicalProject') {
+    exprOf = below.exprs;
     below = below.input;
   }
   if (below.kind !== 'LogicalOverWindow' || below.calls.length !== 1) return undefined;
   if (!['ROW_NUMBER', 'RANK', 'DENSE_RANK'].includes(below.calls[0].fn)) return undefined;
-  return { window: below, fieldOf: fieldOf ?? below.rowType.fields.map((_, i) => i), filter: node };
+  return {
+    window: below,
+    exprOf: exprOf ?? below.rowType.fields.map((f, i) => inputRef(i, f.type)),
+    filter: node,
+  };
 }
 
 /**
@@ -136,12 +146,11 @@ export function convertRank(
 ): PhysicalNode | undefined {
   const pattern = matchPattern(project.input);
   if (!pattern) return undefined;
-  const { window, fieldOf, filter } = pattern;
+  const { window, exprOf, filter } = pattern;
   const rankCall = window.calls[0];
   const width = window.input.rowType.fields.length;
   const rankField = width;
-  const toWindow = (e: Expr): Expr =>
-    substitute(e, (i) => inputRef(fieldOf[i], window.rowType.fields[fieldOf[i]].type));
+  const toWindow = (e: Expr): Expr => substitute(e, (i) => exprOf[i]);
   const range: { start: number; end?: number } = { start: 1 };
   const remaining: Expr[] = [];
   let found = false;
@@ -150,6 +159,15 @@ export function convertRank(
     else remaining.push(c);
   }
   if (!found) return undefined;
+  if (isWindowRank(window))
+    throw new WeirError(
+      'SQL_UNSUPPORTED',
+      'Window Top-N and window deduplication (ROW_NUMBER partitioned by window_start and window_end of a window TVF) are not supported yet',
+      {
+        position: rankCall.pos,
+        hint: 'Flink runs it as a WindowRank or WindowDeduplicate that emits final rows when the window ends',
+      },
+    );
   if (rankCall.fn !== 'ROW_NUMBER')
     throw new WeirError('SQL_UNSUPPORTED', `${rankCall.fn}() on streaming table is not supported currently`, {
       position: rankCall.pos,
@@ -227,6 +245,19 @@ export function convertRank(
     rowType: project.rowType,
     changelogMode: ranked.changelogMode,
   };
+}
+
+/**
+ * A Top-N over a window TVF's windows: partitioned by window_start and window_end of a window
+ * table function below. Flink plans it as a WindowRank (or WindowDeduplicate) instead, whose
+ * output is insert-only, so weir refuses it rather than answer with a different changelog.
+ */
+function isWindowRank(window: LogicalOverWindow): boolean {
+  const names = window.partitionKeys.map((k) => window.input.rowType.fields[k].name);
+  if (!names.includes('window_start') || !names.includes('window_end')) return false;
+  const below = (node: LogicalNode): boolean =>
+    node.kind === 'LogicalWindowTableFunction' || logicalInputs(node).some(below);
+  return below(window.input);
 }
 
 /** An OVER window that is not under a Top-N filter: Flink's errors for what it cannot run. */

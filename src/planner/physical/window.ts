@@ -1,5 +1,5 @@
 import { WeirError } from '../../common/errors.js';
-import { type Expr, inputRef } from '../../common/expr.js';
+import { inputRef } from '../../common/expr.js';
 import type { AggregateCallSpec, WindowProperty } from '../../common/jobgraph.js';
 import { type LogicalType, type RowField, Types } from '../../common/types.js';
 import {
@@ -8,6 +8,7 @@ import {
   type LogicalWindowTableFunction,
   logicalProject,
 } from '../logical/nodes.js';
+import { type WindowColumn, windowPath } from '../logical/window-path.js';
 import { INSERT_ONLY, isInsertOnly } from './changelog.js';
 import type { PhysicalNode, PhysicalWindowAggregate } from './nodes.js';
 
@@ -20,57 +21,6 @@ import type { PhysicalNode, PhysicalWindowAggregate } from './nodes.js';
  * an aggregate of window_time, a changelog input) stays a GroupAggregate over a
  * WindowTableFunction, which is what Flink does too, and gives the same rows as a changelog.
  */
-
-type WindowColumn = 'start' | 'end' | 'time';
-
-/** The nodes from the aggregate's input down to the TVF, and which of each one's fields are window columns. */
-interface WindowPath {
-  readonly tvf: LogicalWindowTableFunction;
-  /** Top (the aggregate's input) first. */
-  readonly path: readonly LogicalNode[];
-  /** Window columns among the aggregate input's fields. */
-  readonly columns: ReadonlyMap<number, WindowColumn>;
-}
-
-function referenced(e: Expr, into: Set<number>): Set<number> {
-  if (e.kind === 'input') into.add(e.index);
-  else if (e.kind === 'call') for (const a of e.args) referenced(a, into);
-  return into;
-}
-
-const touches = (e: Expr, columns: ReadonlyMap<number, WindowColumn>) =>
-  [...referenced(e, new Set())].some((i) => columns.has(i));
-
-/** Finds the TVF under `node` and traces its window columns up, if nothing on the way computes with them. */
-function windowPath(node: LogicalNode): WindowPath | undefined {
-  if (node.kind === 'LogicalWindowTableFunction') {
-    const n = node.rowType.fields.length;
-    const columns = new Map<number, WindowColumn>([
-      [n - 3, 'start'],
-      [n - 2, 'end'],
-      [n - 1, 'time'],
-    ]);
-    return { tvf: node, path: [node], columns };
-  }
-  if (node.kind === 'LogicalFilter') {
-    const below = windowPath(node.input);
-    if (!below || touches(node.condition, below.columns)) return undefined;
-    return { ...below, path: [node, ...below.path] };
-  }
-  if (node.kind === 'LogicalProject') {
-    const below = windowPath(node.input);
-    if (!below) return undefined;
-    const columns = new Map<number, WindowColumn>();
-    for (let i = 0; i < node.exprs.length; i++) {
-      const e = node.exprs[i];
-      const column = e.kind === 'input' ? below.columns.get(e.index) : undefined;
-      if (column) columns.set(i, column);
-      else if (touches(e, below.columns)) return undefined;
-    }
-    return { tvf: below.tvf, path: [node, ...below.path], columns };
-  }
-  return undefined;
-}
 
 /** The path rebuilt over the TVF's input, the time column standing in for the three window columns. */
 function withoutTvf(path: readonly LogicalNode[]): LogicalNode {
@@ -110,30 +60,59 @@ export function windowAggregate(
     (c) => c.args.some((a) => columns.has(a)) || (c.filterArg !== undefined && columns.has(c.filterArg)),
   );
   const supported = grouped.has('start') && grouped.has('end') && !argUsesWindow;
+  const attached = found.attached === true;
   const fail = (why: string) => {
     // A legacy group window has no TVF to fall back on: it is planned as a window aggregate or not at all.
-    if (tvf.legacy || tvf.window.kind === 'session')
-      throw new WeirError('SQL_UNSUPPORTED', `${tvf.fn} window aggregation ${why} is not supported yet`);
+    if (!attached && (tvf.legacy || tvf.window.kind === 'session'))
+      throw new WeirError('SQL_UNSUPPORTED', `${tvf.fn} window aggregation ${why} is not supported yet`, {
+        position: tvf.pos,
+      });
     return undefined;
   };
   if (!supported) return fail('without window_start and window_end in GROUP BY');
 
-  // The aggregate's input without the window columns, then the time column last.
-  const top = withoutTvf(found.path);
+  // The aggregate's input without the window columns, then the time column last — or, when the
+  // windows come from an upstream window aggregation, its window_start and window_end.
+  const top = attached ? node.input : withoutTvf(found.path);
   const kept = top.rowType.fields.map((_, i) => i).filter((i) => !columns.has(i));
   const startField = [...columns].find(([, c]) => c === 'start')![0];
+  const endField = [...columns].find(([, c]) => c === 'end')![0];
   const timeField = tvf.input.rowType.fields[tvf.timeIndex];
   const remap = new Map(kept.map((old, i) => [old, i]));
+  const field = (i: number) => inputRef(i, top.rowType.fields[i].type);
   const projected = logicalProject(
     top,
-    [...kept.map((i) => inputRef(i, top.rowType.fields[i].type)), inputRef(startField, timeField.type)],
-    [...kept.map((i) => top.rowType.fields[i].name), timeField.name],
+    [
+      ...kept.map(field),
+      ...(attached ? [field(startField), field(endField)] : [inputRef(startField, timeField.type)]),
+    ],
+    [
+      ...kept.map((i) => top.rowType.fields[i].name),
+      ...(attached
+        ? [top.rowType.fields[startField].name, top.rowType.fields[endField].name]
+        : [timeField.name]),
+    ],
   );
   const input = toPhysical(projected);
   if (!isInsertOnly(input.changelogMode)) return fail('over an updating input');
 
   const keys = node.groupSet.filter((g) => !columns.has(g));
   const grouping = keys.map((g) => remap.get(g)!);
+  // Sessions are per partition, and the operator's are per key: so the keys must be the partition.
+  if (tvf.window.kind === 'session' && !tvf.legacy && !attached) {
+    const partition = new Set(tvf.partitionKeys ?? []);
+    const keyOrigins = new Set(keys.map((g) => found.origins.get(g)));
+    const same = partition.size === keyOrigins.size && [...partition].every((p) => keyOrigins.has(p));
+    if (!same)
+      throw new WeirError(
+        'SQL_UNSUPPORTED',
+        'SESSION window aggregation whose GROUP BY keys (besides window_start, window_end) are not its PARTITION BY keys is not supported yet',
+        {
+          position: tvf.pos,
+          hint: 'group by exactly the columns the SESSION table argument is partitioned by',
+        },
+      );
+  }
   const aggCalls: AggregateCallSpec[] = node.aggCalls.map((c) => ({
     ...c,
     args: c.args.map((a) => remap.get(a)!),
@@ -147,9 +126,9 @@ export function windowAggregate(
       : { ...timeField.type, nullable: false, timeAttribute: p === 'rowtime' ? 'ROWTIME' : 'PROCTIME' };
   const keyFields: RowField[] = keys.map((g) => node.rowType.fields[node.groupSet.indexOf(g)]);
   const aggFields = node.rowType.fields.slice(node.groupSet.length);
-  const legacy = tvf.legacy ? 1 : 0;
+  const legacy = tvf.legacy && !attached ? 1 : 0;
   const windowAgg: PhysicalWindowAggregate = {
-    kind: tvf.legacy ? 'GroupWindowAggregate' : 'WindowAggregate',
+    kind: tvf.legacy && !attached ? 'GroupWindowAggregate' : 'WindowAggregate',
     input: {
       kind: 'Exchange',
       input,
@@ -160,10 +139,15 @@ export function windowAggregate(
     grouping,
     aggCalls,
     fn: tvf.fn,
-    window: tvf.window,
-    timeIndex: kept.length,
+    window: attached
+      ? { kind: 'attached', window: tvf.window, startIndex: kept.length, endIndex: kept.length + 1 }
+      : tvf.window,
+    timeIndex: attached ? kept.length + 1 : kept.length,
     timeDomain: tvf.timeDomain,
     properties,
+    ...(tvf.window.kind === 'session' && !tvf.legacy && !attached && keys.length > 0
+      ? { partitionKeys: grouping }
+      : {}),
     rowType: {
       fields: [
         ...keyFields,
@@ -202,6 +186,7 @@ export function windowTableFunction(node: LogicalWindowTableFunction, input: Phy
     throw new WeirError(
       'SQL_UNSUPPORTED',
       'The SESSION window table function without a window aggregation is not supported yet',
+      { position: node.pos, hint: 'GROUP BY window_start, window_end and its PARTITION BY keys' },
     );
   return {
     kind: 'WindowTableFunction',

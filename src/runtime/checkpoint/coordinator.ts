@@ -1,4 +1,5 @@
 import { WeirError } from '../../common/errors.js';
+import { failpoint } from '../../common/failpoints.js';
 import type { Logger, OperatorStateSnapshot } from '../api/operator.js';
 import type { KeyedStateSnapshot } from '../api/state.js';
 import {
@@ -275,13 +276,18 @@ export class CheckpointCoordinator {
       completedAt: Date.now(),
       operators,
     };
-    let handle: CompletedCheckpointHandle;
+    let handle: CompletedCheckpointHandle | undefined;
     try {
+      failpoint('checkpoint.before-metadata');
       handle =
         pending.savepointDirectory === undefined
           ? await this.options.storage.writeCheckpoint(metadata)
           : await writeSavepoint(pending.savepointDirectory, metadata);
+      failpoint('checkpoint.after-metadata');
     } catch (err) {
+      // A failed checkpoint must not look complete on disk: its sinks' transactions are rolled back
+      // or aborted by the next restore, so restoring from its _metadata would lose their records.
+      if (handle) await this.options.storage.discardCheckpoint(handle).catch(() => {});
       this.fail(pending.id, `Checkpoint ${pending.id} could not be stored: ${(err as Error).message}`);
       return;
     }
@@ -314,6 +320,7 @@ export class CheckpointCoordinator {
         this.options.log.warn(`Could not delete subsumed checkpoint ${subsumed.location}: ${err.message}`);
       });
     }
+    failpoint('checkpoint.before-notify', this.options.onFailure);
     for (const p of this.participants) p.notifyCheckpointComplete(pending.id);
     this.waiters.get(pending.id)?.resolve(handle);
     this.waiters.delete(pending.id);

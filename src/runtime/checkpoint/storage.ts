@@ -3,7 +3,7 @@ import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { WeirError } from '../../common/errors.js';
 import { parseState, stringifyState } from '../../common/serde.js';
-import { type CheckpointMetadata, METADATA_FORMAT } from './metadata.js';
+import { type CheckpointMetadata, METADATA_FORMAT, METADATA_VERSION } from './metadata.js';
 
 export interface CompletedCheckpointHandle {
   readonly checkpointId: number;
@@ -88,12 +88,18 @@ export class FileSystemCheckpointStorage implements CheckpointStorage {
   async writeCheckpoint(metadata: CheckpointMetadata): Promise<CompletedCheckpointHandle> {
     await this.initialize();
     const dir = join(this.jobDirectory, `chk-${metadata.checkpointId}`);
-    await mkdir(dir, { recursive: true });
     const data = stringifyState(metadata);
-    const temp = join(dir, `${METADATA_FILE}.inprogress`);
-    await writeFileDurably(temp, data);
-    await rename(temp, join(dir, METADATA_FILE));
-    await syncDirectory(dir);
+    try {
+      await mkdir(dir, { recursive: true });
+      const temp = join(dir, `${METADATA_FILE}.inprogress`);
+      await writeFileDurably(temp, data);
+      await rename(temp, join(dir, METADATA_FILE));
+      await syncDirectory(dir);
+    } catch (err) {
+      // The checkpoint failed: nothing of it may stay behind looking complete (see the coordinator).
+      await rm(dir, { recursive: true, force: true }).catch(() => {});
+      throw err;
+    }
     return { checkpointId: metadata.checkpointId, location: dir, sizeBytes: Buffer.byteLength(data) };
   }
 
@@ -210,5 +216,32 @@ export async function loadCheckpointMetadata(pathOrUri: string): Promise<Checkpo
   if (meta.format !== METADATA_FORMAT) {
     throw new WeirError('RESTORE_INVALID', `${path} is not weir checkpoint metadata`);
   }
+  // All or nothing: a restore never starts from metadata it would read only part of.
+  const problem = metadataProblem(meta);
+  if (problem) {
+    throw new WeirError('RESTORE_INVALID', `Checkpoint metadata ${path} is damaged: ${problem}`, {
+      hint: 'Restore from another retained checkpoint or savepoint.',
+    });
+  }
   return meta as CheckpointMetadata;
+}
+
+function metadataProblem(meta: Partial<CheckpointMetadata>): string | undefined {
+  if (meta.version !== METADATA_VERSION) return `unknown version ${String(meta.version)}`;
+  if (typeof meta.jobId !== 'string' || !Number.isInteger(meta.checkpointId))
+    return 'no job or checkpoint id';
+  if (typeof meta.operators !== 'object' || meta.operators === null) return 'no operator states';
+  for (const [id, op] of Object.entries(meta.operators)) {
+    if (
+      typeof op !== 'object' ||
+      op === null ||
+      !Array.isArray(op.subtasks) ||
+      !Number.isInteger(op.parallelism) ||
+      op.subtasks.length !== op.parallelism ||
+      op.subtasks.some((s) => typeof s !== 'object' || s === null)
+    ) {
+      return `the state of operator ${id} is incomplete`;
+    }
+  }
+  return undefined;
 }

@@ -1,3 +1,4 @@
+import { failpoint } from '../../common/failpoints.js';
 import type { RecordBatch } from '../api/batch.js';
 import type {
   OperatorContext,
@@ -191,6 +192,7 @@ export class StreamTask {
     contextFor: (operatorId: string) => OperatorContext,
   ): Promise<'finished' | 'cancelled'> {
     try {
+      if (restored.size > 0) failpoint('task.restore');
       if (this.head.kind === 'source') {
         await this.head.reader.initializeState(restored.get(this.head.operatorId));
       }
@@ -328,10 +330,12 @@ export class StreamTask {
     let keyedSnapshots: (Promise<KeyedStateSnapshot> | undefined)[];
     try {
       for (const op of this.operators) await op.prepareSnapshotPreBarrier?.(checkpointId);
+      if (this.head.kind === 'source') failpoint('source.before-barrier');
       for (const o of this.outputs) {
         if (kind === 'unaligned') o.broadcastPriorityBarrier(checkpointId, timestamp);
         else o.broadcast({ kind: 'barrier', checkpointId, timestamp, savepoint });
       }
+      if (this.head.kind === 'source') failpoint('source.after-barrier');
       states = [];
       if (this.head.kind === 'source') {
         states.push({
@@ -341,6 +345,7 @@ export class StreamTask {
         });
       }
       keyedSnapshots = this.head.kind === 'source' ? [undefined] : [];
+      failpoint('operator.snapshot');
       for (const c of this.chain) {
         states.push({
           operatorId: c.operatorId,
@@ -356,6 +361,7 @@ export class StreamTask {
     const syncMs = performance.now() - syncStart;
     const asyncStart = performance.now();
     const complete = Promise.all(keyedSnapshots).then((keyed) => {
+      failpoint('checkpoint.async-upload');
       const withKeyed = states.map((s, i) => (keyed[i] ? { ...s, keyed: keyed[i] } : s));
       return { states: withKeyed, metrics: { syncMs, asyncMs: performance.now() - asyncStart, alignmentMs } };
     });

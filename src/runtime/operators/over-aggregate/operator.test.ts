@@ -23,7 +23,37 @@ const CALLS: AggregateCallSpec[] = [
 ];
 const TYPES = [...INPUT.fields.map((f) => f.type), Types.INT(), Types.BIGINT(false), Types.INT()];
 
-function harness(spec: Partial<OverAggregateSpec>, restoreFrom?: HeapKeyedStateBackend) {
+/** A processing-time service whose clock the test moves. */
+function manualClock() {
+  let now = 0;
+  const pending: { at: number; cb: (ts: number) => unknown; cancelled: boolean }[] = [];
+  return {
+    service: {
+      now: () => now,
+      registerTimer: (at: number, cb: (ts: number) => unknown) => {
+        const t = { at, cb, cancelled: false };
+        pending.push(t);
+        return () => {
+          t.cancelled = true;
+        };
+      },
+    },
+    async advanceTo(time: number) {
+      now = time;
+      for (const t of pending.splice(0)) {
+        if (t.cancelled) continue;
+        if (t.at <= time) await t.cb(t.at);
+        else pending.push(t);
+      }
+    },
+  };
+}
+
+function harness(
+  spec: Partial<OverAggregateSpec>,
+  restoreFrom?: HeapKeyedStateBackend,
+  clock = manualClock(),
+) {
   const backend = new HeapKeyedStateBackend(128, 1, 0);
   if (restoreFrom) backend.restore([restoreFrom.snapshot()]);
   const op = new OverAggregateOperator({
@@ -43,7 +73,7 @@ function harness(spec: Partial<OverAggregateSpec>, restoreFrom?: HeapKeyedStateB
       config: new Configuration([]),
       keyedStateBackend: backend,
       operatorName: 'OverAggregate',
-      processingTimeService: { now: () => 0, registerTimer: () => () => {} },
+      processingTimeService: clock.service,
     } as unknown as OperatorContext,
     {
       emit: (b) => {
@@ -68,6 +98,10 @@ function harness(spec: Partial<OverAggregateSpec>, restoreFrom?: HeapKeyedStateB
     },
     async watermark(w: number) {
       await op.processWatermark(w);
+      return lines();
+    },
+    async clockTo(time: number) {
+      await clock.advanceTo(time);
       return lines();
     },
   };
@@ -154,5 +188,19 @@ describe('OverAggregateOperator on processing time', () => {
     ]);
     const rows = harness({ rowtime: false, unit: 'ROWS', preceding: 0 });
     expect(rows.push(['a', 0, 1], ['a', 0, 2])).toEqual(['+I[a, 0, 1, 1, 1, 1]', '+I[a, 0, 2, 2, 1, 2]']);
+  });
+
+  it('RANGE with a preceding interval: rows of one millisecond are peers, emitted once the clock has passed it', async () => {
+    const clock = manualClock();
+    const h = harness({ rowtime: false, unit: 'RANGE', preceding: 10 }, undefined, clock);
+    await clock.advanceTo(100);
+    expect(h.push(['a', 0, 1], ['a', 0, 2])).toEqual([]);
+    expect(await h.clockTo(101)).toEqual(['+I[a, 0, 1, 3, 2, 2]', '+I[a, 0, 2, 3, 2, 2]']);
+    await clock.advanceTo(110);
+    h.push(['a', 0, 4]);
+    expect(await h.clockTo(111)).toEqual(['+I[a, 0, 4, 7, 3, 4]']);
+    // At 111 the rows of 100 are more than 10 ms old.
+    h.push(['a', 0, 8]);
+    expect(await h.clockTo(112)).toEqual(['+I[a, 0, 8, 12, 2, 8]']);
   });
 });

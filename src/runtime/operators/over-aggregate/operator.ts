@@ -2,7 +2,7 @@ import type { OverAggregateSpec } from '../../../common/jobgraph.js';
 import { STATE_TTL } from '../../../common/options.js';
 import { RowKind } from '../../../common/types.js';
 import type { RecordBatch } from '../../api/batch.js';
-import type { OperatorContext, Output, StreamOperator } from '../../api/operator.js';
+import type { OperatorContext, Output, ProcessingTimeService, StreamOperator } from '../../api/operator.js';
 import type { KeyedStateBackend, MapState, StateTtl, ValueState } from '../../api/state.js';
 import { KeyedTimerService } from '../../time/timer-service.js';
 import { type Accumulator, createAccumulator } from '../group-aggregate/accumulators.js';
@@ -34,6 +34,16 @@ export class OverAggregateOperator implements StreamOperator {
   private timers?: KeyedTimerService;
   /** Rows emitted by timers while the watermark advances, sent before the watermark. */
   private fired: unknown[][] = [];
+  private clock!: ProcessingTimeService;
+
+  /**
+   * A RANGE frame with a preceding interval on processing time (Flink's
+   * ProcTimeRangeBoundedPrecedingFunction): rows wait under the millisecond they arrived in and
+   * go, as peers, when the clock has passed it, with the rows of the preceding interval.
+   */
+  private get rangeOnProcessingTime(): boolean {
+    return !this.spec.rowtime && this.spec.unit === 'RANGE' && this.spec.preceding !== undefined;
+  }
 
   constructor(private readonly spec: OverAggregateSpec) {}
 
@@ -61,9 +71,10 @@ export class OverAggregateOperator implements StreamOperator {
       return acc;
     });
     this.width = at;
-    if (this.spec.rowtime)
-      this.timers = new KeyedTimerService(this.backend, ctx.processingTimeService, (_domain, timestamp) =>
-        this.onEventTime(timestamp),
+    this.clock = ctx.processingTimeService;
+    if (this.spec.rowtime || this.rangeOnProcessingTime)
+      this.timers = new KeyedTimerService(this.backend, ctx.processingTimeService, (domain, timestamp) =>
+        domain === 'event-time' ? this.onEventTime(timestamp) : this.onProcessingTime(timestamp),
       );
   }
 
@@ -116,11 +127,19 @@ export class OverAggregateOperator implements StreamOperator {
         frame = preceding === 0 ? [] : window.slice(-preceding);
       }
     } else {
-      // RANGE on event time: the frame is every row of the last `preceding` ms up to the peers of `time`.
+      // RANGE: the frame is every row of the last `preceding` ms up to the peers of `time`. On
+      // processing time a row's time is when it arrived, kept after the row in the frame.
       const lowest = time - preceding;
-      frame = [...frame.filter((r) => (r[orderIndex] as number) >= lowest), ...rows];
-      const values = this.aggregate(frame);
-      for (const row of rows) out.push([...row, ...values]);
+      if (this.spec.rowtime) {
+        frame = [...frame.filter((r) => (r[orderIndex] as number) >= lowest), ...rows];
+        const values = this.aggregate(frame);
+        for (const row of rows) out.push([...row, ...values]);
+      } else {
+        const width = this.spec.inputType.fields.length;
+        frame = [...frame.filter((r) => (r[width] as number) >= lowest), ...rows.map((r) => [...r, time])];
+        const values = this.aggregate(frame);
+        for (const row of rows) out.push([...row, ...values]);
+      }
     }
     if (frame.length > 0) this.frameState.update(frame);
     else this.frameState.clear();
@@ -142,6 +161,12 @@ export class OverAggregateOperator implements StreamOperator {
         );
       const row = rows[r];
       this.backend.setCurrentKey(this.key(row));
+      if (this.rangeOnProcessingTime) {
+        const now = this.clock.now();
+        this.pending.put(now, [...(this.pending.get(now) ?? []), row.slice()]);
+        this.timers!.registerProcessingTimeTimer(now + 1);
+        continue;
+      }
       if (!this.spec.rowtime) {
         this.process([row], 0, out);
         continue;
@@ -161,6 +186,17 @@ export class OverAggregateOperator implements StreamOperator {
     this.pending.remove(time);
     this.lastTriggered.update(time);
     this.process(rows, time, this.fired);
+  }
+
+  /** The clock passed `timestamp - 1`: the rows that arrived in that millisecond go. */
+  private onProcessingTime(timestamp: number): void | Promise<void> {
+    const time = timestamp - 1;
+    const rows = this.pending.get(time);
+    if (!rows) return;
+    this.pending.remove(time);
+    const out: unknown[][] = [];
+    this.process(rows, time, out);
+    return out.length > 0 ? this.output.emit({ rows: out }) : undefined;
   }
 
   async processWatermark(watermark: number): Promise<void> {

@@ -42,6 +42,8 @@ export function assignWindows(spec: WindowingSpec, timestamp: number): TimeWindo
     }
     case 'session':
       throw new Error('session windows are merged per key, not assigned');
+    case 'attached':
+      throw new Error('an attached window is read from the row, not assigned');
     default: {
       const never: never = spec;
       return never;

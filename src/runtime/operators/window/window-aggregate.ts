@@ -140,7 +140,12 @@ export class WindowAggregateOperator implements StreamOperator {
   private addToWindows(row: readonly unknown[], timestamp: number): boolean {
     const watermark = this.now;
     let added = false;
-    for (const window of assignWindows(this.spec.window, timestamp)) {
+    const spec = this.spec.window;
+    const windows =
+      spec.kind === 'attached'
+        ? [{ start: row[spec.startIndex] as number, end: row[spec.endIndex] as number }]
+        : assignWindows(spec, timestamp);
+    for (const window of windows) {
       if (this.eventTime && maxTimestamp(window) <= watermark) continue;
       const accs = this.accumulatorsOf(window.end);
       const stored = this.windows.get(window.end);

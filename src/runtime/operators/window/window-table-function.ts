@@ -1,4 +1,3 @@
-import { WeirError } from '../../../common/errors.js';
 import type { WindowTableFunctionSpec } from '../../../common/jobgraph.js';
 import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext, Output, StreamOperator } from '../../api/operator.js';
@@ -8,11 +7,13 @@ import { assignWindows, maxTimestamp } from './assigners.js';
  * Flink's WindowTableFunction: a window TVF whose output is not aggregated by window. Each row is
  * emitted once per window it belongs to (once for TUMBLE, size / slide times for HOP, once per
  * growing window for CUMULATE) with window_start, window_end and window_time (end - 1) appended.
- * Stateless, as in Flink: no row is dropped for being late. Changelog rows keep their kind.
+ * Stateless, as in Flink: no row is dropped for being late; a row whose rowtime is NULL is dropped
+ * and counted (Flink's numNullRowTimeRecordsDropped). Changelog rows keep their kind.
  */
 export class WindowTableFunctionOperator implements StreamOperator {
   private output!: Output;
   private ctx!: OperatorContext;
+  numNullRowTimeRecordsDropped = 0;
 
   constructor(private readonly spec: WindowTableFunctionSpec) {}
 
@@ -31,11 +32,10 @@ export class WindowTableFunctionOperator implements StreamOperator {
       let timestamp: number;
       if (eventTime) {
         const t = row[timeIndex];
-        if (t === null || t === undefined)
-          throw new WeirError(
-            'RUNTIME_DATA',
-            `RowTime field should not be null (row ${JSON.stringify(row)})`,
-          );
+        if (t === null || t === undefined) {
+          this.numNullRowTimeRecordsDropped++;
+          continue;
+        }
         timestamp = t as number;
       } else timestamp = this.ctx.processingTimeService.now();
       for (const w of assignWindows(window, timestamp)) {
