@@ -8,7 +8,7 @@ import {
   tableauCollector,
 } from './collect/index.js';
 import { datagenDescriptor, datagenSourceFactory } from './datagen/index.js';
-import { filesystemDescriptor, filesystemSourceFactory } from './filesystem/index.js';
+import { filesystemDescriptor, filesystemSinkFactory, filesystemSourceFactory } from './filesystem/index.js';
 import { jdbcDescriptor } from './jdbc/descriptor.js';
 import { kafkaDescriptor } from './kafka/options.js';
 import { lazySinkFactory, lazySourceFactory } from './lazy.js';
@@ -37,7 +37,7 @@ export function builtinConnectors(env: ConnectorEnvironment): ConnectorEntry[] {
     { descriptor: nexmarkDescriptor, runtime: { identifier: 'nexmark', source: nexmarkSourceFactory } },
     {
       descriptor: filesystemDescriptor,
-      runtime: { identifier: 'filesystem', source: filesystemSourceFactory },
+      runtime: { identifier: 'filesystem', source: filesystemSourceFactory, sink: filesystemSinkFactory },
     },
     { descriptor: printDescriptor, runtime: { identifier: 'print', sink: printSinkFactory(env) } },
     { descriptor: blackholeDescriptor, runtime: blackholeConnector },

@@ -224,10 +224,10 @@ export function buildJobGraph(
     let parallelism: number | undefined;
     const keyFields = keyedFields(node);
     if (keyFields?.length === 0) parallelism = 1;
+    else if (node.kind === 'Values') parallelism = 1;
     // A join without keys sees every row of both sides in one subtask, as in Flink.
     else if ((node.kind === 'Join' || node.kind === 'IntervalJoin') && node.leftKeys.length === 0)
       parallelism = 1;
-    else if (node.kind === 'Values') parallelism = 1;
     else if (node.kind === 'Union') {
       // Inputs of one parallelism are forwarded; otherwise the union runs at the default
       // parallelism and an input of parallelism 1 goes to its first subtask (a global edge),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobGraph } from '../common/jobgraph.js';
+import { filesystemDescriptor } from '../connectors/filesystem/descriptor.js';
 import { TEST_CONNECTORS } from './__fixtures__/connectors.js';
 import { SqlSession } from './session.js';
 
@@ -74,5 +75,24 @@ describe('VALUES, UNION ALL, UNION, SELECT DISTINCT', () => {
     expect(explain('INSERT INTO out SELECT DISTINCT a, b FROM src')).toContain(
       'GroupAggregate(groupBy=[a, b], select=[a, b])',
     );
+  });
+});
+
+describe('filesystem tables', () => {
+  it('a partitioned filesystem table is rejected, located at its name', () => {
+    const session = new SqlSession({ connectors: [...TEST_CONNECTORS, filesystemDescriptor] });
+    let error: unknown;
+    try {
+      session.executeScript(
+        "CREATE TABLE p (a INT, dt STRING) PARTITIONED BY (dt) WITH ('connector' = 'filesystem', 'path' = '/tmp/x', 'format' = 'csv');\nCREATE TABLE o (a INT) WITH ('connector' = 'print');\nINSERT INTO o SELECT a FROM p;",
+      );
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toMatchObject({
+      code: 'SQL_UNSUPPORTED',
+      message: 'Partitioned filesystem tables (PARTITIONED BY dt) are not supported yet',
+      position: { line: 1, column: 14 },
+    });
   });
 });

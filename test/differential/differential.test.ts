@@ -4,6 +4,8 @@ import * as aggregates from './cases/aggregates.js';
 import * as basics from './cases/basics.js';
 import * as filesystem from './cases/filesystem.js';
 import * as functions from './cases/functions.js';
+import * as joins from './cases/joins.js';
+import * as over from './cases/over.js';
 import * as windows from './cases/windows.js';
 
 /** Each case runs on the reference evaluator and on weir at parallelism 1, 4 and through a restore. */
@@ -26,3 +28,5 @@ suite('empty inputs', aggregates.EMPTY, withAggregateInputs);
 suite('VALUES and UNION', aggregates.VALUES_UNION, withAggregateInputs);
 suite('filesystem source', filesystem.FILESYSTEM, '');
 suite('window TVFs and group windows (event time, late rows)', windows.WINDOWS, '');
+suite('Top-N, deduplication, OVER', over.OVER, '');
+suite('regular joins', joins.JOINS, joins.PRELUDE);

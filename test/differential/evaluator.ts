@@ -35,6 +35,8 @@ export interface Relation {
 
 interface TableDef {
   readonly columns: readonly { name: string; type: LogicalType }[];
+  /** Computed columns (`pt AS PROCTIME()`), appended after the physical ones in the evaluator. */
+  readonly computed: readonly { name: string; expr: A.Expr }[];
   readonly options: Readonly<Record<string, string>>;
   readonly watermark?: A.WatermarkDef;
 }
@@ -59,10 +61,15 @@ export function evaluateScript(script: string): Relation {
     switch (ast.kind) {
       case 'CreateTable':
         ev.tables.set(lastName(ast.name), {
-          columns: ast.columns.map((c) =>
+          columns: ast.columns.flatMap((c) =>
             c.kind === 'PhysicalColumn'
-              ? { name: c.name.value, type: c.type.type }
-              : fail(`evaluator: ${c.kind} columns are not modelled`),
+              ? [{ name: c.name.value, type: c.type.type }]
+              : c.kind === 'ComputedColumn'
+                ? []
+                : fail(`evaluator: ${c.kind} columns are not modelled`),
+          ),
+          computed: ast.columns.flatMap((c) =>
+            c.kind === 'ComputedColumn' ? [{ name: c.name.value, expr: c.expr }] : [],
           ),
           options: Object.fromEntries(ast.options.map((o) => [o.key, o.value])),
           watermark: ast.watermark,
@@ -92,6 +99,8 @@ interface Env {
   readonly columns: readonly Column[];
   readonly row: readonly Value[];
   readonly group?: readonly (readonly Value[])[];
+  /** Values of the SELECT's OVER calls for this row. */
+  readonly over?: ReadonlyMap<A.Expr, Value>;
 }
 
 const AGGREGATES = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'FIRST_VALUE', 'LAST_VALUE', 'LISTAGG']);
@@ -188,9 +197,42 @@ export class Evaluator {
       }
       case 'TableFunctionRef':
         return qualify(this.windowTvf(ref.call, ctes), ref.alias?.value);
+      case 'JoinRef':
+        return this.join(ref, ctes);
       default:
-        return fail(`evaluator: ${ref.kind} is not modelled`);
+        return fail(`evaluator: ${(ref as A.TableRef).kind} is not modelled`);
     }
+  }
+
+  /**
+   * A join by nested loops: every pair of rows whose condition is TRUE; an outer side's rows
+   * without any match padded with NULLs (the other side's width); comma and CROSS joins keep
+   * every pair (their WHERE clause filters above).
+   */
+  private join(ref: A.JoinRef, ctes: Ctes): Relation {
+    const left = this.from(ref.left, ctes);
+    const right = this.from(ref.right, ctes);
+    const columns = [...left.columns, ...right.columns];
+    const rows: Value[][] = [];
+    const rightMatched = new Set<number>();
+    const type = ref.type as string;
+    for (const l of left.rows) {
+      let matched = false;
+      right.rows.forEach((r, j) => {
+        const row = [...l, ...r];
+        if (ref.on && evaluate(ref.on, { columns, row }) !== true) return;
+        matched = true;
+        rightMatched.add(j);
+        rows.push(row);
+      });
+      if (!matched && (type === 'LEFT' || type === 'FULL'))
+        rows.push([...l, ...right.columns.map(() => null)]);
+    }
+    if (type === 'RIGHT' || type === 'FULL')
+      right.rows.forEach((r, j) => {
+        if (!rightMatched.has(j)) rows.push([...left.columns.map(() => null), ...r]);
+      });
+    return { columns, rows };
   }
 
   /**
@@ -262,7 +304,7 @@ export class Evaluator {
     if (table.options.connector !== 'filesystem') fail(`evaluator: connector '${table.options.connector}'`);
     const files = listFiles(table.options.path);
     const rows: Value[][] = [];
-    const columns = table.columns.map((c) => ({ name: c.name }));
+    const columns = [...table.columns, ...table.computed].map((c) => ({ name: c.name }));
     // The watermark each row meets when it arrives: the largest watermark expression over the
     // rows before it (in file order: event-time cases keep their rows in one file), as weir's
     // watermark assigner emits it after every row when 'pipeline.auto-watermark-interval' is 0.
@@ -271,7 +313,16 @@ export class Evaluator {
       const text = readFileSync(file, 'utf8');
       for (const line of text.split('\n')) {
         if (line.trim() === '') continue;
-        const row = parseLine(line, table);
+        const physical = parseLine(line, table);
+        // PROCTIME() is the arrival order: a row's processing time is its position in the input.
+        const row = [
+          ...physical,
+          ...table.computed.map((c) =>
+            isProctime(c.expr)
+              ? new TimestampValue(rows.length)
+              : evaluate(c.expr, { columns: table.columns.map((x) => ({ name: x.name })), row: physical }),
+          ),
+        ];
         rows.push(row);
         if (table.watermark) {
           ARRIVAL_WATERMARK.set(row, watermark);
@@ -301,6 +352,15 @@ export class Evaluator {
           item.alias?.value ?? (item.expr.kind === 'ColumnRef' ? item.expr.parts.at(-1)!.value : `EXPR$${i}`),
         );
     }
+    const overCalls = s.items.flatMap((i) => (i.kind === 'SelectExpr' ? findOverCalls(i.expr) : []));
+    const overValues = new Map<readonly Value[], Map<A.Expr, Value>>();
+    for (const call of overCalls) {
+      const values = evaluateOver(call, input.columns, rows, s.windows ?? []);
+      rows.forEach((row, i) => {
+        if (!overValues.has(row)) overValues.set(row, new Map());
+        overValues.get(row)!.set(call, values[i]);
+      });
+    }
     const project = (env: Env): Value[] =>
       s.items.flatMap((item) => {
         if (item.kind === 'SelectExpr') return [evaluate(item.expr, env)];
@@ -325,7 +385,7 @@ export class Evaluator {
       }
     } else {
       out = rows.map((row) => {
-        const projected = project({ columns: input.columns, row });
+        const projected = project({ columns: input.columns, row, over: overValues.get(row) });
         const watermark = ARRIVAL_WATERMARK.get(row);
         if (watermark !== undefined) ARRIVAL_WATERMARK.set(projected, watermark);
         return projected;
@@ -375,6 +435,85 @@ function legacyWindows(call: A.FunctionCall, env: Env): [number, number][] {
   const out: [number, number][] = [];
   for (let start = floorTo(ts, interval(1)); start > ts - interval(2); start -= interval(1))
     out.push([start, start + interval(2)]);
+  return out;
+}
+
+const isProctime = (e: A.Expr) => e.kind === 'FunctionCall' && e.name.value.toUpperCase() === 'PROCTIME';
+
+function findOverCalls(e: A.Expr): A.OverCall[] {
+  if (e.kind === 'OverCall') return [e];
+  if (e.kind === 'BinaryExpr') return [...findOverCalls(e.left), ...findOverCalls(e.right)];
+  if (e.kind === 'CastExpr') return findOverCalls(e.operand);
+  return [];
+}
+
+/**
+ * An OVER call's value for each row: rows are partitioned, ordered (stably, so ties keep their
+ * arrival order, as Flink's Top-N and OVER operators see them), and the call computed over each
+ * row's frame: ROW_NUMBER its position; an aggregate over ROWS n PRECEDING, RANGE interval
+ * PRECEDING, or by default RANGE UNBOUNDED PRECEDING (all rows up to the row and its peers).
+ */
+function evaluateOver(
+  call: A.OverCall,
+  columns: readonly Column[],
+  rows: readonly Value[][],
+  named: readonly A.NamedWindow[],
+): Value[] {
+  const spec = call.windowName
+    ? named.find((w) => w.name.value === call.windowName!.value)!.spec
+    : call.window;
+  const env = (row: readonly Value[]): Env => ({ columns, row });
+  const partitions = new Map<string, number[]>();
+  rows.forEach((row, i) => {
+    const key = spec.partitionBy.map((p) => keyOf(evaluate(p, env(row)))).join('\u0000');
+    partitions.set(key, [...(partitions.get(key) ?? []), i]);
+  });
+  const orderValue = (i: number) => spec.orderBy.map((o) => evaluate(o.expr, env(rows[i])));
+  const cmpRows = (a: number, b: number) => {
+    const x = orderValue(a);
+    const y = orderValue(b);
+    for (const [k, o] of spec.orderBy.entries()) {
+      const nullsFirst = o.nulls ? o.nulls === 'FIRST' : !o.descending;
+      if (x[k] === null || y[k] === null) {
+        if (x[k] === y[k]) continue;
+        return (x[k] === null) === nullsFirst ? -1 : 1;
+      }
+      const c = compare(x[k], y[k]);
+      if (c !== 0) return o.descending ? -c : c;
+    }
+    return 0;
+  };
+  const fn = call.call.name.value.toUpperCase();
+  const out: Value[] = rows.map(() => null);
+  for (const members of partitions.values()) {
+    const ordered = [...members].sort((a, b) => cmpRows(a, b) || a - b);
+    ordered.forEach((rowIndex, pos) => {
+      if (fn === 'ROW_NUMBER') {
+        out[rowIndex] = BigInt(pos + 1);
+        return;
+      }
+      const frame = spec.frame;
+      let inFrame: number[];
+      if (frame?.unit === 'ROWS') {
+        const n = frame.start.kind === 'PRECEDING' ? Number(evaluate(frame.start.offset!, env([]))) : pos;
+        inFrame = ordered.slice(Math.max(0, pos - n), pos + 1);
+      } else if (frame?.start.kind === 'PRECEDING') {
+        const width = evaluate(frame.start.offset!, env([])) as number;
+        const t = (orderValue(rowIndex)[0] as TimestampValue).millis;
+        inFrame = ordered.filter((j) => {
+          const u = (orderValue(j)[0] as TimestampValue).millis;
+          return u <= t && u >= t - width;
+        });
+      } else {
+        inFrame = ordered.filter((j, p) => p <= pos || cmpRows(j, rowIndex) === 0);
+      }
+      out[rowIndex] = aggregate(call.call, {
+        columns,
+        row: rows[rowIndex],
+        group: inFrame.map((j) => rows[j]),
+      });
+    });
+  }
   return out;
 }
 
@@ -597,6 +736,8 @@ export function evaluate(e: A.Expr, env: Env): Value {
     }
     case 'FunctionCall':
       return AGGREGATES.has(e.name.value.toUpperCase()) ? aggregate(e, env) : scalarFunction(e, env);
+    case 'OverCall':
+      return env.over?.get(e) ?? fail('evaluator: OVER call outside a SELECT list');
     default:
       return fail(`evaluator: expression ${e.kind} is not modelled`);
   }

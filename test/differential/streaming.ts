@@ -145,7 +145,7 @@ function applyChangelog(store: CommittedStore, schema: RowType): string[] {
 }
 
 /** Shared by a job's sources: whether a checkpoint has completed, and whether the failure was injected. */
-class RestoreControl {
+export class RestoreControl {
   checkpointCompleted = false;
   failed = false;
   private waiters: (() => void)[] = [];
@@ -165,7 +165,7 @@ class RestoreControl {
  * checkpoint holds a position in the middle of the input), and then fails once; after the
  * restore it reads on from the checkpointed position.
  */
-class PausingSource implements SourceReader {
+export class PausingSource implements SourceReader {
   private batches = 0;
 
   constructor(

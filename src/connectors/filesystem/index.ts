@@ -1,2 +1,3 @@
 export { filesystemDescriptor } from './descriptor.js';
+export { FileSystemSinkWriter, filesystemSinkFactory } from './sink.js';
 export { FileSystemSourceReader, filesystemSourceFactory } from './source.js';

@@ -65,7 +65,8 @@ describe('filesystem source', () => {
     // Restore at parallelism 2 and read to the end.
     const after: number[] = [];
     for (const i of [0, 1]) {
-      const r = new FileSystemSourceReader(spec(dir), { maxBatchRows: 2 });
+      // Flink's file:// URIs name local paths too.
+      const r = new FileSystemSourceReader(spec(`file://${dir}`), { maxBatchRows: 2 });
       r.initializeState(union(snapshots));
       r.open(context(i, 2));
       after.push(...(await read(r)));

@@ -11,6 +11,7 @@ import type {
   SourceReader,
 } from '../../runtime/index.js';
 import { createFormat, type RowDeserializer } from '../formats/index.js';
+import { localPath } from './descriptor.js';
 
 /** Where reading a file has got to: the byte offset of the next line to read. */
 export interface FileSplit {
@@ -73,7 +74,7 @@ export class FileSystemSourceReader implements SourceReader {
     spec: ConnectorSpec,
     private readonly options: FileSystemSourceOptions = {},
   ) {
-    this.root = spec.options.path;
+    this.root = localPath(spec.options.path);
     const format = spec.options.format;
     this.deserializer = createFormat(format, 'format', spec.options, [`${format}.`], spec.table).deserializer(
       spec.schema,

@@ -52,6 +52,15 @@ export function connectorOf(table: CatalogTable, ctx: BinderContext): ConnectorD
       },
     );
   }
+  if (descriptor.identifier === 'filesystem' && table.partitionKeys.length > 0) {
+    // Partition columns would have to come from (and go to) k=v/ directories, which weir's
+    // filesystem connector does not do yet: refuse rather than read or write them wrong.
+    throw new WeirError(
+      'SQL_UNSUPPORTED',
+      `Partitioned filesystem tables (PARTITIONED BY ${table.partitionKeys.join(', ')}) are not supported yet`,
+      { position: table.ddl.name.pos, source: table.source.text, file: table.source.file },
+    );
+  }
   return descriptor;
 }
 

@@ -11,15 +11,15 @@ function producerOf(node: PhysicalNode, has: (n: PhysicalNode) => boolean): Phys
   for (let n = node; has(n); ) {
     producer = n;
     if (n.kind === 'TableSourceScan' || n.kind === 'Values') break;
-    // A join is where an outer join's retractions start, or the first input that has them.
-    if (n.kind === 'Join' || n.kind === 'IntervalJoin') {
-      const input = [n.left, n.right].find(has);
+    // A join is where an outer join's retractions start, or the first input that has them; a
+    // union's changes come from whichever input has them.
+    if (n.kind === 'Join' || n.kind === 'IntervalJoin' || n.kind === 'Union') {
+      const input = (n.kind === 'Union' ? n.inputs : [n.left, n.right]).find(has);
       if (!input) break;
       n = input;
       continue;
     }
-    // A union's changes come from whichever input has them.
-    n = n.kind === 'Union' ? (n.inputs.find(has) ?? n.inputs[0]) : n.input;
+    n = n.input;
   }
   return producer;
 }

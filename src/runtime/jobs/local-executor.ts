@@ -232,12 +232,6 @@ function createStorage(config: Configuration, jobId: string, log: Logger): Check
     : new FileSystemCheckpointStorage(config.require(CHECKPOINTS_DIRECTORY), jobId);
 }
 
-/**
- * "Calc -> Sink: out (2/4)", as Flink names subtasks. Task names identify tasks to the checkpoint
- * coordinator and the end-of-input count, so two chains of the same name (two VALUES, a table
- * read twice in a UNION ALL) get their chain number appended.
- */
-
 /** One run of all the job's tasks; a failover ends it and starts the next from a checkpoint. */
 interface ExecutionAttempt {
   readonly tasks: readonly StreamTask[];
