@@ -26,7 +26,9 @@ export async function produce(
   const producer = new Producer({
     clientId: 'weir-test',
     bootstrapBrokers: brokers(),
-    ...(options.transactionalId ? { transactionalId: options.transactionalId, idempotent: true } : {}),
+    // Idempotent: a send retried under load must not write a batch twice (tests compute offsets from ids).
+    idempotent: true,
+    ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
   });
   try {
     const messages = values.map((v, i) => ({
