@@ -4,6 +4,7 @@ import type { SqlSession } from '../../planner/index.js';
 import { type ClusterEntry, readCluster } from '../cluster-registry.js';
 import { EXIT_OK } from '../errors.js';
 import { restCall } from '../rest-client.js';
+import { printStatementOutput } from '../script.js';
 import type { JobSubmission } from './cluster.js';
 import type { CliIO } from './run.js';
 
@@ -24,9 +25,6 @@ export async function runDetached(
   for (const statement of session.parseScript(text, file)) {
     const result = session.execute(statement);
     switch (result.kind) {
-      case 'ok':
-        info(result.message.replace(/^\[INFO\]\s*/, ''));
-        break;
       case 'job': {
         if (result.resultColumns)
           throw new WeirError(
@@ -40,18 +38,8 @@ export async function runDetached(
         io.stdout.write(`Job has been submitted with JobID ${jobId}\n`);
         break;
       }
-      case 'explain':
-        io.stdout.write(`${result.text}\n`);
-        break;
-      case 'rows':
-        io.stdout.write(
-          `${[result.columns.join('\t'), ...result.rows.map((r) => r.join('\t'))].join('\n')}\n`,
-        );
-        break;
-      default: {
-        const never: never = result;
-        return never;
-      }
+      default:
+        printStatementOutput(result, io.stdout, info);
     }
   }
   return EXIT_OK;

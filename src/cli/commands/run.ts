@@ -4,7 +4,7 @@ import { STATE_RECOVERY_IGNORE_UNCLAIMED, STATE_RECOVERY_PATH } from '../../comm
 import { type JobClient, type JobResult, submitJob } from '../../runtime/index.js';
 import { ControlPlane } from '../control-plane.js';
 import { EXIT_FAILURE, EXIT_OK, reportError } from '../errors.js';
-import { parseDynamicProperties, readScript } from '../script.js';
+import { parseDynamicProperties, printStatementOutput, readScript } from '../script.js';
 import { requireCluster, runDetached } from './run-detached.js';
 
 export interface RunFlags {
@@ -58,9 +58,6 @@ export async function runCommand(flags: RunFlags, io: CliIO): Promise<number> {
         if (interrupted) break;
         const result = session.execute(statement);
         switch (result.kind) {
-          case 'ok':
-            info(result.message.replace(/^\[INFO\]\s*/, ''));
-            break;
           case 'job': {
             const job = await submitJob(result.jobGraph, {
               connectors: runtimeConnectors,
@@ -76,18 +73,8 @@ export async function runCommand(flags: RunFlags, io: CliIO): Promise<number> {
               info(`Checkpoints of job ${job.jobId} go to ${job.checkpointDirectory}`);
             break;
           }
-          case 'explain':
-            io.stdout.write(`${result.text}\n`);
-            break;
-          case 'rows':
-            io.stdout.write(
-              `${[result.columns.join('\t'), ...result.rows.map((r) => r.join('\t'))].join('\n')}\n`,
-            );
-            break;
-          default: {
-            const never: never = result;
-            return never;
-          }
+          default:
+            printStatementOutput(result, io.stdout, info);
         }
       }
     } catch (err) {
