@@ -33,9 +33,9 @@ Query finished.
 !ok
 
 SELECT TIMESTAMP '2024-01-01 10:00:00' + INTERVAL '1' HOUR AS later, DATE '2024-02-28' + INTERVAL '1' DAY AS next_day FROM (VALUES (0)) AS d (x);
-+----+--------------+--------------+
-| op |        later |     next_day |
-+----+--------------+--------------+
-| +I | 2024-01-01T11:00 |   2024-02-29 |
++----+---------------------+--------------+
+| op |               later |     next_day |
++----+---------------------+--------------+
+| +I | 2024-01-01 11:00:00 |   2024-02-29 |
 Query finished.
 !ok
