@@ -3,6 +3,8 @@
  * INSERT statements into JobGraphs. The CLI talks to `SqlSession`; the rest is exported for tools
  * and tests.
  */
+
+export { builtInFunctionNames } from './binder/functions.js';
 export type { CatalogObject, CatalogTable, CatalogView, ObjectIdentifier } from './catalog/catalog.js';
 export { Catalog, DEFAULT_CATALOG, DEFAULT_DATABASE } from './catalog/catalog.js';
 export { COLLECT_CONNECTOR } from './collect.js';

@@ -3,7 +3,7 @@ import { createSession } from '../../api/session.js';
 import { formatError, isWeirError, WeirError } from '../../common/errors.js';
 import { SQL_CLIENT_MAX_TABLE_RESULT_ROWS, SQL_CLIENT_RESULT_MODE } from '../../common/options.js';
 import { type ResultCollector, tableauCollector } from '../../connectors/collect/index.js';
-import { KEYWORDS, type ParsedStatement } from '../../planner/index.js';
+import { builtInFunctionNames, KEYWORDS, type ParsedStatement } from '../../planner/index.js';
 import { type JobClient, submitJob } from '../../runtime/index.js';
 import { sqlCompleter } from '../completion.js';
 import { ControlPlane } from '../control-plane.js';
@@ -29,6 +29,7 @@ const HELP = `The following commands are available:
 
 CLEAR, HELP, QUIT / EXIT        the SQL client's own commands
 SHOW JOBS                       the jobs started in this session
+SHOW [USER] FUNCTIONS           the built-in (or user-defined) functions
 STOP JOB '<id>' [WITH SAVEPOINT] [WITH DRAIN]
                                 stop a job, optionally with a savepoint
 SET / RESET / CREATE / DROP / SHOW / DESCRIBE / EXPLAIN / INSERT INTO …
@@ -144,6 +145,18 @@ export async function sqlCommand(
         `${tableau(
           ['job id', 'job name', 'status', 'start time'],
           jobs.map((j) => [j.jobId, j.jobName, j.status, new Date(j.startTime).toISOString()]),
+        )}\n`,
+      );
+      return 'handled';
+    }
+    // Flink's SHOW [USER] FUNCTIONS: the built-in functions (weir has no user-defined ones).
+    const functions = /^show\s+(user\s+)?functions$/i.exec(command);
+    if (functions) {
+      const names = functions[1] ? [] : builtInFunctionNames();
+      io.stdout.write(
+        `${tableau(
+          ['function name'],
+          names.map((n) => [n]),
         )}\n`,
       );
       return 'handled';
