@@ -10,6 +10,7 @@ export { Catalog, DEFAULT_CATALOG, DEFAULT_DATABASE } from './catalog/catalog.js
 export { COLLECT_CONNECTOR } from './collect.js';
 export { explainPlan } from './explain.js';
 export * as ast from './parser/ast.js';
+
 export {
   isSensitiveKey,
   type ParsedStatement,
@@ -19,6 +20,7 @@ export {
   print,
   type ScriptSource,
 } from './parser/index.js';
+
 export { KEYWORDS } from './parser/lexer.js';
 export {
   SqlSession,
@@ -26,3 +28,4 @@ export {
   STATEMENT_SUCCEEDED,
   type StatementResult,
 } from './session.js';
+export { showCreate } from './show-create.js';

@@ -6,6 +6,7 @@ The following commands are available:
 CLEAR, HELP, QUIT / EXIT        the SQL client's own commands
 SHOW JOBS                       the jobs started in this session
 SHOW [USER] FUNCTIONS           the built-in (or user-defined) functions
+SHOW CREATE TABLE / VIEW <name> the DDL of a table or view
 STOP JOB '<id>' [WITH SAVEPOINT] [WITH DRAIN]
                                 stop a job, optionally with a savepoint
 SET / RESET / CREATE / DROP / SHOW / DESCRIBE / EXPLAIN / INSERT INTO …
