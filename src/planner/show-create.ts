@@ -36,11 +36,9 @@ export function showCreate(object: CatalogObject): string {
     elements.push(
       `  CONSTRAINT ${q(object.primaryKey.name)} PRIMARY KEY (${object.primaryKey.columns.map(q).join(', ')}) NOT ENFORCED`,
     );
-  const lines = [`CREATE TABLE ${name} (`, elements.join(',\n'), ')'];
-  if (object.comment !== undefined) lines.push(`COMMENT ${str(object.comment)}`);
-  if (object.partitionKeys.length > 0)
-    lines.push(`PARTITIONED BY (${object.partitionKeys.map(q).join(', ')})`);
+  let text = `CREATE TABLE ${name} (\n${elements.join(',\n')}\n)`;
+  if (object.comment !== undefined) text += `\nCOMMENT ${str(object.comment)}`;
+  if (object.partitionKeys.length > 0) text += `\nPARTITIONED BY (${object.partitionKeys.map(q).join(', ')})`;
   const options = Object.entries(object.options).map(([k, v]) => `  ${str(k)} = ${str(v)}`);
-  lines.push(`WITH (\n${options.join(',\n')}\n)`);
-  return `${lines.join('\n')}\n`;
+  return `${text} WITH (\n${options.join(',\n')}\n)\n`;
 }

@@ -25,8 +25,7 @@ CREATE TABLE `default_catalog`.`default_database`.`orders` (
   `part` INT METADATA FROM 'partition' VIRTUAL,
   WATERMARK FOR `order_time` AS order_time - INTERVAL '5' SECOND,
   CONSTRAINT `PK_id` PRIMARY KEY (`id`) NOT ENFORCED
-)
-WITH (
+) WITH (
   'connector' = 'datagen',
   'number-of-rows' = '10'
 )
