@@ -1066,12 +1066,12 @@ const CASES: Case[] = [
     undefined,
   ],
   [
-    "INSERT INTO out SELECT 1, 'a', 1.0",
-    'SQL_UNSUPPORTED',
-    'SELECT without FROM is not supported yet',
+    'INSERT INTO out SELECT *',
+    'SQL_VALIDATION',
+    'SELECT * requires a FROM clause',
     '1:17',
-    18,
-    'read from a table, e.g. one with the datagen connector',
+    8,
+    'name the expressions to select',
   ],
   [
     'INSERT INTO out SELECT a, b, c FROM src HAVING a > 1',

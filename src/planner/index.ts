@@ -3,11 +3,14 @@
  * INSERT statements into JobGraphs. The CLI talks to `SqlSession`; the rest is exported for tools
  * and tests.
  */
+
+export { builtInFunctionNames } from './binder/functions.js';
 export type { CatalogObject, CatalogTable, CatalogView, ObjectIdentifier } from './catalog/catalog.js';
 export { Catalog, DEFAULT_CATALOG, DEFAULT_DATABASE } from './catalog/catalog.js';
 export { COLLECT_CONNECTOR } from './collect.js';
 export { explainPlan } from './explain.js';
 export * as ast from './parser/ast.js';
+
 export {
   isSensitiveKey,
   type ParsedStatement,
@@ -17,6 +20,7 @@ export {
   print,
   type ScriptSource,
 } from './parser/index.js';
+
 export { KEYWORDS } from './parser/lexer.js';
 export {
   SqlSession,
@@ -24,3 +28,4 @@ export {
   STATEMENT_SUCCEEDED,
   type StatementResult,
 } from './session.js';
+export { showCreate } from './show-create.js';

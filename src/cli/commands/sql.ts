@@ -3,7 +3,7 @@ import { createSession } from '../../api/session.js';
 import { formatError, isWeirError, WeirError } from '../../common/errors.js';
 import { SQL_CLIENT_MAX_TABLE_RESULT_ROWS, SQL_CLIENT_RESULT_MODE } from '../../common/options.js';
 import { type ResultCollector, tableauCollector } from '../../connectors/collect/index.js';
-import { KEYWORDS, type ParsedStatement } from '../../planner/index.js';
+import { builtInFunctionNames, KEYWORDS, type ParsedStatement, showCreate } from '../../planner/index.js';
 import { type JobClient, submitJob } from '../../runtime/index.js';
 import { sqlCompleter } from '../completion.js';
 import { ControlPlane } from '../control-plane.js';
@@ -29,6 +29,8 @@ const HELP = `The following commands are available:
 
 CLEAR, HELP, QUIT / EXIT        the SQL client's own commands
 SHOW JOBS                       the jobs started in this session
+SHOW [USER] FUNCTIONS           the built-in (or user-defined) functions
+SHOW CREATE TABLE / VIEW <name> the DDL of a table or view
 STOP JOB '<id>' [WITH SAVEPOINT] [WITH DRAIN]
                                 stop a job, optionally with a savepoint
 SET / RESET / CREATE / DROP / SHOW / DESCRIBE / EXPLAIN / INSERT INTO …
@@ -146,6 +148,37 @@ export async function sqlCommand(
           jobs.map((j) => [j.jobId, j.jobName, j.status, new Date(j.startTime).toISOString()]),
         )}\n`,
       );
+      return 'handled';
+    }
+    // Flink's SHOW [USER] FUNCTIONS: the built-in functions (weir has no user-defined ones).
+    const functions = /^show\s+(user\s+)?functions$/i.exec(command);
+    if (functions) {
+      const names = functions[1] ? [] : builtInFunctionNames();
+      io.stdout.write(
+        `${tableau(
+          ['function name'],
+          names.map((n) => [n]),
+        )}\n`,
+      );
+      return 'handled';
+    }
+    // Flink's SHOW CREATE TABLE / VIEW: the DDL of a catalog object.
+    const showCreateOf = /^show\s+create\s+(table|view)\s+(\S+)$/i.exec(command);
+    if (showCreateOf) {
+      const offset = text.indexOf(showCreateOf[2]);
+      const pos = { offset, line: 1, column: offset + 1, length: showCreateOf[2].length };
+      const parts = showCreateOf[2]
+        .split('.')
+        .map((p) => ({ kind: 'Ident' as const, value: p.replace(/`/g, ''), pos }));
+      const object = session.catalog.lookup({ kind: 'QualifiedName', parts, pos });
+      const wanted = showCreateOf[1].toLowerCase();
+      if (object.kind !== wanted)
+        throw new WeirError(
+          'SQL_VALIDATION',
+          `SHOW CREATE ${wanted.toUpperCase()} is only supported for ${wanted}s, but '${showCreateOf[2]}' is a ${object.kind}`,
+          { hint: `use SHOW CREATE ${object.kind.toUpperCase()}` },
+        );
+      io.stdout.write(`${showCreate(object)}\n`);
       return 'handled';
     }
     const stop = /^stop\s+job\s+'([0-9a-f]+)'((?:\s+with\s+(?:savepoint|drain))*)$/i.exec(command);

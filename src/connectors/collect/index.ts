@@ -1,5 +1,5 @@
 import type { ConnectorDescriptor } from '../../common/connector.js';
-import { formatValue } from '../../common/format.js';
+import { formatDate, formatValue } from '../../common/format.js';
 import type { ConnectorSpec } from '../../common/jobgraph.js';
 import { type LogicalType, ROW_KIND_SHORT, type RowKind } from '../../common/types.js';
 import type { RecordBatch } from '../../runtime/api/batch.js';
@@ -29,12 +29,65 @@ export interface ResultCollector {
   changes(kinds: readonly RowKind[], rows: readonly (readonly unknown[])[]): void | Promise<void>;
 }
 
-/** A row's values as Flink prints them (`formatValue` of each column's type). */
+/**
+ * A value as Flink's SQL client shows it: as CAST(… AS STRING) would (`2024-01-01 10:00:00.000`
+ * for a TIMESTAMP(3), `10:00:00` for a TIME), unlike `Row.toString`'s java.time forms that the
+ * print connector shows.
+ */
+export function formatResultValue(type: LogicalType, value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  switch (type.root) {
+    case 'TIMESTAMP':
+    case 'TIMESTAMP_LTZ': {
+      const millis = value as number;
+      const days = Math.floor(millis / 86_400_000);
+      const ofDay = millis - days * 86_400_000;
+      return `${formatDate(days)} ${sqlTime(ofDay, type.precision ?? 6)}`;
+    }
+    case 'TIME':
+      return sqlTime(value as number, type.precision ?? 0);
+    default:
+      return formatValue(type, value);
+  }
+}
+
+/** `HH:mm:ss` with `precision` fractional digits (weir keeps milliseconds; finer digits are 0). */
+function sqlTime(millisOfDay: number, precision: number): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  const text = `${two(Math.floor(millisOfDay / 3_600_000))}:${two(Math.floor(millisOfDay / 60_000) % 60)}:${two(
+    Math.floor(millisOfDay / 1000) % 60,
+  )}`;
+  if (precision <= 0) return text;
+  return `${text}.${String(millisOfDay % 1000)
+    .padStart(3, '0')
+    .padEnd(precision, '0')
+    .slice(0, precision)}`;
+}
+
+/** A row's values as Flink's SQL client shows them (`formatResultValue` of each column's type). */
 export function formatRow(types: readonly LogicalType[], row: readonly unknown[]): string[] {
-  return types.map((t, i) => formatValue(t, row[i]));
+  return types.map((t, i) => formatResultValue(t, row[i]));
 }
 
 const MIN_WIDTH = 12;
+
+/**
+ * The column width a type needs, as Flink's tableau mode infers it from the type (so that a
+ * streaming result's lines stay aligned): a TIMESTAMP(3) always takes 23 characters.
+ */
+function typeWidth(type: LogicalType): number {
+  switch (type.root) {
+    case 'DATE':
+      return 10;
+    case 'TIME':
+      return 8 + ((type.precision ?? 0) > 0 ? (type.precision ?? 0) + 1 : 0);
+    case 'TIMESTAMP':
+    case 'TIMESTAMP_LTZ':
+      return 19 + ((type.precision ?? 6) > 0 ? (type.precision ?? 6) + 1 : 0);
+    default:
+      return 0;
+  }
+}
 
 /**
  * Flink's tableau mode for a streaming query: a header, then one line per change with its row
@@ -46,7 +99,7 @@ export function tableauCollector(target: PrintTarget): ResultCollector {
   return {
     open(columns, columnTypes) {
       types = columnTypes;
-      widths = columns.map((n) => Math.max(MIN_WIDTH, n.length));
+      widths = columns.map((n, i) => Math.max(MIN_WIDTH, n.length, typeWidth(columnTypes[i])));
       const line = `+----+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
       target.write(
         `${line}\n| op |${columns.map((n, i) => ` ${n.padStart(widths[i])} `).join('|')}|\n${line}\n`,

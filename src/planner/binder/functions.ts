@@ -407,3 +407,11 @@ export function bindFunction(node: A.FunctionCall, args: readonly Expr[]): Expr 
     );
   return call(signature.fn, converted, result);
 }
+
+/**
+ * The built-in scalar and aggregate functions weir binds, lowercase and sorted, as Flink's
+ * `SHOW FUNCTIONS` lists them (weir has no user-defined functions).
+ */
+export function builtInFunctionNames(): string[] {
+  return [...new Set([...Object.keys(SIGNATURES), ...AGGREGATES])].map((n) => n.toLowerCase()).sort();
+}

@@ -106,13 +106,10 @@ export class QueryBinder {
 
   private bindSelect(s: A.Select): BoundQuery {
     if (s.distinct) return distinct(this.bindSelect({ ...s, distinct: false }));
-    if (!s.from)
-      throw unsupported(
-        'SELECT without FROM',
-        s.pos,
-        'read from a table, e.g. one with the datagen connector',
-      );
-    const from = this.bindFrom(s.from);
+    if (!s.from && s.items.some((i) => i.kind === 'SelectStar'))
+      throw validationError('SELECT * requires a FROM clause', s.pos, 'name the expressions to select');
+    // Without FROM, Calcite (and so Flink) selects from a one-row VALUES: `SELECT 1` is a one-row result.
+    const from = this.bindFrom(s.from ?? oneRowValues(s.pos));
     const scope = new Scope(from.fields);
     let binder = new ExprBinder(scope);
     let node = from.node;
@@ -451,4 +448,15 @@ export function uniquify(names: readonly string[]): string[] {
     used.add(candidate);
     return candidate;
   });
+}
+
+/** The one-row table a SELECT without FROM reads, as Calcite's `VALUES (0)`; its column is hidden by name. */
+function oneRowValues(pos: A.Pos): A.TableRef {
+  return {
+    kind: 'SubqueryRef',
+    query: { kind: 'Values', rows: [[{ kind: 'NumericLiteral', text: '0', pos }]], pos },
+    alias: { kind: 'Ident', value: '$values', pos },
+    columns: [{ kind: 'Ident', value: '$zero', pos }],
+    pos,
+  };
 }
