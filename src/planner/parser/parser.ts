@@ -202,6 +202,11 @@ export function spanPos(start: IToken, end: IToken): A.Pos {
   };
 }
 
+/** Tokens a query may start with (after `(`: a subquery rather than a parenthesized value). */
+function isQueryStart(t: TokenType): boolean {
+  return t === K.SELECT || t === K.VALUES || t === K.WITH;
+}
+
 function syntaxError(message: string, pos: A.Pos, hint?: string): WeirError {
   return new WeirError('SQL_PARSE', message, { position: pos, hint });
 }
@@ -1227,6 +1232,23 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
             const negated = this.OPTION2(() => this.CONSUME2(K.NOT)) !== undefined;
             return this.OR4([
               {
+                // `x IN (SELECT …)`: a subquery rather than a list of values.
+                GATE: () => this.LA(2).tokenType === LParen && isQueryStart(this.LA(3).tokenType),
+                ALT: () => {
+                  this.CONSUME2(K.IN);
+                  this.CONSUME2(LParen);
+                  const query = this.SUBRULE(this.query);
+                  this.CONSUME2(RParen);
+                  return {
+                    kind: 'InSubqueryExpr' as const,
+                    operand: left,
+                    query,
+                    negated,
+                    pos: this.span(start),
+                  };
+                },
+              },
+              {
                 ALT: () => {
                   this.CONSUME(K.IN);
                   this.CONSUME(LParen);
@@ -1360,6 +1382,25 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.castExpr) },
       { ALT: () => this.SUBRULE(this.caseExpr) },
       { ALT: () => this.SUBRULE(this.niladicFunction) },
+      {
+        ALT: () => {
+          const start = this.CONSUME(K.EXISTS);
+          this.CONSUME5(LParen);
+          const query = this.SUBRULE(this.query);
+          this.CONSUME5(RParen);
+          return { kind: 'ExistsExpr' as const, query, pos: this.span(start) };
+        },
+      },
+      {
+        // `(SELECT …)` as a value: a scalar subquery.
+        GATE: () => isQueryStart(this.LA(2).tokenType),
+        ALT: () => {
+          const start = this.CONSUME4(LParen);
+          const query = this.SUBRULE2(this.query);
+          this.CONSUME4(RParen);
+          return { kind: 'ScalarSubquery' as const, query, pos: this.span(start) };
+        },
+      },
       {
         ALT: () => {
           this.CONSUME(LParen);
