@@ -1232,30 +1232,41 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
             const negated = this.OPTION2(() => this.CONSUME2(K.NOT)) !== undefined;
             return this.OR4([
               {
-                // `x IN (SELECT …)`: a subquery rather than a list of values.
-                GATE: () => this.LA(2).tokenType === LParen && isQueryStart(this.LA(3).tokenType),
-                ALT: () => {
-                  this.CONSUME2(K.IN);
-                  this.CONSUME2(LParen);
-                  const query = this.SUBRULE(this.query);
-                  this.CONSUME2(RParen);
-                  return {
-                    kind: 'InSubqueryExpr' as const,
-                    operand: left,
-                    query,
-                    negated,
-                    pos: this.span(start),
-                  };
-                },
-              },
-              {
                 ALT: () => {
                   this.CONSUME(K.IN);
                   this.CONSUME(LParen);
-                  const items: A.Expr[] = [];
-                  this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => items.push(this.SUBRULE(this.expr)) });
+                  // `x IN (SELECT …)`: a subquery rather than a list of values.
+                  const inner = this.OR5([
+                    {
+                      GATE: () => isQueryStart(this.LA(1).tokenType),
+                      ALT: () => ({ query: this.SUBRULE(this.query) }),
+                    },
+                    {
+                      ALT: () => {
+                        const items: A.Expr[] = [];
+                        this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => items.push(this.SUBRULE(this.expr)) });
+                        return { items };
+                      },
+                    },
+                  ]);
                   this.CONSUME(RParen);
-                  return { kind: 'InExpr' as const, operand: left, items, negated, pos: this.span(start) };
+                  return this.ACTION(() =>
+                    'query' in inner
+                      ? {
+                          kind: 'InSubqueryExpr' as const,
+                          operand: left,
+                          query: inner.query,
+                          negated,
+                          pos: this.span(start),
+                        }
+                      : {
+                          kind: 'InExpr' as const,
+                          operand: left,
+                          items: inner.items,
+                          negated,
+                          pos: this.span(start),
+                        },
+                  );
                 },
               },
               {
