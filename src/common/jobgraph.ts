@@ -286,7 +286,8 @@ export interface OverAggregateSpec {
 }
 
 /** The regular (non-windowed, non-interval) joins. */
-export type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
+/** SEMI / ANTI: `IN` / `EXISTS` subqueries (and their negations); the output is the left row only. */
+export type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'SEMI' | 'ANTI';
 
 /**
  * A regular equi-join (Flink's StreamingJoinOperator): a two-input vertex, left = input 0 and

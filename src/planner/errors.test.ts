@@ -110,7 +110,15 @@ const CASES: Case[] = [
   ['SELECT CAST(a INT) FROM t', 'SQL_PARSE', "Unexpected 'INT', expected AS", '1:15', 3, undefined],
   ['SELECT CASE WHEN a THEN 1 FROM t', 'SQL_PARSE', "Unexpected 'FROM', expected END", '1:27', 4, undefined],
   ['SELECT CASE END FROM t', 'SQL_PARSE', "Unexpected 'END', expected WHEN", '1:13', 3, undefined],
-  ['SELECT a IN () FROM t', 'SQL_PARSE', "Unexpected ')', expected an expression", '1:14', 1, undefined],
+  // `IN (` takes a list of values or a subquery.
+  [
+    'SELECT a IN () FROM t',
+    'SQL_PARSE',
+    "Unexpected ')', expected WITH, SELECT, VALUES or an expression",
+    '1:14',
+    1,
+    undefined,
+  ],
   ['SELECT a BETWEEN 1 FROM t', 'SQL_PARSE', "Unexpected 'FROM', expected AND", '1:20', 4, undefined],
   [
     'SELECT a IS NOT 5 FROM t',

@@ -96,6 +96,8 @@ const JOIN_TYPE_NAMES: Readonly<Record<JoinType, string>> = {
   LEFT: 'LeftOuterJoin',
   RIGHT: 'RightOuterJoin',
   FULL: 'FullOuterJoin',
+  SEMI: 'LeftSemiJoin',
+  ANTI: 'LeftAntiJoin',
 };
 
 /** A physical node as one line, e.g. `Calc(select=[a, UPPER(b) AS EXPR$1], where=[(a > 10)])`. */
@@ -152,7 +154,12 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
       break;
     case 'Join': {
       const names = node.rowType.fields.map((f) => f.name);
-      text = `Join(joinType=[${JOIN_TYPE_NAMES[node.joinType]}], where=[${formatExpr(node.condition, (i) => names[i], style)}], select=[${names.join(', ')}], leftInputSpec=[${node.leftInputSpec}], rightInputSpec=[${node.rightInputSpec}]`;
+      // A semi/anti join outputs the left row only; its condition is over the left row, then the right.
+      const semi = node.joinType === 'SEMI' || node.joinType === 'ANTI';
+      const condNames = semi
+        ? [...node.left.rowType.fields, ...node.right.rowType.fields].map((f) => f.name)
+        : names;
+      text = `Join(joinType=[${JOIN_TYPE_NAMES[node.joinType]}], where=[${formatExpr(node.condition, (i) => condNames[i], style)}], select=[${names.join(', ')}], leftInputSpec=[${node.leftInputSpec}], rightInputSpec=[${node.rightInputSpec}]`;
       break;
     }
     case 'IntervalJoin': {

@@ -30,3 +30,4 @@ suite('filesystem source', filesystem.FILESYSTEM, '');
 suite('window TVFs and group windows (event time, late rows)', windows.WINDOWS, '');
 suite('Top-N, deduplication, OVER', over.OVER, '');
 suite('regular joins', joins.JOINS, joins.PRELUDE);
+suite('semi and anti joins (IN / EXISTS subqueries)', joins.SEMI_ANTI, joins.PRELUDE);

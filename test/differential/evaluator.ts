@@ -101,6 +101,10 @@ interface Env {
   readonly group?: readonly (readonly Value[])[];
   /** Values of the SELECT's OVER calls for this row. */
   readonly over?: ReadonlyMap<A.Expr, Value>;
+  /** The enclosing query's row, for a correlated subquery's names not found in its own FROM. */
+  readonly outer?: Env;
+  /** Evaluates an IN / EXISTS subquery of this row's query, correlated with `outer`. */
+  readonly subquery?: (q: A.Query, outer: Env) => Relation;
 }
 
 const AGGREGATES = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'FIRST_VALUE', 'LAST_VALUE', 'LISTAGG']);
@@ -139,10 +143,10 @@ export class Evaluator {
   readonly tables = new Map<string, TableDef>();
   readonly views = new Map<string, ViewDef>();
 
-  query(q: A.Query, ctes: Ctes): Relation {
+  query(q: A.Query, ctes: Ctes, outer?: Env): Relation {
     switch (q.kind) {
       case 'Select':
-        return this.select(q, ctes);
+        return this.select(q, ctes, outer);
       case 'Values':
         return values(q);
       case 'SetOperation': {
@@ -334,10 +338,15 @@ export class Evaluator {
     return { columns, rows };
   }
 
-  private select(s: A.Select, ctes: Ctes): Relation {
+  private select(s: A.Select, ctes: Ctes, outer?: Env): Relation {
     const input = s.from ? this.from(s.from, ctes) : { columns: [], rows: [[]] };
     let rows = input.rows;
-    if (s.where) rows = rows.filter((row) => evaluate(s.where!, { columns: input.columns, row }) === true);
+    // WHERE may hold IN / EXISTS subqueries, evaluated per row (nested loops), correlated with it.
+    const subquery = (q: A.Query, env: Env) => this.query(q, ctes, env);
+    if (s.where)
+      rows = rows.filter(
+        (row) => evaluate(s.where!, { columns: input.columns, row, outer, subquery }) === true,
+      );
     const aggregated =
       s.groupBy.length > 0 ||
       s.having !== undefined ||
@@ -631,6 +640,12 @@ function fromText(text: string | null, type: LogicalType): Value {
 // -----------------------------------------------------------------------------------------------
 // Expressions
 
+function hasColumn(env: Env, ref: A.ColumnRef): boolean {
+  const parts = ref.parts.map((p) => p.value);
+  const [qualifier, name] = parts.length >= 2 ? [parts[0], parts[1]] : [undefined, parts[0]];
+  return env.columns.some((c) => c.name === name && (qualifier === undefined || c.qualifier === qualifier));
+}
+
 function resolve(env: Env, ref: A.ColumnRef): number {
   const parts = ref.parts.map((p) => p.value);
   const [qualifier, name] = parts.length >= 2 ? [parts[0], parts[1]] : [undefined, parts[0]];
@@ -644,7 +659,27 @@ function resolve(env: Env, ref: A.ColumnRef): number {
 export function evaluate(e: A.Expr, env: Env): Value {
   switch (e.kind) {
     case 'ColumnRef':
+      // A correlated subquery: a name its own FROM lacks is the enclosing query's.
+      if (env.outer && !hasColumn(env, e)) return evaluate(e, env.outer);
       return env.row[resolve(env, e)];
+    case 'ExistsExpr':
+      return (env.subquery ?? fail('evaluator: EXISTS outside WHERE'))(e.query, env).rows.length > 0;
+    case 'InSubqueryExpr': {
+      // SQL's three-valued IN: FALSE (NOT IN: TRUE) over no rows; else NULL for a NULL operand,
+      // TRUE on an equal value, NULL if the subquery holds a NULL, FALSE otherwise.
+      const rel = (env.subquery ?? fail('evaluator: IN subquery outside WHERE'))(e.query, env);
+      if (rel.rows.length === 0) return e.negated;
+      const v = evaluate(e.operand, env);
+      if (v === null) return null;
+      let sawNull = false;
+      for (const [x] of rel.rows) {
+        if (x === null) sawNull = true;
+        else if (compare(v, x) === 0) return !e.negated;
+      }
+      return sawNull ? null : e.negated;
+    }
+    case 'ScalarSubquery':
+      return fail('evaluator: scalar subqueries are not modelled');
     case 'NumericLiteral':
       return numericLiteral(e.text);
     case 'StringLiteral':

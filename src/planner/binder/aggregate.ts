@@ -76,6 +76,11 @@ export function children(e: A.Expr): readonly A.Expr[] {
       ];
     case 'FunctionCall':
       return [...e.args, ...(e.filter ? [e.filter] : [])];
+    case 'InSubqueryExpr':
+      return [e.operand];
+    // A subquery's aggregates are its own.
+    case 'ExistsExpr':
+    case 'ScalarSubquery':
     // An OVER call is not a group aggregate, whatever function it windows.
     case 'OverCall':
     case 'TableArg':

@@ -74,6 +74,20 @@ export class ExprBinder {
         return this.cast(node);
       case 'CaseExpr':
         return this.caseExpr(node);
+      // A subquery is planned as a join where it is a conjunct of WHERE (binder/subquery.ts); anywhere else it is not supported.
+      case 'InSubqueryExpr':
+      case 'ExistsExpr':
+        throw unsupported(
+          `${node.kind === 'ExistsExpr' ? 'EXISTS' : 'IN'} subquery outside a conjunct of the WHERE clause`,
+          node.pos,
+          'write it as a condition of WHERE, joined to the rest with AND',
+        );
+      case 'ScalarSubquery':
+        throw unsupported(
+          'Scalar subquery',
+          node.pos,
+          'join with the subquery in FROM instead (e.g. a single-row aggregate)',
+        );
       case 'OverCall':
         throw unsupported(
           `OVER window (${node.call.name.value.toUpperCase()} … OVER)`,

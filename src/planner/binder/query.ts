@@ -12,6 +12,7 @@ import { bindJoin } from './join.js';
 import { bindOverWindow, findOverCalls } from './over.js';
 import { type Field, Scope } from './scope.js';
 import { bindUnion, bindValues, distinct } from './set-operations.js';
+import { bindWhereWithSubqueries } from './subquery.js';
 import { bindLegacyGroupWindow, bindWindowTvf, isWindowTvf, windowTimeKept } from './window.js';
 
 /** A bound query: its logical plan and, per output column, the name, type and where it was written. */
@@ -114,8 +115,16 @@ export class QueryBinder {
     let binder = new ExprBinder(scope);
     let node = from.node;
     if (s.where) {
-      rejectAggregate(s.where, 'WHERE clause');
-      node = logicalFilter(node, binder.bindCondition(s.where, 'WHERE clause'));
+      // `[NOT] IN / EXISTS (SELECT …)` conjuncts become semi/anti joins (binder/subquery.ts).
+      const withSubqueries = bindWhereWithSubqueries(s.where, from, node, {
+        bindQuery: (q) => this.bindQuery(q),
+        bindFrom: (ref) => this.bindFrom(ref),
+      });
+      if (withSubqueries) node = withSubqueries;
+      else {
+        rejectAggregate(s.where, 'WHERE clause');
+        node = logicalFilter(node, binder.bindCondition(s.where, 'WHERE clause'));
+      }
     }
     const groupWindow = bindLegacyGroupWindow(s, from, node);
     if (groupWindow) {

@@ -388,6 +388,11 @@ function mapExpr(e: A.Expr, f: (e: A.Expr) => A.Expr | undefined): A.Expr {
       return { ...e, left: m(e.left), right: m(e.right) };
     case 'InExpr':
       return { ...e, operand: m(e.operand), items: e.items.map(m) };
+    case 'InSubqueryExpr':
+      return { ...e, operand: m(e.operand) };
+    case 'ExistsExpr':
+    case 'ScalarSubquery':
+      return e;
     case 'BetweenExpr':
       return { ...e, operand: m(e.operand), low: m(e.low), high: m(e.high) };
     case 'LikeExpr':

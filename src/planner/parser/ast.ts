@@ -44,6 +44,9 @@ export type Expr =
   | BinaryExpr
   | IsExpr
   | InExpr
+  | InSubqueryExpr
+  | ExistsExpr
+  | ScalarSubquery
   | BetweenExpr
   | LikeExpr
   | CastExpr
@@ -147,6 +150,29 @@ export interface InExpr {
   readonly operand: Expr;
   readonly items: readonly Expr[];
   readonly negated: boolean;
+  readonly pos: Pos;
+}
+
+/** `x [NOT] IN (SELECT …)`: a semi (anti) join when it is a conjunct of WHERE. */
+export interface InSubqueryExpr {
+  readonly kind: 'InSubqueryExpr';
+  readonly operand: Expr;
+  readonly query: Query;
+  readonly negated: boolean;
+  readonly pos: Pos;
+}
+
+/** `EXISTS (SELECT …)`: a semi join (`NOT EXISTS`: an anti join) when it is a conjunct of WHERE. */
+export interface ExistsExpr {
+  readonly kind: 'ExistsExpr';
+  readonly query: Query;
+  readonly pos: Pos;
+}
+
+/** `(SELECT …)` as a value: a scalar subquery. */
+export interface ScalarSubquery {
+  readonly kind: 'ScalarSubquery';
+  readonly query: Query;
   readonly pos: Pos;
 }
 

@@ -50,6 +50,7 @@ const EXPRESSION_START = new Set<TokenType>([
     'TRY_CAST',
     'CASE',
     'NOT',
+    'EXISTS',
     'CURRENT_TIMESTAMP',
     'CURRENT_DATE',
     'CURRENT_TIME',

@@ -445,6 +445,34 @@ describe('statements', () => {
   });
 });
 
+describe('subqueries in expressions', () => {
+  it('IN (SELECT …), NOT IN, EXISTS and a scalar subquery; a parenthesized value is still a value', () => {
+    const sub = (sql: string) => (stmt(sql) as { query: unknown }).query;
+    expect(expr('a IN (SELECT b FROM u)')).toEqual({
+      kind: 'InSubqueryExpr',
+      operand: col('a'),
+      query: sub('SELECT b FROM u'),
+      negated: false,
+    });
+    expect(expr('a NOT IN (SELECT b FROM u)')).toMatchObject({ kind: 'InSubqueryExpr', negated: true });
+    expect(expr('NOT EXISTS (SELECT * FROM u WHERE u.b = a)')).toEqual({
+      kind: 'UnaryExpr',
+      op: 'NOT',
+      operand: { kind: 'ExistsExpr', query: sub('SELECT * FROM u WHERE u.b = a') },
+    });
+    expect(expr('(SELECT MAX(b) FROM u)')).toEqual({
+      kind: 'ScalarSubquery',
+      query: sub('SELECT MAX(b) FROM u'),
+    });
+    expect(expr('a IN (1, (2))')).toEqual({
+      kind: 'InExpr',
+      operand: col('a'),
+      items: [num('1'), num('2')],
+      negated: false,
+    });
+  });
+});
+
 describe('print', () => {
   const statements = [
     `CREATE TABLE orders (order_id BIGINT, price DECIMAL(10, 2), buyer STRING, ts TIMESTAMP(3)) WITH ('connector' = 'datagen', 'rows-per-second' = '5', 'fields.order_id.kind' = 'sequence')`,
@@ -473,6 +501,8 @@ describe('print', () => {
     'SHOW TABLES',
     'SHOW VIEWS',
     'DESCRIBE a.b',
+    'SELECT a FROM t WHERE a IN (SELECT b FROM u) AND NOT EXISTS (SELECT * FROM v WHERE v.c = t.a) AND a NOT IN (VALUES (1))',
+    'SELECT a FROM t WHERE a > (SELECT MAX(b) FROM u) AND (a) IN (1, 2)',
   ];
 
   it.each(statements)('parse(print(parse(x))) equals parse(x): %s', (sql) => {

@@ -202,6 +202,11 @@ export function spanPos(start: IToken, end: IToken): A.Pos {
   };
 }
 
+/** Tokens a query may start with (after `(`: a subquery rather than a parenthesized value). */
+function isQueryStart(t: TokenType): boolean {
+  return t === K.SELECT || t === K.VALUES || t === K.WITH;
+}
+
 function syntaxError(message: string, pos: A.Pos, hint?: string): WeirError {
   return new WeirError('SQL_PARSE', message, { position: pos, hint });
 }
@@ -1230,10 +1235,38 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
                 ALT: () => {
                   this.CONSUME(K.IN);
                   this.CONSUME(LParen);
-                  const items: A.Expr[] = [];
-                  this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => items.push(this.SUBRULE(this.expr)) });
+                  // `x IN (SELECT …)`: a subquery rather than a list of values.
+                  const inner = this.OR5([
+                    {
+                      GATE: () => isQueryStart(this.LA(1).tokenType),
+                      ALT: () => ({ query: this.SUBRULE(this.query) }),
+                    },
+                    {
+                      ALT: () => {
+                        const items: A.Expr[] = [];
+                        this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => items.push(this.SUBRULE(this.expr)) });
+                        return { items };
+                      },
+                    },
+                  ]);
                   this.CONSUME(RParen);
-                  return { kind: 'InExpr' as const, operand: left, items, negated, pos: this.span(start) };
+                  return this.ACTION(() =>
+                    'query' in inner
+                      ? {
+                          kind: 'InSubqueryExpr' as const,
+                          operand: left,
+                          query: inner.query,
+                          negated,
+                          pos: this.span(start),
+                        }
+                      : {
+                          kind: 'InExpr' as const,
+                          operand: left,
+                          items: inner.items,
+                          negated,
+                          pos: this.span(start),
+                        },
+                  );
                 },
               },
               {
@@ -1360,6 +1393,25 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.castExpr) },
       { ALT: () => this.SUBRULE(this.caseExpr) },
       { ALT: () => this.SUBRULE(this.niladicFunction) },
+      {
+        ALT: () => {
+          const start = this.CONSUME(K.EXISTS);
+          this.CONSUME5(LParen);
+          const query = this.SUBRULE(this.query);
+          this.CONSUME5(RParen);
+          return { kind: 'ExistsExpr' as const, query, pos: this.span(start) };
+        },
+      },
+      {
+        // `(SELECT …)` as a value: a scalar subquery.
+        GATE: () => isQueryStart(this.LA(2).tokenType),
+        ALT: () => {
+          const start = this.CONSUME4(LParen);
+          const query = this.SUBRULE2(this.query);
+          this.CONSUME4(RParen);
+          return { kind: 'ScalarSubquery' as const, query, pos: this.span(start) };
+        },
+      },
       {
         ALT: () => {
           this.CONSUME(LParen);

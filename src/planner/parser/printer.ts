@@ -85,6 +85,12 @@ export function printExpr(e: A.Expr): string {
       return `${operand(e.operand)} IS ${e.negated ? 'NOT ' : ''}${e.test}`;
     case 'InExpr':
       return `${operand(e.operand)} ${e.negated ? 'NOT ' : ''}IN (${e.items.map(printExpr).join(', ')})`;
+    case 'InSubqueryExpr':
+      return `${operand(e.operand)} ${e.negated ? 'NOT ' : ''}IN (${printQuery(e.query)})`;
+    case 'ExistsExpr':
+      return `EXISTS (${printQuery(e.query)})`;
+    case 'ScalarSubquery':
+      return `(${printQuery(e.query)})`;
     case 'BetweenExpr':
       return `${operand(e.operand)} ${e.negated ? 'NOT ' : ''}BETWEEN ${operand(e.low)} AND ${operand(e.high)}`;
     case 'LikeExpr':

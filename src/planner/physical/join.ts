@@ -21,7 +21,12 @@ export function joinChangelog(
   generateUpdateBefore: boolean,
 ): RowKindSet {
   if (joinType === 'INNER' && isInsertOnly(left) && isInsertOnly(right)) return rowKindSet('I');
-  const forwardsUpdateBefore = joinType === 'INNER' && (left.includes('UB') || right.includes('UB'));
+  // A semi join of insert-only inputs only ever lets a left row through once; an anti join
+  // retracts a left row when its first match arrives.
+  if (joinType === 'SEMI' && isInsertOnly(left) && isInsertOnly(right)) return rowKindSet('I');
+  const forwardsUpdateBefore =
+    (joinType === 'INNER' || joinType === 'SEMI' || joinType === 'ANTI') &&
+    (left.includes('UB') || right.includes('UB'));
   return generateUpdateBefore || forwardsUpdateBefore
     ? rowKindSet('I', 'UB', 'UA', 'D')
     : rowKindSet('I', 'UA', 'D');
@@ -182,7 +187,10 @@ export function convertJoin(
     return 'both';
   };
   const type = join.joinType;
-  const leftPreserved = type === 'LEFT' || type === 'FULL';
+  // A semi/anti join (Flink's LeftSemiJoin/LeftAntiJoin) outputs the left row only. An anti join
+  // keeps a left row that fails a left-only condition (it has no match), so that stays in the join.
+  const semiAnti = type === 'SEMI' || type === 'ANTI';
+  const leftPreserved = type === 'LEFT' || type === 'FULL' || type === 'ANTI';
   const rightPreserved = type === 'RIGHT' || type === 'FULL';
 
   const leftFilters: Expr[] = [];
@@ -223,7 +231,7 @@ export function convertJoin(
       if (b.lower !== undefined) lower = lower === undefined ? b.lower : Math.max(lower, b.lower);
       if (b.upper !== undefined) upper = upper === undefined ? b.upper : Math.min(upper, b.upper);
     }
-    if (times && lower !== undefined && upper !== undefined) window = { ...times, lower, upper };
+    if (!semiAnti && times && lower !== undefined && upper !== undefined) window = { ...times, lower, upper };
   }
   // The same bounds on processing-time attributes: Flink's processing-time interval join.
   const isProctime = (i: number) =>
@@ -315,16 +323,25 @@ export function convertJoin(
   };
   // An interval join keeps both rowtime attributes: its output watermark is held back to suit them.
   const timeType = (t: LogicalType) => (window ? t : plain(t));
-  const joinFields = [
+  // The row the join condition is over: the left row then the right one (for a semi/anti join
+  // the output is its left part only).
+  const conditionFields = [
     ...join.rowType.fields.slice(0, nL).map((f) => ({ ...f, type: timeType(f.type) })),
     ...leftExtras.map((e, k) => ({ name: fresh(`$f${nL + k}`), type: plain(e.type) })),
-    ...join.rowType.fields.slice(nL).map((f) => ({ ...f, type: timeType(f.type) })),
+    ...(semiAnti ? rightFields : join.rowType.fields.slice(nL)).map((f) => ({
+      ...f,
+      type: timeType(f.type),
+    })),
     ...rightExtras.map((e, k) => ({ name: fresh(`$f${nR + k}`), type: plain(e.type) })),
   ];
+  const joinFields = semiAnti ? conditionFields.slice(0, nL2) : conditionFields;
   const keyEqualities = leftKeys.map((l, i) =>
     call(
       '=',
-      [inputRef(l, joinFields[l].type), inputRef(nL2 + rightKeys[i], joinFields[nL2 + rightKeys[i]].type)],
+      [
+        inputRef(l, conditionFields[l].type),
+        inputRef(nL2 + rightKeys[i], conditionFields[nL2 + rightKeys[i]].type),
+      ],
       Types.BOOLEAN(),
     ),
   );
@@ -379,7 +396,7 @@ export function convertJoin(
   return {
     kind: 'Calc',
     input: result,
-    projection: remap,
+    projection: semiAnti ? remap.slice(0, nL) : remap,
     ...(condition ? { condition } : {}),
     rowType: {
       fields: join.rowType.fields.map((f, i) => ({ ...f, type: joinFields[i < nL ? i : i - nL + nL2].type })),

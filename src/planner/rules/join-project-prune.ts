@@ -17,6 +17,11 @@ export const joinProjectPruneRule: Rule = {
       return undefined;
     const join = node.input;
     const nL = join.left.rowType.fields.length;
+    // A semi/anti join outputs its left row only; its condition is over the left row, then the right.
+    const semiAnti = join.joinType === 'SEMI' || join.joinType === 'ANTI';
+    const conditionFields = semiAnti
+      ? [...join.left.rowType.fields, ...join.right.rowType.fields]
+      : join.rowType.fields;
     const used = new Set<number>();
     for (const e of node.projection) collectInputs(e, used);
     if (node.condition) collectInputs(node.condition, used);
@@ -27,14 +32,14 @@ export const joinProjectPruneRule: Rule = {
       used.add(join.leftTimeIndex);
       used.add(nL + join.rightTimeIndex);
     }
-    if (used.size === join.rowType.fields.length) return undefined;
+    if (used.size === conditionFields.length) return undefined;
     const kept = [...used].sort((a, b) => a - b);
     const keptLeft = kept.filter((i) => i < nL);
     const keptRight = kept.filter((i) => i >= nL).map((i) => i - nL);
     // Joined-row index before → reference after pruning.
     const remap: Expr[] = [];
     kept.forEach((old, i) => {
-      remap[old] = inputRef(i, join.rowType.fields[old].type);
+      remap[old] = inputRef(i, conditionFields[old].type);
     });
     const left = pruneSide(join.left, keptLeft);
     const right = pruneSide(join.right, keptRight);
@@ -52,7 +57,7 @@ export const joinProjectPruneRule: Rule = {
       rightKeys: join.rightKeys.map((k) => keptRight.indexOf(k)),
       condition: substitute(join.condition, remap),
       ...(join.nonEquiCondition ? { nonEquiCondition: substitute(join.nonEquiCondition, remap) } : {}),
-      rowType: { fields: kept.map((i) => join.rowType.fields[i]) },
+      rowType: { fields: (semiAnti ? keptLeft : kept).map((i) => conditionFields[i]) },
     };
     return {
       ...node,

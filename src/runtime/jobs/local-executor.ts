@@ -44,6 +44,7 @@ import { RecordWriterOutput } from '../network/record-writer.js';
 import { CalcOperator } from '../operators/calc-operator.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
 import { IntervalJoinOperator } from '../operators/join/interval-join.js';
+import { SemiAntiJoinOperator } from '../operators/join/semi-anti-join.js';
 import { StreamingJoinOperator } from '../operators/join/streaming-join.js';
 import { OverAggregateOperator } from '../operators/over-aggregate/index.js';
 import { DeduplicateOperator, RankOperator } from '../operators/rank/index.js';
@@ -145,7 +146,9 @@ function createOperator(
     case 'over-aggregate':
       return new OverAggregateOperator(spec);
     case 'join':
-      return new StreamingJoinOperator(spec);
+      return spec.joinType === 'SEMI' || spec.joinType === 'ANTI'
+        ? new SemiAntiJoinOperator(spec)
+        : new StreamingJoinOperator(spec);
     case 'interval-join':
       return new IntervalJoinOperator(spec);
     case 'values':

@@ -84,3 +84,79 @@ export const JOINS: DiffCase[] = [
     "SELECT UPPER(c.cname) AS who, o.amount * 2 AS twice FROM orders AS o JOIN customers AS c ON o.cid = c.cid WHERE c.country <> 'DE'",
   ),
 ];
+
+/**
+ * Semi and anti joins: `[NOT] IN` / `[NOT] EXISTS` subqueries in WHERE, correlated and not, with
+ * NULLs on both sides (NOT IN's three-valued logic) and retracting inputs on either side.
+ */
+export const SEMI_ANTI: DiffCase[] = [
+  q('IN subquery', 'SELECT o.oid FROM orders AS o WHERE o.cid IN (SELECT cid FROM customers)'),
+  q(
+    'IN subquery with a filter in it and beside it',
+    "SELECT oid, amount FROM orders WHERE cid IN (SELECT cid FROM customers WHERE country = 'NL') AND amount > 10",
+  ),
+  q(
+    'NOT IN over NULL-free columns keeps rows without a match',
+    'SELECT cname FROM customers WHERE cid NOT IN (SELECT cid FROM orders WHERE cid IS NOT NULL)',
+  ),
+  q(
+    'NOT IN over a subquery with a NULL returns no rows',
+    'SELECT cname FROM customers WHERE cid NOT IN (SELECT cid FROM orders)',
+  ),
+  q(
+    'NOT IN drops a NULL operand once the subquery has rows',
+    "SELECT oid FROM orders WHERE cid NOT IN (SELECT cid FROM customers WHERE country = 'NL')",
+  ),
+  q(
+    'NOT IN over an empty subquery keeps every row, NULL operands too',
+    'SELECT oid FROM orders WHERE cid NOT IN (SELECT cid FROM customers WHERE cid > 100)',
+  ),
+  q(
+    'IN over string keys with NULL',
+    'SELECT cname FROM customers WHERE country IN (SELECT code FROM countries)',
+  ),
+  q(
+    'correlated EXISTS',
+    'SELECT c.cname FROM customers AS c WHERE EXISTS (SELECT * FROM orders AS o WHERE o.cid = c.cid)',
+  ),
+  q(
+    'correlated EXISTS with a non-equi condition',
+    'SELECT c.cname FROM customers AS c WHERE EXISTS (SELECT 1 FROM orders AS o WHERE o.cid = c.cid AND o.amount > 20)',
+  ),
+  q(
+    'correlated NOT EXISTS',
+    'SELECT c.cname FROM customers AS c WHERE NOT EXISTS (SELECT * FROM orders AS o WHERE o.cid = c.cid)',
+  ),
+  q(
+    'NOT EXISTS with a condition on the outer row alone',
+    "SELECT c.cname FROM customers AS c WHERE NOT EXISTS (SELECT * FROM orders AS o WHERE o.cid = c.cid AND c.country = 'NL')",
+  ),
+  q(
+    'unqualified names resolve in the subquery first',
+    "SELECT oid FROM orders WHERE EXISTS (SELECT 1 FROM countries WHERE code = (CASE WHEN amount > 20 THEN 'NL' ELSE 'DE' END))",
+  ),
+  q(
+    'two subqueries: IN and NOT EXISTS',
+    "SELECT o.oid FROM orders AS o WHERE o.cid IN (SELECT cid FROM customers) AND NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.cid = o.cid AND c.country = 'DE')",
+  ),
+  q(
+    'IN over an aggregate (retractions on the right side)',
+    'SELECT cname FROM customers WHERE cid IN (SELECT cid FROM orders GROUP BY cid HAVING SUM(amount) > 20)',
+  ),
+  q(
+    'NOT IN over an aggregate (retractions on the right side)',
+    'SELECT cname FROM customers WHERE cid NOT IN (SELECT cid FROM orders WHERE cid IS NOT NULL GROUP BY cid HAVING COUNT(*) > 1)',
+  ),
+  q(
+    'semi join of an aggregate (retractions on the left side)',
+    "SELECT t.cid, t.total FROM (SELECT cid, SUM(amount) AS total FROM orders GROUP BY cid) AS t WHERE t.cid IN (SELECT cid FROM customers WHERE country = 'NL')",
+  ),
+  q(
+    'anti join of an aggregate (retractions on the left side)',
+    'SELECT t.cid, t.n FROM (SELECT cid, COUNT(*) AS n FROM orders GROUP BY cid) AS t WHERE NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.cid = t.cid)',
+  ),
+  q(
+    'aggregate over a semi join',
+    'SELECT country, COUNT(*) FROM customers WHERE cid IN (SELECT cid FROM orders) GROUP BY country',
+  ),
+];
