@@ -265,6 +265,16 @@ export interface DeduplicateSpec {
 }
 
 /**
+ * Flink's ChangelogNormalize after an upsert source: keeps the last row per key (`keys`) and turns
+ * upserts (+I/+U) and deletes by key (-D) into +I, -U/+U and -D with the kept row.
+ */
+export interface ChangelogNormalizeSpec {
+  readonly kind: 'changelog-normalize';
+  readonly keys: readonly number[];
+  readonly generateUpdateBefore: boolean;
+}
+
+/**
  * OVER aggregation (Flink's OverAggregate): every input row comes out with the aggregates over its
  * frame — the rows of its partition ordered by the time attribute, from `preceding` rows (ROWS) or
  * milliseconds (RANGE) before it, or all of them when `preceding` is absent, up to the row itself
@@ -361,6 +371,7 @@ export type OperatorSpec =
   | WindowTableFunctionSpec
   | RankSpec
   | DeduplicateSpec
+  | ChangelogNormalizeSpec
   | OverAggregateSpec
   | JoinSpec
   | UnionSpec

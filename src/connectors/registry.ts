@@ -11,6 +11,7 @@ import { datagenDescriptor, datagenSourceFactory } from './datagen/index.js';
 import { filesystemDescriptor, filesystemSinkFactory, filesystemSourceFactory } from './filesystem/index.js';
 import { jdbcDescriptor } from './jdbc/descriptor.js';
 import { kafkaDescriptor } from './kafka/options.js';
+import { upsertKafkaDescriptor } from './kafka/upsert/options.js';
 import { lazySinkFactory, lazySourceFactory } from './lazy.js';
 import { nexmarkDescriptor, nexmarkSourceFactory } from './nexmark/index.js';
 import { type PrintTarget, printDescriptor, printSinkFactory } from './print/index.js';
@@ -54,6 +55,16 @@ export function builtinConnectors(env: ConnectorEnvironment): ConnectorEntry[] {
         identifier: 'kafka',
         source: lazySourceFactory(async () => (await import('./kafka/source.js')).kafkaSourceFactory),
         sink: lazySinkFactory(async () => (await import('./kafka/sink.js')).kafkaSinkFactory),
+      },
+    },
+    {
+      descriptor: upsertKafkaDescriptor,
+      runtime: {
+        identifier: 'upsert-kafka',
+        source: lazySourceFactory(
+          async () => (await import('./kafka/upsert/source.js')).upsertKafkaSourceFactory,
+        ),
+        sink: lazySinkFactory(async () => (await import('./kafka/upsert/sink.js')).upsertKafkaSinkFactory),
       },
     },
     {

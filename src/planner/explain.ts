@@ -173,6 +173,9 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
     case 'Union':
       text = `Union(all=[true], union=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;
       break;
+    case 'ChangelogNormalize':
+      text = `ChangelogNormalize(key=[${node.keys.map((k) => node.rowType.fields[k].name).join(', ')}]`;
+      break;
     case 'Sink':
       text = `Sink(table=[${identifierText(node.table.identifier)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;
       break;

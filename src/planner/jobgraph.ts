@@ -154,6 +154,12 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
       return { kind: 'values', tuples: node.tuples, outputType: stripTimeAttributes(node.rowType) };
     case 'Union':
       return { kind: 'union' };
+    case 'ChangelogNormalize':
+      return {
+        kind: 'changelog-normalize',
+        keys: node.keys,
+        generateUpdateBefore: node.generateUpdateBefore,
+      };
     case 'Sink':
       return {
         kind: 'sink',
@@ -177,6 +183,7 @@ function keyedFields(node: PhysicalNode): readonly number[] | undefined {
     case 'Rank':
       return node.partitionKeys;
     case 'Deduplicate':
+    case 'ChangelogNormalize':
       return node.keys;
     case 'OverAggregate':
       return node.partitionKeys;

@@ -57,7 +57,7 @@ export async function produce(
 export async function readTopic(
   topic: string,
   isolation: 'read_committed' | 'read_uncommitted' = 'read_committed',
-): Promise<{ partition: number; value: string; key: string | undefined }[]> {
+): Promise<{ partition: number; value: string; key: string | undefined; tombstone: boolean }[]> {
   const consumer = new Consumer({
     clientId: 'weir-test',
     groupId: unique('weir-test'),
@@ -70,7 +70,7 @@ export async function readTopic(
     const ends = (await consumer.listOffsets({ topics: [topic], timestamp: -1n, isolationLevel: level })).get(
       topic,
     )!;
-    const out: { partition: number; value: string; key: string | undefined }[] = [];
+    const out: { partition: number; value: string; key: string | undefined; tombstone: boolean }[] = [];
     for (let partition = 0; partition < info.partitionsCount; partition++) {
       let offset = 0n;
       while (offset < ends[partition]) {
@@ -100,7 +100,12 @@ export async function readTopic(
           if (!(batch.attributes & 32)) {
             for (const r of batch.records) {
               if (batch.firstOffset + BigInt(r.offsetDelta) < offset) continue;
-              out.push({ partition, value: r.value?.toString() ?? '', key: r.key?.toString() });
+              out.push({
+                partition,
+                value: r.value?.toString() ?? '',
+                key: r.key?.toString(),
+                tombstone: r.value == null,
+              });
             }
           }
           offset = end > offset ? end : offset;

@@ -4,6 +4,7 @@ import { WeirError } from '../../common/errors.js';
 import { failpoint } from '../../common/failpoints.js';
 import type { ConnectorSpec } from '../../common/jobgraph.js';
 import { CHECKPOINTING_INTERVAL } from '../../common/options.js';
+import { RowKind } from '../../common/types.js';
 import type { RecordBatch } from '../../runtime/api/batch.js';
 import type { OperatorContext, OperatorStateSnapshot, StreamOperator } from '../../runtime/api/operator.js';
 import type { SinkFactory } from '../../runtime/api/sink.js';
@@ -72,7 +73,7 @@ export class KafkaSinkWriter implements StreamOperator {
   private failure: unknown;
   private txnAdmin: TransactionAdmin | undefined;
 
-  constructor(private readonly spec: ConnectorSpec) {}
+  constructor(protected readonly spec: ConnectorSpec) {}
 
   initializeState(restored: OperatorStateSnapshot | undefined): void {
     this.restoredCommittables = [...((restored?.[COMMITTABLES_STATE] ?? []) as Committable[])];
@@ -223,9 +224,18 @@ export class KafkaSinkWriter implements StreamOperator {
   processBatch(batch: RecordBatch): void | Promise<void> {
     if (this.failure !== undefined) throw this.failure;
     const topic = this.topic;
-    for (const row of batch.rows) {
-      const { key, value } = this.codec.encode(row);
-      const message: MessageToProduce<Buffer, Buffer> = { topic, key, value };
+    const { rows, kinds } = batch;
+    for (let i = 0; i < rows.length; i++) {
+      const kind = kinds ? kinds[i] : RowKind.INSERT;
+      // An upsert changelog (upsert-kafka): -U is implied by the +U that follows; a -D is a
+      // tombstone, the key with a null value. Append-only tables only ever see +I here.
+      if (kind === RowKind.UPDATE_BEFORE) continue;
+      const { key, value } = this.codec.encode(rows[i]);
+      const message: MessageToProduce<Buffer, Buffer> = {
+        topic,
+        key,
+        value: kind === RowKind.DELETE ? (null as unknown as Buffer) : value,
+      };
       if (this.fixedPartition) message.partition = this.fixedPartition(0);
       this.buffer.push(message);
     }

@@ -2,6 +2,7 @@ import { Admin, Consumer, type fetchV17 } from '@platformatic/kafka';
 import { Configuration } from '../../common/config.js';
 import { isWeirError, WeirError } from '../../common/errors.js';
 import type { ConnectorSpec } from '../../common/jobgraph.js';
+import { RowKind } from '../../common/types.js';
 import type { OperatorContext, OperatorStateSnapshot, Output } from '../../runtime/api/operator.js';
 import type { PollResult, SourceFactory, SourceReader } from '../../runtime/api/source.js';
 import { committedBatches } from './aborted-filter.js';
@@ -62,6 +63,8 @@ interface PartitionState {
 interface Chunk {
   readonly state: PartitionState;
   readonly rows: unknown[][];
+  /** Row kinds, for an upsert source (tombstones are deletes); absent when all are inserts. */
+  readonly kinds?: number[];
   readonly next: bigint;
 }
 
@@ -84,6 +87,11 @@ export class KafkaSourceReader implements SourceReader {
   private ctx!: OperatorContext;
   private settings!: KafkaClientSettings;
   private codec!: RowCodec;
+  /**
+   * Set by upsert-kafka: a record with a null value (a tombstone) is a delete of its key, read
+   * from the key alone; every other record an upsert.
+   */
+  protected tombstones: ((key: Buffer | null | undefined) => unknown[] | null) | undefined;
   private consumer!: Consumer;
   private fetcher!: RawFetcher;
   private admin!: Admin;
@@ -102,7 +110,7 @@ export class KafkaSourceReader implements SourceReader {
     partitionMaxBytes: 1_048_576,
   };
 
-  constructor(private readonly spec: ConnectorSpec) {}
+  constructor(protected readonly spec: ConnectorSpec) {}
 
   initializeState(restored: OperatorStateSnapshot | undefined): void {
     for (const e of (restored?.[OFFSETS_STATE] ?? []) as OffsetEntry[])
@@ -160,7 +168,10 @@ export class KafkaSourceReader implements SourceReader {
     if (chunk) {
       if (this.chunks.length === 0) this.startFetch();
       chunk.state.emitted = chunk.next;
-      if (chunk.rows.length > 0) await output.emit({ rows: chunk.rows });
+      if (chunk.rows.length > 0)
+        await output.emit(
+          chunk.kinds ? { rows: chunk.rows, kinds: Uint8Array.from(chunk.kinds) } : { rows: chunk.rows },
+        );
       return { status: 'emitted' };
     }
     if (this.bounded !== 'unbounded' && this.allFinished()) return { status: 'end' };
@@ -533,6 +544,19 @@ export class KafkaSourceReader implements SourceReader {
     }
   }
 
+  private decodeTombstoneAt(
+    decode: (key: Buffer | null | undefined) => unknown[] | null,
+    state: PartitionState,
+    offset: bigint,
+    key: Buffer | null | undefined,
+  ): unknown[] | null {
+    try {
+      return decode(key);
+    } catch (err) {
+      throw withRecordLocation(err, state.topic, state.partition, offset);
+    }
+  }
+
   private async accept(state: PartitionState, response: fetchV17.FetchResponsePartition): Promise<void> {
     if (response.errorCode === OFFSET_OUT_OF_RANGE) {
       const [earliest] = (await this.listOffsets([state], EARLIEST_TIMESTAMP)).values();
@@ -556,10 +580,13 @@ export class KafkaSourceReader implements SourceReader {
     }
     const stop = state.stop;
     let rows: unknown[][] = [];
+    const tombstones = this.tombstones;
+    let kinds: number[] | undefined = tombstones ? [] : undefined;
     let next = state.fetchOffset;
     const flush = () => {
-      this.chunks.push({ state, rows, next });
+      this.chunks.push(kinds ? { state, rows, kinds, next } : { state, rows, next });
       rows = [];
+      if (kinds) kinds = [];
     };
     for (const { batch, control } of committedBatches(response)) {
       const batchEnd = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
@@ -569,8 +596,14 @@ export class KafkaSourceReader implements SourceReader {
           const offset = batch.firstOffset + BigInt(record.offsetDelta);
           if (offset < next) continue;
           if (stop !== undefined && offset >= stop) break;
-          const row = this.decodeAt(state, offset, record.key, record.value);
-          if (row !== null) rows.push(row);
+          const tombstone = tombstones !== undefined && record.value == null;
+          const row = tombstone
+            ? this.decodeTombstoneAt(tombstones, state, offset, record.key)
+            : this.decodeAt(state, offset, record.key, record.value);
+          if (row !== null) {
+            rows.push(row);
+            kinds?.push(tombstone ? RowKind.DELETE : RowKind.INSERT);
+          }
           next = offset + 1n;
           if (rows.length >= MAX_BATCH_ROWS) flush();
         }

@@ -16,6 +16,7 @@ import { ExprBinder } from './expressions.js';
 import { validateConnectorOptions } from './options.js';
 import { type Field, Scope } from './scope.js';
 import { isTimestamp, sameTypeIgnoringNullability } from './types.js';
+import { validateUpsertKafkaTable } from './upsert-kafka.js';
 
 /**
  * CREATE TABLE to a catalog table, validated as Flink validates a schema: unique column names,
@@ -101,6 +102,7 @@ export function bindCreateTable(
   }
 
   validateConnectorOptions(ddl, connectors);
+  validateUpsertKafkaTable(ddl, primaryKey);
   return {
     kind: 'table',
     identifier,

@@ -1,6 +1,7 @@
 import { inputRef } from '../../common/expr.js';
 import type { LogicalNode } from '../logical/nodes.js';
 import { INSERT_ONLY, isInsertOnly, type RowKindSet, rowKindSet, rowKindsOf } from './changelog.js';
+import { normalizeUpsertSource } from './changelog-normalize.js';
 import { convertJoin } from './join.js';
 import type { PhysicalNode } from './nodes.js';
 import { convertOverWindow } from './over.js';
@@ -28,13 +29,13 @@ export function unionChangelog(inputs: readonly RowKindSet[]): RowKindSet {
 export function toPhysical(node: LogicalNode): PhysicalNode {
   switch (node.kind) {
     case 'LogicalTableScan':
-      return {
+      return normalizeUpsertSource({
         kind: 'TableSourceScan',
         table: node.table,
         connector: node.connector,
         rowType: node.rowType,
         changelogMode: rowKindsOf(node.connector.source?.changelogMode ?? 'insert-only'),
-      };
+      });
     case 'LogicalWatermarkAssigner': {
       const input = toPhysical(node.input);
       return {

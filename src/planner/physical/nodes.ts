@@ -11,6 +11,9 @@ import type {
 import type { RowType } from '../../common/types.js';
 import type { CatalogTable } from '../catalog/catalog.js';
 import type { RowKindSet } from './changelog.js';
+import type { PhysicalChangelogNormalize } from './changelog-normalize.js';
+
+export type { PhysicalChangelogNormalize } from './changelog-normalize.js';
 
 /**
  * Physical (executable) plan nodes, one per runtime operator kind (and Exchange, which becomes a
@@ -32,6 +35,7 @@ export type PhysicalNode =
   | PhysicalIntervalJoin
   | PhysicalValues
   | PhysicalUnion
+  | PhysicalChangelogNormalize
   | PhysicalSink;
 
 export interface PhysicalTableSourceScan {
@@ -255,6 +259,7 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
     case 'Rank':
     case 'Deduplicate':
     case 'OverAggregate':
+    case 'ChangelogNormalize':
     case 'Sink':
       return [node.input];
     case 'Join':
@@ -284,6 +289,7 @@ export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]):
     case 'Rank':
     case 'Deduplicate':
     case 'OverAggregate':
+    case 'ChangelogNormalize':
     case 'Sink':
       return inputs[0] === node.input ? node : { ...node, input: inputs[0] };
     case 'Join':

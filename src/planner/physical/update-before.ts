@@ -1,5 +1,6 @@
 import { WeirError } from '../../common/errors.js';
 import { identifierText } from '../catalog/catalog.js';
+import { changelogNormalizeChangelog } from './changelog-normalize.js';
 import { groupAggregateChangelog, unionChangelog } from './convert.js';
 import { joinChangelog } from './join.js';
 import type { PhysicalNode } from './nodes.js';
@@ -80,6 +81,14 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
       const left = visit(node.left, true);
       const right = visit(node.right, true);
       return { ...node, left, right };
+    }
+    case 'ChangelogNormalize': {
+      // Its input is the upsert source: nothing below it can send -U.
+      return {
+        ...node,
+        generateUpdateBefore: updateBeforeRequired,
+        changelogMode: changelogNormalizeChangelog(updateBeforeRequired),
+      };
     }
     case 'Sink': {
       const accepted = node.connector.sink?.acceptedChangelogModes ?? [];

@@ -57,6 +57,8 @@ function shortName(v: JobVertex): string {
       return 'Rank';
     case 'deduplicate':
       return 'Deduplicate';
+    case 'changelog-normalize':
+      return 'ChangelogNormalize';
     case 'over-aggregate':
       return 'OverAggregate';
     case 'join':

@@ -42,6 +42,7 @@ import { type BarrierMode, CheckpointedInputGate } from '../network/input-gate.j
 import { createPartitioner } from '../network/partitioner.js';
 import { RecordWriterOutput } from '../network/record-writer.js';
 import { CalcOperator } from '../operators/calc-operator.js';
+import { ChangelogNormalizeOperator } from '../operators/changelog-normalize/changelog-normalize.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
 import { IntervalJoinOperator } from '../operators/join/interval-join.js';
 import { SemiAntiJoinOperator } from '../operators/join/semi-anti-join.js';
@@ -143,6 +144,8 @@ function createOperator(
       return new RankOperator(spec);
     case 'deduplicate':
       return new DeduplicateOperator(spec);
+    case 'changelog-normalize':
+      return new ChangelogNormalizeOperator(spec);
     case 'over-aggregate':
       return new OverAggregateOperator(spec);
     case 'join':
