@@ -85,7 +85,9 @@ describe.each(['jdbc', 'kafka'] as const)(
       const steps =
         sink === 'jdbc' ? STEPS : STEPS.filter((s) => s.startsWith('checkpoint.') || s.startsWith('sink.'));
       const schedule = [...steps.map((s) => `${s}=kill@2`), ...RESTORE_STEPS.map((s) => `${s}=kill@1`)];
-      const report = await loop(sink, 'kill', { schedule });
+      // Each process gets to its second checkpoint before it is killed: about a second of input
+      // (4000 rows/s) per scheduled kill, so the input cannot run out before the last step is reached.
+      const report = await loop(sink, 'kill', { schedule, rows: 4_000 * (schedule.length + 2) });
       console.log(formatReport(report));
       expectExactlyOnce(report);
       for (const step of [...steps, ...RESTORE_STEPS]) expect(report.failpointKills[step], step).toBe(1);

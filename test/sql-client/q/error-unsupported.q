@@ -20,7 +20,7 @@ CREATE TABLE bad (a INT) WITH ('connector' = 'no-such-connector');
 [ERROR] error[SQL_VALIDATION] at 1:46: Could not find any factory for identifier 'no-such-connector'
   1 | CREATE TABLE bad (a INT) WITH ('connector' = 'no-such-connector');
     |                                              ^^^^^^^^^^^^^^^^^^^
-hint: available connectors: blackhole, collect, datagen, filesystem, jdbc, kafka, nexmark, print
+hint: available connectors: blackhole, collect, datagen, filesystem, jdbc, kafka, nexmark, print, upsert-kafka
 !error
 
 SELECT a AS still_here FROM t;
