@@ -1,10 +1,10 @@
 import type { IntervalJoinSpec } from '../../../common/jobgraph.js';
-import { LOCAL_TIME_ZONE } from '../../../common/options.js';
 import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext, Output, StreamOperator } from '../../api/operator.js';
 import type { KeyedStateBackend, MapState, ValueState } from '../../api/state.js';
 import { KeyedTimerService } from '../../time/timer-service.js';
-import { compilePredicate, type Predicate } from '../calc/index.js';
+import type { Predicate } from '../calc/index.js';
+import { compileJoinCondition, JoinKeySelector } from './join-key.js';
 
 /** A buffered row and whether it has matched anything yet (an outer row that never did is emitted padded). */
 type Buffered = readonly [row: readonly unknown[], matched: boolean];
@@ -12,7 +12,6 @@ type Buffered = readonly [row: readonly unknown[], matched: boolean];
 const LEFT_BUFFER = 'interval-join.left';
 const RIGHT_BUFFER = 'interval-join.right';
 const CLEANUP_TIMER = 'interval-join.cleanup-timer';
-const NO_KEY: readonly unknown[] = [];
 
 /**
  * Flink's RowTimeIntervalJoin. With `lowerBound <= l.rt - r.rt <= upperBound`, a left row at tL
@@ -32,6 +31,8 @@ export class IntervalJoinOperator implements StreamOperator {
   private rightBuffer!: MapState<number, readonly Buffered[]>;
   private cleanupTimer!: ValueState<number>;
   private condition?: Predicate;
+  private readonly leftKey: JoinKeySelector;
+  private readonly rightKey: JoinKeySelector;
   private readonly leftOuter: boolean;
   private readonly rightOuter: boolean;
   private readonly leftNulls: readonly null[];
@@ -42,6 +43,8 @@ export class IntervalJoinOperator implements StreamOperator {
   private out: unknown[][] = [];
 
   constructor(private readonly spec: IntervalJoinSpec) {
+    this.leftKey = new JoinKeySelector(spec.leftKeys, spec.filterNulls);
+    this.rightKey = new JoinKeySelector(spec.rightKeys, spec.filterNulls);
     this.leftOuter = spec.joinType === 'LEFT' || spec.joinType === 'FULL';
     this.rightOuter = spec.joinType === 'RIGHT' || spec.joinType === 'FULL';
     this.leftNulls = spec.leftType.fields.map(() => null);
@@ -59,30 +62,15 @@ export class IntervalJoinOperator implements StreamOperator {
     this.rightBuffer = this.backend.getMapState(RIGHT_BUFFER);
     this.cleanupTimer = this.backend.getValueState(CLEANUP_TIMER);
     this.timers = new KeyedTimerService(this.backend, ctx.processingTimeService, () => this.cleanUp());
-    if (this.spec.nonEquiCondition) {
-      const zone = ctx.config.get(LOCAL_TIME_ZONE);
-      this.condition = compilePredicate(
-        this.spec.nonEquiCondition,
-        zone && zone !== 'default' ? { timeZone: zone } : {},
-      );
-    }
+    this.condition = compileJoinCondition(this.spec.nonEquiCondition, ctx.config);
   }
 
   processBatch(batch: RecordBatch, inputIndex = 0): void | Promise<void> {
     const isLeft = inputIndex === 0;
-    const keys = isLeft ? this.spec.leftKeys : this.spec.rightKeys;
+    const keys = isLeft ? this.leftKey : this.rightKey;
     for (const row of batch.rows) {
-      let key = NO_KEY;
-      let nullKey = false;
-      if (keys.length > 0) {
-        const k: unknown[] = [];
-        for (let i = 0; i < keys.length; i++) {
-          const v = row[keys[i]];
-          if ((v === null || v === undefined) && this.spec.filterNulls[i]) nullKey = true;
-          k.push(v ?? null);
-        }
-        key = k;
-      }
+      const key = keys.select(row);
+      const nullKey = keys.lastHasNull;
       const time = row[isLeft ? this.spec.leftTimeIndex : this.spec.rightTimeIndex] as number | null;
       if (nullKey || time === null || time === undefined) {
         // It can never match: an outer side's row goes out padded at once.

@@ -1,11 +1,12 @@
 import type { JoinSpec } from '../../../common/jobgraph.js';
-import { LOCAL_TIME_ZONE, STATE_TTL } from '../../../common/options.js';
+import { STATE_TTL } from '../../../common/options.js';
 import { RowKind } from '../../../common/types.js';
 import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext, Output, StreamOperator } from '../../api/operator.js';
 import type { KeyedStateBackend, MapState, StateTtl } from '../../api/state.js';
 import { keyString } from '../../state/heap-keyed-state.js';
-import { compilePredicate, type Predicate } from '../calc/index.js';
+import type { Predicate } from '../calc/index.js';
+import { compileJoinCondition, JoinKeySelector } from './join-key.js';
 
 /**
  * A distinct left row in state: the row, how many times it is there, and how many right rows
@@ -18,7 +19,6 @@ type RightRow = readonly [row: readonly unknown[], count: number];
 
 const LEFT_STATE = 'semi-anti-join.left-records';
 const RIGHT_STATE = 'semi-anti-join.right-records';
-const NO_KEY: readonly unknown[] = [];
 
 /**
  * Flink's StreamingSemiAntiJoinOperator: `WHERE [NOT] EXISTS / [NOT] IN (SELECT …)` over two
@@ -39,16 +39,18 @@ export class SemiAntiJoinOperator implements StreamOperator {
   private leftState!: MapState<string, LeftRow>;
   private rightState!: MapState<string, RightRow>;
   private condition?: Predicate;
+  private readonly leftKey: JoinKeySelector;
+  private readonly rightKey: JoinKeySelector;
   private readonly anti: boolean;
-  private readonly global: boolean;
   private outRows: (readonly unknown[])[] = [];
   private outKinds: number[] = [];
 
   constructor(private readonly spec: JoinSpec) {
+    this.leftKey = new JoinKeySelector(spec.leftKeys, spec.filterNulls);
+    this.rightKey = new JoinKeySelector(spec.rightKeys, spec.filterNulls);
     if (spec.joinType !== 'SEMI' && spec.joinType !== 'ANTI')
       throw new Error(`SemiAntiJoinOperator runs a SEMI or ANTI join, not ${spec.joinType}`);
     this.anti = spec.joinType === 'ANTI';
-    this.global = spec.leftKeys.length === 0;
   }
 
   open(ctx: OperatorContext, output: Output): void {
@@ -60,33 +62,18 @@ export class SemiAntiJoinOperator implements StreamOperator {
     const ttl: StateTtl | undefined = ttlMs > 0 ? { ttlMs } : undefined;
     this.leftState = this.backend.getMapState(LEFT_STATE, ttl);
     this.rightState = this.backend.getMapState(RIGHT_STATE, ttl);
-    if (this.spec.nonEquiCondition) {
-      const zone = ctx.config.get(LOCAL_TIME_ZONE);
-      this.condition = compilePredicate(
-        this.spec.nonEquiCondition,
-        zone && zone !== 'default' ? { timeZone: zone } : {},
-      );
-    }
+    this.condition = compileJoinCondition(this.spec.nonEquiCondition, ctx.config);
   }
 
   processBatch(batch: RecordBatch, inputIndex = 0): void | Promise<void> {
     const isLeft = inputIndex === 0;
-    const keys = isLeft ? this.spec.leftKeys : this.spec.rightKeys;
+    const keys = isLeft ? this.leftKey : this.rightKey;
     const { rows, kinds } = batch;
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r];
       const kind = (kinds ? kinds[r] : RowKind.INSERT) as RowKind;
-      let key = NO_KEY;
-      let nullKey = false;
-      if (!this.global) {
-        const k: unknown[] = [];
-        for (let i = 0; i < keys.length; i++) {
-          const v = row[keys[i]];
-          if ((v === null || v === undefined) && this.spec.filterNulls[i]) nullKey = true;
-          k.push(v ?? null);
-        }
-        key = k;
-      }
+      const key = keys.select(row);
+      const nullKey = keys.lastHasNull;
       this.backend.setCurrentKey(key);
       if (isLeft) this.processLeft(row, kind, nullKey);
       else this.processRight(row, kind, nullKey);

@@ -1,11 +1,12 @@
 import type { JoinSpec } from '../../../common/jobgraph.js';
-import { LOCAL_TIME_ZONE, STATE_TTL } from '../../../common/options.js';
+import { STATE_TTL } from '../../../common/options.js';
 import { RowKind } from '../../../common/types.js';
 import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext, Output, StreamOperator } from '../../api/operator.js';
 import type { KeyedStateBackend, ListState, MapState, StateTtl } from '../../api/state.js';
 import { keyString } from '../../state/heap-keyed-state.js';
-import { compilePredicate, type Predicate } from '../calc/index.js';
+import type { Predicate } from '../calc/index.js';
+import { compileJoinCondition, JoinKeySelector } from './join-key.js';
 
 /**
  * One distinct row of a side in join state: the row, how many times it is there, and for an
@@ -25,7 +26,6 @@ const LEFT_STATE = 'join.left-records';
 const RIGHT_STATE = 'join.right-records';
 const LEFT_ROWS = 'join.left-rows';
 const RIGHT_ROWS = 'join.right-rows';
-const NO_KEY: readonly unknown[] = [];
 
 /**
  * Flink's StreamingJoinOperator: a regular join of two changelog streams. Each side's rows are
@@ -51,20 +51,22 @@ export class StreamingJoinOperator implements StreamOperator {
   private leftRows?: ListState<readonly unknown[]>;
   private rightRows?: ListState<readonly unknown[]>;
   private condition?: Predicate;
+  private readonly leftKey: JoinKeySelector;
+  private readonly rightKey: JoinKeySelector;
   private readonly leftOuter: boolean;
   private readonly rightOuter: boolean;
   private readonly leftNulls: readonly null[];
   private readonly rightNulls: readonly null[];
-  private readonly global: boolean;
   private outRows: unknown[][] = [];
   private outKinds: number[] = [];
 
   constructor(private readonly spec: JoinSpec) {
+    this.leftKey = new JoinKeySelector(spec.leftKeys, spec.filterNulls);
+    this.rightKey = new JoinKeySelector(spec.rightKeys, spec.filterNulls);
     this.leftOuter = spec.joinType === 'LEFT' || spec.joinType === 'FULL';
     this.rightOuter = spec.joinType === 'RIGHT' || spec.joinType === 'FULL';
     this.leftNulls = spec.leftType.fields.map(() => null);
     this.rightNulls = spec.rightType.fields.map(() => null);
-    this.global = spec.leftKeys.length === 0;
   }
 
   open(ctx: OperatorContext, output: Output): void {
@@ -80,33 +82,18 @@ export class StreamingJoinOperator implements StreamOperator {
       if (this.spec.leftInputInsertOnly) this.leftRows = this.backend.getListState(LEFT_ROWS, ttl);
       if (this.spec.rightInputInsertOnly) this.rightRows = this.backend.getListState(RIGHT_ROWS, ttl);
     }
-    if (this.spec.nonEquiCondition) {
-      const zone = ctx.config.get(LOCAL_TIME_ZONE);
-      this.condition = compilePredicate(
-        this.spec.nonEquiCondition,
-        zone && zone !== 'default' ? { timeZone: zone } : {},
-      );
-    }
+    this.condition = compileJoinCondition(this.spec.nonEquiCondition, ctx.config);
   }
 
   processBatch(batch: RecordBatch, inputIndex = 0): void | Promise<void> {
     const isLeft = inputIndex === 0;
-    const keys = isLeft ? this.spec.leftKeys : this.spec.rightKeys;
+    const keys = isLeft ? this.leftKey : this.rightKey;
     const { rows, kinds } = batch;
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r];
       const kind = (kinds ? kinds[r] : RowKind.INSERT) as RowKind;
-      let key = NO_KEY;
-      let nullKey = false;
-      if (!this.global) {
-        const k: unknown[] = [];
-        for (let i = 0; i < keys.length; i++) {
-          const v = row[keys[i]];
-          if ((v === null || v === undefined) && this.spec.filterNulls[i]) nullKey = true;
-          k.push(v ?? null);
-        }
-        key = k;
-      }
+      const key = keys.select(row);
+      const nullKey = keys.lastHasNull;
       this.backend.setCurrentKey(key);
       this.processRecord(row, kind, isLeft, nullKey);
     }
