@@ -1,5 +1,6 @@
 import type { LogicalType, RowKind } from '../common/types.js';
 import { formatRow, type ResultCollector } from '../connectors/collect/index.js';
+import { boxLines } from './tableau.js';
 
 interface Entry {
   readonly values: readonly string[];
@@ -71,11 +72,8 @@ const MIN_WIDTH = 12;
 
 /** The rows in Flink's boxed table layout (as the SQL client prints a result table). */
 export function boxedTable(columns: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = columns.map((c, i) => Math.max(MIN_WIDTH, c.length, ...rows.map((r) => r[i].length)));
-  const line = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
-  const format = (values: readonly string[]) =>
-    `|${values.map((v, i) => ` ${v.padStart(widths[i])} `).join('|')}|`;
-  return [line, format(columns), line, ...rows.map(format), line].join('\n');
+  const box = boxLines(columns, rows, MIN_WIDTH);
+  return [box.border, box.header, box.border, ...box.rows, box.border].join('\n');
 }
 
 export interface TerminalOutput {
