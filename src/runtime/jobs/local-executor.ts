@@ -130,6 +130,16 @@ function createOperator(
         ? factory.createReader(spec.connector)
         : factory.createWriter(spec.connector);
     }
+    case 'sink-committer': {
+      const factory = connectors.get(spec.connector.connector)?.sink?.createCommitter;
+      if (!factory) {
+        throw new WeirError(
+          'CONNECTOR_UNAVAILABLE',
+          `Connector '${spec.connector.connector}' has no sink committer (table ${spec.connector.table})`,
+        );
+      }
+      return factory(spec.connector);
+    }
     case 'calc':
       return new CalcOperator(spec);
     case 'watermark-assigner':
