@@ -89,6 +89,11 @@ export interface SinkSpec {
   readonly kind: 'sink';
   readonly connector: ConnectorSpec;
   readonly inputChangelogMode: ChangelogMode;
+  /**
+   * NOT NULL columns of the table that the query may write a NULL into: checked per row before the
+   * writer sees it ('table.exec.sink.not-null-enforcer'), as Flink's ConstraintEnforcer does.
+   */
+  readonly notNullColumns?: readonly { readonly index: number; readonly name: string }[];
 }
 
 /**

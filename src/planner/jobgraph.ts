@@ -176,12 +176,18 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         keys: node.keys,
         generateUpdateBefore: node.generateUpdateBefore,
       };
-    case 'Sink':
+    case 'Sink': {
+      const spec = connectorSpec(node.table);
+      const notNullColumns = spec.schema.fields.flatMap((f, index) =>
+        !f.type.nullable && node.rowType.fields[index]?.type.nullable ? [{ index, name: f.name }] : [],
+      );
       return {
         kind: 'sink',
-        connector: connectorSpec(node.table),
+        connector: spec,
         inputChangelogMode: changelogModeOf(node.changelogMode),
+        ...(notNullColumns.length > 0 ? { notNullColumns } : {}),
       };
+    }
     default: {
       const never: never = node;
       return never;
