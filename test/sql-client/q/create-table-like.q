@@ -33,7 +33,8 @@ SELECT id, note IS NOT NULL AS has_note FROM orders_copy;
 +----+--------------+--------------+
 | +I |            1 |         true |
 | +I |            2 |         true |
-Query finished.
++----+--------------+--------------+
+Received a total of 2 rows
 !ok
 
 CREATE TABLE orders_bare LIKE orders (EXCLUDING ALL INCLUDING OPTIONS);
