@@ -150,6 +150,36 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         rightType: stripTimeAttributes(node.right.rowType),
         outputType: stripTimeAttributes(node.rowType),
       };
+    case 'LookupJoin':
+      return {
+        kind: 'lookup-join',
+        joinType: node.joinType,
+        table: connectorSpec(node.table),
+        keys: node.keys,
+        ...(node.where || node.joinCondition
+          ? {
+              condition:
+                node.where && node.joinCondition
+                  ? { kind: 'call', fn: 'AND', args: [node.where, node.joinCondition], type: node.where.type }
+                  : (node.where ?? node.joinCondition)!,
+            }
+          : {}),
+        inputType: stripTimeAttributes(node.input.rowType),
+        outputType: stripTimeAttributes(node.rowType),
+      };
+    case 'TemporalJoin':
+      return {
+        kind: 'temporal-join',
+        joinType: node.joinType,
+        leftKeys: node.leftKeys,
+        rightKeys: node.rightKeys,
+        leftTimeIndex: node.leftTimeIndex,
+        rightTimeIndex: node.rightTimeIndex,
+        ...(node.nonEquiCondition ? { nonEquiCondition: node.nonEquiCondition } : {}),
+        leftType: stripTimeAttributes(node.left.rowType),
+        rightType: stripTimeAttributes(node.right.rowType),
+        outputType: stripTimeAttributes(node.rowType),
+      };
     case 'Values':
       return { kind: 'values', tuples: node.tuples, outputType: stripTimeAttributes(node.rowType) };
     case 'Union':
@@ -226,7 +256,9 @@ export function buildJobGraph(
     }
     let inputs = physicalInputs(node).map(visit);
     const table =
-      node.kind === 'TableSourceScan' || node.kind === 'Sink' ? identifierText(node.table.identifier) : '';
+      node.kind === 'TableSourceScan' || node.kind === 'Sink' || node.kind === 'LookupJoin'
+        ? identifierText(node.table.identifier)
+        : '';
     const id = operatorId(['weir', String(vertices.length), node.kind, table, ...inputs.map((i) => i.id)]);
     let parallelism: number | undefined;
     const keyFields = keyedFields(node);
@@ -254,7 +286,7 @@ export function buildJobGraph(
       name: physicalLabel(node, 'infix'),
       ...(parallelism !== undefined ? { parallelism } : {}),
       ...(keyFields ? { keyed: { fields: keyFields } } : {}),
-      ...(node.kind === 'Join' || node.kind === 'IntervalJoin'
+      ...(node.kind === 'Join' || node.kind === 'IntervalJoin' || node.kind === 'TemporalJoin'
         ? { keyed: { fields: node.leftKeys, secondInputFields: node.rightKeys } }
         : {}),
       operator: operatorSpec(node),
@@ -266,7 +298,10 @@ export function buildJobGraph(
         partitioner: input.partitioner,
         ...(input.keys ? { keys: input.keys } : {}),
         // A two-input operator's second input (a join's right side); a union's inputs are all one.
-        ...((node.kind === 'Join' || node.kind === 'IntervalJoin') && inputIndex > 0 ? { inputIndex } : {}),
+        ...((node.kind === 'Join' || node.kind === 'IntervalJoin' || node.kind === 'TemporalJoin') &&
+        inputIndex > 0
+          ? { inputIndex }
+          : {}),
       });
     });
     return { id, partitioner: 'forward', parallelism };

@@ -281,7 +281,11 @@ export class QueryBinder {
       }
       case 'TableName': {
         if (ref.forSystemTime)
-          throw unsupported('FOR SYSTEM_TIME AS OF (a temporal table join)', ref.forSystemTime.pos);
+          throw unsupported(
+            'FOR SYSTEM_TIME AS OF outside a join',
+            ref.forSystemTime.pos,
+            'join the table: `… JOIN t FOR SYSTEM_TIME AS OF o.time AS x ON …`',
+          );
         const parts = ref.name.parts;
         const qualifier = ref.alias?.value ?? parts[parts.length - 1].value;
         const cte = parts.length === 1 ? this.ctes.get(parts[0].value) : undefined;
