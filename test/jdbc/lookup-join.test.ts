@@ -1,0 +1,236 @@
+import { describe, expect, it } from 'vitest';
+import { type ChangelogRow, createEnvironment, isWeirError } from '../../src/api/index.js';
+import type { LookupJoinSpec } from '../../src/common/jobgraph.js';
+import { Types } from '../../src/common/types.js';
+import { jdbcLookupFactory } from '../../src/connectors/jdbc/lookup.js';
+import { LookupJoinOperator } from '../../src/runtime/operators/join/lookup-join.js';
+import { useTestDatabase } from '../infra/context.js';
+import { batch, jdbcUrl, operatorContext, sinkSpec, tableName, useResources } from './helpers.js';
+
+const db = useTestDatabase(import.meta.url);
+
+const TABLE_FIELDS: [string, ReturnType<typeof Types.INT>][] = [
+  ['id', Types.INT(false)],
+  ['name', Types.STRING()],
+  ['country', Types.STRING()],
+];
+
+async function customers(admin: { query: (sql: string) => Promise<unknown> }): Promise<string> {
+  const table = tableName('customers');
+  await admin.query(`CREATE TABLE ${table} (id int PRIMARY KEY, name text, country text)`);
+  await admin.query(`INSERT INTO ${table} VALUES (1, 'alice', 'NL'), (2, 'bob', 'DE'), (3, 'carol', 'NL')`);
+  return table;
+}
+
+/** A LookupJoinOperator over the real JDBC lookup, input rows [order id, customer id], with a clock the test moves. */
+async function lookupJoin(
+  table: string,
+  options: Record<string, string>,
+  joinType: 'INNER' | 'LEFT' = 'LEFT',
+) {
+  const spec: LookupJoinSpec = {
+    kind: 'lookup-join',
+    joinType,
+    table: sinkSpec(db().url, table, TABLE_FIELDS, options, ['id']),
+    keys: [{ kind: 'field', tableField: 0, inputField: 1 }],
+    inputType: {
+      fields: [
+        { name: 'oid', type: Types.INT() },
+        { name: 'cid', type: Types.INT() },
+      ],
+    },
+    outputType: { fields: [] },
+  };
+  const provider = jdbcLookupFactory.createLookup(spec.table, [0]);
+  const op = new LookupJoinOperator(spec, provider);
+  const clock = { now: 0 };
+  const emitted: unknown[][] = [];
+  await op.open(
+    operatorContext({
+      processingTimeService: { now: () => clock.now, registerTimer: () => () => {} },
+    }),
+    { emit: (b) => void emitted.push(...b.rows), emitWatermark: () => {} },
+  );
+  const lookupFunction = provider.function as unknown as { queries: number };
+  return {
+    op,
+    clock,
+    /** Joins one batch; returns what it emitted. */
+    async join(...rows: unknown[][]): Promise<unknown[][]> {
+      emitted.length = 0;
+      await op.processBatch(batch(rows));
+      return [...emitted];
+    },
+    queries: () => lookupFunction.queries,
+  };
+}
+
+async function materialize(result: { collect(): AsyncIterableIterator<ChangelogRow> }): Promise<string[]> {
+  const rows: string[] = [];
+  for await (const row of result.collect()) {
+    expect(row.kind).toBe('+I');
+    rows.push(JSON.stringify(row.values));
+  }
+  return rows.sort();
+}
+
+describe('lookup join against PostgreSQL', () => {
+  const res = useResources();
+
+  it('looks up a batch in one query, keeps input order, pads a missing key in a LEFT join', async () => {
+    const admin = await res.client(db().url);
+    const table = await customers(admin);
+    const j = await lookupJoin(table, {});
+    res.track(j.op);
+    const out = await j.join([10, 3], [11, 9], [12, 1], [13, null], [14, 3]);
+    expect(out).toEqual([
+      [10, 3, 3, 'carol', 'NL'],
+      [11, 9, null, null, null],
+      [12, 1, 1, 'alice', 'NL'],
+      [13, null, null, null, null],
+      [14, 3, 3, 'carol', 'NL'],
+    ]);
+    // Keys 3, 9 and 1 in one round trip; no cache, so the next batch asks again.
+    expect(j.queries()).toBe(1);
+    await j.join([15, 1]);
+    expect(j.queries()).toBe(2);
+  });
+
+  it('INNER drops rows without a match', async () => {
+    const admin = await res.client(db().url);
+    const table = await customers(admin);
+    const j = await lookupJoin(table, {}, 'INNER');
+    res.track(j.op);
+    expect(await j.join([10, 9], [11, 2])).toEqual([[11, 2, 2, 'bob', 'DE']]);
+  });
+
+  it("'lookup.cache' = 'PARTIAL': hits skip the database until the row expires after write", async () => {
+    const admin = await res.client(db().url);
+    const table = await customers(admin);
+    const j = await lookupJoin(table, {
+      'lookup.cache': 'PARTIAL',
+      'lookup.partial-cache.max-rows': '100',
+      'lookup.partial-cache.expire-after-write': '10s',
+    });
+    res.track(j.op);
+    expect(await j.join([1, 1], [2, 7])).toEqual([
+      [1, 1, 1, 'alice', 'NL'],
+      [2, 7, null, null, null],
+    ]);
+    expect(j.queries()).toBe(1);
+    await admin.query(`UPDATE ${table} SET name = 'alicia' WHERE id = 1`);
+    await admin.query(`INSERT INTO ${table} VALUES (7, 'gus', 'BE')`);
+    // Both keys are cached (a missing key too, by default): the old answers, no query.
+    j.clock.now = 9_999;
+    expect(await j.join([3, 1], [4, 7])).toEqual([
+      [3, 1, 1, 'alice', 'NL'],
+      [4, 7, null, null, null],
+    ]);
+    expect(j.queries()).toBe(1);
+    expect(j.op.lookupCache?.hits).toBe(2);
+    // 10 s after they were written the entries expire: looked up again, the new rows found.
+    j.clock.now = 10_000;
+    expect(await j.join([5, 1], [6, 7])).toEqual([
+      [5, 1, 1, 'alicia', 'NL'],
+      [6, 7, 7, 'gus', 'BE'],
+    ]);
+    expect(j.queries()).toBe(2);
+  });
+
+  it('expire-after-access, max-rows (least recently used first) and cache-missing-key = false', async () => {
+    const admin = await res.client(db().url);
+    const table = await customers(admin);
+    const j = await lookupJoin(table, {
+      'lookup.cache': 'PARTIAL',
+      'lookup.partial-cache.max-rows': '2',
+      'lookup.partial-cache.expire-after-access': '5s',
+      'lookup.partial-cache.cache-missing-key': 'false',
+    });
+    res.track(j.op);
+    await j.join([1, 1], [2, 2], [3, 42]);
+    expect(j.queries()).toBe(1);
+    expect(j.op.lookupCache?.size).toBe(2);
+    // A missing key is not cached: asked again.
+    await j.join([4, 42]);
+    expect(j.queries()).toBe(2);
+    // Reading key 1 every 4 s keeps it; key 2, not read, expires.
+    j.clock.now = 4_000;
+    await j.join([5, 1]);
+    j.clock.now = 8_000;
+    await j.join([6, 1]);
+    expect(j.queries()).toBe(2);
+    await j.join([7, 2]);
+    expect(j.queries()).toBe(3);
+    // Keys 1 and 2 cached; looking up 3 evicts the least recently used, 1.
+    await j.join([8, 3]);
+    expect(j.queries()).toBe(4);
+    await j.join([9, 2]);
+    expect(j.queries()).toBe(4);
+    await j.join([10, 1]);
+    expect(j.queries()).toBe(5);
+  });
+
+  it('the legacy lookup.cache.max-rows + lookup.cache.ttl make a partial cache, as in Flink', async () => {
+    const admin = await res.client(db().url);
+    const table = await customers(admin);
+    const j = await lookupJoin(table, { 'lookup.cache.max-rows': '10', 'lookup.cache.ttl': '1 min' });
+    res.track(j.op);
+    await j.join([1, 1]);
+    await j.join([2, 1]);
+    expect(j.queries()).toBe(1);
+    j.clock.now = 60_000;
+    await j.join([3, 1]);
+    expect(j.queries()).toBe(2);
+  });
+
+  it('a dropped connection is retried on a new one (lookup.max-retries); a missing table is not', async () => {
+    const admin = await res.client(db().url);
+    const table = await customers(admin);
+    const j = await lookupJoin(table, { 'lookup.max-retries': '2' });
+    res.track(j.op);
+    await j.join([1, 1]);
+    const { rows } = await admin.query<{ n: number }>(
+      "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = 'weir-lookup' AND datname = current_database()",
+    );
+    expect(rows[0].n).toBe(1);
+    expect(await j.join([2, 2])).toEqual([[2, 2, 2, 'bob', 'DE']]);
+    // The failed query and the retry.
+    expect(j.queries()).toBe(3);
+
+    const missing = await lookupJoin('no_such_table', { 'lookup.max-retries': '5' });
+    res.track(missing.op);
+    const error = await missing.join([1, 1]).catch((e: unknown) => e);
+    expect(isWeirError(error) && error.code).toBe('JDBC_TABLE_NOT_FOUND');
+    expect(missing.queries()).toBe(1);
+  });
+
+  it('end to end: LEFT and INNER lookup joins with a constant key and a post-filter, at parallelism 2', async () => {
+    const admin = await res.client(db().url);
+    const table = await customers(admin);
+    const env = createEnvironment({ config: { 'parallelism.default': '2' } });
+    await env.executeSql(
+      `CREATE TABLE customers (id INT, name STRING, country STRING, PRIMARY KEY (id) NOT ENFORCED) WITH ('connector' = 'jdbc', 'url' = '${jdbcUrl(db().url)}', 'table-name' = '${table}', 'lookup.cache' = 'PARTIAL', 'lookup.partial-cache.max-rows' = '10')`,
+    );
+    await env.executeSql(
+      `CREATE VIEW orders AS SELECT o.*, PROCTIME() AS pt FROM (VALUES (100, 1, 30), (101, 2, 15), (102, 1, 5), (103, 9, 40), (104, 3, 70)) AS o(oid, cid, amount)`,
+    );
+    const run = async (sql: string) => {
+      const result = await env.executeSql(sql);
+      const rows = await materialize(result);
+      await result.await();
+      return rows;
+    };
+    expect(
+      await run(
+        'SELECT o.oid, c.name FROM orders AS o LEFT JOIN customers FOR SYSTEM_TIME AS OF o.pt AS c ON o.cid = c.id',
+      ),
+    ).toEqual(['[100,"alice"]', '[101,"bob"]', '[102,"alice"]', '[103,null]', '[104,"carol"]']);
+    // A constant key and a condition over both sides.
+    expect(
+      await run(
+        "SELECT o.oid, c.name FROM orders AS o JOIN customers FOR SYSTEM_TIME AS OF o.pt AS c ON o.cid = c.id AND c.country = 'NL' AND o.amount > 10",
+      ),
+    ).toEqual(['[100,"alice"]', '[104,"carol"]']);
+    await env.close();
+  }, 60_000);
+});
