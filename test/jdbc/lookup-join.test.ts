@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ChangelogRow, createEnvironment, isWeirError } from '../../src/api/index.js';
 import type { LookupJoinSpec } from '../../src/common/jobgraph.js';
 import { Types } from '../../src/common/types.js';
 import { jdbcLookupFactory } from '../../src/connectors/jdbc/lookup.js';
 import { LookupJoinOperator } from '../../src/runtime/operators/join/lookup-join.js';
+import { runStreaming } from '../differential/streaming.js';
 import { useTestDatabase } from '../infra/context.js';
 import { batch, jdbcUrl, operatorContext, sinkSpec, tableName, useResources } from './helpers.js';
 
@@ -232,5 +236,41 @@ describe('lookup join against PostgreSQL', () => {
       ),
     ).toEqual(['[100,"alice"]', '[104,"carol"]']);
     await env.close();
+  }, 60_000);
+
+  it('on a table that does not change, a lookup join equals the regular join — at parallelism 1 and 4, and through a restore mid-run', async () => {
+    const admin = await res.client(db().url);
+    const table = await customers(admin);
+    const dir = mkdtempSync(join(tmpdir(), 'weir-lookup-'));
+    try {
+      const orders = Array.from(
+        { length: 40 },
+        (_, i) => `${100 + i},${i % 6 === 5 ? '' : (i % 5) + 1},${i}`,
+      );
+      writeFileSync(join(dir, 'orders.csv'), orders.join('\n'));
+      const script = (joinClause: string) => `
+        CREATE TABLE orders (oid INT, cid INT, amount INT, pt AS PROCTIME())
+          WITH ('connector' = 'filesystem', 'path' = '${dir}/orders.csv', 'format' = 'csv');
+        CREATE TABLE customers (id INT, name STRING, country STRING)
+          WITH ('connector' = 'jdbc', 'url' = '${jdbcUrl(db().url)}', 'table-name' = '${table}',
+                'lookup.cache' = 'PARTIAL', 'lookup.partial-cache.max-rows' = '2');
+        SELECT o.oid, o.cid, c.name FROM orders AS o ${joinClause}
+          ON o.cid = c.id AND c.country = 'NL'`;
+      const regular = await runStreaming(script('LEFT JOIN customers AS c'), { parallelism: 1 });
+      // Customers 1 and 3 are in NL (13 orders); 2, 4, 5 and the NULL ones are padded.
+      expect(regular.rows).toHaveLength(40);
+      expect(regular.rows.filter((r) => !r.endsWith('NULL'))).toHaveLength(13);
+      const lookup = script('LEFT JOIN customers FOR SYSTEM_TIME AS OF o.pt AS c');
+      for (const parallelism of [1, 4]) {
+        expect((await runStreaming(lookup, { parallelism })).rows, `parallelism ${parallelism}`).toEqual(
+          regular.rows,
+        );
+      }
+      const restored = await runStreaming(lookup, { parallelism: 2, restore: true });
+      expect(restored.restarts).toBe(1);
+      expect(restored.rows).toEqual(regular.rows);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
