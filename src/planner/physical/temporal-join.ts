@@ -3,6 +3,7 @@ import { call, type Expr, inputRef } from '../../common/expr.js';
 import { type LogicalType, Types } from '../../common/types.js';
 import { identifierText } from '../catalog/catalog.js';
 import type { LogicalJoin, LogicalNode, LogicalSnapshot } from '../logical/nodes.js';
+import { substitute } from '../rules/calc-merge.js';
 import { collectInputs } from '../rules/watermark-project-prune.js';
 import { conjunctions } from './join.js';
 import type { PhysicalLookupKey, PhysicalNode } from './nodes.js';
@@ -107,9 +108,10 @@ function lookupJoin(
   join: LogicalJoin,
   snapshot: LogicalSnapshot,
   joinType: 'INNER' | 'LEFT',
-  left: PhysicalNode,
+  input: PhysicalNode,
   kept: readonly Expr[],
 ): PhysicalNode {
+  let left = input;
   const scan = snapshot.input;
   if (scan.kind !== 'LogicalTableScan' || !scan.connector.lookup) {
     const wrapped = lookupTableBelow(scan);
@@ -130,10 +132,19 @@ function lookupJoin(
   const tableFields = scan.rowType.fields;
   const keys: PhysicalLookupKey[] = [];
   const rest: Expr[] = [];
+  // Left key expressions that are not plain columns (`MOD(b.auction, 10000) = s.key`) are
+  // computed by a Calc below the join, as extra columns after the left row's.
+  const extras: Expr[] = [];
   for (const c of kept) {
-    const eq = fieldEquality(c, nL);
-    if (eq && sameKeyType(join.left.rowType.fields[eq[0]].type, tableFields[eq[1]].type)) {
-      keys.push({ kind: 'field', tableField: eq[1], inputField: eq[0] });
+    const eq = leftExpressionEquality(c, nL);
+    if (eq && sameKeyType(eq.left.type, tableFields[eq.tableField].type)) {
+      let inputField: number;
+      if (eq.left.kind === 'input') inputField = eq.left.index;
+      else {
+        const same = extras.findIndex((x) => JSON.stringify(x) === JSON.stringify(eq.left));
+        inputField = nL + (same >= 0 ? same : extras.push(eq.left) - 1);
+      }
+      keys.push({ kind: 'field', tableField: eq.tableField, inputField });
       continue;
     }
     const constant = constantEquality(c, nL);
@@ -149,19 +160,42 @@ function lookupJoin(
       `Temporal table join requires an equality condition on fields of table [${identifierText(scan.table.identifier)}].`,
       {
         position: join.pos ?? snapshot.pos,
-        hint: 'equate a column of the lookup table with a column of the other side in ON (of the same type; CAST it below the join otherwise)',
+        hint: 'equate a column of the lookup table with an expression of the other side in ON (of the same type; CAST it otherwise)',
       },
     );
   }
-  const whereConds = rest.filter((c) => sideOfRight(c, nL));
-  const joinConds = rest.filter((c) => !sideOfRight(c, nL));
-  const whereCondition = and(whereConds);
-  const joinCondition = and(joinConds);
-  const fields = [
-    ...join.rowType.fields.slice(0, nL).map((f, i) => ({ ...f, type: left.rowType.fields[i].type })),
-    ...join.rowType.fields.slice(nL).map((f) => ({ ...f, type: plain(f.type) })),
+  const nE = extras.length;
+  if (nE > 0) {
+    const fields = left.rowType.fields;
+    const used = new Set(join.rowType.fields.map((f) => f.name));
+    left = {
+      kind: 'Calc',
+      input: left,
+      projection: [...fields.map((f, i) => inputRef(i, f.type)), ...extras],
+      rowType: {
+        fields: [
+          ...fields,
+          ...extras.map((e, k) => {
+            let name = `$f${fields.length + k}`;
+            for (let i = 0; used.has(name); i++) name = `$f${fields.length + k}_${i}`;
+            used.add(name);
+            return { name, type: plain(e.type) };
+          }),
+        ],
+      },
+      changelogMode: left.changelogMode,
+    };
+  }
+  // Joined-row index before → after the extra key columns.
+  const leftFields = join.rowType.fields.slice(0, nL).map((f, i) => ({ ...f, type: left.rowType.fields[i].type }));
+  const rightFields = join.rowType.fields.slice(nL).map((f) => ({ ...f, type: plain(f.type) }));
+  const remap: Expr[] = [
+    ...leftFields.map((f, i) => inputRef(i, f.type)),
+    ...rightFields.map((f, i) => inputRef(nL + nE + i, f.type)),
   ];
-  return {
+  const whereCondition = and(rest.filter((c) => sideOfRight(c, nL)).map((c) => substitute(c, remap)));
+  const joinCondition = and(rest.filter((c) => !sideOfRight(c, nL)).map((c) => substitute(c, remap)));
+  const lookup: PhysicalNode = {
     kind: 'LookupJoin',
     input: left,
     table: scan.table,
@@ -171,9 +205,31 @@ function lookupJoin(
     tableType: scan.rowType,
     ...(whereCondition ? { where: whereCondition } : {}),
     ...(joinCondition ? { joinCondition } : {}),
-    rowType: { fields },
+    rowType: { fields: [...left.rowType.fields, ...rightFields] },
     changelogMode: left.changelogMode,
   };
+  if (nE === 0) return lookup;
+  return {
+    kind: 'Calc',
+    input: lookup,
+    projection: remap,
+    rowType: { fields: [...leftFields, ...rightFields] },
+    changelogMode: lookup.changelogMode,
+  };
+}
+
+/** `expr = r.col` (either way round) with `expr` over the left row only, as a lookup key. */
+function leftExpressionEquality(c: Expr, nL: number): { left: Expr; tableField: number } | undefined {
+  if (c.kind !== 'call' || c.fn !== '=' || c.args.length !== 2) return undefined;
+  for (const [a, b] of [
+    [c.args[0], c.args[1]],
+    [c.args[1], c.args[0]],
+  ]) {
+    if (b.kind !== 'input' || b.index < nL) continue;
+    const refs = [...collectInputs(a, new Set())];
+    if (refs.length > 0 && refs.every((i) => i < nL)) return { left: a, tableField: b.index - nL };
+  }
+  return undefined;
 }
 
 const plain = (t: LogicalType): LogicalType => (t.timeAttribute ? { ...t, timeAttribute: undefined } : t);
