@@ -23,4 +23,9 @@ export interface ConnectorDescriptor {
    * OF x.proc_time` plans as a LookupJoin; the runtime half provides the lookup.
    */
   readonly lookup?: boolean;
+  /**
+   * Flink's legacy descriptor form, `'connector.type' = '<legacyType>'` (removed in Flink 1.14),
+   * is planned with this connector; its options are then the legacy keys.
+   */
+  readonly legacyType?: string;
 }

@@ -8,7 +8,13 @@ import {
   tableauCollector,
 } from './collect/index.js';
 import { datagenDescriptor, datagenSourceFactory } from './datagen/index.js';
-import { filesystemDescriptor, filesystemSinkFactory, filesystemSourceFactory } from './filesystem/index.js';
+import {
+  filesystemDescriptor,
+  filesystemSinkFactory,
+  filesystemSourceFactory,
+  legacyFilesystemConnector,
+  legacyFilesystemDescriptor,
+} from './filesystem/index.js';
 import { jdbcDescriptor } from './jdbc/descriptor.js';
 import { lookupCacheOptions } from './jdbc/lookup-cache-options.js';
 import { kafkaDescriptor } from './kafka/options.js';
@@ -42,6 +48,7 @@ export function builtinConnectors(env: ConnectorEnvironment): ConnectorEntry[] {
       descriptor: filesystemDescriptor,
       runtime: { identifier: 'filesystem', source: filesystemSourceFactory, sink: filesystemSinkFactory },
     },
+    { descriptor: legacyFilesystemDescriptor, runtime: legacyFilesystemConnector },
     { descriptor: printDescriptor, runtime: { identifier: 'print', sink: printSinkFactory(env) } },
     { descriptor: blackholeDescriptor, runtime: blackholeConnector },
     {

@@ -28,11 +28,12 @@ function stripTimeAttributes(rowType: RowType): RowType {
   };
 }
 
-function connectorSpec(table: CatalogTable): ConnectorSpec {
+/** The table as its connector (`identifier`: the descriptor planned with, also for legacy DDL) sees it. */
+function connectorSpec(table: CatalogTable, identifier: string): ConnectorSpec {
   const physical = table.columns.filter((c) => c.kind === 'physical').map((c) => c.name);
   return {
     table: identifierText(table.identifier),
-    connector: table.options.connector,
+    connector: identifier,
     options: { ...table.options },
     schema: stripTimeAttributes({ fields: table.schema.fields.filter((f) => physical.includes(f.name)) }),
     ...(table.primaryKey ? { primaryKey: table.primaryKey.columns } : {}),
@@ -43,7 +44,7 @@ function connectorSpec(table: CatalogTable): ConnectorSpec {
 function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSpec {
   switch (node.kind) {
     case 'TableSourceScan':
-      return { kind: 'source', connector: connectorSpec(node.table) };
+      return { kind: 'source', connector: connectorSpec(node.table, node.connector.identifier) };
     case 'WatermarkAssigner':
       return {
         kind: 'watermark-assigner',
@@ -154,7 +155,7 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
       return {
         kind: 'lookup-join',
         joinType: node.joinType,
-        table: connectorSpec(node.table),
+        table: connectorSpec(node.table, node.connector.identifier),
         keys: node.keys,
         ...(node.where || node.joinCondition
           ? {
@@ -193,7 +194,7 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
     case 'Sink':
       return {
         kind: 'sink',
-        connector: connectorSpec(node.table),
+        connector: connectorSpec(node.table, node.connector.identifier),
         inputChangelogMode: changelogModeOf(node.changelogMode),
       };
     default: {

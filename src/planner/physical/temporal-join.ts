@@ -187,7 +187,9 @@ function lookupJoin(
     };
   }
   // Joined-row index before → after the extra key columns.
-  const leftFields = join.rowType.fields.slice(0, nL).map((f, i) => ({ ...f, type: left.rowType.fields[i].type }));
+  const leftFields = join.rowType.fields
+    .slice(0, nL)
+    .map((f, i) => ({ ...f, type: left.rowType.fields[i].type }));
   const rightFields = join.rowType.fields.slice(nL).map((f) => ({ ...f, type: plain(f.type) }));
   const remap: Expr[] = [
     ...leftFields.map((f, i) => inputRef(i, f.type)),
