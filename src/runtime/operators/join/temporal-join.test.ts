@@ -28,7 +28,11 @@ const UPDATE_BEFORE = 1;
 const UPDATE_AFTER = 2;
 const DELETE = 3;
 
-function harness(joinType: 'INNER' | 'LEFT', restoreFrom?: HeapKeyedStateBackend) {
+function harness(
+  joinType: 'INNER' | 'LEFT',
+  restoreFrom?: HeapKeyedStateBackend,
+  backend = new HeapKeyedStateBackend(128, 1, 0),
+) {
   const spec: TemporalJoinSpec = {
     kind: 'temporal-join',
     joinType,
@@ -40,7 +44,6 @@ function harness(joinType: 'INNER' | 'LEFT', restoreFrom?: HeapKeyedStateBackend
     rightType: RATES,
     outputType: { fields: [...ORDERS.fields, ...RATES.fields] },
   };
-  const backend = new HeapKeyedStateBackend(128, 1, 0);
   if (restoreFrom) backend.restore([restoreFrom.snapshot()]);
   const op = new TemporalJoinOperator(spec);
   let emitted: string[] = [];
@@ -167,5 +170,18 @@ describe('TemporalJoinOperator', () => {
     expect(await restored.rates(['EUR', 118, 11])).toEqual([]);
     // Order 2 waited in the restored state, and so did its timer.
     expect(await restored.watermark(15)).toEqual(['+I[2, EUR, 12, EUR, 118, 11]']);
+  });
+
+  it('rescale: each subtask restores the keys of its key groups, with their waiting orders, versions and timers', async () => {
+    const h = harness('INNER');
+    const currencies = Array.from({ length: 20 }, (_, i) => `C${i}`);
+    await h.rates(...currencies.map((c, i) => [c, i, 0]));
+    await h.orders(...currencies.map((c, i) => [i, c, 5]));
+    const outputs: string[] = [];
+    for (let subtask = 0; subtask < 3; subtask++) {
+      const part = harness('INNER', h.backend, new HeapKeyedStateBackend(128, 3, subtask));
+      outputs.push(...(await part.watermark(10)));
+    }
+    expect(outputs.sort()).toEqual(currencies.map((c, i) => `+I[${i}, ${c}, 5, ${c}, ${i}, 0]`).sort());
   });
 });
