@@ -179,3 +179,25 @@ FROM orders AS o LEFT JOIN versioned_rates FOR SYSTEM_TIME AS OF o.order_time AS
     expect(keyNotJoined.position).toMatchObject({ line: 1, column: 32 });
   });
 });
+
+describe('the legacy filesystem form (Nexmark q13)', () => {
+  it("plans 'connector.type' = 'filesystem' as a lookup table; other legacy types and the internal name stay unknown", () => {
+    const s = session();
+    s.executeScript(
+      "CREATE TABLE side_input (key BIGINT, `value` VARCHAR) WITH ('connector.type' = 'filesystem', 'connector.path' = 'file:///tmp/side_input.txt', 'format.type' = 'csv')",
+    );
+    const results = s.executeScript(
+      'INSERT INTO enriched SELECT o.order_id, si.`value` FROM orders AS o JOIN side_input FOR SYSTEM_TIME AS OF o.proc_time AS si ON MOD(o.order_id, 10) = si.key',
+    );
+    const r = results[results.length - 1];
+    if (r.kind !== 'job') throw new Error(r.kind);
+    const v = r.jobGraph.vertices.find((x) => x.operator.kind === 'lookup-join')!;
+    expect(v.operator.kind === 'lookup-join' && v.operator.table.connector).toBe('legacy-filesystem');
+    const kafka = failure(
+      "CREATE TABLE k (a INT) WITH ('connector.type' = 'kafka', 'connector.topic' = 't')",
+    );
+    expect(kafka.message).toBe("Legacy connector options ('connector.type' = 'kafka') are not supported yet");
+    const internal = failure("CREATE TABLE k (a INT) WITH ('connector' = 'legacy-filesystem')");
+    expect(internal.message).toBe("Could not find any factory for identifier 'legacy-filesystem'");
+  });
+});

@@ -20,7 +20,11 @@ export function validateConnectorOptions(
   connectors: ReadonlyMap<string, ConnectorDescriptor>,
 ): ConnectorDescriptor {
   const connectorOption = ddl.options.find((o) => o.key === 'connector');
-  const known = [...connectors.keys()].sort();
+  // A connector for the legacy form only is not named with 'connector' (nor listed as available).
+  const known = [...connectors.values()]
+    .filter((d) => !d.legacyType)
+    .map((d) => d.identifier)
+    .sort();
   const legacy = ddl.options.find((o) => o.key === 'connector.type');
   const legacyDescriptor =
     !connectorOption && legacy ? legacyConnector({ 'connector.type': legacy.value }, connectors) : undefined;
@@ -46,7 +50,8 @@ export function validateConnectorOptions(
       },
     );
   }
-  const descriptor = legacyDescriptor ?? connectors.get(named.value);
+  const byName = connectors.get(named.value);
+  const descriptor = legacyDescriptor ?? (byName?.legacyType ? undefined : byName);
   if (!descriptor) {
     const guess = didYouMean(named.value, known);
     throw optionError(
