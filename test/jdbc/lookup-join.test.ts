@@ -46,7 +46,7 @@ async function lookupJoin(
     outputType: { fields: [] },
   };
   const provider = jdbcLookupFactory.createLookup(spec.table, [0]);
-  const op = new LookupJoinOperator(spec, provider);
+  const op = new LookupJoinOperator(spec, () => provider);
   const clock = { now: 0 };
   const emitted: unknown[][] = [];
   await op.open(
@@ -278,5 +278,33 @@ describe('lookup join against PostgreSQL', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }, 60_000);
+
+  it('a job whose lookup cannot work fails with a classified error: a missing table, a cache without size or expiry', async () => {
+    const env = createEnvironment({
+      config: { 'parallelism.default': '1', 'restart-strategy.type': 'none' },
+    });
+    await env.executeSql(
+      `CREATE VIEW orders AS SELECT o.*, PROCTIME() AS pt FROM (VALUES (100, 1), (101, 2)) AS o(oid, cid)`,
+    );
+    const failureOf = async (table: string, extra: string) => {
+      await env.executeSql(`DROP TABLE IF EXISTS dim`);
+      await env.executeSql(
+        `CREATE TABLE dim (id INT, name STRING) WITH ('connector' = 'jdbc', 'url' = '${jdbcUrl(db().url)}', 'table-name' = '${table}'${extra})`,
+      );
+      const result = await env.executeSql(
+        'SELECT o.oid, d.name FROM orders AS o JOIN dim FOR SYSTEM_TIME AS OF o.pt AS d ON o.cid = d.id',
+      );
+      const error = await (async () => {
+        for await (const _ of result.collect()) {
+          // drain
+        }
+        await result.await();
+      })().catch((e: unknown) => e);
+      return isWeirError(error) ? error.code : error;
+    };
+    expect(await failureOf('no_such_table', ", 'lookup.max-retries' = '0'")).toBe('JDBC_TABLE_NOT_FOUND');
+    expect(await failureOf('no_such_table', ", 'lookup.cache' = 'PARTIAL'")).toBe('JDBC_INVALID_OPTIONS');
+    await env.close();
   }, 60_000);
 });

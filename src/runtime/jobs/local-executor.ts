@@ -158,22 +158,21 @@ function createOperator(
       return new IntervalJoinOperator(spec);
     case 'temporal-join':
       return new TemporalJoinOperator(spec);
-    case 'lookup-join': {
-      const lookup = connectors.get(spec.table.connector)?.lookup;
-      if (!lookup) {
-        throw new WeirError(
-          'CONNECTOR_UNAVAILABLE',
-          `Connector '${spec.table.connector}' cannot be looked up (table ${spec.table.table})`,
-        );
-      }
-      return new LookupJoinOperator(
-        spec,
-        lookup.createLookup(
+    case 'lookup-join':
+      // The lookup is created when the operator opens, so that a connector's error fails the task.
+      return new LookupJoinOperator(spec, () => {
+        const lookup = connectors.get(spec.table.connector)?.lookup;
+        if (!lookup) {
+          throw new WeirError(
+            'CONNECTOR_UNAVAILABLE',
+            `Connector '${spec.table.connector}' cannot be looked up (table ${spec.table.table})`,
+          );
+        }
+        return lookup.createLookup(
           spec.table,
           spec.keys.map((k) => k.tableField),
-        ),
-      );
-    }
+        );
+      });
     case 'values':
       return new ValuesSourceReader(spec);
     case 'union':

@@ -60,7 +60,7 @@ function spec(joinType: 'INNER' | 'LEFT', withConstant = false): LookupJoinSpec 
 }
 
 async function open(s: LookupJoinSpec, fn: LookupFunction) {
-  const op = new LookupJoinOperator(s, { function: fn });
+  const op = new LookupJoinOperator(s, () => ({ function: fn }));
   const emitted: { rows: unknown[][]; kinds?: number[] }[] = [];
   await op.open(
     {

@@ -26,18 +26,18 @@ export class LookupJoinOperator implements StreamOperator {
   private output!: Output;
   private condition?: Predicate;
   private cache?: LookupCache;
-  private readonly lookup: LookupFunction;
+  private lookup!: LookupFunction;
   private readonly leftOuter: boolean;
   private readonly nulls: readonly null[];
   /** Per key part: the input field it comes from, or -1 for a constant. */
   private readonly keyFields: readonly number[];
   private constants: unknown[] = [];
 
+  /** `provider` is called at open: the connector's lookup and its cache options. */
   constructor(
     private readonly spec: LookupJoinSpec,
-    private readonly provider: LookupProvider,
+    private readonly provider: () => LookupProvider,
   ) {
-    this.lookup = provider.function;
     this.leftOuter = spec.joinType === 'LEFT';
     this.nulls = spec.table.schema.fields.map(() => null);
     this.keyFields = spec.keys.map((k) => (k.kind === 'field' ? k.inputField : -1));
@@ -57,9 +57,11 @@ export class LookupJoinOperator implements StreamOperator {
       zone && zone !== 'default' ? { timeZone: zone } : {},
     )([]);
     this.constants = this.spec.keys.map((k) => (k.kind === 'constant' ? constants.shift() : undefined));
-    if (this.provider.cache) {
+    const provider = this.provider();
+    this.lookup = provider.function;
+    if (provider.cache) {
       const clock = ctx.processingTimeService;
-      this.cache = new LookupCache(this.provider.cache, () => clock.now());
+      this.cache = new LookupCache(provider.cache, () => clock.now());
     }
     await this.lookup.open(ctx);
   }
@@ -131,6 +133,6 @@ export class LookupJoinOperator implements StreamOperator {
   }
 
   async close(): Promise<void> {
-    await this.lookup.close();
+    await this.lookup?.close();
   }
 }
