@@ -100,6 +100,49 @@ describe('lookup join against PostgreSQL', () => {
     expect(j.queries()).toBe(2);
   });
 
+  it('composite keys (one OR-ed condition per key) and DECIMAL / TIMESTAMP key columns', async () => {
+    const admin = await res.client(db().url);
+    const table = await customers(admin);
+    const composite = jdbcLookupFactory.createLookup(
+      sinkSpec(db().url, table, TABLE_FIELDS),
+      [0, 2],
+    ).function;
+    await composite.open(operatorContext());
+    try {
+      expect(
+        await composite.lookup([
+          [1, 'NL'],
+          [2, 'NL'],
+          [3, 'NL'],
+        ]),
+      ).toEqual([[[1, 'alice', 'NL']], [], [[3, 'carol', 'NL']]]);
+    } finally {
+      await composite.close();
+    }
+    const prices = tableName('prices');
+    await admin.query(`CREATE TABLE ${prices} (amount numeric(10, 2), at timestamp(3), label text)`);
+    await admin.query(
+      `INSERT INTO ${prices} VALUES (1.50, '2024-01-01 10:00:00', 'a'), (2.25, '2024-01-01 10:00:00.5', 'b')`,
+    );
+    const fields: [string, ReturnType<typeof Types.STRING>][] = [
+      ['amount', Types.DECIMAL(10, 2)],
+      ['at', Types.TIMESTAMP(3)],
+      ['label', Types.STRING()],
+    ];
+    const at = Date.UTC(2024, 0, 1, 10, 0, 0);
+    const byAmount = jdbcLookupFactory.createLookup(sinkSpec(db().url, prices, fields), [0]).function;
+    const byTime = jdbcLookupFactory.createLookup(sinkSpec(db().url, prices, fields), [1]).function;
+    await byAmount.open(operatorContext());
+    await byTime.open(operatorContext());
+    try {
+      expect(await byAmount.lookup([[225n], [999n]])).toEqual([[[225n, at + 500, 'b']], []]);
+      expect(await byTime.lookup([[at + 500], [at]])).toEqual([[[225n, at + 500, 'b']], [[150n, at, 'a']]]);
+    } finally {
+      await byAmount.close();
+      await byTime.close();
+    }
+  });
+
   it('INNER drops rows without a match', async () => {
     const admin = await res.client(db().url);
     const table = await customers(admin);
