@@ -118,12 +118,12 @@ function lookupJoin(
     throw new WeirError(
       'SQL_UNSUPPORTED',
       wrapped
-        ? `A lookup join on table '${identifierText(wrapped.table.identifier)}' with computed columns or a watermark is not supported yet`
+        ? `A lookup join on a view of, or a table with computed columns or a watermark over, table '${identifierText(wrapped.table.identifier)}' is not supported yet`
         : 'Processing-time temporal join is not supported yet.',
       {
         position: snapshot.pos,
         hint: wrapped
-          ? 'declare the lookup table with physical columns only'
+          ? 'join the lookup table itself, declared with physical columns only'
           : 'join a lookup table (JDBC) as of a PROCTIME() attribute, or a versioned table as of a rowtime attribute',
       },
     );
