@@ -103,6 +103,22 @@ WHERE o.amount > 10`,
     expect(e.position).toMatchObject({ line: 1, column: 32 });
   });
 
+  it('a lookup join on a view of the lookup table is rejected, naming the table', () => {
+    const s = session();
+    s.executeScript('CREATE VIEW nl_customers AS SELECT id, name FROM customers');
+    let error: unknown;
+    try {
+      s.executeScript(
+        'SELECT * FROM orders AS o JOIN nl_customers FOR SYSTEM_TIME AS OF o.proc_time AS c ON o.customer_id = c.id',
+      );
+    } catch (err) {
+      error = err;
+    }
+    expect(isWeirError(error) && error.code).toBe('SQL_UNSUPPORTED');
+    expect((error as WeirError).message).toContain("table 'default_catalog.default_database.customers'");
+    expect((error as WeirError).position).toMatchObject({ line: 1, column: 67 });
+  });
+
   it('the period must be a time attribute of the left table; RIGHT and FULL joins cannot be temporal', () => {
     const period = failure(
       'SELECT * FROM orders AS o JOIN customers FOR SYSTEM_TIME AS OF o.amount AS c ON o.customer_id = c.id',
