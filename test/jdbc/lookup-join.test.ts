@@ -278,6 +278,12 @@ describe('lookup join against PostgreSQL', () => {
         "SELECT o.oid, c.name FROM orders AS o JOIN customers FOR SYSTEM_TIME AS OF o.pt AS c ON o.cid = c.id AND c.country = 'NL' AND o.amount > 10",
       ),
     ).toEqual(['[100,"alice"]', '[104,"carol"]']);
+    // A condition over the looked-up row alone (a `where` on the table): LEFT pads rows it rejects.
+    expect(
+      await run(
+        "SELECT o.oid, c.name FROM orders AS o LEFT JOIN customers FOR SYSTEM_TIME AS OF o.pt AS c ON o.cid = c.id AND c.name LIKE 'a%'",
+      ),
+    ).toEqual(['[100,"alice"]', '[101,null]', '[102,"alice"]', '[103,null]', '[104,null]']);
     // A key computed from the input row (as Nexmark q13's MOD(auction, 10000) = key).
     expect(
       await run(
