@@ -1,7 +1,7 @@
 import type { DiffCase } from '../case.js';
 
 /** Orders (append-only) and the versioned table of currency rates, both in time order. */
-const ORDERS = [
+export const ORDERS = [
   'o_001,11.11,EUR,2024-01-01 12:00:00',
   'o_002,12.51,EUR,2024-01-01 12:06:00',
   'o_003,7.00,USD,2024-01-01 12:06:30',
@@ -12,7 +12,7 @@ const ORDERS = [
   'o_008,4.00,EUR,2024-01-01 12:20:00',
 ].join('\n');
 
-const RATES = [
+export const RATES = [
   'EUR,1.14,2024-01-01 11:59:00',
   'USD,1.00,2024-01-01 11:59:30',
   'EUR,1.10,2024-01-01 12:05:00',
@@ -21,6 +21,22 @@ const RATES = [
   'EUR,1.12,2024-01-01 12:10:00',
   'EUR,1.09,2024-01-01 12:15:00',
 ].join('\n');
+
+/**
+ * The LEFT JOIN of every order with the rate valid at its time, worked out by hand as Flink's
+ * documentation explains the join: GBP's first rate comes after o_004; EUR's 12:10 rate is valid at
+ * 12:10; o_006's empty currency has no rate.
+ */
+export const LEFT_JOIN_RESULT: readonly string[] = [
+  '"o_001" | 11.11 | "EUR" | 1.14 | TS 2024-01-01T12:00',
+  '"o_002" | 12.51 | "EUR" | 1.1 | TS 2024-01-01T12:06',
+  '"o_003" | 7 | "USD" | 1 | TS 2024-01-01T12:06:30',
+  '"o_004" | 1 | "GBP" | NULL | TS 2024-01-01T12:07',
+  '"o_005" | 3.5 | "EUR" | 1.12 | TS 2024-01-01T12:10',
+  '"o_006" | 9.99 | "" | NULL | TS 2024-01-01T12:11',
+  '"o_007" | 2 | "USD" | 0.99 | TS 2024-01-01T12:12',
+  '"o_008" | 4 | "EUR" | 1.09 | TS 2024-01-01T12:20',
+];
 
 const TABLES = `
 CREATE TABLE orders (
@@ -54,18 +70,7 @@ export const TEMPORAL: DiffCase[] = [
      FROM orders LEFT JOIN currency_rates FOR SYSTEM_TIME AS OF orders.order_time
      ON orders.currency = currency_rates.currency`,
     {
-      // Worked out by hand as Flink's documentation explains the join: GBP's first rate comes
-      // after o_004; EUR's 12:10 rate is valid at 12:10; o_006's empty currency has no rate.
-      documented: [
-        '"o_001" | 11.11 | "EUR" | 1.14 | TS 2024-01-01T12:00',
-        '"o_002" | 12.51 | "EUR" | 1.1 | TS 2024-01-01T12:06',
-        '"o_003" | 7 | "USD" | 1 | TS 2024-01-01T12:06:30',
-        '"o_004" | 1 | "GBP" | NULL | TS 2024-01-01T12:07',
-        '"o_005" | 3.5 | "EUR" | 1.12 | TS 2024-01-01T12:10',
-        '"o_006" | 9.99 | "" | NULL | TS 2024-01-01T12:11',
-        '"o_007" | 2 | "USD" | 0.99 | TS 2024-01-01T12:12',
-        '"o_008" | 4 | "EUR" | 1.09 | TS 2024-01-01T12:20',
-      ],
+      documented: LEFT_JOIN_RESULT,
     },
   ),
   q(
