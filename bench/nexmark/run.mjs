@@ -9,7 +9,7 @@
 // every query weir can plan today runs. The default query folder is the mirror this project's
 // sessions fetch (/work/.mirror/nexmark+nexmark), read through git.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinConnectors } from '../../dist/connectors/registry.js';
@@ -30,6 +30,7 @@ const PLANNABLE = [
   'q10',
   'q11',
   'q12',
+  'q13',
   'q15',
   'q16',
   'q17',
@@ -51,7 +52,14 @@ const values = {
   // q10 writes its partitioned files under NEXMARK_DIR/data/output/SUBMIT_TIME/ (a fresh temp dir).
   NEXMARK_DIR: mkdtempSync(join(tmpdir(), 'weir-nexmark-')),
   SUBMIT_TIME: String(Date.now()),
+  // q13's side input: FLINK_HOME/data/side_input.txt with 10,000 keys, as nexmark's generator writes it.
+  FLINK_HOME: mkdtempSync(join(tmpdir(), 'weir-nexmark-side-')),
 };
+mkdirSync(join(values.FLINK_HOME, 'data'));
+writeFileSync(
+  join(values.FLINK_HOME, 'data', 'side_input.txt'),
+  Array.from({ length: 10_000 }, (_, key) => `${key},${key}`).join('\n'),
+);
 
 function upstream(name) {
   const dir = process.env.NEXMARK_QUERIES;
@@ -107,3 +115,4 @@ for (const r of results) {
   }
 }
 rmSync(values.NEXMARK_DIR, { recursive: true, force: true });
+rmSync(values.FLINK_HOME, { recursive: true, force: true });
