@@ -45,10 +45,23 @@ async function startJob(): Promise<{ job: JobClient; base: string; server: RestS
   return { job: job!, base, server };
 }
 
-const get = async (url: string) => {
+interface Vertex {
+  id: string;
+  name: string;
+  parallelism: number;
+  metrics: Record<string, number>;
+}
+interface Details {
+  vertices: Vertex[];
+  chains: { name: string; operators: string[]; parallelism: number }[];
+}
+// Answers are checked field by field; a loose type keeps the assertions readable.
+type Loose = Record<string, unknown> & Record<string, Record<string, Record<string, unknown>>>;
+
+const get = async <T = Loose>(url: string): Promise<T> => {
   const res = await fetch(url);
   expect(res.status, url).toBe(200);
-  return res.json() as Promise<any>;
+  return (await res.json()) as T;
 };
 
 describe('job metrics on the REST API', () => {
@@ -56,14 +69,14 @@ describe('job metrics on the REST API', () => {
     const { job, base } = await startJob();
     const details = await waitFor(
       async () => {
-        const d = await get(`${base}/jobs/${job.jobId}`);
-        const sink = d.vertices.find((v: any) => v.name.startsWith('Sink'));
-        return sink?.metrics['read-records'] > 200 && d;
+        const d = await get<Details>(`${base}/jobs/${job.jobId}`);
+        const sink = d.vertices.find((v) => v.name.startsWith('Sink'));
+        return (sink?.metrics['read-records'] ?? 0) > 200 && d;
       },
       { what: 'records at the sink' },
     );
-    const source = details.vertices.find((v: any) => v.name.startsWith('TableSourceScan'));
-    const sink = details.vertices.find((v: any) => v.name.startsWith('Sink'));
+    const source = details.vertices.find((v) => v.name.startsWith('TableSourceScan'))!;
+    const sink = details.vertices.find((v) => v.name.startsWith('Sink'))!;
     expect(source.parallelism).toBe(2);
     expect(source.metrics['write-records']).toBeGreaterThan(0);
     // Source, filter and sink are chained: one task of three operators, run by two subtasks.
@@ -101,7 +114,7 @@ describe('job metrics on the REST API', () => {
     // The watermark assigned at the source reaches the sink.
     await waitFor(
       async () => {
-        const [wm] = await get(
+        const [wm] = await get<{ value: string }[]>(
           `${base}/jobs/${job.jobId}/vertices/${sink.id}/metrics?get=0.currentInputWatermark`,
         );
         return Number(wm.value) > Date.parse('2000-01-01');
@@ -109,7 +122,7 @@ describe('job metrics on the REST API', () => {
       { what: 'a watermark at the sink' },
     );
 
-    const [sum] = await get(
+    const [sum] = await get<Record<string, number>[]>(
       `${base}/jobs/${job.jobId}/vertices/${source.id}/subtasks/metrics?get=numRecordsOut&agg=sum,max`,
     );
     expect(Object.keys(sum).sort()).toEqual(['id', 'max', 'sum']);
@@ -117,7 +130,9 @@ describe('job metrics on the REST API', () => {
 
     await waitFor(
       async () => {
-        const [completed] = await get(`${base}/jobs/${job.jobId}/metrics?get=numberOfCompletedCheckpoints`);
+        const [completed] = await get<{ value: string }[]>(
+          `${base}/jobs/${job.jobId}/metrics?get=numberOfCompletedCheckpoints`,
+        );
         return Number(completed?.value) >= 2;
       },
       { what: 'two completed checkpoints' },
@@ -141,7 +156,10 @@ describe('job metrics on the REST API', () => {
     expect(config['execution-config']['user-config']['properties.sasl.jaas.config']).toBe('******');
     expect(JSON.stringify(config)).not.toContain('hunter2');
     expect(config['execution-config']['user-config']['execution.checkpointing.interval']).toBe('200ms');
-    const exceptions = await get(`${base}/jobs/${job.jobId}/exceptions`);
+    const exceptions = await get<{
+      'root-exception': string | null;
+      exceptionHistory: { entries: unknown[] };
+    }>(`${base}/jobs/${job.jobId}/exceptions`);
     expect(exceptions['root-exception']).toBeNull();
     expect(exceptions.exceptionHistory.entries).toEqual([]);
     const missing = await fetch(`${base}/jobs/${job.jobId}/vertices/nope/metrics`);
