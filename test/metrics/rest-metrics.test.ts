@@ -1,11 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSession } from '../../src/api/session.js';
-import { type JobClient, RestServer, submitJob } from '../../src/runtime/index.js';
 import { waitFor } from '../helpers/wait.js';
-
-const quiet = { write: () => true, once: () => undefined } as unknown as NodeJS.WritableStream & {
-  write(chunk: string): boolean;
-};
+import { startJobWithRest } from './helpers.js';
 
 const SCRIPT = `
 SET 'parallelism.default' = '2';
@@ -24,25 +19,10 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function startJob(): Promise<{ job: JobClient; base: string; server: RestServer }> {
-  const { session, runtimeConnectors } = createSession([], { stdout: quiet, stderr: quiet });
-  let job: JobClient | undefined;
-  const server = new RestServer();
-  for (const statement of session.parseScript(SCRIPT, 'metrics.sql')) {
-    const result = session.execute(statement);
-    if (result.kind !== 'job') continue;
-    job = await submitJob(result.jobGraph, {
-      connectors: runtimeConnectors,
-      log: { info: () => {}, warn: () => {} },
-    });
-    server.register(job, result.jobGraph);
-  }
-  const base = await server.listen(0, '127.0.0.1');
-  cleanup.push(
-    () => server.close(0),
-    () => job!.cancel(),
-  );
-  return { job: job!, base, server };
+async function startJob() {
+  const started = await startJobWithRest(SCRIPT);
+  cleanup.push(started.stop);
+  return started;
 }
 
 interface Vertex {
