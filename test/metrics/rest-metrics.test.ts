@@ -1,4 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { JOB_GRAPH_VERSION, type JobGraph } from '../../src/common/jobgraph.js';
+import { Types } from '../../src/common/types.js';
+import { builtinConnectors } from '../../src/connectors/registry.js';
+import type { OperatorContext, RuntimeConnector } from '../../src/runtime/index.js';
+import { executeJob, RestServer } from '../../src/runtime/index.js';
 import { waitFor } from '../helpers/wait.js';
 import { startJobWithRest } from './helpers.js';
 
@@ -144,5 +149,91 @@ describe('job metrics on the REST API', () => {
     expect(exceptions.exceptionHistory.entries).toEqual([]);
     const missing = await fetch(`${base}/jobs/${job.jobId}/vertices/nope/metrics`);
     expect(missing.status).toBe(404);
+  });
+
+  it('records a failure in the exception history and counts the restart', async () => {
+    const schema = { fields: [{ name: 'id', type: Types.BIGINT() }] };
+    const graph: JobGraph = {
+      version: JOB_GRAPH_VERSION,
+      jobName: 'failing',
+      config: {
+        'restart-strategy.type': 'fixed-delay',
+        'restart-strategy.fixed-delay.attempts': '1',
+        'restart-strategy.fixed-delay.delay': '0 ms',
+      },
+      vertices: [
+        {
+          id: '1'.repeat(32),
+          name: 'source',
+          operator: {
+            kind: 'source',
+            connector: { table: 'n', connector: 'datagen', options: { 'rows-per-second': '5000' }, schema },
+          },
+        },
+        {
+          id: '2'.repeat(32),
+          name: 'sink',
+          operator: {
+            kind: 'sink',
+            inputChangelogMode: 'insert-only',
+            connector: { table: 'out', connector: 'failing', options: {}, schema },
+          },
+        },
+      ],
+      edges: [{ source: '1'.repeat(32), target: '2'.repeat(32), partitioner: 'forward' }],
+    };
+    const quiet = { write: () => true, once: () => undefined };
+    let seen = 0;
+    const failing: RuntimeConnector = {
+      identifier: 'failing',
+      sink: {
+        createWriter: () => {
+          let ctx: OperatorContext;
+          return {
+            open: (c: OperatorContext) => {
+              ctx = c;
+            },
+            processBatch: (batch: { rows: unknown[][] }) => {
+              seen += batch.rows.length;
+              if (seen > 200 && ctx.attemptNumber === 0) throw new Error('the sink failed on purpose');
+            },
+          };
+        },
+      },
+    };
+    const connectors = new Map<string, RuntimeConnector>([
+      ...builtinConnectors({ stdout: quiet, stderr: quiet }).map(
+        (c) => [c.runtime.identifier, c.runtime] as const,
+      ),
+      ['failing', failing],
+    ]);
+    const job = executeJob(graph, { connectors, log: { info: () => {}, warn: () => {} } });
+    const server = new RestServer();
+    server.register(job, graph);
+    const base = await server.listen(0, '127.0.0.1');
+    cleanup.push(
+      () => server.close(0),
+      () => job.cancel(),
+    );
+    const details = await waitFor(
+      async () => {
+        const d = await get<{ restarts: number; vertices: Vertex[] }>(`${base}/jobs/${job.jobId}`);
+        // Records flow again in the second attempt.
+        return d.restarts === 1 && d.vertices[1].metrics['read-records'] > 0 && d;
+      },
+      { what: 'a restart and records after it' },
+    );
+    expect(details.restarts).toBe(1);
+    const exceptions = await get<{
+      'root-exception': string;
+      timestamp: number;
+      exceptionHistory: { entries: { exceptionName: string; stacktrace: string; timestamp: number }[] };
+    }>(`${base}/jobs/${job.jobId}/exceptions`);
+    expect(exceptions['root-exception']).toContain('the sink failed on purpose');
+    expect(exceptions.exceptionHistory.entries).toHaveLength(1);
+    expect(exceptions.exceptionHistory.entries[0].exceptionName).toBe('Error');
+    expect(exceptions.exceptionHistory.entries[0].timestamp).toBe(exceptions.timestamp);
+    const [restarts] = await get<{ value: string }[]>(`${base}/jobs/${job.jobId}/metrics?get=numRestarts`);
+    expect(restarts.value).toBe('1');
   });
 });
