@@ -103,7 +103,10 @@ export class ProgressReporter {
 
   private draw(): void {
     const text = this.lines().join(' | ');
-    if (text === '') return this.erase();
+    if (text === '') {
+      this.erase();
+      return;
+    }
     // A pseudo-terminal may report 0 columns: then assume a common width.
     const width = (this.terminal.columns || 120) - 1;
     this.terminal.write(`\r\x1b[2K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
