@@ -67,6 +67,8 @@ export interface ConnectorSpec {
    * (JDBC, upsert-kafka) write and delete by it; absent for tables without a key.
    */
   readonly primaryKey?: readonly string[];
+  /** The table's `PARTITIONED BY (…)` columns, by name, when it has any (the filesystem connector's k=v/ directories). */
+  readonly partitionKeys?: readonly string[];
 }
 
 export interface SourceSpec {
@@ -87,6 +89,21 @@ export interface SinkSpec {
   readonly kind: 'sink';
   readonly connector: ConnectorSpec;
   readonly inputChangelogMode: ChangelogMode;
+  /**
+   * NOT NULL columns of the table that the query may write a NULL into: checked per row before the
+   * writer sees it ('table.exec.sink.not-null-enforcer'), as Flink's ConstraintEnforcer does.
+   */
+  readonly notNullColumns?: readonly { readonly index: number; readonly name: string }[];
+}
+
+/**
+ * A sink's committer, after its writers (parallelism 1, behind a global edge): Flink's post-commit
+ * topology, e.g. the filesystem sink's PartitionCommitter, which writes a partition's success file
+ * once every writer has committed its files and the partition's time has passed.
+ */
+export interface SinkCommitterSpec {
+  readonly kind: 'sink-committer';
+  readonly connector: ConnectorSpec;
 }
 
 /**
@@ -375,7 +392,8 @@ export type OperatorSpec =
   | OverAggregateSpec
   | JoinSpec
   | UnionSpec
-  | SinkSpec;
+  | SinkSpec
+  | SinkCommitterSpec;
 
 /** Vertices that read no input edge: connector sources and VALUES. */
 export const isSourceOperator = (spec: OperatorSpec): boolean =>

@@ -36,7 +36,23 @@ function connectorSpec(table: CatalogTable): ConnectorSpec {
     options: { ...table.options },
     schema: stripTimeAttributes({ fields: table.schema.fields.filter((f) => physical.includes(f.name)) }),
     ...(table.primaryKey ? { primaryKey: table.primaryKey.columns } : {}),
+    ...(table.partitionKeys.length > 0 ? { partitionKeys: table.partitionKeys } : {}),
   };
+}
+
+/**
+ * A partitioned filesystem table with a partition commit policy gets Flink's PartitionCommitter
+ * after its writers: only a single task that hears from every writer can tell that a partition is
+ * complete.
+ */
+function needsPartitionCommitter(node: PhysicalNode): CatalogTable | undefined {
+  if (node.kind !== 'Sink') return undefined;
+  const table = node.table;
+  return table.options.connector === 'filesystem' &&
+    table.partitionKeys.length > 0 &&
+    table.options['sink.partition-commit.policy.kind'] !== undefined
+    ? table
+    : undefined;
 }
 
 /** The vertex a physical node becomes; an Exchange becomes an edge instead and has none. */
@@ -160,12 +176,18 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         keys: node.keys,
         generateUpdateBefore: node.generateUpdateBefore,
       };
-    case 'Sink':
+    case 'Sink': {
+      const spec = connectorSpec(node.table);
+      const notNullColumns = spec.schema.fields.flatMap((f, index) =>
+        !f.type.nullable && node.rowType.fields[index]?.type.nullable ? [{ index, name: f.name }] : [],
+      );
       return {
         kind: 'sink',
-        connector: connectorSpec(node.table),
+        connector: spec,
         inputChangelogMode: changelogModeOf(node.changelogMode),
+        ...(notNullColumns.length > 0 ? { notNullColumns } : {}),
       };
+    }
     default: {
       const never: never = node;
       return never;
@@ -272,6 +294,18 @@ export function buildJobGraph(
     return { id, partitioner: 'forward', parallelism };
   };
   // Vertex ids count vertices in visiting order, so a statement set's first INSERT has the ids it has alone.
-  for (const root of Array.isArray(roots) ? roots : [roots as PhysicalNode]) visit(root);
+  for (const root of Array.isArray(roots) ? roots : [roots as PhysicalNode]) {
+    const sink = visit(root);
+    const table = needsPartitionCommitter(root);
+    if (!table) continue;
+    const id = operatorId(['weir', String(vertices.length), 'PartitionCommitter', sink.id]);
+    vertices.push({
+      id,
+      name: `PartitionCommitter(table=[${identifierText(table.identifier)}])`,
+      parallelism: 1,
+      operator: { kind: 'sink-committer', connector: connectorSpec(table) },
+    });
+    edges.push({ source: sink.id, target: id, partitioner: 'global' });
+  }
   return { version: JOB_GRAPH_VERSION, jobName, config: { ...config }, vertices, edges };
 }

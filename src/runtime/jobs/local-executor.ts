@@ -48,6 +48,7 @@ import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
 import { IntervalJoinOperator } from '../operators/join/interval-join.js';
 import { SemiAntiJoinOperator } from '../operators/join/semi-anti-join.js';
 import { StreamingJoinOperator } from '../operators/join/streaming-join.js';
+import { NotNullEnforcer } from '../operators/not-null-enforcer.js';
 import { OverAggregateOperator } from '../operators/over-aggregate/index.js';
 import { DeduplicateOperator, RankOperator } from '../operators/rank/index.js';
 import { UnionOperator } from '../operators/union-operator.js';
@@ -140,9 +141,21 @@ function createOperator(
           `Connector '${spec.connector.connector}' cannot be used as a ${spec.kind} (table ${spec.connector.table})`,
         );
       }
-      return 'createReader' in factory
-        ? factory.createReader(spec.connector)
-        : factory.createWriter(spec.connector);
+      if ('createReader' in factory) return factory.createReader(spec.connector);
+      const writer = factory.createWriter(spec.connector);
+      return spec.kind === 'sink' && spec.notNullColumns
+        ? new NotNullEnforcer(writer, spec.notNullColumns)
+        : writer;
+    }
+    case 'sink-committer': {
+      const factory = connectors.get(spec.connector.connector)?.sink?.createCommitter;
+      if (!factory) {
+        throw new WeirError(
+          'CONNECTOR_UNAVAILABLE',
+          `Connector '${spec.connector.connector}' has no sink committer (table ${spec.connector.table})`,
+        );
+      }
+      return factory(spec.connector);
     }
     case 'calc':
       return new CalcOperator(spec);

@@ -68,6 +68,7 @@ export function countedOutput(
       if (to) to.currentInputWatermark = watermark;
       return target.emitWatermark(watermark);
     },
+    emitWatermarkStatus: (idle) => target.emitWatermarkStatus?.(idle),
   };
 }
 
@@ -86,5 +87,6 @@ export function backPressureTimedOutput(target: Output, metrics: TaskMetrics): O
       });
     },
     emitWatermark: (watermark) => target.emitWatermark(watermark),
+    emitWatermarkStatus: (idle) => target.emitWatermarkStatus?.(idle),
   };
 }

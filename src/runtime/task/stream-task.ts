@@ -65,13 +65,16 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 
 function fanOut(outputs: readonly Output[]): Output {
   if (outputs.length === 1) return outputs[0];
-  if (outputs.length === 0) return { emit: () => {}, emitWatermark: () => {} };
+  if (outputs.length === 0) return { emit: () => {}, emitWatermark: () => {}, emitWatermarkStatus: () => {} };
   return {
     emit: async (batch) => {
       for (const o of outputs) await o.emit(batch);
     },
     emitWatermark: async (wm) => {
       for (const o of outputs) await o.emitWatermark(wm);
+    },
+    emitWatermarkStatus: async (idle) => {
+      for (const o of outputs) await o.emitWatermarkStatus?.(idle);
     },
   };
 }
@@ -252,7 +255,11 @@ export class StreamTask {
         const next = this.operators[i + 1];
         const output: Output = countedOutput(
           next
-            ? { emit: (b) => next.processBatch(b), emitWatermark: (wm) => next.processWatermark?.(wm) }
+            ? {
+                emit: (b) => next.processBatch(b),
+                emitWatermark: (wm) => next.processWatermark?.(wm),
+                emitWatermarkStatus: (idle) => this.tailOutput.emitWatermarkStatus?.(idle),
+              }
             : this.tailOutput,
           this.metrics.operators[this.chain[i].operatorId],
           next ? this.metrics.operators[this.chain[i + 1].operatorId] : undefined,
@@ -309,8 +316,10 @@ export class StreamTask {
           await Promise.race([idle, this.mailbox.whenNotEmpty()]);
           metrics.idleTimeMs += performance.now() - unitEnd;
         }
-        busySince = Date.now();
-      } else if (Date.now() - busySince > MAX_BUSY_MS) {
+      }
+      // A wait that resolved at once (an already settled promise) gave the event loop no turn, so
+      // time spent waiting counts as busy: timers and I/O must never be starved.
+      if (Date.now() - busySince > MAX_BUSY_MS) {
         await yieldToEventLoop();
         busySince = Date.now();
       }
@@ -322,6 +331,9 @@ export class StreamTask {
       processBatch: (batch, inputIndex) =>
         inputIndex === 0 ? this.chainInput.emit(batch) : this.processSecondInput(batch, inputIndex),
       processWatermark: (wm) => this.chainInput.emitWatermark(wm),
+      processWatermarkStatus: (idle) => {
+        for (const o of this.outputs) o.emitWatermarkStatus(idle);
+      },
       triggerCheckpointOnBarrier: (id, timestamp, kind, savepoint) =>
         this.performCheckpoint(id, timestamp, kind, savepoint),
       completeChannelState: (id, inFlight) => {
