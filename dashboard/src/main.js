@@ -17,6 +17,11 @@ function usePolling(load, deps) {
     let stopped = false;
     let timer;
     const tick = async () => {
+      // A tab in the background asks nothing of the job.
+      if (document.hidden) {
+        timer = setTimeout(tick, POLL_MS);
+        return;
+      }
       try {
         const data = await load();
         if (!stopped) setState({ data, error: undefined });
