@@ -20,7 +20,7 @@ const quiet = { write: () => true, once: () => undefined };
 const SCRIPT = `
 SET 'parallelism.default' = '2';
 SET 'execution.checkpointing.interval' = '1s';
-SET 'state.checkpoints.dir' = 'jobmanager';
+SET 'execution.checkpointing.storage' = 'jobmanager';
 CREATE TABLE events (id BIGINT, k INT, v INT) WITH ('connector' = 'datagen', 'rows-per-second' = '1000000000',
   'fields.k.min' = '1', 'fields.k.max' = '1000', 'fields.v.min' = '1', 'fields.v.max' = '100');
 CREATE TABLE out (k INT, n BIGINT, s BIGINT) WITH ('connector' = 'blackhole');

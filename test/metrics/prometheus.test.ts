@@ -59,7 +59,7 @@ describe('Prometheus scrape of a Kafka → PostgreSQL job', () => {
     const { job, base, logs, stop } = await startJobWithRest(
       `SET 'parallelism.default' = '2';
        SET 'execution.checkpointing.interval' = '200ms';
-       SET 'state.checkpoints.dir' = 'jobmanager';
+       SET 'execution.checkpointing.storage' = 'jobmanager';
        CREATE TABLE src (id BIGINT, amount INT) WITH (
          'connector' = 'kafka', 'topic' = '${topic}',
          'properties.bootstrap.servers' = '${brokers().join(',')}',

@@ -10,7 +10,7 @@ import { startJobWithRest } from './helpers.js';
 const SCRIPT = `
 SET 'parallelism.default' = '2';
 SET 'execution.checkpointing.interval' = '200ms';
-SET 'state.checkpoints.dir' = 'jobmanager';
+SET 'execution.checkpointing.storage' = 'jobmanager';
 SET 'properties.sasl.jaas.config' = 'org.apache.kafka.common.security.plain.PlainLoginModule required password="hunter2";';
 CREATE TABLE orders (id BIGINT, amount INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
   WITH ('connector' = 'datagen', 'rows-per-second' = '2000', 'fields.amount.min' = '1', 'fields.amount.max' = '100');
