@@ -28,11 +28,12 @@ function stripTimeAttributes(rowType: RowType): RowType {
   };
 }
 
-function connectorSpec(table: CatalogTable): ConnectorSpec {
+/** The table as its connector (`identifier`: the descriptor planned with, also for legacy DDL) sees it. */
+function connectorSpec(table: CatalogTable, identifier: string): ConnectorSpec {
   const physical = table.columns.filter((c) => c.kind === 'physical').map((c) => c.name);
   return {
     table: identifierText(table.identifier),
-    connector: table.options.connector,
+    connector: identifier,
     options: { ...table.options },
     schema: stripTimeAttributes({ fields: table.schema.fields.filter((f) => physical.includes(f.name)) }),
     ...(table.primaryKey ? { primaryKey: table.primaryKey.columns } : {}),
@@ -59,7 +60,7 @@ function needsPartitionCommitter(node: PhysicalNode): CatalogTable | undefined {
 function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSpec {
   switch (node.kind) {
     case 'TableSourceScan':
-      return { kind: 'source', connector: connectorSpec(node.table) };
+      return { kind: 'source', connector: connectorSpec(node.table, node.connector.identifier) };
     case 'WatermarkAssigner':
       return {
         kind: 'watermark-assigner',
@@ -166,6 +167,36 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         rightType: stripTimeAttributes(node.right.rowType),
         outputType: stripTimeAttributes(node.rowType),
       };
+    case 'LookupJoin':
+      return {
+        kind: 'lookup-join',
+        joinType: node.joinType,
+        table: connectorSpec(node.table, node.connector.identifier),
+        keys: node.keys,
+        ...(node.where || node.joinCondition
+          ? {
+              condition:
+                node.where && node.joinCondition
+                  ? { kind: 'call', fn: 'AND', args: [node.where, node.joinCondition], type: node.where.type }
+                  : (node.where ?? node.joinCondition)!,
+            }
+          : {}),
+        inputType: stripTimeAttributes(node.input.rowType),
+        outputType: stripTimeAttributes(node.rowType),
+      };
+    case 'TemporalJoin':
+      return {
+        kind: 'temporal-join',
+        joinType: node.joinType,
+        leftKeys: node.leftKeys,
+        rightKeys: node.rightKeys,
+        leftTimeIndex: node.leftTimeIndex,
+        rightTimeIndex: node.rightTimeIndex,
+        ...(node.nonEquiCondition ? { nonEquiCondition: node.nonEquiCondition } : {}),
+        leftType: stripTimeAttributes(node.left.rowType),
+        rightType: stripTimeAttributes(node.right.rowType),
+        outputType: stripTimeAttributes(node.rowType),
+      };
     case 'Values':
       return { kind: 'values', tuples: node.tuples, outputType: stripTimeAttributes(node.rowType) };
     case 'Union':
@@ -177,7 +208,7 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         generateUpdateBefore: node.generateUpdateBefore,
       };
     case 'Sink': {
-      const spec = connectorSpec(node.table);
+      const spec = connectorSpec(node.table, node.connector.identifier);
       const notNullColumns = spec.schema.fields.flatMap((f, index) =>
         !f.type.nullable && node.rowType.fields[index]?.type.nullable ? [{ index, name: f.name }] : [],
       );
@@ -248,7 +279,9 @@ export function buildJobGraph(
     }
     let inputs = physicalInputs(node).map(visit);
     const table =
-      node.kind === 'TableSourceScan' || node.kind === 'Sink' ? identifierText(node.table.identifier) : '';
+      node.kind === 'TableSourceScan' || node.kind === 'Sink' || node.kind === 'LookupJoin'
+        ? identifierText(node.table.identifier)
+        : '';
     const id = operatorId(['weir', String(vertices.length), node.kind, table, ...inputs.map((i) => i.id)]);
     let parallelism: number | undefined;
     const keyFields = keyedFields(node);
@@ -276,7 +309,7 @@ export function buildJobGraph(
       name: physicalLabel(node, 'infix'),
       ...(parallelism !== undefined ? { parallelism } : {}),
       ...(keyFields ? { keyed: { fields: keyFields } } : {}),
-      ...(node.kind === 'Join' || node.kind === 'IntervalJoin'
+      ...(node.kind === 'Join' || node.kind === 'IntervalJoin' || node.kind === 'TemporalJoin'
         ? { keyed: { fields: node.leftKeys, secondInputFields: node.rightKeys } }
         : {}),
       operator: operatorSpec(node),
@@ -288,7 +321,10 @@ export function buildJobGraph(
         partitioner: input.partitioner,
         ...(input.keys ? { keys: input.keys } : {}),
         // A two-input operator's second input (a join's right side); a union's inputs are all one.
-        ...((node.kind === 'Join' || node.kind === 'IntervalJoin') && inputIndex > 0 ? { inputIndex } : {}),
+        ...((node.kind === 'Join' || node.kind === 'IntervalJoin' || node.kind === 'TemporalJoin') &&
+        inputIndex > 0
+          ? { inputIndex }
+          : {}),
       });
     });
     return { id, partitioner: 'forward', parallelism };
@@ -303,7 +339,7 @@ export function buildJobGraph(
       id,
       name: `PartitionCommitter(table=[${identifierText(table.identifier)}])`,
       parallelism: 1,
-      operator: { kind: 'sink-committer', connector: connectorSpec(table) },
+      operator: { kind: 'sink-committer', connector: connectorSpec(table, table.options.connector) },
     });
     edges.push({ source: sink.id, target: id, partitioner: 'global' });
   }

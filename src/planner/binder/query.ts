@@ -9,6 +9,7 @@ import { AggregateExprBinder, Aggregation, findAggregate, rejectAggregate } from
 import { unsupported, validationError } from './errors.js';
 import { ExprBinder } from './expressions.js';
 import { bindJoin } from './join.js';
+import { legacyConnector } from './options.js';
 import { bindOverWindow, findOverCalls } from './over.js';
 import { type Field, Scope } from './scope.js';
 import { bindUnion, bindValues, distinct } from './set-operations.js';
@@ -41,7 +42,8 @@ export interface BinderContext {
 
 /** The descriptor of a catalog table's connector (validated when the table was created). */
 export function connectorOf(table: CatalogTable, ctx: BinderContext): ConnectorDescriptor {
-  const descriptor = ctx.connectors.get(table.options.connector);
+  const descriptor =
+    ctx.connectors.get(table.options.connector) ?? legacyConnector(table.options, ctx.connectors);
   if (!descriptor) {
     throw new WeirError(
       'SQL_VALIDATION',
@@ -297,7 +299,11 @@ export class QueryBinder {
       }
       case 'TableName': {
         if (ref.forSystemTime)
-          throw unsupported('FOR SYSTEM_TIME AS OF (a temporal table join)', ref.forSystemTime.pos);
+          throw unsupported(
+            'FOR SYSTEM_TIME AS OF outside a join',
+            ref.forSystemTime.pos,
+            'join the table: `… JOIN t FOR SYSTEM_TIME AS OF o.time AS x ON …`',
+          );
         const parts = ref.name.parts;
         const qualifier = ref.alias?.value ?? parts[parts.length - 1].value;
         const cte = parts.length === 1 ? this.ctes.get(parts[0].value) : undefined;

@@ -67,6 +67,10 @@ function shortName(v: JobVertex): string {
       return 'Join';
     case 'interval-join':
       return 'IntervalJoin';
+    case 'temporal-join':
+      return 'TemporalJoin';
+    case 'lookup-join':
+      return 'LookupJoin';
     case 'values':
       return 'Values';
     case 'union':
