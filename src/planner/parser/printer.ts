@@ -1,3 +1,4 @@
+import { isSensitiveKey } from '../../common/secrets.js';
 import { formatType, type LogicalType, type TypeStyle } from '../../common/types.js';
 import type * as A from './ast.js';
 import { isKeyword, isReservedWord } from './lexer.js';
@@ -12,13 +13,7 @@ export interface PrintOptions {
   readonly maskSecrets?: boolean;
 }
 
-const SENSITIVE = ['password', 'secret', 'token', 'sasl.jaas.config'];
-
-/** True for option keys whose values must never be printed. */
-export function isSensitiveKey(key: string): boolean {
-  const lower = key.toLowerCase();
-  return SENSITIVE.some((s) => lower.includes(s));
-}
+export { isSensitiveKey } from '../../common/secrets.js';
 
 export function quoteIdent(name: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !isKeyword(name) ? name : `\`${name.replace(/`/g, '``')}\``;
