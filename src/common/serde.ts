@@ -1,13 +1,19 @@
 /**
  * JSON for state and checkpoint metadata. Runtime values include types JSON cannot carry
  * (DECIMAL as bigint, BYTES as Uint8Array, MAP as Map); they are written as tagged objects
- * ({"$bigint": "…"}, {"$bytes": "<base64>"}, {"$map": [[k, v], …]}) and read back as themselves.
+ * ({"$bigint": "…"}, {"$bytes": "<base64>"}, {"$map": [[k, v], …]}, {"$number": "NaN"} for NaN,
+ * ±Infinity and -0) and read back as themselves.
  * Plain objects with a `$`-key of their own are escaped the same way, so any value round-trips.
  */
-const TAGS = new Set(['$bigint', '$bytes', '$map', '$object', '$undefined']);
+const TAGS = new Set(['$bigint', '$bytes', '$map', '$object', '$undefined', '$number']);
 
 function encode(value: unknown): unknown {
   switch (typeof value) {
+    case 'number':
+      // JSON has no NaN, Infinity or -0 (DOUBLE values can be any of them).
+      return Number.isFinite(value) && !Object.is(value, -0)
+        ? value
+        : { $number: String(Object.is(value, -0) ? '-0' : value) };
     case 'bigint':
       return { $bigint: value.toString() };
     case 'undefined':
@@ -35,6 +41,7 @@ function decode(value: unknown): unknown {
   if ('$map' in obj)
     return new Map((obj.$map as [unknown, unknown][]).map(([k, v]) => [decode(k), decode(v)]));
   if ('$undefined' in obj) return undefined;
+  if ('$number' in obj) return obj.$number === '-0' ? -0 : Number(obj.$number);
   const plain = '$object' in obj ? (obj.$object as Record<string, unknown>) : obj;
   return Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, decode(v)]));
 }
