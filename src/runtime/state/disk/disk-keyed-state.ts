@@ -547,20 +547,42 @@ export class DiskKeyedStateBackend implements SnapshottingKeyedStateBackend {
   ): Promise<KeyedStateSnapshot> {
     const out: Record<string, Record<string, unknown[]>> = {};
     const pause = slicer();
+    let n = 0;
+    for (const [kg, name, entry] of this.liveEntries(memtables, runs)) {
+      if ((++n & 255) === 0) await pause();
+      ((out[kg] ??= {})[name] ??= []).push(entry);
+    }
+    return out;
+  }
+
+  /** A canonical snapshot taken synchronously (tests, and callers that need one at once). */
+  snapshot(): KeyedStateSnapshot {
+    this.check();
+    // A throwaway wrapper: the active memtable is sorted for this scan only.
+    const memtables = [{ entries: this.active, pinsOnFlush: 0 }, ...this.frozen];
+    const out: Record<string, Record<string, unknown[]>> = {};
+    for (const [kg, name, entry] of this.liveEntries(memtables, this.runs)) {
+      ((out[kg] ??= {})[name] ??= []).push(entry);
+    }
+    return out;
+  }
+
+  /** The live entries of this subtask's key groups, as [key group, state name, canonical entry]. */
+  private *liveEntries(
+    memtables: readonly FrozenMemtable[],
+    runs: readonly SortedRun[],
+  ): Generator<[number, string, unknown[]]> {
     const sources = [
       ...memtables.map((m) => memtableScan(m.entries, sortedKeys(m))),
       ...runs.map((r) => r.reader.scan(undefined, false)),
     ];
     const { start, end } = this.keyGroupRange;
-    let n = 0;
     for (const r of mergeSorted(sources)) {
-      if ((++n & 255) === 0) await pause();
       if (r.length === 1) continue;
       const kg = keyGroupOf(r[0]);
       if (kg < start || kg > end) continue;
-      ((out[kg] ??= {})[stateNameOf(r[0])] ??= []).push([r[1], copyValue(r[2]), r[3]]);
+      yield [kg, stateNameOf(r[0]), [r[1], copyValue(r[2]), r[3]]];
     }
-    return out;
   }
 
   /** Incremental checkpoint: each run is uploaded to shared/ once; later checkpoints refer to it. */
