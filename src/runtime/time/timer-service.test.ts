@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessingTimeService } from '../api/operator.js';
-import { createTestBackend, type TestKeyedStateBackend } from '../state/test-backend.js';
+import { createTestBackend } from '../state/test-backend.js';
 import { KeyedTimerService } from './timer-service.js';
 
 function manualClock() {
