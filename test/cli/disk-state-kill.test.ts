@@ -96,7 +96,7 @@ describe('disk-backed state: SIGKILL and run -s', () => {
       const names = await readdir(jobDir).catch(() => [] as string[]);
       const done: number[] = [];
       for (const n of names.filter((d) => d.startsWith('chk-'))) {
-        if ((await readdir(join(jobDir, n)).catch(() => [])).includes('_metadata'))
+        if ((await readdir(join(jobDir, n)).catch(() => [] as string[])).includes('_metadata'))
           done.push(Number(n.slice(4)));
       }
       return done.sort((a, b) => a - b);
