@@ -32,9 +32,45 @@ function encode(value: unknown): unknown {
   }
 }
 
+/**
+ * Whether a value holds anything JSON cannot carry as it is (so `encode` would change it). Most
+ * state is plain rows of strings and finite numbers: for those, stringifying skips the copy.
+ */
+function needsEncoding(value: unknown): boolean {
+  switch (typeof value) {
+    case 'number':
+      return !Number.isFinite(value) || Object.is(value, -0);
+    case 'string':
+    case 'boolean':
+      return false;
+    case 'object': {
+      if (value === null) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (needsEncoding(value[i])) return true;
+        return false;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return true;
+      for (const k in value) {
+        if (TAGS.has(k) || needsEncoding((value as Record<string, unknown>)[k])) return true;
+      }
+      return false;
+    }
+    default:
+      return true;
+  }
+}
+
+/** Decodes what JSON.parse just made, reusing its arrays and objects (nothing else refers to them). */
 function decode(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(decode);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (v !== null && typeof v === 'object') value[i] = decode(v);
+    }
+    return value;
+  }
   const obj = value as Record<string, unknown>;
   if ('$bigint' in obj) return BigInt(obj.$bigint as string);
   if ('$bytes' in obj) return new Uint8Array(Buffer.from(obj.$bytes as string, 'base64'));
@@ -43,11 +79,22 @@ function decode(value: unknown): unknown {
   if ('$undefined' in obj) return undefined;
   if ('$number' in obj) return obj.$number === '-0' ? -0 : Number(obj.$number);
   const plain = '$object' in obj ? (obj.$object as Record<string, unknown>) : obj;
-  return Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, decode(v)]));
+  for (const k of Object.keys(plain)) {
+    const v = plain[k];
+    if (v === null || typeof v !== 'object') continue;
+    // Own data property, even for '__proto__' (which plain assignment would take as the prototype).
+    Object.defineProperty(plain, k, {
+      value: decode(v),
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  return plain;
 }
 
 export function stringifyState(value: unknown): string {
-  return JSON.stringify(encode(value));
+  return JSON.stringify(needsEncoding(value) ? encode(value) : value);
 }
 
 export function parseState(text: string): unknown {

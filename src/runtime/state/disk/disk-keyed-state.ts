@@ -629,39 +629,50 @@ export class DiskKeyedStateBackend implements SnapshottingKeyedStateBackend {
    */
   restore(states: readonly (KeyedStateSnapshot | KeyedStateHandle)[]): void {
     const { start, end } = this.keyGroupRange;
-    const canonical: StoredRecord[] = [];
+    const groups: [number, KeyedStateSnapshot[string]][] = [];
     for (const state of states) {
       if (isKeyedStateHandle(state)) {
-        const handle = state;
-        if (handle.keyGroupRange.end < start || handle.keyGroupRange.start > end) continue;
-        for (const file of handle.files) this.restoreRun(file);
+        if (state.keyGroupRange.end < start || state.keyGroupRange.start > end) continue;
+        for (const file of state.files) this.restoreRun(file);
         continue;
       }
-      for (const [kgText, byName] of Object.entries(state as KeyedStateSnapshot)) {
+      for (const [kgText, byName] of Object.entries(state)) {
         const kg = Number(kgText);
-        if (kg < start || kg > end) continue;
+        if (kg >= start && kg <= end) groups.push([kg, byName]);
+      }
+    }
+    if (groups.length > 0) this.bulkLoad(groups);
+  }
+
+  /**
+   * Writes canonical state into one sorted run, key group by key group and state by state, in
+   * the store's key order (key group, then state name, then key), sorting one state of one key
+   * group at a time rather than the whole snapshot.
+   */
+  private bulkLoad(groups: [number, KeyedStateSnapshot[string]][]): void {
+    groups.sort((a, b) => a[0] - b[0]);
+    const { name, path } = this.newRunPath();
+    const writer = new SortedRunWriter(path, this.blockSize);
+    try {
+      for (const [kg, byName] of groups) {
         const prefix = keyGroupPrefix(kg);
-        for (const [name, entries] of Object.entries(byName)) {
-          for (const raw of entries) {
-            const [key, value, writtenAt] = raw as [unknown[], unknown, number];
-            canonical.push([compositeKey(prefix, name, keyString(key)), key, value, writtenAt]);
+        for (const state of Object.keys(byName).sort()) {
+          const keyed = byName[state].map((raw) => {
+            const e = raw as [unknown[], unknown, number];
+            return [keyString(e[0]), e] as const;
+          });
+          keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+          for (const [ks, [key, value, writtenAt]] of keyed) {
+            writer.add([compositeKey(prefix, state, ks), key, value, writtenAt]);
           }
         }
       }
+      writer.finish({ durable: false });
+    } catch (err) {
+      writer.abandon();
+      throw err;
     }
-    if (canonical.length > 0) {
-      canonical.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-      const { name, path } = this.newRunPath();
-      const writer = new SortedRunWriter(path, this.blockSize);
-      try {
-        for (const r of canonical) writer.add(r);
-        writer.finish({ durable: false });
-      } catch (err) {
-        writer.abandon();
-        throw err;
-      }
-      this.runs.push(this.openRun(name, path));
-    }
+    this.runs.push(this.openRun(name, path));
   }
 
   private restoreRun(file: { path: string; sizeBytes: number }): void {
