@@ -16,7 +16,7 @@ import { keyString } from '../heap-keyed-state.js';
 import { assignToKeyGroup, hashFields, keyGroupRange } from '../key-groups.js';
 import type { SnapshotTarget, SnapshottingKeyedStateBackend } from '../snapshot.js';
 import { BlockCache } from './block-cache.js';
-import { memtableScan, mergeSorted } from './merge.js';
+import { memtableScan, mergeSorted, sortInSlices } from './merge.js';
 import {
   compositeKey,
   copyValue,
@@ -379,10 +379,13 @@ export class DiskKeyedStateBackend implements SnapshottingKeyedStateBackend {
   private async flush(m: FrozenMemtable): Promise<SortedRun> {
     if (this.disposed) throw new Error('the state backend was disposed');
     const { name, path } = this.newRunPath();
-    const writer = new SortedRunWriter(path, this.blockSize);
+    // Not in the microtask of whoever froze the memtable (a checkpoint's synchronous part).
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const pause = slicer();
+    m.sortedKeys ??= await sortInSlices([...m.entries.keys()], pause);
+    const writer = new SortedRunWriter(path, this.blockSize);
     try {
-      for (const r of memtableScan(m.entries, sortedKeys(m))) {
+      for (const r of memtableScan(m.entries, m.sortedKeys)) {
         writer.add(r);
         if ((writer.recordCount & 255) === 0) await pause();
         if (this.disposed) throw new Error('the state backend was disposed');

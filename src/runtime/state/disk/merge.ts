@@ -49,3 +49,42 @@ export function* memtableScan(
     if (slot !== undefined) yield slotToRecord(key, slot);
   }
 }
+
+const SORT_CHUNK = 4096;
+
+/**
+ * Sorts keys without holding the thread for long: chunks are sorted one at a time and then merged
+ * pairwise, calling `pause` (which yields to the event loop when a slice is used up) in between.
+ * A flush sorts a whole memtable; done at once, that would stall the task for hundreds of ms.
+ */
+export async function sortInSlices(keys: string[], pause: () => Promise<void>): Promise<string[]> {
+  let runs: string[][] = [];
+  for (let i = 0; i < keys.length; i += SORT_CHUNK) {
+    runs.push(keys.slice(i, i + SORT_CHUNK).sort());
+    await pause();
+  }
+  while (runs.length > 1) {
+    const next: string[][] = [];
+    for (let r = 0; r < runs.length; r += 2) {
+      const a = runs[r];
+      const b = runs[r + 1];
+      if (!b) {
+        next.push(a);
+        continue;
+      }
+      const out: string[] = new Array(a.length + b.length);
+      let i = 0;
+      let j = 0;
+      let k = 0;
+      while (i < a.length && j < b.length) {
+        out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
+        if ((k & 4095) === 0) await pause();
+      }
+      while (i < a.length) out[k++] = a[i++];
+      while (j < b.length) out[k++] = b[j++];
+      next.push(out);
+    }
+    runs = next;
+  }
+  return runs[0] ?? [];
+}
