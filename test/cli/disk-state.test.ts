@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startWeir } from '../helpers/cli.js';
+import { runWeir, startWeir } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
 
 // `weir run` on the disk-backed backend with incremental checkpoints, SIGKILLed mid-run, then
@@ -117,4 +117,49 @@ describe('disk-backed state: SIGKILL and run -s', () => {
     expect(await resumed.exit, resumed.stderr).toBe(0);
     expect(await committedRows(out)).toEqual(expected());
   }, 90_000);
+
+  it('weir savepoint --type native copies the run files into the savepoint; --type canonical inlines the state', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'weir-disk-savepoint-'));
+    dirs.push(dir);
+    const job = join(dir, 'job.sql');
+    await writeFile(job, script(join(dir, 'out')).replace("'600'", "'100'"));
+    const env = { WEIR_HOME: dir };
+    const running = startWeir(
+      [
+        'run',
+        '-f',
+        job,
+        '-D',
+        'state.backend.type=rocksdb',
+        '-D',
+        `state.checkpoints.dir=${join(dir, 'ck')}`,
+      ],
+      { env },
+    );
+    try {
+      const jobId = await waitFor(() => /Submitted job ([0-9a-f]{32})/.exec(running.stderr)?.[1], {
+        what: 'job id',
+        timeoutMs: 20_000,
+      });
+      const bad = await runWeir(['savepoint', jobId, join(dir, 'sp'), '--type', 'portable'], { env });
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toMatch(/Unknown savepoint type 'portable'/);
+      expect(bad.stderr).not.toMatch(/\n\s+at /);
+
+      const native = await runWeir(['savepoint', jobId, join(dir, 'sp'), '--type', 'native'], { env });
+      expect(native.code, native.stderr).toBe(0);
+      const nativePath = /Savepoint completed\. Path: file:(\S+)/.exec(native.stdout)![1];
+      expect((await readdir(nativePath)).some((f) => f.endsWith('.sst'))).toBe(true);
+      expect(await readFile(join(nativePath, '_metadata'), 'utf8')).toContain('weir-sorted-runs-v1');
+
+      const canonical = await runWeir(['savepoint', jobId, join(dir, 'sp')], { env });
+      expect(canonical.code, canonical.stderr).toBe(0);
+      const canonicalPath = /Savepoint completed\. Path: file:(\S+)/.exec(canonical.stdout)![1];
+      expect(await readdir(canonicalPath)).toEqual(['_metadata']);
+      expect(await readFile(join(canonicalPath, '_metadata'), 'utf8')).not.toContain('weir-sorted-runs-v1');
+    } finally {
+      running.child.kill('SIGKILL');
+      await running.exit;
+    }
+  }, 60_000);
 });
