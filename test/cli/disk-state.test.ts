@@ -59,7 +59,7 @@ async function committedRows(out: string): Promise<string[]> {
     .sort();
 }
 
-describe('disk-backed state: SIGKILL and run -s', () => {
+describe('disk-backed state from the command line: SIGKILL and run -s, savepoint --type', () => {
   it('resumes from the latest retained incremental checkpoint with exactly the failure-free output', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'weir-disk-kill-'));
     dirs.push(dir);
@@ -133,6 +133,8 @@ describe('disk-backed state: SIGKILL and run -s', () => {
         'state.backend.type=rocksdb',
         '-D',
         `state.checkpoints.dir=${join(dir, 'ck')}`,
+        '-D',
+        `state.backend.rocksdb.localdir=${join(dir, 'local')}`,
       ],
       { env },
     );
