@@ -123,6 +123,7 @@ describe('DiskKeyedStateBackend', () => {
       l: b.getListState<number>('l'),
       m: b.getMapState<number, string>('m'),
     }));
+    let pending: { materialize(): Promise<unknown> }[] | undefined;
     for (let step = 0; step < 6000; step++) {
       const key = [Math.floor(random() * 120), 'k'];
       const op = Math.floor(random() * 9);
@@ -159,12 +160,14 @@ describe('DiskKeyedStateBackend', () => {
         }
       });
       expect(results[1], `step ${step}`).toEqual(results[0]);
-      if (step % 1500 === 1499) {
-        const [a, b] = await Promise.all([
-          heap.snapshotAsync().materialize(),
-          d.snapshotAsync().materialize(),
-        ]);
-        expect(sorted(b as KeyedStateSnapshot)).toEqual(sorted(a as KeyedStateSnapshot));
+      // Snapshots taken now and written out after more changes must hold the state as it was now.
+      if (step % 500 === 0) pending = [heap.snapshotAsync(), d.snapshotAsync()];
+      if (step % 500 === 250 && pending) {
+        const [a, b] = await Promise.all(pending.map((p) => p.materialize()));
+        expect(sorted(b as KeyedStateSnapshot), `snapshot of step ${step - 250}`).toEqual(
+          sorted(a as KeyedStateSnapshot),
+        );
+        pending = undefined;
       }
     }
     await d.settle();

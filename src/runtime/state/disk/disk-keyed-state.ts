@@ -228,7 +228,9 @@ export class DiskKeyedStateBackend implements SnapshottingKeyedStateBackend {
     if (!entry) return undefined;
     // Older layers are immutable (snapshots and the block cache read them): copy on first write.
     const copy: Entry = { key: entry.key, value: copyValue(entry.value), writtenAt: this.clock() };
-    this.put(ck, copy, estimateSize(copy.value));
+    // Not frozen here: the caller changes the copy next, and only then accounts for it (grew).
+    this.active.set(ck, copy);
+    this.activeBytes += ck.length * 2 + estimateSize(copy.value) + 48;
     return copy;
   }
 
@@ -313,6 +315,7 @@ export class DiskKeyedStateBackend implements SnapshottingKeyedStateBackend {
           return;
         }
         (this.mutable(name, ttl)!.value as Map<K, V>).delete(k);
+        this.grew(0);
       },
       contains: (k) => map()?.has(k) ?? false,
       entries: () => (map() ?? new Map<K, V>()).entries(),
@@ -462,6 +465,10 @@ export class DiskKeyedStateBackend implements SnapshottingKeyedStateBackend {
       throw err;
     }
     const merged = this.openRun(name, path);
+    if (this.disposed) {
+      this.deleteRun(merged);
+      return;
+    }
     // Newer runs may have been flushed meanwhile; the inputs are still one contiguous stretch.
     const at = this.runs.indexOf(inputs[0]);
     this.runs.splice(at, inputs.length, merged);
