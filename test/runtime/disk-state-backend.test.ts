@@ -45,7 +45,7 @@ SELECT k, COUNT(*) AS n, SUM(id) AS total, MAX(id) AS last_id FROM seq GROUP BY 
 function plan(config: Record<string, string>): { job: JobGraph; connectors: Map<string, RuntimeConnector> } {
   const { session, runtimeConnectors } = createSession(
     [
-      ['parallelism.default', '2'],
+      ['parallelism.default', config['parallelism.default'] ?? '2'],
       ['execution.checkpointing.min-pause', '0 ms'],
       ['restart-strategy.type', 'none'],
       // A small memtable: the state really goes through sorted run files, flushes and compactions.
@@ -166,7 +166,7 @@ describe('disk-backed keyed state backend, end to end', () => {
     for (const f of referenced) expect(existsSync(f)).toBe(true);
   }, 60_000);
 
-  it('a native savepoint holds its own copies of the run files and restores into the disk backend', async () => {
+  it('a native savepoint holds its own copies of the run files and restores into the disk backend at another parallelism', async () => {
     const dir = await tempDir();
     const config = {
       'state.backend.type': 'rocksdb',
@@ -189,7 +189,12 @@ describe('disk-backed keyed state backend, end to end', () => {
     expect(raw).not.toContain(dir);
     await rm(join(dir, 'ck'), { recursive: true, force: true });
 
-    const resumed = start(config, store, await loadCheckpointMetadata(savepoint!));
+    // Two subtasks' runs, read by three: each takes the runs that hold any of its key groups.
+    const resumed = start(
+      { ...config, 'parallelism.default': '3' },
+      store,
+      await loadCheckpointMetadata(savepoint!),
+    );
     await finish(resumed);
     expect(finalTable(store)).toEqual(expectedTable());
   }, 60_000);
