@@ -113,8 +113,13 @@ describe('disk-backed state from the command line: SIGKILL and run -s, savepoint
     expect(metadata).toContain('../shared/');
     expect((await readdir(join(jobDir, 'shared'))).length).toBeGreaterThan(0);
 
+    // The killed process left its working folders behind.
+    expect((await readdir(join(dir, 'local'))).length).toBeGreaterThan(0);
+
     const resumed = startWeir([...args, '-s', join(jobDir, `chk-${latest}`)], { env: { WEIR_HOME: dir } });
     expect(await resumed.exit, resumed.stderr).toBe(0);
+    // The next run removed them (their process is gone), and its own went with its job.
+    expect(await readdir(join(dir, 'local'))).toEqual([]);
     expect(await committedRows(out)).toEqual(expected());
   }, 90_000);
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Configuration } from '../../common/config.js';
@@ -52,10 +53,12 @@ export function createKeyedStateBackend(
     if (snapshots.length > 0) heap.restore(snapshots);
     return heap;
   }
-  const base = config.get(STATE_BACKEND_LOCAL_DIRECTORY);
+  const configured = config.get(STATE_BACKEND_LOCAL_DIRECTORY);
+  const base = configured ? resolve(configured) : join(tmpdir(), 'weir-state');
+  removeLeftovers(base);
   const directory = join(
-    base ? resolve(base) : join(tmpdir(), 'weir-state'),
-    `job_${ctx.jobId}_op_${ctx.operatorId}_${ctx.subtaskIndex}_${ctx.attemptNumber}_${randomBytes(4).toString('hex')}`,
+    base,
+    `job_${ctx.jobId}_op_${ctx.operatorId}_${ctx.subtaskIndex}_${ctx.attemptNumber}_pid${process.pid}_${randomBytes(4).toString('hex')}`,
   );
   const disk = new DiskKeyedStateBackend({
     maxParallelism: ctx.maxParallelism,
@@ -75,4 +78,36 @@ export function createKeyedStateBackend(
     throw err;
   }
   return disk;
+}
+
+const swept = new Set<string>();
+
+/**
+ * Working folders of processes that died without cleaning up (kill -9) are never read again: the
+ * first backend of this process in a local directory removes those whose process is gone.
+ */
+function removeLeftovers(base: string): void {
+  if (swept.has(base)) return;
+  swept.add(base);
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/_pid(\d+)_/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    rmSync(join(base, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, as another user's process.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
