@@ -9,7 +9,8 @@
 // every query weir can plan today runs. The default query folder is the mirror this project's
 // sessions fetch (/work/.mirror/nexmark+nexmark), read through git.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinConnectors } from '../../dist/connectors/registry.js';
 import { SqlSession } from '../../dist/planner/index.js';
@@ -26,6 +27,7 @@ const PLANNABLE = [
   'q7',
   'q8',
   'q9',
+  'q10',
   'q11',
   'q12',
   'q15',
@@ -46,6 +48,9 @@ const values = {
   AUCTION_PROPORTION: '3',
   BID_PROPORTION: '46',
   NEXMARK_TABLE: 'datagen',
+  // q10 writes its partitioned files under NEXMARK_DIR/data/output/SUBMIT_TIME/ (a fresh temp dir).
+  NEXMARK_DIR: mkdtempSync(join(tmpdir(), 'weir-nexmark-')),
+  SUBMIT_TIME: String(Date.now()),
 };
 
 function upstream(name) {
@@ -101,3 +106,4 @@ for (const r of results) {
     );
   }
 }
+rmSync(values.NEXMARK_DIR, { recursive: true, force: true });

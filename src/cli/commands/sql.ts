@@ -90,7 +90,8 @@ export async function sqlCommand(
             resultMode() === 'table'
               ? new TableResultView(io.stdout, session.config.require(SQL_CLIENT_MAX_TABLE_RESULT_ROWS))
               : undefined;
-          resultView = table ?? tableauCollector(io.stdout);
+          const tableauView = table ? undefined : tableauCollector(io.stdout);
+          resultView = table ?? tableauView!;
           const job = await submitJob(result.jobGraph, {
             connectors: runtimeConnectors,
             log: { info: () => {}, warn: (m) => io.stderr.write(`[WARN] ${m}\n`) },
@@ -103,7 +104,8 @@ export async function sqlCommand(
               report(end.error);
               return 'failed';
             }
-            io.stdout.write(end.status === 'CANCELED' ? 'Query cancelled.\n' : 'Query finished.\n');
+            if (tableauView) tableauView.finish(end.status === 'CANCELED');
+            else io.stdout.write(end.status === 'CANCELED' ? 'Query cancelled.\n' : 'Query finished.\n');
           } finally {
             unregister();
           }

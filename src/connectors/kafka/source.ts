@@ -175,6 +175,18 @@ export class KafkaSourceReader implements SourceReader {
       return { status: 'emitted' };
     }
     if (this.bounded !== 'unbounded' && this.allFinished()) return { status: 'end' };
+    // A subtask with no partition to read (more subtasks than partitions) waits for discovery; a
+    // fetch round with nothing to fetch would resolve at once and spin the task loop.
+    if (
+      !this.inflight &&
+      !this.hasPartitionToFetch() &&
+      !this.metadataStale &&
+      Date.now() < this.nextDiscovery
+    )
+      return {
+        status: 'wait',
+        untilMs: Number.isFinite(this.nextDiscovery) ? this.nextDiscovery : Date.now() + 60_000,
+      };
     this.startFetch();
     const available = this.inflight;
     if (!available) {
@@ -231,6 +243,11 @@ export class KafkaSourceReader implements SourceReader {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.allSettled([this.consumer?.close(true), this.admin?.close(), this.fetcher?.close()]);
+  }
+
+  private hasPartitionToFetch(): boolean {
+    for (const p of this.partitions.values()) if (p.stop === undefined || p.fetchOffset < p.stop) return true;
+    return false;
   }
 
   private allFinished(): boolean {

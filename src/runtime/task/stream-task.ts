@@ -59,13 +59,16 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 
 function fanOut(outputs: readonly Output[]): Output {
   if (outputs.length === 1) return outputs[0];
-  if (outputs.length === 0) return { emit: () => {}, emitWatermark: () => {} };
+  if (outputs.length === 0) return { emit: () => {}, emitWatermark: () => {}, emitWatermarkStatus: () => {} };
   return {
     emit: async (batch) => {
       for (const o of outputs) await o.emit(batch);
     },
     emitWatermark: async (wm) => {
       for (const o of outputs) await o.emitWatermark(wm);
+    },
+    emitWatermarkStatus: async (idle) => {
+      for (const o of outputs) await o.emitWatermarkStatus?.(idle);
     },
   };
 }
@@ -212,7 +215,11 @@ export class StreamTask {
       for (let i = this.chain.length - 1; i >= 0; i--) {
         const next = this.operators[i + 1];
         const output: Output = next
-          ? { emit: (b) => next.processBatch(b), emitWatermark: (wm) => next.processWatermark?.(wm) }
+          ? {
+              emit: (b) => next.processBatch(b),
+              emitWatermark: (wm) => next.processWatermark?.(wm),
+              emitWatermarkStatus: (idle) => tailOutput.emitWatermarkStatus?.(idle),
+            }
           : tailOutput;
         await this.chain[i].operator.open(contextFor(this.chain[i].operatorId), output);
       }
@@ -254,8 +261,10 @@ export class StreamTask {
       }
       if (idle) {
         if (this.mailbox.isEmpty) await Promise.race([idle, this.mailbox.whenNotEmpty()]);
-        busySince = Date.now();
-      } else if (Date.now() - busySince > MAX_BUSY_MS) {
+      }
+      // A wait that resolved at once (an already settled promise) gave the event loop no turn, so
+      // time spent waiting counts as busy: timers and I/O must never be starved.
+      if (Date.now() - busySince > MAX_BUSY_MS) {
         await yieldToEventLoop();
         busySince = Date.now();
       }
@@ -267,6 +276,9 @@ export class StreamTask {
       processBatch: (batch, inputIndex) =>
         inputIndex === 0 ? this.chainInput.emit(batch) : this.operators[0].processBatch(batch, inputIndex),
       processWatermark: (wm) => this.chainInput.emitWatermark(wm),
+      processWatermarkStatus: (idle) => {
+        for (const o of this.outputs) o.emitWatermarkStatus(idle);
+      },
       triggerCheckpointOnBarrier: (id, timestamp, kind, savepoint) =>
         this.performCheckpoint(id, timestamp, kind, savepoint),
       completeChannelState: (id, inFlight) => {
