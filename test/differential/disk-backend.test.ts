@@ -7,6 +7,7 @@ import * as aggregates from './cases/aggregates.js';
 import * as basics from './cases/basics.js';
 import * as joins from './cases/joins.js';
 import * as over from './cases/over.js';
+import * as temporal from './cases/temporal-joins.js';
 import * as windows from './cases/windows.js';
 
 // The stateful differential cases again on the disk-backed backend, with incremental checkpoints
@@ -36,3 +37,4 @@ suite('window TVFs and group windows (event time, late rows)', windows.WINDOWS, 
 suite('Top-N, deduplication, OVER', over.OVER, '');
 suite('regular joins', joins.JOINS, joins.PRELUDE);
 suite('semi and anti joins (IN / EXISTS subqueries)', joins.SEMI_ANTI, joins.PRELUDE);
+suite('temporal joins (versioned tables, event time)', temporal.TEMPORAL, '');
