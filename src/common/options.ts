@@ -154,7 +154,34 @@ export const STATE_BACKEND = stringOption({
   key: 'state.backend.type',
   fallbackKeys: ['state.backend'],
   defaultValue: 'hashmap',
-  description: 'hashmap (heap) or the embedded disk-backed backend.',
+  description:
+    "hashmap (state on the heap) or rocksdb (weir's embedded disk-backed backend, for state larger than memory; see docs/state-backends.md).",
+});
+
+export const STATE_BACKEND_LOCAL_DIRECTORY = stringOption({
+  key: 'state.backend.rocksdb.localdir',
+  description:
+    "Where the disk-backed backend keeps its working files (default: the system's temporary directory, under weir-state/).",
+});
+
+export const STATE_BACKEND_WRITE_BUFFER = memoryOption({
+  key: 'state.backend.rocksdb.writebuffer.size',
+  defaultValue: 64 * 1024 * 1024,
+  description:
+    'Memtable size (estimated) at which the disk-backed backend writes it out as a sorted run file.',
+});
+
+export const STATE_BACKEND_BLOCK_CACHE = memoryOption({
+  key: 'state.backend.rocksdb.block.cache-size',
+  defaultValue: 64 * 1024 * 1024,
+  description:
+    'Memory for decoded blocks of sorted run files, per keyed operator subtask (disk-backed backend).',
+});
+
+export const STATE_BACKEND_BLOCK_SIZE = memoryOption({
+  key: 'state.backend.rocksdb.block.blocksize',
+  defaultValue: 16 * 1024,
+  description: 'Size of the blocks a sorted run file is read in (disk-backed backend).',
 });
 
 export const STATE_BACKEND_INCREMENTAL = booleanOption({
@@ -363,6 +390,10 @@ export const CORE_OPTIONS = new OptionRegistry([
   NETWORK_BUFFERS_PER_CHANNEL,
   STATE_BACKEND,
   STATE_BACKEND_INCREMENTAL,
+  STATE_BACKEND_LOCAL_DIRECTORY,
+  STATE_BACKEND_WRITE_BUFFER,
+  STATE_BACKEND_BLOCK_CACHE,
+  STATE_BACKEND_BLOCK_SIZE,
   RESTART_STRATEGY,
   RESTART_FIXED_DELAY_ATTEMPTS,
   RESTART_FIXED_DELAY_DELAY,

@@ -19,13 +19,14 @@ import {
   NETWORK_BUFFERS_PER_CHANNEL,
   PARALLELISM_DEFAULT,
   SAVEPOINTS_DIRECTORY,
+  STATE_BACKEND_INCREMENTAL,
   STATE_RECOVERY_IGNORE_UNCLAIMED,
   STATE_RECOVERY_PATH,
 } from '../../common/options.js';
 import type { RuntimeConnectorRegistry } from '../api/connectors.js';
 import type { Logger, OperatorContext, OperatorStateSnapshot, StreamOperator } from '../api/operator.js';
 import type { SourceReader } from '../api/source.js';
-import type { KeyedStateSnapshot } from '../api/state.js';
+import type { KeyedStateHandle, KeyedStateSnapshot } from '../api/state.js';
 import { CheckpointCoordinator } from '../checkpoint/coordinator.js';
 import type { CheckpointMetadata } from '../checkpoint/metadata.js';
 import {
@@ -58,8 +59,9 @@ import { ValuesSourceReader } from '../operators/values/values-source.js';
 import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
 import { WindowAggregateOperator, WindowTableFunctionOperator } from '../operators/window/index.js';
 import { resolveStateBackend } from '../state/backend-config.js';
-import { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
+import { createKeyedStateBackend } from '../state/backend-factory.js';
 import { redistributeOperatorState } from '../state/redistribute.js';
+import type { SavepointFormat, SnapshotTarget, SnapshottingKeyedStateBackend } from '../state/snapshot.js';
 import { CHANNEL_STATE, StreamTask, type TaskHead } from '../task/stream-task.js';
 
 export type JobStatus = 'RUNNING' | 'FINISHED' | 'CANCELED' | 'FAILED';
@@ -92,8 +94,11 @@ export interface JobClient {
   readonly result: Promise<JobResult>;
   /** Cancels the job (Ctrl-C); retained checkpoints follow the externalized retention option. */
   cancel(): Promise<JobResult>;
-  /** Takes a savepoint into `directory` (default 'state.savepoints.dir'); resolves to its path. */
-  triggerSavepoint(directory?: string): Promise<string>;
+  /**
+   * Takes a savepoint into `directory` (default 'state.savepoints.dir'), canonical unless asked for
+   * the backend's native format; resolves to its path.
+   */
+  triggerSavepoint(directory?: string, format?: SavepointFormat): Promise<string>;
   /**
    * Flink's stop-with-savepoint: sources stop, a savepoint is taken (sinks commit on it), and the
    * job finishes. With `drain` the input ends first, so the final watermark fires every timer.
@@ -102,6 +107,7 @@ export interface JobClient {
   stop(options: {
     savepointDirectory?: string;
     drain?: boolean;
+    format?: SavepointFormat;
   }): Promise<{ savepoint?: string; result: JobResult }>;
   /** RUNNING until the job ends, then its final status. */
   readonly status: JobStatus;
@@ -214,6 +220,7 @@ function createOperator(
 interface RestoredOperatorState {
   readonly subtasks: readonly OperatorStateSnapshot[];
   readonly keyed?: KeyedStateSnapshot;
+  readonly keyedHandles?: readonly KeyedStateHandle[];
 }
 
 /** Matches restored state to the job's operators by stable id, rescaling operator state. */
@@ -233,7 +240,8 @@ function assignRestoredState(
     if (parallelism === undefined) {
       const hasState =
         state.subtasks.some((s) => Object.values(s).some((list) => list.length > 0)) ||
-        Object.keys(state.keyedState ?? {}).length > 0;
+        Object.keys(state.keyedState ?? {}).length > 0 ||
+        (state.keyedStateHandles?.length ?? 0) > 0;
       if (hasState && !allowNonRestoredState) {
         throw new WeirError(
           'RESTORE_UNMATCHED_STATE',
@@ -246,8 +254,7 @@ function assignRestoredState(
       continue;
     }
     if (
-      state.keyedState &&
-      Object.keys(state.keyedState).length > 0 &&
+      (Object.keys(state.keyedState ?? {}).length > 0 || (state.keyedStateHandles?.length ?? 0) > 0) &&
       state.maxParallelism !== maxParallelism
     ) {
       throw new WeirError(
@@ -273,6 +280,7 @@ function assignRestoredState(
     result.set(operatorId, {
       subtasks: redistributeOperatorState(state.subtasks, parallelism),
       keyed: state.keyedState,
+      keyedHandles: state.keyedStateHandles,
     });
   }
   return result;
@@ -303,6 +311,8 @@ interface JobSetup {
   readonly coordinator: CheckpointCoordinator;
   readonly checkpointingEnabled: boolean;
   readonly options: ExecuteOptions;
+  /** What a keyed state snapshot for a checkpoint id is for (see SnapshotTarget). */
+  readonly snapshotTarget: (checkpointId: number) => SnapshotTarget;
 }
 
 function startAttempt(
@@ -312,6 +322,8 @@ function startAttempt(
 ): ExecutionAttempt {
   const { job, jobId, config, graph, coordinator, options } = setup;
   const tasks: StreamTask[] = [];
+  const keyedBackends: SnapshottingKeyedStateBackend[] = [];
+  const backendChoice = resolveStateBackend(config, { info: () => {}, warn: () => {} });
   const inputEnded = new Set<string>();
   let failure: Error | undefined;
 
@@ -416,11 +428,20 @@ function startAttempt(
         ];
       });
       const chained = operators.map((v) => {
-        let keyedState: HeapKeyedStateBackend | undefined;
+        let keyedState: SnapshottingKeyedStateBackend | undefined;
         if (v.keyed) {
-          keyedState = new HeapKeyedStateBackend(maxParallelism, chain.parallelism, subtask);
-          const keyed = restored.get(v.id)?.keyed;
-          if (keyed) keyedState.restore([keyed]);
+          const r = restored.get(v.id);
+          keyedState = createKeyedStateBackend(backendChoice, config, {
+            jobId,
+            operatorId: v.id,
+            maxParallelism,
+            parallelism: chain.parallelism,
+            subtaskIndex: subtask,
+            attemptNumber,
+            restored: { keyed: r?.keyed, handles: r?.keyedHandles },
+            resolveTarget: setup.snapshotTarget,
+          });
+          keyedBackends.push(keyedState);
         }
         return {
           operatorId: v.id,
@@ -481,6 +502,8 @@ function startAttempt(
     stopping: false,
     done: Promise.resolve().then(async () => {
       await Promise.all(runs.map((run) => run()));
+      // The attempt's local state files go with it; the next attempt restores from a checkpoint.
+      for (const b of keyedBackends) b.dispose();
       return failure;
     }),
     fail(error) {
@@ -532,7 +555,25 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
     onFailure: (error) => current?.fail(error),
     log: options.log,
   });
-  const setup: JobSetup = { job, jobId, config, graph, coordinator, checkpointingEnabled, options };
+  // Incremental checkpoints need files to share: with the filesystem storage only, as in Flink.
+  const sharedDirectory =
+    config.require(STATE_BACKEND_INCREMENTAL) && storage instanceof FileSystemCheckpointStorage
+      ? storage.sharedDirectory
+      : undefined;
+  const snapshotTarget = (checkpointId: number): SnapshotTarget => {
+    const target = coordinator.pendingTarget(checkpointId);
+    return target?.kind === 'savepoint' ? target : { kind: 'checkpoint', sharedDirectory };
+  };
+  const setup: JobSetup = {
+    job,
+    jobId,
+    config,
+    graph,
+    coordinator,
+    checkpointingEnabled,
+    options,
+    snapshotTarget,
+  };
 
   let cancelRequested = false;
   let wakeFromBackoff: (() => void) | undefined;
@@ -630,9 +671,9 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
     startTime,
     metrics,
     exceptions,
-    triggerSavepoint: async (directory) =>
-      (await coordinator.triggerCheckpoint(savepointDirectory(directory)).completion).location,
-    stop: async ({ savepointDirectory: directory, drain = false }) => {
+    triggerSavepoint: async (directory, format) =>
+      (await coordinator.triggerCheckpoint(savepointDirectory(directory), format).completion).location,
+    stop: async ({ savepointDirectory: directory, drain = false, format }) => {
       const attempt = current;
       if (!attempt || status !== 'RUNNING') {
         throw new WeirError('JOB_NOT_RUNNING', `Job ${jobId} is not running (${status})`);
@@ -642,7 +683,8 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
       for (const t of attempt.tasks) t.stopSource(drain);
       let savepoint: string | undefined;
       try {
-        savepoint = (await coordinator.triggerCheckpoint(savepointDirectory(directory)).completion).location;
+        savepoint = (await coordinator.triggerCheckpoint(savepointDirectory(directory), format).completion)
+          .location;
       } catch (err) {
         attempt.stopping = false;
         for (const t of attempt.tasks) t.resumeSource();

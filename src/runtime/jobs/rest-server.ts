@@ -146,17 +146,25 @@ export class RestServer {
         return send(res, 409, { errors: [`Job ${job.client.jobId} is not running`] });
       const body = (await readJson(req)) as Record<string, unknown>;
       const directory = (body['target-directory'] ?? body.targetDirectory) as string | undefined;
+      // Flink's SavepointFormatType: CANONICAL (the default) or NATIVE.
+      const formatType = String(body.formatType ?? 'CANONICAL').toUpperCase();
+      if (formatType !== 'CANONICAL' && formatType !== 'NATIVE') {
+        return send(res, 400, {
+          errors: [`Unknown formatType '${String(body.formatType)}': use CANONICAL or NATIVE`],
+        });
+      }
+      const format = formatType === 'NATIVE' ? 'native' : 'canonical';
       const operation =
         rest[0] === 'stop'
           ? job.client
-              .stop({ savepointDirectory: directory, drain: body.drain === true })
+              .stop({ savepointDirectory: directory, drain: body.drain === true, format })
               .then((r) => r.savepoint!)
           : body['cancel-job'] === true
-            ? job.client.triggerSavepoint(directory).then(async (location) => {
+            ? job.client.triggerSavepoint(directory, format).then(async (location) => {
                 await job.client.cancel();
                 return location;
               })
-            : job.client.triggerSavepoint(directory);
+            : job.client.triggerSavepoint(directory, format);
       return send(res, 202, { 'request-id': this.track(operation) });
     }
     if (rest.length === 2 && rest[0] === 'savepoints' && method === 'GET') {
@@ -318,7 +326,7 @@ function checkpointStatistics(stats: readonly CheckpointStats[]) {
     latest_ack_timestamp: s.durationMs === undefined ? -1 : s.triggeredAt + s.durationMs,
     end_to_end_duration: s.durationMs ?? -1,
     state_size: s.sizeBytes ?? 0,
-    checkpointed_size: s.sizeBytes ?? 0,
+    checkpointed_size: s.checkpointedSizeBytes ?? s.sizeBytes ?? 0,
     sync_duration: s.syncDurationMs ?? -1,
     async_duration: s.asyncDurationMs ?? -1,
     alignment_duration: s.alignmentMs ?? -1,

@@ -8,7 +8,7 @@ import type {
   StreamOperator,
 } from '../api/operator.js';
 import type { PollResult, SourceReader } from '../api/source.js';
-import type { KeyedStateSnapshot } from '../api/state.js';
+import { isKeyedStateHandle, type KeyedStateHandle, type KeyedStateSnapshot } from '../api/state.js';
 import type { CheckpointMetrics, SubtaskState } from '../checkpoint/coordinator.js';
 import {
   backPressureTimedOutput,
@@ -23,14 +23,14 @@ import type {
   InputHandler,
 } from '../network/input-gate.js';
 import type { RecordWriterOutput } from '../network/record-writer.js';
-import type { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
+import type { SnapshottingKeyedStateBackend } from '../state/snapshot.js';
 import { Mailbox } from './mailbox.js';
 
 export interface ChainedOperator {
   readonly operatorId: string;
   readonly operator: StreamOperator;
   /** The operator's keyed state, snapshotted with it. */
-  readonly keyedState?: HeapKeyedStateBackend;
+  readonly keyedState?: SnapshottingKeyedStateBackend;
 }
 
 /** Where a task's records come from: a source reader, or the network from upstream tasks. */
@@ -394,7 +394,7 @@ export class StreamTask {
     const syncStart = performance.now();
     const alignmentMs = this.head.kind === 'network' ? this.head.gate.lastAlignmentMs : 0;
     let states: SubtaskState[];
-    let keyedSnapshots: (Promise<KeyedStateSnapshot> | undefined)[];
+    let keyedSnapshots: (Promise<KeyedStateSnapshot | KeyedStateHandle> | undefined)[];
     try {
       for (const op of this.operators) await op.prepareSnapshotPreBarrier?.(checkpointId);
       if (this.head.kind === 'source') failpoint('source.before-barrier');
@@ -419,7 +419,7 @@ export class StreamTask {
           subtaskIndex: this.subtaskIndex,
           snapshot: (await c.operator.snapshotState?.(checkpointId)) ?? {},
         });
-        keyedSnapshots.push(c.keyedState?.snapshotAsync().materialize());
+        keyedSnapshots.push(c.keyedState?.snapshotAsync({ checkpointId }).materialize());
       }
     } catch (err) {
       this.hooks.declineCheckpoint(this.taskName, checkpointId, (err as Error).message);
@@ -429,7 +429,11 @@ export class StreamTask {
     const asyncStart = performance.now();
     const complete = Promise.all(keyedSnapshots).then((keyed) => {
       failpoint('checkpoint.async-upload');
-      const withKeyed = states.map((s, i) => (keyed[i] ? { ...s, keyed: keyed[i] } : s));
+      const withKeyed = states.map((s, i) => {
+        const k = keyed[i];
+        if (!k) return s;
+        return isKeyedStateHandle(k) ? { ...s, keyedHandle: k } : { ...s, keyed: k };
+      });
       return { states: withKeyed, metrics: { syncMs, asyncMs: performance.now() - asyncStart, alignmentMs } };
     });
     // An unaligned checkpoint at a network input is acknowledged once its in-flight records are known.

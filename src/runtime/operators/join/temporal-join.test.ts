@@ -4,7 +4,7 @@ import { formatRow } from '../../../common/format.js';
 import type { TemporalJoinSpec } from '../../../common/jobgraph.js';
 import { type RowKind, Types } from '../../../common/types.js';
 import type { OperatorContext } from '../../api/operator.js';
-import { HeapKeyedStateBackend } from '../../state/heap-keyed-state.js';
+import { createTestBackend, type TestKeyedStateBackend } from '../../state/test-backend.js';
 import { TemporalJoinOperator } from './temporal-join.js';
 
 // Orders are [order id, currency, order time]; rates (the versioned table) [currency, rate, update time].
@@ -30,8 +30,8 @@ const DELETE = 3;
 
 function harness(
   joinType: 'INNER' | 'LEFT',
-  restoreFrom?: HeapKeyedStateBackend,
-  backend = new HeapKeyedStateBackend(128, 1, 0),
+  restoreFrom?: TestKeyedStateBackend,
+  backend = createTestBackend(128, 1, 0),
 ) {
   const spec: TemporalJoinSpec = {
     kind: 'temporal-join',
@@ -179,7 +179,7 @@ describe('TemporalJoinOperator', () => {
     await h.orders(...currencies.map((c, i) => [i, c, 5]));
     const outputs: string[] = [];
     for (let subtask = 0; subtask < 3; subtask++) {
-      const part = harness('INNER', h.backend, new HeapKeyedStateBackend(128, 3, subtask));
+      const part = harness('INNER', h.backend, createTestBackend(128, 3, subtask));
       outputs.push(...(await part.watermark(10)));
     }
     expect(outputs.sort()).toEqual(currencies.map((c, i) => `+I[${i}, ${c}, 5, ${c}, ${i}, 0]`).sort());
