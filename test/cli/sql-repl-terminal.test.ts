@@ -11,6 +11,8 @@ import { waitFor } from '../helpers/wait.js';
 const home = mkdtempSync(join(tmpdir(), 'weir-repl-home-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
+const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
+
 function startTerminal() {
   const child = spawn(
     'script',
@@ -24,7 +26,7 @@ function startTerminal() {
   child.stderr.setEncoding('utf8').on('data', (d: string) => (raw += d));
   const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
   // The screen's text without cursor movement and colour sequences.
-  const screen = () => raw.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+  const screen = () => raw.replace(ANSI_ESCAPE, '').replace(/\r/g, '');
   let mark = 0;
   return {
     exit,
