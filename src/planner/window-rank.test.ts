@@ -76,6 +76,21 @@ describe('window Top-N', () => {
     expect(lines.some((l) => l.startsWith('WindowAggregate('))).toBe(true);
   });
 
+  it('plans a Top-N over a SESSION window aggregation; directly over the SESSION TVF it is rejected', () => {
+    const lines = plan(
+      `INSERT INTO totals SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY total DESC) AS rn FROM (SELECT window_start, window_end, bidder, SUM(price) AS total FROM TABLE(SESSION(TABLE bid PARTITION BY bidder, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, bidder)) WHERE rn <= 3`,
+    );
+    expect(lines[1]).toMatch(
+      /^WindowRank\(window=\[SESSION\(win_start=\[window_start\], win_end=\[window_end\], gap=\[10 s\]/,
+    );
+    const err = failure(
+      `INSERT INTO bids SELECT auction, bidder, price FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY price DESC) AS rn FROM TABLE(SESSION(TABLE bid PARTITION BY bidder, DESCRIPTOR(ts), INTERVAL '10' SECOND))) WHERE rn <= 3`,
+    );
+    expect(err.message).toBe(
+      'The SESSION window table function without a window aggregation is not supported yet',
+    );
+  });
+
   it('hands the runtime the window columns, the partition keys without them and the rank range', () => {
     const g = job(
       `INSERT INTO bids SELECT auction, bidder, price FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, auction ORDER BY price DESC) AS rn FROM ${TUMBLE}) WHERE rn BETWEEN 2 AND 3`,
