@@ -19,7 +19,9 @@ import { windowRank } from './window-rank.js';
  * `rn = N`, `rn BETWEEN a AND b`, `rn >= a`, with integer constants) give the rank range; the
  * others stay in a Calc above. The rank number is output only when something above reads it
  * (Flink's outputRankNumber). ROW_NUMBER = 1 without the rank number, ordered by one time
- * attribute over an insert-only input, is a Deduplicate instead.
+ * attribute over an insert-only input, is a Deduplicate instead. Partitioned by window_start and
+ * window_end of a window TVF or window aggregation, it is a WindowRank or WindowDeduplicate
+ * (window-rank.ts).
  */
 
 export function rankChangelog(generateUpdateBefore: boolean): RowKindSet {
