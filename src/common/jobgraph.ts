@@ -266,6 +266,28 @@ export interface RankSpec {
 }
 
 /**
+ * Window Top-N and window deduplication (Flink's WindowRank and WindowDeduplicate): the rows of
+ * each window ([row[windowStartIndex], row[windowEndIndex]) of a window TVF or window aggregation)
+ * ranked per partition key by `orderKeys`, only the first rankEnd kept in keyed state; when time
+ * passes the window's end ranks rankStart..rankEnd are emitted once, insert-only, and the window's
+ * state cleared. Rows of windows that have fired are late and dropped. Ties go in arrival order,
+ * except with `keepLastRow` (WindowDeduplicate keep=[LastRow]), where a later row wins its tie.
+ * Keyed by `partitionKeys` (none: parallelism 1). Output: the input row, then the rank number.
+ */
+export interface WindowRankSpec {
+  readonly kind: 'window-rank';
+  readonly partitionKeys: readonly number[];
+  readonly orderKeys: readonly SortFieldSpec[];
+  readonly rankStart: number;
+  readonly rankEnd: number;
+  readonly outputRankNumber: boolean;
+  readonly windowStartIndex: number;
+  readonly windowEndIndex: number;
+  readonly timeDomain: TimeDomain;
+  readonly keepLastRow: boolean;
+}
+
+/**
  * Deduplication (Flink's Deduplicate), ROW_NUMBER = 1 ordered by a time attribute over an
  * insert-only input, one row per key in keyed state. Keep first row on processing time: the
  * first row of each key, insert-only. Keep last row on processing time: every row replaces the
@@ -435,6 +457,7 @@ export type OperatorSpec =
   | WindowAggregateSpec
   | WindowTableFunctionSpec
   | RankSpec
+  | WindowRankSpec
   | DeduplicateSpec
   | ChangelogNormalizeSpec
   | OverAggregateSpec

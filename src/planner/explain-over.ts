@@ -1,6 +1,12 @@
-import type { AggregateCallSpec } from '../common/jobgraph.js';
+import type { AggregateCallSpec, SortFieldSpec } from '../common/jobgraph.js';
+import { windowText } from './explain-window.js';
 import type { LogicalOverWindow, OverFrameBound } from './logical/nodes.js';
-import type { PhysicalDeduplicate, PhysicalOverAggregate, PhysicalRank } from './physical/nodes.js';
+import type {
+  PhysicalDeduplicate,
+  PhysicalOverAggregate,
+  PhysicalRank,
+  PhysicalWindowRank,
+} from './physical/nodes.js';
 
 /** EXPLAIN labels of OVER windows, Top-N and deduplication, in Flink's words. */
 
@@ -22,17 +28,39 @@ export function overWindowLabel(node: LogicalOverWindow): string {
   return `LogicalOverWindow(window#0=[window(partition {${node.partitionKeys.join(', ')}} order by [${order}] ${frame} aggs [${aggs}])])`;
 }
 
-export function rankLabel(node: PhysicalRank | PhysicalDeduplicate): string {
-  const names = node.input.rowType.fields.map((f) => f.name);
-  if (node.kind === 'Deduplicate')
-    return `Deduplicate(keep=[${node.keepLastRow ? 'LastRow' : 'FirstRow'}], key=[${node.keys.map((k) => names[k]).join(', ')}], order=[${node.rowtimeIndex !== undefined ? 'ROWTIME' : 'PROCTIME'}]`;
-  const orderBy = node.orderKeys
+function orderByText(keys: readonly SortFieldSpec[], names: readonly string[]): string {
+  return keys
     .map(
       (k) =>
         `${names[k.index]} ${k.descending ? 'DESC' : 'ASC'}${k.nullsFirst === k.descending ? (k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST') : ''}`,
     )
     .join(', ');
+}
+
+export function rankLabel(node: PhysicalRank | PhysicalDeduplicate): string {
+  const names = node.input.rowType.fields.map((f) => f.name);
+  if (node.kind === 'Deduplicate')
+    return `Deduplicate(keep=[${node.keepLastRow ? 'LastRow' : 'FirstRow'}], key=[${node.keys.map((k) => names[k]).join(', ')}], order=[${node.rowtimeIndex !== undefined ? 'ROWTIME' : 'PROCTIME'}]`;
+  const orderBy = orderByText(node.orderKeys, names);
   return `Rank(strategy=[${node.strategy}], rankType=[ROW_NUMBER], rankRange=[rankStart=${node.rankStart}, rankEnd=${node.rankEnd}], partitionBy=[${node.partitionKeys.map((k) => names[k]).join(', ')}], orderBy=[${orderBy}], select=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;
+}
+
+/**
+ * Flink's WindowRank / WindowDeduplicate label: `WindowRank(window=[TUMBLE(win_start=[window_start],
+ * win_end=[window_end], size=[5 s])], rankType=[ROW_NUMBER], rankRange=[…], partitionBy=[…],
+ * orderBy=[…], select=[…])`, or `WindowDeduplicate(window=[…], keep=[LastRow], partitionKeys=[…],
+ * orderKey=[ts], order=[ROWTIME])`.
+ */
+export function windowRankLabel(node: PhysicalWindowRank): string {
+  const names = node.input.rowType.fields.map((f) => f.name);
+  const window = windowText(
+    node.window,
+    `win_start=[${names[node.window.startIndex]}], win_end=[${names[node.window.endIndex]}]`,
+  );
+  const keys = node.partitionKeys.map((k) => names[k]).join(', ');
+  if (node.keep)
+    return `WindowDeduplicate(window=[${window}], keep=[${node.keep}], partitionKeys=[${keys}], orderKey=[${names[node.orderKeys[0].index]}], order=[${node.timeDomain === 'event-time' ? 'ROWTIME' : 'PROCTIME'}]`;
+  return `WindowRank(window=[${window}], rankType=[ROW_NUMBER], rankRange=[rankStart=${node.rankStart}, rankEnd=${node.rankEnd}], partitionBy=[${keys}], orderBy=[${orderByText(node.orderKeys, names)}], select=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;
 }
 
 /**

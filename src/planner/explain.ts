@@ -1,7 +1,7 @@
 import type { Expr } from '../common/expr.js';
 import type { AggregateCallSpec, JoinType } from '../common/jobgraph.js';
 import { identifierText } from './catalog/catalog.js';
-import { overAggregateLabel, overWindowLabel, rankLabel } from './explain-over.js';
+import { overAggregateLabel, overWindowLabel, rankLabel, windowRankLabel } from './explain-over.js';
 import {
   logicalWindowTableFunctionLabel,
   windowAggregateLabel,
@@ -188,6 +188,9 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
     case 'Rank':
     case 'Deduplicate':
       text = rankLabel(node);
+      break;
+    case 'WindowRank':
+      text = windowRankLabel(node);
       break;
     case 'OverAggregate':
       text = overAggregateLabel(node, (c, name) => aggCallText(c, name, 'named'));

@@ -118,6 +118,19 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         generateUpdateBefore: node.generateUpdateBefore,
         inputType: stripTimeAttributes(node.input.rowType),
       };
+    case 'WindowRank':
+      return {
+        kind: 'window-rank',
+        partitionKeys: node.partitionKeys,
+        orderKeys: node.orderKeys,
+        rankStart: node.rankStart,
+        rankEnd: node.rankEnd,
+        outputRankNumber: node.outputRankNumber,
+        windowStartIndex: node.window.startIndex,
+        windowEndIndex: node.window.endIndex,
+        timeDomain: node.timeDomain,
+        keepLastRow: node.keep === 'LastRow',
+      };
     case 'Deduplicate':
       return {
         kind: 'deduplicate',
@@ -234,6 +247,7 @@ function keyedFields(node: PhysicalNode): readonly number[] | undefined {
     case 'GroupWindowAggregate':
       return node.grouping;
     case 'Rank':
+    case 'WindowRank':
       return node.partitionKeys;
     case 'Deduplicate':
     case 'ChangelogNormalize':

@@ -406,6 +406,7 @@ export class Evaluator {
         );
     }
     const overCalls = s.items.flatMap((i) => (i.kind === 'SelectExpr' ? findOverCalls(i.expr) : []));
+    if (!aggregated && isWindowTopN(s, overCalls)) rows = rows.filter((r) => !FIRED_ON_ARRIVAL.has(r));
     const overValues = new Map<readonly Value[], Map<A.Expr, Value>>();
     for (const call of overCalls) {
       const values = evaluateOver(call, input.columns, rows, s.windows ?? []);
@@ -473,6 +474,24 @@ function dropLateRows(s: A.Select, rows: readonly Value[][], columns: readonly C
   return rows.filter((row) => {
     const watermark = ARRIVAL_WATERMARK.get(row) ?? Number.NEGATIVE_INFINITY;
     return legacyWindows(legacy, { columns, row }).some(([, end]) => end - 1 > watermark);
+  });
+}
+
+/**
+ * A window Top-N (Flink's WindowRank / WindowDeduplicate): ROW_NUMBER partitioned by window_start
+ * and window_end directly over a window TVF. Like a window aggregation it drops a row's copy for
+ * each window that had fired when it arrived.
+ */
+function isWindowTopN(s: A.Select, overCalls: readonly A.OverCall[]): boolean {
+  if (s.from?.kind !== 'TableFunctionRef') return false;
+  return overCalls.some((call) => {
+    const spec = call.windowName
+      ? s.windows?.find((w) => w.name.value === call.windowName!.value)?.spec
+      : call.window;
+    const names = (spec?.partitionBy ?? []).flatMap((p) =>
+      p.kind === 'ColumnRef' ? [p.parts.at(-1)!.value] : [],
+    );
+    return names.includes('window_start') && names.includes('window_end');
   });
 }
 

@@ -29,6 +29,7 @@ export type PhysicalNode =
   | PhysicalWindowAggregate
   | PhysicalWindowTableFunction
   | PhysicalRank
+  | PhysicalWindowRank
   | PhysicalDeduplicate
   | PhysicalOverAggregate
   | PhysicalJoin
@@ -153,6 +154,28 @@ export interface PhysicalRank {
   readonly outputRankNumber: boolean;
   readonly strategy: 'AppendFastStrategy' | 'RetractStrategy';
   readonly generateUpdateBefore: boolean;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/**
+ * Window Top-N (Flink's StreamPhysicalWindowRank) or, with `keep`, window deduplication
+ * (StreamPhysicalWindowDeduplicate): per partition key and window, ranks rankStart..rankEnd by
+ * `orderKeys`, emitted once when the window ends. `window` is attached: the row's window_start
+ * and window_end say the window. Insert-only in and out. Its input is an Exchange on the keys.
+ */
+export interface PhysicalWindowRank {
+  readonly kind: 'WindowRank';
+  readonly input: PhysicalNode;
+  readonly window: WindowingSpec & { readonly kind: 'attached' };
+  readonly timeDomain: TimeDomain;
+  readonly partitionKeys: readonly number[];
+  readonly orderKeys: readonly SortFieldSpec[];
+  readonly rankStart: number;
+  readonly rankEnd: number;
+  readonly outputRankNumber: boolean;
+  /** Set for a WindowDeduplicate: which row of a tie on the rowtime is kept. */
+  readonly keep?: 'FirstRow' | 'LastRow';
   readonly rowType: RowType;
   readonly changelogMode: RowKindSet;
 }
@@ -298,6 +321,7 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
     case 'GroupWindowAggregate':
     case 'WindowTableFunction':
     case 'Rank':
+    case 'WindowRank':
     case 'Deduplicate':
     case 'OverAggregate':
     case 'ChangelogNormalize':
@@ -330,6 +354,7 @@ export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]):
     case 'GroupWindowAggregate':
     case 'WindowTableFunction':
     case 'Rank':
+    case 'WindowRank':
     case 'Deduplicate':
     case 'OverAggregate':
     case 'ChangelogNormalize':

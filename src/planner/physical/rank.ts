@@ -10,6 +10,7 @@ import {
 } from '../logical/nodes.js';
 import { isInsertOnly, type RowKindSet, rowKindSet } from './changelog.js';
 import type { PhysicalNode } from './nodes.js';
+import { windowRank } from './window-rank.js';
 
 /**
  * Top-N and deduplication as Flink's planner finds them (FlinkLogicalRankRule, then
@@ -18,7 +19,9 @@ import type { PhysicalNode } from './nodes.js';
  * `rn = N`, `rn BETWEEN a AND b`, `rn >= a`, with integer constants) give the rank range; the
  * others stay in a Calc above. The rank number is output only when something above reads it
  * (Flink's outputRankNumber). ROW_NUMBER = 1 without the rank number, ordered by one time
- * attribute over an insert-only input, is a Deduplicate instead.
+ * attribute over an insert-only input, is a Deduplicate instead. Partitioned by window_start and
+ * window_end of a window TVF or window aggregation, it is a WindowRank or WindowDeduplicate
+ * (window-rank.ts).
  */
 
 export function rankChangelog(generateUpdateBefore: boolean): RowKindSet {
@@ -159,15 +162,6 @@ export function convertRank(
     else remaining.push(c);
   }
   if (!found) return undefined;
-  if (isWindowRank(window))
-    throw new WeirError(
-      'SQL_UNSUPPORTED',
-      'Window Top-N and window deduplication (ROW_NUMBER partitioned by window_start and window_end of a window TVF) are not supported yet',
-      {
-        position: rankCall.pos,
-        hint: 'Flink runs it as a WindowRank or WindowDeduplicate that emits final rows when the window ends',
-      },
-    );
   if (rankCall.fn !== 'ROW_NUMBER')
     throw new WeirError('SQL_UNSUPPORTED', `${rankCall.fn}() on streaming table is not supported currently`, {
       position: rankCall.pos,
@@ -185,6 +179,30 @@ export function convertRank(
     });
   const exprs = project.exprs.map(toWindow);
   const outputRankNumber = [...exprs, ...remaining].some((e) => references(e, rankField));
+  const condition = remaining.reduce<Expr | undefined>(
+    (acc, c) => (acc ? call('AND', [acc, c], Types.BOOLEAN(acc.type.nullable || c.type.nullable)) : c),
+    undefined,
+  );
+  const calc = (ranked: PhysicalNode): PhysicalNode => ({
+    kind: 'Calc',
+    input: ranked,
+    projection: exprs,
+    ...(condition ? { condition } : {}),
+    rowType: project.rowType,
+    changelogMode: ranked.changelogMode,
+  });
+  const windowed = windowRank(window, { start: range.start, end: range.end }, outputRankNumber, toPhysical);
+  if (windowed) return calc(windowed);
+  // Partitioned by window columns that something computed with: not a window Top-N Flink plans either.
+  if (isWindowRank(window))
+    throw new WeirError(
+      'SQL_UNSUPPORTED',
+      'Window Top-N and window deduplication over window_start and window_end that do not come unchanged from a window TVF or window aggregation are not supported yet',
+      {
+        position: rankCall.pos,
+        hint: 'Flink runs it as a WindowRank or WindowDeduplicate that emits final rows when the window ends',
+      },
+    );
 
   const input = toPhysical(window.input);
   const exchange: PhysicalNode = {
@@ -233,24 +251,13 @@ export function convertRank(
       changelogMode: rankChangelog(true),
     };
   }
-  const condition = remaining.reduce<Expr | undefined>(
-    (acc, c) => (acc ? call('AND', [acc, c], Types.BOOLEAN(acc.type.nullable || c.type.nullable)) : c),
-    undefined,
-  );
-  return {
-    kind: 'Calc',
-    input: ranked,
-    projection: exprs,
-    ...(condition ? { condition } : {}),
-    rowType: project.rowType,
-    changelogMode: ranked.changelogMode,
-  };
+  return calc(ranked);
 }
 
 /**
- * A Top-N over a window TVF's windows: partitioned by window_start and window_end of a window
- * table function below. Flink plans it as a WindowRank (or WindowDeduplicate) instead, whose
- * output is insert-only, so weir refuses it rather than answer with a different changelog.
+ * A Top-N partitioned by columns named window_start and window_end over a window table function
+ * that window-rank.ts could not trace back to it: refused rather than planned as a regular Top-N,
+ * whose changelog would differ from Flink's insert-only WindowRank.
  */
 function isWindowRank(window: LogicalOverWindow): boolean {
   const names = window.partitionKeys.map((k) => window.input.rowType.fields[k].name);

@@ -54,7 +54,8 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
     }
     // Insert-only out, and only planned over an insert-only input.
     case 'WindowAggregate':
-    case 'GroupWindowAggregate': {
+    case 'GroupWindowAggregate':
+    case 'WindowRank': {
       const input = visit(node.input, true);
       return input === node.input ? node : { ...node, input };
     }

@@ -57,6 +57,8 @@ function shortName(v: JobVertex): string {
       return 'WindowTableFunction';
     case 'rank':
       return 'Rank';
+    case 'window-rank':
+      return 'WindowRank';
     case 'deduplicate':
       return 'Deduplicate';
     case 'changelog-normalize':

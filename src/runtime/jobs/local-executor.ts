@@ -57,7 +57,11 @@ import { DeduplicateOperator, RankOperator } from '../operators/rank/index.js';
 import { UnionOperator } from '../operators/union-operator.js';
 import { ValuesSourceReader } from '../operators/values/values-source.js';
 import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
-import { WindowAggregateOperator, WindowTableFunctionOperator } from '../operators/window/index.js';
+import {
+  WindowAggregateOperator,
+  WindowRankOperator,
+  WindowTableFunctionOperator,
+} from '../operators/window/index.js';
 import { resolveStateBackend } from '../state/backend-config.js';
 import { createKeyedStateBackend } from '../state/backend-factory.js';
 import { redistributeOperatorState } from '../state/redistribute.js';
@@ -177,6 +181,8 @@ function createOperator(
       return new WindowTableFunctionOperator(spec);
     case 'rank':
       return new RankOperator(spec);
+    case 'window-rank':
+      return new WindowRankOperator(spec);
     case 'deduplicate':
       return new DeduplicateOperator(spec);
     case 'changelog-normalize':

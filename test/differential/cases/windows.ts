@@ -96,4 +96,28 @@ export const WINDOWS: DiffCase[] = [
     'aggregate over window aggregation',
     "SELECT cnt, COUNT(*) FROM (SELECT window_start, COUNT(*) AS cnt FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '5' SECOND)) GROUP BY window_start, window_end) GROUP BY cnt",
   ),
+  q(
+    'window Top-N over TUMBLE drops late rows',
+    "SELECT bidder, price, window_start, rn FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY price DESC) AS rn FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '5' SECOND))) WHERE rn <= 2",
+  ),
+  q(
+    'window Top-N per key over HOP without rank number',
+    "SELECT bidder, price, window_end FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, bidder ORDER BY price ASC) AS rn FROM TABLE(HOP(TABLE bids, DESCRIPTOR(ts), INTERVAL '5' SECOND, INTERVAL '10' SECOND))) WHERE rn <= 1",
+  ),
+  q(
+    'window Top-N rank range over CUMULATE',
+    "SELECT id, window_end, rn FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY price DESC) AS rn FROM TABLE(CUMULATE(TABLE bids, DESCRIPTOR(ts), INTERVAL '5' SECOND, INTERVAL '10' SECOND))) WHERE rn BETWEEN 2 AND 3",
+  ),
+  q(
+    'window Top-N over a window aggregation',
+    "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY total DESC, bidder) AS rn FROM (SELECT window_start, window_end, bidder, SUM(price) AS total FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, bidder)) WHERE rn <= 2",
+  ),
+  q(
+    'window deduplication keep last row per key',
+    "SELECT id, bidder, window_start FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, bidder ORDER BY ts DESC) AS rn FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '5' SECOND))) WHERE rn = 1",
+  ),
+  q(
+    'window deduplication keep first row',
+    "SELECT id, window_start FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY ts ASC) AS rn FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '10' SECOND))) WHERE rn <= 1",
+  ),
 ];

@@ -1,3 +1,4 @@
 export { assignWindows, type TimeWindow, windowStart } from './assigners.js';
 export { WindowAggregateOperator } from './window-aggregate.js';
+export { WindowRankOperator } from './window-rank.js';
 export { WindowTableFunctionOperator } from './window-table-function.js';
