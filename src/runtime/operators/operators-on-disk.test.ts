@@ -11,6 +11,7 @@ afterAll(disposeTestBackends);
 
 await import('./group-aggregate/operator.test.js');
 await import('./window/window-aggregate.test.js');
+await import('./window/window-rank.test.js');
 await import('./over-aggregate/operator.test.js');
 await import('./rank/rank.test.js');
 await import('./rank/deduplicate.test.js');

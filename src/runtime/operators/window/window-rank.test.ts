@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Configuration } from '../../../common/config.js';
 import type { SortFieldSpec, WindowRankSpec } from '../../../common/jobgraph.js';
 import type { OperatorContext, ProcessingTimeService } from '../../api/operator.js';
-import { HeapKeyedStateBackend } from '../../state/heap-keyed-state.js';
+import { createTestBackend, type TestKeyedStateBackend } from '../../state/test-backend.js';
 import { subtaskOf } from '../rank/test-harness.js';
 import { WindowRankOperator } from './window-rank.js';
 
@@ -36,7 +36,7 @@ const PRICE_DESC: SortFieldSpec = { index: 1, descending: true, nullsFirst: fals
 const TS_ASC: SortFieldSpec = { index: 2, descending: false, nullsFirst: true };
 const TS_DESC: SortFieldSpec = { index: 2, descending: true, nullsFirst: false };
 
-function harness(o: Partial<WindowRankSpec> & { backend?: HeapKeyedStateBackend; clock?: ManualClock } = {}) {
+function harness(o: Partial<WindowRankSpec> & { backend?: TestKeyedStateBackend; clock?: ManualClock } = {}) {
   const spec: WindowRankSpec = {
     kind: 'window-rank',
     partitionKeys: o.partitionKeys ?? [0],
@@ -49,7 +49,7 @@ function harness(o: Partial<WindowRankSpec> & { backend?: HeapKeyedStateBackend;
     timeDomain: o.timeDomain ?? 'event-time',
     keepLastRow: o.keepLastRow ?? false,
   };
-  const backend = o.backend ?? new HeapKeyedStateBackend(128, 1, 0);
+  const backend = o.backend ?? createTestBackend(128, 1, 0);
   const clock = o.clock ?? new ManualClock();
   const op = new WindowRankOperator(spec);
   let emitted: unknown[][] = [];
@@ -166,7 +166,7 @@ describe('WindowRankOperator (window Top-N)', () => {
     h.push(['a', 100, 4, 0, 10]);
     const out: unknown[][] = [];
     for (let subtask = 0; subtask < 2; subtask++) {
-      const backend = new HeapKeyedStateBackend(128, 2, subtask);
+      const backend = createTestBackend(128, 2, subtask);
       backend.restore([structuredClone(snapshot)]);
       const r = harness({ backend });
       if (subtaskOf(['a'], 2) === subtask) r.push(['a', 7, 5, 0, 10]);
