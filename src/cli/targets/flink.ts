@@ -106,6 +106,7 @@ async function runStatements(
       let outcome: Awaited<ReturnType<SqlGatewaySession['execute']>>;
       try {
         outcome = await session.execute(statement.text, {
+          rowFormat: 'PLAIN_TEXT',
           onRows: (rows) => {
             if (isQuery(statement.text)) for (const row of rows) io.stdout.write(`${formatChange(row)}\n`);
           },

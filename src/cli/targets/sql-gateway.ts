@@ -102,11 +102,13 @@ export class SqlGatewaySession {
     options: {
       onRows?: (rows: readonly GatewayRow[], columns: readonly GatewayColumn[]) => void;
       until?: () => boolean;
+      /** JSON (typed values; DECIMAL as a JSON number) or PLAIN_TEXT (every field as Flink prints it). */
+      rowFormat?: 'JSON' | 'PLAIN_TEXT';
     } = {},
   ): Promise<StatementOutcome> {
     const operation = await this.submit(statement);
     let path: string | undefined =
-      `/v2/sessions/${this.handle}/operations/${operation}/result/0?rowFormat=JSON`;
+      `/v2/sessions/${this.handle}/operations/${operation}/result/0?rowFormat=${options.rowFormat ?? 'JSON'}`;
     let columns: readonly GatewayColumn[] = [];
     const rows: GatewayRow[] = [];
     let jobId: string | undefined;
