@@ -54,6 +54,9 @@ export function gatewayErrorMessage(errors: readonly string[]): string {
   const causes = [...trace.matchAll(/^(?:Caused by: )?([\w.$]+(?:Exception|Error)): (.*)$/gm)]
     .filter((m) => !WRAPPERS.test(m[1]))
     .map((m) => `${m[1].split('.').pop()}: ${m[2]}`);
+  // The first cause says what failed, the deepest one why (a missing class, a refused connection).
+  if (causes.length > 1 && causes[causes.length - 1] !== causes[0])
+    return `${causes[0]}\n  caused by ${causes[causes.length - 1]}`;
   if (causes.length > 0) return causes[0];
   return errors.find((e) => !/^Internal server error\.?$/.test(e))?.split('\n')[0] ?? 'unknown error';
 }
