@@ -4,12 +4,13 @@
  * - `flink-rejects`: Flink cannot plan the query; the test expects Flink's error message.
  * - `order`: the result depends on the order rows reach an order-sensitive aggregate (FIRST_VALUE,
  *   LAST_VALUE, LISTAGG), which SQL leaves open; the test compares the grouping keys only.
- * - `flink-bug`: Flink's answer is wrong by the SQL standard; the test expects Flink's answer.
+ * - `flink-result`: Flink answers otherwise; the test pins Flink's answer. The reason says whether
+ *   Flink is wrong by the SQL standard or the difference is not explained yet.
  */
 export type KnownDifference =
   | { readonly kind: 'flink-rejects'; readonly reason: string; readonly error: RegExp }
   | { readonly kind: 'order'; readonly reason: string }
-  | { readonly kind: 'flink-bug'; readonly reason: string; readonly flink: readonly string[] };
+  | { readonly kind: 'flink-result'; readonly reason: string; readonly flink: readonly string[] };
 
 const CORRELATED: KnownDifference = {
   kind: 'flink-rejects',
@@ -24,6 +25,13 @@ const VALUES_ORDER: KnownDifference = {
     'on Flink the rows of the clicks VALUES view reach the aggregate with equal values next to each other, not in the VALUES order weir keeps, so order-sensitive aggregates pick other rows; SQL leaves the order open',
 };
 
+const CSV_LAST_LINE: KnownDifference = {
+  kind: 'flink-rejects',
+  reason:
+    "Flink 1.20's csv format fails (ArrayIndexOutOfBoundsException) on a file whose last line has no newline; the same file with one passes (case 'csv file with trailing newline'); weir reads both",
+  error: /ArrayIndexOutOfBoundsException/,
+};
+
 export const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
   'correlated EXISTS': CORRELATED,
   'correlated EXISTS with a non-equi condition': CORRELATED,
@@ -36,8 +44,23 @@ export const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
   'FIRST_VALUE skips NULL': VALUES_ORDER,
   'LISTAGG default separator': VALUES_ORDER,
   'LISTAGG with separator': VALUES_ORDER,
+  'csv file': CSV_LAST_LINE,
+  'csv directory of splits': CSV_LAST_LINE,
+  'aggregate over a directory of splits': CSV_LAST_LINE,
+  'filter and project from csv': CSV_LAST_LINE,
+  'TUMBLE with offset': {
+    kind: 'flink-result',
+    reason:
+      'not explained yet: with a watermark after every row, Flink 1.20 leaves out the rows at 10:00:00 and 10:00:15 from their windows of a TUMBLE with a 2 s offset, which are neither late by the watermark nor outside the windows; the evaluator and weir count them (to investigate)',
+    flink: [
+      'TS 2024-01-01T10:00:02 | 4',
+      'TS 2024-01-01T10:00:07 | 1',
+      'TS 2024-01-01T10:00:12 | 1',
+      'TS 2024-01-01T10:00:17 | 3',
+    ],
+  },
   'timestamp to date': {
-    kind: 'flink-bug',
+    kind: 'flink-result',
     reason:
       "Flink 1.20 casts TIMESTAMP '1969-12-31 00:00:01' to DATE '1970-01-01': it divides the epoch milliseconds by a day rounding towards zero instead of down; weir gives 1969-12-31",
     flink: ['DATE 1970-01-01', 'DATE 2024-02-29'],
