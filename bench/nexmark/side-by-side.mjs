@@ -12,6 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { splitStatements } from '../../dist/cli/statement-splitter.js';
 import { SqlGatewaySession } from '../../dist/cli/targets/sql-gateway.js';
 import { builtinConnectors } from '../../dist/connectors/registry.js';
 import { SqlSession } from '../../dist/planner/index.js';
@@ -85,13 +86,12 @@ function peakMb(pid) {
 async function runOnFlink(flink, script, properties) {
   const session = await SqlGatewaySession.open(flink.gatewayUrl, properties);
   try {
-    const statements = script
-      .split(/;\s*\n/)
-      .map((s) => s.replace(/^(\s|--[^\n]*\n)*/, '').trim())
-      .filter((s) => s !== '');
+    const statements = splitStatements(`${script.trimEnd()}\n`).statements.map((s) =>
+      s.replace(/^(\s|--[^\n]*\n)*/, '').replace(/;\s*$/, ''),
+    );
     let jobId;
     const started = Date.now();
-    for (const s of statements) jobId = (await session.execute(s.replace(/;$/, ''))).jobId ?? jobId;
+    for (const s of statements) jobId = (await session.execute(s)).jobId ?? jobId;
     for (;;) {
       const job = await (await fetch(`${flink.restUrl}/jobs/${jobId}`)).json();
       if (['FINISHED', 'FAILED', 'CANCELED'].includes(job.state))
@@ -146,11 +146,18 @@ export async function sideBySide(queries) {
       const settings = checkpointInterval
         ? `SET 'execution.checkpointing.interval' = '${checkpointInterval}';\n`
         : '';
-      const weir = await runOnWeir(`SET 'parallelism.default' = '1';\n${settings}${script}`, `${q}.sql`);
-      const onFlink = await runOnFlink(flink, script, {
-        'parallelism.default': '1',
-        ...(checkpointInterval ? { 'execution.checkpointing.interval': checkpointInterval } : {}),
-      });
+      let weir;
+      let onFlink;
+      try {
+        weir = await runOnWeir(`SET 'parallelism.default' = '1';\n${settings}${script}`, `${q}.sql`);
+        onFlink = await runOnFlink(flink, script, {
+          'parallelism.default': '1',
+          ...(checkpointInterval ? { 'execution.checkpointing.interval': checkpointInterval } : {}),
+        });
+      } catch (err) {
+        console.error(`${q}: not run: ${err.message.split('\n')[0]}`);
+        continue;
+      }
       rows.push({ q, weir, flink: onFlink });
       console.error(
         `${q}: weir ${weir.status} ${weir.seconds.toFixed(2)} s, Flink ${onFlink.status} ${onFlink.seconds.toFixed(2)} s`,

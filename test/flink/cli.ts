@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FlinkCluster } from '../../src/testing/index.js';
-import { runWeir } from '../helpers/cli.js';
+import { runWeir, startWeir } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
 
 function scriptFile(name: string, text: string): string {
@@ -115,6 +115,19 @@ CREATE TABLE datagen (event_type INT) WITH ('connector' = 'nexmark', 'events.num
       );
       expect(stderr).toContain("'sql-client.execution.result-mode' shapes the SQL client's output");
       expect(stdout).toContain('+I[1]');
+    }, 60_000);
+
+    it('reads statements at the prompt of weir sql --target, and goes on after a mistake', async () => {
+      const client = startWeir(['sql', '--target', `flink=${cluster().gatewayUrl}`]);
+      client.child.stdin.write(
+        "SELECT 'a' ||\n  'b';\nSELECT nope;\nSET 'parallelism.default' = '1';\nQUIT;\n",
+      );
+      client.child.stdin.end();
+      const code = await client.exit;
+      expect(client.stdout).toContain('+I[ab]');
+      expect(client.stderr).toContain("Column 'nope' not found");
+      expect(client.stdout).toContain('Flink SQL> ');
+      expect(code).toBe(1);
     }, 60_000);
 
     it('lists, savepoints and cancels a running Flink job through its REST API', async () => {
