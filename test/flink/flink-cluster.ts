@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { type FlinkCluster, startFlink } from '../../src/testing/index.js';
 
 /**
@@ -13,6 +13,17 @@ export function useFlinkCluster(): () => FlinkCluster {
   }, 600_000);
   afterAll(async () => {
     await cluster?.stop();
+    // stop() waits for the JVMs: none of the three may outlive it.
+    const running = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (const pid of Object.values(cluster?.pids ?? {}))
+      expect(running(pid), `JVM ${pid} still runs`).toBe(false);
   }, 60_000);
   return () => {
     if (!cluster) throw new Error('useFlinkCluster(): the cluster exists only inside tests and hooks');
