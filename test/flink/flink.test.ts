@@ -3,6 +3,7 @@ import { cliTests } from './cli.js';
 import { differentialTests } from './differential.js';
 import { useFlinkCluster } from './flink-cluster.js';
 import { kafkaJdbcTests } from './kafka-jdbc.js';
+import { nexmarkTests } from './nexmark.js';
 
 /**
  * Everything that runs against Apache Flink, in one file so that one session cluster serves it all:
@@ -14,3 +15,4 @@ const db = useTestDatabase(import.meta.url);
 cliTests(cluster);
 kafkaJdbcTests(cluster, db);
 differentialTests(cluster);
+nexmarkTests(cluster);
