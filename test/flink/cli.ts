@@ -1,13 +1,20 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { FlinkCluster } from '../../src/testing/index.js';
 import { runWeir, startWeir } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
 
+const dirs: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+};
+
 function scriptFile(name: string, text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'weir-flink-cli-')), name);
+  const file = join(tempDir('weir-flink-cli-'), name);
   writeFileSync(file, text);
   return file;
 }
@@ -20,6 +27,9 @@ async function flinkJobState(restUrl: string, jobId: string): Promise<string> {
 /** `weir run/sql --target flink=<gateway>` and `weir list/savepoint/cancel --target flink=<rest>`. */
 export function cliTests(cluster: () => FlinkCluster): void {
   describe('weir --target flink', () => {
+    afterAll(() => {
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    });
     it('runs a script: DDL, a SELECT whose changelog is printed, an INSERT whose job id is printed', async () => {
       const file = scriptFile(
         'job.sql',
@@ -160,7 +170,7 @@ INSERT INTO sink SELECT id FROM src;
       const list = await runWeir(['list', '--target', rest]);
       expect(list.stdout).toContain(`${jobId} : insert-into_default_catalog.default_database.sink (RUNNING)`);
 
-      const dir = mkdtempSync(join(tmpdir(), 'weir-flink-savepoints-'));
+      const dir = tempDir('weir-flink-savepoints-');
       const savepoint = await runWeir(['savepoint', jobId.slice(0, 8), dir, '--target', rest]);
       expect(savepoint.code, savepoint.stderr).toBe(0);
       const path = /Savepoint completed\. Path: file:(\S+)/.exec(savepoint.stdout)?.[1];

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,31 +44,35 @@ function suite(cluster: () => FlinkCluster, name: string, cases: readonly DiffCa
       const known = KNOWN_DIFFERENCES[c.name];
       it(c.name, async () => {
         const dir = c.files ? writeFiles(c.files) : undefined;
-        const script = `${prelude}\n${dir ? c.sql.replaceAll('$DIR', dir) : c.sql}`;
-        const expected = evaluateScript(script).rows.map(canonicalValues).sort();
-        const weir = await runStreaming(script, { parallelism: 1, rowAtATime: c.eventTime });
-        expect(weir.rows, 'weir').toEqual(expected);
-        // A watermark after every row, as weir's harness does: which rows are late is then the same.
-        const flink = runOnFlink(
-          cluster().gatewayUrl,
-          script,
-          c.eventTime ? { 'pipeline.auto-watermark-interval': '0' } : {},
-        );
-        switch (known?.kind) {
-          case undefined:
-            expect(await flink, 'Flink').toEqual(expected);
-            break;
-          case 'flink-rejects':
-            await expect(flink, known.reason).rejects.toThrow(known.error);
-            break;
-          case 'order': {
-            const keys = (rows: readonly string[]) => rows.map((r) => r.split(' | ')[0]).sort();
-            expect(keys(await flink), known.reason).toEqual(keys(expected));
-            break;
+        try {
+          const script = `${prelude}\n${dir ? c.sql.replaceAll('$DIR', dir) : c.sql}`;
+          const expected = evaluateScript(script).rows.map(canonicalValues).sort();
+          const weir = await runStreaming(script, { parallelism: 1, rowAtATime: c.eventTime });
+          expect(weir.rows, 'weir').toEqual(expected);
+          // A watermark after every row, as weir's harness does: which rows are late is then the same.
+          const flink = runOnFlink(
+            cluster().gatewayUrl,
+            script,
+            c.eventTime ? { 'pipeline.auto-watermark-interval': '0' } : {},
+          );
+          switch (known?.kind) {
+            case undefined:
+              expect(await flink, 'Flink').toEqual(expected);
+              break;
+            case 'flink-rejects':
+              await expect(flink, known.reason).rejects.toThrow(known.error);
+              break;
+            case 'order': {
+              const keys = (rows: readonly string[]) => rows.map((r) => r.split(' | ')[0]).sort();
+              expect(keys(await flink), known.reason).toEqual(keys(expected));
+              break;
+            }
+            case 'flink-result':
+              expect(await flink, known.reason).toEqual(known.flink);
+              break;
           }
-          case 'flink-result':
-            expect(await flink, known.reason).toEqual(known.flink);
-            break;
+        } finally {
+          if (dir) rmSync(dir, { recursive: true, force: true });
         }
       }, 60_000);
     }

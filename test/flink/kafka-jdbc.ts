@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -65,12 +65,13 @@ export function kafkaJdbcTests(cluster: () => FlinkCluster, db: () => TestDataba
 
     const client = new pg.Client(db().url);
     await client.connect();
+    let dir: string | undefined;
     try {
       for (const table of ['totals_weir', 'totals_flink'])
         await client.query(
           `CREATE TABLE ${table} (customer VARCHAR PRIMARY KEY, orders BIGINT, total NUMERIC(10, 2))`,
         );
-      const dir = mkdtempSync(join(tmpdir(), 'weir-flink-jdbc-'));
+      dir = mkdtempSync(join(tmpdir(), 'weir-flink-jdbc-'));
       writeFileSync(join(dir, 'weir.sql'), script(db, topic, 'totals_weir'));
       writeFileSync(join(dir, 'flink.sql'), script(db, topic, 'totals_flink'));
 
@@ -99,6 +100,7 @@ export function kafkaJdbcTests(cluster: () => FlinkCluster, db: () => TestDataba
       expect(flink).toEqual(expected);
     } finally {
       await client.end();
+      if (dir) rmSync(dir, { recursive: true, force: true });
     }
   }, 180_000);
 }

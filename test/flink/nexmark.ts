@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Configuration } from '../../src/common/config.js';
 import { readConfig, splitOf } from '../../src/connectors/nexmark/config.js';
 import { NexmarkGenerator } from '../../src/connectors/nexmark/generator.js';
@@ -74,6 +74,7 @@ export function nexmarkTests(cluster: () => FlinkCluster): void {
   describe.runIf(upstreamAvailable())('Nexmark on bounded input: weir and Flink', () => {
     const dir = mkdtempSync(join(tmpdir(), 'weir-flink-nexmark-'));
     writeFileSync(join(dir, 'events.json'), eventsAsJson());
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
     for (const query of QUERIES) {
       it(`${query} gives the same final table`, async () => {
         const text = script(query, dir);
