@@ -152,16 +152,27 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .description('Take a savepoint of a running job.')
     .argument('<jobId>', 'the job (or a unique prefix of its id)')
     .argument('[targetDirectory]', "where to write it (default 'state.savepoints.dir' of the job)")
+    .option(
+      '-t, --type <type>',
+      "canonical (readable by every state backend, the default) or native (the backend's own files, faster)",
+    )
     .addOption(targetOption('REST API'))
     .exitOverride()
-    .action(async (jobId: string, targetDirectory: string | undefined, flags: { target?: string }) => {
-      exitCode = await savepointCommand(
-        jobId,
-        targetDirectory,
-        io,
-        flags.target ? parseTarget(flags.target) : undefined,
-      );
-    });
+    .action(
+      async (
+        jobId: string,
+        targetDirectory: string | undefined,
+        flags: { type?: string; target?: string },
+      ) => {
+        exitCode = await savepointCommand(
+          jobId,
+          targetDirectory,
+          io,
+          flags,
+          flags.target ? parseTarget(flags.target) : undefined,
+        );
+      },
+    );
 
   program
     .command('stop')
@@ -171,11 +182,17 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .argument('<jobId>', 'the job (or a unique prefix of its id)')
     .option('-p, --savepointPath <dir>', "where to write the savepoint (default 'state.savepoints.dir')")
     .option('-d, --drain', 'end the input first, so event-time timers and windows fire (MAX_WATERMARK)')
+    .option('-t, --type <type>', 'savepoint format: canonical (default) or native')
     .addOption(targetOption('REST API'))
     .exitOverride()
-    .action(async (jobId: string, flags: { savepointPath?: string; drain?: boolean; target?: string }) => {
-      exitCode = await stopCommand(jobId, flags, io, flags.target ? parseTarget(flags.target) : undefined);
-    });
+    .action(
+      async (
+        jobId: string,
+        flags: { savepointPath?: string; drain?: boolean; type?: string; target?: string },
+      ) => {
+        exitCode = await stopCommand(jobId, flags, io, flags.target ? parseTarget(flags.target) : undefined);
+      },
+    );
 
   program
     .command('cancel')

@@ -154,7 +154,34 @@ export const STATE_BACKEND = stringOption({
   key: 'state.backend.type',
   fallbackKeys: ['state.backend'],
   defaultValue: 'hashmap',
-  description: 'hashmap (heap) or the embedded disk-backed backend.',
+  description:
+    "hashmap (state on the heap) or rocksdb (weir's embedded disk-backed backend, for state larger than memory; see docs/state-backends.md).",
+});
+
+export const STATE_BACKEND_LOCAL_DIRECTORY = stringOption({
+  key: 'state.backend.rocksdb.localdir',
+  description:
+    "Where the disk-backed backend keeps its working files (default: the system's temporary directory, under weir-state/).",
+});
+
+export const STATE_BACKEND_WRITE_BUFFER = memoryOption({
+  key: 'state.backend.rocksdb.writebuffer.size',
+  defaultValue: 64 * 1024 * 1024,
+  description:
+    'Memtable size (estimated) at which the disk-backed backend writes it out as a sorted run file.',
+});
+
+export const STATE_BACKEND_BLOCK_CACHE = memoryOption({
+  key: 'state.backend.rocksdb.block.cache-size',
+  defaultValue: 64 * 1024 * 1024,
+  description:
+    'Memory for decoded blocks of sorted run files, per keyed operator subtask (disk-backed backend).',
+});
+
+export const STATE_BACKEND_BLOCK_SIZE = memoryOption({
+  key: 'state.backend.rocksdb.block.blocksize',
+  defaultValue: 16 * 1024,
+  description: 'Size of the blocks a sorted run file is read in (disk-backed backend).',
 });
 
 export const STATE_BACKEND_INCREMENTAL = booleanOption({
@@ -268,6 +295,14 @@ export const SOURCE_IDLE_TIMEOUT = durationOption({
   description: 'A source split that has sent no record for this long is marked idle for watermarks.',
 });
 
+export const SINK_NOT_NULL_ENFORCER = enumOption({
+  key: 'table.exec.sink.not-null-enforcer',
+  values: ['ERROR', 'DROP'] as const,
+  defaultValue: 'ERROR',
+  description:
+    'A NULL written into a NOT NULL sink column: ERROR fails the job with the column named, DROP drops the row silently.',
+});
+
 export const STATE_TTL = durationOption({
   key: 'table.exec.state.ttl',
   defaultValue: 0,
@@ -355,6 +390,10 @@ export const CORE_OPTIONS = new OptionRegistry([
   NETWORK_BUFFERS_PER_CHANNEL,
   STATE_BACKEND,
   STATE_BACKEND_INCREMENTAL,
+  STATE_BACKEND_LOCAL_DIRECTORY,
+  STATE_BACKEND_WRITE_BUFFER,
+  STATE_BACKEND_BLOCK_CACHE,
+  STATE_BACKEND_BLOCK_SIZE,
   RESTART_STRATEGY,
   RESTART_FIXED_DELAY_ATTEMPTS,
   RESTART_FIXED_DELAY_DELAY,
@@ -369,6 +408,7 @@ export const CORE_OPTIONS = new OptionRegistry([
   RESTART_EXPONENTIAL_ATTEMPTS,
   AUTO_WATERMARK_INTERVAL,
   SOURCE_IDLE_TIMEOUT,
+  SINK_NOT_NULL_ENFORCER,
   STATE_TTL,
   TOPN_CACHE_SIZE,
   LOCAL_TIME_ZONE,

@@ -15,4 +15,18 @@ describe('state serialization', () => {
     };
     expect(parseState(stringifyState(value))).toEqual(value);
   });
+
+  it('round-trips the doubles JSON cannot carry: NaN, infinities and -0', () => {
+    const back = parseState(
+      stringifyState([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0, 1.5]),
+    ) as number[];
+    expect(back.map((v) => (Object.is(v, -0) ? '-0' : String(v)))).toEqual([
+      'NaN',
+      'Infinity',
+      '-Infinity',
+      '-0',
+      '0',
+      '1.5',
+    ]);
+  });
 });

@@ -37,27 +37,39 @@ function writeFiles(files: Readonly<Record<string, string>>): string {
   return dir;
 }
 
-/** Runs a case on the evaluator and the streaming engine (parallelism 1, 4 and with a restore). */
-export async function checkCase(c: DiffCase, prelude = ''): Promise<void> {
+/**
+ * Runs a case on the evaluator and the streaming engine (parallelism 1, 4 and with a restore).
+ * `config` adds options to every streaming run (e.g. another state backend).
+ */
+export async function checkCase(
+  c: DiffCase,
+  prelude = '',
+  config: readonly [string, string][] = [],
+): Promise<void> {
   const dir = c.files ? writeFiles(c.files) : undefined;
   const script = `${prelude}\n${dir ? c.sql.replaceAll('$DIR', dir) : c.sql}`;
   try {
-    await check(c, script);
+    await check(c, script, config);
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function check(c: DiffCase, script: string): Promise<void> {
+async function check(c: DiffCase, script: string, config: readonly [string, string][]): Promise<void> {
   const expected = evaluateScript(script).rows.map(canonicalValues).sort();
   if (c.documented)
     expect(expected, 'the evaluator disagrees with Flink documentation').toEqual([...c.documented].sort());
   for (const parallelism of [1, 4]) {
-    const actual = await runStreaming(script, { parallelism, rowAtATime: c.eventTime });
+    const actual = await runStreaming(script, { parallelism, rowAtATime: c.eventTime, config });
     expect(actual.rows, `parallelism ${parallelism}`).toEqual(expected);
   }
   if (!c.noRestore) {
-    const restored = await runStreaming(script, { parallelism: 2, restore: true, rowAtATime: c.eventTime });
+    const restored = await runStreaming(script, {
+      parallelism: 2,
+      restore: true,
+      rowAtATime: c.eventTime,
+      config,
+    });
     expect(restored.rows, 'after a restore from a mid-run checkpoint').toEqual(expected);
     expect(restored.restarts, 'the job failed over and restored once').toBe(1);
   }

@@ -26,6 +26,8 @@ export interface RunMode {
   readonly restore?: boolean;
   /** Sources emit one row a batch and watermarks follow every batch: deterministic late rows. */
   readonly rowAtATime?: boolean;
+  /** More options for the job (e.g. 'state.backend.type'). */
+  readonly config?: readonly [string, string][];
 }
 
 export interface StreamingResult {
@@ -53,6 +55,7 @@ export async function runStreaming(script: string, mode: RunMode): Promise<Strea
       ['restart-strategy.fixed-delay.attempts', '1'],
       ['restart-strategy.fixed-delay.delay', '0 ms'],
       ...(mode.rowAtATime ? [['pipeline.auto-watermark-interval', '0'] as [string, string]] : []),
+      ...(mode.config ?? []),
     ],
     { stdout: quiet, stderr: quiet },
   );

@@ -76,18 +76,30 @@ export async function listCommand(io: CliIO, target?: FlinkTarget): Promise<numb
   return EXIT_OK;
 }
 
-/** `weir savepoint <jobId> [targetDirectory]`. */
+/** Flink's `--type canonical|native` as the REST API's formatType. */
+function formatType(type: string | undefined): 'CANONICAL' | 'NATIVE' {
+  const t = (type ?? 'canonical').toLowerCase();
+  if (t === 'canonical' || t === 'native') return t === 'native' ? 'NATIVE' : 'CANONICAL';
+  throw new WeirError('CLI_INVALID_ARGUMENT', `Unknown savepoint type '${type}'`, {
+    hint: "Use --type canonical (readable by every state backend) or --type native (the backend's own files).",
+  });
+}
+
+/** `weir savepoint <jobId> [targetDirectory] [--type canonical|native]`. */
 export async function savepointCommand(
   jobId: string,
   targetDirectory: string | undefined,
   io: CliIO,
+  flags: { type?: string } = {},
   target?: FlinkTarget,
 ): Promise<number> {
+  const format = formatType(flags.type);
   const job = await findJob(jobId, target);
   io.stdout.write(`Triggering savepoint for job ${job.jobId}.\nWaiting for response...\n`);
   const trigger = await call(job, 'POST', `/jobs/${job.jobId}/savepoints`, {
     'target-directory': absolute(targetDirectory),
     'cancel-job': false,
+    formatType: format,
   });
   const location = await awaitSavepoint(job, trigger['request-id'] as string);
   io.stdout.write(
@@ -99,15 +111,17 @@ export async function savepointCommand(
 /** `weir stop [--savepointPath dir] [--drain] <jobId>`: Flink's stop-with-savepoint. */
 export async function stopCommand(
   jobId: string,
-  flags: { savepointPath?: string; drain?: boolean },
+  flags: { savepointPath?: string; drain?: boolean; type?: string },
   io: CliIO,
   target?: FlinkTarget,
 ): Promise<number> {
+  const format = formatType(flags.type);
   const job = await findJob(jobId, target);
   io.stdout.write(`Suspending job ${job.jobId}.\n`);
   const trigger = await call(job, 'POST', `/jobs/${job.jobId}/stop`, {
     targetDirectory: absolute(flags.savepointPath),
     drain: flags.drain === true,
+    formatType: format,
   });
   const location = await awaitSavepoint(job, trigger['request-id'] as string);
   io.stdout.write(`Savepoint completed. Path: ${location}\n`);

@@ -1,3 +1,4 @@
+import type { LookupFactory } from './lookup.js';
 import type { SinkFactory } from './sink.js';
 import type { SourceFactory } from './source.js';
 
@@ -6,6 +7,8 @@ export interface RuntimeConnector {
   readonly identifier: string;
   readonly source?: SourceFactory;
   readonly sink?: SinkFactory;
+  /** Lookups by key for lookup joins (the descriptor says `lookup: true`). */
+  readonly lookup?: LookupFactory;
 }
 
 export type RuntimeConnectorRegistry = ReadonlyMap<string, RuntimeConnector>;

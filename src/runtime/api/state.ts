@@ -51,3 +51,24 @@ export interface KeyedStateBackend {
  * [key fields, value, last write time].
  */
 export type KeyedStateSnapshot = Readonly<Record<string, Readonly<Record<string, readonly unknown[]>>>>;
+
+/**
+ * Keyed state in a checkpoint as the disk backend's own files (Flink's
+ * IncrementalRemoteKeyedStateHandle): the sorted runs of one subtask, newest first. Incremental
+ * checkpoints point into the job's `shared/` directory, where runs are shared between checkpoints;
+ * native savepoints hold their own copies. Paths are absolute in memory and written relative to
+ * the directory of the `_metadata` file, so a savepoint folder can be moved.
+ */
+export interface KeyedStateHandle {
+  readonly format: 'weir-sorted-runs-v1';
+  readonly keyGroupRange: { readonly start: number; readonly end: number };
+  readonly files: readonly { readonly path: string; readonly sizeBytes: number }[];
+}
+
+export function isKeyedStateHandle(value: unknown): value is KeyedStateHandle {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { format?: unknown }).format === 'weir-sorted-runs-v1'
+  );
+}

@@ -1,14 +1,21 @@
+import { rm } from 'node:fs/promises';
 import { WeirError } from '../../common/errors.js';
 import { failpoint } from '../../common/failpoints.js';
 import type { Logger, OperatorStateSnapshot } from '../api/operator.js';
-import type { KeyedStateSnapshot } from '../api/state.js';
+import type { KeyedStateHandle, KeyedStateSnapshot } from '../api/state.js';
+import type { SavepointFormat } from '../state/snapshot.js';
 import {
   type CheckpointMetadata,
   METADATA_FORMAT,
   METADATA_VERSION,
   type OperatorCheckpointState,
 } from './metadata.js';
-import { type CheckpointStorage, type CompletedCheckpointHandle, writeSavepoint } from './storage.js';
+import {
+  type CheckpointStorage,
+  type CompletedCheckpointHandle,
+  newSavepointPath,
+  writeSavepoint,
+} from './storage.js';
 
 /** A task as the coordinator sees it: sources are triggered; every task acknowledges. */
 export interface CheckpointParticipant {
@@ -26,6 +33,8 @@ export interface SubtaskState {
   readonly subtaskIndex: number;
   readonly snapshot: OperatorStateSnapshot;
   readonly keyed?: KeyedStateSnapshot;
+  /** Keyed state as run files of the disk backend (incremental checkpoint, native savepoint). */
+  readonly keyedHandle?: KeyedStateHandle;
 }
 
 /** How long a task's part of a checkpoint took. */
@@ -74,6 +83,8 @@ export interface CheckpointStats {
   /** Trigger to completion or failure, in ms. */
   durationMs?: number;
   sizeBytes?: number;
+  /** What this checkpoint added to storage (smaller than sizeBytes for an incremental one). */
+  checkpointedSizeBytes?: number;
   failureReason?: string;
   location?: string;
   /** The longest synchronous part, asynchronous part and alignment over all tasks, in ms. */
@@ -88,9 +99,11 @@ interface PendingCheckpoint {
   readonly awaiting: Set<string>;
   readonly states: Map<string, OperatorStateSnapshot[]>;
   readonly keyed: Map<string, Record<string, KeyedStateSnapshot[string]>>;
+  readonly handles: Map<string, KeyedStateHandle[]>;
   readonly stats: CheckpointStats;
-  /** Set for a savepoint: where it goes. */
+  /** Set for a savepoint: the directory it is written to (decided at trigger, so backends can write files into it). */
   readonly savepointDirectory?: string;
+  readonly savepointFormat: SavepointFormat;
   timeoutTimer?: NodeJS.Timeout;
   finishing: boolean;
 }
@@ -141,6 +154,14 @@ export class CheckpointCoordinator {
     return this.history;
   }
 
+  /** Totals since the job started (the history keeps only the latest 100), as Flink's job metrics. */
+  readonly counts = { completed: 0, failed: 0 };
+
+  /** Checkpoints and savepoints triggered and not yet completed or failed. */
+  get numberOfInProgress(): number {
+    return this.pending.size;
+  }
+
   startPeriodicScheduling(): void {
     if (this.options.interval === undefined || this.running) return;
     this.running = true;
@@ -180,13 +201,19 @@ export class CheckpointCoordinator {
    * settles when it completes or fails. Savepoints are always aligned, are kept apart from the
    * retained checkpoints, and their failures do not count against the tolerable number.
    */
-  triggerCheckpoint(savepointDirectory?: string): {
+  triggerCheckpoint(
+    targetDirectory?: string,
+    savepointFormat: SavepointFormat = 'canonical',
+  ): {
     id: number;
     completion: Promise<CompletedCheckpointHandle>;
   } {
     const id = this.nextId++;
     const triggeredAt = Date.now();
-    const isSavepoint = savepointDirectory !== undefined;
+    const isSavepoint = targetDirectory !== undefined;
+    const savepointDirectory = isSavepoint
+      ? newSavepointPath(targetDirectory, this.options.jobId)
+      : undefined;
     const stats: CheckpointStats = { id, isSavepoint, status: 'IN_PROGRESS', triggeredAt };
     this.history.push(stats);
     if (this.history.length > 100) this.history.shift();
@@ -201,8 +228,10 @@ export class CheckpointCoordinator {
       awaiting: new Set(this.participants.map((p) => p.taskName)),
       states: new Map(),
       keyed: new Map(),
+      handles: new Map(),
       stats,
       savepointDirectory,
+      savepointFormat,
       finishing: false,
     };
     this.pending.set(id, pending);
@@ -213,6 +242,17 @@ export class CheckpointCoordinator {
     pending.timeoutTimer.unref?.();
     for (const p of this.participants) if (p.isSource) p.triggerCheckpoint(id, triggeredAt, isSavepoint);
     return { id, completion };
+  }
+
+  /** What a checkpoint in progress is for: where a savepoint goes and in which format. */
+  pendingTarget(
+    checkpointId: number,
+  ): { kind: 'checkpoint' } | { kind: 'savepoint'; directory: string; format: SavepointFormat } | undefined {
+    const pending = this.pending.get(checkpointId);
+    if (!pending) return undefined;
+    return pending.savepointDirectory === undefined
+      ? { kind: 'checkpoint' }
+      : { kind: 'savepoint', directory: pending.savepointDirectory, format: pending.savepointFormat };
   }
 
   acknowledge(
@@ -237,6 +277,11 @@ export class CheckpointCoordinator {
         let merged = pending.keyed.get(s.operatorId);
         if (!merged) pending.keyed.set(s.operatorId, (merged = {}));
         Object.assign(merged, s.keyed);
+      }
+      if (s.keyedHandle) {
+        let list = pending.handles.get(s.operatorId);
+        if (!list) pending.handles.set(s.operatorId, (list = []));
+        list.push(s.keyedHandle);
       }
     }
     if (pending.awaiting.size === 0) {
@@ -263,6 +308,7 @@ export class CheckpointCoordinator {
         maxParallelism: op.maxParallelism,
         subtasks: Array.from({ length: op.parallelism }, (_, i) => subtasks[i] ?? {}),
         ...(pending.keyed.has(op.id) ? { keyedState: pending.keyed.get(op.id) } : {}),
+        ...(pending.handles.has(op.id) ? { keyedStateHandles: pending.handles.get(op.id) } : {}),
       };
     }
     const metadata: CheckpointMetadata = {
@@ -288,14 +334,17 @@ export class CheckpointCoordinator {
       // A failed checkpoint must not look complete on disk: its sinks' transactions are rolled back
       // or aborted by the next restore, so restoring from its _metadata would lose their records.
       if (handle) await this.options.storage.discardCheckpoint(handle).catch(() => {});
+      if (pending.savepointDirectory !== undefined) await removeFailedSavepoint(pending.savepointDirectory);
       this.fail(pending.id, `Checkpoint ${pending.id} could not be stored: ${(err as Error).message}`);
       return;
     }
     this.pending.delete(pending.id);
+    this.counts.completed++;
     Object.assign(pending.stats, {
       status: 'COMPLETED',
       durationMs: Date.now() - pending.triggeredAt,
       sizeBytes: handle.sizeBytes,
+      checkpointedSizeBytes: handle.checkpointedSizeBytes ?? handle.sizeBytes,
       location: handle.location,
     });
     if (pending.savepointDirectory !== undefined) {
@@ -351,12 +400,17 @@ export class CheckpointCoordinator {
   private abort(pending: PendingCheckpoint, reason: string): void {
     clearTimeout(pending.timeoutTimer);
     this.pending.delete(pending.id);
+    this.counts.failed++;
     Object.assign(pending.stats, {
       status: 'FAILED',
       durationMs: Date.now() - pending.triggeredAt,
       failureReason: reason,
     });
     for (const p of this.participants) p.notifyCheckpointAborted(pending.id);
+    // A native savepoint may have files in its directory already: an aborted one leaves nothing.
+    if (pending.savepointDirectory !== undefined && !pending.finishing) {
+      void removeFailedSavepoint(pending.savepointDirectory);
+    }
     this.waiters.get(pending.id)?.reject(new WeirError('CHECKPOINT_ABORTED', reason, { kind: 'external' }));
     this.waiters.delete(pending.id);
     this.resumePeriodicAfter();
@@ -387,5 +441,13 @@ export class CheckpointCoordinator {
         await this.options.storage.discardCheckpoint(handle).catch(() => {});
       }
     }
+    await this.options.storage.collectGarbage?.().catch((err: Error) => {
+      this.options.log.warn(`Could not clean up unused shared state files: ${err.message}`);
+    });
   }
+}
+
+/** Removes what a failed savepoint left in its own directory (it was created for this savepoint only). */
+async function removeFailedSavepoint(directory: string): Promise<void> {
+  await rm(directory, { recursive: true, force: true }).catch(() => {});
 }

@@ -1,15 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { WeirError } from '../../common/errors.js';
 import { parseState, stringifyState } from '../../common/serde.js';
-import { type CheckpointMetadata, METADATA_FORMAT, METADATA_VERSION } from './metadata.js';
+import {
+  type CheckpointMetadata,
+  METADATA_FORMAT,
+  METADATA_VERSION,
+  mapStateFilePaths,
+  stateFiles,
+} from './metadata.js';
+import { SharedStateRegistry } from './shared-state-registry.js';
 
 export interface CompletedCheckpointHandle {
   readonly checkpointId: number;
   /** A path (filesystem) or a description (jobmanager) of where the checkpoint lives. */
   readonly location: string;
+  /** The full size: the metadata and every state file it refers to. */
   readonly sizeBytes: number;
+  /** What this checkpoint added to storage (metadata and new shared files); the full size for a full one. */
+  readonly checkpointedSizeBytes?: number;
 }
 
 /** Where completed checkpoints are written (Flink's CheckpointStorage). */
@@ -22,6 +32,11 @@ export interface CheckpointStorage {
   readCheckpoint(handle: CompletedCheckpointHandle): Promise<CheckpointMetadata>;
   /** The job's directory, for messages; undefined for in-memory storage. */
   readonly jobDirectory?: string;
+  /**
+   * Deletes files in shared/ that no retained checkpoint uses (uploaded for a checkpoint that was
+   * aborted). Called at shutdown, when nothing is in progress.
+   */
+  collectGarbage?(): Promise<void>;
 }
 
 const METADATA_FILE = '_metadata';
@@ -64,10 +79,14 @@ async function syncDirectory(dir: string): Promise<void> {
 export class FileSystemCheckpointStorage implements CheckpointStorage {
   readonly kind = 'filesystem' as const;
   readonly jobDirectory: string;
+  readonly sharedDirectory: string;
+  readonly sharedState: SharedStateRegistry;
   private initialized = false;
 
   constructor(baseDirectory: string, jobId: string) {
     this.jobDirectory = join(localPath(baseDirectory), jobId);
+    this.sharedDirectory = join(this.jobDirectory, 'shared');
+    this.sharedState = new SharedStateRegistry(this.sharedDirectory);
   }
 
   private async initialize(): Promise<void> {
@@ -88,7 +107,7 @@ export class FileSystemCheckpointStorage implements CheckpointStorage {
   async writeCheckpoint(metadata: CheckpointMetadata): Promise<CompletedCheckpointHandle> {
     await this.initialize();
     const dir = join(this.jobDirectory, `chk-${metadata.checkpointId}`);
-    const data = stringifyState(metadata);
+    const data = stringifyState(mapStateFilePaths(metadata, (p) => relativeStatePath(dir, p)));
     try {
       await mkdir(dir, { recursive: true });
       const temp = join(dir, `${METADATA_FILE}.inprogress`);
@@ -100,11 +119,34 @@ export class FileSystemCheckpointStorage implements CheckpointStorage {
       await rm(dir, { recursive: true, force: true }).catch(() => {});
       throw err;
     }
-    return { checkpointId: metadata.checkpointId, location: dir, sizeBytes: Buffer.byteLength(data) };
+    const files = stateFiles(metadata);
+    const added = this.sharedState.register(metadata.checkpointId, files);
+    const metadataBytes = Buffer.byteLength(data);
+    return {
+      checkpointId: metadata.checkpointId,
+      location: dir,
+      sizeBytes: metadataBytes + files.reduce((n, f) => n + f.sizeBytes, 0),
+      checkpointedSizeBytes: metadataBytes + added,
+    };
   }
 
   async discardCheckpoint(handle: CompletedCheckpointHandle): Promise<void> {
     await rm(handle.location, { recursive: true, force: true });
+    // Shared files go only when no retained checkpoint uses them any more.
+    for (const path of this.sharedState.release(handle.checkpointId)) await rm(path, { force: true });
+  }
+
+  async collectGarbage(): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(this.sharedDirectory);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const path = join(this.sharedDirectory, name);
+      if (!this.sharedState.isReferenced(path)) await rm(path, { force: true });
+    }
   }
 
   readCheckpoint(handle: CompletedCheckpointHandle): Promise<CheckpointMetadata> {
@@ -157,19 +199,28 @@ export class JobManagerCheckpointStorage implements CheckpointStorage {
   }
 }
 
+/** Where a savepoint goes: `<directory>/savepoint-<first 6 of job id>-<12 random hex>`, as Flink names them. */
+export function newSavepointPath(directory: string, jobId: string): string {
+  return join(localPath(directory), `savepoint-${jobId.slice(0, 6)}-${randomBytes(6).toString('hex')}`);
+}
+
 /**
- * Writes a savepoint: `<directory>/savepoint-<first 6 of job id>-<12 random hex>/_metadata`, as
- * Flink names them. State is inlined in the metadata, so the folder is self-contained and can be
- * moved or copied anywhere before restoring from it.
+ * A state file path as written into `_metadata`: relative to the metadata's directory, so a
+ * savepoint folder (whose files sit beside its metadata) can be moved or copied anywhere.
+ */
+function relativeStatePath(metadataDirectory: string, path: string): string {
+  return relative(metadataDirectory, path).split('\\').join('/');
+}
+
+/**
+ * Writes a savepoint's `_metadata` into `dir` (from newSavepointPath). Canonical state is inlined
+ * in the metadata; native state files were written beside it by the backends. Either way the
+ * folder is self-contained and can be moved or copied anywhere before restoring from it.
  */
 export async function writeSavepoint(
-  directory: string,
+  dir: string,
   metadata: CheckpointMetadata,
 ): Promise<CompletedCheckpointHandle> {
-  const dir = join(
-    localPath(directory),
-    `savepoint-${metadata.jobId.slice(0, 6)}-${randomBytes(6).toString('hex')}`,
-  );
   try {
     await mkdir(dir, { recursive: true });
   } catch (err) {
@@ -182,12 +233,13 @@ export async function writeSavepoint(
       },
     );
   }
-  const data = stringifyState(metadata);
+  const data = stringifyState(mapStateFilePaths(metadata, (p) => relativeStatePath(dir, p)));
   const temp = join(dir, `${METADATA_FILE}.inprogress`);
   await writeFileDurably(temp, data);
   await rename(temp, join(dir, METADATA_FILE));
   await syncDirectory(dir);
-  return { checkpointId: metadata.checkpointId, location: dir, sizeBytes: Buffer.byteLength(data) };
+  const size = Buffer.byteLength(data) + stateFiles(metadata).reduce((n, f) => n + f.sizeBytes, 0);
+  return { checkpointId: metadata.checkpointId, location: dir, sizeBytes: size, checkpointedSizeBytes: size };
 }
 
 /** Reads `_metadata` from a checkpoint or savepoint directory, or from the file itself. */
@@ -223,7 +275,9 @@ export async function loadCheckpointMetadata(pathOrUri: string): Promise<Checkpo
       hint: 'Restore from another retained checkpoint or savepoint.',
     });
   }
-  return meta as CheckpointMetadata;
+  // State files are written relative to the metadata's directory; the backends get absolute paths.
+  const base = dirname(path);
+  return mapStateFilePaths(meta as CheckpointMetadata, (p) => (isAbsolute(p) ? p : resolve(base, p)));
 }
 
 function metadataProblem(meta: Partial<CheckpointMetadata>): string | undefined {
@@ -238,7 +292,10 @@ function metadataProblem(meta: Partial<CheckpointMetadata>): string | undefined 
       !Array.isArray(op.subtasks) ||
       !Number.isInteger(op.parallelism) ||
       op.subtasks.length !== op.parallelism ||
-      op.subtasks.some((s) => typeof s !== 'object' || s === null)
+      op.subtasks.some((s) => typeof s !== 'object' || s === null) ||
+      (op.keyedStateHandles !== undefined &&
+        (!Array.isArray(op.keyedStateHandles) ||
+          op.keyedStateHandles.some((h) => !Array.isArray(h?.files) || typeof h.keyGroupRange !== 'object')))
     ) {
       return `the state of operator ${id} is incomplete`;
     }

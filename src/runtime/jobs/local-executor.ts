@@ -19,13 +19,14 @@ import {
   NETWORK_BUFFERS_PER_CHANNEL,
   PARALLELISM_DEFAULT,
   SAVEPOINTS_DIRECTORY,
+  STATE_BACKEND_INCREMENTAL,
   STATE_RECOVERY_IGNORE_UNCLAIMED,
   STATE_RECOVERY_PATH,
 } from '../../common/options.js';
 import type { RuntimeConnectorRegistry } from '../api/connectors.js';
 import type { Logger, OperatorContext, OperatorStateSnapshot, StreamOperator } from '../api/operator.js';
 import type { SourceReader } from '../api/source.js';
-import type { KeyedStateSnapshot } from '../api/state.js';
+import type { KeyedStateHandle, KeyedStateSnapshot } from '../api/state.js';
 import { CheckpointCoordinator } from '../checkpoint/coordinator.js';
 import type { CheckpointMetadata } from '../checkpoint/metadata.js';
 import {
@@ -37,6 +38,7 @@ import {
 } from '../checkpoint/storage.js';
 import { createRestartStrategy } from '../failover/restart-strategy.js';
 import { buildExecutionGraph, type OperatorChain } from '../graph/execution-graph.js';
+import { JobMetrics } from '../metrics/job-metrics.js';
 import { LocalChannel } from '../network/channel.js';
 import { type BarrierMode, CheckpointedInputGate } from '../network/input-gate.js';
 import { createPartitioner } from '../network/partitioner.js';
@@ -45,8 +47,11 @@ import { CalcOperator } from '../operators/calc-operator.js';
 import { ChangelogNormalizeOperator } from '../operators/changelog-normalize/changelog-normalize.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
 import { IntervalJoinOperator } from '../operators/join/interval-join.js';
+import { LookupJoinOperator } from '../operators/join/lookup-join.js';
 import { SemiAntiJoinOperator } from '../operators/join/semi-anti-join.js';
 import { StreamingJoinOperator } from '../operators/join/streaming-join.js';
+import { TemporalJoinOperator } from '../operators/join/temporal-join.js';
+import { NotNullEnforcer } from '../operators/not-null-enforcer.js';
 import { OverAggregateOperator } from '../operators/over-aggregate/index.js';
 import { DeduplicateOperator, RankOperator } from '../operators/rank/index.js';
 import { UnionOperator } from '../operators/union-operator.js';
@@ -54,8 +59,9 @@ import { ValuesSourceReader } from '../operators/values/values-source.js';
 import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
 import { WindowAggregateOperator, WindowTableFunctionOperator } from '../operators/window/index.js';
 import { resolveStateBackend } from '../state/backend-config.js';
-import { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
+import { createKeyedStateBackend } from '../state/backend-factory.js';
 import { redistributeOperatorState } from '../state/redistribute.js';
+import type { SavepointFormat, SnapshotTarget, SnapshottingKeyedStateBackend } from '../state/snapshot.js';
 import { CHANNEL_STATE, StreamTask, type TaskHead } from '../task/stream-task.js';
 
 export type JobStatus = 'RUNNING' | 'FINISHED' | 'CANCELED' | 'FAILED';
@@ -88,8 +94,11 @@ export interface JobClient {
   readonly result: Promise<JobResult>;
   /** Cancels the job (Ctrl-C); retained checkpoints follow the externalized retention option. */
   cancel(): Promise<JobResult>;
-  /** Takes a savepoint into `directory` (default 'state.savepoints.dir'); resolves to its path. */
-  triggerSavepoint(directory?: string): Promise<string>;
+  /**
+   * Takes a savepoint into `directory` (default 'state.savepoints.dir'), canonical unless asked for
+   * the backend's native format; resolves to its path.
+   */
+  triggerSavepoint(directory?: string, format?: SavepointFormat): Promise<string>;
   /**
    * Flink's stop-with-savepoint: sources stop, a savepoint is taken (sinks commit on it), and the
    * job finishes. With `drain` the input ends first, so the final watermark fires every timer.
@@ -98,11 +107,25 @@ export interface JobClient {
   stop(options: {
     savepointDirectory?: string;
     drain?: boolean;
+    format?: SavepointFormat;
   }): Promise<{ savepoint?: string; result: JobResult }>;
   /** RUNNING until the job ends, then its final status. */
   readonly status: JobStatus;
   /** When the job was submitted (epoch ms). */
   readonly startTime: number;
+  /** Task, operator and job metrics, read on demand (REST, Prometheus, the terminal status line). */
+  readonly metrics: JobMetrics;
+  /** The failures of the job's attempts, oldest first (Flink's exception history). */
+  readonly exceptions: readonly JobException[];
+}
+
+export interface JobException {
+  readonly timestamp: number;
+  readonly message: string;
+  /** The error's class or WeirError code. */
+  readonly name: string;
+  /** Internal errors keep their stack; a user's mistake shows its message only. */
+  readonly stack?: string;
 }
 
 /** A 32-hex-digit id, the shape of Flink's JobID. */
@@ -126,9 +149,21 @@ function createOperator(
           `Connector '${spec.connector.connector}' cannot be used as a ${spec.kind} (table ${spec.connector.table})`,
         );
       }
-      return 'createReader' in factory
-        ? factory.createReader(spec.connector)
-        : factory.createWriter(spec.connector);
+      if ('createReader' in factory) return factory.createReader(spec.connector);
+      const writer = factory.createWriter(spec.connector);
+      return spec.kind === 'sink' && spec.notNullColumns
+        ? new NotNullEnforcer(writer, spec.notNullColumns)
+        : writer;
+    }
+    case 'sink-committer': {
+      const factory = connectors.get(spec.connector.connector)?.sink?.createCommitter;
+      if (!factory) {
+        throw new WeirError(
+          'CONNECTOR_UNAVAILABLE',
+          `Connector '${spec.connector.connector}' has no sink committer (table ${spec.connector.table})`,
+        );
+      }
+      return factory(spec.connector);
     }
     case 'calc':
       return new CalcOperator(spec);
@@ -154,6 +189,23 @@ function createOperator(
         : new StreamingJoinOperator(spec);
     case 'interval-join':
       return new IntervalJoinOperator(spec);
+    case 'temporal-join':
+      return new TemporalJoinOperator(spec);
+    case 'lookup-join':
+      // The lookup is created when the operator opens, so that a connector's error fails the task.
+      return new LookupJoinOperator(spec, () => {
+        const lookup = connectors.get(spec.table.connector)?.lookup;
+        if (!lookup) {
+          throw new WeirError(
+            'CONNECTOR_UNAVAILABLE',
+            `Connector '${spec.table.connector}' cannot be looked up (table ${spec.table.table})`,
+          );
+        }
+        return lookup.createLookup(
+          spec.table,
+          spec.keys.map((k) => k.tableField),
+        );
+      });
     case 'values':
       return new ValuesSourceReader(spec);
     case 'union':
@@ -168,6 +220,7 @@ function createOperator(
 interface RestoredOperatorState {
   readonly subtasks: readonly OperatorStateSnapshot[];
   readonly keyed?: KeyedStateSnapshot;
+  readonly keyedHandles?: readonly KeyedStateHandle[];
 }
 
 /** Matches restored state to the job's operators by stable id, rescaling operator state. */
@@ -187,7 +240,8 @@ function assignRestoredState(
     if (parallelism === undefined) {
       const hasState =
         state.subtasks.some((s) => Object.values(s).some((list) => list.length > 0)) ||
-        Object.keys(state.keyedState ?? {}).length > 0;
+        Object.keys(state.keyedState ?? {}).length > 0 ||
+        (state.keyedStateHandles?.length ?? 0) > 0;
       if (hasState && !allowNonRestoredState) {
         throw new WeirError(
           'RESTORE_UNMATCHED_STATE',
@@ -200,8 +254,7 @@ function assignRestoredState(
       continue;
     }
     if (
-      state.keyedState &&
-      Object.keys(state.keyedState).length > 0 &&
+      (Object.keys(state.keyedState ?? {}).length > 0 || (state.keyedStateHandles?.length ?? 0) > 0) &&
       state.maxParallelism !== maxParallelism
     ) {
       throw new WeirError(
@@ -227,6 +280,7 @@ function assignRestoredState(
     result.set(operatorId, {
       subtasks: redistributeOperatorState(state.subtasks, parallelism),
       keyed: state.keyedState,
+      keyedHandles: state.keyedStateHandles,
     });
   }
   return result;
@@ -257,6 +311,8 @@ interface JobSetup {
   readonly coordinator: CheckpointCoordinator;
   readonly checkpointingEnabled: boolean;
   readonly options: ExecuteOptions;
+  /** What a keyed state snapshot for a checkpoint id is for (see SnapshotTarget). */
+  readonly snapshotTarget: (checkpointId: number) => SnapshotTarget;
 }
 
 function startAttempt(
@@ -266,6 +322,8 @@ function startAttempt(
 ): ExecutionAttempt {
   const { job, jobId, config, graph, coordinator, options } = setup;
   const tasks: StreamTask[] = [];
+  const keyedBackends: SnapshottingKeyedStateBackend[] = [];
+  const backendChoice = resolveStateBackend(config, { info: () => {}, warn: () => {} });
   const inputEnded = new Set<string>();
   let failure: Error | undefined;
 
@@ -370,11 +428,20 @@ function startAttempt(
         ];
       });
       const chained = operators.map((v) => {
-        let keyedState: HeapKeyedStateBackend | undefined;
+        let keyedState: SnapshottingKeyedStateBackend | undefined;
         if (v.keyed) {
-          keyedState = new HeapKeyedStateBackend(maxParallelism, chain.parallelism, subtask);
-          const keyed = restored.get(v.id)?.keyed;
-          if (keyed) keyedState.restore([keyed]);
+          const r = restored.get(v.id);
+          keyedState = createKeyedStateBackend(backendChoice, config, {
+            jobId,
+            operatorId: v.id,
+            maxParallelism,
+            parallelism: chain.parallelism,
+            subtaskIndex: subtask,
+            attemptNumber,
+            restored: { keyed: r?.keyed, handles: r?.keyedHandles },
+            resolveTarget: setup.snapshotTarget,
+          });
+          keyedBackends.push(keyedState);
         }
         return {
           operatorId: v.id,
@@ -435,6 +502,8 @@ function startAttempt(
     stopping: false,
     done: Promise.resolve().then(async () => {
       await Promise.all(runs.map((run) => run()));
+      // The attempt's local state files go with it; the next attempt restores from a checkpoint.
+      for (const b of keyedBackends) b.dispose();
       return failure;
     }),
     fail(error) {
@@ -486,20 +555,49 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
     onFailure: (error) => current?.fail(error),
     log: options.log,
   });
-  const setup: JobSetup = { job, jobId, config, graph, coordinator, checkpointingEnabled, options };
+  // Incremental checkpoints need files to share: with the filesystem storage only, as in Flink.
+  const sharedDirectory =
+    config.require(STATE_BACKEND_INCREMENTAL) && storage instanceof FileSystemCheckpointStorage
+      ? storage.sharedDirectory
+      : undefined;
+  const snapshotTarget = (checkpointId: number): SnapshotTarget => {
+    const target = coordinator.pendingTarget(checkpointId);
+    return target?.kind === 'savepoint' ? target : { kind: 'checkpoint', sharedDirectory };
+  };
+  const setup: JobSetup = {
+    job,
+    jobId,
+    config,
+    graph,
+    coordinator,
+    checkpointingEnabled,
+    options,
+    snapshotTarget,
+  };
 
   let cancelRequested = false;
   let wakeFromBackoff: (() => void) | undefined;
   let restarts = 0;
+  const startTime = Date.now();
+  const metrics = new JobMetrics(coordinator, startTime);
+  const exceptions: JobException[] = [];
 
   const supervise = async (): Promise<{ status: JobResult['status']; error?: Error }> => {
     let state = initialState;
     for (let attemptNumber = 0; ; attemptNumber++) {
       current = startAttempt(setup, attemptNumber, state);
+      metrics.attach(current.tasks);
       coordinator.startPeriodicScheduling();
       const error = await current.done;
       coordinator.stopPeriodicScheduling();
       if (!error) return { status: cancelRequested ? 'CANCELED' : 'FINISHED' };
+      exceptions.push({
+        timestamp: Date.now(),
+        message: error.message,
+        name: isWeirError(error) ? error.code : error.name,
+        stack: isWeirError(error) && error.kind === 'user' ? undefined : error.stack,
+      });
+      if (exceptions.length > 16) exceptions.shift();
       coordinator.abortPendingCheckpoints('the job is failing over');
       // A mistake in the job itself (an option, a schema that cannot work) fails the same way on
       // every attempt: restarting would only repeat it, so it fails the job at once.
@@ -535,6 +633,7 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
         ? assignRestoredState(await storage.readCheckpoint(latest), graph.chains, maxParallelism, true)
         : initialState;
       restarts++;
+      metrics.numRestarts = restarts;
     }
   };
 
@@ -555,8 +654,10 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
   });
 
   let status: JobStatus = 'RUNNING';
-  const startTime = Date.now();
-  void result.then((r) => (status = r.status));
+  void result.then((r) => {
+    status = r.status;
+    metrics.endTime = Date.now();
+  });
   const savepointDirectory = (directory?: string) => directory ?? config.require(SAVEPOINTS_DIRECTORY);
   return {
     jobId,
@@ -568,9 +669,11 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
       return status;
     },
     startTime,
-    triggerSavepoint: async (directory) =>
-      (await coordinator.triggerCheckpoint(savepointDirectory(directory)).completion).location,
-    stop: async ({ savepointDirectory: directory, drain = false }) => {
+    metrics,
+    exceptions,
+    triggerSavepoint: async (directory, format) =>
+      (await coordinator.triggerCheckpoint(savepointDirectory(directory), format).completion).location,
+    stop: async ({ savepointDirectory: directory, drain = false, format }) => {
       const attempt = current;
       if (!attempt || status !== 'RUNNING') {
         throw new WeirError('JOB_NOT_RUNNING', `Job ${jobId} is not running (${status})`);
@@ -580,7 +683,8 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
       for (const t of attempt.tasks) t.stopSource(drain);
       let savepoint: string | undefined;
       try {
-        savepoint = (await coordinator.triggerCheckpoint(savepointDirectory(directory)).completion).location;
+        savepoint = (await coordinator.triggerCheckpoint(savepointDirectory(directory), format).completion)
+          .location;
       } catch (err) {
         attempt.stopping = false;
         for (const t of attempt.tasks) t.resumeSource();

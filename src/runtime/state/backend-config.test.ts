@@ -38,10 +38,15 @@ describe('state backend configuration', () => {
     expect(choice.storage).toBe('filesystem');
   });
 
-  it('runs rocksdb jobs on the heap and says so', () => {
-    const { choice, warnings } = resolve([['state.backend.type', 'rocksdb']]);
-    expect(choice.backend).toBe('hashmap');
-    expect(warnings[0]).toMatch(/not available in weir yet/);
+  it('selects the disk-backed backend for rocksdb, and maps the legacy class name with a note', () => {
+    const modern = resolve([['state.backend.type', 'rocksdb']]);
+    expect(modern.choice).toEqual({ backend: 'rocksdb', storage: 'filesystem' });
+    expect(modern.warnings).toEqual([]);
+    const legacy = resolve([
+      ['state.backend', 'org.apache.flink.contrib.streaming.state.RocksDBStateBackend'],
+    ]);
+    expect(legacy.choice).toEqual({ backend: 'rocksdb', storage: 'filesystem' });
+    expect(legacy.warnings[0]).toMatch(/deprecated/);
   });
 
   it('rejects an unknown backend with the names it knows', () => {

@@ -4,7 +4,7 @@ import { CHECKPOINT_STORAGE, STATE_BACKEND } from '../../common/options.js';
 import type { Logger } from '../api/operator.js';
 
 export interface StateBackendChoice {
-  readonly backend: 'hashmap';
+  readonly backend: 'hashmap' | 'rocksdb';
   readonly storage: 'jobmanager' | 'filesystem';
 }
 
@@ -31,17 +31,15 @@ export function resolveStateBackend(config: Configuration, log: Logger): StateBa
       deprecated("'state.backend.type' = 'hashmap' with 'execution.checkpointing.storage' = 'filesystem'");
       return { backend: 'hashmap', storage: explicitStorage ?? 'filesystem' };
     case 'rocksdb':
-    case 'rocksdbstatebackend':
     case 'embeddedrocksdbstatebackend':
-      // The disk-backed backend is not built yet. State semantics are the same on the heap, only
-      // the memory footprint differs, so the job runs — and says so.
-      log.warn(
-        `State backend '${raw}' (disk-backed) is not available in weir yet: state is kept on the heap ('hashmap'). Checkpoints and results are unaffected; state must fit in memory.`,
-      );
-      return { backend: 'hashmap', storage: explicitStorage ?? 'filesystem' };
+      // weir's own embedded disk-backed backend plays RocksDB's role (see docs/state-backends.md).
+      return { backend: 'rocksdb', storage: explicitStorage ?? 'filesystem' };
+    case 'rocksdbstatebackend':
+      deprecated("'state.backend.type' = 'rocksdb' with 'execution.checkpointing.storage' = 'filesystem'");
+      return { backend: 'rocksdb', storage: explicitStorage ?? 'filesystem' };
     default:
       throw new WeirError('CONFIG_INVALID_VALUE', `Unknown state backend '${raw}'`, {
-        hint: "Use 'hashmap' (or Flink's legacy names jobmanager, filesystem, rocksdb).",
+        hint: "Use 'hashmap' or 'rocksdb' (or Flink's legacy names jobmanager, filesystem).",
       });
   }
 }

@@ -7,6 +7,7 @@ import type {
   ValueState,
 } from '../api/state.js';
 import { assignToKeyGroup, hashFields, keyGroupRange } from './key-groups.js';
+import type { SnapshottingKeyedStateBackend } from './snapshot.js';
 
 interface Entry {
   readonly key: readonly unknown[];
@@ -54,7 +55,7 @@ const allFields = (n: number) => (ALL_FIELDS_CACHE[n] ??= Array.from({ length: n
  * from key to entry. Grouping by key group lets a snapshot be split by key group, so a restore at
  * another parallelism hands each subtask exactly the key groups it owns.
  */
-export class HeapKeyedStateBackend implements KeyedStateBackend {
+export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKeyedStateBackend {
   readonly keyGroupRange: { readonly start: number; readonly end: number };
   private readonly states = new Map<string, Map<number, Map<string, Entry>>>();
   private currentKey: readonly unknown[] = [];
@@ -225,7 +226,9 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
    * out in slices while records keep flowing, taking any entry changed in the meantime from the
    * copy saved at its first change.
    */
-  snapshotAsync(options: { sliceMs?: number } = {}): { materialize(): Promise<KeyedStateSnapshot> } {
+  snapshotAsync(options: { sliceMs?: number; checkpointId?: number } = {}): {
+    materialize(): Promise<KeyedStateSnapshot>;
+  } {
     if (this.active) {
       // One snapshot at a time is copied on write; a second one while it runs is taken in full now.
       const full = this.snapshot();
@@ -280,6 +283,9 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     }
     return out;
   }
+
+  /** Nothing to release: heap state goes with the task. */
+  dispose(): void {}
 
   /** Loads the key groups this subtask owns from any number of snapshots (after a rescale, several). */
   restore(snapshots: readonly KeyedStateSnapshot[]): void {

@@ -8,8 +8,14 @@ import type {
   StreamOperator,
 } from '../api/operator.js';
 import type { PollResult, SourceReader } from '../api/source.js';
-import type { KeyedStateSnapshot } from '../api/state.js';
+import { isKeyedStateHandle, type KeyedStateHandle, type KeyedStateSnapshot } from '../api/state.js';
 import type { CheckpointMetrics, SubtaskState } from '../checkpoint/coordinator.js';
+import {
+  backPressureTimedOutput,
+  countedOutput,
+  newTaskMetrics,
+  type TaskMetrics,
+} from '../metrics/task-metrics.js';
 import type {
   CheckpointedInputGate,
   CheckpointKind,
@@ -17,14 +23,14 @@ import type {
   InputHandler,
 } from '../network/input-gate.js';
 import type { RecordWriterOutput } from '../network/record-writer.js';
-import type { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
+import type { SnapshottingKeyedStateBackend } from '../state/snapshot.js';
 import { Mailbox } from './mailbox.js';
 
 export interface ChainedOperator {
   readonly operatorId: string;
   readonly operator: StreamOperator;
   /** The operator's keyed state, snapshotted with it. */
-  readonly keyedState?: HeapKeyedStateBackend;
+  readonly keyedState?: SnapshottingKeyedStateBackend;
 }
 
 /** Where a task's records come from: a source reader, or the network from upstream tasks. */
@@ -59,13 +65,16 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 
 function fanOut(outputs: readonly Output[]): Output {
   if (outputs.length === 1) return outputs[0];
-  if (outputs.length === 0) return { emit: () => {}, emitWatermark: () => {} };
+  if (outputs.length === 0) return { emit: () => {}, emitWatermark: () => {}, emitWatermarkStatus: () => {} };
   return {
     emit: async (batch) => {
       for (const o of outputs) await o.emit(batch);
     },
     emitWatermark: async (wm) => {
       for (const o of outputs) await o.emitWatermark(wm);
+    },
+    emitWatermarkStatus: async (idle) => {
+      for (const o of outputs) await o.emitWatermarkStatus?.(idle);
     },
   };
 }
@@ -87,6 +96,10 @@ export class StreamTask {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Unaligned checkpoints snapshotted here, waiting for their in-flight records. */
   private readonly awaitingChannelState = new Map<number, Promise<CompletedSnapshot>>();
+  /** Counted per batch on the task's own thread; read with metricsSnapshot(). */
+  private readonly metrics: TaskMetrics;
+  /** The network outputs, with their waits for credit timed as backpressure. */
+  private readonly tailOutput: Output;
 
   /** Timers run as mailbox actions, so they never interleave with a batch or a checkpoint. */
   readonly processingTimeService: ProcessingTimeService = {
@@ -118,13 +131,43 @@ export class StreamTask {
     private readonly priorityBarriersAtSource = false,
   ) {
     this.operators = chain.map((c) => c.operator);
+    this.metrics = newTaskMetrics(this.operatorIds);
+    this.tailOutput = fanOut(outputs.map((o) => backPressureTimedOutput(o, this.metrics)));
     const first = this.operators[0];
+    const headMetrics = head.kind === 'source' ? this.metrics.operators[head.operatorId] : undefined;
     this.chainInput = first
-      ? {
-          emit: (b: RecordBatch) => first.processBatch(b),
-          emitWatermark: (wm: number) => first.processWatermark?.(wm),
-        }
-      : fanOut(outputs);
+      ? countedOutput(
+          {
+            emit: (b: RecordBatch) => first.processBatch(b),
+            emitWatermark: (wm: number) => first.processWatermark?.(wm),
+          },
+          headMetrics,
+          this.metrics.operators[chain[0].operatorId],
+        )
+      : countedOutput(this.tailOutput, headMetrics, undefined);
+  }
+
+  /** The ids of the operators this task runs, in chain order, its source first. */
+  get operatorIds(): string[] {
+    const ids = this.chain.map((c) => c.operatorId);
+    return this.head.kind === 'source' ? [this.head.operatorId, ...ids] : ids;
+  }
+
+  /**
+   * The task's metrics, with the source reader's gauges (Kafka lag) refreshed. A plain object of
+   * numbers that stays live: a reader on the same thread may keep it; across threads, copy it.
+   */
+  metricsSnapshot(): TaskMetrics {
+    if (this.head.kind === 'source' && this.head.reader.metrics) {
+      this.metrics.operators[this.head.operatorId].gauges = this.head.reader.metrics();
+    }
+    return this.metrics;
+  }
+
+  /** Records that enter the chain's first operator on its second input (a join's other side). */
+  private processSecondInput(batch: RecordBatch, inputIndex: number): void | Promise<void> {
+    this.metrics.operators[this.chain[0].operatorId].numRecordsIn += batch.rows.length;
+    return this.operators[0].processBatch(batch, inputIndex);
   }
 
   get isSource(): boolean {
@@ -208,18 +251,25 @@ export class StreamTask {
         }
       }
       // Open from the tail so that an operator's downstream is ready before it may emit.
-      const tailOutput = fanOut(this.outputs);
       for (let i = this.chain.length - 1; i >= 0; i--) {
         const next = this.operators[i + 1];
-        const output: Output = next
-          ? { emit: (b) => next.processBatch(b), emitWatermark: (wm) => next.processWatermark?.(wm) }
-          : tailOutput;
+        const output: Output = countedOutput(
+          next
+            ? {
+                emit: (b) => next.processBatch(b),
+                emitWatermark: (wm) => next.processWatermark?.(wm),
+                emitWatermarkStatus: (idle) => this.tailOutput.emitWatermarkStatus?.(idle),
+              }
+            : this.tailOutput,
+          this.metrics.operators[this.chain[i].operatorId],
+          next ? this.metrics.operators[this.chain[i + 1].operatorId] : undefined,
+        );
         await this.chain[i].operator.open(contextFor(this.chain[i].operatorId), output);
       }
       if (this.head.kind === 'source') await this.head.reader.open(contextFor(this.head.operatorId));
       // Records that were in flight when an unaligned checkpoint was taken come first.
       for (const batch of inFlight) {
-        if (batch.inputIndex) await this.operators[0].processBatch(batch, batch.inputIndex);
+        if (batch.inputIndex) await this.processSecondInput(batch, batch.inputIndex);
         else await this.chainInput.emit(batch);
       }
       await this.loop();
@@ -234,8 +284,12 @@ export class StreamTask {
 
   private async loop(): Promise<void> {
     const gateHandler = this.head.kind === 'network' ? this.inputHandler() : undefined;
+    const metrics = this.metrics;
     let busySince = Date.now();
     while (!this.cancelled && !this.finishRequested) {
+      // Busy time is the time of one unit of work less its waits for credit; read per unit, not per record.
+      const unitStart = performance.now();
+      const backPressuredBefore = metrics.backPressuredTimeMs;
       await this.mailbox.runAll();
       if (this.cancelled || this.finishRequested) break;
       let idle: Promise<void> | undefined;
@@ -243,7 +297,10 @@ export class StreamTask {
         // A finished source still takes part in checkpoints through its mailbox; a network task
         // keeps reading its gate after end of data, since barriers of the final checkpoint follow.
         if (this.inputEnded || this.sourceSuspended) {
+          const idleStart = performance.now();
+          metrics.busyTimeMs += idleStart - unitStart;
           await this.mailbox.whenNotEmpty();
+          metrics.idleTimeMs += performance.now() - idleStart;
           continue;
         }
         const result: PollResult = await this.head.reader.poll(this.chainInput);
@@ -252,10 +309,17 @@ export class StreamTask {
       } else if ((await this.head.gate.pollNext(gateHandler!)) === 'nothing-available') {
         idle = this.head.gate.whenAvailable();
       }
+      const unitEnd = performance.now();
+      metrics.busyTimeMs += unitEnd - unitStart - (metrics.backPressuredTimeMs - backPressuredBefore);
       if (idle) {
-        if (this.mailbox.isEmpty) await Promise.race([idle, this.mailbox.whenNotEmpty()]);
-        busySince = Date.now();
-      } else if (Date.now() - busySince > MAX_BUSY_MS) {
+        if (this.mailbox.isEmpty) {
+          await Promise.race([idle, this.mailbox.whenNotEmpty()]);
+          metrics.idleTimeMs += performance.now() - unitEnd;
+        }
+      }
+      // A wait that resolved at once (an already settled promise) gave the event loop no turn, so
+      // time spent waiting counts as busy: timers and I/O must never be starved.
+      if (Date.now() - busySince > MAX_BUSY_MS) {
         await yieldToEventLoop();
         busySince = Date.now();
       }
@@ -265,8 +329,11 @@ export class StreamTask {
   private inputHandler(): InputHandler {
     return {
       processBatch: (batch, inputIndex) =>
-        inputIndex === 0 ? this.chainInput.emit(batch) : this.operators[0].processBatch(batch, inputIndex),
+        inputIndex === 0 ? this.chainInput.emit(batch) : this.processSecondInput(batch, inputIndex),
       processWatermark: (wm) => this.chainInput.emitWatermark(wm),
+      processWatermarkStatus: (idle) => {
+        for (const o of this.outputs) o.emitWatermarkStatus(idle);
+      },
       triggerCheckpointOnBarrier: (id, timestamp, kind, savepoint) =>
         this.performCheckpoint(id, timestamp, kind, savepoint),
       completeChannelState: (id, inFlight) => {
@@ -327,7 +394,7 @@ export class StreamTask {
     const syncStart = performance.now();
     const alignmentMs = this.head.kind === 'network' ? this.head.gate.lastAlignmentMs : 0;
     let states: SubtaskState[];
-    let keyedSnapshots: (Promise<KeyedStateSnapshot> | undefined)[];
+    let keyedSnapshots: (Promise<KeyedStateSnapshot | KeyedStateHandle> | undefined)[];
     try {
       for (const op of this.operators) await op.prepareSnapshotPreBarrier?.(checkpointId);
       if (this.head.kind === 'source') failpoint('source.before-barrier');
@@ -352,7 +419,7 @@ export class StreamTask {
           subtaskIndex: this.subtaskIndex,
           snapshot: (await c.operator.snapshotState?.(checkpointId)) ?? {},
         });
-        keyedSnapshots.push(c.keyedState?.snapshotAsync().materialize());
+        keyedSnapshots.push(c.keyedState?.snapshotAsync({ checkpointId }).materialize());
       }
     } catch (err) {
       this.hooks.declineCheckpoint(this.taskName, checkpointId, (err as Error).message);
@@ -362,7 +429,11 @@ export class StreamTask {
     const asyncStart = performance.now();
     const complete = Promise.all(keyedSnapshots).then((keyed) => {
       failpoint('checkpoint.async-upload');
-      const withKeyed = states.map((s, i) => (keyed[i] ? { ...s, keyed: keyed[i] } : s));
+      const withKeyed = states.map((s, i) => {
+        const k = keyed[i];
+        if (!k) return s;
+        return isKeyedStateHandle(k) ? { ...s, keyedHandle: k } : { ...s, keyed: k };
+      });
       return { states: withKeyed, metrics: { syncMs, asyncMs: performance.now() - asyncStart, alignmentMs } };
     });
     // An unaligned checkpoint at a network input is acknowledged once its in-flight records are known.

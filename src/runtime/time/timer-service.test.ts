@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessingTimeService } from '../api/operator.js';
-import { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
+import { createTestBackend } from '../state/test-backend.js';
 import { KeyedTimerService } from './timer-service.js';
 
 function manualClock() {
@@ -31,7 +31,7 @@ function manualClock() {
 
 describe('KeyedTimerService', () => {
   it('fires event-time timers in timestamp order once the watermark passes them, with their key current', async () => {
-    const backend = new HeapKeyedStateBackend(128, 1, 0);
+    const backend = createTestBackend(128, 1, 0);
     const fired: string[] = [];
     const timers = new KeyedTimerService(backend, manualClock().service, (domain, ts, key) => {
       expect(backend.getCurrentKey()).toEqual(key);
@@ -51,7 +51,7 @@ describe('KeyedTimerService', () => {
   });
 
   it('restores timers from a keyed state snapshot, in the subtask that owns their key', async () => {
-    const before = new HeapKeyedStateBackend(128, 1, 0);
+    const before = createTestBackend(128, 1, 0);
     const timers = new KeyedTimerService(before, manualClock().service, () => {});
     for (let k = 0; k < 50; k++) {
       before.setCurrentKey([k]);
@@ -60,7 +60,7 @@ describe('KeyedTimerService', () => {
     const snapshot = before.snapshot();
     const fired: number[] = [];
     for (let subtask = 0; subtask < 2; subtask++) {
-      const after = new HeapKeyedStateBackend(128, 2, subtask);
+      const after = createTestBackend(128, 2, subtask);
       after.restore([snapshot]);
       const restored = new KeyedTimerService(
         after,
@@ -73,7 +73,7 @@ describe('KeyedTimerService', () => {
   });
 
   it('fires processing-time timers when the clock reaches them', async () => {
-    const backend = new HeapKeyedStateBackend(128, 1, 0);
+    const backend = createTestBackend(128, 1, 0);
     const clock = manualClock();
     const fired: number[] = [];
     const timers = new KeyedTimerService(backend, clock.service, (_d, ts) => void fired.push(ts));

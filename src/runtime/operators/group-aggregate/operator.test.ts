@@ -5,7 +5,8 @@ import type { AggregateCallSpec, GroupAggregateSpec } from '../../../common/jobg
 import { type LogicalType, type RowKind, Types } from '../../../common/types.js';
 import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext } from '../../api/operator.js';
-import { HeapKeyedStateBackend } from '../../state/heap-keyed-state.js';
+import type { KeyedStateSnapshot } from '../../api/state.js';
+import { createTestBackend, type TestKeyedStateBackend } from '../../state/test-backend.js';
 import { GroupAggregateOperator } from './operator.js';
 
 const KIND: Record<string, number> = { '+I': 0, '-U': 1, '+U': 2, '-D': 3 };
@@ -13,7 +14,7 @@ const KIND: Record<string, number> = { '+I': 0, '-U': 1, '+U': 2, '-D': 3 };
 interface Harness {
   /** Feeds one batch of `[kind, …fields]` rows; returns what the operator emitted, as Flink prints it. */
   push(...rows: [string, ...unknown[]][]): string[];
-  backend: HeapKeyedStateBackend;
+  backend: TestKeyedStateBackend;
   clock: { now: number };
 }
 
@@ -21,7 +22,7 @@ function harness(
   spec: Omit<GroupAggregateSpec, 'kind' | 'outputType' | 'generateUpdateBefore' | 'inputInsertOnly'> &
     Partial<Pick<GroupAggregateSpec, 'generateUpdateBefore' | 'inputInsertOnly'>>,
   config: Record<string, string> = {},
-  restoreFrom?: HeapKeyedStateBackend,
+  restoreFrom?: TestKeyedStateBackend,
 ): Harness {
   const outputType = {
     fields: [
@@ -37,7 +38,7 @@ function harness(
     outputType,
   };
   const clock = { now: 1_000 };
-  const backend = new HeapKeyedStateBackend(128, 1, 0, () => clock.now);
+  const backend = createTestBackend(128, 1, 0, () => clock.now);
   if (restoreFrom) backend.restore([restoreFrom.snapshot()]);
   const op = new GroupAggregateOperator(full);
   let emitted: RecordBatch[] = [];
@@ -346,7 +347,7 @@ describe('GroupAggregateOperator', () => {
     // Rows after the barrier change the accumulators and the value counts of MAX.
     first.push(['+I', 'a', 900n], ['-D', 'b', 300n], ['+I', 'c', 1n]);
     const restored = harness(spec);
-    restored.backend.restore([await snapshot.materialize()]);
+    restored.backend.restore([(await snapshot.materialize()) as KeyedStateSnapshot]);
     expect(restored.push(['+I', 'a', 200n], ['+I', 'b', 100n], ['+I', 'c', 1n])).toEqual([
       '-U[a, 1, 1.00]',
       '+U[a, 2, 2.00]',

@@ -4,7 +4,7 @@ import { formatRow } from '../../../common/format.js';
 import type { IntervalJoinSpec, JoinType } from '../../../common/jobgraph.js';
 import { type RowKind, Types } from '../../../common/types.js';
 import type { OperatorContext } from '../../api/operator.js';
-import { HeapKeyedStateBackend } from '../../state/heap-keyed-state.js';
+import { createTestBackend, type TestKeyedStateBackend } from '../../state/test-backend.js';
 import { IntervalJoinOperator } from './interval-join.js';
 
 // Rows are [key, time (ms), label]; the condition is l.t BETWEEN r.t - 10 AND r.t + 5.
@@ -21,10 +21,10 @@ interface Harness {
   right(...rows: unknown[][]): Promise<string[]>;
   watermark(w: number): Promise<string[]>;
   watermarks: number[];
-  backend: HeapKeyedStateBackend;
+  backend: TestKeyedStateBackend;
 }
 
-function harness(joinType: JoinType, restoreFrom?: HeapKeyedStateBackend): Harness {
+function harness(joinType: JoinType, restoreFrom?: TestKeyedStateBackend): Harness {
   const spec: IntervalJoinSpec = {
     kind: 'interval-join',
     joinType,
@@ -39,7 +39,7 @@ function harness(joinType: JoinType, restoreFrom?: HeapKeyedStateBackend): Harne
     rightType: side('r'),
     outputType: { fields: [...side('l').fields, ...side('r').fields] },
   };
-  const backend = new HeapKeyedStateBackend(128, 1, 0);
+  const backend = createTestBackend(128, 1, 0);
   if (restoreFrom) backend.restore([restoreFrom.snapshot()]);
   const op = new IntervalJoinOperator(spec);
   let emitted: string[] = [];

@@ -6,7 +6,7 @@ import type { JoinSpec } from '../../../common/jobgraph.js';
 import { type RowKind, Types } from '../../../common/types.js';
 import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext } from '../../api/operator.js';
-import { HeapKeyedStateBackend } from '../../state/heap-keyed-state.js';
+import { createTestBackend, type TestKeyedStateBackend } from '../../state/test-backend.js';
 import { SemiAntiJoinOperator } from './semi-anti-join.js';
 
 const KIND: Record<string, number> = { '+I': 0, '-U': 1, '+U': 2, '-D': 3 };
@@ -27,14 +27,14 @@ const rightType = {
 interface Harness {
   left(...rows: [string, ...unknown[]][]): string[];
   right(...rows: [string, ...unknown[]][]): string[];
-  backend: HeapKeyedStateBackend;
+  backend: TestKeyedStateBackend;
 }
 
 function harness(
   joinType: 'SEMI' | 'ANTI',
   extra: Partial<JoinSpec> = {},
-  restoreFrom?: HeapKeyedStateBackend,
-  backendOf?: () => HeapKeyedStateBackend,
+  restoreFrom?: TestKeyedStateBackend,
+  backendOf?: () => TestKeyedStateBackend,
 ): Harness {
   const spec: JoinSpec = {
     kind: 'join',
@@ -47,7 +47,7 @@ function harness(
     outputType: leftType,
     ...extra,
   };
-  const backend = backendOf?.() ?? new HeapKeyedStateBackend(128, 1, 0);
+  const backend = backendOf?.() ?? createTestBackend(128, 1, 0);
   if (restoreFrom) backend.restore([restoreFrom.snapshot()]);
   const op = new SemiAntiJoinOperator(spec);
   let emitted: RecordBatch[] = [];
@@ -182,7 +182,7 @@ describe('SemiAntiJoinOperator', () => {
     const snapshot = h.backend.snapshot();
     const outputs: string[] = [];
     for (let subtask = 0; subtask < 3; subtask++) {
-      const backend = new HeapKeyedStateBackend(128, 3, subtask);
+      const backend = createTestBackend(128, 3, subtask);
       backend.restore([snapshot]);
       const part = harness('SEMI', {}, undefined, () => backend);
       // Each subtask only holds the keys of its range: retract every right row, only owned ones count.

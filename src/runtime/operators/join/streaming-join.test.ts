@@ -6,7 +6,7 @@ import type { JoinSpec, JoinType } from '../../../common/jobgraph.js';
 import { type RowKind, Types } from '../../../common/types.js';
 import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext } from '../../api/operator.js';
-import { HeapKeyedStateBackend } from '../../state/heap-keyed-state.js';
+import { createTestBackend, type TestKeyedStateBackend } from '../../state/test-backend.js';
 import { StreamingJoinOperator } from './streaming-join.js';
 
 const KIND: Record<string, number> = { '+I': 0, '-U': 1, '+U': 2, '-D': 3 };
@@ -28,7 +28,7 @@ interface Harness {
   /** Feeds one batch of `[kind, …fields]` rows to the left (0) or right (1) input; returns the output as Flink prints it. */
   left(...rows: [string, ...unknown[]][]): string[];
   right(...rows: [string, ...unknown[]][]): string[];
-  backend: HeapKeyedStateBackend;
+  backend: TestKeyedStateBackend;
   clock: { now: number };
 }
 
@@ -36,8 +36,8 @@ function harness(
   joinType: JoinType,
   extra: Partial<JoinSpec> = {},
   config: Record<string, string> = {},
-  restoreFrom?: HeapKeyedStateBackend,
-  backendOf?: () => HeapKeyedStateBackend,
+  restoreFrom?: TestKeyedStateBackend,
+  backendOf?: () => TestKeyedStateBackend,
 ): Harness {
   const spec: JoinSpec = {
     kind: 'join',
@@ -51,7 +51,7 @@ function harness(
     ...extra,
   };
   const clock = { now: 1_000 };
-  const backend = backendOf?.() ?? new HeapKeyedStateBackend(128, 1, 0, () => clock.now);
+  const backend = backendOf?.() ?? createTestBackend(128, 1, 0, () => clock.now);
   if (restoreFrom) backend.restore([restoreFrom.snapshot()]);
   const op = new StreamingJoinOperator(spec);
   let emitted: RecordBatch[] = [];
@@ -213,7 +213,7 @@ describe('StreamingJoinOperator', () => {
     const snapshot = h.backend.snapshot();
     const outputs: string[] = [];
     for (let subtask = 0; subtask < 3; subtask++) {
-      const backend = new HeapKeyedStateBackend(128, 3, subtask);
+      const backend = createTestBackend(128, 3, subtask);
       backend.restore([snapshot]);
       const part = harness('INNER', {}, {}, undefined, () => backend);
       // Each subtask only holds the keys of its range: feed every key, only owned ones match.

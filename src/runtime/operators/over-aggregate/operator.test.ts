@@ -5,7 +5,7 @@ import type { AggregateCallSpec, OverAggregateSpec } from '../../../common/jobgr
 import { RowKind, Types } from '../../../common/types.js';
 import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext } from '../../api/operator.js';
-import { HeapKeyedStateBackend } from '../../state/heap-keyed-state.js';
+import { createTestBackend, type TestKeyedStateBackend } from '../../state/test-backend.js';
 import { OverAggregateOperator } from './operator.js';
 
 /** Rows [k, ts (epoch ms), v]; aggregates SUM(v), COUNT(*), MAX(v) appended. */
@@ -51,10 +51,10 @@ function manualClock() {
 
 function harness(
   spec: Partial<OverAggregateSpec>,
-  restoreFrom?: HeapKeyedStateBackend,
+  restoreFrom?: TestKeyedStateBackend,
   clock = manualClock(),
 ) {
-  const backend = new HeapKeyedStateBackend(128, 1, 0);
+  const backend = createTestBackend(128, 1, 0);
   if (restoreFrom) backend.restore([restoreFrom.snapshot()]);
   const op = new OverAggregateOperator({
     kind: 'over-aggregate',

@@ -3,8 +3,8 @@ import { formatRow } from '../../../common/format.js';
 import type { LogicalType, RowKind } from '../../../common/types.js';
 import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext, StreamOperator } from '../../api/operator.js';
-import { HeapKeyedStateBackend } from '../../state/heap-keyed-state.js';
 import { assignToKeyGroup, hashFields, operatorIndexForKeyGroup } from '../../state/key-groups.js';
+import { createTestBackend, type TestKeyedStateBackend } from '../../state/test-backend.js';
 
 const KIND: Record<string, number> = { '+I': 0, '-U': 1, '+U': 2, '-D': 3 };
 
@@ -13,15 +13,15 @@ export type Input = [kind: string, ...fields: unknown[]];
 /** One keyed operator on a heap backend, fed `[kind, …fields]` rows; returns what it emitted as Flink prints it. */
 export interface Harness {
   push(...rows: Input[]): string[];
-  readonly backend: HeapKeyedStateBackend;
+  readonly backend: TestKeyedStateBackend;
 }
 
 export function harness(
   operator: StreamOperator,
   outputTypes: readonly LogicalType[],
-  options: { restoreFrom?: HeapKeyedStateBackend[]; parallelism?: number; subtask?: number } = {},
+  options: { restoreFrom?: TestKeyedStateBackend[]; parallelism?: number; subtask?: number } = {},
 ): Harness {
-  const backend = new HeapKeyedStateBackend(128, options.parallelism ?? 1, options.subtask ?? 0);
+  const backend = createTestBackend(128, options.parallelism ?? 1, options.subtask ?? 0);
   if (options.restoreFrom) backend.restore(options.restoreFrom.map((b) => b.snapshot()));
   let emitted: RecordBatch[] = [];
   void operator.open(

@@ -9,7 +9,7 @@ import type {
 } from '../../../common/jobgraph.js';
 import { type RowKind, Types } from '../../../common/types.js';
 import type { OperatorContext, ProcessingTimeService } from '../../api/operator.js';
-import { HeapKeyedStateBackend } from '../../state/heap-keyed-state.js';
+import { createTestBackend, type TestKeyedStateBackend } from '../../state/test-backend.js';
 import { assignWindows } from './assigners.js';
 import { WindowAggregateOperator } from './window-aggregate.js';
 
@@ -60,7 +60,7 @@ interface Options {
   grouping?: number[];
   processingTime?: boolean;
   properties?: WindowProperty[];
-  backend?: HeapKeyedStateBackend;
+  backend?: TestKeyedStateBackend;
   clock?: ManualClock;
 }
 
@@ -85,7 +85,7 @@ function harness(o: Options) {
       ],
     },
   };
-  const backend = o.backend ?? new HeapKeyedStateBackend(128, 1, 0);
+  const backend = o.backend ?? createTestBackend(128, 1, 0);
   const clock = o.clock ?? new ManualClock();
   const op = new WindowAggregateOperator(spec);
   let emitted: string[] = [];
@@ -265,13 +265,13 @@ describe('WindowAggregateOperator', () => {
       const sessions: string[] = [];
       const hops: string[] = [];
       for (let subtask = 0; subtask < parallelism; subtask++) {
-        const sb = new HeapKeyedStateBackend(128, parallelism, subtask);
+        const sb = createTestBackend(128, parallelism, subtask);
         sb.restore([structuredClone(sessionSnapshot)]);
         const s = harness({ window: { kind: 'session', gap: 10 }, backend: sb });
         // A restored session still merges with new rows of its key.
         if (ownsKey(sb, 'a')) s.push(['a', 10, 12]);
         sessions.push(...(await s.watermark(100)));
-        const hb = new HeapKeyedStateBackend(128, parallelism, subtask);
+        const hb = createTestBackend(128, parallelism, subtask);
         hb.restore([structuredClone(hopSnapshot)]);
         const t = harness({ window: { kind: 'hop', size: 10, slide: 5, offset: 0 }, backend: hb });
         hops.push(...(await t.watermark(100)));
@@ -289,7 +289,7 @@ describe('WindowAggregateOperator', () => {
 });
 
 /** Whether the backend's key groups hold `key` (where a hash partitioner would send its rows). */
-function ownsKey(backend: HeapKeyedStateBackend, key: string): boolean {
+function ownsKey(backend: TestKeyedStateBackend, key: string): boolean {
   const before = backend.getCurrentKey();
   backend.setCurrentKey([key]);
   const state = backend.getValueState<unknown>('window-aggregate.sessions');
