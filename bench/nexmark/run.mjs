@@ -41,7 +41,17 @@ const PLANNABLE = [
   'q22',
   'q23',
 ];
-const queries = process.argv.slice(2).length > 0 ? process.argv.slice(2) : PLANNABLE;
+const args = process.argv.slice(2);
+const engineAt = args.indexOf('--engine');
+if (engineAt >= 0) {
+  // `--engine flink`: the same queries on weir and on a local Flink cluster, side by side (side-by-side.mjs).
+  if (args[engineAt + 1] !== 'flink') throw new Error(`--engine takes 'flink', not '${args[engineAt + 1]}'`);
+  const picked = args.filter((_, i) => i !== engineAt && i !== engineAt + 1);
+  const { sideBySide } = await import('./side-by-side.mjs');
+  await sideBySide(picked.length > 0 ? picked : ['q0', 'q1', 'q2', 'q5', 'q8']);
+  process.exit(0);
+}
+const queries = args.length > 0 ? args : PLANNABLE;
 const values = {
   TPS: process.env.TPS ?? '10000000',
   EVENTS_NUM: process.env.EVENTS_NUM ?? '10000000',

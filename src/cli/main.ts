@@ -5,8 +5,13 @@ import { cancelCommand, listCommand, savepointCommand, stopCommand } from './com
 import { type CliIO, runCommand } from './commands/run.js';
 import { sqlCommand } from './commands/sql.js';
 import { EXIT_OK, EXIT_USAGE, reportError } from './errors.js';
+import { parseTarget, runOnFlink, sqlOnFlink } from './targets/flink.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** `--target flink=<url>`: the same command against an Apache Flink cluster (src/cli/targets). */
+const targetOption = (what: string) =>
+  new Option('--target <engine=url>', `run on an Apache Flink cluster instead: flink=<${what} url>`);
 
 function processIO(): CliIO {
   return {
@@ -65,10 +70,13 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       'allow state of operators that are no longer in the job to be dropped',
     )
     .option('-d, --detached', 'submit the jobs to the session cluster (weir cluster start) and return')
+    .addOption(targetOption('SQL Gateway'))
     .helpOption('-h, --help', 'show help for run')
     .exitOverride()
     .action(async (flags) => {
-      exitCode = await runCommand(flags, io);
+      exitCode = flags.target
+        ? await runOnFlink(parseTarget(flags.target), flags, io)
+        : await runCommand(flags, io);
     });
 
   const cluster = program
@@ -121,17 +129,22 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .addOption(
       new Option('-D <key=value>', 'set a configuration option (repeatable)').argParser(collect).default([]),
     )
+    .addOption(targetOption('SQL Gateway'))
     .exitOverride()
     .action(async (flags) => {
-      exitCode = await sqlCommand(flags, { ...io, stdin: io.stdin ?? process.stdin });
+      const withStdin = { ...io, stdin: io.stdin ?? process.stdin };
+      exitCode = flags.target
+        ? await sqlOnFlink(parseTarget(flags.target), flags, withStdin)
+        : await sqlCommand(flags, withStdin);
     });
 
   program
     .command('list')
     .description('List the running jobs (in this and other weir processes of this user).')
+    .addOption(targetOption('REST API'))
     .exitOverride()
-    .action(async () => {
-      exitCode = await listCommand(io);
+    .action(async (flags: { target?: string }) => {
+      exitCode = await listCommand(io, flags.target ? parseTarget(flags.target) : undefined);
     });
 
   program
@@ -143,10 +156,23 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       '-t, --type <type>',
       "canonical (readable by every state backend, the default) or native (the backend's own files, faster)",
     )
+    .addOption(targetOption('REST API'))
     .exitOverride()
-    .action(async (jobId: string, targetDirectory: string | undefined, flags: { type?: string }) => {
-      exitCode = await savepointCommand(jobId, targetDirectory, io, flags);
-    });
+    .action(
+      async (
+        jobId: string,
+        targetDirectory: string | undefined,
+        flags: { type?: string; target?: string },
+      ) => {
+        exitCode = await savepointCommand(
+          jobId,
+          targetDirectory,
+          io,
+          flags,
+          flags.target ? parseTarget(flags.target) : undefined,
+        );
+      },
+    );
 
   program
     .command('stop')
@@ -157,18 +183,25 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .option('-p, --savepointPath <dir>', "where to write the savepoint (default 'state.savepoints.dir')")
     .option('-d, --drain', 'end the input first, so event-time timers and windows fire (MAX_WATERMARK)')
     .option('-t, --type <type>', 'savepoint format: canonical (default) or native')
+    .addOption(targetOption('REST API'))
     .exitOverride()
-    .action(async (jobId: string, flags: { savepointPath?: string; drain?: boolean; type?: string }) => {
-      exitCode = await stopCommand(jobId, flags, io);
-    });
+    .action(
+      async (
+        jobId: string,
+        flags: { savepointPath?: string; drain?: boolean; type?: string; target?: string },
+      ) => {
+        exitCode = await stopCommand(jobId, flags, io, flags.target ? parseTarget(flags.target) : undefined);
+      },
+    );
 
   program
     .command('cancel')
     .description('Cancel a running job; its latest checkpoint is kept or deleted as its retention says.')
     .argument('<jobId>', 'the job (or a unique prefix of its id)')
+    .addOption(targetOption('REST API'))
     .exitOverride()
-    .action(async (jobId: string) => {
-      exitCode = await cancelCommand(jobId, io);
+    .action(async (jobId: string, flags: { target?: string }) => {
+      exitCode = await cancelCommand(jobId, io, flags.target ? parseTarget(flags.target) : undefined);
     });
 
   try {

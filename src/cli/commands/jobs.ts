@@ -3,10 +3,14 @@ import { WeirError } from '../../common/errors.js';
 import { EXIT_OK } from '../errors.js';
 import { type JobEntry, listJobs } from '../job-registry.js';
 import { restCall } from '../rest-client.js';
+import { type FlinkTarget, listFlinkJobs } from '../targets/flink-jobs.js';
 import type { CliIO } from './run.js';
 
-async function findJob(jobId: string): Promise<JobEntry> {
-  const jobs = await listJobs();
+/** The running jobs: weir's of this user, or those of the Flink cluster `--target` names. */
+const jobsOf = (target?: FlinkTarget): Promise<JobEntry[]> => (target ? listFlinkJobs(target) : listJobs());
+
+async function findJob(jobId: string, target?: FlinkTarget): Promise<JobEntry> {
+  const jobs = await jobsOf(target);
   const matches = jobs.filter((j) => j.jobId === jobId || (jobId.length >= 4 && j.jobId.startsWith(jobId)));
   if (matches.length === 1) return matches[0];
   throw new WeirError(
@@ -55,8 +59,8 @@ function timestamp(ms: number): string {
 }
 
 /** `weir list`, in the shape of `flink list`. */
-export async function listCommand(io: CliIO): Promise<number> {
-  const jobs = await listJobs();
+export async function listCommand(io: CliIO, target?: FlinkTarget): Promise<number> {
+  const jobs = await jobsOf(target);
   if (jobs.length === 0) {
     io.stdout.write('No running jobs.\n');
     return EXIT_OK;
@@ -87,9 +91,10 @@ export async function savepointCommand(
   targetDirectory: string | undefined,
   io: CliIO,
   flags: { type?: string } = {},
+  target?: FlinkTarget,
 ): Promise<number> {
   const format = formatType(flags.type);
-  const job = await findJob(jobId);
+  const job = await findJob(jobId, target);
   io.stdout.write(`Triggering savepoint for job ${job.jobId}.\nWaiting for response...\n`);
   const trigger = await call(job, 'POST', `/jobs/${job.jobId}/savepoints`, {
     'target-directory': absolute(targetDirectory),
@@ -108,9 +113,10 @@ export async function stopCommand(
   jobId: string,
   flags: { savepointPath?: string; drain?: boolean; type?: string },
   io: CliIO,
+  target?: FlinkTarget,
 ): Promise<number> {
   const format = formatType(flags.type);
-  const job = await findJob(jobId);
+  const job = await findJob(jobId, target);
   io.stdout.write(`Suspending job ${job.jobId}.\n`);
   const trigger = await call(job, 'POST', `/jobs/${job.jobId}/stop`, {
     targetDirectory: absolute(flags.savepointPath),
@@ -123,8 +129,8 @@ export async function stopCommand(
 }
 
 /** `weir cancel <jobId>`. */
-export async function cancelCommand(jobId: string, io: CliIO): Promise<number> {
-  const job = await findJob(jobId);
+export async function cancelCommand(jobId: string, io: CliIO, target?: FlinkTarget): Promise<number> {
+  const job = await findJob(jobId, target);
   await call(job, 'PATCH', `/jobs/${job.jobId}?mode=cancel`);
   io.stdout.write(`Cancelled job ${job.jobId}.\n`);
   return EXIT_OK;
