@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { Configuration } from '../../common/config.js';
 import { isWeirError, WeirError } from '../../common/errors.js';
 import { isSourceOperator, type JobGraph, type JobVertex } from '../../common/jobgraph.js';
@@ -21,11 +22,10 @@ import {
   SAVEPOINTS_DIRECTORY,
   STATE_RECOVERY_IGNORE_UNCLAIMED,
   STATE_RECOVERY_PATH,
+  WORKER_THREADS,
 } from '../../common/options.js';
 import type { RuntimeConnectorRegistry } from '../api/connectors.js';
-import type { Logger, OperatorContext, OperatorStateSnapshot, StreamOperator } from '../api/operator.js';
-import type { SourceReader } from '../api/source.js';
-import type { KeyedStateSnapshot } from '../api/state.js';
+import type { Logger } from '../api/operator.js';
 import { CheckpointCoordinator } from '../checkpoint/coordinator.js';
 import type { CheckpointMetadata } from '../checkpoint/metadata.js';
 import {
@@ -37,26 +37,14 @@ import {
 } from '../checkpoint/storage.js';
 import { createRestartStrategy } from '../failover/restart-strategy.js';
 import { buildExecutionGraph, type OperatorChain } from '../graph/execution-graph.js';
-import { LocalChannel } from '../network/channel.js';
-import { type BarrierMode, CheckpointedInputGate } from '../network/input-gate.js';
-import { createPartitioner } from '../network/partitioner.js';
-import { RecordWriterOutput } from '../network/record-writer.js';
-import { CalcOperator } from '../operators/calc-operator.js';
-import { ChangelogNormalizeOperator } from '../operators/changelog-normalize/changelog-normalize.js';
-import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
-import { IntervalJoinOperator } from '../operators/join/interval-join.js';
-import { SemiAntiJoinOperator } from '../operators/join/semi-anti-join.js';
-import { StreamingJoinOperator } from '../operators/join/streaming-join.js';
-import { OverAggregateOperator } from '../operators/over-aggregate/index.js';
-import { DeduplicateOperator, RankOperator } from '../operators/rank/index.js';
-import { UnionOperator } from '../operators/union-operator.js';
-import { ValuesSourceReader } from '../operators/values/values-source.js';
-import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
-import { WindowAggregateOperator, WindowTableFunctionOperator } from '../operators/window/index.js';
+import { chainConnectors, MAIN_THREAD, type Placement, placeSubtasks } from '../graph/placement.js';
+import { ThreadLink } from '../network/thread-link.js';
 import { resolveStateBackend } from '../state/backend-config.js';
-import { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
 import { redistributeOperatorState } from '../state/redistribute.js';
-import { CHANNEL_STATE, StreamTask, type TaskHead } from '../task/stream-task.js';
+import { CHANNEL_STATE } from '../task/stream-task.js';
+import { deployTasks, type RestoredOperatorState } from './task-deployment.js';
+import { createThreadPorts, startWorkers, type TaskHandle } from './worker-host.js';
+import { loadWorkerConnectors, type WorkerConnectorsSpec } from './worker-protocol.js';
 
 export type JobStatus = 'RUNNING' | 'FINISHED' | 'CANCELED' | 'FAILED';
 
@@ -77,6 +65,11 @@ export interface ExecuteOptions {
   readonly restoreFrom?: CheckpointMetadata;
   /** Skip state of operators that are not in the job any more (Flink's --allowNonRestoredState). */
   readonly allowNonRestoredState?: boolean;
+  /**
+   * How worker threads create connectors. Without it every subtask runs on the main thread;
+   * with it, 'taskmanager.worker-threads' decides.
+   */
+  readonly workerConnectors?: WorkerConnectorsSpec;
 }
 
 export interface JobClient {
@@ -108,66 +101,6 @@ export interface JobClient {
 /** A 32-hex-digit id, the shape of Flink's JobID. */
 export function newJobId(): string {
   return randomBytes(16).toString('hex');
-}
-
-function createOperator(
-  vertex: JobVertex,
-  connectors: RuntimeConnectorRegistry,
-): StreamOperator | SourceReader {
-  const spec = vertex.operator;
-  switch (spec.kind) {
-    case 'source':
-    case 'sink': {
-      const connector = connectors.get(spec.connector.connector);
-      const factory = spec.kind === 'source' ? connector?.source : connector?.sink;
-      if (!factory) {
-        throw new WeirError(
-          'CONNECTOR_UNAVAILABLE',
-          `Connector '${spec.connector.connector}' cannot be used as a ${spec.kind} (table ${spec.connector.table})`,
-        );
-      }
-      return 'createReader' in factory
-        ? factory.createReader(spec.connector)
-        : factory.createWriter(spec.connector);
-    }
-    case 'calc':
-      return new CalcOperator(spec);
-    case 'watermark-assigner':
-      return new WatermarkAssignerOperator(spec);
-    case 'group-aggregate':
-      return new GroupAggregateOperator(spec);
-    case 'window-aggregate':
-      return new WindowAggregateOperator(spec);
-    case 'window-table-function':
-      return new WindowTableFunctionOperator(spec);
-    case 'rank':
-      return new RankOperator(spec);
-    case 'deduplicate':
-      return new DeduplicateOperator(spec);
-    case 'changelog-normalize':
-      return new ChangelogNormalizeOperator(spec);
-    case 'over-aggregate':
-      return new OverAggregateOperator(spec);
-    case 'join':
-      return spec.joinType === 'SEMI' || spec.joinType === 'ANTI'
-        ? new SemiAntiJoinOperator(spec)
-        : new StreamingJoinOperator(spec);
-    case 'interval-join':
-      return new IntervalJoinOperator(spec);
-    case 'values':
-      return new ValuesSourceReader(spec);
-    case 'union':
-      return new UnionOperator();
-    default: {
-      const never: never = spec;
-      return never;
-    }
-  }
-}
-
-interface RestoredOperatorState {
-  readonly subtasks: readonly OperatorStateSnapshot[];
-  readonly keyed?: KeyedStateSnapshot;
 }
 
 /** Matches restored state to the job's operators by stable id, rescaling operator state. */
@@ -240,7 +173,7 @@ function createStorage(config: Configuration, jobId: string, log: Logger): Check
 
 /** One run of all the job's tasks; a failover ends it and starts the next from a checkpoint. */
 interface ExecutionAttempt {
-  readonly tasks: readonly StreamTask[];
+  readonly tasks: readonly TaskHandle[];
   /** Stop-with-savepoint: bounded input no longer finishes the job by itself; stop() does. */
   stopping: boolean;
   /** Settles when every task has ended; the error is the first failure, if any. */
@@ -254,6 +187,7 @@ interface JobSetup {
   readonly jobId: string;
   readonly config: Configuration;
   readonly graph: ReturnType<typeof buildExecutionGraph>;
+  readonly placement: Placement;
   readonly coordinator: CheckpointCoordinator;
   readonly checkpointingEnabled: boolean;
   readonly options: ExecuteOptions;
@@ -264,8 +198,8 @@ function startAttempt(
   attemptNumber: number,
   restored: ReadonlyMap<string, RestoredOperatorState>,
 ): ExecutionAttempt {
-  const { job, jobId, config, graph, coordinator, options } = setup;
-  const tasks: StreamTask[] = [];
+  const { job, jobId, config, graph, placement, coordinator, options } = setup;
+  const tasks: TaskHandle[] = [];
   const inputEnded = new Set<string>();
   let failure: Error | undefined;
 
@@ -288,153 +222,54 @@ function startAttempt(
       if (inputEnded.size === tasks.length && !attempt.stopping) void finishAfterFinalCheckpoint();
     },
   };
-
-  // channels[edge][upstream subtask][downstream subtask]; forward edges only connect i to i.
-  const capacity = config.require(NETWORK_BUFFERS_PER_CHANNEL);
-  const allChannels: LocalChannel[] = [];
-  const channels = graph.edges.map((edge) => {
-    const up = graph.chains[edge.source].parallelism;
-    const down = graph.chains[edge.target].parallelism;
-    return Array.from({ length: up }, (_, u) =>
-      Array.from({ length: down }, (_, d) => {
-        if (edge.partitioner === 'forward' && u !== d) return undefined;
-        const channel = new LocalChannel(capacity);
-        allChannels.push(channel);
-        return channel;
-      }),
-    );
+  const ports = placement.workers > 0 ? createThreadPorts(graph, placement) : undefined;
+  const local = deployTasks({
+    job,
+    jobId,
+    config,
+    graph,
+    attemptNumber,
+    restored,
+    connectors: options.connectors,
+    log: options.log,
+    hooks,
+    placement,
+    location: MAIN_THREAD,
+    links: new Map([...(ports?.get(MAIN_THREAD) ?? [])].map(([peer, port]) => [peer, new ThreadLink(port)])),
   });
-  const unaligned =
-    config.require(CHECKPOINTING_MODE) === 'EXACTLY_ONCE' && config.require(CHECKPOINTING_UNALIGNED);
-  const alignedTimeout = unaligned ? config.require(CHECKPOINTING_ALIGNED_TIMEOUT) : 0;
-  const barrierMode: BarrierMode =
-    config.require(CHECKPOINTING_MODE) === 'AT_LEAST_ONCE'
-      ? 'at-least-once'
-      : unaligned && alignedTimeout === 0
-        ? 'unaligned'
-        : 'aligned';
-
-  const vertexById = new Map(job.vertices.map((v) => [v.id, v]));
-  const maxParallelism = graph.maxParallelism;
-  const runs: (() => Promise<unknown>)[] = [];
-  // Task names identify tasks to the coordinator: two chains that read as the same (two scans of one
-  // table, as in a self-join) get their chain number added.
-  const taskNames = graph.chains.map((c) =>
-    graph.chains.some((o) => o !== c && o.name === c.name) ? `${c.name} [${c.index + 1}]` : c.name,
-  );
-  for (const chain of graph.chains) {
-    for (let subtask = 0; subtask < chain.parallelism; subtask++) {
-      const first = chain.vertices[0];
-      const sourceHead = isSourceOperator(first.operator);
-      const operators = sourceHead ? chain.vertices.slice(1) : chain.vertices;
-      let head: TaskHead;
-      if (sourceHead) {
-        head = {
-          kind: 'source',
-          operatorId: first.id,
-          reader: createOperator(first, options.connectors) as SourceReader,
-        };
-      } else {
-        // Each channel with the logical input its edge feeds (a two-input operator has two).
-        const inputs = graph.edges.flatMap((edge, e) =>
-          edge.target === chain.index
-            ? channels[e].flatMap((fromUpstream) => {
-                const channel = fromUpstream[subtask];
-                return channel ? [{ channel, input: edge.inputIndex }] : [];
-              })
-            : [],
-        );
-        head = {
-          kind: 'network',
-          gate: new CheckpointedInputGate(
-            inputs.map((i) => i.channel),
-            barrierMode,
-            alignedTimeout,
-            inputs.map((i) => i.input),
-          ),
-        };
-      }
-      const outputs = graph.edges.flatMap((edge, e) => {
-        if (edge.source !== chain.index) return [];
-        const targets = channels[e][subtask].filter((c): c is LocalChannel => c !== undefined);
-        return [
-          new RecordWriterOutput(
-            targets,
-            createPartitioner(edge.partitioner, {
-              channels: targets.length,
-              sourceSubtask: subtask,
-              keys: edge.keys,
-              maxParallelism,
-            }),
-          ),
-        ];
-      });
-      const chained = operators.map((v) => {
-        let keyedState: HeapKeyedStateBackend | undefined;
-        if (v.keyed) {
-          keyedState = new HeapKeyedStateBackend(maxParallelism, chain.parallelism, subtask);
-          const keyed = restored.get(v.id)?.keyed;
-          if (keyed) keyedState.restore([keyed]);
-        }
-        return {
-          operatorId: v.id,
-          operator: createOperator(v, options.connectors) as StreamOperator,
-          keyedState,
-        };
-      });
-      const backends = new Map(chained.map((c) => [c.operatorId, c.keyedState]));
-      const task = new StreamTask(
-        `${taskNames[chain.index]} (${subtask + 1}/${chain.parallelism})`,
-        subtask,
-        head,
-        chained,
-        outputs,
-        hooks,
-        barrierMode === 'unaligned',
-      );
-      tasks.push(task);
-      const state = new Map<string, OperatorStateSnapshot>();
-      for (const v of chain.vertices) {
-        const s = restored.get(v.id)?.subtasks[subtask];
-        if (s) state.set(v.id, s);
-      }
-      const context = (operatorId: string): OperatorContext => ({
-        jobId,
-        jobName: job.jobName,
-        operatorId,
-        operatorName: vertexById.get(operatorId)!.name,
-        subtaskIndex: subtask,
-        parallelism: chain.parallelism,
-        maxParallelism,
-        attemptNumber,
-        config,
-        log: options.log,
-        processingTimeService: task.processingTimeService,
-        keyedStateBackend: backends.get(operatorId),
-      });
-      runs.push(() => task.run(state, context).catch((err: Error) => attempt.fail(err)));
-    }
-  }
-  coordinator.setParticipants(
-    tasks.map((task) => ({
-      taskName: task.taskName,
-      isSource: task.isSource,
-      triggerCheckpoint: (id: number, timestamp: number, isSavepoint: boolean) =>
-        task.triggerCheckpoint(id, timestamp, isSavepoint),
-      notifyCheckpointComplete: (id: number) => task.notifyCheckpointComplete(id),
-      notifyCheckpointAborted: (id: number) => task.notifyCheckpointAborted(id),
-    })),
-  );
+  const remote =
+    ports && options.workerConnectors
+      ? startWorkers({
+          job,
+          jobId,
+          graph,
+          placement,
+          attemptNumber,
+          restored,
+          connectors: options.workerConnectors,
+          ports,
+          hooks,
+          log: options.log,
+          onFailure: (err) => attempt.fail(err),
+        })
+      : undefined;
+  tasks.push(...local.tasks.map((d) => d.task), ...(remote?.tasks ?? []));
+  coordinator.setParticipants(tasks);
   const stopAll = () => {
-    for (const t of tasks) t.cancel();
+    for (const d of local.tasks) d.task.cancel();
     // Senders waiting for credit from a task that is going away must be let go.
-    for (const c of allChannels) c.close();
+    local.closeChannels();
+    remote?.cancel();
   };
   const attempt: ExecutionAttempt = {
     tasks,
     stopping: false,
     done: Promise.resolve().then(async () => {
-      await Promise.all(runs.map((run) => run()));
+      await Promise.all([
+        ...local.tasks.map((d) => d.run().catch((err: Error) => attempt.fail(err))),
+        remote?.done,
+      ]);
+      if (remote) local.closeChannels();
       return failure;
     }),
     fail(error) {
@@ -445,6 +280,30 @@ function startAttempt(
     cancel: stopAll,
   };
   return attempt;
+}
+
+/**
+ * How many worker threads the job's subtasks run on (0: all on the main thread), and which chains
+ * stay on the main thread: those whose connectors workers cannot create or that must run here.
+ */
+function planPlacement(
+  graph: ReturnType<typeof buildExecutionGraph>,
+  config: Configuration,
+  options: ExecuteOptions,
+): Placement | Promise<Placement> {
+  const highest = Math.max(...graph.chains.map((c) => c.parallelism));
+  const configured = config.get(WORKER_THREADS);
+  const workers = !options.workerConnectors
+    ? 0
+    : (configured ?? (highest <= 1 ? 0 : Math.min(highest, availableParallelism())));
+  if (workers === 0) return placeSubtasks(graph, 0, () => true);
+  return loadWorkerConnectors(options.workerConnectors!).then((inWorkers) =>
+    placeSubtasks(graph, workers, (chain) =>
+      chainConnectors(chain).some(
+        (id) => !inWorkers.get(id) || options.connectors.get(id)?.runsOnMainThread === true,
+      ),
+    ),
+  );
 }
 
 /**
@@ -486,7 +345,10 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
     onFailure: (error) => current?.fail(error),
     log: options.log,
   });
-  const setup: JobSetup = { job, jobId, config, graph, coordinator, checkpointingEnabled, options };
+  // Where subtasks run is settled once per job; finding out which connectors workers can create
+  // means loading their module, so it is asynchronous only when the job uses worker threads.
+  const placement = planPlacement(graph, config, options);
+  let setup: JobSetup | undefined;
 
   let cancelRequested = false;
   let wakeFromBackoff: (() => void) | undefined;
@@ -494,7 +356,10 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
 
   const supervise = async (): Promise<{ status: JobResult['status']; error?: Error }> => {
     let state = initialState;
+    const placed = placement instanceof Promise ? await placement : placement;
+    setup = { job, jobId, config, graph, placement: placed, coordinator, checkpointingEnabled, options };
     for (let attemptNumber = 0; ; attemptNumber++) {
+      if (cancelRequested) return { status: 'CANCELED' };
       current = startAttempt(setup, attemptNumber, state);
       coordinator.startPeriodicScheduling();
       const error = await current.done;
@@ -571,6 +436,7 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
     triggerSavepoint: async (directory) =>
       (await coordinator.triggerCheckpoint(savepointDirectory(directory)).completion).location,
     stop: async ({ savepointDirectory: directory, drain = false }) => {
+      await placement;
       const attempt = current;
       if (!attempt || status !== 'RUNNING') {
         throw new WeirError('JOB_NOT_RUNNING', `Job ${jobId} is not running (${status})`);
