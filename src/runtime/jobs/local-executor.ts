@@ -2,22 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Configuration } from '../../common/config.js';
 import { isWeirError, WeirError } from '../../common/errors.js';
-import { isSourceOperator, type JobGraph, type JobVertex } from '../../common/jobgraph.js';
+import type { JobGraph } from '../../common/jobgraph.js';
 import {
-  CHECKPOINTING_ALIGNED_TIMEOUT,
   CHECKPOINTING_EXTERNALIZED_RETENTION,
   CHECKPOINTING_INTERVAL,
   CHECKPOINTING_MAX_CONCURRENT,
   CHECKPOINTING_MIN_PAUSE,
-  CHECKPOINTING_MODE,
   CHECKPOINTING_TIMEOUT,
   CHECKPOINTING_TOLERABLE_FAILURES,
-  CHECKPOINTING_UNALIGNED,
   CHECKPOINTS_DIRECTORY,
   CHECKPOINTS_NUM_RETAINED,
   JOBMANAGER_STORAGE_MAX_STATE,
   MAX_PARALLELISM,
-  NETWORK_BUFFERS_PER_CHANNEL,
   PARALLELISM_DEFAULT,
   SAVEPOINTS_DIRECTORY,
   STATE_RECOVERY_IGNORE_UNCLAIMED,
