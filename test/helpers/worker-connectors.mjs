@@ -117,7 +117,15 @@ export default function workerTestConnectors(args = {}) {
     ...builtinConnectors({ stdout: quiet, stderr: quiet })
       .map((c) => c.runtime)
       .filter((c) => c.identifier !== 'collect'),
-    { identifier: 'sequence', source: { createReader: (spec) => new SequenceSource(spec, counters) } },
-    { identifier: 'file-2pc', sink: { createWriter: (spec) => new FileCommittingSink(spec, counters) } },
+    {
+      identifier: 'sequence',
+      runsInWorkers: true,
+      source: { createReader: (spec) => new SequenceSource(spec, counters) },
+    },
+    {
+      identifier: 'file-2pc',
+      runsInWorkers: true,
+      sink: { createWriter: (spec) => new FileCommittingSink(spec, counters) },
+    },
   ];
 }

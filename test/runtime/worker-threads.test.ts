@@ -5,9 +5,8 @@ import { threadId } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JOB_GRAPH_VERSION, type JobGraph } from '../../src/common/jobgraph.js';
 import { Types } from '../../src/common/types.js';
-import type { RuntimeConnector } from '../../src/runtime/index.js';
+import type { RuntimeConnector, WorkerConnectorsSpec } from '../../src/runtime/index.js';
 import { executeJob, loadCheckpointMetadata } from '../../src/runtime/index.js';
-import type { WorkerConnectorsSpec } from '../../src/runtime/jobs/worker-protocol.js';
 import {
   assignToKeyGroup,
   hashFields,

@@ -20,7 +20,7 @@ import {
   STATE_RECOVERY_PATH,
   WORKER_THREADS,
 } from '../../common/options.js';
-import type { RuntimeConnectorRegistry } from '../api/connectors.js';
+import type { RuntimeConnectorRegistry, WorkerConnectorsSpec } from '../api/connectors.js';
 import type { Logger } from '../api/operator.js';
 import { CheckpointCoordinator } from '../checkpoint/coordinator.js';
 import type { CheckpointMetadata } from '../checkpoint/metadata.js';
@@ -38,9 +38,9 @@ import { ThreadLink } from '../network/thread-link.js';
 import { resolveStateBackend } from '../state/backend-config.js';
 import { redistributeOperatorState } from '../state/redistribute.js';
 import { CHANNEL_STATE } from '../task/stream-task.js';
-import { deployTasks, type RestoredOperatorState } from './task-deployment.js';
+import { deployTasks, type RestoredOperatorState, statusReport } from './task-deployment.js';
 import { createThreadPorts, startWorkers, type TaskHandle } from './worker-host.js';
-import { loadWorkerConnectors, type WorkerConnectorsSpec } from './worker-protocol.js';
+import { loadWorkerConnectors, type TaskStatusReport } from './worker-protocol.js';
 
 export type JobStatus = 'RUNNING' | 'FINISHED' | 'CANCELED' | 'FAILED';
 
@@ -92,6 +92,8 @@ export interface JobClient {
   readonly status: JobStatus;
   /** When the job was submitted (epoch ms). */
   readonly startTime: number;
+  /** Each task of the running attempt: the thread it runs on, its latest metrics. */
+  taskStatus(): TaskStatusReport[];
 }
 
 /** A 32-hex-digit id, the shape of Flink's JobID. */
@@ -176,6 +178,7 @@ interface ExecutionAttempt {
   readonly done: Promise<Error | undefined>;
   fail(error: Error): void;
   cancel(): void;
+  taskStatus(): TaskStatusReport[];
 }
 
 interface JobSetup {
@@ -274,6 +277,10 @@ function startAttempt(
       stopAll();
     },
     cancel: stopAll,
+    taskStatus: () => [
+      ...local.tasks.map((d) => statusReport(d.task, MAIN_THREAD)),
+      ...(remote?.reports.values() ?? []),
+    ],
   };
   return attempt;
 }
@@ -296,7 +303,7 @@ function planPlacement(
   return loadWorkerConnectors(options.workerConnectors!).then((inWorkers) =>
     placeSubtasks(graph, workers, (chain) =>
       chainConnectors(chain).some(
-        (id) => !inWorkers.get(id) || options.connectors.get(id)?.runsOnMainThread === true,
+        (id) => !inWorkers.has(id) || options.connectors.get(id)?.runsInWorkers !== true,
       ),
     ),
   );
@@ -429,6 +436,7 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
       return status;
     },
     startTime,
+    taskStatus: () => current?.taskStatus() ?? [],
     triggerSavepoint: async (directory) =>
       (await coordinator.triggerCheckpoint(savepointDirectory(directory)).completion).location,
     stop: async ({ savepointDirectory: directory, drain = false }) => {

@@ -32,6 +32,7 @@ import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
 import { WindowAggregateOperator, WindowTableFunctionOperator } from '../operators/window/index.js';
 import { HeapKeyedStateBackend } from '../state/heap-keyed-state.js';
 import { StreamTask, type StreamTaskHooks, type TaskHead } from '../task/stream-task.js';
+import type { TaskStatusReport } from './worker-protocol.js';
 
 /**
  * Turns the execution graph into running tasks on one thread: the main thread for in-thread
@@ -123,6 +124,11 @@ export function barrierModeOf(config: Configuration): { mode: BarrierMode; align
         ? 'unaligned'
         : 'aligned';
   return { mode, alignedTimeout };
+}
+
+/** The task's status report, made on the thread it runs on. */
+export function statusReport(task: StreamTask, thread: number): TaskStatusReport {
+  return { taskName: task.taskName, thread, metrics: {} };
 }
 
 export interface DeploymentOptions {

@@ -1,5 +1,7 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { compiledModuleUrl } from '../../common/compiled-module.js';
 import type { JobGraph } from '../../common/jobgraph.js';
+import type { WorkerConnectorsSpec } from '../api/connectors.js';
 import type { Logger } from '../api/operator.js';
 import type { CheckpointParticipant } from '../checkpoint/coordinator.js';
 import type { ExecutionGraph } from '../graph/execution-graph.js';
@@ -12,7 +14,6 @@ import {
   type TaskCall,
   type TaskStatusReport,
   type ToWorker,
-  type WorkerConnectorsSpec,
 } from './worker-protocol.js';
 
 /** What the supervisor needs of any task, wherever it runs (StreamTask has all of it). */
@@ -22,14 +23,7 @@ export interface TaskHandle extends CheckpointParticipant {
   finish(): void;
 }
 
-/**
- * The compiled worker entry. When weir runs from its TypeScript sources (the test runner), the
- * worker still runs the build in dist/, since a worker thread loads plain JavaScript.
- */
-function workerEntry(): URL {
-  const url = new URL('./worker-main.js', import.meta.url);
-  return import.meta.url.endsWith('.ts') ? new URL(url.href.replace('/src/runtime/', '/dist/runtime/')) : url;
-}
+const workerEntry = () => new URL(compiledModuleUrl('./worker-main.js', import.meta.url));
 
 /**
  * One MessageChannel per pair of threads that hold the two ends of some channel: ports[a].get(b)
@@ -89,6 +83,8 @@ export interface WorkerAttempt {
 
 /** A worker that does not end within this time of being cancelled is terminated. */
 const CANCEL_GRACE_MS = 10_000;
+/** A worker whose tasks have ended and that has not exited within this time is terminated. */
+const EXIT_GRACE_MS = 2_000;
 
 /** Starts the worker threads of one execution attempt and proxies their tasks to the supervisor. */
 export function startWorkers(options: WorkerAttemptOptions): WorkerAttempt {
@@ -127,6 +123,7 @@ export function startWorkers(options: WorkerAttemptOptions): WorkerAttempt {
       placement.locations[chain.index].forEach((at, subtask) => {
         if (at !== location) return;
         const name = taskName(graph, chain.index, subtask);
+        reports.set(name, { taskName: name, thread: location, metrics: {} });
         const call = (c: TaskCall) => send({ t: 'call', task: name, ...c });
         tasks.push({
           taskName: name,
@@ -169,9 +166,10 @@ export function startWorkers(options: WorkerAttemptOptions): WorkerAttempt {
               for (const r of message.reports) reports.set(r.taskName, r);
               return;
             case 'ended':
-              // The worker's tasks have closed; nothing of the attempt is left in it.
+              // The worker's tasks have closed; it exits by itself once its output is flushed, or
+              // is terminated if something (a client library's socket) keeps it alive.
               reportedEnd = true;
-              void worker.terminate();
+              graceTimer ??= setTimeout(() => void worker.terminate(), EXIT_GRACE_MS);
               return;
             default: {
               const never: never = message;
@@ -191,7 +189,7 @@ export function startWorkers(options: WorkerAttemptOptions): WorkerAttempt {
         cancels.push(() => {
           cancelled = true;
           worker.postMessage({ t: 'cancel' } satisfies ToWorker);
-          graceTimer = setTimeout(() => void worker.terminate(), CANCEL_GRACE_MS);
+          graceTimer ??= setTimeout(() => void worker.terminate(), CANCEL_GRACE_MS);
         });
       }),
     );

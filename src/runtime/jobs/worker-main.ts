@@ -5,7 +5,7 @@ import type { Logger } from '../api/operator.js';
 import { buildExecutionGraph } from '../graph/execution-graph.js';
 import { ThreadLink } from '../network/thread-link.js';
 import type { StreamTask } from '../task/stream-task.js';
-import { type Deployment, deployTasks } from './task-deployment.js';
+import { type Deployment, deployTasks, statusReport } from './task-deployment.js';
 import {
   type FromWorker,
   loadWorkerConnectors,
@@ -21,8 +21,8 @@ import {
  * and supervisor by messages (worker-protocol.ts).
  */
 
+if (!parentPort) throw new Error('worker-main runs only as a worker thread');
 const port = parentPort;
-if (!port) throw new Error('worker-main runs only as a worker thread');
 
 const post = (message: FromWorker) => port.postMessage(message);
 
@@ -74,6 +74,7 @@ async function start(init: WorkerInit): Promise<void> {
     post({ t: 'failed', error: serializeError(err) });
     deployment?.closeChannels();
     post({ t: 'ended' });
+    port.close();
     return;
   }
   const tasks = new Map<string, StreamTask>(deployment.tasks.map((d) => [d.task.taskName, d.task]));
@@ -109,7 +110,7 @@ async function start(init: WorkerInit): Promise<void> {
   };
   for (const message of early.splice(0)) handle(message);
 
-  const report = (): TaskStatusReport[] => [...tasks.keys()].map((taskName) => ({ taskName, metrics: {} }));
+  const report = (): TaskStatusReport[] => [...tasks.values()].map((t) => statusReport(t, init.location));
   const status = setInterval(() => post({ t: 'status', reports: report() }), init.statusIntervalMs);
   await Promise.all(
     deployment.tasks.map((d) =>
@@ -121,4 +122,7 @@ async function start(init: WorkerInit): Promise<void> {
   clearInterval(status);
   deployment.closeChannels();
   post({ t: 'ended' });
+  // With nothing left to wait for, the thread exits by itself, after its stdout (print sinks) is
+  // flushed to the main thread.
+  port.close();
 }

@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { type ErrorKind, WeirError } from '../../common/errors.js';
 import type { JobGraph } from '../../common/jobgraph.js';
-import type { RuntimeConnector } from '../api/connectors.js';
+import type { RuntimeConnector, WorkerConnectorsSpec } from '../api/connectors.js';
 import type { CheckpointMetrics, SubtaskState } from '../checkpoint/coordinator.js';
 import type { Placement } from '../graph/placement.js';
 import type { RestoredOperatorState } from './task-deployment.js';
@@ -11,20 +11,6 @@ import type { RestoredOperatorState } from './task-deployment.js';
  * and the worker threads that run subtasks. Everything here is plain data: it crosses threads by
  * structured clone. Records do not travel here but on the ThreadLinks between threads.
  */
-
-/**
- * How a worker thread gets its connectors: connector factories are code, not data, so a worker
- * imports a module and calls one of its exports, which returns the connectors (RuntimeConnector
- * objects) it may create. Chains whose connectors that module does not provide run on the main thread.
- */
-export interface WorkerConnectorsSpec {
-  /** A module URL (file:…) or an absolute path. */
-  readonly module: string;
-  /** The export to call; 'default' when absent. */
-  readonly exportName?: string;
-  /** Handed to the export (structured-cloneable data). */
-  readonly args?: unknown;
-}
 
 export async function loadWorkerConnectors(
   spec: WorkerConnectorsSpec,
@@ -42,9 +28,14 @@ export async function loadWorkerConnectors(
   return new Map([...connectors].map((c) => [c.identifier, c]));
 }
 
-/** A task's periodic report to the main thread; `metrics` is open for the task metrics to fill. */
+/**
+ * A task's status: where it runs, and its metrics. Tasks in workers send theirs to the main thread
+ * periodically; `metrics` is open for the task metrics (records in/out, busy time) to fill.
+ */
 export interface TaskStatusReport {
   readonly taskName: string;
+  /** 0 for the main thread, w + 1 for worker thread w. */
+  readonly thread: number;
   readonly metrics: Readonly<Record<string, number>>;
 }
 
