@@ -164,6 +164,7 @@ describe('subtasks on worker threads', () => {
       { timeoutMs: 20_000, what: 'a checkpoint with in-flight records' },
     );
     const result = await client.result;
+    expect(result.error?.stack).toBeUndefined();
     expect(result.status).toBe('FINISHED');
     expect(result.restarts).toBe(1);
     expect(committed(dir).ids).toEqual(all);

@@ -107,3 +107,22 @@ describe('ThreadLink', () => {
     await expect(wait).resolves.toBeUndefined();
   });
 });
+
+describe('batches across a link', () => {
+  it('arrive with every value type intact, numeric columns transferred', async () => {
+    const { sender, receiver } = pair();
+    const key = channelKey(2, 0, 0);
+    const out = sender.outputChannel(key, 10);
+    const input = receiver.inputChannel(key);
+    const rows = [
+      [1, 'a', 12345n, null, -0, Number.NaN, new Uint8Array([1, 2]), new Map([['k', 1]]), [1, [2]]],
+      [2 ** 53, 'b', -1n, true, 1.5, Number.POSITIVE_INFINITY, new Uint8Array(0), new Map(), []],
+    ];
+    out.send({ kind: 'batch', batch: { rows, kinds: Uint8Array.from([0, 3]) } });
+    out.send({ kind: 'batch', batch: { rows: [[1, 2], [3]] } });
+    const [first, second] = await drain(input, 2);
+    expect(first).toEqual({ kind: 'batch', batch: { rows, kinds: Uint8Array.from([0, 3]) } });
+    expect(Object.is((first as { batch: { rows: unknown[][] } }).batch.rows[0][4], -0)).toBe(true);
+    expect(second).toEqual({ kind: 'batch', batch: { rows: [[1, 2], [3]] } });
+  });
+});

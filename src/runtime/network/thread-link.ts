@@ -1,4 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { RecordBatch } from '../api/batch.js';
+import { decodeBatch, encodeBatch, isEncoded } from './batch-codec.js';
 import type { InputChannel, OutputChannel } from './channel.js';
 import type { StreamElement } from './events.js';
 
@@ -75,9 +77,16 @@ export class ThreadLink {
     this.flushScheduled = false;
     if (this.closed) return;
     if (this.pending.length > 0) {
-      const items = this.pending;
+      const transfer: ArrayBuffer[] = [];
+      const items = this.pending.map((item): Item => {
+        const element = item[1];
+        return 'kind' in element && element.kind === 'batch'
+          ? // On the wire a batch goes by column (batch-codec.ts); the receiver decodes it.
+            [item[0], { kind: 'batch', batch: encodeBatch(element.batch, transfer) as RecordBatch }]
+          : item;
+      });
       this.pending = [];
-      this.port.postMessage({ t: 'items', items } satisfies LinkMessage);
+      this.port.postMessage({ t: 'items', items } satisfies LinkMessage, transfer);
     }
     if (this.pendingCredits.size > 0) {
       const credits = [...this.pendingCredits];
@@ -110,8 +119,14 @@ export class ThreadLink {
     for (const item of message.items) {
       const receiver = this.receivers.get(item[0]);
       if (!receiver) continue;
-      if (isElement(item)) receiver.deliver(item[1]);
-      else receiver.deliverPriorityBarrier(item[1].checkpointId, item[1].timestamp);
+      if (isElement(item)) {
+        const element = item[1];
+        receiver.deliver(
+          element.kind === 'batch' && isEncoded(element.batch)
+            ? { kind: 'batch', batch: decodeBatch(element.batch) }
+            : element,
+        );
+      } else receiver.deliverPriorityBarrier(item[1].checkpointId, item[1].timestamp);
     }
   }
 }
