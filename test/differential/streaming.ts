@@ -2,6 +2,7 @@ import { createSession } from '../../src/api/session.js';
 import type { JobGraph, JobVertex, ValuesSpec } from '../../src/common/jobgraph.js';
 import { RowKind, type RowType } from '../../src/common/types.js';
 import { FileSystemSourceReader } from '../../src/connectors/filesystem/index.js';
+import { BUILTIN_WORKER_CONNECTORS } from '../../src/connectors/worker-registry.js';
 import {
   executeJob,
   type OperatorContext,
@@ -93,6 +94,9 @@ export async function runStreaming(script: string, mode: RunMode): Promise<Strea
   }
   const client = executeJob(job, {
     connectors,
+    // At parallelism above 1 the plan's operators run on worker threads; the committing sink (and
+    // the wrapped sources of restore runs) are this file's objects and stay on the main thread.
+    workerConnectors: BUILTIN_WORKER_CONNECTORS,
     log: { info: () => {}, warn: () => {} },
   });
   const result = await client.result;
