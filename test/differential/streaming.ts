@@ -94,9 +94,10 @@ export async function runStreaming(script: string, mode: RunMode): Promise<Strea
   }
   const client = executeJob(job, {
     connectors,
-    // At parallelism above 1 the plan's operators run on worker threads; the committing sink (and
-    // the wrapped sources of restore runs) are this file's objects and stay on the main thread.
-    workerConnectors: BUILTIN_WORKER_CONNECTORS,
+    // The parallelism-4 runs put the plan's operators on worker threads, so every case also runs
+    // with exchanges across threads; the committing sink is this file's object and stays on the
+    // main thread. (Workers cost each job a few hundred ms of start-up; the other runs stay in-thread.)
+    workerConnectors: mode.parallelism >= 4 && !mode.restore ? BUILTIN_WORKER_CONNECTORS : undefined,
     log: { info: () => {}, warn: () => {} },
   });
   const result = await client.result;

@@ -179,6 +179,7 @@ export function startWorkers(options: WorkerAttemptOptions): WorkerAttempt {
         });
         // An error thrown outside any task (a bug, an unhandled rejection in a connector).
         worker.on('error', (err) => options.onFailure(err));
+        worker.on('messageerror', (err) => options.onFailure(err));
         worker.on('exit', (code) => {
           if (graceTimer) clearTimeout(graceTimer);
           if (!reportedEnd && !cancelled) {
