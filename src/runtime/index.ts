@@ -12,5 +12,5 @@ export type { PollResult, SourceFactory, SourceReader } from './api/source.js';
 export type { CheckpointMetadata } from './checkpoint/metadata.js';
 export { loadCheckpointMetadata } from './checkpoint/storage.js';
 export { executeJob, type JobClient, type JobResult, newJobId, submitJob } from './jobs/local-executor.js';
-export type { TaskStatusReport } from './jobs/worker-protocol.js';
 export { type ClusterHandlers, type RegisteredJob, RestServer } from './jobs/rest-server.js';
+export type { TaskStatusReport } from './jobs/worker-protocol.js';

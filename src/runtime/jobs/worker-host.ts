@@ -155,7 +155,12 @@ export function startWorkers(options: WorkerAttemptOptions): WorkerAttempt {
                 message.metrics,
               );
             case 'decline':
-              return hooks.declineCheckpoint(message.task, message.checkpointId, message.reason);
+              return hooks.declineCheckpoint(
+                message.task,
+                message.checkpointId,
+                message.reason,
+                message.subsumed,
+              );
             case 'end-of-input':
               return hooks.endOfInput(message.task);
             case 'failed':

@@ -66,7 +66,8 @@ async function start(init: WorkerInit): Promise<void> {
       hooks: {
         acknowledgeCheckpoint: (task, checkpointId, states, metrics) =>
           post({ t: 'ack', task, checkpointId, states, metrics }),
-        declineCheckpoint: (task, checkpointId, reason) => post({ t: 'decline', task, checkpointId, reason }),
+        declineCheckpoint: (task, checkpointId, reason, subsumed) =>
+          post({ t: 'decline', task, checkpointId, reason, subsumed }),
         endOfInput: (task) => post({ t: 'end-of-input', task }),
       },
     });

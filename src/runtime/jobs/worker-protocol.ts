@@ -106,7 +106,13 @@ export type FromWorker =
       readonly states: readonly SubtaskState[];
       readonly metrics?: CheckpointMetrics;
     }
-  | { readonly t: 'decline'; readonly task: string; readonly checkpointId: number; readonly reason: string }
+  | {
+      readonly t: 'decline';
+      readonly task: string;
+      readonly checkpointId: number;
+      readonly reason: string;
+      readonly subsumed?: boolean;
+    }
   | { readonly t: 'end-of-input'; readonly task: string }
   /** A task failed, or (task absent) the worker could not deploy its tasks. */
   | { readonly t: 'failed'; readonly task?: string; readonly error: SerializedError }
