@@ -26,6 +26,7 @@ try {
 } catch {}
 const inputs = Math.max(
   newestSource(join(root, 'src')),
+  newestSource(join(root, 'dashboard')),
   statSync(join(root, 'tsconfig.json')).mtimeMs,
   statSync(join(root, 'tsconfig.build.json')).mtimeMs,
 );
@@ -38,4 +39,9 @@ execFileSync(
     stdio: 'inherit',
   },
 );
+// The dashboard bundle (dist/dashboard), served by the REST API at `/`.
+execFileSync(process.execPath, [join(root, 'scripts', 'build-dashboard.mjs')], {
+  cwd: root,
+  stdio: 'inherit',
+});
 writeFileSync(stamp, `${new Date().toISOString()}\n`);

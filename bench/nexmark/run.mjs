@@ -10,7 +10,8 @@
 // every query weir can plan today runs. The default query folder is the mirror this project's
 // sessions fetch (/work/.mirror/nexmark+nexmark), read through git.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Configuration } from '../../dist/common/config.js';
 import { builtinConnectors } from '../../dist/connectors/registry.js';
@@ -29,8 +30,10 @@ const PLANNABLE = [
   'q7',
   'q8',
   'q9',
+  'q10',
   'q11',
   'q12',
+  'q13',
   'q15',
   'q16',
   'q17',
@@ -49,7 +52,17 @@ const values = {
   AUCTION_PROPORTION: '3',
   BID_PROPORTION: '46',
   NEXMARK_TABLE: 'datagen',
+  // q10 writes its partitioned files under NEXMARK_DIR/data/output/SUBMIT_TIME/ (a fresh temp dir).
+  NEXMARK_DIR: mkdtempSync(join(tmpdir(), 'weir-nexmark-')),
+  SUBMIT_TIME: String(Date.now()),
+  // q13's side input: FLINK_HOME/data/side_input.txt with 10,000 keys, as nexmark's generator writes it.
+  FLINK_HOME: mkdtempSync(join(tmpdir(), 'weir-nexmark-side-')),
 };
+mkdirSync(join(values.FLINK_HOME, 'data'));
+writeFileSync(
+  join(values.FLINK_HOME, 'data', 'side_input.txt'),
+  Array.from({ length: 10_000 }, (_, key) => `${key},${key}`).join('\n'),
+);
 
 function upstream(name) {
   const dir = process.env.NEXMARK_QUERIES;
@@ -113,3 +126,5 @@ for (const r of results) {
     );
   }
 }
+rmSync(values.NEXMARK_DIR, { recursive: true, force: true });
+rmSync(values.FLINK_HOME, { recursive: true, force: true });

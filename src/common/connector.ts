@@ -18,4 +18,14 @@ export interface ConnectorDescriptor {
   readonly optionPrefixes?: readonly string[];
   readonly source?: { readonly changelogMode: ChangelogMode; readonly bounded?: boolean };
   readonly sink?: { readonly acceptedChangelogModes: readonly ChangelogMode[] };
+  /**
+   * The table can be looked up by key (Flink's LookupTableSource), so `JOIN t FOR SYSTEM_TIME AS
+   * OF x.proc_time` plans as a LookupJoin; the runtime half provides the lookup.
+   */
+  readonly lookup?: boolean;
+  /**
+   * Flink's legacy descriptor form, `'connector.type' = '<legacyType>'` (removed in Flink 1.14),
+   * is planned with this connector; its options are then the legacy keys.
+   */
+  readonly legacyType?: string;
 }

@@ -67,6 +67,8 @@ export interface ConnectorSpec {
    * (JDBC, upsert-kafka) write and delete by it; absent for tables without a key.
    */
   readonly primaryKey?: readonly string[];
+  /** The table's `PARTITIONED BY (…)` columns, by name, when it has any (the filesystem connector's k=v/ directories). */
+  readonly partitionKeys?: readonly string[];
 }
 
 export interface SourceSpec {
@@ -87,6 +89,21 @@ export interface SinkSpec {
   readonly kind: 'sink';
   readonly connector: ConnectorSpec;
   readonly inputChangelogMode: ChangelogMode;
+  /**
+   * NOT NULL columns of the table that the query may write a NULL into: checked per row before the
+   * writer sees it ('table.exec.sink.not-null-enforcer'), as Flink's ConstraintEnforcer does.
+   */
+  readonly notNullColumns?: readonly { readonly index: number; readonly name: string }[];
+}
+
+/**
+ * A sink's committer, after its writers (parallelism 1, behind a global edge): Flink's post-commit
+ * topology, e.g. the filesystem sink's PartitionCommitter, which writes a partition's success file
+ * once every writer has committed its files and the partition's time has passed.
+ */
+export interface SinkCommitterSpec {
+  readonly kind: 'sink-committer';
+  readonly connector: ConnectorSpec;
 }
 
 /**
@@ -352,6 +369,52 @@ export interface IntervalJoinSpec {
   readonly outputType: RowType;
 }
 
+/** One key of a lookup: a column of the looked-up table equals a field of the input row or a constant. */
+export type LookupKeySpec =
+  | { readonly kind: 'field'; readonly tableField: number; readonly inputField: number }
+  | { readonly kind: 'constant'; readonly tableField: number; readonly value: Expr };
+
+/**
+ * A lookup join (Flink's LookupJoin, `JOIN dim FOR SYSTEM_TIME AS OF t.proc_time`): per input
+ * row, the rows of `table` whose key columns equal the row's lookup keys are looked up through
+ * the connector's lookup capability (with its cache) and joined to it, in input order. INNER drops
+ * rows without a match, LEFT pads them with NULLs. Not keyed, no state: a lookup is complete
+ * before the operator takes its next batch, so no lookup is in flight when a barrier passes.
+ * Output: the input row, then the table's row; insert-only in, insert-only out.
+ */
+export interface LookupJoinSpec {
+  readonly kind: 'lookup-join';
+  readonly joinType: 'INNER' | 'LEFT';
+  readonly table: ConnectorSpec;
+  readonly keys: readonly LookupKeySpec[];
+  /** The rest of the ON condition, over the joined row (input fields, then table fields). */
+  readonly condition?: Expr;
+  readonly inputType: RowType;
+  readonly outputType: RowType;
+}
+
+/**
+ * An event-time temporal join with a versioned table (Flink's TemporalRowTimeJoinOperator): both
+ * inputs are hashed by the join key; left rows wait in keyed state until the watermark passes
+ * their rowtime, then each joins the version of the right row (by its rowtime) valid at that time
+ * — the latest version not after it — unless that version is a delete. Right versions older than
+ * the one valid at the watermark are dropped. Output: the left row then the right one, with the
+ * left row's kind; LEFT pads rows without a valid version with NULLs.
+ */
+export interface TemporalJoinSpec {
+  readonly kind: 'temporal-join';
+  readonly joinType: 'INNER' | 'LEFT';
+  readonly leftKeys: readonly number[];
+  readonly rightKeys: readonly number[];
+  readonly leftTimeIndex: number;
+  readonly rightTimeIndex: number;
+  /** The rest of the join condition, over the joined row. */
+  readonly nonEquiCondition?: Expr;
+  readonly leftType: RowType;
+  readonly rightType: RowType;
+  readonly outputType: RowType;
+}
+
 /**
  * UNION ALL: a vertex with one input edge per union input, forwarding every row and change as
  * it comes; the input gate merges the channels and holds the watermark at their minimum.
@@ -362,6 +425,8 @@ export interface UnionSpec {
 
 export type OperatorSpec =
   | IntervalJoinSpec
+  | LookupJoinSpec
+  | TemporalJoinSpec
   | SourceSpec
   | ValuesSpec
   | CalcSpec
@@ -375,7 +440,8 @@ export type OperatorSpec =
   | OverAggregateSpec
   | JoinSpec
   | UnionSpec
-  | SinkSpec;
+  | SinkSpec
+  | SinkCommitterSpec;
 
 /** Vertices that read no input edge: connector sources and VALUES. */
 export const isSourceOperator = (spec: OperatorSpec): boolean =>

@@ -275,6 +275,14 @@ export const SOURCE_IDLE_TIMEOUT = durationOption({
   description: 'A source split that has sent no record for this long is marked idle for watermarks.',
 });
 
+export const SINK_NOT_NULL_ENFORCER = enumOption({
+  key: 'table.exec.sink.not-null-enforcer',
+  values: ['ERROR', 'DROP'] as const,
+  defaultValue: 'ERROR',
+  description:
+    'A NULL written into a NOT NULL sink column: ERROR fails the job with the column named, DROP drops the row silently.',
+});
+
 export const STATE_TTL = durationOption({
   key: 'table.exec.state.ttl',
   defaultValue: 0,
@@ -377,6 +385,7 @@ export const CORE_OPTIONS = new OptionRegistry([
   RESTART_EXPONENTIAL_ATTEMPTS,
   AUTO_WATERMARK_INTERVAL,
   SOURCE_IDLE_TIMEOUT,
+  SINK_NOT_NULL_ENFORCER,
   STATE_TTL,
   TOPN_CACHE_SIZE,
   LOCAL_TIME_ZONE,

@@ -47,6 +47,9 @@ class LazySourceReader implements SourceReader {
   close() {
     return this.inner?.close();
   }
+  metrics(): Record<string, number> {
+    return this.inner?.metrics?.() ?? {};
+  }
 }
 
 class LazySinkWriter implements StreamOperator {

@@ -8,11 +8,19 @@ import {
   tableauCollector,
 } from './collect/index.js';
 import { datagenDescriptor, datagenSourceFactory } from './datagen/index.js';
-import { filesystemDescriptor, filesystemSinkFactory, filesystemSourceFactory } from './filesystem/index.js';
+import {
+  filesystemDescriptor,
+  filesystemSinkFactory,
+  filesystemSourceFactory,
+  legacyFilesystemConnector,
+  legacyFilesystemDescriptor,
+} from './filesystem/index.js';
 import { jdbcDescriptor } from './jdbc/descriptor.js';
+import { lookupCacheOptions } from './jdbc/lookup-cache-options.js';
 import { kafkaDescriptor } from './kafka/options.js';
 import { upsertKafkaDescriptor } from './kafka/upsert/options.js';
 import { lazySinkFactory, lazySourceFactory } from './lazy.js';
+import { lazyLookupFactory } from './lazy-lookup.js';
 import { nexmarkDescriptor, nexmarkSourceFactory } from './nexmark/index.js';
 import { type PrintTarget, printDescriptor, printSinkFactory } from './print/index.js';
 
@@ -54,6 +62,7 @@ export function builtinConnectors(env: ConnectorEnvironment): ConnectorEntry[] {
         runsInWorkers: true,
       },
     },
+    { descriptor: legacyFilesystemDescriptor, runtime: legacyFilesystemConnector },
     {
       descriptor: printDescriptor,
       runtime: { identifier: 'print', sink: printSinkFactory(env), runsInWorkers: printsToProcess },
@@ -93,6 +102,10 @@ export function builtinConnectors(env: ConnectorEnvironment): ConnectorEntry[] {
         runsInWorkers: true,
         source: lazySourceFactory(async () => (await import('./jdbc/source.js')).jdbcSourceFactory),
         sink: lazySinkFactory(async () => (await import('./jdbc/sink.js')).jdbcSinkFactory),
+        lookup: lazyLookupFactory(
+          async () => (await import('./jdbc/lookup.js')).jdbcLookupFactory,
+          lookupCacheOptions,
+        ),
       },
     },
   ];

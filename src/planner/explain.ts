@@ -59,6 +59,8 @@ function logicalLabel(node: LogicalNode): string {
       return overWindowLabel(node);
     case 'LogicalJoin':
       return `LogicalJoin(condition=[${formatExpr(node.condition, ref, 'rex')}], joinType=[${node.joinType.toLowerCase()}])`;
+    case 'LogicalSnapshot':
+      return `LogicalSnapshot(period=[$cor0.${node.periodName}])`;
     case 'LogicalValues':
       return `LogicalValues(tuples=[${valuesText(node.tuples, 'rex')}])`;
     case 'LogicalUnion':
@@ -70,6 +72,44 @@ function logicalLabel(node: LogicalNode): string {
       return never;
     }
   }
+}
+
+/** A plan tree as EXPLAIN draws it. */
+interface Drawn {
+  readonly label: string;
+  readonly inputs: readonly Drawn[];
+}
+
+/**
+ * The logical plan as Flink draws it: a join with a table `FOR SYSTEM_TIME AS OF` is Calcite's
+ * LogicalCorrelate, whose right input filters the snapshot by the ON condition with the left
+ * row's columns as `$cor0.name`.
+ */
+function drawLogical(node: LogicalNode): Drawn {
+  if (node.kind === 'LogicalJoin' && node.right.kind === 'LogicalSnapshot') {
+    const leftNames = node.left.rowType.fields.map((f) => f.name);
+    const nL = leftNames.length;
+    const required = new Set<number>();
+    const corName = (i: number) => {
+      if (i < nL) {
+        required.add(i);
+        return `$cor0.${leftNames[i]}`;
+      }
+      return `$${i - nL}`;
+    };
+    const snapshot = node.right;
+    if (snapshot.period.kind === 'input') required.add(snapshot.period.index);
+    const filter = `LogicalFilter(condition=[${formatExpr(node.condition, corName, 'rex')}])`;
+    const columns = [...required].sort((a, b) => a - b).join(', ');
+    return {
+      label: `LogicalCorrelate(correlation=[$cor0], joinType=[${node.joinType.toLowerCase()}], requiredColumns=[{${columns}}])`,
+      inputs: [
+        drawLogical(node.left),
+        { label: filter, inputs: [{ label: logicalLabel(snapshot), inputs: [drawLogical(snapshot.input)] }] },
+      ],
+    };
+  }
+  return { label: logicalLabel(node), inputs: logicalInputs(node).map(drawLogical) };
 }
 
 /** VALUES rows as Calcite prints them: `[{ 1, 'a' }, { 2, 'b' }]`. */
@@ -167,6 +207,25 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
       text = `IntervalJoin(joinType=[${JOIN_TYPE_NAMES[node.joinType]}], windowBounds=[isRowTime=true, leftLowerBound=${node.leftLowerBound}, leftUpperBound=${node.leftUpperBound}, leftTimeIndex=${node.leftTimeIndex}, rightTimeIndex=${node.rightTimeIndex}], where=[${formatExpr(node.condition, (i) => names[i], style)}], select=[${names.join(', ')}]`;
       break;
     }
+    case 'LookupJoin': {
+      const names = node.rowType.fields.map((f) => f.name);
+      const inputNames = node.input.rowType.fields.map((f) => f.name);
+      const tableNames = node.tableType.fields.map((f) => f.name);
+      const name = (i: number) => names[i];
+      const lookup = node.keys.map(
+        (k) =>
+          `${tableNames[k.tableField]}=${k.kind === 'field' ? inputNames[k.inputField] : formatExpr(k.value, name, style)}`,
+      );
+      text = `LookupJoin(table=[${identifierText(node.table.identifier)}], joinType=[${JOIN_TYPE_NAMES[node.joinType]}], lookup=[${lookup.join(', ')}]${
+        node.where ? `, where=[${formatExpr(node.where, name, style)}]` : ''
+      }${node.joinCondition ? `, joinCondition=[${formatExpr(node.joinCondition, name, style)}]` : ''}, select=[${names.join(', ')}]`;
+      break;
+    }
+    case 'TemporalJoin': {
+      const names = node.rowType.fields.map((f) => f.name);
+      text = `TemporalJoin(joinType=[${JOIN_TYPE_NAMES[node.joinType]}], where=[${formatExpr(node.condition, (i) => names[i], style)}], select=[${names.join(', ')}]`;
+      break;
+    }
     case 'Values':
       text = `Values(tuples=[${valuesText(node.tuples, style)}]`;
       break;
@@ -200,7 +259,11 @@ export function explainPlan(
 ): string {
   return [
     '== Abstract Syntax Tree ==',
-    renderTree(logical, logicalLabel, logicalInputs),
+    renderTree(
+      drawLogical(logical),
+      (d) => d.label,
+      (d) => d.inputs,
+    ),
     '',
     '== Optimized Physical Plan ==',
     renderTree(physical, (n) => physicalLabel(n, 'rex', details.changelogMode), physicalInputs),

@@ -28,22 +28,39 @@ function stripTimeAttributes(rowType: RowType): RowType {
   };
 }
 
-function connectorSpec(table: CatalogTable): ConnectorSpec {
+/** The table as its connector (`identifier`: the descriptor planned with, also for legacy DDL) sees it. */
+function connectorSpec(table: CatalogTable, identifier: string): ConnectorSpec {
   const physical = table.columns.filter((c) => c.kind === 'physical').map((c) => c.name);
   return {
     table: identifierText(table.identifier),
-    connector: table.options.connector,
+    connector: identifier,
     options: { ...table.options },
     schema: stripTimeAttributes({ fields: table.schema.fields.filter((f) => physical.includes(f.name)) }),
     ...(table.primaryKey ? { primaryKey: table.primaryKey.columns } : {}),
+    ...(table.partitionKeys.length > 0 ? { partitionKeys: table.partitionKeys } : {}),
   };
+}
+
+/**
+ * A partitioned filesystem table with a partition commit policy gets Flink's PartitionCommitter
+ * after its writers: only a single task that hears from every writer can tell that a partition is
+ * complete.
+ */
+function needsPartitionCommitter(node: PhysicalNode): CatalogTable | undefined {
+  if (node.kind !== 'Sink') return undefined;
+  const table = node.table;
+  return table.options.connector === 'filesystem' &&
+    table.partitionKeys.length > 0 &&
+    table.options['sink.partition-commit.policy.kind'] !== undefined
+    ? table
+    : undefined;
 }
 
 /** The vertex a physical node becomes; an Exchange becomes an edge instead and has none. */
 function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSpec {
   switch (node.kind) {
     case 'TableSourceScan':
-      return { kind: 'source', connector: connectorSpec(node.table) };
+      return { kind: 'source', connector: connectorSpec(node.table, node.connector.identifier) };
     case 'WatermarkAssigner':
       return {
         kind: 'watermark-assigner',
@@ -150,6 +167,36 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         rightType: stripTimeAttributes(node.right.rowType),
         outputType: stripTimeAttributes(node.rowType),
       };
+    case 'LookupJoin':
+      return {
+        kind: 'lookup-join',
+        joinType: node.joinType,
+        table: connectorSpec(node.table, node.connector.identifier),
+        keys: node.keys,
+        ...(node.where || node.joinCondition
+          ? {
+              condition:
+                node.where && node.joinCondition
+                  ? { kind: 'call', fn: 'AND', args: [node.where, node.joinCondition], type: node.where.type }
+                  : (node.where ?? node.joinCondition)!,
+            }
+          : {}),
+        inputType: stripTimeAttributes(node.input.rowType),
+        outputType: stripTimeAttributes(node.rowType),
+      };
+    case 'TemporalJoin':
+      return {
+        kind: 'temporal-join',
+        joinType: node.joinType,
+        leftKeys: node.leftKeys,
+        rightKeys: node.rightKeys,
+        leftTimeIndex: node.leftTimeIndex,
+        rightTimeIndex: node.rightTimeIndex,
+        ...(node.nonEquiCondition ? { nonEquiCondition: node.nonEquiCondition } : {}),
+        leftType: stripTimeAttributes(node.left.rowType),
+        rightType: stripTimeAttributes(node.right.rowType),
+        outputType: stripTimeAttributes(node.rowType),
+      };
     case 'Values':
       return { kind: 'values', tuples: node.tuples, outputType: stripTimeAttributes(node.rowType) };
     case 'Union':
@@ -160,12 +207,18 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         keys: node.keys,
         generateUpdateBefore: node.generateUpdateBefore,
       };
-    case 'Sink':
+    case 'Sink': {
+      const spec = connectorSpec(node.table, node.connector.identifier);
+      const notNullColumns = spec.schema.fields.flatMap((f, index) =>
+        !f.type.nullable && node.rowType.fields[index]?.type.nullable ? [{ index, name: f.name }] : [],
+      );
       return {
         kind: 'sink',
-        connector: connectorSpec(node.table),
+        connector: spec,
         inputChangelogMode: changelogModeOf(node.changelogMode),
+        ...(notNullColumns.length > 0 ? { notNullColumns } : {}),
       };
+    }
     default: {
       const never: never = node;
       return never;
@@ -226,7 +279,9 @@ export function buildJobGraph(
     }
     let inputs = physicalInputs(node).map(visit);
     const table =
-      node.kind === 'TableSourceScan' || node.kind === 'Sink' ? identifierText(node.table.identifier) : '';
+      node.kind === 'TableSourceScan' || node.kind === 'Sink' || node.kind === 'LookupJoin'
+        ? identifierText(node.table.identifier)
+        : '';
     const id = operatorId(['weir', String(vertices.length), node.kind, table, ...inputs.map((i) => i.id)]);
     let parallelism: number | undefined;
     const keyFields = keyedFields(node);
@@ -254,7 +309,7 @@ export function buildJobGraph(
       name: physicalLabel(node, 'infix'),
       ...(parallelism !== undefined ? { parallelism } : {}),
       ...(keyFields ? { keyed: { fields: keyFields } } : {}),
-      ...(node.kind === 'Join' || node.kind === 'IntervalJoin'
+      ...(node.kind === 'Join' || node.kind === 'IntervalJoin' || node.kind === 'TemporalJoin'
         ? { keyed: { fields: node.leftKeys, secondInputFields: node.rightKeys } }
         : {}),
       operator: operatorSpec(node),
@@ -266,12 +321,27 @@ export function buildJobGraph(
         partitioner: input.partitioner,
         ...(input.keys ? { keys: input.keys } : {}),
         // A two-input operator's second input (a join's right side); a union's inputs are all one.
-        ...((node.kind === 'Join' || node.kind === 'IntervalJoin') && inputIndex > 0 ? { inputIndex } : {}),
+        ...((node.kind === 'Join' || node.kind === 'IntervalJoin' || node.kind === 'TemporalJoin') &&
+        inputIndex > 0
+          ? { inputIndex }
+          : {}),
       });
     });
     return { id, partitioner: 'forward', parallelism };
   };
   // Vertex ids count vertices in visiting order, so a statement set's first INSERT has the ids it has alone.
-  for (const root of Array.isArray(roots) ? roots : [roots as PhysicalNode]) visit(root);
+  for (const root of Array.isArray(roots) ? roots : [roots as PhysicalNode]) {
+    const sink = visit(root);
+    const table = needsPartitionCommitter(root);
+    if (!table) continue;
+    const id = operatorId(['weir', String(vertices.length), 'PartitionCommitter', sink.id]);
+    vertices.push({
+      id,
+      name: `PartitionCommitter(table=[${identifierText(table.identifier)}])`,
+      parallelism: 1,
+      operator: { kind: 'sink-committer', connector: connectorSpec(table, table.options.connector) },
+    });
+    edges.push({ source: sink.id, target: id, partitioner: 'global' });
+  }
   return { version: JOB_GRAPH_VERSION, jobName, config: { ...config }, vertices, edges };
 }

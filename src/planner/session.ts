@@ -7,6 +7,7 @@ import { formatType, type RowType } from '../common/types.js';
 import { bindCreateTable } from './binder/ddl.js';
 import type { BinderContext } from './binder/query.js';
 import { QueryBinder } from './binder/query.js';
+import { mergeTableLike } from './binder/table-like.js';
 import { Catalog, type CatalogObject } from './catalog/catalog.js';
 import { explainPlan } from './explain.js';
 import type * as A from './parser/ast.js';
@@ -117,7 +118,8 @@ export class SqlSession {
     switch (ast.kind) {
       case 'CreateTable': {
         const id = this.catalog.qualify(ast.name);
-        const table = bindCreateTable(ast, id, this.connectors, statement.script);
+        const ddl = ast.like ? mergeTableLike(ast, this.catalog.lookup(ast.like.source)) : ast;
+        const table = bindCreateTable(ddl, id, this.connectors, statement.script);
         this.catalog.create(table, ast.ifNotExists, ast.name.pos);
         return ok();
       }

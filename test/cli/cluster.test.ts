@@ -76,6 +76,12 @@ describe('weir cluster: a session cluster in the background that weir run -d sub
       jobs: { id: string; status: string }[];
     };
     expect(overview.jobs).toEqual([{ id: first, status: 'RUNNING' }]);
+    // The cluster serves the dashboard and the Prometheus metrics on the same port.
+    const dashboard = await fetch(`${rest}/`);
+    expect(dashboard.headers.get('content-type')).toContain('text/html');
+    expect(await dashboard.text()).toContain('/assets/app.js');
+    const scrape = await (await fetch(`${rest}/metrics`)).text();
+    expect(scrape).toContain(`flink_jobmanager_job_uptime{job_id="${first}"`);
     await waitFor(async () => (await printed(log)).length >= 20, { timeoutMs: 20_000, what: 'printed rows' });
 
     // A relative savepoint directory is this terminal's, not the cluster's working directory.

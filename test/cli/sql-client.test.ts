@@ -44,7 +44,8 @@ describe('weir sql', () => {
         '+----+--------------+--------------+',
         '| +I |            2 |           20 |',
         '| +I |            3 |           30 |',
-        'Query finished.',
+        '+----+--------------+--------------+',
+        'Received a total of 2 rows',
       ].join('\n'),
     );
     expect(client.stdout).toMatch(
@@ -93,7 +94,9 @@ describe('weir sql', () => {
       );
       const ok = await runWeir(['sql', '-f', good]);
       expect(ok.code).toBe(0);
-      expect(ok.stdout).toMatch(/\| \+I \|\s+2 \|\n\| \+I \|\s+4 \|\n\| \+I \|\s+6 \|\nQuery finished\./);
+      expect(ok.stdout).toMatch(
+        /\| \+I \|\s+2 \|\n\| \+I \|\s+4 \|\n\| \+I \|\s+6 \|\n\+[-+]+\nReceived a total of 3 rows/,
+      );
       expect(ok.stdout.match(/^\+I\[\d\]$/gm)).toEqual(['+I[1]', '+I[2]', '+I[3]']);
       expect(ok.stdout).toMatch(/insert-into_default_catalog\.default_database\.o \|/);
 

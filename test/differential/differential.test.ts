@@ -6,6 +6,7 @@ import * as filesystem from './cases/filesystem.js';
 import * as functions from './cases/functions.js';
 import * as joins from './cases/joins.js';
 import * as over from './cases/over.js';
+import * as temporal from './cases/temporal-joins.js';
 import * as windows from './cases/windows.js';
 
 /** Each case runs on the reference evaluator and on weir at parallelism 1, 4 and through a restore. */
@@ -31,3 +32,4 @@ suite('window TVFs and group windows (event time, late rows)', windows.WINDOWS, 
 suite('Top-N, deduplication, OVER', over.OVER, '');
 suite('regular joins', joins.JOINS, joins.PRELUDE);
 suite('semi and anti joins (IN / EXISTS subqueries)', joins.SEMI_ANTI, joins.PRELUDE);
+suite('temporal joins (versioned tables, event time)', temporal.TEMPORAL, '');

@@ -39,6 +39,7 @@ interface TableDef {
   readonly computed: readonly { name: string; expr: A.Expr }[];
   readonly options: Readonly<Record<string, string>>;
   readonly watermark?: A.WatermarkDef;
+  readonly primaryKey?: readonly string[];
 }
 
 interface ViewDef {
@@ -73,6 +74,7 @@ export function evaluateScript(script: string): Relation {
           ),
           options: Object.fromEntries(ast.options.map((o) => [o.key, o.value])),
           watermark: ast.watermark,
+          ...(ast.primaryKey ? { primaryKey: ast.primaryKey.columns.map((c) => c.value) } : {}),
         });
         break;
       case 'CreateView':
@@ -214,6 +216,8 @@ export class Evaluator {
    * every pair (their WHERE clause filters above).
    */
   private join(ref: A.JoinRef, ctes: Ctes): Relation {
+    if (ref.right.kind === 'TableName' && ref.right.forSystemTime)
+      return this.temporalJoin(ref, ref.right, ctes);
     const left = this.from(ref.left, ctes);
     const right = this.from(ref.right, ctes);
     const columns = [...left.columns, ...right.columns];
@@ -236,6 +240,46 @@ export class Evaluator {
       right.rows.forEach((r, j) => {
         if (!rightMatched.has(j)) rows.push([...left.columns.map(() => null), ...r]);
       });
+    return { columns, rows };
+  }
+
+  /**
+   * `l JOIN v FOR SYSTEM_TIME AS OF l.t ON …` over a versioned filesystem table v (PRIMARY KEY and
+   * WATERMARK): each left row meets, per primary key, the version with the largest rowtime not
+   * after its time (of equal ones the last in the file); the ON condition then picks among them.
+   * A LEFT join pads a row that meets none.
+   */
+  private temporalJoin(ref: A.JoinRef, versioned: A.TableName, ctes: Ctes): Relation {
+    const left = this.from(ref.left, ctes);
+    const right = this.from({ ...versioned, forSystemTime: undefined }, ctes);
+    const table = this.tables.get(lastName(versioned.name));
+    if (!table?.primaryKey || !table.watermark)
+      return fail('evaluator: a temporal join needs a filesystem table with a PRIMARY KEY and a WATERMARK');
+    const index = (name: string) => right.columns.findIndex((c) => c.name === name);
+    const key = table.primaryKey.map(index);
+    const time = index(table.watermark.column.value);
+    const millis = (v: Value) => (v instanceof TimestampValue ? v.millis : Number.NaN);
+    const columns = [...left.columns, ...right.columns];
+    const rows: Value[][] = [];
+    for (const l of left.rows) {
+      const t = millis(evaluate(versioned.forSystemTime!, { columns: left.columns, row: l }));
+      const valid = new Map<string, Value[]>();
+      for (const r of right.rows) {
+        const rt = millis(r[time]);
+        if (!(rt <= t)) continue;
+        const k = JSON.stringify(key.map((i) => String(r[i])));
+        const current = valid.get(k);
+        if (!current || millis(current[time]) <= rt) valid.set(k, r);
+      }
+      let matched = false;
+      for (const r of valid.values()) {
+        const row = [...l, ...r];
+        if (ref.on && evaluate(ref.on, { columns, row }) !== true) continue;
+        matched = true;
+        rows.push(row);
+      }
+      if (!matched && ref.type === 'LEFT') rows.push([...l, ...right.columns.map(() => null)]);
+    }
     return { columns, rows };
   }
 

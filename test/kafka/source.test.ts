@@ -9,7 +9,8 @@ import { startSqlJob } from './sql-job.js';
 
 const cancels: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
-  for (const c of cancels.splice(0)) await c();
+  // Newest first: a job still checkpointing is cancelled before its checkpoint directory is removed.
+  for (const c of cancels.splice(0).reverse()) await c();
 });
 
 const table = (topic: string, extra = '') => `

@@ -6,7 +6,7 @@
  * comments. A block is one SQL statement (one or more lines; the last one ends with `;`), then the
  * output the client prints for it, line by line, then a marker line:
  *
- *   `!ok`    rows or tableau output (also: nothing at all, or the `Query finished.` of a SELECT)
+ *   `!ok`    rows or tableau output (also: nothing at all, or a SELECT's closing `Received a total of N rows`)
  *   `!info`  an `[INFO] …` message
  *   `!error` an `[ERROR] …` report (the session goes on with the next block)
  */

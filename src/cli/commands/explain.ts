@@ -20,6 +20,7 @@ function describeOperator(spec: OperatorSpec): string {
   switch (spec.kind) {
     case 'source':
     case 'sink':
+    case 'sink-committer':
       return `${spec.kind} ${spec.connector.connector} [${maskedOptions(spec.connector.options)}]`;
     default:
       return spec.kind;

@@ -5,6 +5,7 @@ import { BUILTIN_WORKER_CONNECTORS } from '../../connectors/worker-registry.js';
 import { type JobClient, type JobResult, submitJob } from '../../runtime/index.js';
 import { ControlPlane } from '../control-plane.js';
 import { EXIT_FAILURE, EXIT_OK, reportError } from '../errors.js';
+import { ProgressReporter, type StatusTerminal } from '../progress.js';
 import { parseDynamicProperties, printStatementOutput, readScript } from '../script.js';
 import { requireCluster, runDetached } from './run-detached.js';
 
@@ -31,7 +32,10 @@ export interface CliIO {
  * with -f; every INSERT becomes a running job. Returns when all jobs end, or after Ctrl-C has
  * cancelled them.
  */
-export async function runCommand(flags: RunFlags, io: CliIO): Promise<number> {
+export async function runCommand(flags: RunFlags, cliIO: CliIO): Promise<number> {
+  // The live status line sits on stderr; output written meanwhile erases it first.
+  const progress = new ProgressReporter(cliIO.stderr as StatusTerminal);
+  const io: CliIO = { ...cliIO, stdout: progress.guard(cliIO.stdout), stderr: progress.guard(cliIO.stderr) };
   const info = (message: string) => io.stderr.write(`[INFO] ${message}\n`);
   const properties = parseDynamicProperties(flags.D);
   if (flags.parallelism !== undefined) properties.push(['parallelism.default', flags.parallelism]);
@@ -71,6 +75,7 @@ export async function runCommand(flags: RunFlags, io: CliIO): Promise<number> {
             jobs.push(job);
             info(`Submitted job ${job.jobId} (${job.jobName})`);
             await control.expose(job, result.jobGraph, session.config);
+            progress.watch(job, result.jobGraph);
             if (job.checkpointDirectory)
               info(`Checkpoints of job ${job.jobId} go to ${job.checkpointDirectory}`);
             break;
@@ -99,6 +104,7 @@ export async function runCommand(flags: RunFlags, io: CliIO): Promise<number> {
     });
     return exitCode === EXIT_OK ? EXIT_OK : EXIT_FAILURE;
   } finally {
+    progress.stop();
     unregister();
     await control.close();
   }

@@ -65,6 +65,8 @@ export async function sqlCommand(
       ? session.config.require(SQL_CLIENT_RESULT_MODE)
       : 'tableau';
   const jobs: JobClient[] = [];
+  /** What Ctrl-C on the terminal cancels while a SELECT shows its result. */
+  const queryInterrupts = new Set<() => void>();
   const control = new ControlPlane(() => {});
   const report = (err: unknown) => {
     if (isWeirError(err) && err.kind !== 'internal') io.stdout.write(`[ERROR] ${formatError(err)}\n`);
@@ -91,13 +93,22 @@ export async function sqlCommand(
             resultMode() === 'table'
               ? new TableResultView(io.stdout, session.config.require(SQL_CLIENT_MAX_TABLE_RESULT_ROWS))
               : undefined;
-          resultView = table ?? tableauCollector(io.stdout);
+          const tableauView = table ? undefined : tableauCollector(io.stdout);
+          resultView = table ?? tableauView!;
           const job = await submitJob(result.jobGraph, {
             connectors: runtimeConnectors,
             workerConnectors: BUILTIN_WORKER_CONNECTORS,
             log: { info: () => {}, warn: (m) => io.stderr.write(`[WARN] ${m}\n`) },
           });
-          const unregister = io.onInterrupt(() => void job.cancel());
+          // Ctrl-C cancels the query, not the client: as a signal when input is piped, and through
+          // readline on a terminal (raw mode turns Ctrl-C into a key, not a signal).
+          const cancelQuery = () => void job.cancel();
+          const unregisterSignal = io.onInterrupt(cancelQuery);
+          queryInterrupts.add(cancelQuery);
+          const unregister = () => {
+            unregisterSignal();
+            queryInterrupts.delete(cancelQuery);
+          };
           try {
             const end = await job.result;
             table?.finish();
@@ -105,7 +116,8 @@ export async function sqlCommand(
               report(end.error);
               return 'failed';
             }
-            io.stdout.write(end.status === 'CANCELED' ? 'Query cancelled.\n' : 'Query finished.\n');
+            if (tableauView) tableauView.finish(end.status === 'CANCELED');
+            else io.stdout.write(end.status === 'CANCELED' ? 'Query cancelled.\n' : 'Query finished.\n');
           } finally {
             unregister();
           }
@@ -277,9 +289,21 @@ export async function sqlCommand(
     historySize: HISTORY_SIZE,
   });
   if (terminal) rl.on('history', (lines: string[]) => saveHistory(lines));
+  let buffer = '';
+  rl.on('SIGINT', () => {
+    if (queryInterrupts.size > 0) {
+      for (const cancel of [...queryInterrupts]) cancel();
+      return;
+    }
+    // At the prompt, Ctrl-C drops the statement being typed (Ctrl-D or QUIT; leaves).
+    buffer = '';
+    rl.write('', { ctrl: true, name: 'u' });
+    io.stdout.write('^C\n');
+    rl.setPrompt(PROMPT);
+    rl.prompt();
+  });
   rl.setPrompt(PROMPT);
   rl.prompt();
-  let buffer = '';
   for await (const line of rl) {
     buffer += `${line}\n`;
     const { statements, rest } = splitStatements(buffer);

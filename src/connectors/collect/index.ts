@@ -89,29 +89,47 @@ function typeWidth(type: LogicalType): number {
   }
 }
 
+/** A tableau collector also writes Flink's closing lines when the query ends. */
+export interface TableauCollector extends ResultCollector {
+  /** The closing border and `Received a total of N rows`, or Flink's line for a cancelled query. */
+  finish(cancelled: boolean): void;
+}
+
 /**
  * Flink's tableau mode for a streaming query: a header, then one line per change with its row
  * kind, as the changes arrive. Columns are at least 12 wide; values are right-aligned.
  */
-export function tableauCollector(target: PrintTarget): ResultCollector {
+export function tableauCollector(target: PrintTarget): TableauCollector {
   let widths: number[] = [];
   let types: readonly LogicalType[] = [];
+  let line = '';
+  let received = 0;
   return {
     open(columns, columnTypes) {
       types = columnTypes;
       widths = columns.map((n, i) => Math.max(MIN_WIDTH, n.length, typeWidth(columnTypes[i])));
-      const line = `+----+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
+      line = `+----+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
       target.write(
         `${line}\n| op |${columns.map((n, i) => ` ${n.padStart(widths[i])} `).join('|')}|\n${line}\n`,
       );
     },
     changes(kinds, rows) {
       let text = '';
+      received += rows.length;
       for (let r = 0; r < rows.length; r++)
         text += `| ${ROW_KIND_SHORT[kinds[r]]} |${formatRow(types, rows[r])
           .map((v, i) => ` ${v.padStart(widths[i])} `)
           .join('|')}|\n`;
       if (!target.write(text)) return new Promise((resolve) => target.once('drain', resolve));
+    },
+    finish(cancelled) {
+      // Flink's CliTableauResultView, word for word ("1 row", "2 rows", and "0 row").
+      const rows = `${received} ${received > 1 ? 'rows' : 'row'}`;
+      target.write(
+        cancelled
+          ? `Query terminated, received a total of ${rows}\n`
+          : `${line ? `${line}\n` : ''}Received a total of ${rows}\n`,
+      );
     },
   };
 }

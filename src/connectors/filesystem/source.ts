@@ -1,5 +1,6 @@
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { Configuration } from '../../common/config.js';
 import { WeirError } from '../../common/errors.js';
 import type { ConnectorSpec } from '../../common/jobgraph.js';
 import type {
@@ -11,7 +12,8 @@ import type {
   SourceReader,
 } from '../../runtime/index.js';
 import { createFormat, type RowDeserializer } from '../formats/index.js';
-import { localPath } from './descriptor.js';
+import { localPath, PARTITION_DEFAULT_NAME } from './descriptor.js';
+import { type PartitionLayout, partitionLayout, partitionValuesOf } from './partitions.js';
 
 /** Where reading a file has got to: the byte offset of the next line to read. */
 export interface FileSplit {
@@ -66,18 +68,22 @@ export function listSplitFiles(root: string): string[] {
 export class FileSystemSourceReader implements SourceReader {
   private readonly root: string;
   private readonly deserializer: RowDeserializer;
+  /** A partitioned table's files hold the other columns; partition values come from `k=v/` directories. */
+  private readonly layout?: PartitionLayout;
   private restored?: FileSplit[];
   private splits: FileSplit[] = [];
-  private fd?: { split: FileSplit; fd: number; size: number };
+  private fd?: { split: FileSplit; fd: number; size: number; partition: Map<string, string> };
 
   constructor(
     spec: ConnectorSpec,
     private readonly options: FileSystemSourceOptions = {},
   ) {
     this.root = localPath(spec.options.path);
+    const tableOptions = new Configuration(Object.entries(spec.options));
+    this.layout = partitionLayout(spec, tableOptions.require(PARTITION_DEFAULT_NAME));
     const format = spec.options.format;
     this.deserializer = createFormat(format, 'format', spec.options, [`${format}.`], spec.table).deserializer(
-      spec.schema,
+      this.layout?.dataSchema ?? spec.schema,
     );
   }
 
@@ -117,9 +123,9 @@ export class FileSystemSourceReader implements SourceReader {
       this.closeFile();
       const path = split.file === '' ? this.root : join(this.root, split.file);
       const fd = openSync(path, 'r');
-      this.fd = { split, fd, size: statSync(path).size };
+      this.fd = { split, fd, size: statSync(path).size, partition: partitionValuesOf(split.file) };
     }
-    const { fd, size } = this.fd;
+    const { fd, size, partition } = this.fd;
     let buffer = Buffer.alloc(0);
     let start = 0;
     let emitted = 0;
@@ -145,7 +151,7 @@ export class FileSystemSourceReader implements SourceReader {
       if (line.length === 0) continue;
       const row = this.deserializer.deserialize(line);
       if (row) {
-        rows.push(row);
+        rows.push(this.layout ? this.layout.rowOf(row, partition) : row);
         emitted++;
       }
     }

@@ -27,7 +27,8 @@ import {
 } from './options.js';
 
 /**
- * Flink's 'jdbc' table connector, for PostgreSQL: a bounded scan source, and a sink that appends
+ * Flink's 'jdbc' table connector, for PostgreSQL: a bounded scan source, a lookup source for lookup
+ * joins, and a sink that appends
  * (no primary key) or upserts (PRIMARY KEY … NOT ENFORCED), at-least-once or exactly-once.
  */
 export const jdbcDescriptor: ConnectorDescriptor = {
@@ -58,6 +59,8 @@ export const jdbcDescriptor: ConnectorDescriptor = {
     SINK_DELIVERY_GUARANTEE,
   ],
   source: { changelogMode: 'insert-only', bounded: true },
+  // Looked up by key in lookup joins (JOIN t FOR SYSTEM_TIME AS OF x.proc_time), see lookup.ts.
+  lookup: true,
   // An upsert sink, as Flink's JdbcDynamicTableSink (+I, +U, -D; the planner then sends no -U).
   // Without a primary key only inserts can be written; the writer says so if it gets more.
   sink: { acceptedChangelogModes: ['insert-only', 'upsert'] },

@@ -90,14 +90,15 @@ export const LOOKUP_CACHE = enumOption({
   key: 'lookup.cache',
   values: ['NONE', 'PARTIAL'] as const,
   defaultValue: 'NONE',
-  description: 'The cache strategy of lookup joins (declared ahead of lookup joins).',
+  description:
+    "The cache of lookup joins: 'NONE', or 'PARTIAL' (the rows of recently looked-up keys, see lookup.partial-cache.*).",
 });
 
 export const LOOKUP_CACHE_MAX_ROWS = integerOption({
   key: 'lookup.partial-cache.max-rows',
   fallbackKeys: ['lookup.cache.max-rows'],
   min: 0,
-  description: 'The most rows the lookup cache holds.',
+  description: 'The most keys whose rows the lookup cache holds; the least recently used go first.',
 });
 
 export const LOOKUP_CACHE_TTL = durationOption({

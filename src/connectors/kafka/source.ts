@@ -58,6 +58,8 @@ interface PartitionState {
   emitted: bigint;
   /** Bounded reading stops before this offset. */
   stop?: bigint;
+  /** The end of the partition as of the last fetch (the last stable offset under read_committed). */
+  endOffset?: bigint;
 }
 
 interface Chunk {
@@ -175,6 +177,18 @@ export class KafkaSourceReader implements SourceReader {
       return { status: 'emitted' };
     }
     if (this.bounded !== 'unbounded' && this.allFinished()) return { status: 'end' };
+    // A subtask with no partition to read (more subtasks than partitions) waits for discovery; a
+    // fetch round with nothing to fetch would resolve at once and spin the task loop.
+    if (
+      !this.inflight &&
+      !this.hasPartitionToFetch() &&
+      !this.metadataStale &&
+      Date.now() < this.nextDiscovery
+    )
+      return {
+        status: 'wait',
+        untilMs: Number.isFinite(this.nextDiscovery) ? this.nextDiscovery : Date.now() + 60_000,
+      };
     this.startFetch();
     const available = this.inflight;
     if (!available) {
@@ -228,9 +242,34 @@ export class KafkaSourceReader implements SourceReader {
     }
   }
 
+  /**
+   * Per partition, Flink's KafkaSourceReader gauges: the position and the records between it and
+   * the partition's end as the last fetch saw it (the consumer's records-lag); their sum is the
+   * source's pendingRecords (FLIP-33).
+   */
+  metrics(): Record<string, number> {
+    const gauges: Record<string, number> = {};
+    let pending = 0;
+    for (const p of this.partitions.values()) {
+      const scope = `KafkaSourceReader.topic.${p.topic}.partition.${p.partition}`;
+      gauges[`${scope}.currentOffset`] = Number(p.emitted);
+      if (p.endOffset === undefined || p.endOffset < 0n) continue;
+      const lag = p.endOffset > p.emitted ? Number(p.endOffset - p.emitted) : 0;
+      gauges[`${scope}.records-lag`] = lag;
+      pending += lag;
+    }
+    gauges.pendingRecords = pending;
+    return gauges;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.allSettled([this.consumer?.close(true), this.admin?.close(), this.fetcher?.close()]);
+  }
+
+  private hasPartitionToFetch(): boolean {
+    for (const p of this.partitions.values()) if (p.stop === undefined || p.fetchOffset < p.stop) return true;
+    return false;
   }
 
   private allFinished(): boolean {
@@ -578,6 +617,8 @@ export class KafkaSourceReader implements SourceReader {
         { kind: 'external' },
       );
     }
+    state.endOffset =
+      this.isolationLevel === READ_COMMITTED ? response.lastStableOffset : response.highWatermark;
     const stop = state.stop;
     let rows: unknown[][] = [];
     const tombstones = this.tombstones;

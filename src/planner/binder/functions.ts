@@ -157,6 +157,21 @@ const SIGNATURES: Record<string, Signature> = {
   REGEXP_REPLACE: { fn: 'REGEXP_REPLACE', args: ['string', 'string', 'string'], result: stringResult },
   SPLIT_INDEX: { fn: 'SPLIT_INDEX', args: ['string', 'string', 'integer'], result: () => Types.STRING() },
   MD5: { fn: 'MD5', args: ['string'], result: (a) => Types.CHAR(32, a[0].type.nullable) },
+  LTRIM: { fn: 'TRIM', args: ['string'], result: sameAsFirst },
+  RTRIM: { fn: 'TRIM', args: ['string'], result: sameAsFirst },
+  REVERSE: { fn: 'REVERSE', args: ['string'], result: sameAsFirst },
+  REPEAT: { fn: 'REPEAT', args: ['string', 'integer'], result: stringResult },
+  ASCII: { fn: 'ASCII', args: ['string'], result: (a) => Types.INT(a[0].type.nullable) },
+  CHR: { fn: 'CHR', args: ['integer'], result: (a) => Types.CHAR(1, a[0].type.nullable) },
+  LOCATE: {
+    fn: 'LOCATE',
+    args: ['string', 'string', 'integer'],
+    optional: 1,
+    result: (a) => Types.INT(anyNullable(a)),
+  },
+  TO_BASE64: { fn: 'TO_BASE64', args: ['string'], result: stringResult },
+  FROM_BASE64: { fn: 'FROM_BASE64', args: ['string'], result: () => Types.STRING() },
+  UUID: { fn: 'UUID', args: [], result: () => Types.CHAR(36, false) },
   JSON_VALUE: { fn: 'JSON_VALUE', args: ['string', 'string'], result: () => Types.STRING() },
   ABS: { fn: 'ABS', args: ['numeric'], result: (a) => (isNull(a[0].type) ? Types.INT() : a[0].type) },
   MOD: {
@@ -186,6 +201,24 @@ const SIGNATURES: Record<string, Signature> = {
   EXP: { fn: 'EXP', args: ['numeric'], result: (a) => Types.DOUBLE(anyNullable(a)) },
   LN: { fn: 'LN', args: ['numeric'], result: (a) => Types.DOUBLE(anyNullable(a)) },
   LOG10: { fn: 'LOG10', args: ['numeric'], result: (a) => Types.DOUBLE(anyNullable(a)) },
+  LOG2: { fn: 'LOG2', args: ['numeric'], result: (a) => Types.DOUBLE(anyNullable(a)) },
+  SIN: { fn: 'SIN', args: ['numeric'], result: (a) => Types.DOUBLE(anyNullable(a)) },
+  COS: { fn: 'COS', args: ['numeric'], result: (a) => Types.DOUBLE(anyNullable(a)) },
+  TAN: { fn: 'TAN', args: ['numeric'], result: (a) => Types.DOUBLE(anyNullable(a)) },
+  COT: { fn: 'COT', args: ['numeric'], result: (a) => Types.DOUBLE(anyNullable(a)) },
+  ASIN: { fn: 'ASIN', args: ['numeric'], result: (a) => Types.DOUBLE(anyNullable(a)) },
+  ACOS: { fn: 'ACOS', args: ['numeric'], result: (a) => Types.DOUBLE(anyNullable(a)) },
+  ATAN: { fn: 'ATAN', args: ['numeric'], result: (a) => Types.DOUBLE(anyNullable(a)) },
+  SINH: { fn: 'SINH', args: ['numeric'], result: (a) => Types.DOUBLE(anyNullable(a)) },
+  COSH: { fn: 'COSH', args: ['numeric'], result: (a) => Types.DOUBLE(anyNullable(a)) },
+  TANH: { fn: 'TANH', args: ['numeric'], result: (a) => Types.DOUBLE(anyNullable(a)) },
+  DEGREES: { fn: 'DEGREES', args: ['numeric'], result: (a) => Types.DOUBLE(anyNullable(a)) },
+  RADIANS: { fn: 'RADIANS', args: ['numeric'], result: (a) => Types.DOUBLE(anyNullable(a)) },
+  LOG: { fn: 'LOG', args: ['numeric', 'numeric'], optional: 1, result: (a) => Types.DOUBLE(anyNullable(a)) },
+  ATAN2: { fn: 'ATAN2', args: ['numeric', 'numeric'], result: (a) => Types.DOUBLE(anyNullable(a)) },
+  PI: { fn: 'PI', args: [], result: () => Types.DOUBLE(false) },
+  E: { fn: 'E', args: [], result: () => Types.DOUBLE(false) },
+  SIGN: { fn: 'SIGN', args: ['numeric'], result: (a) => (isNull(a[0].type) ? Types.INT() : a[0].type) },
   RAND: { fn: 'RAND', args: ['integer'], optional: 1, result: () => Types.DOUBLE(false) },
   COALESCE: {
     fn: 'COALESCE',
@@ -196,6 +229,12 @@ const SIGNATURES: Record<string, Signature> = {
         a,
         a.every((x) => x.type.nullable),
       ),
+    convertArgs: (a, result) => a.map((x) => convert(x, result)),
+  },
+  IFNULL: {
+    fn: 'COALESCE',
+    args: ['any', 'any'],
+    result: (a) => common(a, a[0].type.nullable && a[1].type.nullable),
     convertArgs: (a, result) => a.map((x) => convert(x, result)),
   },
   NULLIF: {
@@ -266,6 +305,13 @@ const SIGNATURES: Record<string, Signature> = {
   MINUTE: { fn: 'MINUTE', args: ['temporal'], result: (a) => Types.BIGINT(a[0].type.nullable) },
   SECOND: { fn: 'SECOND', args: ['temporal'], result: (a) => Types.BIGINT(a[0].type.nullable) },
   DAYOFMONTH: { fn: 'DAYOFMONTH', args: ['temporal'], result: (a) => Types.BIGINT(a[0].type.nullable) },
+  YEAR: { fn: 'YEAR', args: ['temporal'], result: (a) => Types.BIGINT(a[0].type.nullable) },
+  QUARTER: { fn: 'QUARTER', args: ['temporal'], result: (a) => Types.BIGINT(a[0].type.nullable) },
+  MONTH: { fn: 'MONTH', args: ['temporal'], result: (a) => Types.BIGINT(a[0].type.nullable) },
+  WEEK: { fn: 'WEEK', args: ['temporal'], result: (a) => Types.BIGINT(a[0].type.nullable) },
+  DAYOFYEAR: { fn: 'DAYOFYEAR', args: ['temporal'], result: (a) => Types.BIGINT(a[0].type.nullable) },
+  DAYOFWEEK: { fn: 'DAYOFWEEK', args: ['temporal'], result: (a) => Types.BIGINT(a[0].type.nullable) },
+  TO_DATE: { fn: 'TO_DATE', args: ['string', 'string'], optional: 1, result: () => Types.DATE() },
 };
 
 function nonNull(t: LogicalType, other: LogicalType): LogicalType {
@@ -399,12 +445,14 @@ export function bindFunction(node: A.FunctionCall, args: readonly Expr[]): Expr 
             ? literal(null, Types.BOOLEAN())
             : a;
       });
-  if (signature.fn === 'TRIM')
+  if (signature.fn === 'TRIM') {
+    const mode = name === 'LTRIM' ? 'LEADING' : name === 'RTRIM' ? 'TRAILING' : 'BOTH';
     return call(
       'TRIM',
-      [literal('BOTH', Types.CHAR(4, false)), literal(' ', Types.CHAR(1, false)), ...converted],
+      [literal(mode, Types.CHAR(mode.length, false)), literal(' ', Types.CHAR(1, false)), ...converted],
       result,
     );
+  }
   return call(signature.fn, converted, result);
 }
 

@@ -1,7 +1,7 @@
 import { type Expr, literal } from '../../common/expr.js';
 import type { JoinType } from '../../common/jobgraph.js';
 import { type LogicalType, Types, withNullability } from '../../common/types.js';
-import type { LogicalJoin } from '../logical/nodes.js';
+import type { LogicalJoin, LogicalNode } from '../logical/nodes.js';
 import type * as A from '../parser/ast.js';
 import { rejectAggregate } from './aggregate.js';
 import { unsupported, validationError } from './errors.js';
@@ -29,7 +29,10 @@ const JOIN_TYPES: Readonly<Record<A.JoinType, JoinType>> = {
 export function bindJoin(ref: A.JoinRef, bindFrom: (ref: A.TableRef) => BoundFrom): BoundFrom {
   const joinType = JOIN_TYPES[ref.type];
   const left = bindFrom(ref.left);
-  const right = bindFrom(ref.right);
+  const temporal = ref.right.kind === 'TableName' ? ref.right.forSystemTime : undefined;
+  const right = bindFrom(
+    temporal && ref.right.kind === 'TableName' ? { ...ref.right, forSystemTime: undefined } : ref.right,
+  );
   const leftNames = new Set(left.fields.map((f) => f.qualifier));
   const clash = right.fields.find((f) => f.qualifier !== undefined && leftNames.has(f.qualifier));
   if (clash) {
@@ -56,13 +59,44 @@ export function bindJoin(ref: A.JoinRef, bindFrom: (ref: A.TableRef) => BoundFro
   const node: LogicalJoin = {
     kind: 'LogicalJoin',
     left: left.node,
-    right: right.node,
+    right: temporal ? snapshot(temporal, ref, left, right.node) : right.node,
     joinType,
     condition,
     rowType: { fields: uniqueNames(fields.map((f) => ({ name: f.name, type: f.type }))) },
     pos: ref.right.pos,
   };
   return { node, fields };
+}
+
+/**
+ * The right side of `l JOIN r FOR SYSTEM_TIME AS OF l.t`: r as of the left row's time attribute,
+ * which is all Flink accepts as the period; only INNER and LEFT joins can be temporal.
+ */
+function snapshot(period: A.Expr, ref: A.JoinRef, left: BoundFrom, right: LogicalNode): LogicalNode {
+  if (ref.type !== 'INNER' && ref.type !== 'LEFT') {
+    throw unsupported(
+      `A temporal table join (FOR SYSTEM_TIME AS OF) as a ${ref.type} JOIN`,
+      ref.right.pos,
+      'only INNER JOIN and LEFT JOIN can join a table as of a time',
+    );
+  }
+  if (!ref.on) throw validationError('A temporal table join needs an ON condition', ref.right.pos);
+  const bound = new ExprBinder(new Scope(left.fields)).bind(period);
+  if (bound.kind !== 'input' || !bound.type.timeAttribute) {
+    throw validationError(
+      "Temporal table join currently only supports 'FOR SYSTEM_TIME AS OF' left table's time attribute field",
+      period.pos,
+      "write the left table's rowtime column (WATERMARK FOR) or a PROCTIME() column",
+    );
+  }
+  return {
+    kind: 'LogicalSnapshot',
+    input: right,
+    period: bound,
+    periodName: left.fields[bound.index].name,
+    pos: period.pos,
+    rowType: right.rowType,
+  };
 }
 
 /** Calcite's uniquified join row: a repeated name gets a numeric suffix (id, id0, id1 …). */

@@ -20,9 +20,15 @@ export function validateConnectorOptions(
   connectors: ReadonlyMap<string, ConnectorDescriptor>,
 ): ConnectorDescriptor {
   const connectorOption = ddl.options.find((o) => o.key === 'connector');
-  const known = [...connectors.keys()].sort();
+  // A connector for the legacy form only is not named with 'connector' (nor listed as available).
+  const known = [...connectors.values()]
+    .filter((d) => !d.legacyType)
+    .map((d) => d.identifier)
+    .sort();
   const legacy = ddl.options.find((o) => o.key === 'connector.type');
-  if (!connectorOption && legacy) {
+  const legacyDescriptor =
+    !connectorOption && legacy ? legacyConnector({ 'connector.type': legacy.value }, connectors) : undefined;
+  if (!connectorOption && legacy && !legacyDescriptor) {
     // Flink's legacy descriptor options (connector.type, connector.path, format.type), removed in Flink 1.14.
     throw new WeirError(
       'SQL_UNSUPPORTED',
@@ -33,7 +39,8 @@ export function validateConnectorOptions(
       },
     );
   }
-  if (!connectorOption) {
+  const named = connectorOption ?? (legacyDescriptor ? legacy : undefined);
+  if (!named) {
     throw new WeirError(
       'SQL_VALIDATION',
       "Table options do not contain an option key 'connector' for discovering a connector",
@@ -43,12 +50,13 @@ export function validateConnectorOptions(
       },
     );
   }
-  const descriptor = connectors.get(connectorOption.value);
+  const byName = connectors.get(named.value);
+  const descriptor = legacyDescriptor ?? (byName?.legacyType ? undefined : byName);
   if (!descriptor) {
-    const guess = didYouMean(connectorOption.value, known);
+    const guess = didYouMean(named.value, known);
     throw optionError(
-      `Could not find any factory for identifier '${connectorOption.value}'`,
-      connectorOption.valuePos,
+      `Could not find any factory for identifier '${named.value}'`,
+      named.valuePos,
       `${guess ? `did you mean '${guess}'? ` : ''}available connectors: ${known.join(', ')}`,
     );
   }
@@ -99,10 +107,23 @@ export function validateConnectorOptions(
     if (!present) {
       throw optionError(
         `Missing required option '${required.key}' for connector '${descriptor.identifier}'`,
-        connectorOption.valuePos,
+        named.valuePos,
         required.description,
       );
     }
   }
   return descriptor;
+}
+
+/**
+ * The connector that plans a table written in Flink's legacy descriptor form (`'connector.type'`
+ * without `'connector'`), when one declares that type.
+ */
+export function legacyConnector(
+  options: Readonly<Record<string, string>>,
+  connectors: ReadonlyMap<string, ConnectorDescriptor>,
+): ConnectorDescriptor | undefined {
+  const type = options['connector.type'];
+  if (options.connector !== undefined || type === undefined) return undefined;
+  return [...connectors.values()].find((d) => d.legacyType === type);
 }

@@ -9,6 +9,7 @@ import { AggregateExprBinder, Aggregation, findAggregate, rejectAggregate } from
 import { unsupported, validationError } from './errors.js';
 import { ExprBinder } from './expressions.js';
 import { bindJoin } from './join.js';
+import { legacyConnector } from './options.js';
 import { bindOverWindow, findOverCalls } from './over.js';
 import { type Field, Scope } from './scope.js';
 import { bindUnion, bindValues, distinct } from './set-operations.js';
@@ -41,7 +42,8 @@ export interface BinderContext {
 
 /** The descriptor of a catalog table's connector (validated when the table was created). */
 export function connectorOf(table: CatalogTable, ctx: BinderContext): ConnectorDescriptor {
-  const descriptor = ctx.connectors.get(table.options.connector);
+  const descriptor =
+    ctx.connectors.get(table.options.connector) ?? legacyConnector(table.options, ctx.connectors);
   if (!descriptor) {
     throw new WeirError(
       'SQL_VALIDATION',
@@ -53,16 +55,32 @@ export function connectorOf(table: CatalogTable, ctx: BinderContext): ConnectorD
       },
     );
   }
-  if (descriptor.identifier === 'filesystem' && table.partitionKeys.length > 0) {
-    // Partition columns would have to come from (and go to) k=v/ directories, which weir's
-    // filesystem connector does not do yet: refuse rather than read or write them wrong.
+  if (descriptor.identifier === 'filesystem') checkPartitionCommitPolicy(table);
+  return descriptor;
+}
+
+/** Flink's filesystem sink knows the 'success-file' policy; 'metastore' needs a Hive catalog. */
+function checkPartitionCommitPolicy(table: CatalogTable): void {
+  const policy = table.options['sink.partition-commit.policy.kind'];
+  if (policy === undefined) return;
+  const where = { position: table.ddl.name.pos, source: table.source.text, file: table.source.file };
+  if (table.partitionKeys.length === 0) {
     throw new WeirError(
-      'SQL_UNSUPPORTED',
-      `Partitioned filesystem tables (PARTITIONED BY ${table.partitionKeys.join(', ')}) are not supported yet`,
-      { position: table.ddl.name.pos, source: table.source.text, file: table.source.file },
+      'SQL_VALIDATION',
+      `Table ${identifierText(table.identifier)} sets 'sink.partition-commit.policy.kind' but has no PARTITIONED BY columns`,
+      where,
     );
   }
-  return descriptor;
+  for (const kind of policy.split(',').map((k) => k.trim().toLowerCase())) {
+    if (kind === 'success-file') continue;
+    throw new WeirError(
+      kind === 'metastore' || kind === 'custom' ? 'SQL_UNSUPPORTED' : 'SQL_VALIDATION',
+      kind === 'metastore'
+        ? "Can not configure a 'metastore' partition commit policy for a file system table. You can only configure 'metastore' partition commit policy for a hive table."
+        : `Unsupported partition commit policy '${kind}' in 'sink.partition-commit.policy.kind'`,
+      { ...where, hint: "use 'success-file'" },
+    );
+  }
 }
 
 /**
@@ -281,7 +299,11 @@ export class QueryBinder {
       }
       case 'TableName': {
         if (ref.forSystemTime)
-          throw unsupported('FOR SYSTEM_TIME AS OF (a temporal table join)', ref.forSystemTime.pos);
+          throw unsupported(
+            'FOR SYSTEM_TIME AS OF outside a join',
+            ref.forSystemTime.pos,
+            'join the table: `… JOIN t FOR SYSTEM_TIME AS OF o.time AS x ON …`',
+          );
         const parts = ref.name.parts;
         const qualifier = ref.alias?.value ?? parts[parts.length - 1].value;
         const cte = parts.length === 1 ? this.ctes.get(parts[0].value) : undefined;

@@ -20,6 +20,7 @@ export type LogicalNode =
   | LogicalWindowTableFunction
   | LogicalOverWindow
   | LogicalJoin
+  | LogicalSnapshot
   | LogicalValues
   | LogicalUnion
   | LogicalSink;
@@ -162,6 +163,24 @@ export interface LogicalJoin {
   readonly pos?: Pos;
 }
 
+/**
+ * `t FOR SYSTEM_TIME AS OF o.time` as the right side of a LogicalJoin (Calcite's LogicalSnapshot
+ * under a LogicalCorrelate): the table as of the left row's time attribute `period`, an input
+ * reference into the join's left row. A PROCTIME period over a lookup table makes a LookupJoin, a
+ * ROWTIME period over a versioned table a TemporalJoin. Rows pass through unchanged.
+ */
+export interface LogicalSnapshot {
+  readonly kind: 'LogicalSnapshot';
+  readonly input: LogicalNode;
+  /** Over the join's left row. */
+  readonly period: Expr;
+  /** The period's name in the left row, for EXPLAIN (`$cor0.proc_time`). */
+  readonly periodName: string;
+  /** Where the period was written, for errors found when planning the join. */
+  readonly pos: Pos;
+  readonly rowType: RowType;
+}
+
 /** `VALUES (…), (…)`: constant rows (Calcite's LogicalValues); each expression has its column's type. */
 export interface LogicalValues {
   readonly kind: 'LogicalValues';
@@ -216,6 +235,7 @@ export function logicalInputs(node: LogicalNode): readonly LogicalNode[] {
     case 'LogicalAggregate':
     case 'LogicalWindowTableFunction':
     case 'LogicalOverWindow':
+    case 'LogicalSnapshot':
     case 'LogicalSink':
       return [node.input];
     case 'LogicalJoin':

@@ -516,6 +516,29 @@ export interface CreateTable {
   readonly comment?: string;
   readonly partitionedBy: readonly Ident[];
   readonly options: readonly TableOption[];
+  /** `LIKE source [(like options)]`: the table extends another (merged by the binder). */
+  readonly like?: LikeClause;
+  readonly pos: Pos;
+}
+
+export type LikeFeature =
+  | 'ALL'
+  | 'CONSTRAINTS'
+  | 'PARTITIONS'
+  | 'GENERATED'
+  | 'OPTIONS'
+  | 'WATERMARKS'
+  | 'METADATA';
+
+export interface LikeOption {
+  readonly strategy: 'INCLUDING' | 'EXCLUDING' | 'OVERWRITING';
+  readonly feature: LikeFeature;
+  readonly pos: Pos;
+}
+
+export interface LikeClause {
+  readonly source: QualifiedName;
+  readonly options: readonly LikeOption[];
   readonly pos: Pos;
 }
 

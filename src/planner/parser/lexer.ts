@@ -230,6 +230,14 @@ const NON_RESERVED = [
   'FOLLOWING',
   'LANGUAGE',
   'PRECEDING',
+  'INCLUDING',
+  'EXCLUDING',
+  'OVERWRITING',
+  'CONSTRAINTS',
+  'PARTITIONS',
+  'GENERATED',
+  'OPTIONS',
+  'WATERMARKS',
 ] as const;
 
 export type KeywordName = (typeof RESERVED)[number] | (typeof NON_RESERVED)[number];

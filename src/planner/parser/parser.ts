@@ -68,6 +68,14 @@ const K = {
   UNBOUNDED: kw('UNBOUNDED'),
   WINDOW: kw('WINDOW'),
   ALL: kw('ALL'),
+  INCLUDING: kw('INCLUDING'),
+  EXCLUDING: kw('EXCLUDING'),
+  OVERWRITING: kw('OVERWRITING'),
+  CONSTRAINTS: kw('CONSTRAINTS'),
+  PARTITIONS: kw('PARTITIONS'),
+  GENERATED: kw('GENERATED'),
+  OPTIONS: kw('OPTIONS'),
+  WATERMARKS: kw('WATERMARKS'),
   AND: kw('AND'),
   ARRAY: kw('ARRAY'),
   AS: kw('AS'),
@@ -289,10 +297,13 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
     this.CONSUME(K.TABLE);
     const ifNotExists = this.SUBRULE(this.ifNotExists);
     const name = this.SUBRULE(this.qualifiedName);
-    this.CONSUME(LParen);
     const elements: TableElement[] = [];
-    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => elements.push(this.SUBRULE(this.tableElement)) });
-    this.CONSUME(RParen);
+    // The column list may be left out when the table is LIKE another.
+    this.OPTION(() => {
+      this.CONSUME(LParen);
+      this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => elements.push(this.SUBRULE(this.tableElement)) });
+      this.CONSUME(RParen);
+    });
     let comment: string | undefined;
     this.OPTION2(() => {
       this.CONSUME(K.COMMENT);
@@ -311,7 +322,13 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
     this.OPTION4(() => {
       options = this.SUBRULE(this.withOptions);
     });
+    let like: A.LikeClause | undefined;
+    this.OPTION5(() => {
+      like = this.SUBRULE(this.likeClause);
+    });
     return this.ACTION(() => {
+      if (elements.length === 0 && !like)
+        throw syntaxError('CREATE TABLE needs a column list, or LIKE another table', name.pos);
       const columns: A.ColumnDef[] = [];
       let watermark: A.WatermarkDef | undefined;
       let primaryKey: A.PrimaryKeyDef | undefined;
@@ -350,9 +367,45 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
         comment,
         partitionedBy,
         options,
+        ...(like ? { like } : {}),
         pos: this.span(start),
       };
     });
+  });
+
+  /** `LIKE source (INCLUDING ALL EXCLUDING OPTIONS …)`, Flink's like options separated by spaces. */
+  private likeClause = this.RULE('likeClause', (): A.LikeClause => {
+    const start = this.CONSUME(K.LIKE);
+    const source = this.SUBRULE(this.qualifiedName);
+    const options: A.LikeOption[] = [];
+    this.OPTION(() => {
+      this.CONSUME(LParen);
+      this.AT_LEAST_ONE(() => {
+        const strategy = this.OR([
+          { ALT: () => this.CONSUME(K.INCLUDING) },
+          { ALT: () => this.CONSUME(K.EXCLUDING) },
+          { ALT: () => this.CONSUME(K.OVERWRITING) },
+        ]);
+        const feature = this.OR2([
+          { ALT: () => this.CONSUME(K.ALL) },
+          { ALT: () => this.CONSUME(K.CONSTRAINTS) },
+          { ALT: () => this.CONSUME(K.PARTITIONS) },
+          { ALT: () => this.CONSUME(K.GENERATED) },
+          { ALT: () => this.CONSUME(K.OPTIONS) },
+          { ALT: () => this.CONSUME(K.WATERMARKS) },
+          { ALT: () => this.CONSUME(K.METADATA) },
+        ]);
+        this.ACTION(() =>
+          options.push({
+            strategy: strategy.image.toUpperCase() as A.LikeOption['strategy'],
+            feature: feature.image.toUpperCase() as A.LikeFeature,
+            pos: tokenPos(strategy),
+          }),
+        );
+      });
+      this.CONSUME(RParen);
+    });
+    return { source, options, pos: this.span(start) };
   });
 
   private ifNotExists = this.RULE('ifNotExists', (): boolean => {

@@ -1,3 +1,4 @@
+import { isSensitiveKey } from '../../common/secrets.js';
 import { formatType, type LogicalType, type TypeStyle } from '../../common/types.js';
 import type * as A from './ast.js';
 import { isKeyword, isReservedWord } from './lexer.js';
@@ -12,13 +13,7 @@ export interface PrintOptions {
   readonly maskSecrets?: boolean;
 }
 
-const SENSITIVE = ['password', 'secret', 'token', 'sasl.jaas.config'];
-
-/** True for option keys whose values must never be printed. */
-export function isSensitiveKey(key: string): boolean {
-  const lower = key.toLowerCase();
-  return SENSITIVE.some((s) => lower.includes(s));
-}
+export { isSensitiveKey } from '../../common/secrets.js';
 
 export function quoteIdent(name: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !isKeyword(name) ? name : `\`${name.replace(/`/g, '``')}\``;
@@ -280,11 +275,14 @@ export function printStatement(s: A.Statement, opts: PrintOptions = {}): string 
         elements.push(
           `PRIMARY KEY (${s.primaryKey.columns.map((c) => quoteIdent(c.value)).join(', ')}) NOT ENFORCED`,
         );
-      let text = `CREATE ${s.temporary ? 'TEMPORARY ' : ''}TABLE ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${name(s.name)} (\n${elements.map((e) => `  ${e}`).join(',\n')}\n)`;
+      let text = `CREATE ${s.temporary ? 'TEMPORARY ' : ''}TABLE ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${name(s.name)}`;
+      if (elements.length > 0) text += ` (\n${elements.map((e) => `  ${e}`).join(',\n')}\n)`;
       if (s.comment !== undefined) text += `\nCOMMENT ${quoteString(s.comment)}`;
       if (s.partitionedBy.length > 0)
         text += `\nPARTITIONED BY (${s.partitionedBy.map((p) => quoteIdent(p.value)).join(', ')})`;
       if (s.options.length > 0) text += ` WITH (\n${printOptions(s.options, opts)}\n)`;
+      if (s.like)
+        text += `\nLIKE ${name(s.like.source)}${s.like.options.length > 0 ? ` (${s.like.options.map((o) => `${o.strategy} ${o.feature}`).join(' ')})` : ''}`;
       return text;
     }
     case 'CreateView':

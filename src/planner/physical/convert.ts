@@ -1,3 +1,4 @@
+import { WeirError } from '../../common/errors.js';
 import { inputRef } from '../../common/expr.js';
 import type { LogicalNode } from '../logical/nodes.js';
 import { INSERT_ONLY, isInsertOnly, type RowKindSet, rowKindSet, rowKindsOf } from './changelog.js';
@@ -6,6 +7,7 @@ import { convertJoin } from './join.js';
 import type { PhysicalNode } from './nodes.js';
 import { convertOverWindow } from './over.js';
 import { convertRank } from './rank.js';
+import { convertTemporalJoin } from './temporal-join.js';
 import { windowAggregate, windowTableFunction } from './window.js';
 
 /** What a GroupAggregate emits: updates, and deletes too when its input can retract a group's last row. */
@@ -61,7 +63,10 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
     }
     case 'LogicalFilter': {
       // A WHERE over a join is planned with it: its conditions may be the join's keys.
-      if (node.input.kind === 'LogicalJoin') return convertJoin(node.input, node.condition, toPhysical);
+      if (node.input.kind === 'LogicalJoin')
+        return node.input.right.kind === 'LogicalSnapshot'
+          ? convertTemporalJoin(node.input, node.condition, toPhysical)
+          : convertJoin(node.input, node.condition, toPhysical);
       const input = toPhysical(node.input);
       return {
         kind: 'Calc',
@@ -98,7 +103,12 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
     case 'LogicalOverWindow':
       return convertOverWindow(node, toPhysical);
     case 'LogicalJoin':
-      return convertJoin(node, undefined, toPhysical);
+      return node.right.kind === 'LogicalSnapshot'
+        ? convertTemporalJoin(node, undefined, toPhysical)
+        : convertJoin(node, undefined, toPhysical);
+    case 'LogicalSnapshot':
+      // Only ever the right side of a join (binder/join.ts), planned with it.
+      throw new WeirError('PLANNER_INTERNAL', 'A LogicalSnapshot outside a join', { kind: 'internal' });
     case 'LogicalValues':
       return { kind: 'Values', tuples: node.tuples, rowType: node.rowType, changelogMode: INSERT_ONLY };
     case 'LogicalUnion': {

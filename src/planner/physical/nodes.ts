@@ -33,6 +33,8 @@ export type PhysicalNode =
   | PhysicalOverAggregate
   | PhysicalJoin
   | PhysicalIntervalJoin
+  | PhysicalTemporalJoin
+  | PhysicalLookupJoin
   | PhysicalValues
   | PhysicalUnion
   | PhysicalChangelogNormalize
@@ -223,6 +225,45 @@ export interface PhysicalIntervalJoin extends Omit<PhysicalJoin, 'kind'> {
   readonly leftUpperBound: number;
 }
 
+/**
+ * An event-time temporal join with a versioned table (Flink's StreamPhysicalTemporalJoin): like a
+ * Join, both inputs Exchanges hashed by the join keys; the left row joins the right version valid
+ * at its rowtime. `condition` is printed as Flink does, with __TEMPORAL_JOIN_CONDITION(…).
+ */
+export interface PhysicalTemporalJoin extends Omit<PhysicalJoin, 'kind' | 'joinType'> {
+  readonly kind: 'TemporalJoin';
+  readonly joinType: 'INNER' | 'LEFT';
+  readonly leftTimeIndex: number;
+  readonly rightTimeIndex: number;
+  /** The versioned table's primary key, right input fields. */
+  readonly rightPrimaryKey: readonly number[];
+}
+
+/** One lookup key as planned: a table column equals an input field or a constant. */
+export type PhysicalLookupKey =
+  | { readonly kind: 'field'; readonly tableField: number; readonly inputField: number }
+  | { readonly kind: 'constant'; readonly tableField: number; readonly value: Expr };
+
+/**
+ * A lookup join (Flink's StreamPhysicalLookupJoin): each input row looks up `table` by its keys.
+ * `where` is the rest of the ON condition over the table's row alone, `joinCondition` the rest
+ * over both; both are over the joined row (input fields, then table fields).
+ */
+export interface PhysicalLookupJoin {
+  readonly kind: 'LookupJoin';
+  readonly input: PhysicalNode;
+  readonly table: CatalogTable;
+  readonly connector: ConnectorDescriptor;
+  readonly joinType: 'INNER' | 'LEFT';
+  readonly keys: readonly PhysicalLookupKey[];
+  /** The table's columns as looked up. */
+  readonly tableType: RowType;
+  readonly where?: Expr;
+  readonly joinCondition?: Expr;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
 /** UNION ALL (Flink's StreamPhysicalUnion): the rows of every input, in no particular order. */
 export interface PhysicalUnion {
   readonly kind: 'Union';
@@ -260,10 +301,12 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
     case 'Deduplicate':
     case 'OverAggregate':
     case 'ChangelogNormalize':
+    case 'LookupJoin':
     case 'Sink':
       return [node.input];
     case 'Join':
     case 'IntervalJoin':
+    case 'TemporalJoin':
       return [node.left, node.right];
     default: {
       const never: never = node;
@@ -290,10 +333,12 @@ export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]):
     case 'Deduplicate':
     case 'OverAggregate':
     case 'ChangelogNormalize':
+    case 'LookupJoin':
     case 'Sink':
       return inputs[0] === node.input ? node : { ...node, input: inputs[0] };
     case 'Join':
     case 'IntervalJoin':
+    case 'TemporalJoin':
       return inputs[0] === node.left && inputs[1] === node.right
         ? node
         : { ...node, left: inputs[0], right: inputs[1] };

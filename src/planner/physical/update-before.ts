@@ -82,6 +82,17 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
       const right = visit(node.right, true);
       return { ...node, left, right };
     }
+    case 'LookupJoin': {
+      // Each input row is joined as it comes, with its own row kind.
+      const input = visit(node.input, updateBeforeRequired);
+      return input === node.input ? node : { ...node, input, changelogMode: input.changelogMode };
+    }
+    case 'TemporalJoin': {
+      // A versioned table's rows are its versions: +I/+U/-D by key, no -U needed (Flink's upsert mode).
+      const left = visit(node.left, updateBeforeRequired);
+      const right = visit(node.right, false);
+      return { ...node, left, right, changelogMode: left.changelogMode };
+    }
     case 'ChangelogNormalize': {
       // Its input is the upsert source: nothing below it can send -U.
       return {
@@ -107,6 +118,11 @@ function describeSource(node: PhysicalNode): string {
   for (let n: PhysicalNode = node; ; ) {
     if (n.kind === 'TableSourceScan') return `table '${identifierText(n.table.identifier)}'`;
     if (n.kind === 'Sink' || n.kind === 'Values') return 'the input';
-    n = n.kind === 'Join' || n.kind === 'IntervalJoin' ? n.left : n.kind === 'Union' ? n.inputs[0] : n.input;
+    n =
+      n.kind === 'Join' || n.kind === 'IntervalJoin' || n.kind === 'TemporalJoin'
+        ? n.left
+        : n.kind === 'Union'
+          ? n.inputs[0]
+          : n.input;
   }
 }

@@ -1,3 +1,4 @@
+import type { LookupFactory } from './lookup.js';
 import type { SinkFactory } from './sink.js';
 import type { SourceFactory } from './source.js';
 
@@ -13,6 +14,8 @@ export interface RuntimeConnector {
    * here, a test's connector may write into the test's own objects.
    */
   readonly runsInWorkers?: boolean;
+  /** Lookups by key for lookup joins (the descriptor says `lookup: true`). */
+  readonly lookup?: LookupFactory;
 }
 
 export type RuntimeConnectorRegistry = ReadonlyMap<string, RuntimeConnector>;

@@ -38,6 +38,11 @@ export interface Logger {
 export interface Output {
   emit(batch: RecordBatch): void | Promise<void>;
   emitWatermark(watermark: number): void | Promise<void>;
+  /**
+   * Idle or active again (Flink's WatermarkStatus). Within a chain it goes straight to the task's
+   * output, as Flink's operators forward it unchanged.
+   */
+  emitWatermarkStatus?(idle: boolean): void | Promise<void>;
 }
 
 /**

@@ -8,4 +8,9 @@ import type { StreamOperator } from './operator.js';
  */
 export interface SinkFactory {
   createWriter(spec: ConnectorSpec): StreamOperator;
+  /**
+   * The committer that runs after the writers when the planner adds one (a 'sink-committer'
+   * vertex): it receives what the writers emit and finishes their commits globally.
+   */
+  createCommitter?(spec: ConnectorSpec): StreamOperator;
 }

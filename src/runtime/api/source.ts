@@ -23,6 +23,11 @@ export interface SourceReader {
   snapshotState(checkpointId: number): OperatorStateSnapshot | Promise<OperatorStateSnapshot>;
   notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
   close(): void | Promise<void>;
+  /**
+   * The reader's own gauges by Flink's metric name (e.g. Kafka's per-partition records-lag), read
+   * when metrics are read, never on the record path.
+   */
+  metrics?(): Record<string, number>;
 }
 
 export interface SourceFactory {

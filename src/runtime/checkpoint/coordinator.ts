@@ -141,6 +141,14 @@ export class CheckpointCoordinator {
     return this.history;
   }
 
+  /** Totals since the job started (the history keeps only the latest 100), as Flink's job metrics. */
+  readonly counts = { completed: 0, failed: 0 };
+
+  /** Checkpoints and savepoints triggered and not yet completed or failed. */
+  get numberOfInProgress(): number {
+    return this.pending.size;
+  }
+
   startPeriodicScheduling(): void {
     if (this.options.interval === undefined || this.running) return;
     this.running = true;
@@ -300,6 +308,7 @@ export class CheckpointCoordinator {
       return;
     }
     this.pending.delete(pending.id);
+    this.counts.completed++;
     Object.assign(pending.stats, {
       status: 'COMPLETED',
       durationMs: Date.now() - pending.triggeredAt,
@@ -359,6 +368,7 @@ export class CheckpointCoordinator {
   private abort(pending: PendingCheckpoint, reason: string): void {
     clearTimeout(pending.timeoutTimer);
     this.pending.delete(pending.id);
+    this.counts.failed++;
     Object.assign(pending.stats, {
       status: 'FAILED',
       durationMs: Date.now() - pending.triggeredAt,

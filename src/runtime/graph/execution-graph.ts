@@ -43,6 +43,8 @@ function shortName(v: JobVertex): string {
       return `Source: ${v.operator.connector.table.split('.').pop()}`;
     case 'sink':
       return `Sink: ${v.operator.connector.table.split('.').pop()}`;
+    case 'sink-committer':
+      return 'PartitionCommitter';
     case 'calc':
       return 'Calc';
     case 'watermark-assigner':
@@ -65,6 +67,10 @@ function shortName(v: JobVertex): string {
       return 'Join';
     case 'interval-join':
       return 'IntervalJoin';
+    case 'temporal-join':
+      return 'TemporalJoin';
+    case 'lookup-join':
+      return 'LookupJoin';
     case 'values':
       return 'Values';
     case 'union':
@@ -167,7 +173,8 @@ export function buildExecutionGraph(
     }));
   for (const c of chains) {
     const tail = c.vertices[c.vertices.length - 1];
-    if (tail.operator.kind !== 'sink' && !edges.some((e) => e.source === c.index)) {
+    const isSink = tail.operator.kind === 'sink' || tail.operator.kind === 'sink-committer';
+    if (!isSink && !edges.some((e) => e.source === c.index)) {
       throw new WeirError('JOBGRAPH_INVALID', `'${tail.name}' has no output and is not a sink`, {
         kind: 'internal',
       });

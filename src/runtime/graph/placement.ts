@@ -20,11 +20,21 @@ export function location(placement: Placement, chain: number, subtask: number): 
   return placement.locations[chain][subtask];
 }
 
-/** The connectors a chain's source or sink uses. */
+/** The connectors a chain's operators use: sources, sinks, sink committers, lookup tables. */
 export function chainConnectors(chain: OperatorChain): string[] {
-  return chain.vertices.flatMap((v) =>
-    v.operator.kind === 'sink' || v.operator.kind === 'source' ? [v.operator.connector.connector] : [],
-  );
+  return chain.vertices.flatMap((v) => {
+    const op = v.operator;
+    switch (op.kind) {
+      case 'source':
+      case 'sink':
+      case 'sink-committer':
+        return [op.connector.connector];
+      case 'lookup-join':
+        return [op.table.connector];
+      default:
+        return [];
+    }
+  });
 }
 
 export function placeSubtasks(

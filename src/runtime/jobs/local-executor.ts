@@ -34,6 +34,7 @@ import {
 import { createRestartStrategy } from '../failover/restart-strategy.js';
 import { buildExecutionGraph, type OperatorChain } from '../graph/execution-graph.js';
 import { chainConnectors, MAIN_THREAD, type Placement, placeSubtasks } from '../graph/placement.js';
+import { JobMetrics } from '../metrics/job-metrics.js';
 import { ThreadLink } from '../network/thread-link.js';
 import { resolveStateBackend } from '../state/backend-config.js';
 import { redistributeOperatorState } from '../state/redistribute.js';
@@ -94,6 +95,19 @@ export interface JobClient {
   readonly startTime: number;
   /** Each task of the running attempt: the thread it runs on, its latest metrics. */
   taskStatus(): TaskStatusReport[];
+  /** Task, operator and job metrics, read on demand (REST, Prometheus, the terminal status line). */
+  readonly metrics: JobMetrics;
+  /** The failures of the job's attempts, oldest first (Flink's exception history). */
+  readonly exceptions: readonly JobException[];
+}
+
+export interface JobException {
+  readonly timestamp: number;
+  readonly message: string;
+  /** The error's class or WeirError code. */
+  readonly name: string;
+  /** Internal errors keep their stack; a user's mistake shows its message only. */
+  readonly stack?: string;
 }
 
 /** A 32-hex-digit id, the shape of Flink's JobID. */
@@ -356,6 +370,9 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
   let cancelRequested = false;
   let wakeFromBackoff: (() => void) | undefined;
   let restarts = 0;
+  const startTime = Date.now();
+  const metrics = new JobMetrics(coordinator, startTime);
+  const exceptions: JobException[] = [];
 
   const supervise = async (): Promise<{ status: JobResult['status']; error?: Error }> => {
     let state = initialState;
@@ -364,10 +381,18 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
     for (let attemptNumber = 0; ; attemptNumber++) {
       if (cancelRequested) return { status: 'CANCELED' };
       current = startAttempt(setup, attemptNumber, state);
+      metrics.attach(current.tasks);
       coordinator.startPeriodicScheduling();
       const error = await current.done;
       coordinator.stopPeriodicScheduling();
       if (!error) return { status: cancelRequested ? 'CANCELED' : 'FINISHED' };
+      exceptions.push({
+        timestamp: Date.now(),
+        message: error.message,
+        name: isWeirError(error) ? error.code : error.name,
+        stack: isWeirError(error) && error.kind === 'user' ? undefined : error.stack,
+      });
+      if (exceptions.length > 16) exceptions.shift();
       coordinator.abortPendingCheckpoints('the job is failing over');
       // A mistake in the job itself (an option, a schema that cannot work) fails the same way on
       // every attempt: restarting would only repeat it, so it fails the job at once.
@@ -403,6 +428,7 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
         ? assignRestoredState(await storage.readCheckpoint(latest), graph.chains, maxParallelism, true)
         : initialState;
       restarts++;
+      metrics.numRestarts = restarts;
     }
   };
 
@@ -423,8 +449,10 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
   });
 
   let status: JobStatus = 'RUNNING';
-  const startTime = Date.now();
-  void result.then((r) => (status = r.status));
+  void result.then((r) => {
+    status = r.status;
+    metrics.endTime = Date.now();
+  });
   const savepointDirectory = (directory?: string) => directory ?? config.require(SAVEPOINTS_DIRECTORY);
   return {
     jobId,
@@ -437,6 +465,8 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
     },
     startTime,
     taskStatus: () => current?.taskStatus() ?? [],
+    metrics,
+    exceptions,
     triggerSavepoint: async (directory) =>
       (await coordinator.triggerCheckpoint(savepointDirectory(directory)).completion).location,
     stop: async ({ savepointDirectory: directory, drain = false }) => {

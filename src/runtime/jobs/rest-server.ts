@@ -4,7 +4,19 @@ import type { AddressInfo } from 'node:net';
 import { isWeirError } from '../../common/errors.js';
 import type { JobGraph } from '../../common/jobgraph.js';
 import type { CheckpointStats } from '../checkpoint/coordinator.js';
+import { PrometheusExporter } from '../metrics/prometheus.js';
+import { serveDashboard } from './dashboard-assets.js';
 import type { JobClient } from './local-executor.js';
+import {
+  aggregatedSubtaskMetrics,
+  chainsOf,
+  jobConfig,
+  jobExceptions,
+  jobMetricMap,
+  metricQuery,
+  vertexMetricMap,
+  vertexSummary,
+} from './rest-metrics.js';
 
 /** A job as the REST API sees it. */
 export interface RegisteredJob {
@@ -40,6 +52,7 @@ export class RestServer {
   private readonly jobs = new Map<string, RegisteredJob>();
   private readonly operations = new Map<string, SavepointOperation>();
   private server?: Server;
+  private prometheus?: Promise<PrometheusExporter>;
 
   constructor(private readonly cluster?: ClusterHandlers) {}
 
@@ -88,6 +101,9 @@ export class RestServer {
     const parts = url.pathname.split('/').filter((p) => p !== '');
     const method = req.method ?? 'GET';
     if (parts[0] === 'v1') parts.shift(); // Flink serves the same API under /v1
+    if (method === 'GET' && parts.length === 1 && parts[0] === 'metrics') return this.scrape(res);
+    if (method === 'GET' && (parts.length === 0 || parts[0] === 'assets'))
+      return serveDashboard(url.pathname, res);
     if (method === 'GET' && parts.length === 1 && parts[0] === 'overview')
       return send(res, 200, this.overview());
     if (this.cluster && method === 'DELETE' && parts.length === 1 && parts[0] === 'cluster') {
@@ -117,6 +133,10 @@ export class RestServer {
       if (mode !== 'cancel' && mode !== 'stop') return send(res, 400, { errors: [`Unknown mode '${mode}'`] });
       void job.client.cancel();
       return send(res, 202, {});
+    }
+    if (method === 'GET') {
+      const answer = this.metricsRoute(job, rest, url.searchParams);
+      if (answer !== undefined) return send(res, 200, answer);
     }
     if (rest.length === 1 && rest[0] === 'checkpoints' && method === 'GET') {
       return send(res, 200, checkpointStatistics(job.client.coordinator.statistics));
@@ -159,6 +179,40 @@ export class RestServer {
       });
     }
     return send(res, 404, { errors: [`Not found: ${method} ${url.pathname}`] });
+  }
+
+  /** The metric, exception and configuration paths of a job; undefined when `rest` is none of them. */
+  private metricsRoute(job: RegisteredJob, rest: readonly string[], query: URLSearchParams): unknown {
+    const path = rest.join('/');
+    if (path === 'metrics') return metricQuery(jobMetricMap(job.client), query.get('get'));
+    if (path === 'exceptions') return jobExceptions(job.client);
+    if (path === 'config') return jobConfig(job.client, job.graph);
+    if (rest[0] !== 'vertices' || rest.length < 3) return undefined;
+    const vertexId = rest[1];
+    if (!job.graph.vertices.some((v) => v.id === vertexId)) return undefined;
+    const tail = rest.slice(2).join('/');
+    if (tail === 'metrics') return metricQuery(vertexMetricMap(job.client, vertexId), query.get('get'));
+    if (tail === 'subtasks/metrics')
+      return aggregatedSubtaskMetrics(job.client, vertexId, query.get('get'), query.get('agg'));
+    return undefined;
+  }
+
+  /** `/metrics`: every running job's metrics in Prometheus' text format. */
+  private async scrape(res: ServerResponse): Promise<void> {
+    this.prometheus ??= PrometheusExporter.create(() =>
+      [...this.jobs.values()]
+        .filter((j) => j.client.status === 'RUNNING')
+        .map((j) => ({
+          jobId: j.client.jobId,
+          jobName: j.client.jobName,
+          metrics: j.client.metrics,
+          operatorNames: new Map(j.graph.vertices.map((v) => [v.id, v.name])),
+        })),
+    );
+    const exporter = await this.prometheus;
+    const text = await exporter.scrape();
+    res.writeHead(200, { 'content-type': exporter.contentType, 'content-length': Buffer.byteLength(text) });
+    res.end(text);
   }
 
   private track(operation: Promise<string>): string {
@@ -204,6 +258,7 @@ export class RestServer {
   }
 
   private jobDetails(job: RegisteredJob) {
+    const views = job.client.metrics.subtasks();
     const inputs = (id: string) =>
       job.graph.edges
         .filter((e) => e.target === id)
@@ -218,12 +273,27 @@ export class RestServer {
       isStoppable: job.client.status === 'RUNNING',
       now: Date.now(),
       timestamps: { CREATED: job.startTime, RUNNING: job.startTime },
-      vertices: job.graph.vertices.map((v) => ({
-        id: v.id,
-        name: v.name,
-        parallelism: v.parallelism ?? Number(job.graph.config['parallelism.default'] ?? 1),
-        status: job.client.status,
-      })),
+      vertices: job.graph.vertices.map((v) => {
+        const summary = vertexSummary(views, v.id);
+        return {
+          id: v.id,
+          name: v.name,
+          parallelism:
+            summary.subtasks || (v.parallelism ?? Number(job.graph.config['parallelism.default'] ?? 1)),
+          status: job.client.status,
+          'start-time': job.startTime,
+          'end-time': job.endTime ?? -1,
+          duration: (job.endTime ?? Date.now()) - job.startTime,
+          tasks: { [job.client.status]: summary.subtasks },
+          metrics: summary.metrics,
+          // weir's own: the busiest and most backpressured subtask now, in ms per second.
+          busyTimeMsPerSecond: summary.busyMax,
+          backPressuredTimeMsPerSecond: summary.backPressuredMax,
+        };
+      }),
+      // weir's own: which operators run chained in one task (Flink's job vertices).
+      chains: chainsOf(views),
+      restarts: job.client.metrics.numRestarts,
       plan: {
         jid: job.client.jobId,
         name: job.client.jobName,

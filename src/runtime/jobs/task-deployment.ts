@@ -22,8 +22,11 @@ import { CalcOperator } from '../operators/calc-operator.js';
 import { ChangelogNormalizeOperator } from '../operators/changelog-normalize/changelog-normalize.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
 import { IntervalJoinOperator } from '../operators/join/interval-join.js';
+import { LookupJoinOperator } from '../operators/join/lookup-join.js';
 import { SemiAntiJoinOperator } from '../operators/join/semi-anti-join.js';
 import { StreamingJoinOperator } from '../operators/join/streaming-join.js';
+import { TemporalJoinOperator } from '../operators/join/temporal-join.js';
+import { NotNullEnforcer } from '../operators/not-null-enforcer.js';
 import { OverAggregateOperator } from '../operators/over-aggregate/index.js';
 import { DeduplicateOperator, RankOperator } from '../operators/rank/index.js';
 import { UnionOperator } from '../operators/union-operator.js';
@@ -62,9 +65,21 @@ export function createOperator(
           `Connector '${spec.connector.connector}' cannot be used as a ${spec.kind} (table ${spec.connector.table})`,
         );
       }
-      return 'createReader' in factory
-        ? factory.createReader(spec.connector)
-        : factory.createWriter(spec.connector);
+      if ('createReader' in factory) return factory.createReader(spec.connector);
+      const writer = factory.createWriter(spec.connector);
+      return spec.kind === 'sink' && spec.notNullColumns
+        ? new NotNullEnforcer(writer, spec.notNullColumns)
+        : writer;
+    }
+    case 'sink-committer': {
+      const factory = connectors.get(spec.connector.connector)?.sink?.createCommitter;
+      if (!factory) {
+        throw new WeirError(
+          'CONNECTOR_UNAVAILABLE',
+          `Connector '${spec.connector.connector}' has no sink committer (table ${spec.connector.table})`,
+        );
+      }
+      return factory(spec.connector);
     }
     case 'calc':
       return new CalcOperator(spec);
@@ -90,6 +105,23 @@ export function createOperator(
         : new StreamingJoinOperator(spec);
     case 'interval-join':
       return new IntervalJoinOperator(spec);
+    case 'temporal-join':
+      return new TemporalJoinOperator(spec);
+    case 'lookup-join':
+      // The lookup is created when the operator opens, so that a connector's error fails the task.
+      return new LookupJoinOperator(spec, () => {
+        const lookup = connectors.get(spec.table.connector)?.lookup;
+        if (!lookup) {
+          throw new WeirError(
+            'CONNECTOR_UNAVAILABLE',
+            `Connector '${spec.table.connector}' cannot be looked up (table ${spec.table.table})`,
+          );
+        }
+        return lookup.createLookup(
+          spec.table,
+          spec.keys.map((k) => k.tableField),
+        );
+      });
     case 'values':
       return new ValuesSourceReader(spec);
     case 'union':
@@ -128,7 +160,7 @@ export function barrierModeOf(config: Configuration): { mode: BarrierMode; align
 
 /** The task's status report, made on the thread it runs on. */
 export function statusReport(task: StreamTask, thread: number): TaskStatusReport {
-  return { taskName: task.taskName, thread, metrics: {} };
+  return { taskName: task.taskName, thread, metrics: task.metricsSnapshot() };
 }
 
 export interface DeploymentOptions {

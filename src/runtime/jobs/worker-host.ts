@@ -6,6 +6,8 @@ import type { Logger } from '../api/operator.js';
 import type { CheckpointParticipant } from '../checkpoint/coordinator.js';
 import type { ExecutionGraph } from '../graph/execution-graph.js';
 import { MAIN_THREAD, type Placement, usedLocations } from '../graph/placement.js';
+import type { MetricSource } from '../metrics/job-metrics.js';
+import { newTaskMetrics } from '../metrics/task-metrics.js';
 import type { StreamTaskHooks } from '../task/stream-task.js';
 import { type RestoredOperatorState, taskName } from './task-deployment.js';
 import {
@@ -17,7 +19,7 @@ import {
 } from './worker-protocol.js';
 
 /** What the supervisor needs of any task, wherever it runs (StreamTask has all of it). */
-export interface TaskHandle extends CheckpointParticipant {
+export interface TaskHandle extends CheckpointParticipant, MetricSource {
   stopSource(drain: boolean): void;
   resumeSource(): void;
   finish(): void;
@@ -115,7 +117,7 @@ export function startWorkers(options: WorkerAttemptOptions): WorkerAttempt {
         restored,
         connectors: options.connectors,
         links,
-        statusIntervalMs: options.statusIntervalMs ?? 1000,
+        statusIntervalMs: options.statusIntervalMs ?? 500,
       } satisfies ToWorker,
       links.map((l) => l.port),
     );
@@ -123,10 +125,15 @@ export function startWorkers(options: WorkerAttemptOptions): WorkerAttempt {
       placement.locations[chain.index].forEach((at, subtask) => {
         if (at !== location) return;
         const name = taskName(graph, chain.index, subtask);
-        reports.set(name, { taskName: name, thread: location, metrics: {} });
+        const operatorIds = chain.vertices.map((v) => v.id);
+        reports.set(name, { taskName: name, thread: location, metrics: newTaskMetrics(operatorIds) });
         const call = (c: TaskCall) => send({ t: 'call', task: name, ...c });
         tasks.push({
           taskName: name,
+          subtaskIndex: subtask,
+          operatorIds,
+          // The latest report's copy: a worker's metrics are as fresh as its status interval.
+          metricsSnapshot: () => reports.get(name)!.metrics,
           isSource:
             chain.vertices[0].operator.kind === 'source' || chain.vertices[0].operator.kind === 'values',
           triggerCheckpoint: (id, timestamp, savepoint) =>

@@ -4,6 +4,7 @@ import type { JobGraph } from '../../common/jobgraph.js';
 import type { RuntimeConnector, WorkerConnectorsSpec } from '../api/connectors.js';
 import type { CheckpointMetrics, SubtaskState } from '../checkpoint/coordinator.js';
 import type { Placement } from '../graph/placement.js';
+import type { TaskMetrics } from '../metrics/task-metrics.js';
 import type { RestoredOperatorState } from './task-deployment.js';
 
 /**
@@ -30,13 +31,13 @@ export async function loadWorkerConnectors(
 
 /**
  * A task's status: where it runs, and its metrics. Tasks in workers send theirs to the main thread
- * periodically; `metrics` is open for the task metrics (records in/out, busy time) to fill.
+ * periodically, where their proxies serve them to the job's metrics (REST, Prometheus, status line).
  */
 export interface TaskStatusReport {
   readonly taskName: string;
   /** 0 for the main thread, w + 1 for worker thread w. */
   readonly thread: number;
-  readonly metrics: Readonly<Record<string, number>>;
+  readonly metrics: TaskMetrics;
 }
 
 export interface SerializedError {

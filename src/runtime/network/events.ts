@@ -19,5 +19,10 @@ export type StreamElement =
       readonly overtaken?: readonly RecordBatch[];
     }
   | { readonly kind: 'watermark'; readonly watermark: number }
+  /**
+   * Flink's WatermarkStatus: an idle upstream ('table.exec.source.idle-timeout') sends no records for
+   * a while and must not hold back the watermark of the tasks it feeds; ACTIVE again with its next record.
+   */
+  | { readonly kind: 'watermark-status'; readonly idle: boolean }
   /** The upstream subtask will send no more records (barriers may still follow, for the final checkpoint). */
   | { readonly kind: 'end-of-data' };

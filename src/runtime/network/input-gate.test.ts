@@ -123,3 +123,26 @@ describe('LocalChannel credit', () => {
     expect(channel.backlog).toBe(2);
   });
 });
+
+describe('watermark status (idle sources)', () => {
+  it('an idle channel holds back no watermark; all idle is passed on; active again with its next record', async () => {
+    const { a, b, gate, log, handler } = setup('aligned');
+    handler.processWatermarkStatus = (idle) => void log.push(idle ? 'idle' : 'active');
+    a.send({ kind: 'watermark', watermark: 100 });
+    await drain(gate, handler);
+    expect(log).toEqual([]); // b has sent no watermark yet
+    b.send({ kind: 'watermark-status', idle: true });
+    await drain(gate, handler);
+    expect(log).toEqual(['wm 100']);
+    a.send({ kind: 'watermark-status', idle: true });
+    await drain(gate, handler);
+    expect(log).toEqual(['wm 100', 'idle']);
+    b.send({ kind: 'watermark-status', idle: false });
+    b.send(batch('late-b'));
+    b.send({ kind: 'watermark', watermark: 50 });
+    b.send({ kind: 'watermark', watermark: 150 });
+    await drain(gate, handler);
+    // b's watermark 50 is behind what was already emitted: the combined watermark never goes back.
+    expect(log).toEqual(['wm 100', 'idle', 'active', 'rows late-b', 'wm 150']);
+  });
+});

@@ -10,6 +10,8 @@ export interface InputHandler {
   processBatch(batch: RecordBatch, inputIndex: number): void | Promise<void>;
   /** The combined watermark (minimum over channels) advanced. */
   processWatermark(watermark: number): void | Promise<void>;
+  /** Every channel that has not ended is idle (true), or one became active again (false). */
+  processWatermarkStatus?(idle: boolean): void | Promise<void>;
   /**
    * Snapshot now. For an aligned checkpoint the task acknowledges at once; for an unaligned one it
    * forwards the barrier ahead of its output and waits for completeChannelState.
@@ -63,6 +65,9 @@ interface Alignment {
 export class CheckpointedInputGate {
   private readonly blocked: boolean[];
   private readonly watermarks: number[];
+  /** Channels whose upstream said it is idle: they hold back no watermark until active again. */
+  private readonly idleChannels = new Set<number>();
+  private idle = false;
   private readonly endedChannels = new Set<number>();
   private combinedWatermark = Number.NEGATIVE_INFINITY;
   private nextChannel = 0;
@@ -105,6 +110,9 @@ export class CheckpointedInputGate {
           break;
         case 'watermark':
           await this.onWatermark(c, element.watermark, handler);
+          break;
+        case 'watermark-status':
+          await this.onWatermarkStatus(c, element.idle, handler);
           break;
         case 'barrier':
           await this.onBarrier(
@@ -163,10 +171,34 @@ export class CheckpointedInputGate {
     );
   }
 
+  private async onWatermarkStatus(channel: number, idle: boolean, handler: InputHandler): Promise<void> {
+    if (idle) this.idleChannels.add(channel);
+    else this.idleChannels.delete(channel);
+    const allIdle = this.channels.every((_, c) => this.idleChannels.has(c) || this.endedChannels.has(c));
+    if (allIdle !== this.idle) {
+      this.idle = allIdle;
+      await handler.processWatermarkStatus?.(allIdle);
+    }
+    // Without the idle channel, the others' watermark may now advance.
+    if (idle) await this.advanceWatermark(handler);
+  }
+
   private async onWatermark(channel: number, watermark: number, handler: InputHandler): Promise<void> {
     if (watermark <= this.watermarks[channel]) return;
     this.watermarks[channel] = watermark;
-    const combined = Math.min(...this.watermarks);
+    await this.advanceWatermark(handler);
+  }
+
+  /** The minimum over channels that are not idle; it never goes back. */
+  private async advanceWatermark(handler: InputHandler): Promise<void> {
+    let combined = Number.POSITIVE_INFINITY;
+    let active = 0;
+    for (let c = 0; c < this.watermarks.length; c++) {
+      if (this.idleChannels.has(c)) continue;
+      active++;
+      if (this.watermarks[c] < combined) combined = this.watermarks[c];
+    }
+    if (active === 0) return;
     if (combined > this.combinedWatermark) {
       this.combinedWatermark = combined;
       if (combined !== Number.POSITIVE_INFINITY) await handler.processWatermark(combined);

@@ -27,6 +27,10 @@ export class RecordWriterOutput implements Output {
     this.broadcast({ kind: 'watermark', watermark });
   }
 
+  emitWatermarkStatus(idle: boolean): void {
+    this.broadcast({ kind: 'watermark-status', idle });
+  }
+
   /** An unaligned checkpoint's barrier: ahead of everything queued toward the next tasks. */
   broadcastPriorityBarrier(checkpointId: number, timestamp: number): void {
     for (const channel of this.channels) channel.sendPriorityBarrier(checkpointId, timestamp);

@@ -10,6 +10,12 @@ import type {
 import type { PollResult, SourceReader } from '../api/source.js';
 import type { KeyedStateSnapshot } from '../api/state.js';
 import type { CheckpointMetrics, SubtaskState } from '../checkpoint/coordinator.js';
+import {
+  backPressureTimedOutput,
+  countedOutput,
+  newTaskMetrics,
+  type TaskMetrics,
+} from '../metrics/task-metrics.js';
 import type {
   CheckpointedInputGate,
   CheckpointKind,
@@ -60,13 +66,16 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 
 function fanOut(outputs: readonly Output[]): Output {
   if (outputs.length === 1) return outputs[0];
-  if (outputs.length === 0) return { emit: () => {}, emitWatermark: () => {} };
+  if (outputs.length === 0) return { emit: () => {}, emitWatermark: () => {}, emitWatermarkStatus: () => {} };
   return {
     emit: async (batch) => {
       for (const o of outputs) await o.emit(batch);
     },
     emitWatermark: async (wm) => {
       for (const o of outputs) await o.emitWatermark(wm);
+    },
+    emitWatermarkStatus: async (idle) => {
+      for (const o of outputs) await o.emitWatermarkStatus?.(idle);
     },
   };
 }
@@ -88,6 +97,10 @@ export class StreamTask {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Unaligned checkpoints snapshotted here, waiting for their in-flight records. */
   private readonly awaitingChannelState = new Map<number, Promise<CompletedSnapshot>>();
+  /** Counted per batch on the task's own thread; read with metricsSnapshot(). */
+  private readonly metrics: TaskMetrics;
+  /** The network outputs, with their waits for credit timed as backpressure. */
+  private readonly tailOutput: Output;
 
   /** Timers run as mailbox actions, so they never interleave with a batch or a checkpoint. */
   readonly processingTimeService: ProcessingTimeService = {
@@ -119,13 +132,43 @@ export class StreamTask {
     private readonly priorityBarriersAtSource = false,
   ) {
     this.operators = chain.map((c) => c.operator);
+    this.metrics = newTaskMetrics(this.operatorIds);
+    this.tailOutput = fanOut(outputs.map((o) => backPressureTimedOutput(o, this.metrics)));
     const first = this.operators[0];
+    const headMetrics = head.kind === 'source' ? this.metrics.operators[head.operatorId] : undefined;
     this.chainInput = first
-      ? {
-          emit: (b: RecordBatch) => first.processBatch(b),
-          emitWatermark: (wm: number) => first.processWatermark?.(wm),
-        }
-      : fanOut(outputs);
+      ? countedOutput(
+          {
+            emit: (b: RecordBatch) => first.processBatch(b),
+            emitWatermark: (wm: number) => first.processWatermark?.(wm),
+          },
+          headMetrics,
+          this.metrics.operators[chain[0].operatorId],
+        )
+      : countedOutput(this.tailOutput, headMetrics, undefined);
+  }
+
+  /** The ids of the operators this task runs, in chain order, its source first. */
+  get operatorIds(): string[] {
+    const ids = this.chain.map((c) => c.operatorId);
+    return this.head.kind === 'source' ? [this.head.operatorId, ...ids] : ids;
+  }
+
+  /**
+   * The task's metrics, with the source reader's gauges (Kafka lag) refreshed. A plain object of
+   * numbers that stays live: a reader on the same thread may keep it; across threads, copy it.
+   */
+  metricsSnapshot(): TaskMetrics {
+    if (this.head.kind === 'source' && this.head.reader.metrics) {
+      this.metrics.operators[this.head.operatorId].gauges = this.head.reader.metrics();
+    }
+    return this.metrics;
+  }
+
+  /** Records that enter the chain's first operator on its second input (a join's other side). */
+  private processSecondInput(batch: RecordBatch, inputIndex: number): void | Promise<void> {
+    this.metrics.operators[this.chain[0].operatorId].numRecordsIn += batch.rows.length;
+    return this.operators[0].processBatch(batch, inputIndex);
   }
 
   get isSource(): boolean {
@@ -209,18 +252,25 @@ export class StreamTask {
         }
       }
       // Open from the tail so that an operator's downstream is ready before it may emit.
-      const tailOutput = fanOut(this.outputs);
       for (let i = this.chain.length - 1; i >= 0; i--) {
         const next = this.operators[i + 1];
-        const output: Output = next
-          ? { emit: (b) => next.processBatch(b), emitWatermark: (wm) => next.processWatermark?.(wm) }
-          : tailOutput;
+        const output: Output = countedOutput(
+          next
+            ? {
+                emit: (b) => next.processBatch(b),
+                emitWatermark: (wm) => next.processWatermark?.(wm),
+                emitWatermarkStatus: (idle) => this.tailOutput.emitWatermarkStatus?.(idle),
+              }
+            : this.tailOutput,
+          this.metrics.operators[this.chain[i].operatorId],
+          next ? this.metrics.operators[this.chain[i + 1].operatorId] : undefined,
+        );
         await this.chain[i].operator.open(contextFor(this.chain[i].operatorId), output);
       }
       if (this.head.kind === 'source') await this.head.reader.open(contextFor(this.head.operatorId));
       // Records that were in flight when an unaligned checkpoint was taken come first.
       for (const batch of inFlight) {
-        if (batch.inputIndex) await this.operators[0].processBatch(batch, batch.inputIndex);
+        if (batch.inputIndex) await this.processSecondInput(batch, batch.inputIndex);
         else await this.chainInput.emit(batch);
       }
       await this.loop();
@@ -235,8 +285,12 @@ export class StreamTask {
 
   private async loop(): Promise<void> {
     const gateHandler = this.head.kind === 'network' ? this.inputHandler() : undefined;
+    const metrics = this.metrics;
     let busySince = Date.now();
     while (!this.cancelled && !this.finishRequested) {
+      // Busy time is the time of one unit of work less its waits for credit; read per unit, not per record.
+      const unitStart = performance.now();
+      const backPressuredBefore = metrics.backPressuredTimeMs;
       await this.mailbox.runAll();
       if (this.cancelled || this.finishRequested) break;
       let idle: Promise<void> | undefined;
@@ -244,7 +298,10 @@ export class StreamTask {
         // A finished source still takes part in checkpoints through its mailbox; a network task
         // keeps reading its gate after end of data, since barriers of the final checkpoint follow.
         if (this.inputEnded || this.sourceSuspended) {
+          const idleStart = performance.now();
+          metrics.busyTimeMs += idleStart - unitStart;
           await this.mailbox.whenNotEmpty();
+          metrics.idleTimeMs += performance.now() - idleStart;
           continue;
         }
         const result: PollResult = await this.head.reader.poll(this.chainInput);
@@ -253,10 +310,17 @@ export class StreamTask {
       } else if ((await this.head.gate.pollNext(gateHandler!)) === 'nothing-available') {
         idle = this.head.gate.whenAvailable();
       }
+      const unitEnd = performance.now();
+      metrics.busyTimeMs += unitEnd - unitStart - (metrics.backPressuredTimeMs - backPressuredBefore);
       if (idle) {
-        if (this.mailbox.isEmpty) await Promise.race([idle, this.mailbox.whenNotEmpty()]);
-        busySince = Date.now();
-      } else if (Date.now() - busySince > MAX_BUSY_MS) {
+        if (this.mailbox.isEmpty) {
+          await Promise.race([idle, this.mailbox.whenNotEmpty()]);
+          metrics.idleTimeMs += performance.now() - unitEnd;
+        }
+      }
+      // A wait that resolved at once (an already settled promise) gave the event loop no turn, so
+      // time spent waiting counts as busy: timers and I/O must never be starved.
+      if (Date.now() - busySince > MAX_BUSY_MS) {
         await yieldToEventLoop();
         busySince = Date.now();
       }
@@ -266,8 +330,11 @@ export class StreamTask {
   private inputHandler(): InputHandler {
     return {
       processBatch: (batch, inputIndex) =>
-        inputIndex === 0 ? this.chainInput.emit(batch) : this.operators[0].processBatch(batch, inputIndex),
+        inputIndex === 0 ? this.chainInput.emit(batch) : this.processSecondInput(batch, inputIndex),
       processWatermark: (wm) => this.chainInput.emitWatermark(wm),
+      processWatermarkStatus: (idle) => {
+        for (const o of this.outputs) o.emitWatermarkStatus(idle);
+      },
       triggerCheckpointOnBarrier: (id, timestamp, kind, savepoint) =>
         this.performCheckpoint(id, timestamp, kind, savepoint),
       completeChannelState: (id, inFlight) => {

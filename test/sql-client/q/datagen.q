@@ -16,7 +16,8 @@ SELECT * FROM seq;
 | +I |           11 |            2 |
 | +I |           12 |            3 |
 | +I |           13 |            4 |
-Query finished.
++----+--------------+--------------+
+Received a total of 4 rows
 !ok
 
 SELECT id FROM seq WHERE id > 11;
@@ -25,5 +26,6 @@ SELECT id FROM seq WHERE id > 11;
 +----+--------------+
 | +I |           12 |
 | +I |           13 |
-Query finished.
++----+--------------+
+Received a total of 2 rows
 !ok

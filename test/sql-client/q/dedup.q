@@ -20,5 +20,6 @@ SELECT id, bidder, price FROM (
 | +I |            1 |        alice |           10 |
 | +I |            2 |          bob |           20 |
 | +I |            4 |        carol |            7 |
-Query finished.
++----+--------------+--------------+--------------+
+Received a total of 3 rows
 !ok

@@ -22,5 +22,6 @@ SELECT a / b AS q FROM (VALUES (10, 5)) AS t (a, b);
 | op |            q |
 +----+--------------+
 | +I |            2 |
-Query finished.
++----+--------------+
+Received a total of 1 row
 !ok

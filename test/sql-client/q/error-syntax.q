@@ -35,5 +35,6 @@ SELECT one FROM (VALUES (1)) AS t (one);
 | op |          one |
 +----+--------------+
 | +I |            1 |
-Query finished.
++----+--------------+
+Received a total of 1 row
 !ok

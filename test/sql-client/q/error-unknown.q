@@ -45,5 +45,6 @@ SELECT order_id FROM orders;
 +----+--------------+
 | +I |            1 |
 | +I |            2 |
-Query finished.
++----+--------------+
+Received a total of 2 rows
 !ok

@@ -28,5 +28,6 @@ SELECT a AS still_here FROM t;
 | op |   still_here |
 +----+--------------+
 | +I |            7 |
-Query finished.
++----+--------------+
+Received a total of 1 row
 !ok

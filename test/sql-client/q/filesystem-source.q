@@ -18,7 +18,8 @@ SELECT id, bidder, price, ts FROM bids WHERE price >= 8;
 | +I |            2 |          bob |           20 | 2024-01-01 10:00:02.000 |
 | +I |            6 |        alice |            8 | 2024-01-01 10:00:12.000 |
 | +I |            8 |        carol |            9 | 2024-01-01 10:00:11.000 |
-Query finished.
++----+--------------+--------------+--------------+-------------------------+
+Received a total of 4 rows
 !ok
 
 SELECT bidder, COUNT(*) AS n FROM bids GROUP BY bidder;
@@ -42,7 +43,8 @@ SELECT bidder, COUNT(*) AS n FROM bids GROUP BY bidder;
 | +U |        alice |            4 |
 | -U |          bob |            3 |
 | +U |          bob |            4 |
-Query finished.
++----+--------------+--------------+
+Received a total of 17 rows
 !ok
 
 CREATE TABLE missing (a INT) WITH ('connector' = 'filesystem', 'path' = 'test/sql-client/q/data/none.csv', 'format' = 'csv');

@@ -5,7 +5,8 @@ SELECT UPPER('abc') AS u, LOWER('ABC') AS l, CHAR_LENGTH('hello') AS len, SUBSTR
 | op |            u |            l |          len |          sub |
 +----+--------------+--------------+--------------+--------------+
 | +I |          ABC |          abc |            5 |          ell |
-Query finished.
++----+--------------+--------------+--------------+--------------+
+Received a total of 1 row
 !ok
 
 SELECT ABS(-3) AS a, MOD(7, 3) AS m, CEIL(1.2) AS c, FLOOR(1.8) AS f, ROUND(2.567, 2) AS r FROM (VALUES (0)) AS d (x);
@@ -13,7 +14,8 @@ SELECT ABS(-3) AS a, MOD(7, 3) AS m, CEIL(1.2) AS c, FLOOR(1.8) AS f, ROUND(2.56
 | op |            a |            m |            c |            f |            r |
 +----+--------------+--------------+--------------+--------------+--------------+
 | +I |            3 |            1 |            2 |            1 |         2.57 |
-Query finished.
++----+--------------+--------------+--------------+--------------+--------------+
+Received a total of 1 row
 !ok
 
 SELECT CAST('42' AS INT) AS i, CAST(1.5 AS DOUBLE) AS d, CAST(7 AS STRING) AS s FROM (VALUES (0)) AS d (x);
@@ -21,7 +23,8 @@ SELECT CAST('42' AS INT) AS i, CAST(1.5 AS DOUBLE) AS d, CAST(7 AS STRING) AS s 
 | op |            i |            d |            s |
 +----+--------------+--------------+--------------+
 | +I |           42 |          1.5 |            7 |
-Query finished.
++----+--------------+--------------+--------------+
+Received a total of 1 row
 !ok
 
 SELECT COALESCE(CAST(NULL AS INT), 5) AS c, NULLIF(1, 1) AS n, CASE 2 WHEN 1 THEN 'one' WHEN 2 THEN 'two' END AS w FROM (VALUES (0)) AS d (x);
@@ -29,7 +32,8 @@ SELECT COALESCE(CAST(NULL AS INT), 5) AS c, NULLIF(1, 1) AS n, CASE 2 WHEN 1 THE
 | op |            c |            n |            w |
 +----+--------------+--------------+--------------+
 | +I |            5 |         null |          two |
-Query finished.
++----+--------------+--------------+--------------+
+Received a total of 1 row
 !ok
 
 SELECT TIMESTAMP '2024-01-01 10:00:00' + INTERVAL '1' HOUR AS later, DATE '2024-02-28' + INTERVAL '1' DAY AS next_day FROM (VALUES (0)) AS d (x);
@@ -37,5 +41,6 @@ SELECT TIMESTAMP '2024-01-01 10:00:00' + INTERVAL '1' HOUR AS later, DATE '2024-
 | op |               later |     next_day |
 +----+---------------------+--------------+
 | +I | 2024-01-01 11:00:00 |   2024-02-29 |
-Query finished.
++----+---------------------+--------------+
+Received a total of 1 row
 !ok

@@ -11,7 +11,8 @@ SELECT k, COUNT(*) AS n, SUM(v) AS s FROM (VALUES ('a', 1), ('b', 2), ('a', 3), 
 | +U |            a |            2 |            4 |
 | -U |            a |            2 |            4 |
 | +U |            a |            3 |            8 |
-Query finished.
++----+--------------+--------------+--------------+
+Received a total of 6 rows
 !ok
 
 SELECT n, COUNT(*) AS groups FROM (
@@ -26,7 +27,8 @@ SELECT n, COUNT(*) AS groups FROM (
 | -U |            1 |            2 |
 | +U |            1 |            1 |
 | +I |            2 |            1 |
-Query finished.
++----+--------------+--------------+
+Received a total of 6 rows
 !ok
 
 SELECT k, MIN(v) AS lo, MAX(v) AS hi, AVG(v) AS av FROM (VALUES ('a', 4), ('a', 2), ('b', 7)) AS t (k, v) GROUP BY k;
@@ -37,7 +39,8 @@ SELECT k, MIN(v) AS lo, MAX(v) AS hi, AVG(v) AS av FROM (VALUES ('a', 4), ('a', 
 | -U |            a |            4 |            4 |            4 |
 | +U |            a |            2 |            4 |            3 |
 | +I |            b |            7 |            7 |            7 |
-Query finished.
++----+--------------+--------------+--------------+--------------+
+Received a total of 4 rows
 !ok
 
 SELECT k, COUNT(*) AS n FROM (VALUES ('a'), ('b'), ('a')) AS t (k) GROUP BY k HAVING COUNT(*) > 1;
@@ -45,7 +48,8 @@ SELECT k, COUNT(*) AS n FROM (VALUES ('a'), ('b'), ('a')) AS t (k) GROUP BY k HA
 | op |            k |            n |
 +----+--------------+--------------+
 | +U |            a |            2 |
-Query finished.
++----+--------------+--------------+
+Received a total of 1 row
 !ok
 
 SELECT COUNT(DISTINCT k) AS kinds FROM (VALUES ('a'), ('b'), ('a')) AS t (k);
@@ -55,5 +59,6 @@ SELECT COUNT(DISTINCT k) AS kinds FROM (VALUES ('a'), ('b'), ('a')) AS t (k);
 | +I |            1 |
 | -U |            1 |
 | +U |            2 |
-Query finished.
++----+--------------+
+Received a total of 3 rows
 !ok

@@ -17,5 +17,6 @@ SELECT l.k AS lk, l.lv, r.k AS rk, r.rv FROM l FULL OUTER JOIN r ON l.k = r.k;
 | -D |            2 |           l2 |         null |         null |
 | +I |            2 |           l2 |            2 |           r2 |
 | +I |         null |         null |            3 |           r3 |
-Query finished.
++----+--------------+--------------+--------------+--------------+
+Received a total of 5 rows
 !ok

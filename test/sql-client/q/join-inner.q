@@ -15,7 +15,8 @@ SELECT o.order_id, c.name FROM orders AS o JOIN customers AS c ON o.customer_id 
 | +I |            1 |        alice |
 | +I |            3 |        alice |
 | +I |            2 |          bob |
-Query finished.
++----+--------------+--------------+
+Received a total of 3 rows
 !ok
 
 SELECT o.order_id, c.name FROM orders o, customers c WHERE o.customer_id = c.id AND c.name <> 'bob';
@@ -24,5 +25,6 @@ SELECT o.order_id, c.name FROM orders o, customers c WHERE o.customer_id = c.id 
 +----+--------------+--------------+
 | +I |            1 |        alice |
 | +I |            3 |        alice |
-Query finished.
++----+--------------+--------------+
+Received a total of 2 rows
 !ok

@@ -16,7 +16,8 @@ SELECT o.order_id, c.name FROM orders AS o LEFT JOIN customers AS c ON o.custome
 | +I |            2 |         null |
 | -D |            1 |         null |
 | +I |            1 |        alice |
-Query finished.
++----+--------------+--------------+
+Received a total of 4 rows
 !ok
 
 SELECT c.name, o.order_id FROM orders AS o RIGHT JOIN customers AS c ON o.customer_id = c.id;
@@ -25,5 +26,6 @@ SELECT c.name, o.order_id FROM orders AS o RIGHT JOIN customers AS c ON o.custom
 +----+--------------+--------------+
 | +I |        alice |            1 |
 | +I |          bob |         null |
-Query finished.
++----+--------------+--------------+
+Received a total of 2 rows
 !ok

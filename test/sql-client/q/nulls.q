@@ -8,7 +8,8 @@ SELECT k, COUNT(v) AS nv, COUNT(*) AS n, SUM(v) AS s FROM (VALUES ('a', 1), ('a'
 | -U |            a |            1 |            1 |            1 |
 | +U |            a |            1 |            2 |            1 |
 | +I |            b |            0 |            1 |         null |
-Query finished.
++----+--------------+--------------+--------------+--------------+
+Received a total of 4 rows
 !ok
 
 SELECT v IS NULL AS isnull, v = 1 AS eq1 FROM (VALUES (1), (CAST(NULL AS INT))) AS t (v);
@@ -17,5 +18,6 @@ SELECT v IS NULL AS isnull, v = 1 AS eq1 FROM (VALUES (1), (CAST(NULL AS INT))) 
 +----+--------------+--------------+
 | +I |        false |         true |
 | +I |         true |         null |
-Query finished.
++----+--------------+--------------+
+Received a total of 2 rows
 !ok

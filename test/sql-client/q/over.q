@@ -26,7 +26,8 @@ FROM bids;
 | +I |            6 |        alice |            8 |           23 |
 | +I |           10 |          bob |            6 |           33 |
 | +I |            9 |        alice |            1 |           24 |
-Query finished.
++----+--------------+--------------+--------------+--------------+
+Received a total of 10 rows
 !ok
 
 SELECT id, price,
@@ -45,5 +46,6 @@ FROM bids;
 | +I |            6 |            8 |            2 |
 | +I |           10 |            6 |            3 |
 | +I |            9 |            1 |            3 |
-Query finished.
++----+--------------+--------------+--------------+
+Received a total of 10 rows
 !ok

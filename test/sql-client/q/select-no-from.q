@@ -5,7 +5,8 @@ SELECT 1 AS one, 'x' || 'y' AS xy;
 | op |          one |           xy |
 +----+--------------+--------------+
 | +I |            1 |           xy |
-Query finished.
++----+--------------+--------------+
+Received a total of 1 row
 !ok
 
 SELECT CAST('2024-01-01 10:00:00.123' AS TIMESTAMP(3)) AS ts, 7 / 2 AS half, UPPER('abc') AS u;
@@ -13,7 +14,8 @@ SELECT CAST('2024-01-01 10:00:00.123' AS TIMESTAMP(3)) AS ts, 7 / 2 AS half, UPP
 | op |                      ts |         half |            u |
 +----+-------------------------+--------------+--------------+
 | +I | 2024-01-01 10:00:00.123 |            3 |          ABC |
-Query finished.
++----+-------------------------+--------------+--------------+
+Received a total of 1 row
 !ok
 
 SELECT 1 / 0 AS boom;
@@ -36,5 +38,6 @@ SELECT 1 AS still_here;
 | op |   still_here |
 +----+--------------+
 | +I |            1 |
-Query finished.
++----+--------------+
+Received a total of 1 row
 !ok

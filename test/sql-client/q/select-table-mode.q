@@ -51,5 +51,6 @@ SELECT * FROM (VALUES (1), (2)) AS t (id);
 +----+--------------+
 | +I |            1 |
 | +I |            2 |
-Query finished.
++----+--------------+
+Received a total of 2 rows
 !ok

@@ -15,7 +15,8 @@ SELECT a, a * 10 AS ten FROM t WHERE a > 1;
 | +I |            2 |           20 |
 | +I |            3 |           30 |
 | +I |            4 |           40 |
-Query finished.
++----+--------------+--------------+
+Received a total of 3 rows
 !ok
 
 SELECT a, CASE WHEN MOD(a, 2) = 0 THEN 'even' ELSE 'odd' END AS parity FROM t;
@@ -26,7 +27,8 @@ SELECT a, CASE WHEN MOD(a, 2) = 0 THEN 'even' ELSE 'odd' END AS parity FROM t;
 | +I |            2 |         even |
 | +I |            3 |          odd |
 | +I |            4 |         even |
-Query finished.
++----+--------------+--------------+
+Received a total of 4 rows
 !ok
 
 SELECT COUNT(*) AS n, SUM(a) AS s FROM t;
@@ -40,5 +42,6 @@ SELECT COUNT(*) AS n, SUM(a) AS s FROM t;
 | +U |            3 |            6 |
 | -U |            3 |            6 |
 | +U |            4 |           10 |
-Query finished.
++----+--------------+--------------+
+Received a total of 7 rows
 !ok

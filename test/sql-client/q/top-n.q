@@ -30,5 +30,6 @@ SELECT bidder, price, rn FROM (
 | +I |        carol |            7 |            2 |
 | -U |          bob |            4 |            2 |
 | +U |          bob |            6 |            2 |
-Query finished.
++----+--------------+--------------+--------------+
+Received a total of 14 rows
 !ok

@@ -9,7 +9,8 @@ SELECT * FROM (VALUES (2, 'b'), (3, 'c')) AS u (id, s);
 | +I |            1 |            a |
 | +I |            2 |            b |
 | +I |            3 |            c |
-Query finished.
++----+--------------+--------------+
+Received a total of 3 rows
 !ok
 
 SELECT id FROM (VALUES (1)) AS t (id) UNION ALL SELECT id FROM (VALUES (2)) AS u (id) UNION ALL SELECT id FROM (VALUES (1)) AS w (id);
@@ -19,7 +20,8 @@ SELECT id FROM (VALUES (1)) AS t (id) UNION ALL SELECT id FROM (VALUES (2)) AS u
 | +I |            1 |
 | +I |            1 |
 | +I |            2 |
-Query finished.
++----+--------------+
+Received a total of 3 rows
 !ok
 
 SELECT id FROM (VALUES (1)) AS t (id) UNION ALL SELECT s FROM (VALUES ('x')) AS u (s);

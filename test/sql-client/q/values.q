@@ -7,7 +7,8 @@ SELECT * FROM (VALUES (1, 'a'), (2, 'b'), (3, CAST(NULL AS STRING))) AS t (id, n
 | +I |            1 |            a |
 | +I |            2 |            b |
 | +I |            3 |         null |
-Query finished.
++----+--------------+--------------+
+Received a total of 3 rows
 !ok
 
 VALUES (1, 2.5), (2, 3.5);
@@ -16,7 +17,8 @@ VALUES (1, 2.5), (2, 3.5);
 +----+--------------+--------------+
 | +I |            1 |          2.5 |
 | +I |            2 |          3.5 |
-Query finished.
++----+--------------+--------------+
+Received a total of 2 rows
 !ok
 
 SELECT id * 2 AS doubled FROM (VALUES (1), (2), (3)) AS t (id) WHERE id <> 2;
@@ -25,7 +27,8 @@ SELECT id * 2 AS doubled FROM (VALUES (1), (2), (3)) AS t (id) WHERE id <> 2;
 +----+--------------+
 | +I |            2 |
 | +I |            6 |
-Query finished.
++----+--------------+
+Received a total of 2 rows
 !ok
 
 SELECT a + 1 AS two, s || 'y' AS xy FROM (VALUES (1, 'x')) AS t (a, s);
@@ -33,5 +36,6 @@ SELECT a + 1 AS two, s || 'y' AS xy FROM (VALUES (1, 'x')) AS t (a, s);
 | op |          two |           xy |
 +----+--------------+--------------+
 | +I |            2 |           xy |
-Query finished.
++----+--------------+--------------+
+Received a total of 1 row
 !ok

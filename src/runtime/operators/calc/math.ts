@@ -22,7 +22,7 @@ import {
   toNumber,
 } from './decimal.js';
 
-/** ABS, FLOOR, CEIL, ROUND, TRUNCATE, POWER, SQRT, EXP, LN, LOG10, RAND. */
+/** ABS, SIGN, FLOOR, CEIL, ROUND, TRUNCATE, POWER, SQRT, EXP, logarithms, trigonometry, RAND. */
 
 type Mode = 'HALF_UP' | 'DOWN';
 
@@ -157,6 +157,31 @@ const abs: FunctionGen = (g, call) => {
   return g.strict([v], ([x]) => `Math.abs(${x})`);
 };
 
+/** SIGN keeps its argument's type: -1, 0 or 1 (a DECIMAL at its own scale; NaN and -0.0 as Java). */
+const sign: FunctionGen = (g, call) => {
+  const [e] = call.args;
+  const v = g.expr(e);
+  if (isDecimalType(e.type)) {
+    const one = `${pow10(scaleOf(e.type))}n`;
+    return g.strict([v], ([x]) => `(${x} < 0n ? -${one} : ${x} > 0n ? ${one} : 0n)`);
+  }
+  return g.strict([v], ([x]) => `Math.sign(${x})`);
+};
+
+/** A function of doubles: DECIMAL arguments are converted first. */
+function doubles(code: (args: string[]) => string): FunctionGen {
+  return (g, call) =>
+    g.strict(
+      call.args.map((e) => asDouble(g, e.type, g.expr(e))),
+      code,
+    );
+}
+
+/** Flink's LOG(x) is the natural logarithm; LOG(base, x) = ln(x) / ln(base). */
+const log: FunctionGen = doubles((a) =>
+  a.length === 1 ? `Math.log(${a[0]})` : `(Math.log(${a[1]}) / Math.log(${a[0]}))`,
+);
+
 const power: FunctionGen = (g, call) => {
   const [ea, eb] = call.args;
   const a = asDouble(g, ea.type, g.expr(ea));
@@ -199,5 +224,23 @@ export const mathFunctions: Record<string, FunctionGen> = {
   EXP: unaryDouble('Math.exp'),
   LN: unaryDouble('Math.log'),
   LOG10: unaryDouble('Math.log10'),
+  LOG2: unaryDouble('Math.log2'),
+  LOG: log,
+  SIGN: sign,
+  SIN: unaryDouble('Math.sin'),
+  COS: unaryDouble('Math.cos'),
+  TAN: unaryDouble('Math.tan'),
+  COT: doubles(([x]) => `(1 / Math.tan(${x}))`),
+  ASIN: unaryDouble('Math.asin'),
+  ACOS: unaryDouble('Math.acos'),
+  ATAN: unaryDouble('Math.atan'),
+  ATAN2: doubles(([y, x]) => `Math.atan2(${y}, ${x})`),
+  SINH: unaryDouble('Math.sinh'),
+  COSH: unaryDouble('Math.cosh'),
+  TANH: unaryDouble('Math.tanh'),
+  DEGREES: doubles(([x]) => `(${x} * ${180 / Math.PI})`),
+  RADIANS: doubles(([x]) => `(${x} / ${180 / Math.PI})`),
+  PI: (g) => g.local(String(Math.PI), false),
+  E: (g) => g.local(String(Math.E), false),
   RAND: rand,
 };

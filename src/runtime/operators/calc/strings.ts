@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Call, Expr } from '../../../common/expr.js';
 import { type FunctionGen, type Gen, NULL_VALUE, unsupported, type Value } from './codegen.js';
 import { invalidArgument } from './errors.js';
@@ -43,6 +43,34 @@ export function position(needle: string, haystack: string): number {
 }
 
 /** SqlFunctionUtils.lpad: NULL for a negative length or empty pad; the result has exactly `len` units. */
+/** Flink's REPEAT: the string n times; empty for n <= 0. */
+export function repeat(s: string, n: number): string {
+  return n <= 0 ? '' : s.repeat(n);
+}
+
+/** Flink's ASCII: the code of the first character (0 for an empty string). */
+export function ascii(s: string): number {
+  return s.length === 0 ? 0 : (s.codePointAt(0) ?? 0);
+}
+
+/** Flink's CHR: the character with the code n modulo 256; empty for a negative n. */
+export function chr(n: number): string {
+  return n < 0 ? '' : String.fromCharCode(n & 0xff);
+}
+
+/** Calcite's POSITION(needle IN s FROM start), which Flink's LOCATE is: 1-based, 0 when absent. */
+export function locate(needle: string, s: string, start: number): number {
+  const from = start - 1;
+  if (from < 0 || from > s.length) return 0;
+  return s.indexOf(needle, from) + 1;
+}
+
+/** FROM_BASE64: NULL when the text is not Base64. */
+export function fromBase64(s: string): string | null {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 === 1) return null;
+  return Buffer.from(s, 'base64').toString('utf8');
+}
+
 /** Flink's LEFT(s, n): the first n characters; an empty string for a negative n. */
 export function left(s: string, n: number): string {
   if (n <= 0) return '';
@@ -268,6 +296,18 @@ export const stringFunctions: Record<string, FunctionGen> = {
   SPLIT_INDEX: strict((g, [s, sep, i]) => `${g.helper(splitIndex)}(${s}, ${sep}, ${i})`, true),
   INITCAP: strict((g, [s]) => `${g.helper(initcap)}(${s})`),
   MD5: strict((g, [s]) => `${g.helper(md5)}(${s})`),
+  REVERSE: strict((_g, [s]) => `Array.from(${s}).reverse().join('')`),
+  REPEAT: strict((g, [s, n]) => `${g.helper(repeat)}(${s}, ${n})`),
+  ASCII: strict((g, [s]) => `${g.helper(ascii)}(${s})`),
+  CHR: strict((g, [n]) => `${g.helper(chr)}(${n})`),
+  LOCATE: (g, call) => {
+    const args = g.args(call);
+    if (args.length === 2) args.push({ code: '1', nullable: false });
+    return g.strict(args, ([n, s, i]) => `${g.helper(locate)}(${n}, ${s}, ${i})`);
+  },
+  TO_BASE64: strict((_g, [s]) => `Buffer.from(${s}, 'utf8').toString('base64')`),
+  FROM_BASE64: strict((g, [s]) => `${g.helper(fromBase64)}(${s})`, true),
+  UUID: (g) => g.local(`${g.helper(randomUUID)}()`, false),
   JSON_VALUE: (g, call) => {
     if (call.args.length !== 2) unsupported(call, 'with RETURNING, ON EMPTY or ON ERROR clauses');
     return g.strict(g.args(call), ([j, p]) => `${g.helper(jsonValue)}(${j}, ${p})`, true);

@@ -222,6 +222,19 @@ const toTimestampFn: FunctionGen = (g, call) => {
   return g.strict([v, p], ([x, y]) => `${g.helper(toTimestamp)}(${x}, ${y})`, true);
 };
 
+/** Flink's TO_DATE: a date from text in 'yyyy-MM-dd' (or the given pattern); NULL when it does not parse. */
+function toDate(text: string, pattern: string): number | null {
+  const wall = parser(pattern)(text);
+  return wall === undefined ? null : floorDiv(wall, MS_PER_DAY);
+}
+
+const toDateFn: FunctionGen = (g, call) => {
+  const v = g.expr(call.args[0]);
+  const p =
+    call.args.length === 1 ? { code: g.bind('yyyy-MM-dd', 's'), nullable: false } : patternArg(g, call, 1);
+  return g.strict([v, p], ([x, y]) => `${g.helper(toDate)}(${x}, ${y})`, true);
+};
+
 const fromUnixtimeFn: FunctionGen = (g, call) => {
   const [e] = call.args;
   const v = convertValue(g, g.expr(e), e.type, { root: 'BIGINT', nullable: true });
@@ -272,6 +285,13 @@ export const temporalFunctions: Record<string, FunctionGen> = {
   MINUTE: fieldFn('MINUTE'),
   SECOND: fieldFn('SECOND'),
   DAYOFMONTH: fieldFn('DAY'),
+  YEAR: fieldFn('YEAR'),
+  QUARTER: fieldFn('QUARTER'),
+  MONTH: fieldFn('MONTH'),
+  WEEK: fieldFn('WEEK'),
+  DAYOFYEAR: fieldFn('DOY'),
+  DAYOFWEEK: fieldFn('DOW'),
+  TO_DATE: toDateFn,
   DATE_FORMAT: dateFormat,
   TO_TIMESTAMP: toTimestampFn,
   FROM_UNIXTIME: fromUnixtimeFn,
