@@ -127,6 +127,12 @@ describe('subtasks on worker threads', () => {
     const sourceThreads = new Set(txns.flatMap((t) => t.rows.map((r) => r[1])));
     expect(sourceThreads).toEqual(sinkThreads);
     expect(txns.some((t) => t.rows.some((r) => r[1] !== t.threadId))).toBe(true);
+    // The tasks' metrics came back to the main thread with their status reports.
+    const sinkIn = client.metrics
+      .subtasks()
+      .filter((s) => s.taskName.startsWith('Sink'))
+      .reduce((n, s) => n + s.io.numRecordsIn, 0);
+    expect(sinkIn).toBe(ROWS);
   });
 
   it('EXACTLY_ONCE aligned: a task failure in a worker restarts every worker from the checkpoint, each row committed once', async () => {

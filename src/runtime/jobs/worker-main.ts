@@ -121,6 +121,8 @@ async function start(init: WorkerInit): Promise<void> {
     ),
   );
   clearInterval(status);
+  // The final counts, so the job's metrics after it ended are exact.
+  post({ t: 'status', reports: report() });
   deployment.closeChannels();
   post({ t: 'ended' });
   // With nothing left to wait for, the thread exits by itself, after its stdout (print sinks) is
