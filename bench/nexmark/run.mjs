@@ -5,14 +5,17 @@
 //   npm run build
 //   NEXMARK_QUERIES=<nexmark>/nexmark-flink/src/main/resources/queries node bench/nexmark/run.mjs [q0 q1 …]
 //
-// EVENTS_NUM (default 10000000) bounds the source; TPS (10000000) as upstream. Without arguments
+// EVENTS_NUM (default 10000000) bounds the source; TPS (10000000) as upstream. PARALLELISM (default 1)
+// sets 'parallelism.default'; above 1 the subtasks run on that many worker threads. Without arguments
 // every query weir can plan today runs. The default query folder is the mirror this project's
 // sessions fetch (/work/.mirror/nexmark+nexmark), read through git.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Configuration } from '../../dist/common/config.js';
 import { builtinConnectors } from '../../dist/connectors/registry.js';
+import { BUILTIN_WORKER_CONNECTORS } from '../../dist/connectors/worker-registry.js';
 import { SqlSession } from '../../dist/planner/index.js';
 import { executeJob } from '../../dist/runtime/index.js';
 
@@ -85,10 +88,14 @@ const quiet = { write: () => true, once: () => undefined };
 const entries = builtinConnectors({ stdout: quiet, stderr: quiet });
 const connectors = new Map(entries.map((c) => [c.runtime.identifier, c.runtime]));
 const events = Number(values.EVENTS_NUM);
+const parallelism = process.env.PARALLELISM ?? '1';
 const results = [];
 for (const q of queries) {
   const script = [upstream('ddl_gen.sql'), upstream('ddl_views.sql'), upstream(`${q}.sql`)].join('\n\n');
-  const session = new SqlSession({ connectors: entries.map((c) => c.descriptor) });
+  const session = new SqlSession({
+    connectors: entries.map((c) => c.descriptor),
+    config: new Configuration([['parallelism.default', parallelism]]),
+  });
   let graph;
   try {
     for (const statement of session.parseScript(script, `${q}.sql`)) {
@@ -101,8 +108,11 @@ for (const q of queries) {
   }
   const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
-  const result = await executeJob(graph, { connectors, log: { info() {}, warn: (m) => console.error(m) } })
-    .result;
+  const result = await executeJob(graph, {
+    connectors,
+    workerConnectors: BUILTIN_WORKER_CONNECTORS,
+    log: { info() {}, warn: (m) => console.error(m) },
+  }).result;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = process.cpuUsage(cpuBefore);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -114,7 +124,9 @@ for (const q of queries) {
     perCpuSecond: events / cpuSeconds,
   });
 }
-console.log(`Nexmark on weir: ${events.toLocaleString('en')} events per query, one Node.js thread`);
+console.log(
+  `Nexmark on weir: ${events.toLocaleString('en')} events per query, parallelism ${parallelism}${parallelism === '1' ? ', one Node.js thread' : ' on worker threads'}`,
+);
 console.log('query  status      seconds      events/s   events/CPU-s');
 for (const r of results) {
   if (r.error) console.log(`${r.q.padEnd(6)} not run: ${r.error}`);

@@ -1,6 +1,7 @@
 import { WeirError } from '../common/errors.js';
 import { collectSinkFactory } from '../connectors/collect/index.js';
 import type { PrintTarget } from '../connectors/print/index.js';
+import { BUILTIN_WORKER_CONNECTORS } from '../connectors/worker-registry.js';
 import type { ParsedStatement, SqlSession } from '../planner/index.js';
 import { type JobClient, type Logger, type RuntimeConnector, submitJob } from '../runtime/index.js';
 import { type ChangelogRow, CollectQueue } from './collect-queue.js';
@@ -120,7 +121,11 @@ export class TableEnvironment {
               sink: collectSinkFactory(() => queue),
             })
           : this.connectors;
-        const job: JobClient = await submitJob(result.jobGraph, { connectors, log: this.log });
+        const job: JobClient = await submitJob(result.jobGraph, {
+          connectors,
+          workerConnectors: BUILTIN_WORKER_CONNECTORS,
+          log: this.log,
+        });
         this.jobs.push(job);
         const ended = job.result.then((r) => {
           const error = r.status === 'FAILED' ? (r.error ?? new Error(`Job ${job.jobId} failed`)) : undefined;

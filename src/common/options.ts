@@ -150,6 +150,13 @@ export const NETWORK_BUFFERS_PER_CHANNEL = integerOption({
     'Batches a channel between two subtasks may hold before its sender waits (credit-based backpressure).',
 });
 
+export const WORKER_THREADS = integerOption({
+  key: 'taskmanager.worker-threads',
+  min: 0,
+  description:
+    "Worker threads a job's subtasks run on (Flink's task slots, with slot sharing): subtask i of every operator chain runs on worker i mod N. Unset: the job's highest parallelism, at most the number of cores, and the main thread alone for a job of parallelism 1. 0 runs every subtask on the main thread.",
+});
+
 export const STATE_BACKEND = stringOption({
   key: 'state.backend.type',
   fallbackKeys: ['state.backend'],
@@ -388,6 +395,7 @@ export const CORE_OPTIONS = new OptionRegistry([
   STATE_RECOVERY_IGNORE_UNCLAIMED,
   CHECKPOINT_STORAGE,
   NETWORK_BUFFERS_PER_CHANNEL,
+  WORKER_THREADS,
   STATE_BACKEND,
   STATE_BACKEND_INCREMENTAL,
   STATE_BACKEND_LOCAL_DIRECTORY,

@@ -41,16 +41,33 @@ export interface ConnectorEnvironment {
 }
 
 export function builtinConnectors(env: ConnectorEnvironment): ConnectorEntry[] {
+  // A worker thread's print sink writes to the process's stdout and stderr (through the main
+  // thread): printing into anything else keeps it on the main thread.
+  const printsToProcess = env.stdout === process.stdout && env.stderr === process.stderr;
   return [
-    { descriptor: datagenDescriptor, runtime: { identifier: 'datagen', source: datagenSourceFactory } },
-    { descriptor: nexmarkDescriptor, runtime: { identifier: 'nexmark', source: nexmarkSourceFactory } },
+    {
+      descriptor: datagenDescriptor,
+      runtime: { identifier: 'datagen', source: datagenSourceFactory, runsInWorkers: true },
+    },
+    {
+      descriptor: nexmarkDescriptor,
+      runtime: { identifier: 'nexmark', source: nexmarkSourceFactory, runsInWorkers: true },
+    },
     {
       descriptor: filesystemDescriptor,
-      runtime: { identifier: 'filesystem', source: filesystemSourceFactory, sink: filesystemSinkFactory },
+      runtime: {
+        identifier: 'filesystem',
+        source: filesystemSourceFactory,
+        sink: filesystemSinkFactory,
+        runsInWorkers: true,
+      },
     },
     { descriptor: legacyFilesystemDescriptor, runtime: legacyFilesystemConnector },
-    { descriptor: printDescriptor, runtime: { identifier: 'print', sink: printSinkFactory(env) } },
-    { descriptor: blackholeDescriptor, runtime: blackholeConnector },
+    {
+      descriptor: printDescriptor,
+      runtime: { identifier: 'print', sink: printSinkFactory(env), runsInWorkers: printsToProcess },
+    },
+    { descriptor: blackholeDescriptor, runtime: { ...blackholeConnector, runsInWorkers: true } },
     {
       descriptor: collectDescriptor,
       runtime: {
@@ -62,6 +79,7 @@ export function builtinConnectors(env: ConnectorEnvironment): ConnectorEntry[] {
       descriptor: kafkaDescriptor,
       runtime: {
         identifier: 'kafka',
+        runsInWorkers: true,
         source: lazySourceFactory(async () => (await import('./kafka/source.js')).kafkaSourceFactory),
         sink: lazySinkFactory(async () => (await import('./kafka/sink.js')).kafkaSinkFactory),
       },
@@ -70,6 +88,7 @@ export function builtinConnectors(env: ConnectorEnvironment): ConnectorEntry[] {
       descriptor: upsertKafkaDescriptor,
       runtime: {
         identifier: 'upsert-kafka',
+        runsInWorkers: true,
         source: lazySourceFactory(
           async () => (await import('./kafka/upsert/source.js')).upsertKafkaSourceFactory,
         ),
@@ -80,6 +99,7 @@ export function builtinConnectors(env: ConnectorEnvironment): ConnectorEntry[] {
       descriptor: jdbcDescriptor,
       runtime: {
         identifier: 'jdbc',
+        runsInWorkers: true,
         source: lazySourceFactory(async () => (await import('./jdbc/source.js')).jdbcSourceFactory),
         sink: lazySinkFactory(async () => (await import('./jdbc/sink.js')).jdbcSinkFactory),
         lookup: lazyLookupFactory(

@@ -1,5 +1,5 @@
 export type { RecordBatch } from './api/batch.js';
-export type { RuntimeConnector, RuntimeConnectorRegistry } from './api/connectors.js';
+export type { RuntimeConnector, RuntimeConnectorRegistry, WorkerConnectorsSpec } from './api/connectors.js';
 export type {
   Logger,
   OperatorContext,
@@ -13,3 +13,4 @@ export type { CheckpointMetadata } from './checkpoint/metadata.js';
 export { loadCheckpointMetadata } from './checkpoint/storage.js';
 export { executeJob, type JobClient, type JobResult, newJobId, submitJob } from './jobs/local-executor.js';
 export { type ClusterHandlers, type RegisteredJob, RestServer } from './jobs/rest-server.js';
+export type { TaskStatusReport } from './jobs/worker-protocol.js';

@@ -119,6 +119,24 @@ describe('crash loop (short form)', () => {
     expect(report.kills).toBe(2);
   }, 90_000);
 
+  it('parallelism 2 on two worker threads, a window aggregation, kafka exactly-once: every window once', async () => {
+    const report = await runCrashLoop({
+      seed: 9,
+      kills: 2,
+      sink: 'kafka',
+      query: 'window',
+      rows: 40_000,
+      parallelism: 2,
+      kafkaBootstrap: kafkaConnection().bootstrapServers,
+      killAfterCheckpoint: true,
+      killWindowMs: [0, 1200],
+      workDir: workDir('kafka-window-p2'),
+    });
+    console.log(formatReport(report));
+    expectExact(report);
+    expect(report.kills).toBe(2);
+  }, 120_000);
+
   it('kafka at-least-once: nothing lost after SIGKILLs', async () => {
     const report = await runCrashLoop({
       seed: 5,

@@ -2,6 +2,7 @@ import { createSession } from '../../src/api/session.js';
 import type { JobGraph, JobVertex, ValuesSpec } from '../../src/common/jobgraph.js';
 import { RowKind, type RowType } from '../../src/common/types.js';
 import { FileSystemSourceReader } from '../../src/connectors/filesystem/index.js';
+import { BUILTIN_WORKER_CONNECTORS } from '../../src/connectors/worker-registry.js';
 import {
   executeJob,
   type OperatorContext,
@@ -96,6 +97,10 @@ export async function runStreaming(script: string, mode: RunMode): Promise<Strea
   }
   const client = executeJob(job, {
     connectors,
+    // The parallelism-4 runs put the plan's operators on worker threads, so every case also runs
+    // with exchanges across threads; the committing sink is this file's object and stays on the
+    // main thread. (Workers cost each job a few hundred ms of start-up; the other runs stay in-thread.)
+    workerConnectors: mode.parallelism >= 4 && !mode.restore ? BUILTIN_WORKER_CONNECTORS : undefined,
     log: { info: () => {}, warn: () => {} },
   });
   const result = await client.result;

@@ -7,6 +7,7 @@ import { Configuration } from '../../common/config.js';
 import { formatError, isWeirError, WeirError } from '../../common/errors.js';
 import { JOB_GRAPH_VERSION, type JobGraph } from '../../common/jobgraph.js';
 import { parseState } from '../../common/serde.js';
+import { BUILTIN_WORKER_CONNECTORS } from '../../connectors/worker-registry.js';
 import { type JobClient, submitJob } from '../../runtime/index.js';
 import { clusterLogFile, readCluster, registerCluster, unregisterCluster } from '../cluster-registry.js';
 import { ControlPlane } from '../control-plane.js';
@@ -147,7 +148,11 @@ async function runClusterForeground(properties: [string, string][], io: CliIO): 
   const control: ControlPlane = new ControlPlane(info, {
     submit: async (body) => {
       const graph = jobGraphOf(body);
-      const job = await submitJob(graph, { connectors: runtimeConnectors, log: { info, warn } });
+      const job = await submitJob(graph, {
+        connectors: runtimeConnectors,
+        workerConnectors: BUILTIN_WORKER_CONNECTORS,
+        log: { info, warn },
+      });
       jobs.push(job);
       await control.expose(job, graph, new Configuration(Object.entries(graph.config)));
       info(`Submitted job ${job.jobId} (${job.jobName})`);

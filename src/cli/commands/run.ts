@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { createSession } from '../../api/session.js';
 import { STATE_RECOVERY_IGNORE_UNCLAIMED, STATE_RECOVERY_PATH } from '../../common/options.js';
+import { BUILTIN_WORKER_CONNECTORS } from '../../connectors/worker-registry.js';
 import { type JobClient, type JobResult, submitJob } from '../../runtime/index.js';
 import { ControlPlane } from '../control-plane.js';
 import { EXIT_FAILURE, EXIT_OK, reportError } from '../errors.js';
@@ -65,6 +66,7 @@ export async function runCommand(flags: RunFlags, cliIO: CliIO): Promise<number>
           case 'job': {
             const job = await submitJob(result.jobGraph, {
               connectors: runtimeConnectors,
+              workerConnectors: BUILTIN_WORKER_CONNECTORS,
               log: {
                 info: (m) => info(m),
                 warn: (m) => io.stderr.write(`[WARN] ${m}\n`),

@@ -3,6 +3,7 @@ import { createSession } from '../../api/session.js';
 import { formatError, isWeirError, WeirError } from '../../common/errors.js';
 import { SQL_CLIENT_MAX_TABLE_RESULT_ROWS, SQL_CLIENT_RESULT_MODE } from '../../common/options.js';
 import { type ResultCollector, tableauCollector } from '../../connectors/collect/index.js';
+import { BUILTIN_WORKER_CONNECTORS } from '../../connectors/worker-registry.js';
 import { builtInFunctionNames, KEYWORDS, type ParsedStatement, showCreate } from '../../planner/index.js';
 import { type JobClient, submitJob } from '../../runtime/index.js';
 import { sqlCompleter } from '../completion.js';
@@ -96,6 +97,7 @@ export async function sqlCommand(
           resultView = table ?? tableauView!;
           const job = await submitJob(result.jobGraph, {
             connectors: runtimeConnectors,
+            workerConnectors: BUILTIN_WORKER_CONNECTORS,
             log: { info: () => {}, warn: (m) => io.stderr.write(`[WARN] ${m}\n`) },
           });
           // Ctrl-C cancels the query, not the client: as a signal when input is piped, and through
@@ -124,6 +126,7 @@ export async function sqlCommand(
         info('Submitting SQL update statement to the cluster...');
         const job = await submitJob(result.jobGraph, {
           connectors: runtimeConnectors,
+          workerConnectors: BUILTIN_WORKER_CONNECTORS,
           log: { info: () => {}, warn: (m) => io.stderr.write(`[WARN] ${m}\n`) },
         });
         jobs.push(job);

@@ -100,6 +100,21 @@ describe('CheckpointCoordinator', () => {
     expect(task.events).toEqual(['trigger 1', 'aborted 1', 'trigger 2', 'aborted 2']);
   });
 
+  it('a checkpoint declined because a newer barrier subsumed it is aborted without counting as a failure', async () => {
+    const failures: string[] = [];
+    const coordinator = new CheckpointCoordinator(options({ onFailure: (e) => failures.push(e.code) }));
+    const task = fakeTask('t', () => coordinator, false);
+    coordinator.setParticipants([task]);
+    const first = coordinator.triggerCheckpoint();
+    coordinator.decline('t', first.id, 'barrier 2 arrived before checkpoint 1 ended', true);
+    await expect(first.completion).rejects.toThrow(/declined by t/);
+    expect(failures).toEqual([]);
+    const second = coordinator.triggerCheckpoint();
+    coordinator.decline('t', second.id, 'the snapshot failed');
+    await expect(second.completion).rejects.toThrow(/the snapshot failed/);
+    expect(failures).toEqual(['CHECKPOINT_TOLERABLE_FAILURES_EXCEEDED']);
+  });
+
   it('does not start a periodic checkpoint while max-concurrent are in progress', async () => {
     const coordinator = new CheckpointCoordinator(options({ interval: 5, maxConcurrent: 1 }));
     const task = fakeTask('t', () => coordinator, false);

@@ -291,9 +291,17 @@ export class CheckpointCoordinator {
     }
   }
 
-  decline(taskName: string, checkpointId: number, reason: string): void {
-    if (!this.pending.has(checkpointId)) return;
-    this.fail(checkpointId, `Checkpoint ${checkpointId} was declined by ${taskName}: ${reason}`);
+  /**
+   * A task cannot complete the checkpoint. `subsumed`: a newer checkpoint's barrier overtook it
+   * (an unaligned barrier, or the final checkpoint of a bounded job); as Flink's
+   * CHECKPOINT_DECLINED_SUBSUMED it is aborted without counting against the tolerable failures.
+   */
+  decline(taskName: string, checkpointId: number, reason: string, subsumed = false): void {
+    const pending = this.pending.get(checkpointId);
+    if (!pending) return;
+    const message = `Checkpoint ${checkpointId} was declined by ${taskName}: ${reason}`;
+    if (subsumed) this.abort(pending, message);
+    else this.fail(checkpointId, message);
   }
 
   private async finish(pending: PendingCheckpoint): Promise<void> {

@@ -1,32 +1,28 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { Configuration } from '../../common/config.js';
 import { isWeirError, WeirError } from '../../common/errors.js';
-import { isSourceOperator, type JobGraph, type JobVertex } from '../../common/jobgraph.js';
+import type { JobGraph } from '../../common/jobgraph.js';
 import {
-  CHECKPOINTING_ALIGNED_TIMEOUT,
   CHECKPOINTING_EXTERNALIZED_RETENTION,
   CHECKPOINTING_INTERVAL,
   CHECKPOINTING_MAX_CONCURRENT,
   CHECKPOINTING_MIN_PAUSE,
-  CHECKPOINTING_MODE,
   CHECKPOINTING_TIMEOUT,
   CHECKPOINTING_TOLERABLE_FAILURES,
-  CHECKPOINTING_UNALIGNED,
   CHECKPOINTS_DIRECTORY,
   CHECKPOINTS_NUM_RETAINED,
   JOBMANAGER_STORAGE_MAX_STATE,
   MAX_PARALLELISM,
-  NETWORK_BUFFERS_PER_CHANNEL,
   PARALLELISM_DEFAULT,
   SAVEPOINTS_DIRECTORY,
   STATE_BACKEND_INCREMENTAL,
   STATE_RECOVERY_IGNORE_UNCLAIMED,
   STATE_RECOVERY_PATH,
+  WORKER_THREADS,
 } from '../../common/options.js';
-import type { RuntimeConnectorRegistry } from '../api/connectors.js';
-import type { Logger, OperatorContext, OperatorStateSnapshot, StreamOperator } from '../api/operator.js';
-import type { SourceReader } from '../api/source.js';
-import type { KeyedStateHandle, KeyedStateSnapshot } from '../api/state.js';
+import type { RuntimeConnectorRegistry, WorkerConnectorsSpec } from '../api/connectors.js';
+import type { Logger } from '../api/operator.js';
 import { CheckpointCoordinator } from '../checkpoint/coordinator.js';
 import type { CheckpointMetadata } from '../checkpoint/metadata.js';
 import {
@@ -38,35 +34,16 @@ import {
 } from '../checkpoint/storage.js';
 import { createRestartStrategy } from '../failover/restart-strategy.js';
 import { buildExecutionGraph, type OperatorChain } from '../graph/execution-graph.js';
+import { chainConnectors, MAIN_THREAD, type Placement, placeSubtasks } from '../graph/placement.js';
 import { JobMetrics } from '../metrics/job-metrics.js';
-import { LocalChannel } from '../network/channel.js';
-import { type BarrierMode, CheckpointedInputGate } from '../network/input-gate.js';
-import { createPartitioner } from '../network/partitioner.js';
-import { RecordWriterOutput } from '../network/record-writer.js';
-import { CalcOperator } from '../operators/calc-operator.js';
-import { ChangelogNormalizeOperator } from '../operators/changelog-normalize/changelog-normalize.js';
-import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
-import { IntervalJoinOperator } from '../operators/join/interval-join.js';
-import { LookupJoinOperator } from '../operators/join/lookup-join.js';
-import { SemiAntiJoinOperator } from '../operators/join/semi-anti-join.js';
-import { StreamingJoinOperator } from '../operators/join/streaming-join.js';
-import { TemporalJoinOperator } from '../operators/join/temporal-join.js';
-import { NotNullEnforcer } from '../operators/not-null-enforcer.js';
-import { OverAggregateOperator } from '../operators/over-aggregate/index.js';
-import { DeduplicateOperator, RankOperator } from '../operators/rank/index.js';
-import { UnionOperator } from '../operators/union-operator.js';
-import { ValuesSourceReader } from '../operators/values/values-source.js';
-import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
-import {
-  WindowAggregateOperator,
-  WindowRankOperator,
-  WindowTableFunctionOperator,
-} from '../operators/window/index.js';
+import { ThreadLink } from '../network/thread-link.js';
 import { resolveStateBackend } from '../state/backend-config.js';
-import { createKeyedStateBackend } from '../state/backend-factory.js';
 import { redistributeOperatorState } from '../state/redistribute.js';
-import type { SavepointFormat, SnapshotTarget, SnapshottingKeyedStateBackend } from '../state/snapshot.js';
-import { CHANNEL_STATE, StreamTask, type TaskHead } from '../task/stream-task.js';
+import type { SavepointFormat, SnapshotTarget } from '../state/snapshot.js';
+import { CHANNEL_STATE } from '../task/stream-task.js';
+import { deployTasks, type RestoredOperatorState, statusReport } from './task-deployment.js';
+import { createThreadPorts, startWorkers, type TaskHandle } from './worker-host.js';
+import { loadWorkerConnectors, type TaskStatusReport } from './worker-protocol.js';
 
 export type JobStatus = 'RUNNING' | 'FINISHED' | 'CANCELED' | 'FAILED';
 
@@ -87,6 +64,11 @@ export interface ExecuteOptions {
   readonly restoreFrom?: CheckpointMetadata;
   /** Skip state of operators that are not in the job any more (Flink's --allowNonRestoredState). */
   readonly allowNonRestoredState?: boolean;
+  /**
+   * How worker threads create connectors. Without it every subtask runs on the main thread;
+   * with it, 'taskmanager.worker-threads' decides.
+   */
+  readonly workerConnectors?: WorkerConnectorsSpec;
 }
 
 export interface JobClient {
@@ -98,10 +80,7 @@ export interface JobClient {
   readonly result: Promise<JobResult>;
   /** Cancels the job (Ctrl-C); retained checkpoints follow the externalized retention option. */
   cancel(): Promise<JobResult>;
-  /**
-   * Takes a savepoint into `directory` (default 'state.savepoints.dir'), canonical unless asked for
-   * the backend's native format; resolves to its path.
-   */
+  /** Takes a savepoint into `directory` (default 'state.savepoints.dir'); resolves to its path. */
   triggerSavepoint(directory?: string, format?: SavepointFormat): Promise<string>;
   /**
    * Flink's stop-with-savepoint: sources stop, a savepoint is taken (sinks commit on it), and the
@@ -117,6 +96,8 @@ export interface JobClient {
   readonly status: JobStatus;
   /** When the job was submitted (epoch ms). */
   readonly startTime: number;
+  /** Each task of the running attempt: the thread it runs on, its latest metrics. */
+  taskStatus(): TaskStatusReport[];
   /** Task, operator and job metrics, read on demand (REST, Prometheus, the terminal status line). */
   readonly metrics: JobMetrics;
   /** The failures of the job's attempts, oldest first (Flink's exception history). */
@@ -135,98 +116,6 @@ export interface JobException {
 /** A 32-hex-digit id, the shape of Flink's JobID. */
 export function newJobId(): string {
   return randomBytes(16).toString('hex');
-}
-
-function createOperator(
-  vertex: JobVertex,
-  connectors: RuntimeConnectorRegistry,
-): StreamOperator | SourceReader {
-  const spec = vertex.operator;
-  switch (spec.kind) {
-    case 'source':
-    case 'sink': {
-      const connector = connectors.get(spec.connector.connector);
-      const factory = spec.kind === 'source' ? connector?.source : connector?.sink;
-      if (!factory) {
-        throw new WeirError(
-          'CONNECTOR_UNAVAILABLE',
-          `Connector '${spec.connector.connector}' cannot be used as a ${spec.kind} (table ${spec.connector.table})`,
-        );
-      }
-      if ('createReader' in factory) return factory.createReader(spec.connector);
-      const writer = factory.createWriter(spec.connector);
-      return spec.kind === 'sink' && spec.notNullColumns
-        ? new NotNullEnforcer(writer, spec.notNullColumns)
-        : writer;
-    }
-    case 'sink-committer': {
-      const factory = connectors.get(spec.connector.connector)?.sink?.createCommitter;
-      if (!factory) {
-        throw new WeirError(
-          'CONNECTOR_UNAVAILABLE',
-          `Connector '${spec.connector.connector}' has no sink committer (table ${spec.connector.table})`,
-        );
-      }
-      return factory(spec.connector);
-    }
-    case 'calc':
-      return new CalcOperator(spec);
-    case 'watermark-assigner':
-      return new WatermarkAssignerOperator(spec);
-    case 'group-aggregate':
-      return new GroupAggregateOperator(spec);
-    case 'window-aggregate':
-      return new WindowAggregateOperator(spec);
-    case 'window-table-function':
-      return new WindowTableFunctionOperator(spec);
-    case 'rank':
-      return new RankOperator(spec);
-    case 'window-rank':
-      return new WindowRankOperator(spec);
-    case 'deduplicate':
-      return new DeduplicateOperator(spec);
-    case 'changelog-normalize':
-      return new ChangelogNormalizeOperator(spec);
-    case 'over-aggregate':
-      return new OverAggregateOperator(spec);
-    case 'join':
-      return spec.joinType === 'SEMI' || spec.joinType === 'ANTI'
-        ? new SemiAntiJoinOperator(spec)
-        : new StreamingJoinOperator(spec);
-    case 'interval-join':
-      return new IntervalJoinOperator(spec);
-    case 'temporal-join':
-      return new TemporalJoinOperator(spec);
-    case 'lookup-join':
-      // The lookup is created when the operator opens, so that a connector's error fails the task.
-      return new LookupJoinOperator(spec, () => {
-        const lookup = connectors.get(spec.table.connector)?.lookup;
-        if (!lookup) {
-          throw new WeirError(
-            'CONNECTOR_UNAVAILABLE',
-            `Connector '${spec.table.connector}' cannot be looked up (table ${spec.table.table})`,
-          );
-        }
-        return lookup.createLookup(
-          spec.table,
-          spec.keys.map((k) => k.tableField),
-        );
-      });
-    case 'values':
-      return new ValuesSourceReader(spec);
-    case 'union':
-      return new UnionOperator();
-    default: {
-      const never: never = spec;
-      return never;
-    }
-  }
-}
-
-interface RestoredOperatorState {
-  readonly subtasks: readonly OperatorStateSnapshot[];
-  readonly keyed?: KeyedStateSnapshot;
-  readonly keyedHandles?: readonly KeyedStateHandle[];
 }
 
 /** Matches restored state to the job's operators by stable id, rescaling operator state. */
@@ -300,13 +189,14 @@ function createStorage(config: Configuration, jobId: string, log: Logger): Check
 
 /** One run of all the job's tasks; a failover ends it and starts the next from a checkpoint. */
 interface ExecutionAttempt {
-  readonly tasks: readonly StreamTask[];
+  readonly tasks: readonly TaskHandle[];
   /** Stop-with-savepoint: bounded input no longer finishes the job by itself; stop() does. */
   stopping: boolean;
   /** Settles when every task has ended; the error is the first failure, if any. */
   readonly done: Promise<Error | undefined>;
   fail(error: Error): void;
   cancel(): void;
+  taskStatus(): TaskStatusReport[];
 }
 
 interface JobSetup {
@@ -314,6 +204,7 @@ interface JobSetup {
   readonly jobId: string;
   readonly config: Configuration;
   readonly graph: ReturnType<typeof buildExecutionGraph>;
+  readonly placement: Placement;
   readonly coordinator: CheckpointCoordinator;
   readonly checkpointingEnabled: boolean;
   readonly options: ExecuteOptions;
@@ -326,10 +217,8 @@ function startAttempt(
   attemptNumber: number,
   restored: ReadonlyMap<string, RestoredOperatorState>,
 ): ExecutionAttempt {
-  const { job, jobId, config, graph, coordinator, options } = setup;
-  const tasks: StreamTask[] = [];
-  const keyedBackends: SnapshottingKeyedStateBackend[] = [];
-  const backendChoice = resolveStateBackend(config, { info: () => {}, warn: () => {} });
+  const { job, jobId, config, graph, placement, coordinator, options } = setup;
+  const tasks: TaskHandle[] = [];
   const inputEnded = new Set<string>();
   let failure: Error | undefined;
 
@@ -352,164 +241,57 @@ function startAttempt(
       if (inputEnded.size === tasks.length && !attempt.stopping) void finishAfterFinalCheckpoint();
     },
   };
-
-  // channels[edge][upstream subtask][downstream subtask]; forward edges only connect i to i.
-  const capacity = config.require(NETWORK_BUFFERS_PER_CHANNEL);
-  const allChannels: LocalChannel[] = [];
-  const channels = graph.edges.map((edge) => {
-    const up = graph.chains[edge.source].parallelism;
-    const down = graph.chains[edge.target].parallelism;
-    return Array.from({ length: up }, (_, u) =>
-      Array.from({ length: down }, (_, d) => {
-        if (edge.partitioner === 'forward' && u !== d) return undefined;
-        const channel = new LocalChannel(capacity);
-        allChannels.push(channel);
-        return channel;
-      }),
-    );
+  const ports = placement.workers > 0 ? createThreadPorts(graph, placement) : undefined;
+  const local = deployTasks({
+    job,
+    jobId,
+    config,
+    graph,
+    attemptNumber,
+    restored,
+    connectors: options.connectors,
+    log: options.log,
+    hooks,
+    placement,
+    location: MAIN_THREAD,
+    links: new Map([...(ports?.get(MAIN_THREAD) ?? [])].map(([peer, port]) => [peer, new ThreadLink(port)])),
+    snapshotTarget: setup.snapshotTarget,
   });
-  const unaligned =
-    config.require(CHECKPOINTING_MODE) === 'EXACTLY_ONCE' && config.require(CHECKPOINTING_UNALIGNED);
-  const alignedTimeout = unaligned ? config.require(CHECKPOINTING_ALIGNED_TIMEOUT) : 0;
-  const barrierMode: BarrierMode =
-    config.require(CHECKPOINTING_MODE) === 'AT_LEAST_ONCE'
-      ? 'at-least-once'
-      : unaligned && alignedTimeout === 0
-        ? 'unaligned'
-        : 'aligned';
-
-  const vertexById = new Map(job.vertices.map((v) => [v.id, v]));
-  const maxParallelism = graph.maxParallelism;
-  const runs: (() => Promise<unknown>)[] = [];
-  // Task names identify tasks to the coordinator: two chains that read as the same (two scans of one
-  // table, as in a self-join) get their chain number added.
-  const taskNames = graph.chains.map((c) =>
-    graph.chains.some((o) => o !== c && o.name === c.name) ? `${c.name} [${c.index + 1}]` : c.name,
-  );
-  for (const chain of graph.chains) {
-    for (let subtask = 0; subtask < chain.parallelism; subtask++) {
-      const first = chain.vertices[0];
-      const sourceHead = isSourceOperator(first.operator);
-      const operators = sourceHead ? chain.vertices.slice(1) : chain.vertices;
-      let head: TaskHead;
-      if (sourceHead) {
-        head = {
-          kind: 'source',
-          operatorId: first.id,
-          reader: createOperator(first, options.connectors) as SourceReader,
-        };
-      } else {
-        // Each channel with the logical input its edge feeds (a two-input operator has two).
-        const inputs = graph.edges.flatMap((edge, e) =>
-          edge.target === chain.index
-            ? channels[e].flatMap((fromUpstream) => {
-                const channel = fromUpstream[subtask];
-                return channel ? [{ channel, input: edge.inputIndex }] : [];
-              })
-            : [],
-        );
-        head = {
-          kind: 'network',
-          gate: new CheckpointedInputGate(
-            inputs.map((i) => i.channel),
-            barrierMode,
-            alignedTimeout,
-            inputs.map((i) => i.input),
-          ),
-        };
-      }
-      const outputs = graph.edges.flatMap((edge, e) => {
-        if (edge.source !== chain.index) return [];
-        const targets = channels[e][subtask].filter((c): c is LocalChannel => c !== undefined);
-        return [
-          new RecordWriterOutput(
-            targets,
-            createPartitioner(edge.partitioner, {
-              channels: targets.length,
-              sourceSubtask: subtask,
-              keys: edge.keys,
-              maxParallelism,
-            }),
-          ),
-        ];
-      });
-      const chained = operators.map((v) => {
-        let keyedState: SnapshottingKeyedStateBackend | undefined;
-        if (v.keyed) {
-          const r = restored.get(v.id);
-          keyedState = createKeyedStateBackend(backendChoice, config, {
-            jobId,
-            operatorId: v.id,
-            maxParallelism,
-            parallelism: chain.parallelism,
-            subtaskIndex: subtask,
-            attemptNumber,
-            restored: { keyed: r?.keyed, handles: r?.keyedHandles },
-            resolveTarget: setup.snapshotTarget,
-          });
-          keyedBackends.push(keyedState);
-        }
-        return {
-          operatorId: v.id,
-          operator: createOperator(v, options.connectors) as StreamOperator,
-          keyedState,
-        };
-      });
-      const backends = new Map(chained.map((c) => [c.operatorId, c.keyedState]));
-      const task = new StreamTask(
-        `${taskNames[chain.index]} (${subtask + 1}/${chain.parallelism})`,
-        subtask,
-        head,
-        chained,
-        outputs,
-        hooks,
-        barrierMode === 'unaligned',
-      );
-      tasks.push(task);
-      const state = new Map<string, OperatorStateSnapshot>();
-      for (const v of chain.vertices) {
-        const s = restored.get(v.id)?.subtasks[subtask];
-        if (s) state.set(v.id, s);
-      }
-      const context = (operatorId: string): OperatorContext => ({
-        jobId,
-        jobName: job.jobName,
-        operatorId,
-        operatorName: vertexById.get(operatorId)!.name,
-        subtaskIndex: subtask,
-        parallelism: chain.parallelism,
-        maxParallelism,
-        attemptNumber,
-        config,
-        log: options.log,
-        processingTimeService: task.processingTimeService,
-        keyedStateBackend: backends.get(operatorId),
-      });
-      runs.push(() => task.run(state, context).catch((err: Error) => attempt.fail(err)));
-    }
-  }
-  coordinator.setParticipants(
-    tasks.map((task) => ({
-      taskName: task.taskName,
-      isSource: task.isSource,
-      triggerCheckpoint: (id: number, timestamp: number, isSavepoint: boolean) =>
-        task.triggerCheckpoint(id, timestamp, isSavepoint),
-      notifyCheckpointComplete: (id: number) => task.notifyCheckpointComplete(id),
-      notifyCheckpointAborted: (id: number) => task.notifyCheckpointAborted(id),
-    })),
-  );
+  const remote =
+    ports && options.workerConnectors
+      ? startWorkers({
+          job,
+          jobId,
+          graph,
+          placement,
+          attemptNumber,
+          restored,
+          connectors: options.workerConnectors,
+          ports,
+          hooks,
+          log: options.log,
+          onFailure: (err) => attempt.fail(err),
+        })
+      : undefined;
+  tasks.push(...local.tasks.map((d) => d.task), ...(remote?.tasks ?? []));
+  coordinator.setParticipants(tasks);
   const stopAll = () => {
-    for (const t of tasks) t.cancel();
+    for (const d of local.tasks) d.task.cancel();
     // Senders waiting for credit from a task that is going away must be let go.
-    for (const c of allChannels) c.close();
+    local.closeChannels();
+    remote?.cancel();
   };
   const attempt: ExecutionAttempt = {
     tasks,
     stopping: false,
     done: Promise.resolve().then(async () => {
-      await Promise.all(runs.map((run) => run()));
+      await Promise.all([
+        ...local.tasks.map((d) => d.run().catch((err: Error) => attempt.fail(err))),
+        remote?.done,
+      ]);
+      if (remote) local.closeChannels();
       // The attempt's local state files go with it; the next attempt restores from a checkpoint.
-      for (const b of keyedBackends) b.dispose();
+      for (const b of local.keyedBackends) b.dispose();
       return failure;
     }),
     fail(error) {
@@ -518,8 +300,39 @@ function startAttempt(
       stopAll();
     },
     cancel: stopAll,
+    taskStatus: () => [
+      ...local.tasks.map((d) => statusReport(d.task, MAIN_THREAD)),
+      ...(remote?.reports.values() ?? []),
+    ],
   };
   return attempt;
+}
+
+/**
+ * How many worker threads the job's subtasks run on (0: all on the main thread), and which chains
+ * stay on the main thread: those whose connectors workers cannot create or that must run here.
+ */
+function planPlacement(
+  graph: ReturnType<typeof buildExecutionGraph>,
+  config: Configuration,
+  options: ExecuteOptions,
+): Placement | Promise<Placement> {
+  const highest = Math.max(...graph.chains.map((c) => c.parallelism));
+  const configured = config.get(WORKER_THREADS);
+  // The disk backend asks the coordinator what each snapshot is for: such jobs stay on the main thread.
+  const diskBackend = resolveStateBackend(config, { info: () => {}, warn: () => {} }).backend !== 'hashmap';
+  const workers =
+    !options.workerConnectors || diskBackend
+      ? 0
+      : (configured ?? (highest <= 1 ? 0 : Math.min(highest, availableParallelism())));
+  if (workers === 0) return placeSubtasks(graph, 0, () => true);
+  return loadWorkerConnectors(options.workerConnectors!).then((inWorkers) =>
+    placeSubtasks(graph, workers, (chain) =>
+      chainConnectors(chain).some(
+        (id) => !inWorkers.has(id) || options.connectors.get(id)?.runsInWorkers !== true,
+      ),
+    ),
+  );
 }
 
 /**
@@ -561,6 +374,10 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
     onFailure: (error) => current?.fail(error),
     log: options.log,
   });
+  // Where subtasks run is settled once per job; finding out which connectors workers can create
+  // means loading their module, so it is asynchronous only when the job uses worker threads.
+  const placement = planPlacement(graph, config, options);
+  let setup: JobSetup | undefined;
   // Incremental checkpoints need files to share: with the filesystem storage only, as in Flink.
   const sharedDirectory =
     config.require(STATE_BACKEND_INCREMENTAL) && storage instanceof FileSystemCheckpointStorage
@@ -569,16 +386,6 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
   const snapshotTarget = (checkpointId: number): SnapshotTarget => {
     const target = coordinator.pendingTarget(checkpointId);
     return target?.kind === 'savepoint' ? target : { kind: 'checkpoint', sharedDirectory };
-  };
-  const setup: JobSetup = {
-    job,
-    jobId,
-    config,
-    graph,
-    coordinator,
-    checkpointingEnabled,
-    options,
-    snapshotTarget,
   };
 
   let cancelRequested = false;
@@ -590,7 +397,20 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
 
   const supervise = async (): Promise<{ status: JobResult['status']; error?: Error }> => {
     let state = initialState;
+    const placed = placement instanceof Promise ? await placement : placement;
+    setup = {
+      job,
+      jobId,
+      config,
+      graph,
+      placement: placed,
+      coordinator,
+      checkpointingEnabled,
+      options,
+      snapshotTarget,
+    };
     for (let attemptNumber = 0; ; attemptNumber++) {
+      if (cancelRequested) return { status: 'CANCELED' };
       current = startAttempt(setup, attemptNumber, state);
       metrics.attach(current.tasks);
       coordinator.startPeriodicScheduling();
@@ -675,11 +495,13 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
       return status;
     },
     startTime,
+    taskStatus: () => current?.taskStatus() ?? [],
     metrics,
     exceptions,
     triggerSavepoint: async (directory, format) =>
       (await coordinator.triggerCheckpoint(savepointDirectory(directory), format).completion).location,
     stop: async ({ savepointDirectory: directory, drain = false, format }) => {
+      await placement;
       const attempt = current;
       if (!attempt || status !== 'RUNNING') {
         throw new WeirError('JOB_NOT_RUNNING', `Job ${jobId} is not running (${status})`);

@@ -1,13 +1,30 @@
 import type { RecordBatch } from '../api/batch.js';
 import type { StreamElement } from './events.js';
 
+/** The receiving end of a channel, as an input gate reads it. */
+export interface InputChannel {
+  readonly isEmpty: boolean;
+  poll(): StreamElement | undefined;
+  /** Calls `listener` once, when the next element arrives (at once if one is queued). */
+  whenData(listener: () => void): void;
+  close(): void;
+}
+
+/** The sending end of a channel, as a record writer feeds it. */
+export interface OutputChannel {
+  /** The promise (only for batches beyond the channel's credit) resolves when there is credit. */
+  send(element: StreamElement): void | Promise<void>;
+  sendPriorityBarrier(checkpointId: number, timestamp: number): void;
+  close(): void;
+}
+
 /**
  * A bounded channel from one upstream subtask to one downstream subtask, with credit-based flow
  * control: the sender may have at most `capacity` batches queued, and waits for credit beyond
  * that, so a slow consumer slows its producers and memory stays bounded. Events (barriers,
  * watermarks) never wait for credit, so they cannot deadlock behind data.
  */
-export class LocalChannel {
+export class LocalChannel implements InputChannel, OutputChannel {
   private readonly queue: StreamElement[] = [];
   private queuedBatches = 0;
   private creditWaiters: (() => void)[] = [];

@@ -1,5 +1,5 @@
 import type { RecordBatch } from '../api/batch.js';
-import type { LocalChannel } from './channel.js';
+import type { InputChannel } from './channel.js';
 
 /** How the snapshot for a barrier is taken: aligned (no in-flight data) or unaligned (with it). */
 export type CheckpointKind = 'aligned' | 'unaligned';
@@ -84,7 +84,7 @@ export class CheckpointedInputGate {
    * over all of them, as in Flink's StreamTwoInputProcessor.
    */
   constructor(
-    private readonly channels: readonly LocalChannel[],
+    private readonly channels: readonly InputChannel[],
     private readonly mode: BarrierMode,
     private readonly alignedTimeoutMs = 0,
     private readonly channelInputs: readonly number[] = channels.map(() => 0),

@@ -1,6 +1,6 @@
 import type { RecordBatch } from '../api/batch.js';
 import type { Output } from '../api/operator.js';
-import type { LocalChannel } from './channel.js';
+import type { OutputChannel } from './channel.js';
 import type { StreamElement } from './events.js';
 import type { BatchPartitioner } from './partitioner.js';
 
@@ -10,7 +10,7 @@ import type { BatchPartitioner } from './partitioner.js';
  */
 export class RecordWriterOutput implements Output {
   constructor(
-    private readonly channels: readonly LocalChannel[],
+    private readonly channels: readonly OutputChannel[],
     private readonly partition: BatchPartitioner,
   ) {}
 

@@ -45,7 +45,8 @@ export interface StreamTaskHooks {
     states: readonly SubtaskState[],
     metrics?: CheckpointMetrics,
   ): void;
-  declineCheckpoint(taskName: string, checkpointId: number, reason: string): void;
+  /** `subsumed`: a newer checkpoint's barrier overtook this one. */
+  declineCheckpoint(taskName: string, checkpointId: number, reason: string, subsumed?: boolean): void;
   /** The task's input ended and every operator saw endInput; it now waits for finish(). */
   endOfInput(taskName: string): void;
 }
@@ -353,7 +354,7 @@ export class StreamTask {
       },
       abortCheckpointOnBarrier: (id, reason) => {
         this.awaitingChannelState.delete(id);
-        this.hooks.declineCheckpoint(this.taskName, id, reason);
+        this.hooks.declineCheckpoint(this.taskName, id, reason, true);
       },
       endOfData: () => this.endInput(),
     };

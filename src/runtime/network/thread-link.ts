@@ -1,0 +1,230 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { RecordBatch } from '../api/batch.js';
+import { decodeBatch, encodeBatch, isEncoded } from './batch-codec.js';
+import type { InputChannel, OutputChannel } from './channel.js';
+import type { StreamElement } from './events.js';
+
+/**
+ * Channels between subtasks on two different threads. Every channel between the same two threads
+ * shares one MessagePort (a ThreadLink). Elements are not posted one by one: the sender collects
+ * what its tasks send during one turn of its event loop and posts it as one message, so records
+ * cross threads in batches of batches. Credits flow back the same way.
+ *
+ * Flow control is Flink's credit-based scheme, as in LocalChannel: the sender may have `capacity`
+ * batches outstanding (sent, not yet taken by the receiving task) and waits for credit beyond that,
+ * so a slow consumer on another thread slows its producers and memory stays bounded.
+ */
+
+/** Names one channel: exchange (edge) index, upstream subtask, downstream subtask. */
+export function channelKey(edge: number, upstream: number, downstream: number): string {
+  return `${edge}:${upstream}:${downstream}`;
+}
+
+/** An element in order with the others, or an unaligned barrier that overtakes what is queued. */
+type Item =
+  | readonly [channel: string, element: StreamElement]
+  | readonly [
+      channel: string,
+      priorityBarrier: { readonly checkpointId: number; readonly timestamp: number },
+    ];
+
+type LinkMessage =
+  | { readonly t: 'items'; readonly items: readonly Item[] }
+  | { readonly t: 'credit'; readonly credits: readonly (readonly [channel: string, batches: number])[] };
+
+function isElement(item: Item): item is readonly [string, StreamElement] {
+  return 'kind' in item[1];
+}
+
+export class ThreadLink {
+  private pending: Item[] = [];
+  private pendingCredits = new Map<string, number>();
+  private flushScheduled = false;
+  private readonly senders = new Map<string, RemoteOutputChannel>();
+  private readonly receivers = new Map<string, RemoteInputChannel>();
+  private closed = false;
+
+  constructor(private readonly port: MessagePort) {
+    port.on('message', (message: LinkMessage) => this.onMessage(message));
+  }
+
+  outputChannel(key: string, capacity: number): RemoteOutputChannel {
+    const channel = new RemoteOutputChannel(this, key, capacity);
+    this.senders.set(key, channel);
+    return channel;
+  }
+
+  inputChannel(key: string): RemoteInputChannel {
+    const channel = new RemoteInputChannel(this, key);
+    this.receivers.set(key, channel);
+    return channel;
+  }
+
+  /** @internal called by RemoteOutputChannel */
+  enqueue(item: Item): void {
+    this.pending.push(item);
+    this.scheduleFlush();
+  }
+
+  /** @internal called by RemoteInputChannel when its task took a batch */
+  returnCredit(key: string): void {
+    this.pendingCredits.set(key, (this.pendingCredits.get(key) ?? 0) + 1);
+    this.scheduleFlush();
+  }
+
+  /** Posts what is pending now (an unaligned barrier should not wait for the end of the turn). */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.closed) return;
+    if (this.pending.length > 0) {
+      const transfer: ArrayBuffer[] = [];
+      const items = this.pending.map((item): Item => {
+        const element = item[1];
+        return 'kind' in element && element.kind === 'batch'
+          ? // On the wire a batch goes by column (batch-codec.ts); the receiver decodes it.
+            [item[0], { kind: 'batch', batch: encodeBatch(element.batch, transfer) as RecordBatch }]
+          : item;
+      });
+      this.pending = [];
+      this.port.postMessage({ t: 'items', items } satisfies LinkMessage, transfer);
+    }
+    if (this.pendingCredits.size > 0) {
+      const credits = [...this.pendingCredits];
+      this.pendingCredits = new Map();
+      this.port.postMessage({ t: 'credit', credits } satisfies LinkMessage);
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of this.senders.values()) s.close();
+    for (const r of this.receivers.values()) r.close();
+    this.port.close();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.closed) return;
+    this.flushScheduled = true;
+    // After the current turn: what the tasks send meanwhile goes in the same message.
+    setImmediate(() => this.flush());
+  }
+
+  private onMessage(message: LinkMessage): void {
+    if (this.closed) return;
+    if (message.t === 'credit') {
+      for (const [key, batches] of message.credits) this.senders.get(key)?.addCredit(batches);
+      return;
+    }
+    for (const item of message.items) {
+      const receiver = this.receivers.get(item[0]);
+      if (!receiver) continue;
+      if (isElement(item)) {
+        const element = item[1];
+        receiver.deliver(
+          element.kind === 'batch' && isEncoded(element.batch)
+            ? { kind: 'batch', batch: decodeBatch(element.batch) }
+            : element,
+        );
+      } else receiver.deliverPriorityBarrier(item[1].checkpointId, item[1].timestamp);
+    }
+  }
+}
+
+/** The sending half of a channel to a task on another thread. */
+export class RemoteOutputChannel implements OutputChannel {
+  private outstanding = 0;
+  private creditWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly link: ThreadLink,
+    private readonly key: string,
+    readonly capacity: number,
+  ) {}
+
+  send(element: StreamElement): void | Promise<void> {
+    if (this.closed) return;
+    this.link.enqueue([this.key, element]);
+    if (element.kind !== 'batch') return;
+    this.outstanding++;
+    if (this.outstanding > this.capacity) {
+      return new Promise((resolve) => this.creditWaiters.push(resolve));
+    }
+  }
+
+  /**
+   * The barrier goes after what this side has sent (messages keep their order), and the receiving
+   * half puts it ahead of everything still queued there: the same overtaking as LocalChannel's.
+   */
+  sendPriorityBarrier(checkpointId: number, timestamp: number): void {
+    if (this.closed) return;
+    this.link.enqueue([this.key, { checkpointId, timestamp }]);
+    this.link.flush();
+  }
+
+  /** Batches the receiving task has taken. */
+  addCredit(batches: number): void {
+    this.outstanding -= batches;
+    while (this.outstanding <= this.capacity && this.creditWaiters.length > 0) this.creditWaiters.shift()!();
+  }
+
+  /** Releases a blocked sender for good: the job is cancelled or failing over. */
+  close(): void {
+    this.closed = true;
+    for (const w of this.creditWaiters.splice(0)) w();
+  }
+}
+
+/** The receiving half of a channel from a task on another thread. */
+export class RemoteInputChannel implements InputChannel {
+  private readonly queue: StreamElement[] = [];
+  private onData?: () => void;
+  private closed = false;
+
+  constructor(
+    private readonly link: ThreadLink,
+    private readonly key: string,
+  ) {}
+
+  get isEmpty(): boolean {
+    return this.queue.length === 0;
+  }
+
+  poll(): StreamElement | undefined {
+    const element = this.queue.shift();
+    if (element?.kind === 'batch') this.link.returnCredit(this.key);
+    return element;
+  }
+
+  whenData(listener: () => void): void {
+    if (this.queue.length > 0) listener();
+    else this.onData = listener;
+  }
+
+  deliver(element: StreamElement): void {
+    if (this.closed) return;
+    this.queue.push(element);
+    this.notify();
+  }
+
+  deliverPriorityBarrier(checkpointId: number, timestamp: number): void {
+    if (this.closed) return;
+    const overtaken = this.queue.flatMap((e) => (e.kind === 'batch' ? [e.batch] : []));
+    // The overtaken batches stay queued (the task still processes them, after the barrier) and are
+    // the checkpoint's in-flight state too; their credit goes back when they are polled, as any.
+    this.queue.unshift({ kind: 'barrier', checkpointId, timestamp, overtaken });
+    this.notify();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.queue.length = 0;
+  }
+
+  private notify(): void {
+    const listener = this.onData;
+    this.onData = undefined;
+    listener?.();
+  }
+}
