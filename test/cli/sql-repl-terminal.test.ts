@@ -55,7 +55,7 @@ function startTerminal() {
 }
 
 describe('weir sql on a terminal', () => {
-  it('types multi-line statements, runs SELECTs in each result mode, survives an error, Ctrl-C cancels a query, Ctrl-D leaves', async () => {
+  it('types multi-line statements, completes with Tab, runs SELECTs in each result mode, survives an error, Ctrl-C cancels a query, Ctrl-D leaves', async () => {
     const t = startTerminal();
     try {
       await t.expectNext('Flink SQL> ', 'the prompt');
@@ -79,6 +79,12 @@ describe('weir sql on a terminal', () => {
       const table = await t.expectNext('Query finished.');
       expect(table).toMatch(/\|\s+n \|/);
       expect(table).toMatch(/\|\s+3 \|/);
+
+      // Tab completes keywords and names from the catalog.
+      t.type('DESCRI\t');
+      await t.expectNext('DESCRIBE', 'the completed keyword');
+      t.type(' t;\r');
+      await t.expectNext(/\|\s+a \|\s+INT \|/, "the table's columns");
 
       t.type("RESET 'sql-client.execution.result-mode';\rSHOW TABLES;\r");
       await t.expectNext(/\|\s+t \|/, 'the table list');
