@@ -11,11 +11,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringifyState } from '../dist/common/serde.js';
-import { Types } from '../dist/common/types.js';
 import { builtinConnectors } from '../dist/connectors/registry.js';
 import { executeJob } from '../dist/runtime/index.js';
 import { DiskKeyedStateBackend } from '../dist/runtime/state/disk/disk-keyed-state.js';
 import { HeapKeyedStateBackend } from '../dist/runtime/state/heap-keyed-state.js';
+import { keyedAggregationJob } from './keyed-aggregation-job.mjs';
 
 const rows = Number(process.env.ROWS ?? 2_000_000);
 const keys = Number(process.env.KEYS ?? 200_000);
@@ -28,82 +28,12 @@ const connectors = new Map(
 const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
 // ---- 1. throughput ----
-const input = {
-  fields: [
-    { name: 'id', type: Types.BIGINT(false) },
-    { name: 'k', type: Types.INT(false) },
-  ],
-};
-const output = {
-  fields: [
-    { name: 'k', type: Types.INT(false) },
-    { name: 'cnt', type: Types.BIGINT(false) },
-    { name: 'total', type: Types.BIGINT(false) },
-  ],
-};
-function job(config) {
-  return {
-    version: 1,
-    jobName: 'disk-state-backend',
-    config,
-    vertices: [
-      {
-        id: 'a'.repeat(32),
-        name: 'source',
-        operator: {
-          kind: 'source',
-          connector: {
-            table: 'events',
-            connector: 'datagen',
-            options: {
-              'rows-per-second': '1000000000',
-              'fields.id.kind': 'sequence',
-              'fields.id.start': '1',
-              'fields.id.end': String(rows),
-              'fields.k.min': '1',
-              'fields.k.max': String(keys),
-            },
-            schema: input,
-          },
-        },
-      },
-      {
-        id: 'b'.repeat(32),
-        name: 'aggregate',
-        keyed: { fields: [1] },
-        operator: {
-          kind: 'group-aggregate',
-          grouping: [1],
-          aggCalls: [
-            { fn: 'COUNT', args: [], distinct: false, type: Types.BIGINT(false), name: 'cnt' },
-            { fn: 'SUM', args: [0], distinct: false, type: Types.BIGINT(false), name: 'total' },
-          ],
-          inputType: input,
-          outputType: output,
-          inputInsertOnly: true,
-          generateUpdateBefore: true,
-        },
-      },
-      {
-        id: 'c'.repeat(32),
-        name: 'sink',
-        operator: {
-          kind: 'sink',
-          inputChangelogMode: 'retract',
-          connector: { table: 'out', connector: 'blackhole', options: {}, schema: output },
-        },
-      },
-    ],
-    edges: [
-      { source: 'a'.repeat(32), target: 'b'.repeat(32), partitioner: 'hash', keys: [1] },
-      { source: 'b'.repeat(32), target: 'c'.repeat(32), partitioner: 'forward' },
-    ],
-  };
-}
-
 async function throughput(label, config) {
   const started = performance.now();
-  const client = executeJob(job(config), { connectors, log: { info() {}, warn: (m) => console.error(m) } });
+  const client = executeJob(keyedAggregationJob({ jobName: 'disk-state-backend', rows, keys, config }), {
+    connectors,
+    log: { info() {}, warn: (m) => console.error(m) },
+  });
   const result = await client.result;
   const seconds = (performance.now() - started) / 1000;
   const done = client.coordinator.statistics.filter((s) => s.status === 'COMPLETED');

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { Types } from '../dist/common/types.js';
 import { builtinConnectors } from '../dist/connectors/registry.js';
 // GroupAggregate throughput: datagen -> hash exchange by key -> GroupAggregate (COUNT(*), SUM(id))
 // -> blackhole, bounded to ROWS rows over KEYS keys, checkpoints off and aligned every second.
@@ -7,6 +6,7 @@ import { builtinConnectors } from '../dist/connectors/registry.js';
 // Run `npm run build` first. Prints input records per second of wall time and per second of CPU
 // time (user + system, GC threads included), which a busy machine distorts less.
 import { executeJob } from '../dist/runtime/index.js';
+import { keyedAggregationJob } from './keyed-aggregation-job.mjs';
 
 const rows = Number(process.env.ROWS ?? 5_000_000);
 const keys = Number(process.env.KEYS ?? 10_000);
@@ -15,84 +15,18 @@ const quiet = { write: () => true, once: () => undefined };
 const connectors = new Map(
   builtinConnectors({ stdout: quiet, stderr: quiet }).map((c) => [c.runtime.identifier, c.runtime]),
 );
-const input = {
-  fields: [
-    { name: 'id', type: Types.BIGINT(false) },
-    { name: 'k', type: Types.INT(false) },
-  ],
-};
-const output = {
-  fields: [
-    { name: 'k', type: Types.INT(false) },
-    { name: 'cnt', type: Types.BIGINT(false) },
-    { name: 'total', type: Types.BIGINT(false) },
-  ],
-};
-
-function job(config) {
-  return {
-    version: 1,
-    jobName: 'group-aggregate-throughput',
-    config: { 'parallelism.default': String(parallelism), ...config },
-    vertices: [
-      {
-        id: 'a'.repeat(32),
-        name: 'source',
-        operator: {
-          kind: 'source',
-          connector: {
-            table: 'events',
-            connector: 'datagen',
-            options: {
-              'rows-per-second': '1000000000',
-              'fields.id.kind': 'sequence',
-              'fields.id.start': '1',
-              'fields.id.end': String(rows),
-              'fields.k.min': '1',
-              'fields.k.max': String(keys),
-            },
-            schema: input,
-          },
-        },
-      },
-      {
-        id: 'b'.repeat(32),
-        name: 'aggregate',
-        keyed: { fields: [1] },
-        operator: {
-          kind: 'group-aggregate',
-          grouping: [1],
-          aggCalls: [
-            { fn: 'COUNT', args: [], distinct: false, type: Types.BIGINT(false), name: 'cnt' },
-            { fn: 'SUM', args: [0], distinct: false, type: Types.BIGINT(false), name: 'total' },
-          ],
-          inputType: input,
-          outputType: output,
-          inputInsertOnly: true,
-          generateUpdateBefore: true,
-        },
-      },
-      {
-        id: 'c'.repeat(32),
-        name: 'sink',
-        operator: {
-          kind: 'sink',
-          inputChangelogMode: 'retract',
-          connector: { table: 'out', connector: 'blackhole', options: {}, schema: output },
-        },
-      },
-    ],
-    edges: [
-      { source: 'a'.repeat(32), target: 'b'.repeat(32), partitioner: 'hash', keys: [1] },
-      { source: 'b'.repeat(32), target: 'c'.repeat(32), partitioner: 'forward' },
-    ],
-  };
-}
-
 async function measure(label, config) {
   const started = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
-  const client = executeJob(job(config), { connectors, log: { info() {}, warn: (m) => console.error(m) } });
+  const client = executeJob(
+    keyedAggregationJob({
+      jobName: 'group-aggregate-throughput',
+      rows,
+      keys,
+      config: { 'parallelism.default': String(parallelism), ...config },
+    }),
+    { connectors, log: { info() {}, warn: (m) => console.error(m) } },
+  );
   const result = await client.result;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = process.cpuUsage(cpuStart);

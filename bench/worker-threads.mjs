@@ -8,10 +8,10 @@
 // Run `npm run build` first. Prints input rows per second of wall time and per CPU-second (every
 // thread of the process) and the speed-up over parallelism 1. Never fails on speed.
 import { availableParallelism } from 'node:os';
-import { Types } from '../dist/common/types.js';
 import { builtinConnectors } from '../dist/connectors/registry.js';
 import { BUILTIN_WORKER_CONNECTORS } from '../dist/connectors/worker-registry.js';
 import { executeJob } from '../dist/runtime/index.js';
+import { keyedAggregationJob } from './keyed-aggregation-job.mjs';
 
 const rows = Number(process.env.ROWS ?? 4_000_000);
 const keys = Number(process.env.KEYS ?? 10_000);
@@ -19,84 +19,10 @@ const quiet = { write: () => true, once: () => undefined };
 const connectors = new Map(
   builtinConnectors({ stdout: quiet, stderr: quiet }).map((c) => [c.runtime.identifier, c.runtime]),
 );
-const input = {
-  fields: [
-    { name: 'id', type: Types.BIGINT(false) },
-    { name: 'k', type: Types.INT(false) },
-  ],
-};
-const output = {
-  fields: [
-    { name: 'k', type: Types.INT(false) },
-    { name: 'cnt', type: Types.BIGINT(false) },
-    { name: 'total', type: Types.BIGINT(false) },
-  ],
-};
-
-function job(count, config) {
-  return {
-    version: 1,
-    jobName: 'worker-threads',
-    config,
-    vertices: [
-      {
-        id: 'a'.repeat(32),
-        name: 'source',
-        operator: {
-          kind: 'source',
-          connector: {
-            table: 'events',
-            connector: 'datagen',
-            options: {
-              'rows-per-second': '1000000000',
-              'fields.id.kind': 'sequence',
-              'fields.id.start': '1',
-              'fields.id.end': String(count),
-              'fields.k.min': '1',
-              'fields.k.max': String(keys),
-            },
-            schema: input,
-          },
-        },
-      },
-      {
-        id: 'b'.repeat(32),
-        name: 'aggregate',
-        keyed: { fields: [1] },
-        operator: {
-          kind: 'group-aggregate',
-          grouping: [1],
-          aggCalls: [
-            { fn: 'COUNT', args: [], distinct: false, type: Types.BIGINT(false), name: 'cnt' },
-            { fn: 'SUM', args: [0], distinct: false, type: Types.BIGINT(false), name: 'total' },
-          ],
-          inputType: input,
-          outputType: output,
-          inputInsertOnly: true,
-          generateUpdateBefore: true,
-        },
-      },
-      {
-        id: 'c'.repeat(32),
-        name: 'sink',
-        operator: {
-          kind: 'sink',
-          inputChangelogMode: 'retract',
-          connector: { table: 'out', connector: 'blackhole', options: {}, schema: output },
-        },
-      },
-    ],
-    edges: [
-      { source: 'a'.repeat(32), target: 'b'.repeat(32), partitioner: 'hash', keys: [1] },
-      { source: 'b'.repeat(32), target: 'c'.repeat(32), partitioner: 'forward' },
-    ],
-  };
-}
-
 async function measure(label, count, config) {
   const started = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
-  const client = executeJob(job(count, config), {
+  const client = executeJob(keyedAggregationJob({ jobName: 'worker-threads', rows: count, keys, config }), {
     connectors,
     workerConnectors: BUILTIN_WORKER_CONNECTORS,
     log: { info() {}, warn: (m) => console.error(m) },
