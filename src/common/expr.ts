@@ -1,4 +1,5 @@
 import type { LogicalType } from './types.js';
+import type { UdfRef } from './udf.js';
 
 /**
  * Scalar expressions as the planner hands them to the runtime: resolved (column references are
@@ -31,6 +32,8 @@ export interface Call {
   readonly fn: string;
   readonly args: readonly Expr[];
   readonly type: LogicalType;
+  /** A user-defined function: `fn` is then its SQL name and this says where its code lives. */
+  readonly udf?: UdfRef;
 }
 
 export const inputRef = (index: number, type: LogicalType): InputRef => ({ kind: 'input', index, type });

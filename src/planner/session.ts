@@ -4,11 +4,14 @@ import { isWeirError, WeirError } from '../common/errors.js';
 import type { JobGraph } from '../common/jobgraph.js';
 import { CORE_OPTIONS } from '../common/options.js';
 import { formatType, type RowType } from '../common/types.js';
+import { bindCreateFunction } from './binder/create-function.js';
 import { bindCreateTable } from './binder/ddl.js';
+import { withUserFunctions } from './binder/functions.js';
 import type { BinderContext } from './binder/query.js';
 import { QueryBinder } from './binder/query.js';
 import { mergeTableLike } from './binder/table-like.js';
 import { Catalog, type CatalogObject } from './catalog/catalog.js';
+import { FunctionCatalog } from './catalog/functions.js';
 import { explainPlan } from './explain.js';
 import type * as A from './parser/ast.js';
 import { isSensitiveKey, printExpr } from './parser/printer.js';
@@ -48,6 +51,8 @@ export const STATEMENT_SUCCEEDED = '[INFO] Execute statement succeeded.';
  */
 export class SqlSession {
   readonly catalog = new Catalog();
+  /** User-defined functions (CREATE FUNCTION). */
+  readonly functions = new FunctionCatalog(this.catalog);
   readonly config: Configuration;
   private readonly initialConfig: Configuration;
   private readonly connectors: ReadonlyMap<string, ConnectorDescriptor>;
@@ -70,7 +75,7 @@ export class SqlSession {
   /** Executes one parsed statement; its errors point into the script it was parsed from. */
   execute(statement: ParsedStatement): StatementResult {
     try {
-      return this.executeStatement(statement.ast, statement);
+      return withUserFunctions(this.functions, () => this.executeStatement(statement.ast, statement));
     } catch (err) {
       if (isWeirError(err) && err.source === undefined)
         throw err.withSource(statement.script.text, statement.script.file);
@@ -126,7 +131,10 @@ export class SqlSession {
       case 'CreateView':
         return this.createView(ast, statement);
       case 'DropObject':
-        this.catalog.drop(ast.object === 'TABLE' ? 'table' : 'view', ast.name, ast.temporary, ast.ifExists);
+        if (ast.object === 'FUNCTION')
+          this.functions.drop(ast.name, ast.temporary, ast.system === true, ast.ifExists);
+        else
+          this.catalog.drop(ast.object === 'TABLE' ? 'table' : 'view', ast.name, ast.temporary, ast.ifExists);
         return ok();
       case 'SetStatement':
         return this.set(ast);
@@ -195,10 +203,12 @@ export class SqlSession {
       case 'Describe':
         return describe(this.catalog.lookup(ast.name));
       case 'CreateFunction':
-        throw new WeirError('SQL_UNSUPPORTED', 'CREATE FUNCTION is not supported yet', {
-          position: ast.pos,
-          hint: `user-defined functions ('${ast.className}') are JVM classes; weir has only its built-in functions`,
-        });
+        this.functions.create(
+          bindCreateFunction(ast, this.catalog, statement.script.file),
+          ast.ifNotExists,
+          ast.pos,
+        );
+        return ok();
       default: {
         const never: never = ast;
         return never;

@@ -165,10 +165,11 @@ export async function sqlCommand(
       );
       return 'handled';
     }
-    // Flink's SHOW [USER] FUNCTIONS: the built-in functions (weir has no user-defined ones).
+    // Flink's SHOW [USER] FUNCTIONS: the user-defined functions, and without USER the built-ins too.
     const functions = /^show\s+(user\s+)?functions$/i.exec(command);
     if (functions) {
-      const names = functions[1] ? [] : builtInFunctionNames();
+      const user = session.functions.names();
+      const names = functions[1] ? user : [...new Set([...builtInFunctionNames(), ...user])].sort();
       io.stdout.write(
         `${tableau(
           ['function name'],

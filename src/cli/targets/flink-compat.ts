@@ -31,6 +31,8 @@ const WEIR_LOCAL_OPTIONS = new Set(['rest.port', 'rest.bind-address']);
 
 const SET = /^\s*SET\s+'([^']+)'\s*=\s*'([^']*)'\s*;?\s*$/i;
 const CONNECTOR = /'connector'\s*=\s*'([^']+)'/gi;
+const JAVASCRIPT_FUNCTION =
+  /^\s*CREATE\s+(TEMPORARY\s+(SYSTEM\s+)?)?FUNCTION\b[\s\S]*?\bAS\s+'[^']*(\.(c|m)?js(#[\w$]+)?'|'\s+LANGUAGE\s+JAVASCRIPT)/i;
 
 /**
  * Checks the script's statements and the -D properties. Every statement is also planned by weir (nothing
@@ -64,6 +66,11 @@ export function checkForFlink(
       );
   }
   for (const s of statements) {
+    // A JavaScript function cannot run in Flink's JVM: the CREATE FUNCTION would fail there.
+    if (JAVASCRIPT_FUNCTION.test(s.text))
+      errors.push(
+        `${file}:${s.line}: a JavaScript function (LANGUAGE JAVASCRIPT or a .js module) cannot run on a Flink cluster; Flink needs a JVM class in a jar (USING JAR)`,
+      );
     for (const m of s.text.matchAll(CONNECTOR)) {
       const reason = WEIR_ONLY_CONNECTORS[m[1].toLowerCase()];
       if (reason) errors.push(`${file}:${s.line}: connector '${m[1]}' is not on a Flink cluster: ${reason}`);

@@ -62,6 +62,22 @@ describe('checkForFlink', () => {
     ]);
   });
 
+  it('refuses a JavaScript function and accepts a JVM class', () => {
+    const report = checkForFlink(
+      [
+        at("CREATE FUNCTION shout AS './udfs.mjs#shout'", 2),
+        at("CREATE TEMPORARY FUNCTION f AS 'lib/f' LANGUAGE JAVASCRIPT", 3),
+        at("CREATE FUNCTION count_char AS 'com.github.nexmark.flink.udf.CountChar'", 4),
+      ],
+      [],
+      'job.sql',
+    );
+    expect(report.errors).toEqual([
+      expect.stringMatching(/^job\.sql:2: a JavaScript function .* cannot run on a Flink cluster/),
+      expect.stringMatching(/^job\.sql:3: a JavaScript function/),
+    ]);
+  });
+
   it('warns about options only one side applies', () => {
     const report = checkForFlink(
       [at("SET 'pipeline.operator-chaining.enabled' = 'false'", 2)],

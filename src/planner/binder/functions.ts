@@ -2,6 +2,7 @@ import { didYouMean, editDistance, WeirError } from '../../common/errors.js';
 import { call, type Expr, literal } from '../../common/expr.js';
 import type { BuiltinFunction } from '../../common/functions.js';
 import { type LogicalType, MAX_LENGTH, Types, withNullability } from '../../common/types.js';
+import type { CatalogFunction, FunctionCatalog } from '../catalog/functions.js';
 import type * as A from '../parser/ast.js';
 import { convert } from './coerce.js';
 import { typeText, unsupported, validationError } from './errors.js';
@@ -19,6 +20,8 @@ import {
   isTimestamp,
   MAX_DECIMAL_PRECISION,
   numericResultType,
+  sameTypeIgnoringNullability,
+  supportsImplicitCast,
 } from './types.js';
 
 /**
@@ -365,8 +368,29 @@ function signatureText(name: string, s: Signature): string {
   return `${name}(${args.join(', ')}${s.variadic ? ', …' : ''})`;
 }
 
+/**
+ * The user-defined functions visible to the statement being bound. The session sets them around
+ * each statement (planning is synchronous, one statement at a time), so the many expression
+ * binders a query creates need not each carry the session's function catalog.
+ */
+let userFunctions: FunctionCatalog | undefined;
+
+export function withUserFunctions<T>(functions: FunctionCatalog, body: () => T): T {
+  const outer = userFunctions;
+  userFunctions = functions;
+  try {
+    return body();
+  } finally {
+    userFunctions = outer;
+  }
+}
+
 export function bindFunction(node: A.FunctionCall, args: readonly Expr[]): Expr {
   const name = node.name.value.toUpperCase();
+  // Flink's resolution order: temporary system functions shadow the built-ins, which shadow
+  // catalog functions.
+  const system = node.niladic ? undefined : userFunctions?.systemFunction(name);
+  if (system) return bindUserFunction(system, node, args);
   if (AGGREGATES.has(name) && !node.niladic)
     throw validationError(
       `Aggregate function ${name} cannot be used here`,
@@ -376,8 +400,16 @@ export function bindFunction(node: A.FunctionCall, args: readonly Expr[]): Expr 
   const notYet = NOT_YET.get(name);
   if (notYet) throw unsupported(notYet, node.pos);
   const signature = SIGNATURES[name];
+  const catalogFunction = signature || node.niladic ? undefined : userFunctions?.catalogFunction(name);
+  if (catalogFunction) return bindUserFunction(catalogFunction, node, args);
   if (!signature) {
-    const candidate = didYouMean(name, [...Object.keys(SIGNATURES), ...AGGREGATES, ...NOT_YET.keys()]);
+    const userNames = (userFunctions?.names() ?? []).map((n) => n.toUpperCase());
+    const candidate = didYouMean(name, [
+      ...Object.keys(SIGNATURES),
+      ...AGGREGATES,
+      ...NOT_YET.keys(),
+      ...userNames,
+    ]);
     // Function names are short: only suggest near-identical ones (UPER → UPPER, not FOO → MOD).
     const guess =
       candidate && editDistance(name, candidate) <= Math.max(1, Math.floor(name.length / 4))
@@ -456,9 +488,35 @@ export function bindFunction(node: A.FunctionCall, args: readonly Expr[]): Expr 
   return call(signature.fn, converted, result);
 }
 
+/** A call of a user-defined scalar function: arguments cast to its declared types, if it has any. */
+function bindUserFunction(fn: CatalogFunction, node: A.FunctionCall, args: readonly Expr[]): Expr {
+  if (node.filter || node.star || node.distinct)
+    throw validationError(
+      `${node.filter ? 'FILTER' : node.star ? '*' : 'DISTINCT'} is only allowed in aggregate functions, not in the scalar function ${fn.name}`,
+      node.pos,
+    );
+  const declared = fn.argumentTypes;
+  const typesText = (types: readonly LogicalType[]) => types.map((t) => typeText(t)).join(', ');
+  if (!declared) return { kind: 'call', fn: fn.name, args, type: fn.resultType, udf: fn.ref };
+  const mismatch = () =>
+    validationError(
+      `Invalid function call:\n${fn.name}(${typesText(args.map((a) => a.type))})`,
+      node.pos,
+      `${fn.name} takes (${typesText(declared)})`,
+    );
+  if (args.length !== declared.length) throw mismatch();
+  const converted = args.map((a, i) => {
+    const to = declared[i];
+    if (isNull(a.type)) return literal(null, withNullability(to, true));
+    if (!sameTypeIgnoringNullability(a.type, to) && !supportsImplicitCast(a.type, to)) throw mismatch();
+    return convert(a, to);
+  });
+  return { kind: 'call', fn: fn.name, args: converted, type: fn.resultType, udf: fn.ref };
+}
+
 /**
  * The built-in scalar and aggregate functions weir binds, lowercase and sorted, as Flink's
- * `SHOW FUNCTIONS` lists them (weir has no user-defined functions).
+ * `SHOW FUNCTIONS` lists them (user-defined functions are listed by the session).
  */
 export function builtInFunctionNames(): string[] {
   return [...new Set([...Object.keys(SIGNATURES), ...AGGREGATES])].map((n) => n.toLowerCase()).sort();

@@ -443,14 +443,20 @@ export interface EndStatementSet {
   readonly pos: Pos;
 }
 
-/** `CREATE [TEMPORARY] FUNCTION [IF NOT EXISTS] name AS 'class' [LANGUAGE JAVA]`. */
+/**
+ * `CREATE [TEMPORARY [SYSTEM]] FUNCTION [IF NOT EXISTS] name AS 'identifier' [LANGUAGE l]
+ * [USING JAR 'path', …]`: the identifier is a JVM class name in Flink, a module path in weir.
+ */
 export interface CreateFunction {
   readonly kind: 'CreateFunction';
   readonly temporary: boolean;
+  /** TEMPORARY SYSTEM: a function without catalog or database, shadowing built-ins. */
+  readonly system: boolean;
   readonly ifNotExists: boolean;
   readonly name: QualifiedName;
   readonly className: string;
   readonly language?: string;
+  readonly jars: readonly string[];
   readonly pos: Pos;
 }
 
@@ -555,8 +561,10 @@ export interface CreateView {
 
 export interface DropObject {
   readonly kind: 'DropObject';
-  readonly object: 'TABLE' | 'VIEW';
+  readonly object: 'TABLE' | 'VIEW' | 'FUNCTION';
   readonly temporary: boolean;
+  /** DROP TEMPORARY SYSTEM FUNCTION. */
+  readonly system?: boolean;
   readonly ifExists: boolean;
   readonly name: QualifiedName;
   readonly pos: Pos;

@@ -238,6 +238,9 @@ const NON_RESERVED = [
   'GENERATED',
   'OPTIONS',
   'WATERMARKS',
+  'SYSTEM',
+  'USING',
+  'JAR',
 ] as const;
 
 export type KeywordName = (typeof RESERVED)[number] | (typeof NON_RESERVED)[number];

@@ -445,6 +445,51 @@ describe('statements', () => {
   });
 });
 
+describe('CREATE FUNCTION and DROP FUNCTION', () => {
+  it("parses Flink's forms", () => {
+    expect(stmt("CREATE TEMPORARY SYSTEM FUNCTION f AS './f.mjs' LANGUAGE javascript")).toEqual({
+      kind: 'CreateFunction',
+      temporary: true,
+      system: true,
+      ifNotExists: false,
+      name: name('f'),
+      className: './f.mjs',
+      language: 'JAVASCRIPT',
+      jars: [],
+    });
+    expect(stmt("CREATE FUNCTION IF NOT EXISTS f AS 'a.B' USING JAR 'x.jar'")).toMatchObject({
+      temporary: false,
+      system: false,
+      ifNotExists: true,
+      jars: ['x.jar'],
+    });
+    expect(stmt('DROP TEMPORARY SYSTEM FUNCTION IF EXISTS f')).toEqual({
+      kind: 'DropObject',
+      object: 'FUNCTION',
+      temporary: true,
+      system: true,
+      ifExists: true,
+      name: name('f'),
+    });
+  });
+
+  it('allows SYSTEM only for temporary functions', () => {
+    expect(() => parseStatement("CREATE SYSTEM FUNCTION f AS 'a.B'")).toThrow(
+      /SYSTEM is only allowed in CREATE TEMPORARY SYSTEM FUNCTION/,
+    );
+    expect(() => parseStatement('CREATE TEMPORARY SYSTEM TABLE t (a INT)')).toThrow(
+      /SYSTEM is only allowed in CREATE TEMPORARY SYSTEM FUNCTION/,
+    );
+    expect(() => parseStatement('DROP TEMPORARY SYSTEM VIEW v')).toThrow(
+      /SYSTEM is only allowed in DROP TEMPORARY SYSTEM FUNCTION/,
+    );
+  });
+
+  it('still reads system, using and jar as identifiers', () => {
+    expect(stmt('SELECT system, `using`, jar FROM t')).toMatchObject({ kind: 'QueryStatement' });
+  });
+});
+
 describe('subqueries in expressions', () => {
   it('IN (SELECT …), NOT IN, EXISTS and a scalar subquery; a parenthesized value is still a value', () => {
     const sub = (sql: string) => (stmt(sql) as { query: unknown }).query;
@@ -503,6 +548,10 @@ describe('print', () => {
     'DESCRIBE a.b',
     'SELECT a FROM t WHERE a IN (SELECT b FROM u) AND NOT EXISTS (SELECT * FROM v WHERE v.c = t.a) AND a NOT IN (VALUES (1))',
     'SELECT a FROM t WHERE a > (SELECT MAX(b) FROM u) AND (a) IN (1, 2)',
+    "CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS f AS './f.mjs#g' LANGUAGE JAVASCRIPT",
+    "CREATE FUNCTION c.d.f AS 'com.acme.F' LANGUAGE JAVA USING JAR '/a.jar', JAR '/b.jar'",
+    'DROP TEMPORARY SYSTEM FUNCTION IF EXISTS f',
+    'DROP FUNCTION c.d.f',
   ];
 
   it.each(statements)('parse(print(parse(x))) equals parse(x): %s', (sql) => {

@@ -51,6 +51,9 @@ const K = {
   CURRENT: kw('CURRENT'),
   FULL: kw('FULL'),
   FUNCTION: kw('FUNCTION'),
+  SYSTEM: kw('SYSTEM'),
+  USING: kw('USING'),
+  JAR: kw('JAR'),
   INNER: kw('INNER'),
   JOIN: kw('JOIN'),
   LEFT: kw('LEFT'),
@@ -261,16 +264,28 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
   private create = this.RULE('create', (): A.CreateTable | A.CreateView | A.CreateFunction => {
     const start = this.CONSUME(K.CREATE);
     const temporary = this.OPTION(() => this.CONSUME(K.TEMPORARY)) !== undefined;
-    return this.OR([
+    let system: IToken | undefined;
+    this.OPTION2(() => {
+      system = this.CONSUME(K.SYSTEM);
+    });
+    const created = this.OR([
       { ALT: () => this.SUBRULE(this.createTable, { ARGS: [start, temporary] }) },
       { ALT: () => this.SUBRULE(this.createView, { ARGS: [start, temporary] }) },
-      { ALT: () => this.SUBRULE(this.createFunction, { ARGS: [start, temporary] }) },
+      { ALT: () => this.SUBRULE(this.createFunction, { ARGS: [start, temporary, system !== undefined] }) },
     ]);
+    this.ACTION(() => {
+      if (system && (!temporary || created.kind !== 'CreateFunction'))
+        throw new WeirError('SQL_PARSE', 'SYSTEM is only allowed in CREATE TEMPORARY SYSTEM FUNCTION', {
+          position: tokenPos(system),
+        });
+    });
+    return created;
   });
 
+  /** `CREATE [TEMPORARY [SYSTEM]] FUNCTION [IF NOT EXISTS] name AS 'identifier' [LANGUAGE l] [USING JAR 'a.jar', …]`. */
   private createFunction = this.RULE(
     'createFunction',
-    (start: IToken, temporary: boolean): A.CreateFunction => {
+    (start: IToken, temporary: boolean, system: boolean): A.CreateFunction => {
       this.CONSUME(K.FUNCTION);
       const ifNotExists = this.SUBRULE(this.ifNotExists);
       const name = this.SUBRULE(this.qualifiedName);
@@ -281,13 +296,27 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
         this.CONSUME(K.LANGUAGE);
         language = this.SUBRULE(this.ident).value;
       });
+      const jars: string[] = [];
+      this.OPTION2(() => {
+        this.CONSUME(K.USING);
+        this.AT_LEAST_ONE_SEP({
+          SEP: Comma,
+          DEF: () => {
+            this.CONSUME(K.JAR);
+            const jar = this.CONSUME2(StringLiteral);
+            this.ACTION(() => jars.push(stringValue(jar.image)));
+          },
+        });
+      });
       return {
         kind: 'CreateFunction',
         temporary,
+        system,
         ifNotExists,
         name,
         className: this.ACTION(() => stringValue(className.image)),
         language: this.ACTION(() => language?.toUpperCase()),
+        jars,
         pos: this.span(start),
       };
     },
@@ -616,6 +645,10 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
   private dropObject = this.RULE('dropObject', (): A.DropObject => {
     const start = this.CONSUME(K.DROP);
     const temporary = this.OPTION(() => this.CONSUME(K.TEMPORARY)) !== undefined;
+    let system: IToken | undefined;
+    this.OPTION3(() => {
+      system = this.CONSUME(K.SYSTEM);
+    });
     const object = this.OR([
       {
         ALT: () => {
@@ -629,6 +662,12 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
           return 'VIEW' as const;
         },
       },
+      {
+        ALT: () => {
+          this.CONSUME(K.FUNCTION);
+          return 'FUNCTION' as const;
+        },
+      },
     ]);
     let ifExists = false;
     this.OPTION2(() => {
@@ -637,7 +676,21 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
       ifExists = true;
     });
     const name = this.SUBRULE(this.qualifiedName);
-    return { kind: 'DropObject', object, temporary, ifExists, name, pos: this.span(start) };
+    this.ACTION(() => {
+      if (system && (!temporary || object !== 'FUNCTION'))
+        throw new WeirError('SQL_PARSE', 'SYSTEM is only allowed in DROP TEMPORARY SYSTEM FUNCTION', {
+          position: tokenPos(system),
+        });
+    });
+    return {
+      kind: 'DropObject',
+      object,
+      temporary,
+      ...(system ? { system: true } : {}),
+      ifExists,
+      name,
+      pos: this.span(start),
+    };
   });
 
   private quotedText = this.RULE('quotedText', (): A.QuotedText => {

@@ -288,7 +288,7 @@ export function printStatement(s: A.Statement, opts: PrintOptions = {}): string 
     case 'CreateView':
       return `CREATE ${s.temporary ? 'TEMPORARY ' : ''}VIEW ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${name(s.name)}${s.columns ? ` (${s.columns.map((c) => quoteIdent(c.value)).join(', ')})` : ''}${comment(s.comment)} AS\n${printQuery(s.query)}`;
     case 'DropObject':
-      return `DROP ${s.temporary ? 'TEMPORARY ' : ''}${s.object} ${s.ifExists ? 'IF EXISTS ' : ''}${name(s.name)}`;
+      return `DROP ${s.temporary ? 'TEMPORARY ' : ''}${s.system ? 'SYSTEM ' : ''}${s.object} ${s.ifExists ? 'IF EXISTS ' : ''}${name(s.name)}`;
     case 'SetStatement':
       return s.key && s.value
         ? `SET ${quoteString(s.key.value)} = ${opts.maskSecrets && isSensitiveKey(s.key.value) ? "'******'" : quoteString(s.value.value)}`
@@ -306,7 +306,7 @@ export function printStatement(s: A.Statement, opts: PrintOptions = {}): string 
     case 'Describe':
       return `DESCRIBE ${name(s.name)}`;
     case 'CreateFunction':
-      return `CREATE ${s.temporary ? 'TEMPORARY ' : ''}FUNCTION ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${name(s.name)} AS ${quoteString(s.className)}${s.language ? ` LANGUAGE ${s.language}` : ''}`;
+      return `CREATE ${s.temporary ? 'TEMPORARY ' : ''}${s.system ? 'SYSTEM ' : ''}FUNCTION ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${name(s.name)} AS ${quoteString(s.className)}${s.language ? ` LANGUAGE ${s.language}` : ''}${s.jars.length > 0 ? ` USING ${s.jars.map((j) => `JAR ${quoteString(j)}`).join(', ')}` : ''}`;
     case 'StatementSet':
       return `EXECUTE STATEMENT SET\nBEGIN\n${s.inserts.map((i) => `${printStatement(i, opts)};\n`).join('')}END`;
     case 'BeginStatementSet':

@@ -1,4 +1,5 @@
 import { isWeirError, WeirError } from '../../common/errors.js';
+import type { LogicalType } from '../../common/types.js';
 import type * as A from './ast.js';
 import type { Pos, Statement } from './ast.js';
 import type { IToken } from './chevrotain.js';
@@ -156,4 +157,19 @@ export function parseStatement(text: string): Statement {
     );
   }
   return statements[0].ast;
+}
+
+/** Parses a Flink SQL type as written in DDL ('BIGINT NOT NULL', 'DECIMAL(10, 2)', 'ROW<a INT>'). */
+export function parseDataType(text: string): LogicalType {
+  const tokens = tokenize(text);
+  const p = parser();
+  p.input = tokens;
+  const type = p.dataType();
+  const [error] = p.errors;
+  if (error || tokens.length === 0) {
+    throw new WeirError('SQL_PARSE', `'${text}' is not a SQL data type`, {
+      hint: "write a Flink SQL type such as 'BIGINT', 'STRING NOT NULL' or 'DECIMAL(10, 2)'",
+    });
+  }
+  return type.type;
 }

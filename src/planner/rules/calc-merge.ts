@@ -10,11 +10,7 @@ export function substitute(e: Expr, inputs: readonly Expr[]): Expr {
     case 'literal':
       return e;
     case 'call':
-      return call(
-        e.fn,
-        e.args.map((a) => substitute(a, inputs)),
-        e.type,
-      );
+      return { ...e, args: e.args.map((a) => substitute(a, inputs)) };
     default: {
       const never: never = e;
       return never;

@@ -1,7 +1,9 @@
 import type { Call, Expr, Literal } from '../../../common/expr.js';
 import type { LogicalType } from '../../../common/types.js';
+import { loadScalarFunction } from '../../../common/udf.js';
 import { defaultZoneId, type Zone, zone } from './datetime.js';
 import { internal, notSupported } from './errors.js';
+import { udfCall } from './udf.js';
 
 /**
  * The expression compiler's core. Each expression becomes straight-line JavaScript that assigns
@@ -172,6 +174,7 @@ export class Gen {
       case 'literal':
         return this.literal(e);
       case 'call': {
+        if (e.udf) return udfCall(this, { ...e, udf: e.udf });
         const gen = this.table.get(e.fn);
         if (!gen) {
           throw internal(
@@ -227,7 +230,7 @@ export class Gen {
     let key: string | null;
     if (e.kind === 'input') key = `$${e.index}`;
     else if (e.kind === 'literal') key = null;
-    else if (VOLATILE.has(e.fn)) key = null;
+    else if (e.udf ? !loadScalarFunction(e.udf).deterministic : VOLATILE.has(e.fn)) key = null;
     else {
       const parts: string[] = [];
       for (const a of e.args) {
@@ -238,7 +241,7 @@ export class Gen {
         }
         parts.push(k);
       }
-      key = `${e.fn}(${parts.join(',')}):${JSON.stringify(e.type)}`;
+      key = `${e.udf ? `udf:${e.udf.module}#${e.udf.export}` : e.fn}(${parts.join(',')}):${JSON.stringify(e.type)}`;
     }
     this.keys.set(e, key);
     return key;

@@ -1,0 +1,70 @@
+import { Configuration } from '../../src/common/config.js';
+import type { ConnectorDescriptor } from '../../src/common/connector.js';
+import { readConfig, splitOf } from '../../src/connectors/nexmark/config.js';
+import { NexmarkGenerator } from '../../src/connectors/nexmark/generator.js';
+import { builtinConnectors } from '../../src/connectors/registry.js';
+import { SqlSession } from '../../src/planner/session.js';
+import type { RuntimeConnector } from '../../src/runtime/index.js';
+import { executeJob } from '../../src/runtime/index.js';
+import { type CommittedStore, CommittingSink } from '../helpers/committing-sink.js';
+import { upstreamScript } from './upstream.js';
+
+/**
+ * Runs an upstream Nexmark query, unchanged but for its blackhole sink (made a collecting one) and
+ * a fixed generator base time, on a bounded nexmark source; and generates the same bids the
+ * source makes, so a test can compute the expected result independently.
+ */
+
+export const BASE_TIME = '1700000000000';
+const quiet = { write: () => true, once: () => quiet };
+
+/** The bids the source makes at `parallelism`: [auction, bidder, price, channel, url, dateTime, extra]. */
+export function nexmarkBids(events: number, parallelism: number): unknown[][] {
+  const options = { 'first-event.rate': '1000', 'events.num': String(events), 'base-time': BASE_TIME };
+  const c = readConfig(
+    new Configuration(Object.entries(options)),
+    'default_catalog.default_database.datagen',
+  );
+  const out: unknown[][] = [];
+  for (let i = 0; i < parallelism; i++) {
+    const split = splitOf(c, i, parallelism, Number(BASE_TIME));
+    const count = Number(split.maxEvents);
+    const rows: unknown[][] = new Array(count);
+    new NexmarkGenerator(c, split, 0, false).fill(rows, 0, count);
+    for (const r of rows) if (r[0] === 2) out.push((r[3] as unknown[]).slice(0, 7));
+  }
+  return out;
+}
+
+const collectDescriptor: ConnectorDescriptor = {
+  identifier: 'collect',
+  requiredOptions: [],
+  optionalOptions: [],
+  sink: { acceptedChangelogModes: ['insert-only'] },
+};
+
+export async function runUpstream(
+  query: string,
+  options: { parallelism: number; events: number; values?: Readonly<Record<string, string>> },
+) {
+  const builtins = builtinConnectors({ stdout: quiet, stderr: quiet });
+  const session = new SqlSession({ connectors: [...builtins.map((c) => c.descriptor), collectDescriptor] });
+  const text = upstreamScript(query, { TPS: '1000', EVENTS_NUM: String(options.events), ...options.values })
+    .replace("'events.num' =", `'base-time' = '${BASE_TIME}',\n    'events.num' =`)
+    .replace("'connector' = 'blackhole'", "'connector' = 'collect'");
+  const results = session.executeScript(
+    `SET 'parallelism.default' = '${options.parallelism}';\nSET 'execution.checkpointing.interval' = '1 h';\nSET 'execution.checkpointing.storage' = 'jobmanager';\n${text}`,
+    `${query}.sql`,
+  );
+  const job = results[results.length - 1];
+  if (job.kind !== 'job') throw new Error(job.kind);
+  const committed: CommittedStore = new Map();
+  const connectors = new Map<string, RuntimeConnector>([
+    ...builtins.map((c) => [c.runtime.identifier, c.runtime] as const),
+    ['collect', { identifier: 'collect', sink: { createWriter: () => new CommittingSink(committed) } }],
+  ]);
+  const result = await executeJob(job.jobGraph, { connectors, log: { info: () => {}, warn: () => {} } })
+    .result;
+  const changes = [...committed.values()].flatMap((t) => t.changes);
+  return { result, changes, jobGraph: job.jobGraph };
+}
