@@ -331,6 +331,12 @@ export interface OverAggregateSpec {
   /** Rows (ROWS) or milliseconds (RANGE) before the current row; absent for UNBOUNDED PRECEDING. */
   readonly preceding?: number;
   readonly aggCalls: readonly AggregateCallSpec[];
+  /**
+   * Set for an OVER window over an updating input or not ordered by one ascending time attribute
+   * (ROWS frames only): each partition's rows are kept sorted by `orderKeys` (ties in arrival
+   * order), and a change retracts and re-emits the output rows whose frame it touches.
+   */
+  readonly retractable?: { readonly orderKeys: readonly SortFieldSpec[] };
   readonly inputType: RowType;
 }
 

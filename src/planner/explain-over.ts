@@ -80,5 +80,9 @@ export function overAggregateLabel(
         : `${node.preceding} PRECEDING`;
   const unit = node.unit === 'ROWS' ? 'ROWS' : 'RANG';
   const calls = node.aggCalls.map((c) => `${callText(c, (i) => names[i])} AS ${c.name}`);
-  return `OverAggregate(${node.partitionKeys.length > 0 ? `partitionBy=[${node.partitionKeys.map((k) => names[k]).join(', ')}], ` : ''}orderBy=[${names[node.orderIndex]} ASC], window=[ ${unit} BETWEEN ${lower} AND CURRENT ROW], select=[${[...names, ...calls].join(', ')}]`;
+  // Flink has no retractable OverAggregate; weir's prints its whole ordering and says it retracts.
+  const orderBy = node.retractable
+    ? orderByText(node.retractable.orderKeys, names)
+    : `${names[node.orderIndex]} ASC`;
+  return `OverAggregate(${node.partitionKeys.length > 0 ? `partitionBy=[${node.partitionKeys.map((k) => names[k]).join(', ')}], ` : ''}orderBy=[${orderBy}], window=[ ${unit} BETWEEN ${lower} AND CURRENT ROW], ${node.retractable ? 'retract=[true], ' : ''}select=[${[...names, ...calls].join(', ')}]`;
 }

@@ -148,6 +148,7 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         unit: node.unit,
         ...(node.preceding !== undefined ? { preceding: node.preceding } : {}),
         aggCalls: node.aggCalls,
+        ...(node.retractable ? { retractable: node.retractable } : {}),
         inputType: stripTimeAttributes(node.input.rowType),
       };
     case 'Join':

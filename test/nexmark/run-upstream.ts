@@ -18,8 +18,8 @@ import { upstreamScript } from './upstream.js';
 export const BASE_TIME = '1700000000000';
 const quiet = { write: () => true, once: () => quiet };
 
-/** The bids the source makes at `parallelism`: [auction, bidder, price, channel, url, dateTime, extra]. */
-export function nexmarkBids(events: number, parallelism: number): unknown[][] {
+/** The events the source makes at `parallelism`, split by split: [event_type, person, auction, bid]. */
+export function nexmarkEvents(events: number, parallelism: number): unknown[][] {
   const options = { 'first-event.rate': '1000', 'events.num': String(events), 'base-time': BASE_TIME };
   const c = readConfig(
     new Configuration(Object.entries(options)),
@@ -31,16 +31,23 @@ export function nexmarkBids(events: number, parallelism: number): unknown[][] {
     const count = Number(split.maxEvents);
     const rows: unknown[][] = new Array(count);
     new NexmarkGenerator(c, split, 0, false).fill(rows, 0, count);
-    for (const r of rows) if (r[0] === 2) out.push((r[3] as unknown[]).slice(0, 7));
+    out.push(...rows);
   }
   return out;
+}
+
+/** The bids the source makes at `parallelism`: [auction, bidder, price, channel, url, dateTime, extra]. */
+export function nexmarkBids(events: number, parallelism: number): unknown[][] {
+  return nexmarkEvents(events, parallelism).flatMap((r) =>
+    r[0] === 2 ? [(r[3] as unknown[]).slice(0, 7)] : [],
+  );
 }
 
 const collectDescriptor: ConnectorDescriptor = {
   identifier: 'collect',
   requiredOptions: [],
   optionalOptions: [],
-  sink: { acceptedChangelogModes: ['insert-only'] },
+  sink: { acceptedChangelogModes: ['insert-only', 'retract'] },
 };
 
 export async function runUpstream(

@@ -11,6 +11,7 @@ import { ExprBinder } from './expressions.js';
 import { bindJoin } from './join.js';
 import { legacyConnector } from './options.js';
 import { bindOverWindow, findOverCalls } from './over.js';
+import { filterOnOverAliases } from './over-alias-filter.js';
 import { type Field, Scope } from './scope.js';
 import { bindUnion, bindValues, distinct } from './set-operations.js';
 import { bindWhereWithSubqueries } from './subquery.js';
@@ -26,6 +27,8 @@ export interface OutputField {
   readonly name: string;
   readonly type: LogicalType;
   readonly pos: A.Pos;
+  /** The qualifier of the input column a plain column item (or `*`) passes on. */
+  readonly innerQualifier?: string;
 }
 
 export interface BoundFrom {
@@ -129,6 +132,8 @@ export class QueryBinder {
       throw validationError('SELECT * requires a FROM clause', s.pos, 'name the expressions to select');
     // Without FROM, Calcite (and so Flink) selects from a one-row VALUES: `SELECT 1` is a one-row result.
     const from = this.bindFrom(s.from ?? oneRowValues(s.pos));
+    const onOverAliases = filterOnOverAliases(s, new Set(from.fields.map((f) => f.name)));
+    if (onOverAliases) return this.bindSelect(onOverAliases);
     const scope = new Scope(from.fields);
     let binder = new ExprBinder(scope);
     let node = from.node;
@@ -164,20 +169,27 @@ export class QueryBinder {
     if (aggregated) return this.bindAggregate(s, from, node, binder);
 
     const exprs: Expr[] = [];
-    const outputs: { name?: string; type: LogicalType; pos: A.Pos }[] = [];
+    const outputs: { name?: string; type: LogicalType; pos: A.Pos; innerQualifier?: string }[] = [];
     for (const item of s.items) {
       switch (item.kind) {
         case 'SelectStar': {
           for (const { f, i } of starFields(item, from.fields)) {
             exprs.push(inputRef(i, f.type));
-            outputs.push({ name: f.name, type: f.type, pos: item.pos });
+            outputs.push({ name: f.name, type: f.type, pos: item.pos, innerQualifier: f.qualifier });
           }
           break;
         }
         case 'SelectExpr': {
           const e = binder.bind(item.expr);
           exprs.push(e);
-          outputs.push({ name: itemName(item), type: e.type, pos: item.pos });
+          const passed =
+            e.kind === 'input' && item.expr.kind === 'ColumnRef' ? from.fields[e.index] : undefined;
+          outputs.push({
+            name: itemName(item),
+            type: e.type,
+            pos: item.pos,
+            innerQualifier: passed?.qualifier,
+          });
           break;
         }
         default: {
@@ -189,7 +201,12 @@ export class QueryBinder {
     const names = uniquify(outputs.map((o, i) => o.name ?? `EXPR$${i}`));
     return {
       node: logicalProject(node, exprs, names),
-      fields: outputs.map((o, i) => ({ name: names[i], type: o.type, pos: o.pos })),
+      fields: outputs.map((o, i) => ({
+        name: names[i],
+        type: o.type,
+        pos: o.pos,
+        ...(o.innerQualifier ? { innerQualifier: o.innerQualifier } : {}),
+      })),
     };
   }
 
@@ -284,7 +301,12 @@ export class QueryBinder {
         const qualifier = ref.alias?.value;
         return {
           node: bound.node,
-          fields: bound.fields.map((f) => ({ name: f.name, type: f.type, qualifier })),
+          fields: bound.fields.map((f) => ({
+            name: f.name,
+            type: f.type,
+            qualifier,
+            ...(qualifier === undefined && f.innerQualifier ? { innerQualifier: f.innerQualifier } : {}),
+          })),
         };
       }
       case 'JoinRef':

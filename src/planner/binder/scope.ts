@@ -8,6 +8,11 @@ export interface Field {
   readonly type: LogicalType;
   /** The table name or alias that qualifies it (`t` in `t.a`). */
   readonly qualifier?: string;
+  /**
+   * For a column of a derived table without an alias (`FROM (SELECT A.id FROM auction AS A)`): the
+   * qualifier the column had inside it (`A`), which weir still accepts (see resolveColumn).
+   */
+  readonly innerQualifier?: string;
 }
 
 /** One step into a ROW: the field's name, its position in the ROW, and its type (nullable when the ROW is). */
@@ -86,14 +91,22 @@ export class Scope {
     if (parts.length === 2) {
       const qualifier = parts[0];
       const qualifiers = [...new Set(this.fields.flatMap((f) => (f.qualifier ? [f.qualifier] : [])))];
-      if (!qualifiers.includes(qualifier.value)) {
+      // Calcite rejects `A.id` over `FROM (SELECT A.id … FROM auction AS A)`, whose derived table
+      // has no alias, and so Flink cannot run Nexmark q6; weir resolves it to the column that was
+      // A.id inside — one unambiguous meaning, and an error for any query Flink accepts is kept.
+      const lookThrough = candidates.filter(
+        (c) => c.field.qualifier === undefined && c.field.innerQualifier === qualifier.value,
+      );
+      if (!qualifiers.includes(qualifier.value) && lookThrough.length === 0) {
         const guess = didYouMean(qualifier.value, qualifiers);
         throw new WeirError('SQL_VALIDATION', `Table '${qualifier.value}' not found`, {
           position: qualifier.pos,
           hint: guess ? `did you mean '${guess}'?` : undefined,
         });
       }
-      candidates = candidates.filter((c) => c.field.qualifier === qualifier.value);
+      candidates = qualifiers.includes(qualifier.value)
+        ? candidates.filter((c) => c.field.qualifier === qualifier.value)
+        : lookThrough;
     }
     const matches = candidates.filter((c) => c.field.name === name.value);
     if (matches.length === 1) return matches[0];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Types } from '../../common/types.js';
+import { MAX_LENGTH, Types } from '../../common/types.js';
 import type * as A from './ast.js';
 import { print } from './printer.js';
 import { parseScript, parseStatement } from './script.js';
@@ -283,7 +283,7 @@ describe('statements', () => {
       'c',
     ]);
     expect(ast.columns.slice(4).map((c) => (c as A.PhysicalColumn).type.type)).toEqual([
-      Types.VARCHAR(1),
+      Types.VARCHAR(MAX_LENGTH),
       Types.DECIMAL(10, 0),
       Types.TIMESTAMP(6),
       Types.TIMESTAMP_LTZ(6),

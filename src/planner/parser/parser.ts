@@ -1981,7 +1981,9 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
           const varying = this.OPTION4(() => this.CONSUME(K.VARYING)) !== undefined;
           const n = this.SUBRULE(this.optionalLength);
           return this.ACTION(() => {
-            const length = n ? this.typeParam(n, 1, MAX_LENGTH, 'length') : 1;
+            // Flink's type system: CHAR defaults to length 1, VARCHAR (CHARACTER VARYING) to the
+            // maximum — a bare VARCHAR is STRING (FlinkTypeSystem.getDefaultPrecision).
+            const length = n ? this.typeParam(n, 1, MAX_LENGTH, 'length') : varying ? MAX_LENGTH : 1;
             return varying ? Types.VARCHAR(length) : Types.CHAR(length);
           });
         },
@@ -1990,7 +1992,10 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
         ALT: () => {
           this.CONSUME(K.VARCHAR);
           const n = this.SUBRULE2(this.optionalLength);
-          return this.ACTION(() => Types.VARCHAR(n ? this.typeParam(n, 1, MAX_LENGTH, 'length') : 1));
+          // A bare VARCHAR is STRING in Flink SQL (FlinkTypeSystem's default precision), not VARCHAR(1).
+          return this.ACTION(() =>
+            Types.VARCHAR(n ? this.typeParam(n, 1, MAX_LENGTH, 'length') : MAX_LENGTH),
+          );
         },
       },
       {
@@ -2007,7 +2012,8 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
             (): LogicalType => ({
               root: 'BINARY',
               nullable: true,
-              length: n ? this.typeParam(n, 1, MAX_LENGTH, 'length') : 1,
+              // As VARCHAR: a bare VARBINARY is BYTES in Flink SQL.
+              length: n ? this.typeParam(n, 1, MAX_LENGTH, 'length') : MAX_LENGTH,
             }),
           );
         },
@@ -2020,7 +2026,8 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
             (): LogicalType => ({
               root: 'VARBINARY',
               nullable: true,
-              length: n ? this.typeParam(n, 1, MAX_LENGTH, 'length') : 1,
+              // As VARCHAR: a bare VARBINARY is BYTES in Flink SQL.
+              length: n ? this.typeParam(n, 1, MAX_LENGTH, 'length') : MAX_LENGTH,
             }),
           );
         },

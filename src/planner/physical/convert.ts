@@ -1,6 +1,6 @@
 import { WeirError } from '../../common/errors.js';
 import { inputRef } from '../../common/expr.js';
-import type { LogicalNode } from '../logical/nodes.js';
+import type { LogicalNode, LogicalProject } from '../logical/nodes.js';
 import { INSERT_ONLY, isInsertOnly, type RowKindSet, rowKindSet, rowKindsOf } from './changelog.js';
 import { normalizeUpsertSource } from './changelog-normalize.js';
 import { convertJoin } from './join.js';
@@ -67,6 +67,16 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
         return node.input.right.kind === 'LogicalSnapshot'
           ? convertTemporalJoin(node.input, node.condition, toPhysical)
           : convertJoin(node.input, node.condition, toPhysical);
+      // A Top-N filter that no SELECT list sits on (`SELECT …, AVG(x) OVER (…) FROM (… ROW_NUMBER() …)
+      // WHERE rn <= 1`: the filter is the outer OVER window's input): planned under an identity projection.
+      const identity: LogicalProject = {
+        kind: 'LogicalProject',
+        input: node,
+        exprs: node.rowType.fields.map((f, i) => inputRef(i, f.type)),
+        rowType: node.rowType,
+      };
+      const topN = convertRank(identity, toPhysical);
+      if (topN) return topN;
       const input = toPhysical(node.input);
       return {
         kind: 'Calc',

@@ -204,6 +204,11 @@ export interface PhysicalOverAggregate {
   /** Rows or milliseconds before the current row; absent for UNBOUNDED PRECEDING. */
   readonly preceding?: number;
   readonly aggCalls: readonly AggregateCallSpec[];
+  /**
+   * Over an updating input, or ordered by anything but one ascending time attribute: rows are kept
+   * sorted and every change updates the rows whose frame it touches (weir's; see convertOverWindow).
+   */
+  readonly retractable?: { readonly orderKeys: readonly SortFieldSpec[] };
   readonly rowType: RowType;
   readonly changelogMode: RowKindSet;
 }

@@ -30,10 +30,16 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
     case 'WatermarkAssigner':
     case 'Calc':
     case 'Exchange':
-    case 'WindowTableFunction':
-    case 'OverAggregate': {
+    case 'WindowTableFunction': {
       const input = visit(node.input, updateBeforeRequired);
       return input === node.input ? node : { ...node, input, changelogMode: input.changelogMode };
+    }
+    case 'OverAggregate': {
+      // A retractable OVER window removes the row an update retracts: it needs UPDATE_BEFORE, and
+      // its own output is a retract changelog whatever its input's.
+      const input = visit(node.input, updateBeforeRequired || node.retractable !== undefined);
+      if (input === node.input) return node;
+      return node.retractable ? { ...node, input } : { ...node, input, changelogMode: input.changelogMode };
     }
     case 'GroupAggregate': {
       const input = visit(node.input, true);

@@ -27,7 +27,10 @@ import { SemiAntiJoinOperator } from '../operators/join/semi-anti-join.js';
 import { StreamingJoinOperator } from '../operators/join/streaming-join.js';
 import { TemporalJoinOperator } from '../operators/join/temporal-join.js';
 import { NotNullEnforcer } from '../operators/not-null-enforcer.js';
-import { OverAggregateOperator } from '../operators/over-aggregate/index.js';
+import {
+  OverAggregateOperator,
+  RetractableOverAggregateOperator,
+} from '../operators/over-aggregate/index.js';
 import { DeduplicateOperator, RankOperator } from '../operators/rank/index.js';
 import { UnionOperator } from '../operators/union-operator.js';
 import { ValuesSourceReader } from '../operators/values/values-source.js';
@@ -108,7 +111,7 @@ export function createOperator(
     case 'changelog-normalize':
       return new ChangelogNormalizeOperator(spec);
     case 'over-aggregate':
-      return new OverAggregateOperator(spec);
+      return spec.retractable ? new RetractableOverAggregateOperator(spec) : new OverAggregateOperator(spec);
     case 'join':
       return spec.joinType === 'SEMI' || spec.joinType === 'ANTI'
         ? new SemiAntiJoinOperator(spec)

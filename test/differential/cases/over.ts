@@ -105,4 +105,18 @@ export const OVER: DiffCase[] = [
     'SELECT id, MIN(qty) OVER (PARTITION BY item ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM sales',
     { eventTime: true },
   ),
+  // Retractable OVER windows (weir's; Flink refuses both): ordered by a non-time column, and over
+  // an updating input. Order keys are unique within a partition, so the frames are deterministic.
+  q(
+    'OVER ROWS ordered by a non-time column',
+    'SELECT id, SUM(qty) OVER (PARTITION BY region ORDER BY qty DESC, id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS s FROM sales',
+  ),
+  q(
+    'OVER unbounded ROWS over a group aggregate (retractions)',
+    'SELECT item, total, SUM(total) OVER (ORDER BY item ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running FROM (SELECT item, SUM(qty) AS total FROM sales GROUP BY item)',
+  ),
+  q(
+    'OVER ROWS over a Top-1 that replaces its rows (Nexmark q6 shape)',
+    'SELECT region, id, AVG(qty) OVER (PARTITION BY region ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS a FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY item ORDER BY qty DESC) AS rn FROM sales) WHERE rn <= 1',
+  ),
 ];

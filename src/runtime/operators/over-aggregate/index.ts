@@ -1,1 +1,2 @@
 export { OverAggregateOperator } from './operator.js';
+export { RetractableOverAggregateOperator } from './retractable.js';

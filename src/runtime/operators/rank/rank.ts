@@ -5,7 +5,7 @@ import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext, Output, StreamOperator } from '../../api/operator.js';
 import type { KeyedStateBackend, ValueState } from '../../api/state.js';
 import { deepEquals } from '../calc/compare.js';
-import { type RowComparator, rowComparator } from './sort.js';
+import { lowerBound, type RowComparator, rowComparator, upperBound } from './sort.js';
 
 const ROWS = 'rank.rows';
 
@@ -45,30 +45,6 @@ export class RankOperator implements StreamOperator {
     this.rows = this.backend.getValueState(ROWS, ttlMs > 0 ? { ttlMs } : undefined);
   }
 
-  /** The first index whose row sorts after `row`: where a new row goes, behind its ties. */
-  private upperBound(rows: readonly unknown[][], row: readonly unknown[]): number {
-    let lo = 0;
-    let hi = rows.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.compare(rows[mid], row) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  /** The first index whose row does not sort before `row`. */
-  private lowerBound(rows: readonly unknown[][], row: readonly unknown[]): number {
-    let lo = 0;
-    let hi = rows.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.compare(rows[mid], row) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
   processBatch(batch: RecordBatch): void | Promise<void> {
     const { rows, kinds } = batch;
     const { partitionKeys, rankEnd, inputInsertOnly } = this.spec;
@@ -83,13 +59,13 @@ export class RankOperator implements StreamOperator {
       const before = this.rows.value() ?? [];
       let after: unknown[][];
       if (kind === RowKind.INSERT || kind === RowKind.UPDATE_AFTER) {
-        const at = this.upperBound(before, row);
+        const at = upperBound(before, row, this.compare);
         if (inputInsertOnly && at >= rankEnd) continue;
         after = before.slice();
         after.splice(at, 0, row.slice());
         if (inputInsertOnly && after.length > rankEnd) after.length = rankEnd;
       } else {
-        let at = this.lowerBound(before, row);
+        let at = lowerBound(before, row, this.compare);
         while (at < before.length && !deepEquals(before[at], row) && this.compare(before[at], row) === 0)
           at++;
         if (at >= before.length || !deepEquals(before[at], row)) continue;

@@ -27,3 +27,35 @@ export function rowComparator(keys: readonly SortFieldSpec[]): RowComparator {
     return 0;
   };
 }
+
+/** The first index whose row sorts after `row` by `compare`: where a new row goes, behind its ties. */
+export function upperBound(
+  rows: readonly unknown[][],
+  row: readonly unknown[],
+  compare: RowComparator,
+): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compare(rows[mid], row) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first index whose row does not sort before `row` by `compare`. */
+export function lowerBound(
+  rows: readonly unknown[][],
+  row: readonly unknown[],
+  compare: RowComparator,
+): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compare(rows[mid], row) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
