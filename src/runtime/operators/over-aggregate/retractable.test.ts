@@ -43,7 +43,9 @@ function harness(preceding: number | undefined, restoreFrom?: TestKeyedStateBack
     } as unknown as OperatorContext,
     {
       emit: (b) => {
-        b.rows.forEach((r, i) => changes.push([b.kinds ? b.kinds[i] : RowKind.INSERT, r]));
+        b.rows.forEach((r, i) => {
+          changes.push([b.kinds ? b.kinds[i] : RowKind.INSERT, r]);
+        });
       },
       emitWatermark: () => {},
     },
