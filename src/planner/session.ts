@@ -122,6 +122,7 @@ export class SqlSession {
       });
     switch (ast.kind) {
       case 'CreateTable': {
+        if (ast.asQuery) return this.createTableAsSelect(ast, ast.asQuery, statement);
         const id = this.catalog.qualify(ast.name);
         const ddl = ast.like ? mergeTableLike(ast, this.catalog.lookup(ast.like.source)) : ast;
         const table = bindCreateTable(ddl, id, this.connectors, statement.script);
@@ -130,6 +131,11 @@ export class SqlSession {
       }
       case 'CreateView':
         return this.createView(ast, statement);
+      case 'AlterTable':
+        return this.alterTable(ast, statement);
+      case 'Use':
+        this.catalog.use(ast.name, ast.catalog);
+        return ok();
       case 'DropObject':
         if (ast.object === 'FUNCTION')
           this.functions.drop(ast.name, ast.temporary, ast.system === true, ast.ifExists);
@@ -214,6 +220,78 @@ export class SqlSession {
         return never;
       }
     }
+  }
+
+  /**
+   * CTAS, as Flink runs it: the table is created with the query's columns (time attributes become
+   * plain timestamps) and the connector options given, and the statement is the job that fills it.
+   */
+  private createTableAsSelect(
+    ast: A.CreateTable,
+    query: A.Query,
+    statement: ParsedStatement,
+  ): StatementResult {
+    const bound = new QueryBinder(this.context).bindQuery(query);
+    const columns: A.ColumnDef[] = bound.fields.map((f) => ({
+      kind: 'PhysicalColumn',
+      name: { kind: 'Ident', value: f.name, pos: f.pos },
+      type: { kind: 'DataType', type: { ...f.type, timeAttribute: undefined }, pos: f.pos },
+      pos: f.pos,
+    }));
+    const ddl: A.CreateTable = { ...ast, columns, asQuery: undefined };
+    const table = bindCreateTable(ddl, this.catalog.qualify(ast.name), this.connectors, statement.script);
+    this.catalog.create(table, ast.ifNotExists, ast.name.pos);
+    const plan = planInsert(
+      { kind: 'Insert', overwrite: false, table: ast.name, query, pos: ast.pos },
+      this.context,
+    );
+    const jobGraph = jobGraphOf(plan, this.config);
+    return { kind: 'job', jobGraph, name: jobGraph.jobName };
+  }
+
+  /**
+   * ALTER TABLE … SET / RESET options, validated as CREATE TABLE validates them, or RENAME TO. Jobs
+   * already running keep the table as they planned it, as in Flink.
+   */
+  private alterTable(ast: A.AlterTable, statement: ParsedStatement): StatementResult {
+    const object = this.catalog.lookup(ast.name);
+    if (object.kind !== 'table')
+      throw new WeirError(
+        'SQL_VALIDATION',
+        `ALTER TABLE for a view is not allowed: '${object.identifier.name}' is a view`,
+        {
+          position: ast.name.pos,
+          hint: 'drop the view and create it again',
+        },
+      );
+    const action = ast.action;
+    if (action.kind === 'rename') {
+      this.catalog.rename(object, action.to);
+      return ok();
+    }
+    const kept =
+      action.kind === 'set'
+        ? object.ddl.options.filter((o) => !action.options.some((n) => n.key === o.key))
+        : object.ddl.options.filter((o) => !action.keys.some((k) => k.value === o.key));
+    for (const k of action.kind === 'reset' ? action.keys : []) {
+      if (k.value === 'connector')
+        throw new WeirError(
+          'SQL_VALIDATION',
+          "ALTER TABLE RESET does not support changing or resetting the 'connector' option",
+          {
+            position: k.pos,
+          },
+        );
+    }
+    const options = action.kind === 'set' ? [...kept, ...action.options] : kept;
+    const table = bindCreateTable(
+      { ...object.ddl, options },
+      object.identifier,
+      this.connectors,
+      statement.script,
+    );
+    this.catalog.replace({ ...table, temporary: object.temporary });
+    return ok();
   }
 
   private createView(ast: A.CreateView, statement: ParsedStatement): StatementResult {

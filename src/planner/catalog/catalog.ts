@@ -101,6 +101,55 @@ export class Catalog {
     readonly currentDatabase = DEFAULT_DATABASE,
   ) {}
 
+  /**
+   * `USE [CATALOG] name`: only Flink's built-in catalog and database exist, so this checks that the
+   * name is theirs, with Flink's message otherwise.
+   */
+  use(name: QualifiedName, catalog: boolean): void {
+    const parts = name.parts.map((p) => p.value);
+    if (catalog) {
+      if (parts.length !== 1 || parts[0] !== this.currentCatalog)
+        throw error(
+          'SQL_VALIDATION',
+          `A catalog with name [${parts.join('.')}] does not exist.`,
+          name.pos,
+          `the only catalog is '${this.currentCatalog}'`,
+        );
+      return;
+    }
+    const [catalogName, database] =
+      parts.length === 2 ? parts : [this.currentCatalog, parts[parts.length - 1]];
+    if (parts.length > 2 || catalogName !== this.currentCatalog || database !== this.currentDatabase)
+      throw error(
+        'SQL_VALIDATION',
+        catalogName !== this.currentCatalog
+          ? `A catalog with name [${catalogName}] does not exist.`
+          : `A database with name [${database}] does not exist in the catalog: [${catalogName}].`,
+        name.pos,
+        `the only database is '${this.currentCatalog}.${this.currentDatabase}'`,
+      );
+  }
+
+  /** Puts a changed table (ALTER TABLE … SET / RESET) where it was. */
+  replace(object: CatalogObject): void {
+    (object.temporary ? this.temporary : this.permanent).set(key(object.identifier), object);
+  }
+
+  /** ALTER TABLE … RENAME TO: the table moves to the new name, which must be free. */
+  rename(object: CatalogObject, to: QualifiedName): void {
+    const id = this.qualify(to);
+    if (this.get(id))
+      throw error(
+        'SQL_VALIDATION',
+        `Table (or view) ${id.database}.${id.name} already exists in Catalog ${id.catalog}`,
+        to.pos,
+        'choose another name, or DROP that table first',
+      );
+    const store = object.temporary ? this.temporary : this.permanent;
+    store.delete(key(object.identifier));
+    store.set(key(id), { ...object, identifier: id });
+  }
+
   /** Completes a name with the current catalog and database; only those exist for now. */
   qualify(name: QualifiedName): ObjectIdentifier {
     const parts = name.parts;

@@ -420,6 +420,8 @@ export type Statement =
   | ShowTables
   | Describe
   | CreateFunction
+  | AlterTable
+  | Use
   | StatementSet
   | BeginStatementSet
   | EndStatementSet;
@@ -524,6 +526,27 @@ export interface CreateTable {
   readonly options: readonly TableOption[];
   /** `LIKE source [(like options)]`: the table extends another (merged by the binder). */
   readonly like?: LikeClause;
+  /** `CREATE TABLE … WITH (…) AS SELECT …` (CTAS): the columns come from the query, which fills it. */
+  readonly asQuery?: Query;
+  readonly pos: Pos;
+}
+
+/** `ALTER TABLE t SET ('k' = 'v', …)`, `ALTER TABLE t RESET ('k', …)`, `ALTER TABLE t RENAME TO u`. */
+export interface AlterTable {
+  readonly kind: 'AlterTable';
+  readonly name: QualifiedName;
+  readonly action:
+    | { readonly kind: 'set'; readonly options: readonly TableOption[] }
+    | { readonly kind: 'reset'; readonly keys: readonly QuotedText[] }
+    | { readonly kind: 'rename'; readonly to: QualifiedName };
+  readonly pos: Pos;
+}
+
+/** `USE [CATALOG] name` or `USE catalog.database`. */
+export interface Use {
+  readonly kind: 'Use';
+  readonly catalog: boolean;
+  readonly name: QualifiedName;
   readonly pos: Pos;
 }
 

@@ -241,6 +241,10 @@ const NON_RESERVED = [
   'SYSTEM',
   'USING',
   'JAR',
+  'ALTER',
+  'RENAME',
+  'USE',
+  'CATALOG',
 ] as const;
 
 export type KeywordName = (typeof RESERVED)[number] | (typeof NON_RESERVED)[number];

@@ -552,6 +552,12 @@ describe('print', () => {
     "CREATE FUNCTION c.d.f AS 'com.acme.F' LANGUAGE JAVA USING JAR '/a.jar', JAR '/b.jar'",
     'DROP TEMPORARY SYSTEM FUNCTION IF EXISTS f',
     'DROP FUNCTION c.d.f',
+    "CREATE TABLE IF NOT EXISTS k WITH ('connector' = 'blackhole') AS SELECT a, b FROM t WHERE a > 1",
+    "ALTER TABLE c.d.t SET ('a' = 'b', 'c' = 'd')",
+    "ALTER TABLE t RESET ('a', 'b')",
+    'ALTER TABLE t RENAME TO u',
+    'USE CATALOG default_catalog',
+    'USE default_catalog.default_database',
   ];
 
   it.each(statements)('parse(print(parse(x))) equals parse(x): %s', (sql) => {

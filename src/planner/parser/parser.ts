@@ -54,6 +54,10 @@ const K = {
   SYSTEM: kw('SYSTEM'),
   USING: kw('USING'),
   JAR: kw('JAR'),
+  ALTER: kw('ALTER'),
+  RENAME: kw('RENAME'),
+  USE: kw('USE'),
+  CATALOG: kw('CATALOG'),
   INNER: kw('INNER'),
   JOIN: kw('JOIN'),
   LEFT: kw('LEFT'),
@@ -250,6 +254,8 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
     return this.OR([
       { ALT: () => this.SUBRULE(this.create) },
       { ALT: () => this.SUBRULE(this.dropObject) },
+      { ALT: () => this.SUBRULE(this.alterTable) },
+      { ALT: () => this.SUBRULE(this.use) },
       { ALT: () => this.SUBRULE(this.setStatement) },
       { ALT: () => this.SUBRULE(this.resetStatement) },
       { ALT: () => this.SUBRULE(this.insert) },
@@ -355,9 +361,21 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
     this.OPTION5(() => {
       like = this.SUBRULE(this.likeClause);
     });
+    let asQuery: A.Query | undefined;
+    let asToken: IToken | undefined;
+    this.OPTION6(() => {
+      asToken = this.CONSUME(K.AS);
+      asQuery = this.SUBRULE(this.query);
+    });
     return this.ACTION(() => {
-      if (elements.length === 0 && !like)
-        throw syntaxError('CREATE TABLE needs a column list, or LIKE another table', name.pos);
+      if (asQuery && (elements.length > 0 || like))
+        throw syntaxError(
+          `CREATE TABLE AS SELECT with ${like ? 'LIKE' : 'a column list'} is not supported yet`,
+          tokenPos(asToken!),
+          'let the query define the columns: CREATE TABLE t WITH (…) AS SELECT …',
+        );
+      if (elements.length === 0 && !like && !asQuery)
+        throw syntaxError('CREATE TABLE needs a column list, LIKE another table, or AS SELECT', name.pos);
       const columns: A.ColumnDef[] = [];
       let watermark: A.WatermarkDef | undefined;
       let primaryKey: A.PrimaryKeyDef | undefined;
@@ -397,6 +415,7 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
         partitionedBy,
         options,
         ...(like ? { like } : {}),
+        ...(asQuery ? { asQuery } : {}),
         pos: this.span(start),
       };
     });
@@ -585,8 +604,13 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
   });
 
   private withOptions = this.RULE('withOptions', (): A.TableOption[] => {
-    const options: A.TableOption[] = [];
     this.CONSUME(K.WITH);
+    return this.SUBRULE(this.optionList);
+  });
+
+  /** `('k' = 'v', …)`: table options, each key once. */
+  private optionList = this.RULE('optionList', (): A.TableOption[] => {
+    const options: A.TableOption[] = [];
     this.CONSUME(LParen);
     this.MANY_SEP({
       SEP: Comma,
@@ -708,6 +732,45 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
       value = this.SUBRULE2(this.quotedText);
     });
     return { kind: 'SetStatement', key, value, pos: this.span(start) };
+  });
+
+  private alterTable = this.RULE('alterTable', (): A.AlterTable => {
+    const start = this.CONSUME(K.ALTER);
+    this.CONSUME(K.TABLE);
+    const name = this.SUBRULE(this.qualifiedName);
+    const action = this.OR([
+      {
+        ALT: (): A.AlterTable['action'] => {
+          this.CONSUME(K.SET);
+          return { kind: 'set', options: this.SUBRULE(this.optionList) };
+        },
+      },
+      {
+        ALT: (): A.AlterTable['action'] => {
+          this.CONSUME(K.RESET);
+          this.CONSUME(LParen);
+          const keys: A.QuotedText[] = [];
+          this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => keys.push(this.SUBRULE(this.quotedText)) });
+          this.CONSUME(RParen);
+          return { kind: 'reset', keys };
+        },
+      },
+      {
+        ALT: (): A.AlterTable['action'] => {
+          this.CONSUME(K.RENAME);
+          this.CONSUME(K.TO);
+          return { kind: 'rename', to: this.SUBRULE2(this.qualifiedName) };
+        },
+      },
+    ]);
+    return { kind: 'AlterTable', name, action, pos: this.span(start) };
+  });
+
+  private use = this.RULE('use', (): A.Use => {
+    const start = this.CONSUME(K.USE);
+    const catalog = this.OPTION(() => this.CONSUME(K.CATALOG)) !== undefined;
+    const name = this.SUBRULE(this.qualifiedName);
+    return { kind: 'Use', catalog, name, pos: this.span(start) };
   });
 
   private resetStatement = this.RULE('resetStatement', (): A.ResetStatement => {

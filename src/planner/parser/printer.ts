@@ -283,6 +283,7 @@ export function printStatement(s: A.Statement, opts: PrintOptions = {}): string 
       if (s.options.length > 0) text += ` WITH (\n${printOptions(s.options, opts)}\n)`;
       if (s.like)
         text += `\nLIKE ${name(s.like.source)}${s.like.options.length > 0 ? ` (${s.like.options.map((o) => `${o.strategy} ${o.feature}`).join(' ')})` : ''}`;
+      if (s.asQuery) text += `\nAS ${printQuery(s.asQuery)}`;
       return text;
     }
     case 'CreateView':
@@ -305,6 +306,18 @@ export function printStatement(s: A.Statement, opts: PrintOptions = {}): string 
       return s.views ? 'SHOW VIEWS' : 'SHOW TABLES';
     case 'Describe':
       return `DESCRIBE ${name(s.name)}`;
+    case 'AlterTable': {
+      const a = s.action;
+      const action =
+        a.kind === 'set'
+          ? `SET (${printOptions(a.options, opts).trim()})`
+          : a.kind === 'reset'
+            ? `RESET (${a.keys.map((k) => quoteString(k.value)).join(', ')})`
+            : `RENAME TO ${name(a.to)}`;
+      return `ALTER TABLE ${name(s.name)} ${action}`;
+    }
+    case 'Use':
+      return `USE ${s.catalog ? 'CATALOG ' : ''}${name(s.name)}`;
     case 'CreateFunction':
       return `CREATE ${s.temporary ? 'TEMPORARY ' : ''}${s.system ? 'SYSTEM ' : ''}FUNCTION ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${name(s.name)} AS ${quoteString(s.className)}${s.language ? ` LANGUAGE ${s.language}` : ''}${s.jars.length > 0 ? ` USING ${s.jars.map((j) => `JAR ${quoteString(j)}`).join(', ')}` : ''}`;
     case 'StatementSet':
@@ -340,6 +353,8 @@ export function print(node: A.Statement | A.Query | A.Expr, opts: PrintOptions =
     case 'ShowTables':
     case 'Describe':
     case 'CreateFunction':
+    case 'AlterTable':
+    case 'Use':
     case 'StatementSet':
     case 'BeginStatementSet':
     case 'EndStatementSet':

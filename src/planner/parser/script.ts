@@ -4,7 +4,7 @@ import type * as A from './ast.js';
 import type { Pos, Statement } from './ast.js';
 import type { IToken } from './chevrotain.js';
 import { describeExpected, toSyntaxError } from './errors.js';
-import { Semicolon, tokenize } from './lexer.js';
+import { LParen, RParen, Semicolon, tokenize } from './lexer.js';
 import { FlinkSqlParser, spanPos, tokenPos } from './parser.js';
 
 /** The text a statement came from: positions in its AST are offsets into `text`. */
@@ -40,6 +40,15 @@ function endOf(token: IToken): Pos {
 }
 
 function parseTokens(tokens: IToken[], end: Pos): Statement {
+  const recognize = matchRecognize(tokens);
+  if (recognize) {
+    // The rest of the statement must still be valid SQL; then the clause is refused by name.
+    parseTokens(recognize.rest, end);
+    throw new WeirError('SQL_UNSUPPORTED', 'MATCH_RECOGNIZE is not supported yet', {
+      position: tokenPos(recognize.at),
+      hint: 'weir has no CEP operator yet; Flink runs MATCH_RECOGNIZE (run the script with --target flink=…)',
+    });
+  }
   const p = parser();
   p.input = tokens;
   const ast = p.statement();
@@ -143,6 +152,24 @@ export function parseScript(text: string, file?: string): ParsedStatement[] {
   } catch (err) {
     throw locate(err, script);
   }
+}
+
+/**
+ * `t MATCH_RECOGNIZE ( … )`: the clause's token and the statement's tokens without it. Its
+ * grammar (PATTERN, DEFINE, MEASURES, …) is not parsed: weir cannot run it anyway.
+ */
+function matchRecognize(tokens: readonly IToken[]): { at: IToken; rest: IToken[] } | undefined {
+  const at = tokens.findIndex(
+    (t, i) => t.image.toUpperCase() === 'MATCH_RECOGNIZE' && tokens[i + 1]?.tokenType === LParen,
+  );
+  if (at < 0) return undefined;
+  let depth = 0;
+  let end = at + 1;
+  for (; end < tokens.length; end++) {
+    if (tokens[end].tokenType === LParen) depth++;
+    else if (tokens[end].tokenType === RParen && --depth === 0) break;
+  }
+  return { at: tokens[at], rest: [...tokens.slice(0, at), ...tokens.slice(end + 1)] };
 }
 
 /** Parses text holding exactly one statement (a trailing ';' is allowed). */
