@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// One Nexmark query in this process, for the harness (harness.mjs), which starts one process per
+// query so that each has its own peak RSS. Prints one JSON line: status, wall and CPU seconds of
+// the whole process (worker threads included), peak RSS, and the checkpoints taken.
+//
+//   node bench/nexmark/run-query.mjs '{"query":"q5","events":1000000,"parallelism":1,"checkpointInterval":"10s"}'
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Configuration } from '../../dist/common/config.js';
+import { builtinConnectors } from '../../dist/connectors/registry.js';
+import { BUILTIN_WORKER_CONNECTORS } from '../../dist/connectors/worker-registry.js';
+import { SqlSession } from '../../dist/planner/index.js';
+import { executeJob } from '../../dist/runtime/index.js';
+import { placeholderValues, upstreamScript } from './upstream.mjs';
+
+const { query, events, parallelism = 1, checkpointInterval } = JSON.parse(process.argv[2]);
+const { values, cleanup } = placeholderValues(events);
+const checkpoints = mkdtempSync(join(tmpdir(), 'weir-nexmark-chk-'));
+const quiet = { write: () => true, once: () => undefined };
+const entries = builtinConnectors({ stdout: quiet, stderr: quiet });
+const settings = [['parallelism.default', String(parallelism)]];
+if (checkpointInterval) {
+  // Flink's benchmark setup: exactly-once (aligned) checkpoints to a filesystem folder.
+  settings.push(
+    ['execution.checkpointing.interval', checkpointInterval],
+    ['execution.checkpointing.mode', 'EXACTLY_ONCE'],
+    ['state.checkpoints.dir', `file://${checkpoints}`],
+  );
+}
+const session = new SqlSession({
+  connectors: entries.map((c) => c.descriptor),
+  config: new Configuration(settings),
+});
+let graph;
+try {
+  for (const statement of session.parseScript(upstreamScript(query, values), `${query}.sql`)) {
+    const r = session.execute(statement);
+    if (r.kind === 'job') graph = r.jobGraph;
+  }
+} catch (err) {
+  console.log(JSON.stringify({ query, error: err.message.split('\n')[0] }));
+  process.exit(0);
+}
+const cpuBefore = process.cpuUsage();
+const started = process.hrtime.bigint();
+const job = executeJob(graph, {
+  connectors: new Map(entries.map((c) => [c.runtime.identifier, c.runtime])),
+  workerConnectors: BUILTIN_WORKER_CONNECTORS,
+  log: { info() {}, warn: (m) => console.error(m) },
+});
+const result = await job.result;
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+const cpu = process.cpuUsage(cpuBefore);
+const completed = job.coordinator.statistics.filter((s) => s.status === 'COMPLETED' && !s.isSavepoint);
+console.log(
+  JSON.stringify({
+    query,
+    events,
+    parallelism,
+    checkpointInterval: checkpointInterval ?? null,
+    status: result.status,
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    // ru_maxrss is in kilobytes on Linux.
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    checkpoints: job.coordinator.counts.completed,
+    failedCheckpoints: job.coordinator.counts.failed,
+    meanCheckpointMs:
+      completed.length > 0 ? completed.reduce((s, c) => s + (c.durationMs ?? 0), 0) / completed.length : null,
+  }),
+);
+cleanup();
+rmSync(checkpoints, { recursive: true, force: true });
