@@ -10,6 +10,7 @@ import type { LogicalNode } from './logical/nodes.js';
 import type * as A from './parser/ast.js';
 import type { ScriptSource } from './parser/index.js';
 import { toPhysical } from './physical/convert.js';
+import { applyMiniBatch } from './physical/mini-batch.js';
 import type { PhysicalNode } from './physical/nodes.js';
 import { checkSinkChangelog } from './physical/sink-check.js';
 import { inferUpdateBefore } from './physical/update-before.js';
@@ -21,9 +22,17 @@ export interface Plan {
   readonly physical: PhysicalNode;
 }
 
+/**
+ * Logical to physical: conversion, the rules, the changelog inference (with the sink's upsert
+ * materializer), then mini-batch and two-phase aggregation, which only rewrite aggregations.
+ */
+function physicalPlan(logical: LogicalNode, ctx: BinderContext): PhysicalNode {
+  return applyMiniBatch(inferUpdateBefore(optimize(toPhysical(logical)), ctx.config), ctx.config);
+}
+
 export function planInsert(insert: A.Insert, ctx: BinderContext): Plan {
   const logical = bindInsert(insert, ctx);
-  const physical = inferUpdateBefore(optimize(toPhysical(logical)));
+  const physical = physicalPlan(logical, ctx);
   if (physical.kind === 'Sink') checkSinkChangelog(physical, insert.table.pos);
   return { logical, physical };
 }
@@ -31,12 +40,12 @@ export function planInsert(insert: A.Insert, ctx: BinderContext): Plan {
 /** A bare SELECT: the query into the collect sink, whose rows the client shows. */
 export function planSelect(query: A.Query, ctx: BinderContext, source: ScriptSource, pos: A.Pos): Plan {
   const logical = bindSelect(query, ctx, source, pos);
-  return { logical, physical: inferUpdateBefore(optimize(toPhysical(logical))) };
+  return { logical, physical: physicalPlan(logical, ctx) };
 }
 
 export function planQuery(query: A.Query, ctx: BinderContext): Plan {
   const logical = new QueryBinder(ctx).bindQuery(query).node;
-  return { logical, physical: inferUpdateBefore(optimize(toPhysical(logical))) };
+  return { logical, physical: physicalPlan(logical, ctx) };
 }
 
 /**
