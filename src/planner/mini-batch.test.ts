@@ -185,6 +185,19 @@ describe("mini-batch aggregation ('table.exec.mini-batch.*')", () => {
     expect(noSize.message).toBe('MiniBatch Size must be greater than 0.');
   });
 
+  it('notes, when the distinct split is switched on, that weir does not split distinct aggregates', () => {
+    const r = run(`SET 'table.optimizer.distinct-agg.split.enabled' = 'true';`);
+    expect(r).toEqual({
+      kind: 'ok',
+      message:
+        "[WARNING] 'table.optimizer.distinct-agg.split.enabled' is accepted, but weir does not split distinct aggregates yet: they are planned as one GroupAggregate, with the same results.",
+    });
+    expect(run(`SET 'table.optimizer.distinct-agg.split.enabled' = 'false';`)).toMatchObject({
+      message: '[INFO] Execute statement succeeded.',
+    });
+    expect(failure(`SET 'table.optimizer.distinct-agg.split.enabled' = 'maybe';`).message).toContain('maybe');
+  });
+
   it('validates the phase strategy and accepts the distinct split option', () => {
     expect(failure(`SET 'table.optimizer.agg-phase-strategy' = 'THREE_PHASE';`).message).toContain(
       'THREE_PHASE',
