@@ -1,9 +1,8 @@
 import type { LocalGroupAggregateSpec } from '../../../common/jobgraph.js';
 import { RowKind } from '../../../common/types.js';
 import type { RecordBatch } from '../../api/batch.js';
-import { keyString } from '../../state/heap-keyed-state.js';
 import { AggsHandle } from './aggs-handle.js';
-import { MiniBatchOperator } from './mini-batch.js';
+import { type Bundle, bundleEntry, MiniBatchOperator } from './mini-batch.js';
 import { groupKey } from './operator.js';
 
 /**
@@ -15,7 +14,7 @@ import { groupKey } from './operator.js';
  */
 export class LocalGroupAggregateOperator extends MiniBatchOperator {
   private handle!: AggsHandle;
-  private bundle = new Map<string, { key: readonly unknown[]; acc: unknown[] }>();
+  private bundle: Bundle<unknown[]> = new Map();
 
   constructor(private readonly spec: LocalGroupAggregateSpec) {
     super(spec.miniBatch);
@@ -30,20 +29,16 @@ export class LocalGroupAggregateOperator extends MiniBatchOperator {
   protected addToBundle(batch: RecordBatch): void {
     const { rows, kinds } = batch;
     for (let r = 0; r < rows.length; r++) {
-      const key = groupKey(rows[r], this.spec.grouping);
-      const id = keyString(key);
-      let entry = this.bundle.get(id);
-      if (!entry) {
-        entry = { key, acc: this.handle.newAccumulator() };
-        this.bundle.set(id, entry);
-      }
-      this.handle.add(entry.acc, rows[r], kinds ? kinds[r] : RowKind.INSERT);
+      const acc = bundleEntry(this.bundle, groupKey(rows[r], this.spec.grouping), () =>
+        this.handle.newAccumulator(),
+      );
+      this.handle.add(acc, rows[r], kinds ? kinds[r] : RowKind.INSERT);
     }
   }
 
   protected finishBundle(): RecordBatch | undefined {
     const rows: unknown[][] = [];
-    for (const { key, acc } of this.bundle.values()) rows.push([...key, ...acc]);
+    for (const { key, value } of this.bundle.values()) rows.push([...key, ...value]);
     this.bundle = new Map();
     return { rows };
   }

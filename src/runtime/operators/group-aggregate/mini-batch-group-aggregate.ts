@@ -9,8 +9,8 @@ import type { OperatorContext } from '../../api/operator.js';
 import type { KeyedStateBackend, ValueState } from '../../api/state.js';
 import { keyString } from '../../state/heap-keyed-state.js';
 import { type AggsHandle, GroupChangelog } from './aggs-handle.js';
-import { MiniBatchOperator } from './mini-batch.js';
-import { groupKey, openGroupState } from './operator.js';
+import { type Bundle, bundleEntry, MiniBatchOperator } from './mini-batch.js';
+import { groupKey, openGroupState, storeGroup } from './operator.js';
 
 /**
  * The end of a batch for one group, shared by the one-phase and the global mini-batch aggregate:
@@ -18,13 +18,13 @@ import { groupKey, openGroupState } from './operator.js';
  */
 abstract class KeyedGroupBundle<B> extends MiniBatchOperator {
   protected backend!: KeyedStateBackend;
-  protected accState!: ValueState<unknown[]>;
-  protected handle!: AggsHandle;
-  private changes!: GroupChangelog;
+  accState!: ValueState<unknown[]>;
+  handle!: AggsHandle;
+  changes!: GroupChangelog;
   private before: unknown[] = [];
   private after: unknown[] = [];
-  /** Per group (by its key's canonical string), the key and what the batch holds for it. */
-  protected bundle = new Map<string, { key: readonly unknown[]; value: B }>();
+  /** What the batch holds per group. */
+  protected bundle: Bundle<B> = new Map();
 
   constructor(
     miniBatch: MiniBatchSpec,
@@ -54,17 +54,7 @@ abstract class KeyedGroupBundle<B> extends MiniBatchOperator {
       const stored = accState.value();
       const acc = stored === undefined ? handle.newAccumulator() : stored.slice();
       if (stored !== undefined) handle.values(stored, before);
-      if (!this.fold(acc, value, stored === undefined)) continue;
-      if ((acc[0] as number) > 0) {
-        accState.update(acc);
-        handle.values(acc, after);
-        if (stored === undefined) changes.inserted(key, after);
-        else changes.updated(key, before, after);
-      } else {
-        if (stored !== undefined) changes.deleted(key, before);
-        accState.clear();
-        handle.clear();
-      }
+      if (this.fold(acc, value, stored === undefined)) storeGroup(this, key, stored, acc, before, after);
     }
     this.bundle = new Map();
     return changes.take();
@@ -89,15 +79,12 @@ export class MiniBatchGroupAggregateOperator extends KeyedGroupBundle<{
   protected addToBundle(batch: RecordBatch): void {
     const { rows, kinds } = batch;
     for (let r = 0; r < rows.length; r++) {
-      const key = groupKey(rows[r], this.spec.grouping);
-      const id = keyString(key);
-      let entry = this.bundle.get(id);
-      if (!entry) {
-        entry = { key, value: { rows: [], kinds: [] } };
-        this.bundle.set(id, entry);
-      }
-      entry.value.rows.push(rows[r]);
-      entry.value.kinds.push(kinds ? kinds[r] : RowKind.INSERT);
+      const buffered = bundleEntry(this.bundle, groupKey(rows[r], this.spec.grouping), () => ({
+        rows: [] as unknown[][],
+        kinds: [] as number[],
+      }));
+      buffered.rows.push(rows[r]);
+      buffered.kinds.push(kinds ? kinds[r] : RowKind.INSERT);
     }
   }
 

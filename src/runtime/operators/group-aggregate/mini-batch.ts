@@ -1,6 +1,21 @@
 import type { MiniBatchSpec } from '../../../common/jobgraph.js';
 import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext, Output, ProcessingTimeService, StreamOperator } from '../../api/operator.js';
+import { keyString } from '../../state/heap-keyed-state.js';
+
+/** A bundle: per key (by its canonical string), the key and what the batch holds for it. */
+export type Bundle<T> = Map<string, { readonly key: readonly unknown[]; value: T }>;
+
+/** What `bundle` holds for `key`, made by `init` when the batch has nothing for the key yet. */
+export function bundleEntry<T>(bundle: Bundle<T>, key: readonly unknown[], init: () => T): T {
+  const id = keyString(key);
+  let entry = bundle.get(id);
+  if (!entry) {
+    entry = { key, value: init() };
+    bundle.set(id, entry);
+  }
+  return entry.value;
+}
 
 /**
  * What Flink's bundle operators (KeyedMapBundleOperator, MapBundleOperator) and their trigger do

@@ -33,6 +33,32 @@ export function openGroupState(
 }
 
 /**
+ * The end of an update of one group (the backend's current key), for every keyed group aggregate:
+ * with rows left, the new accumulator is stored and its change recorded — +I when there was no
+ * `stored` one, else -U/+U (`before` holds the stored values); with none left, the group's state
+ * is cleared and, if it had a result, -D recorded.
+ */
+export function storeGroup(
+  state: { accState: ValueState<unknown[]>; handle: AggsHandle; changes: GroupChangelog },
+  key: readonly unknown[],
+  stored: unknown[] | undefined,
+  acc: unknown[],
+  before: readonly unknown[],
+  after: unknown[],
+): void {
+  if ((acc[0] as number) > 0) {
+    state.accState.update(acc);
+    state.handle.values(acc, after);
+    if (stored === undefined) state.changes.inserted(key, after);
+    else state.changes.updated(key, before, after);
+  } else {
+    if (stored !== undefined) state.changes.deleted(key, before);
+    state.accState.clear();
+    state.handle.clear();
+  }
+}
+
+/**
  * Flink's GroupAggFunction (non-windowed GROUP BY, mini-batch off): per input row, the group's
  * accumulators are updated in keyed state and the change of its result is emitted — +I for the
  * group's first result, -U old / +U new when it changed (only +U without generateUpdateBefore),
@@ -45,9 +71,9 @@ export function openGroupState(
 export class GroupAggregateOperator implements StreamOperator {
   private output!: Output;
   private backend!: KeyedStateBackend;
-  private accState!: ValueState<unknown[]>;
-  private handle!: AggsHandle;
-  private changes!: GroupChangelog;
+  accState!: ValueState<unknown[]>;
+  handle!: AggsHandle;
+  changes!: GroupChangelog;
   private before: unknown[] = [];
   private after: unknown[] = [];
 
@@ -92,16 +118,7 @@ export class GroupAggregateOperator implements StreamOperator {
         acc = stored.slice();
       }
       handle.add(acc, row, kind);
-      if ((acc[0] as number) > 0) {
-        accState.update(acc);
-        handle.values(acc, after);
-        if (stored === undefined) changes.inserted(key, after);
-        else changes.updated(key, before, after);
-      } else {
-        if (stored !== undefined) changes.deleted(key, before);
-        accState.clear();
-        handle.clear();
-      }
+      storeGroup(this, key, stored, acc, before, after);
     }
     const out = changes.take();
     return out ? this.output.emit(out) : undefined;
