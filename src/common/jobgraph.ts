@@ -140,6 +140,11 @@ export interface AggregateCallSpec {
   readonly filterArg?: number;
   /** LISTAGG's separator (a literal in SQL); ',' when absent. */
   readonly separator?: string;
+  /**
+   * A SUM that is 0, not NULL, over no values (Calcite's $SUM0): how a split distinct aggregation
+   * adds up the partial counts of its buckets.
+   */
+  readonly sum0?: boolean;
   /** The result type, as the planner inferred it (Flink's rules). */
   readonly type: LogicalType;
   /** The output column's name, for messages and EXPLAIN. */

@@ -357,7 +357,14 @@ export const DISTINCT_AGG_SPLIT_ENABLED = booleanOption({
   key: 'table.optimizer.distinct-agg.split.enabled',
   defaultValue: false,
   description:
-    'Flink rewrites a DISTINCT aggregation into two levels over hash buckets of the distinct value, against skew on the grouping key. Accepted for compatibility: weir does not split distinct aggregates yet and plans them in one GroupAggregate (mini-batch applies to it; two-phase does not), with the same results.',
+    "Splits a DISTINCT aggregation in two levels, as Flink does against skew: a PARTIAL GroupAggregate by the keys and a bucket of the distinct value (MOD(HASH_CODE(value), bucket-num)), then a FINAL one by the keys that adds the buckets' results up. For COUNT, SUM, MIN and MAX calls without FILTER whose DISTINCT calls take one same column; other aggregations stay one GroupAggregate.",
+});
+
+export const DISTINCT_AGG_SPLIT_BUCKET_NUM = integerOption({
+  key: 'table.optimizer.distinct-agg.split.bucket-num',
+  defaultValue: 1024,
+  min: 1,
+  description: 'How many buckets a split distinct aggregation spreads the distinct values of one group over.',
 });
 
 export const SINK_UPSERT_MATERIALIZE = enumOption({
@@ -468,6 +475,7 @@ export const CORE_OPTIONS = new OptionRegistry([
   MINI_BATCH_SIZE,
   AGG_PHASE_STRATEGY,
   DISTINCT_AGG_SPLIT_ENABLED,
+  DISTINCT_AGG_SPLIT_BUCKET_NUM,
   SINK_UPSERT_MATERIALIZE,
   LOCAL_TIME_ZONE,
   RUNTIME_MODE,

@@ -126,7 +126,7 @@ function aggCallText(c: AggregateCallSpec, name: (i: number) => string, style: '
   const args = c.args.map(name);
   if (c.separator !== undefined) args.push(`'${c.separator.replace(/'/g, "''")}'`);
   const star = style === 'named' && c.fn === 'COUNT' && c.args.length === 0 ? '*' : '';
-  const text = `${c.fn}(${c.distinct ? 'DISTINCT ' : ''}${star}${args.join(', ')})`;
+  const text = `${c.sum0 ? '$SUM0' : c.fn}(${c.distinct ? 'DISTINCT ' : ''}${star}${args.join(', ')})`;
   return c.filterArg === undefined ? text : `${text} FILTER ${name(c.filterArg)}`;
 }
 
@@ -205,7 +205,9 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
       const inputNames = node.input.rowType.fields.map((f) => f.name);
       const keys = node.grouping.map((k) => inputNames[k]);
       const calls = node.aggCalls.map((c) => `${aggCallText(c, (i) => inputNames[i], 'named')} AS ${c.name}`);
-      text = `GroupAggregate(${keys.length > 0 ? `groupBy=[${keys.join(', ')}], ` : ''}select=[${[...keys, ...calls].join(', ')}]`;
+      text = `GroupAggregate(${keys.length > 0 ? `groupBy=[${keys.join(', ')}], ` : ''}${
+        node.partialFinalType ? `partialFinalType=[${node.partialFinalType}], ` : ''
+      }select=[${[...keys, ...calls].join(', ')}]`;
       break;
     }
     case 'MiniBatchAssigner':
@@ -228,7 +230,7 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
       const partial = partialFields(local.aggCalls, local.needRetraction);
       const calls = local.aggCalls.map(
         (c, i) =>
-          `${c.fn}(${c.distinct ? 'DISTINCT ' : ''}${partial.perCall[i]}) AS ${node.rowType.fields[keys.length + i].name}`,
+          `${c.sum0 ? '$SUM0' : c.fn}(${c.distinct ? 'DISTINCT ' : ''}${partial.perCall[i]}) AS ${node.rowType.fields[keys.length + i].name}`,
       );
       text = `GlobalGroupAggregate(${keys.length > 0 ? `groupBy=[${keys.join(', ')}], ` : ''}select=[${[...keys, ...calls].join(', ')}]${
         partial.countStar ? `, indexOfCountStar=[${partial.countStar.index}]` : ''

@@ -185,28 +185,52 @@ describe("mini-batch aggregation ('table.exec.mini-batch.*')", () => {
     expect(noSize.message).toBe('MiniBatch Size must be greater than 0.');
   });
 
-  it('notes, when the distinct split is switched on, that weir does not split distinct aggregates', () => {
-    const r = run(`SET 'table.optimizer.distinct-agg.split.enabled' = 'true';`);
-    expect(r).toEqual({
-      kind: 'ok',
-      message:
-        "[WARNING] 'table.optimizer.distinct-agg.split.enabled' is accepted, but weir does not split distinct aggregates yet: they are planned as one GroupAggregate, with the same results.",
-    });
-    expect(run(`SET 'table.optimizer.distinct-agg.split.enabled' = 'false';`)).toMatchObject({
-      message: '[INFO] Execute statement succeeded.',
-    });
-    expect(failure(`SET 'table.optimizer.distinct-agg.split.enabled' = 'maybe';`).message).toContain('maybe');
-  });
-
-  it('validates the phase strategy and accepts the distinct split option', () => {
+  it('validates the phase strategy', () => {
     expect(failure(`SET 'table.optimizer.agg-phase-strategy' = 'THREE_PHASE';`).message).toContain(
       'THREE_PHASE',
     );
-    expect(
-      plan(
-        `SET 'table.optimizer.distinct-agg.split.enabled' = 'true';\nEXPLAIN SELECT user_id, COUNT(DISTINCT order_id) FROM source_table GROUP BY user_id`,
-      ),
-    ).toMatch(/^GroupAggregate\(groupBy=\[user_id\], select=\[user_id, COUNT\(DISTINCT order_id\)/);
+  });
+});
+
+describe("the distinct split ('table.optimizer.distinct-agg.split.enabled')", () => {
+  const SPLIT = "SET 'table.optimizer.distinct-agg.split.enabled' = 'true';";
+  const QUERY =
+    'SELECT user_id, COUNT(DISTINCT order_id) AS d, SUM(price) AS s, COUNT(*) AS c FROM source_table GROUP BY user_id';
+
+  it('plans a PARTIAL aggregation by key and bucket of the distinct value, then a FINAL one by key', () => {
+    expect(plan(`${SPLIT}\nEXPLAIN ${QUERY}`)).toBe(
+      [
+        'GroupAggregate(groupBy=[user_id], partialFinalType=[FINAL], select=[user_id, $SUM0($f3_0) AS d, SUM($f3_1) AS s, $SUM0($f3_2) AS c])',
+        '+- Exchange(distribution=[hash[user_id]])',
+        '   +- GroupAggregate(groupBy=[user_id, $f3], partialFinalType=[PARTIAL], select=[user_id, $f3, COUNT(DISTINCT order_id) AS $f3_0, SUM(price) AS $f3_1, COUNT(*) AS $f3_2])',
+        '      +- Exchange(distribution=[hash[user_id, $f3]])',
+        '         +- Calc(select=[user_id, order_id, price, MOD(HASH_CODE(order_id), 1024) AS $f3])',
+        '            +- TableSourceScan(table=[[default_catalog, default_database, source_table]], fields=[order_id, user_id, price])',
+      ].join('\n'),
+    );
+  });
+
+  it("takes the bucket count from 'table.optimizer.distinct-agg.split.bucket-num', and combines with mini-batch", () => {
+    const text = plan(
+      `${SPLIT}\nSET 'table.optimizer.distinct-agg.split.bucket-num' = '16';\n${MINI_BATCH}\nEXPLAIN SELECT COUNT(DISTINCT order_id) FROM source_table`,
+    );
+    expect(text).toContain('MOD(HASH_CODE(order_id), 16)');
+    // The final level sums over a changelog: two phases; the partial one has a DISTINCT: one.
+    expect(text).toContain('GlobalGroupAggregate(select=[$SUM0(sum$0) AS EXPR$0], indexOfCountStar=[1])');
+    expect(text).toContain('GroupAggregate(groupBy=[$f1], partialFinalType=[PARTIAL]');
+  });
+
+  it('leaves aggregations it cannot split as one GroupAggregate', () => {
+    for (const select of [
+      'COUNT(DISTINCT order_id), AVG(price)',
+      'COUNT(DISTINCT order_id), COUNT(DISTINCT price)',
+      'COUNT(DISTINCT order_id) FILTER (WHERE price > 1)',
+      'COUNT(order_id)',
+    ]) {
+      const text = plan(`${SPLIT}\nEXPLAIN SELECT user_id, ${select} FROM source_table GROUP BY user_id`);
+      expect(text, select).not.toContain('partialFinalType');
+    }
+    expect(failure(`SET 'table.optimizer.distinct-agg.split.bucket-num' = '0';`).message).toContain('0');
   });
 });
 

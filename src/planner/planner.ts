@@ -13,6 +13,7 @@ import { toPhysical } from './physical/convert.js';
 import { applyMiniBatch } from './physical/mini-batch.js';
 import type { PhysicalNode } from './physical/nodes.js';
 import { checkSinkChangelog } from './physical/sink-check.js';
+import { splitDistinctAggregates } from './physical/split-distinct.js';
 import { inferUpdateBefore } from './physical/update-before.js';
 import { optimize } from './rules/index.js';
 
@@ -23,11 +24,12 @@ export interface Plan {
 }
 
 /**
- * Logical to physical: conversion, the rules, the changelog inference (with the sink's upsert
+ * Logical to physical: conversion, the distinct-aggregate split, the rules, the changelog inference (with the sink's upsert
  * materializer), then mini-batch and two-phase aggregation, which only rewrite aggregations.
  */
 function physicalPlan(logical: LogicalNode, ctx: BinderContext): PhysicalNode {
-  return applyMiniBatch(inferUpdateBefore(optimize(toPhysical(logical)), ctx.config), ctx.config);
+  const physical = optimize(splitDistinctAggregates(toPhysical(logical), ctx.config));
+  return applyMiniBatch(inferUpdateBefore(physical, ctx.config), ctx.config);
 }
 
 export function planInsert(insert: A.Insert, ctx: BinderContext): Plan {

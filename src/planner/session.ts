@@ -2,7 +2,7 @@ import { Configuration, validateSetting } from '../common/config.js';
 import type { ConnectorDescriptor } from '../common/connector.js';
 import { isWeirError, WeirError } from '../common/errors.js';
 import type { JobGraph } from '../common/jobgraph.js';
-import { CORE_OPTIONS, DISTINCT_AGG_SPLIT_ENABLED } from '../common/options.js';
+import { CORE_OPTIONS } from '../common/options.js';
 import { formatType, type RowType } from '../common/types.js';
 import { bindCreateTable } from './binder/ddl.js';
 import type { BinderContext } from './binder/query.js';
@@ -259,10 +259,6 @@ export class SqlSession {
       throw new WeirError(err.code, err.message, { position: at, hint: err.hint });
     }
     this.config.set(ast.key.value, ast.value.value);
-    if (this.config.get(DISTINCT_AGG_SPLIT_ENABLED) && ast.key.value === DISTINCT_AGG_SPLIT_ENABLED.key)
-      return ok(
-        "[WARNING] 'table.optimizer.distinct-agg.split.enabled' is accepted, but weir does not split distinct aggregates yet: they are planned as one GroupAggregate, with the same results.",
-      );
     return ok();
   }
 }

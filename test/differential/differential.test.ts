@@ -45,6 +45,15 @@ suite('retractions of retractions, mini-batch', aggregates.RETRACTIONS, withAggr
 suite('group aggregates, two-phase', aggregates.GROUP, withAggregateInputs, TWO_PHASE);
 suite('retractions of retractions, two-phase', aggregates.RETRACTIONS, withAggregateInputs, TWO_PHASE);
 suite('hot keys, mini-batch and two-phase', aggregates.SKEW, withAggregateInputs, TWO_PHASE);
+// The distinct split, also with few buckets, so that buckets hold several values and one value's
+// bucket changes subtask between the parallelisms.
+const SPLIT: [string, string][] = [
+  ['table.optimizer.distinct-agg.split.enabled', 'true'],
+  ['table.optimizer.distinct-agg.split.bucket-num', '4'],
+];
+suite('DISTINCT and FILTER, distinct split', aggregates.DISTINCT_FILTER, withAggregateInputs, SPLIT);
+suite('distinct split', aggregates.DISTINCT_SPLIT, withAggregateInputs, SPLIT);
+suite('distinct split, mini-batch', aggregates.DISTINCT_SPLIT, withAggregateInputs, [...SPLIT, ...TWO_PHASE]);
 suite('VALUES and UNION', aggregates.VALUES_UNION, withAggregateInputs);
 suite('filesystem source', filesystem.FILESYSTEM, '');
 suite('window TVFs and group windows (event time, late rows)', windows.WINDOWS, '');

@@ -99,6 +99,8 @@ export interface PhysicalGroupAggregate {
   readonly generateUpdateBefore: boolean;
   /** Set with mini-batch on: rows are folded in per key once per batch. */
   readonly miniBatch?: MiniBatchSpec;
+  /** The two levels of a split distinct aggregation (Flink's PartialFinalType), for EXPLAIN. */
+  readonly partialFinalType?: 'PARTIAL' | 'FINAL';
   readonly rowType: RowType;
   readonly changelogMode: RowKindSet;
 }

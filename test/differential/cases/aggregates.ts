@@ -242,3 +242,20 @@ export const SKEW: DiffCase[] = [
     "SELECT 'all' AS k, COUNT(DISTINCT usr), COUNT(*) FROM clicks GROUP BY 'all'",
   ),
 ];
+
+/** Distinct aggregates that 'table.optimizer.distinct-agg.split.enabled' splits in two levels. */
+export const DISTINCT_SPLIT: DiffCase[] = [
+  q('global COUNT DISTINCT of one column', 'SELECT COUNT(DISTINCT usr), COUNT(*), SUM(seq) FROM clicks'),
+  q(
+    'COUNT DISTINCT with NULLs, MIN and MAX by key',
+    'SELECT usr, COUNT(DISTINCT page), MIN(DISTINCT page), MAX(seq), COUNT(page) FROM clicks GROUP BY usr',
+  ),
+  q(
+    'SUM DISTINCT of decimals by a hot key',
+    "SELECT k, SUM(DISTINCT amount), SUM(amount), COUNT(DISTINCT amount) FROM (SELECT CASE WHEN seq < 9 THEN 'hot' ELSE usr END AS k, amount FROM clicks) GROUP BY k",
+  ),
+  q(
+    'COUNT DISTINCT over a retracting input',
+    'SELECT COUNT(DISTINCT cnt), SUM(cnt) FROM (SELECT usr, COUNT(*) AS cnt FROM clicks GROUP BY usr)',
+  ),
+];

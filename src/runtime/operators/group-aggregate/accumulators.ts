@@ -176,7 +176,7 @@ function sumAndCount(call: AggregateCallSpec, at: number, inputType: LogicalType
       acc[at] = sub(acc[at] as number, v);
       acc[n] = (acc[n] as number) - 1;
     },
-    value: (acc) => (acc[n] === 0 ? null : result(acc[at] as number, acc[n] as number)),
+    value: (acc) => (acc[n] === 0 ? (call.sum0 ? 0 : null) : result(acc[at] as number, acc[n] as number)),
     clear: () => {},
     merge: (acc, other) => {
       acc[at] = add(acc[at] as number, other[at] as number);
