@@ -45,7 +45,11 @@ function apply(changes: readonly Change[]): Map<string, string[]> {
   return table;
 }
 
-/** Mini-batch on, from the command line: batches of up to 100 rows, ended also by each checkpoint. */
+/**
+ * Mini-batch on, from the command line, in one phase: batches of up to 100 rows (ended also by
+ * each checkpoint), so the 500 orders make several batches per subtask and every buyer's totals
+ * are updated in each.
+ */
 const MINI_BATCH = [
   '-D',
   'table.exec.mini-batch.enabled=true',
@@ -53,6 +57,8 @@ const MINI_BATCH = [
   'table.exec.mini-batch.allow-latency=5 s',
   '-D',
   'table.exec.mini-batch.size=100',
+  '-D',
+  'table.optimizer.agg-phase-strategy=ONE_PHASE',
 ];
 
 describe('weir run -f sql-examples/group-aggregate.sql', () => {
@@ -96,16 +102,17 @@ describe('weir run -f sql-examples/group-aggregate.sql', () => {
         ),
       );
       if (miniBatch) {
-        // Two-phase: one partial per buyer and batch, so one -U/+U pair per buyer and batch, not per order.
+        // One -U/+U pair per buyer and batch, not per order.
         expect(totalsLog.length).toBeLessThan(5 + 2 * 495);
       } else {
         // 500 orders: one +I per buyer, then a -U/+U pair for each further order.
         expect(totalsLog).toHaveLength(5 + 2 * 495);
       }
 
-      // Every buyer ends with 100 orders; the counts they passed through were deleted.
+      // Every buyer ends with 100 orders; the counts they passed through were deleted (with
+      // mini-batch, a count can come and go within one batch of the outer aggregation, unseen).
       const countsLog = changelogOf(stdout, 'order_counts');
-      expect(countsLog.some((c) => c.kind === '-D')).toBe(true);
+      if (!miniBatch) expect(countsLog.some((c) => c.kind === '-D')).toBe(true);
       expect(Object.fromEntries(apply(countsLog))).toEqual({ '100': ['100', '5'] });
     },
     60_000,
