@@ -26,6 +26,8 @@ export const BUILTIN_FUNCTIONS = [
   '%',
   'NEG',
   'MOD',
+  // internal: the bucket of a split distinct aggregation (planner/physical/split-distinct.ts)
+  'HASH_CODE',
   'ABS',
   'FLOOR',
   'CEIL',

@@ -140,6 +140,11 @@ export interface AggregateCallSpec {
   readonly filterArg?: number;
   /** LISTAGG's separator (a literal in SQL); ',' when absent. */
   readonly separator?: string;
+  /**
+   * A SUM that is 0, not NULL, over no values (Calcite's $SUM0): how a split distinct aggregation
+   * adds up the partial counts of its buckets.
+   */
+  readonly sum0?: boolean;
   /** The result type, as the planner inferred it (Flink's rules). */
   readonly type: LogicalType;
   /** The output column's name, for messages and EXPLAIN. */
@@ -167,6 +172,73 @@ export interface GroupAggregateSpec {
   readonly inputInsertOnly: boolean;
   /** Emit -U before each +U (a retract changelog); when false, only +U (an upsert changelog). */
   readonly generateUpdateBefore: boolean;
+  /** Set with 'table.exec.mini-batch.enabled': rows are buffered per key and folded in once per batch. */
+  readonly miniBatch?: MiniBatchSpec;
+}
+
+/**
+ * Mini-batch (Flink's MiniBatchGroupAggFunction and its bundle trigger): an operator buffers rows
+ * per key in memory and folds them into its state once per key when the batch is finished — after
+ * `allowLatency` ms, when `size` rows are buffered, before every checkpoint barrier and at the end
+ * of input, so a checkpoint never misses a buffered row.
+ */
+export interface MiniBatchSpec {
+  readonly allowLatency: number;
+  readonly size: number;
+}
+
+/**
+ * Flink's MiniBatchAssigner: where the mini-batch interval of the operators below it is assigned.
+ * In Flink it emits processing-time watermarks that end each batch; in weir every mini-batch
+ * operator keeps its own timer, so this vertex forwards rows and watermarks unchanged.
+ */
+export interface MiniBatchAssignerSpec {
+  readonly kind: 'mini-batch-assigner';
+  readonly intervalMs: number;
+}
+
+/**
+ * The local half of a two-phase aggregation (Flink's LocalGroupAggregate, before the hash
+ * exchange): per mini-batch, one accumulator per key on the heap, no state; when the batch ends
+ * each key's partial accumulator goes out as one insert-only row: the grouping fields, then the
+ * accumulator slots (the row count first, then each call's). Not keyed: it runs where its input is.
+ */
+export interface LocalGroupAggregateSpec {
+  readonly kind: 'local-group-aggregate';
+  readonly grouping: readonly number[];
+  readonly aggCalls: readonly AggregateCallSpec[];
+  readonly inputType: RowType;
+  readonly inputInsertOnly: boolean;
+  readonly miniBatch: MiniBatchSpec;
+}
+
+/**
+ * The global half of a two-phase aggregation (Flink's GlobalGroupAggregate, after the exchange):
+ * keyed by the grouping fields (the first fields of its input), it merges the partial
+ * accumulators of a batch into the group's accumulator in keyed state and emits the change as a
+ * GroupAggregate does. `aggCalls` and `localInputType` are the local aggregate's, which fix the
+ * accumulator layout.
+ */
+export interface GlobalGroupAggregateSpec {
+  readonly kind: 'global-group-aggregate';
+  readonly keyCount: number;
+  readonly aggCalls: readonly AggregateCallSpec[];
+  readonly localInputType: RowType;
+  readonly inputInsertOnly: boolean;
+  readonly generateUpdateBefore: boolean;
+  readonly outputType: RowType;
+  readonly miniBatch: MiniBatchSpec;
+}
+
+/**
+ * Flink's SinkUpsertMaterializer, before a sink whose primary key is not the query's upsert key:
+ * keyed by the sink's key fields, it keeps every row currently added for a key, so that a
+ * retraction removes that row and not the key — the sink then sees +I/+U of the row it should
+ * hold and -D only when no row is left. Emits an upsert changelog (+I, +U, -D).
+ */
+export interface SinkUpsertMaterializerSpec {
+  readonly kind: 'sink-upsert-materializer';
+  readonly keys: readonly number[];
 }
 
 /**
@@ -460,6 +532,10 @@ export type OperatorSpec =
   | CalcSpec
   | WatermarkAssignerSpec
   | GroupAggregateSpec
+  | MiniBatchAssignerSpec
+  | LocalGroupAggregateSpec
+  | GlobalGroupAggregateSpec
+  | SinkUpsertMaterializerSpec
   | WindowAggregateSpec
   | WindowTableFunctionSpec
   | RankSpec

@@ -324,6 +324,57 @@ export const TOPN_CACHE_SIZE = integerOption({
     "Rank's cache size in Flink; accepted for compatibility. weir's Top-N reads its partition's rows from heap keyed state directly, so there is nothing to size.",
 });
 
+export const MINI_BATCH_ENABLED = booleanOption({
+  key: 'table.exec.mini-batch.enabled',
+  defaultValue: false,
+  description:
+    "Group aggregations buffer input rows per key and fold them into state once per key per batch (Flink's MiniBatchGroupAggFunction): fewer state accesses and fewer -U/+U for hot keys. Needs 'table.exec.mini-batch.allow-latency' and 'table.exec.mini-batch.size'.",
+});
+
+export const MINI_BATCH_ALLOW_LATENCY = durationOption({
+  key: 'table.exec.mini-batch.allow-latency',
+  defaultValue: 0,
+  description:
+    'With mini-batch, the longest a row is buffered before its batch is finished; must be greater than 0 when mini-batch is enabled. A batch also ends before every checkpoint barrier and at the end of input.',
+});
+
+export const MINI_BATCH_SIZE = integerOption({
+  key: 'table.exec.mini-batch.size',
+  defaultValue: -1,
+  description:
+    'With mini-batch, the most rows an operator buffers before it finishes the batch; must be positive when mini-batch is enabled.',
+});
+
+export const AGG_PHASE_STRATEGY = enumOption({
+  key: 'table.optimizer.agg-phase-strategy',
+  values: ['AUTO', 'ONE_PHASE', 'TWO_PHASE'] as const,
+  defaultValue: 'AUTO',
+  description:
+    'AUTO and TWO_PHASE split a group aggregation into a LocalGroupAggregate before the hash exchange and a GlobalGroupAggregate after it, when mini-batch is enabled and every call can merge partial results (COUNT, SUM, AVG, and MIN/MAX over an insert-only input, without DISTINCT); otherwise, and with ONE_PHASE, one GroupAggregate.',
+});
+
+export const DISTINCT_AGG_SPLIT_ENABLED = booleanOption({
+  key: 'table.optimizer.distinct-agg.split.enabled',
+  defaultValue: false,
+  description:
+    "Splits a DISTINCT aggregation in two levels, as Flink does against skew: a PARTIAL GroupAggregate by the keys and a bucket of the distinct value (MOD(HASH_CODE(value), bucket-num)), then a FINAL one by the keys that adds the buckets' results up. For COUNT, SUM, MIN and MAX calls without FILTER whose DISTINCT calls take one same column; other aggregations stay one GroupAggregate.",
+});
+
+export const DISTINCT_AGG_SPLIT_BUCKET_NUM = integerOption({
+  key: 'table.optimizer.distinct-agg.split.bucket-num',
+  defaultValue: 1024,
+  min: 1,
+  description: 'How many buckets a split distinct aggregation spreads the distinct values of one group over.',
+});
+
+export const SINK_UPSERT_MATERIALIZE = enumOption({
+  key: 'table.exec.sink.upsert-materialize',
+  values: ['NONE', 'AUTO', 'FORCE'] as const,
+  defaultValue: 'AUTO',
+  description:
+    "A SinkUpsertMaterializer before a sink with a primary key keeps the rows of each key, so that out-of-order retractions do not delete the key's current row: AUTO adds it when the query's upsert key is not contained in the sink's primary key (or is unknown), FORCE whenever the input has updates, NONE never.",
+});
+
 export const LOCAL_TIME_ZONE = stringOption({
   key: 'table.local-time-zone',
   defaultValue: 'default',
@@ -419,6 +470,13 @@ export const CORE_OPTIONS = new OptionRegistry([
   SINK_NOT_NULL_ENFORCER,
   STATE_TTL,
   TOPN_CACHE_SIZE,
+  MINI_BATCH_ENABLED,
+  MINI_BATCH_ALLOW_LATENCY,
+  MINI_BATCH_SIZE,
+  AGG_PHASE_STRATEGY,
+  DISTINCT_AGG_SPLIT_ENABLED,
+  DISTINCT_AGG_SPLIT_BUCKET_NUM,
+  SINK_UPSERT_MATERIALIZE,
   LOCAL_TIME_ZONE,
   RUNTIME_MODE,
   JOBMANAGER_STORAGE_MAX_STATE,

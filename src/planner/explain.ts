@@ -126,8 +126,38 @@ function aggCallText(c: AggregateCallSpec, name: (i: number) => string, style: '
   const args = c.args.map(name);
   if (c.separator !== undefined) args.push(`'${c.separator.replace(/'/g, "''")}'`);
   const star = style === 'named' && c.fn === 'COUNT' && c.args.length === 0 ? '*' : '';
-  const text = `${c.fn}(${c.distinct ? 'DISTINCT ' : ''}${star}${args.join(', ')})`;
+  const text = `${c.sum0 ? '$SUM0' : c.fn}(${c.distinct ? 'DISTINCT ' : ''}${star}${args.join(', ')})`;
   return c.filterArg === undefined ? text : `${text} FILTER ${name(c.filterArg)}`;
+}
+
+/** Flink's names of an aggregate call's accumulator fields (its aggBufferAttributes). */
+const PARTIAL_NAMES: Readonly<Record<AggregateCallSpec['fn'], readonly string[]>> = {
+  COUNT: ['count'],
+  SUM: ['sum'],
+  AVG: ['sum', 'count'],
+  MIN: ['min'],
+  MAX: ['max'],
+  FIRST_VALUE: ['first_value'],
+  LAST_VALUE: ['last_value'],
+  LISTAGG: ['listagg'],
+};
+
+/**
+ * The partial results of a two-phase aggregation as Flink names them, numbered across all calls:
+ * `count$0`, `count1$0` for COUNT(*), `(sum$1, count$2)` for AVG; and, over a changelog, the
+ * row count Flink adds (`count1$n`) and its index.
+ */
+function partialFields(
+  calls: readonly AggregateCallSpec[],
+  needRetraction: boolean,
+): { perCall: string[]; countStar?: { name: string; index: number } } {
+  let n = 0;
+  const perCall = calls.map((c) => {
+    const names = c.fn === 'COUNT' && c.args.length === 0 ? ['count1'] : PARTIAL_NAMES[c.fn];
+    const fields = names.map((name) => `${name}$${n++}`);
+    return fields.length === 1 ? fields[0] : `(${fields.join(', ')})`;
+  });
+  return needRetraction ? { perCall, countStar: { name: `count1$${n}`, index: calls.length } } : { perCall };
 }
 
 /** Flink's FlinkJoinType names, as its Join node prints them. */
@@ -175,7 +205,36 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
       const inputNames = node.input.rowType.fields.map((f) => f.name);
       const keys = node.grouping.map((k) => inputNames[k]);
       const calls = node.aggCalls.map((c) => `${aggCallText(c, (i) => inputNames[i], 'named')} AS ${c.name}`);
-      text = `GroupAggregate(${keys.length > 0 ? `groupBy=[${keys.join(', ')}], ` : ''}select=[${[...keys, ...calls].join(', ')}]`;
+      text = `GroupAggregate(${keys.length > 0 ? `groupBy=[${keys.join(', ')}], ` : ''}${
+        node.partialFinalType ? `partialFinalType=[${node.partialFinalType}], ` : ''
+      }select=[${[...keys, ...calls].join(', ')}]`;
+      break;
+    }
+    case 'MiniBatchAssigner':
+      text = `MiniBatchAssigner(interval=[${node.intervalMs}ms], mode=[ProcTime]`;
+      break;
+    case 'LocalGroupAggregate': {
+      const inputNames = node.input.rowType.fields.map((f) => f.name);
+      const keys = node.grouping.map((k) => inputNames[k]);
+      const partial = partialFields(node.aggCalls, node.needRetraction);
+      const calls = node.aggCalls.map(
+        (c, i) => `${aggCallText(c, (f) => inputNames[f], 'named')} AS ${partial.perCall[i]}`,
+      );
+      if (partial.countStar) calls.push(`COUNT_RETRACT(*) AS ${partial.countStar.name}`);
+      text = `LocalGroupAggregate(${keys.length > 0 ? `groupBy=[${keys.join(', ')}], ` : ''}select=[${[...keys, ...calls].join(', ')}]`;
+      break;
+    }
+    case 'GlobalGroupAggregate': {
+      const local = node.local;
+      const keys = node.rowType.fields.slice(0, local.grouping.length).map((f) => f.name);
+      const partial = partialFields(local.aggCalls, local.needRetraction);
+      const calls = local.aggCalls.map(
+        (c, i) =>
+          `${c.sum0 ? '$SUM0' : c.fn}(${c.distinct ? 'DISTINCT ' : ''}${partial.perCall[i]}) AS ${node.rowType.fields[keys.length + i].name}`,
+      );
+      text = `GlobalGroupAggregate(${keys.length > 0 ? `groupBy=[${keys.join(', ')}], ` : ''}select=[${[...keys, ...calls].join(', ')}]${
+        partial.countStar ? `, indexOfCountStar=[${partial.countStar.index}]` : ''
+      }`;
       break;
     }
     case 'WindowAggregate':
@@ -239,7 +298,9 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
       text = `ChangelogNormalize(key=[${node.keys.map((k) => node.rowType.fields[k].name).join(', ')}]`;
       break;
     case 'Sink':
-      text = `Sink(table=[${identifierText(node.table.identifier)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;
+      text = `Sink(table=[${identifierText(node.table.identifier)}], fields=[${node.rowType.fields.map((f) => f.name).join(', ')}]${
+        node.upsertMaterialize ? ', upsertMaterialize=[true]' : ''
+      }`;
       break;
     default: {
       const never: never = node;

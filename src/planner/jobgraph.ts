@@ -85,6 +85,29 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         outputType: stripTimeAttributes(node.rowType),
         inputInsertOnly: isInsertOnly(node.input.changelogMode),
         generateUpdateBefore: node.generateUpdateBefore,
+        ...(node.miniBatch ? { miniBatch: node.miniBatch } : {}),
+      };
+    case 'MiniBatchAssigner':
+      return { kind: 'mini-batch-assigner', intervalMs: node.intervalMs };
+    case 'LocalGroupAggregate':
+      return {
+        kind: 'local-group-aggregate',
+        grouping: node.grouping,
+        aggCalls: node.aggCalls,
+        inputType: stripTimeAttributes(node.input.rowType),
+        inputInsertOnly: !node.needRetraction,
+        miniBatch: node.miniBatch,
+      };
+    case 'GlobalGroupAggregate':
+      return {
+        kind: 'global-group-aggregate',
+        keyCount: node.local.grouping.length,
+        aggCalls: node.local.aggCalls,
+        localInputType: stripTimeAttributes(node.local.input.rowType),
+        inputInsertOnly: !node.local.needRetraction,
+        generateUpdateBefore: node.generateUpdateBefore,
+        outputType: stripTimeAttributes(node.rowType),
+        miniBatch: node.miniBatch,
       };
     case 'WindowAggregate':
     case 'GroupWindowAggregate':
@@ -247,6 +270,8 @@ function keyedFields(node: PhysicalNode): readonly number[] | undefined {
     case 'WindowAggregate':
     case 'GroupWindowAggregate':
       return node.grouping;
+    case 'GlobalGroupAggregate':
+      return node.local.grouping.map((_, i) => i);
     case 'Rank':
     case 'WindowRank':
       return node.partitionKeys;
@@ -293,6 +318,8 @@ export function buildJobGraph(
         : { id: upstream.id, partitioner: 'global' };
     }
     let inputs = physicalInputs(node).map(visit);
+    if (node.kind === 'Sink' && node.upsertMaterialize)
+      inputs = [materializer(node, node.upsertMaterialize, inputs[0])];
     const table =
       node.kind === 'TableSourceScan' || node.kind === 'Sink' || node.kind === 'LookupJoin'
         ? identifierText(node.table.identifier)
@@ -343,6 +370,27 @@ export function buildJobGraph(
       });
     });
     return { id, partitioner: 'forward', parallelism };
+  };
+  /**
+   * Flink's SinkUpsertMaterializer: a vertex keyed by the sink's primary key behind a hash edge on
+   * it, forwarding to the sink's writers (chained to them).
+   */
+  const materializer = (
+    sink: PhysicalNode & { kind: 'Sink' },
+    keys: readonly number[],
+    input: Upstream,
+  ): Upstream => {
+    const table = identifierText(sink.table.identifier);
+    const id = operatorId(['weir', String(vertices.length), 'SinkUpsertMaterializer', table, input.id]);
+    const names = sink.rowType.fields.map((f) => f.name);
+    vertices.push({
+      id,
+      name: `SinkMaterializer(pk=[${keys.map((k) => names[k]).join(', ')}])`,
+      keyed: { fields: keys },
+      operator: { kind: 'sink-upsert-materializer', keys },
+    });
+    edges.push({ source: input.id, target: id, partitioner: 'hash', keys });
+    return { id, partitioner: 'forward' };
   };
   // Vertex ids count vertices in visiting order, so a statement set's first INSERT has the ids it has alone.
   for (const root of Array.isArray(roots) ? roots : [roots as PhysicalNode]) {

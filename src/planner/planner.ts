@@ -10,8 +10,10 @@ import type { LogicalNode } from './logical/nodes.js';
 import type * as A from './parser/ast.js';
 import type { ScriptSource } from './parser/index.js';
 import { toPhysical } from './physical/convert.js';
+import { applyMiniBatch } from './physical/mini-batch.js';
 import type { PhysicalNode } from './physical/nodes.js';
 import { checkSinkChangelog } from './physical/sink-check.js';
+import { splitDistinctAggregates } from './physical/split-distinct.js';
 import { inferUpdateBefore } from './physical/update-before.js';
 import { optimize } from './rules/index.js';
 
@@ -21,9 +23,18 @@ export interface Plan {
   readonly physical: PhysicalNode;
 }
 
+/**
+ * Logical to physical: conversion, the distinct-aggregate split, the rules, the changelog inference (with the sink's upsert
+ * materializer), then mini-batch and two-phase aggregation, which only rewrite aggregations.
+ */
+function physicalPlan(logical: LogicalNode, ctx: BinderContext): PhysicalNode {
+  const physical = optimize(splitDistinctAggregates(toPhysical(logical), ctx.config));
+  return applyMiniBatch(inferUpdateBefore(physical, ctx.config), ctx.config);
+}
+
 export function planInsert(insert: A.Insert, ctx: BinderContext): Plan {
   const logical = bindInsert(insert, ctx);
-  const physical = inferUpdateBefore(optimize(toPhysical(logical)));
+  const physical = physicalPlan(logical, ctx);
   if (physical.kind === 'Sink') checkSinkChangelog(physical, insert.table.pos);
   return { logical, physical };
 }
@@ -31,12 +42,12 @@ export function planInsert(insert: A.Insert, ctx: BinderContext): Plan {
 /** A bare SELECT: the query into the collect sink, whose rows the client shows. */
 export function planSelect(query: A.Query, ctx: BinderContext, source: ScriptSource, pos: A.Pos): Plan {
   const logical = bindSelect(query, ctx, source, pos);
-  return { logical, physical: inferUpdateBefore(optimize(toPhysical(logical))) };
+  return { logical, physical: physicalPlan(logical, ctx) };
 }
 
 export function planQuery(query: A.Query, ctx: BinderContext): Plan {
   const logical = new QueryBinder(ctx).bindQuery(query).node;
-  return { logical, physical: inferUpdateBefore(optimize(toPhysical(logical))) };
+  return { logical, physical: physicalPlan(logical, ctx) };
 }
 
 /**

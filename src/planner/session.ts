@@ -64,7 +64,7 @@ export class SqlSession {
   }
 
   private get context(): BinderContext {
-    return { catalog: this.catalog, connectors: this.connectors };
+    return { catalog: this.catalog, connectors: this.connectors, config: this.config };
   }
 
   /** Splits and parses a script; syntax errors are WeirErrors located in the script (and file). */

@@ -29,6 +29,12 @@ export interface RunMode {
   readonly rowAtATime?: boolean;
   /** More options for the job (e.g. 'state.backend.type'). */
   readonly config?: readonly [string, string][];
+  /**
+   * The script ends with an INSERT into a table of this connector (instead of a bare SELECT into
+   * 'collect'); its writers are replaced by the committing sink. With `upsertKey`, the committed
+   * changes are applied as an upsert sink does: +I/+U replace the key's row, -U/-D delete the key.
+   */
+  readonly sink?: { readonly connector: string; readonly upsertKey?: readonly number[] };
 }
 
 export interface StreamingResult {
@@ -72,8 +78,9 @@ export async function runStreaming(script: string, mode: RunMode): Promise<Strea
   const schema = sinkVertex.operator.kind === 'sink' ? sinkVertex.operator.connector.schema : undefined;
   const control = new RestoreControl();
   const connectors = new Map<string, RuntimeConnector>(runtimeConnectors);
-  connectors.set('collect', {
-    identifier: 'collect',
+  const sinkConnector = mode.sink?.connector ?? 'collect';
+  connectors.set(sinkConnector, {
+    identifier: sinkConnector,
     sink: { createWriter: () => new CommittingSink(committed) },
   });
   const batchRows = mode.rowAtATime ? 1 : 2;
@@ -107,7 +114,9 @@ export async function runStreaming(script: string, mode: RunMode): Promise<Strea
   if (result.status !== 'FINISHED')
     throw new Error(`the job ended ${result.status}: ${result.error?.stack ?? result.error?.message}`);
   return {
-    rows: applyChangelog(committed, schema!),
+    rows: mode.sink?.upsertKey
+      ? applyUpserts(committed, schema!, mode.sink.upsertKey)
+      : applyChangelog(committed, schema!),
     columns: schema!.fields.map((f) => f.name),
     restarts: result.restarts,
   };
@@ -150,6 +159,30 @@ function applyChangelog(store: CommittedStore, schema: RowType): string[] {
     for (const [key, n] of table) for (let i = 0; i < n; i++) rows.push(key);
   }
   return rows.sort();
+}
+
+/**
+ * Applies each sink subtask's committed changes as an upsert sink (JDBC, upsert-kafka) does, by
+ * key: +I/+U write the key's row, -U/-D delete the key, whatever row they carry.
+ */
+function applyUpserts(store: CommittedStore, schema: RowType, key: readonly number[]): string[] {
+  const types = schema.fields.map((f) => f.type);
+  const table = new Map<string, string>();
+  const txns = [...store.entries()].map(([txn, t]) => ({
+    checkpoint: Number(txn.slice(txn.lastIndexOf('-') + 1)),
+    t,
+  }));
+  for (const { t } of txns.sort((a, b) => a.checkpoint - b.checkpoint)) {
+    for (const [kind, row] of t.changes) {
+      const id = canonicalRow(
+        key.map((k) => types[k]),
+        key.map((k) => row[k]),
+      );
+      if (kind === RowKind.INSERT || kind === RowKind.UPDATE_AFTER) table.set(id, canonicalRow(types, row));
+      else table.delete(id);
+    }
+  }
+  return [...table.values()].sort();
 }
 
 /** Shared by a job's sources: whether a checkpoint has completed, and whether the failure was injected. */

@@ -1,3 +1,4 @@
+import type { Configuration } from '../../common/config.js';
 import type { ConnectorDescriptor } from '../../common/connector.js';
 import { isWeirError, WeirError } from '../../common/errors.js';
 import { type Expr, inputRef } from '../../common/expr.js';
@@ -41,6 +42,8 @@ const MAX_VIEW_DEPTH = 32;
 export interface BinderContext {
   readonly catalog: Catalog;
   readonly connectors: ReadonlyMap<string, ConnectorDescriptor>;
+  /** The session configuration, for the options that change plans (mini-batch, upsert materialize). */
+  readonly config?: Configuration;
 }
 
 /** The descriptor of a catalog table's connector (validated when the table was created). */

@@ -3,6 +3,7 @@ import type { Expr } from '../../common/expr.js';
 import type {
   AggregateCallSpec,
   JoinType,
+  MiniBatchSpec,
   SortFieldSpec,
   TimeDomain,
   WindowingSpec,
@@ -26,6 +27,9 @@ export type PhysicalNode =
   | PhysicalCalc
   | PhysicalExchange
   | PhysicalGroupAggregate
+  | PhysicalMiniBatchAssigner
+  | PhysicalLocalGroupAggregate
+  | PhysicalGlobalGroupAggregate
   | PhysicalWindowAggregate
   | PhysicalWindowTableFunction
   | PhysicalRank
@@ -93,6 +97,55 @@ export interface PhysicalGroupAggregate {
   readonly aggCalls: readonly AggregateCallSpec[];
   /** Whether -U rows are emitted: the consumer needs them (a retract sink, another aggregate). */
   readonly generateUpdateBefore: boolean;
+  /** Set with mini-batch on: rows are folded in per key once per batch. */
+  readonly miniBatch?: MiniBatchSpec;
+  /** The two levels of a split distinct aggregation (Flink's PartialFinalType), for EXPLAIN. */
+  readonly partialFinalType?: 'PARTIAL' | 'FINAL';
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/**
+ * Flink's StreamPhysicalMiniBatchAssigner: placed above the sources of a plan with mini-batch
+ * operators, `MiniBatchAssigner(interval=[1000ms], mode=[ProcTime])`; rows pass through.
+ */
+export interface PhysicalMiniBatchAssigner {
+  readonly kind: 'MiniBatchAssigner';
+  readonly input: PhysicalNode;
+  readonly intervalMs: number;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/**
+ * The local phase of a two-phase aggregation (Flink's StreamPhysicalLocalGroupAggregate), before
+ * the hash exchange: insert-only partial accumulators per key and batch. Its row type is the
+ * grouping fields, then the accumulator slots.
+ */
+export interface PhysicalLocalGroupAggregate {
+  readonly kind: 'LocalGroupAggregate';
+  readonly input: PhysicalNode;
+  readonly grouping: readonly number[];
+  readonly aggCalls: readonly AggregateCallSpec[];
+  /** The input carries retractions: Flink counts rows (COUNT_RETRACT(*)) to know when a group is empty. */
+  readonly needRetraction: boolean;
+  readonly miniBatch: MiniBatchSpec;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/**
+ * The global phase (Flink's StreamPhysicalGlobalGroupAggregate), after the exchange on the
+ * grouping fields (the first fields of its input): merges the partials into keyed state and
+ * emits the GroupAggregate's changelog. `local` is the local phase, whose calls and input fix
+ * the accumulator layout.
+ */
+export interface PhysicalGlobalGroupAggregate {
+  readonly kind: 'GlobalGroupAggregate';
+  readonly input: PhysicalNode;
+  readonly local: PhysicalLocalGroupAggregate;
+  readonly generateUpdateBefore: boolean;
+  readonly miniBatch: MiniBatchSpec;
   readonly rowType: RowType;
   readonly changelogMode: RowKindSet;
 }
@@ -309,6 +362,11 @@ export interface PhysicalSink {
   readonly rowType: RowType;
   /** The changelog the sink receives. */
   readonly changelogMode: RowKindSet;
+  /**
+   * The sink's primary key fields when a SinkUpsertMaterializer runs before it
+   * ('table.exec.sink.upsert-materialize'); the sink then receives +I/+U/-D by that key.
+   */
+  readonly upsertMaterialize?: readonly number[];
 }
 
 export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
@@ -322,6 +380,9 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
     case 'Calc':
     case 'Exchange':
     case 'GroupAggregate':
+    case 'MiniBatchAssigner':
+    case 'LocalGroupAggregate':
+    case 'GlobalGroupAggregate':
     case 'WindowAggregate':
     case 'GroupWindowAggregate':
     case 'WindowTableFunction':
@@ -355,6 +416,9 @@ export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]):
     case 'Calc':
     case 'Exchange':
     case 'GroupAggregate':
+    case 'MiniBatchAssigner':
+    case 'LocalGroupAggregate':
+    case 'GlobalGroupAggregate':
     case 'WindowAggregate':
     case 'GroupWindowAggregate':
     case 'WindowTableFunction':

@@ -1,10 +1,14 @@
+import type { Configuration } from '../../common/config.js';
 import { WeirError } from '../../common/errors.js';
+import { SINK_UPSERT_MATERIALIZE } from '../../common/options.js';
 import { identifierText } from '../catalog/catalog.js';
+import { isInsertOnly, rowKindSet } from './changelog.js';
 import { changelogNormalizeChangelog } from './changelog-normalize.js';
 import { groupAggregateChangelog, unionChangelog } from './convert.js';
 import { joinChangelog } from './join.js';
-import type { PhysicalNode } from './nodes.js';
+import type { PhysicalNode, PhysicalSink } from './nodes.js';
 import { visitRank } from './rank-update-before.js';
+import { upsertKeyOf } from './upsert-key.js';
 
 /**
  * Decides top-down whether each GroupAggregate sends -U before +U (Flink's
@@ -12,8 +16,33 @@ import { visitRank } from './rank-update-before.js';
  * another aggregate (which must retract the old value) need it; a sink that only takes upserts
  * does not. Row kinds are then re-derived on the way back up.
  */
-export function inferUpdateBefore(root: PhysicalNode): PhysicalNode {
-  return visit(root, true);
+export function inferUpdateBefore(root: PhysicalNode, config?: Configuration): PhysicalNode {
+  if (root.kind !== 'Sink') return visit(root, true);
+  const materialize = upsertMaterializeKeys(root, config?.get(SINK_UPSERT_MATERIALIZE) ?? 'AUTO');
+  if (!materialize) return visit(root, true);
+  // The materializer retracts the very row a -U names: it needs -U, and hands the sink +I/+U/-D.
+  const input = visit(root.input, true);
+  return { ...root, input, changelogMode: rowKindSet('I', 'UA', 'D'), upsertMaterialize: materialize };
+}
+
+/**
+ * Whether a SinkUpsertMaterializer goes before the sink, and on which fields (Flink's
+ * FlinkChangelogModeInferenceProgram): the sink has a primary key, its input has changes, and —
+ * with AUTO — no upsert key of the input is contained in the primary key, so changes of one sink
+ * key may come from several upstream keys, in any order.
+ */
+function upsertMaterializeKeys(
+  sink: PhysicalSink,
+  mode: 'NONE' | 'AUTO' | 'FORCE',
+): readonly number[] | undefined {
+  const pk = sink.table.primaryKey?.columns;
+  if (mode === 'NONE' || !pk || isInsertOnly(sink.input.changelogMode)) return undefined;
+  const physical = sink.table.columns.filter((c) => c.kind === 'physical').map((c) => c.name);
+  const keys = pk.map((c) => physical.indexOf(c));
+  if (keys.some((k) => k < 0)) return undefined;
+  if (mode === 'FORCE') return keys;
+  const upsertKey = upsertKeyOf(sink.input);
+  return upsertKey?.every((k) => keys.includes(k)) ? undefined : keys;
 }
 
 function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode {
@@ -28,6 +57,7 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
         : { ...node, inputs, changelogMode: unionChangelog(inputs.map((i) => i.changelogMode)) };
     }
     case 'WatermarkAssigner':
+    case 'MiniBatchAssigner':
     case 'Calc':
     case 'Exchange':
     case 'WindowTableFunction': {
@@ -56,6 +86,19 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
         input,
         generateUpdateBefore: updateBeforeRequired,
         changelogMode: groupAggregateChangelog(kinds, updateBeforeRequired),
+      };
+    }
+    case 'LocalGroupAggregate': {
+      const input = visit(node.input, true);
+      return input === node.input ? node : { ...node, input };
+    }
+    case 'GlobalGroupAggregate': {
+      const input = visit(node.input, true);
+      return {
+        ...node,
+        input,
+        generateUpdateBefore: updateBeforeRequired,
+        changelogMode: groupAggregateChangelog(node.local.input.changelogMode, updateBeforeRequired),
       };
     }
     // Insert-only out, and only planned over an insert-only input.

@@ -51,6 +51,14 @@ function shortName(v: JobVertex): string {
       return 'WatermarkAssigner';
     case 'group-aggregate':
       return 'GroupAggregate';
+    case 'mini-batch-assigner':
+      return 'MiniBatchAssigner';
+    case 'local-group-aggregate':
+      return 'LocalGroupAggregate';
+    case 'global-group-aggregate':
+      return 'GlobalGroupAggregate';
+    case 'sink-upsert-materializer':
+      return 'SinkMaterializer';
     case 'window-aggregate':
       return 'WindowAggregate';
     case 'window-table-function':

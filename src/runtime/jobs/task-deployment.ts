@@ -20,7 +20,13 @@ import { RecordWriterOutput } from '../network/record-writer.js';
 import { channelKey, type ThreadLink } from '../network/thread-link.js';
 import { CalcOperator } from '../operators/calc-operator.js';
 import { ChangelogNormalizeOperator } from '../operators/changelog-normalize/changelog-normalize.js';
-import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
+import {
+  GlobalGroupAggregateOperator,
+  GroupAggregateOperator,
+  LocalGroupAggregateOperator,
+  MiniBatchAssignerOperator,
+  MiniBatchGroupAggregateOperator,
+} from '../operators/group-aggregate/index.js';
 import { IntervalJoinOperator } from '../operators/join/interval-join.js';
 import { LookupJoinOperator } from '../operators/join/lookup-join.js';
 import { SemiAntiJoinOperator } from '../operators/join/semi-anti-join.js';
@@ -32,6 +38,7 @@ import {
   RetractableOverAggregateOperator,
 } from '../operators/over-aggregate/index.js';
 import { DeduplicateOperator, RankOperator } from '../operators/rank/index.js';
+import { SinkUpsertMaterializerOperator } from '../operators/sink-upsert-materializer/sink-upsert-materializer.js';
 import { UnionOperator } from '../operators/union-operator.js';
 import { ValuesSourceReader } from '../operators/values/values-source.js';
 import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
@@ -97,7 +104,17 @@ export function createOperator(
     case 'watermark-assigner':
       return new WatermarkAssignerOperator(spec);
     case 'group-aggregate':
-      return new GroupAggregateOperator(spec);
+      return spec.miniBatch
+        ? new MiniBatchGroupAggregateOperator({ ...spec, miniBatch: spec.miniBatch })
+        : new GroupAggregateOperator(spec);
+    case 'mini-batch-assigner':
+      return new MiniBatchAssignerOperator();
+    case 'local-group-aggregate':
+      return new LocalGroupAggregateOperator(spec);
+    case 'global-group-aggregate':
+      return new GlobalGroupAggregateOperator(spec);
+    case 'sink-upsert-materializer':
+      return new SinkUpsertMaterializerOperator(spec);
     case 'window-aggregate':
       return new WindowAggregateOperator(spec);
     case 'window-table-function':

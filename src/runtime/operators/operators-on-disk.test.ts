@@ -10,6 +10,8 @@ process.env.WEIR_TEST_STATE_BACKEND = 'rocksdb';
 afterAll(disposeTestBackends);
 
 await import('./group-aggregate/operator.test.js');
+await import('./group-aggregate/mini-batch.test.js');
+await import('./sink-upsert-materializer/sink-upsert-materializer.test.js');
 await import('./window/window-aggregate.test.js');
 await import('./window/window-rank.test.js');
 await import('./over-aggregate/operator.test.js');

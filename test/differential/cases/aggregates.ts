@@ -219,3 +219,43 @@ export const VALUES_UNION: DiffCase[] = [
     'WITH a AS (SELECT id FROM people WHERE id < 3), b AS (SELECT seq AS id FROM clicks WHERE seq > 8) SELECT * FROM a UNION ALL SELECT * FROM b',
   ),
 ];
+
+/**
+ * A hot key: most rows share one group, and some are retracted again (a nested aggregate), the
+ * case mini-batch and two-phase aggregation are for.
+ */
+export const SKEW: DiffCase[] = [
+  q(
+    'one hot key among cold ones',
+    "SELECT k, COUNT(*), SUM(n), MIN(n), MAX(n), AVG(n) FROM (SELECT CASE WHEN MOD(seq, 5) = 0 THEN usr ELSE 'hot' END AS k, seq AS n FROM clicks) GROUP BY k",
+  ),
+  q(
+    'hot key over a retracting input',
+    "SELECT hot, COUNT(*), SUM(cnt), AVG(cnt) FROM (SELECT usr, usr <> 'erin' AS hot, COUNT(*) AS cnt FROM clicks GROUP BY usr) GROUP BY hot",
+  ),
+  q(
+    'global aggregate of a hot key, with FILTER and NULLs',
+    "SELECT COUNT(*), COUNT(amount), SUM(amount) FILTER (WHERE usr = 'alice'), AVG(seq), MAX(page) FROM clicks",
+  ),
+  q(
+    'two-phase falls back to one phase for DISTINCT',
+    "SELECT 'all' AS k, COUNT(DISTINCT usr), COUNT(*) FROM clicks GROUP BY 'all'",
+  ),
+];
+
+/** Distinct aggregates that 'table.optimizer.distinct-agg.split.enabled' splits in two levels. */
+export const DISTINCT_SPLIT: DiffCase[] = [
+  q('global COUNT DISTINCT of one column', 'SELECT COUNT(DISTINCT usr), COUNT(*), SUM(seq) FROM clicks'),
+  q(
+    'COUNT DISTINCT with NULLs, MIN and MAX by key',
+    'SELECT usr, COUNT(DISTINCT page), MIN(DISTINCT page), MAX(seq), COUNT(page) FROM clicks GROUP BY usr',
+  ),
+  q(
+    'SUM DISTINCT of decimals by a hot key',
+    "SELECT k, SUM(DISTINCT amount), SUM(amount), COUNT(DISTINCT amount) FROM (SELECT CASE WHEN seq < 9 THEN 'hot' ELSE usr END AS k, amount FROM clicks) GROUP BY k",
+  ),
+  q(
+    'COUNT DISTINCT over a retracting input',
+    'SELECT COUNT(DISTINCT cnt), SUM(cnt) FROM (SELECT usr, COUNT(*) AS cnt FROM clicks GROUP BY usr)',
+  ),
+];

@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { compileProjection } from './index.js';
-import { BIGINT, big, DOUBLE, d, dbl, dec, ev, fn, INT, int, ref, T } from './test-support.js';
+import { BIGINT, big, DOUBLE, d, dbl, dec, ev, fn, INT, int, ref, STRING, str, T } from './test-support.js';
 
 describe('math functions', () => {
+  it('HASH_CODE (internal, the distinct split bucket) is a stable int per value, NULL for NULL', () => {
+    const h = (e: ReturnType<typeof str>) => ev(fn('HASH_CODE', [e], INT));
+    expect(h(str('alice'))).toBe(h(str('alice')));
+    expect(h(str('alice'))).not.toBe(h(str('bob')));
+    expect(Number.isInteger(h(str('alice')))).toBe(true);
+    // Equal values of different representations: the DECIMAL 1.50 hashes as its unscaled value.
+    expect(h(d('1.50'))).toBe(h(d('1.50')));
+    expect(h(int(1))).not.toBe(h(str('1')));
+    expect(ev(fn('HASH_CODE', [ref(0, STRING)], INT), [null])).toBeNull();
+  });
+
   it('ABS keeps the type; ABS(INT MIN) wraps like Java Math.abs', () => {
     expect(ev(fn('ABS', [int(-5)], INT))).toBe(5);
     expect(ev(fn('ABS', [int(-2147483648)], INT))).toBe(-2147483648);

@@ -213,7 +213,32 @@ const rand: FunctionGen = (g, call) => {
   return g.local(`${g.bind(random, 'rng')}.nextDouble()`, false);
 };
 
+/**
+ * A stable 32-bit hash of any value: the same in every process, so that a row's bucket does not
+ * depend on where it is computed (see HASH_CODE).
+ */
+function hashCode(v: unknown): number {
+  const text =
+    typeof v === 'bigint'
+      ? `${v}n`
+      : v instanceof Uint8Array
+        ? Array.from(v).join(',')
+        : typeof v === 'object'
+          ? JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}n` : x))
+          : `${typeof v}:${String(v)}`;
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (Math.imul(31, h) + text.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** Flink's internal HASH_CODE, which the planner's distinct-aggregate split buckets rows by; not callable from SQL. */
+const hash: FunctionGen = (g, call) => {
+  const [e] = call.args;
+  return g.strict([g.expr(e)], ([x]) => `${g.helper(hashCode)}(${x})`);
+};
+
 export const mathFunctions: Record<string, FunctionGen> = {
+  HASH_CODE: hash,
   ABS: abs,
   FLOOR: floorCeil('floor'),
   CEIL: floorCeil('ceil'),

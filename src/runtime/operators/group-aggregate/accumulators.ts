@@ -19,6 +19,12 @@ export interface Accumulator {
   value(acc: unknown[]): unknown;
   /** Clears the MapStates it keeps for the current key. */
   clear(): void;
+  /**
+   * Adds the slots of another accumulator row of the same layout (a local aggregate's partial
+   * result) into `acc`; absent when the call cannot be computed in two phases (DISTINCT, the
+   * order-dependent calls, MIN/MAX over a changelog).
+   */
+  merge?(acc: unknown[], other: readonly unknown[]): void;
 }
 
 export interface AccumulatorContext {
@@ -89,6 +95,9 @@ function count(call: AggregateCallSpec, at: number): Accumulator {
           },
     value: (acc) => acc[at],
     clear: () => {},
+    merge: (acc, other) => {
+      acc[at] = (acc[at] as number) + (other[at] as number);
+    },
   };
 }
 
@@ -129,6 +138,10 @@ function sumAndCount(call: AggregateCallSpec, at: number, inputType: LogicalType
           : fitPrecision(sum, resultPrecision);
       },
       clear: () => {},
+      merge: (acc, other) => {
+        acc[at] = (acc[at] as bigint) + (other[at] as bigint);
+        acc[n] = (acc[n] as number) + (other[n] as number);
+      },
     };
   }
   // AVG sums integers as BIGINT and FLOAT as DOUBLE, as Flink's IntAvgAggFunction etc. do.
@@ -163,8 +176,12 @@ function sumAndCount(call: AggregateCallSpec, at: number, inputType: LogicalType
       acc[at] = sub(acc[at] as number, v);
       acc[n] = (acc[n] as number) - 1;
     },
-    value: (acc) => (acc[n] === 0 ? null : result(acc[at] as number, acc[n] as number)),
+    value: (acc) => (acc[n] === 0 ? (call.sum0 ? 0 : null) : result(acc[at] as number, acc[n] as number)),
     clear: () => {},
+    merge: (acc, other) => {
+      acc[at] = add(acc[at] as number, other[at] as number);
+      acc[n] = (acc[n] as number) + (other[n] as number);
+    },
   };
 }
 
@@ -198,6 +215,10 @@ function extreme(call: AggregateCallSpec, at: number, ctx: AccumulatorContext): 
       },
       value: (acc) => acc[at],
       clear: () => {},
+      merge: (acc, other) => {
+        const v = other[at];
+        if (v != null) accumulateValue(acc, v);
+      },
     };
   }
   const counts: MapState<unknown, number> = ctx.backend.getMapState(`${ctx.stateName}.values`, ctx.ttl);
