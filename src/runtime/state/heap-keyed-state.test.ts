@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyedStateSnapshot } from '../api/state.js';
-import { HeapKeyedStateBackend } from './heap-keyed-state.js';
+import { HeapKeyedStateBackend, keyString } from './heap-keyed-state.js';
 
 /** Snapshot entries in a canonical order, so two snapshots of the same state compare equal. */
 function canonical(snapshot: KeyedStateSnapshot): unknown {
@@ -89,5 +89,34 @@ describe('HeapKeyedStateBackend', () => {
       // The next snapshot sees the changes made meanwhile.
       expect(canonical(await b.snapshotAsync().materialize())).toEqual(canonical(b.snapshot()));
     }
+  });
+});
+
+describe('keyString', () => {
+  it('is the JSON text of a multi-field key, bigints as "<n>n" and bytes as arrays, whatever the field types', () => {
+    const json = (key: readonly unknown[]) =>
+      JSON.stringify(key, (_, v) =>
+        typeof v === 'bigint'
+          ? `${v}n`
+          : v instanceof Uint8Array
+            ? Array.from(v)
+            : v === undefined
+              ? null
+              : v,
+      );
+    const keys: unknown[][] = [
+      [1, 'a'],
+      [-0, 'x"y\\z\n'],
+      [null, undefined, true, false],
+      [1.5e300, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY],
+      [12n, -3n, 'é€😀'],
+      [new Uint8Array([1, 2]), 3],
+      [[1, 2], 'a'],
+      [],
+      [0.1, -7],
+    ];
+    for (const key of keys) expect(keyString(key)).toBe(json(key));
+    expect(keyString(['a'])).toBe('sa');
+    expect(keyString([7])).toBe('n7');
   });
 });
