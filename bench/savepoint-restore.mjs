@@ -55,14 +55,14 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 /** Peak RSS while `fn` runs, sampled every 20 ms. */
 async function measured(fn) {
-  let peak = process.memoryUsage().rss;
+  let peak = process.memoryUsage.rss();
   const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, process.memoryUsage.rss());
   }, 20);
   const started = performance.now();
   try {
     const value = await fn();
-    return { value, ms: performance.now() - started, peak: Math.max(peak, process.memoryUsage().rss) };
+    return { value, ms: performance.now() - started, peak: Math.max(peak, process.memoryUsage.rss()) };
   } finally {
     clearInterval(timer);
   }
