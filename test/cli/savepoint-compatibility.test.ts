@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runWeir, startWeir, type WeirProcess } from '../helpers/cli.js';
+import { runWeir, startWeir, submittedJobId, type WeirProcess } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
 
 /*
@@ -48,12 +48,6 @@ function run(args: string[]): WeirProcess {
   return p;
 }
 
-const jobIdOf = (p: WeirProcess) =>
-  waitFor(() => /Submitted job ([0-9a-f]{32})/.exec(p.stderr)?.[1], {
-    what: 'the job id',
-    timeoutMs: 20_000,
-  });
-
 /** The printed counts, as [kind, k, n]. */
 const printed = (p: WeirProcess) =>
   [...p.stdout.matchAll(/^([+-][IUD])\[(\d+), (\d+)\]$/gm)].map(
@@ -63,7 +57,7 @@ const printed = (p: WeirProcess) =>
 describe('restoring a savepoint into an edited query', () => {
   it('keeps the state through a renamed column and an added filter; a changed aggregation is unmatched state', async () => {
     const original = run(['-f', await script('original', ORIGINAL)]);
-    const originalId = await jobIdOf(original);
+    const originalId = await submittedJobId(original);
     await waitFor(() => printed(original).length >= 30, { what: 'counts', timeoutMs: 20_000 });
     const stop = await runWeir(['stop', '--savepointPath', join(dir, 'sp'), originalId], { env: env() });
     expect(stop.code, stop.stderr).toBe(0);
@@ -73,7 +67,7 @@ describe('restoring a savepoint into an edited query', () => {
 
     // Renamed columns and a filter: the same operators, so the counts go on from the savepoint.
     const edited = run(['-f', await script('edited', EDITED), '-s', savepoint]);
-    const editedId = await jobIdOf(edited);
+    const editedId = await submittedJobId(edited);
     await waitFor(() => printed(edited).length >= 6, {
       what: 'counts of the edited query',
       timeoutMs: 20_000,
@@ -102,7 +96,7 @@ describe('restoring a savepoint into an edited query', () => {
 
     // With -n the aggregate starts empty; the source still resumes where it stopped.
     const dropped = run(['-f', await script('changed', CHANGED), '-s', savepoint, '-n']);
-    const droppedId = await jobIdOf(dropped);
+    const droppedId = await submittedJobId(dropped);
     await waitFor(() => printed(dropped).length >= 3, {
       what: 'counts of the changed query',
       timeoutMs: 20_000,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Producer } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpointMetadata } from '../../src/runtime/index.js';
-import { runWeir, startWeir, type WeirProcess } from '../helpers/cli.js';
+import { runWeir, startWeir, submittedJobId, type WeirProcess } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
 import { brokers, createTopic, readTopic, unique } from './kafka-helpers.js';
 
@@ -32,12 +32,6 @@ function start(args: string[]): WeirProcess {
   running.push(p);
   return p;
 }
-
-const jobIdOf = (p: WeirProcess) =>
-  waitFor(() => /Submitted job ([0-9a-f]{32})/.exec(p.stderr)?.[1], {
-    what: 'the job id',
-    timeoutMs: 20_000,
-  });
 
 /** `weir stop --savepointPath <dir> <job>` from another terminal: the savepoint's path. */
 async function stopWithSavepoint(jobId: string, target: string, job: WeirProcess): Promise<string> {
@@ -145,7 +139,7 @@ describe('savepoints from the command line with Kafka', () => {
     // 1. Parallelism 1 on the heap: one source subtask reads all four partitions.
     await produceEvents(input, 1, 400);
     const first = start([...common, '-p', '1', ...backend('hashmap')]);
-    const firstId = await jobIdOf(first);
+    const firstId = await submittedJobId(first);
     await untilCommitted(output, expectedTable(400), first);
     // A savepoint while it runs leaves it running.
     const taken = await runWeir(['savepoint', firstId, join(dir, 'sp')], { env: env() });
@@ -163,7 +157,7 @@ describe('savepoints from the command line with Kafka', () => {
 
     // 2. Parallelism 4 on the disk backend, from the moved canonical savepoint.
     const second = start([...common, '-p', '4', ...backend('rocksdb'), '-s', moved]);
-    const secondId = await jobIdOf(second);
+    const secondId = await submittedJobId(second);
     await untilCommitted(output, expectedTable(1000), second);
     await produceEvents(input, 1001, 1300);
     const stopped2 = await stopWithSavepoint(secondId, join(dir, 'sp'), second);
@@ -173,7 +167,7 @@ describe('savepoints from the command line with Kafka', () => {
 
     // 3. Parallelism 2, back on the heap.
     const third = start([...common, '-p', '2', ...backend('hashmap'), '-s', stopped2]);
-    const thirdId = await jobIdOf(third);
+    const thirdId = await submittedJobId(third);
     await untilCommitted(output, expectedTable(1600), third);
     const cancel = await runWeir(['cancel', thirdId], { env: env() });
     expect(cancel.code, cancel.stderr).toBe(0);
@@ -183,7 +177,7 @@ describe('savepoints from the command line with Kafka', () => {
     const wholeScript = join(dir, 'whole.sql');
     await writeFile(wholeScript, aggregationScript(input, uninterrupted, unique('weir-sp-whole-eo')));
     const whole = start(['-f', wholeScript, '-p', '2', '-D', `state.checkpoints.dir=${join(dir, 'ck')}`]);
-    const wholeId = await jobIdOf(whole);
+    const wholeId = await submittedJobId(whole);
     await untilCommitted(uninterrupted, expectedTable(1600), whole);
     await runWeir(['cancel', wholeId], { env: env() });
     expect(await whole.exit).toBe(0);
@@ -208,7 +202,7 @@ INSERT INTO out SELECT id FROM seq;
     await writeFile(script, rate(400));
     const common = ['-f', script, '-D', `state.checkpoints.dir=${join(dir, 'ck')}`];
     const job = start([...common, '-p', '2']);
-    const jobId = await jobIdOf(job);
+    const jobId = await submittedJobId(job);
     // Written, not committed: the transactions are open until the savepoint.
     await waitFor(async () => (await readTopic(topic, 'read_uncommitted')).length >= 300, {
       what: 'records written',
