@@ -70,7 +70,10 @@ export async function writeMetadataFile(path: string, metadata: CheckpointMetada
     pending = [];
     pendingLength = 0;
     bytes += buffer.length;
-    await handle.write(buffer);
+    // A write may take less than it was given.
+    for (let offset = 0; offset < buffer.length; ) {
+      offset += (await handle.write(buffer, offset, buffer.length - offset)).bytesWritten;
+    }
   };
   const line = async (text: string) => {
     pending.push(text, '\n');
