@@ -285,6 +285,18 @@ function keyedFields(node: PhysicalNode): readonly number[] | undefined {
   }
 }
 
+/**
+ * What a keyed operator keeps in its state, as part of its id: its specification without column
+ * names. A savepoint then restores after a renamed column or an added filter, but state kept for
+ * another grouping, other aggregate functions or another join condition fails the restore as
+ * unmatched, rather than being read as if it were this operator's.
+ */
+function stateSignature(operator: OperatorSpec): string {
+  return JSON.stringify(operator, (key, value) =>
+    key === 'name' ? undefined : typeof value === 'bigint' ? `${value}n` : value,
+  );
+}
+
 export function operatorId(parts: readonly string[]): string {
   return createHash('md5').update(parts.join('\u0000')).digest('hex');
 }
@@ -324,9 +336,18 @@ export function buildJobGraph(
       node.kind === 'TableSourceScan' || node.kind === 'Sink' || node.kind === 'LookupJoin'
         ? identifierText(node.table.identifier)
         : '';
-    const id = operatorId(['weir', String(vertices.length), node.kind, table, ...inputs.map((i) => i.id)]);
-    let parallelism: number | undefined;
     const keyFields = keyedFields(node);
+    const isJoin = node.kind === 'Join' || node.kind === 'IntervalJoin' || node.kind === 'TemporalJoin';
+    const operator = operatorSpec(node);
+    const id = operatorId([
+      'weir',
+      String(vertices.length),
+      node.kind,
+      table,
+      ...inputs.map((i) => i.id),
+      ...(keyFields !== undefined || isJoin ? [stateSignature(operator)] : []),
+    ]);
+    let parallelism: number | undefined;
     if (keyFields?.length === 0) parallelism = 1;
     else if (node.kind === 'Values') parallelism = 1;
     // A join without keys sees every row of both sides in one subtask, as in Flink.
@@ -351,10 +372,8 @@ export function buildJobGraph(
       name: physicalLabel(node, 'infix'),
       ...(parallelism !== undefined ? { parallelism } : {}),
       ...(keyFields ? { keyed: { fields: keyFields } } : {}),
-      ...(node.kind === 'Join' || node.kind === 'IntervalJoin' || node.kind === 'TemporalJoin'
-        ? { keyed: { fields: node.leftKeys, secondInputFields: node.rightKeys } }
-        : {}),
-      operator: operatorSpec(node),
+      ...(isJoin ? { keyed: { fields: node.leftKeys, secondInputFields: node.rightKeys } } : {}),
+      operator,
     });
     inputs.forEach((input, inputIndex) => {
       edges.push({

@@ -2,6 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from './wait.js';
 
 export const WEIR_BIN = fileURLToPath(new URL('../../bin/weir.js', import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -40,4 +41,12 @@ export async function runWeir(args: readonly string[], options: WeirOptions = {}
   const proc = startWeir(args, options);
   const code = await proc.exit;
   return { code, stdout: proc.stdout, stderr: proc.stderr };
+}
+
+/** The id a `weir run` prints once its job is submitted ("Submitted job <id> (<name>)"). */
+export function submittedJobId(proc: WeirProcess): Promise<string> {
+  return waitFor(() => /Submitted job ([0-9a-f]{32})/.exec(proc.stderr)?.[1], {
+    what: 'the job id',
+    timeoutMs: 20_000,
+  });
 }

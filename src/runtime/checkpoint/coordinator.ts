@@ -87,6 +87,11 @@ export interface CheckpointStats {
   checkpointedSizeBytes?: number;
   failureReason?: string;
   location?: string;
+  /** A savepoint's format (Flink's savepointFormat); unset for a checkpoint. */
+  readonly savepointFormat?: SavepointFormat;
+  /** The tasks the checkpoint waits for, and how many have acknowledged it. */
+  readonly numSubtasks: number;
+  numAcknowledgedSubtasks: number;
   /** The longest synchronous part, asynchronous part and alignment over all tasks, in ms. */
   syncDurationMs?: number;
   asyncDurationMs?: number;
@@ -214,7 +219,15 @@ export class CheckpointCoordinator {
     const savepointDirectory = isSavepoint
       ? newSavepointPath(targetDirectory, this.options.jobId)
       : undefined;
-    const stats: CheckpointStats = { id, isSavepoint, status: 'IN_PROGRESS', triggeredAt };
+    const stats: CheckpointStats = {
+      id,
+      isSavepoint,
+      status: 'IN_PROGRESS',
+      triggeredAt,
+      numSubtasks: this.participants.length,
+      numAcknowledgedSubtasks: 0,
+      ...(isSavepoint ? { savepointFormat } : {}),
+    };
     this.history.push(stats);
     if (this.history.length > 100) this.history.shift();
     const completion = new Promise<CompletedCheckpointHandle>((resolve, reject) => {
@@ -263,6 +276,7 @@ export class CheckpointCoordinator {
   ): void {
     const pending = this.pending.get(checkpointId);
     if (!pending?.awaiting.delete(taskName)) return; // late ack of an aborted checkpoint
+    pending.stats.numAcknowledgedSubtasks++;
     if (metrics) {
       const s = pending.stats;
       s.syncDurationMs = Math.max(s.syncDurationMs ?? 0, metrics.syncMs);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { WeirError } from '../../common/errors.js';
-import { parseState, stringifyState } from '../../common/serde.js';
+import { stringifyState } from '../../common/serde.js';
 import {
   type CheckpointMetadata,
   METADATA_FORMAT,
@@ -10,6 +10,7 @@ import {
   mapStateFilePaths,
   stateFiles,
 } from './metadata.js';
+import { readMetadataFile, writeMetadataFile } from './metadata-file.js';
 import { SharedStateRegistry } from './shared-state-registry.js';
 
 export interface CompletedCheckpointHandle {
@@ -56,16 +57,6 @@ export function localPath(uriOrPath: string): string {
   return resolve(trimmed);
 }
 
-async function writeFileDurably(path: string, data: string): Promise<void> {
-  const handle = await open(path, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 async function syncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
@@ -107,11 +98,14 @@ export class FileSystemCheckpointStorage implements CheckpointStorage {
   async writeCheckpoint(metadata: CheckpointMetadata): Promise<CompletedCheckpointHandle> {
     await this.initialize();
     const dir = join(this.jobDirectory, `chk-${metadata.checkpointId}`);
-    const data = stringifyState(mapStateFilePaths(metadata, (p) => relativeStatePath(dir, p)));
+    let metadataBytes: number;
     try {
       await mkdir(dir, { recursive: true });
       const temp = join(dir, `${METADATA_FILE}.inprogress`);
-      await writeFileDurably(temp, data);
+      metadataBytes = await writeMetadataFile(
+        temp,
+        mapStateFilePaths(metadata, (p) => relativeStatePath(dir, p)),
+      );
       await rename(temp, join(dir, METADATA_FILE));
       await syncDirectory(dir);
     } catch (err) {
@@ -121,7 +115,6 @@ export class FileSystemCheckpointStorage implements CheckpointStorage {
     }
     const files = stateFiles(metadata);
     const added = this.sharedState.register(metadata.checkpointId, files);
-    const metadataBytes = Buffer.byteLength(data);
     return {
       checkpointId: metadata.checkpointId,
       location: dir,
@@ -214,7 +207,7 @@ function relativeStatePath(metadataDirectory: string, path: string): string {
 
 /**
  * Writes a savepoint's `_metadata` into `dir` (from newSavepointPath). Canonical state is inlined
- * in the metadata; native state files were written beside it by the backends. Either way the
+ * in the metadata (written a key group at a time, see metadata-file.ts); native state files were written beside it by the backends. Either way the
  * folder is self-contained and can be moved or copied anywhere before restoring from it.
  */
 export async function writeSavepoint(
@@ -233,12 +226,14 @@ export async function writeSavepoint(
       },
     );
   }
-  const data = stringifyState(mapStateFilePaths(metadata, (p) => relativeStatePath(dir, p)));
   const temp = join(dir, `${METADATA_FILE}.inprogress`);
-  await writeFileDurably(temp, data);
+  const metadataBytes = await writeMetadataFile(
+    temp,
+    mapStateFilePaths(metadata, (p) => relativeStatePath(dir, p)),
+  );
   await rename(temp, join(dir, METADATA_FILE));
   await syncDirectory(dir);
-  const size = Buffer.byteLength(data) + stateFiles(metadata).reduce((n, f) => n + f.sizeBytes, 0);
+  const size = metadataBytes + stateFiles(metadata).reduce((n, f) => n + f.sizeBytes, 0);
   return { checkpointId: metadata.checkpointId, location: dir, sizeBytes: size, checkpointedSizeBytes: size };
 }
 
@@ -254,7 +249,7 @@ export async function loadCheckpointMetadata(pathOrUri: string): Promise<Checkpo
   }
   let parsed: unknown;
   try {
-    parsed = parseState(await readFile(path, 'utf8'));
+    parsed = await readMetadataFile(path);
   } catch (err) {
     throw new WeirError(
       'RESTORE_INVALID',

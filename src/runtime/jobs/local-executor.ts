@@ -130,24 +130,27 @@ function assignRestoredState(
   const parallelismById = new Map(
     chains.flatMap((c) => c.vertices.map((v) => [v.id, c.parallelism] as const)),
   );
+  const unmatched = Object.entries(restore.operators).filter(
+    ([operatorId, state]) =>
+      !parallelismById.has(operatorId) &&
+      (state.subtasks.some((s) => Object.values(s).some((list) => list.length > 0)) ||
+        Object.keys(state.keyedState ?? {}).length > 0 ||
+        (state.keyedStateHandles?.length ?? 0) > 0),
+  );
+  if (unmatched.length > 0 && !allowNonRestoredState) {
+    // All of them at once, as Flink's "Cannot map checkpoint/savepoint state for operator …" names each.
+    const list = unmatched.map(([id, state]) => `  ${state.name} (id ${id})`).join('\n');
+    throw new WeirError(
+      'RESTORE_UNMATCHED_STATE',
+      `The checkpoint has state for ${unmatched.length === 1 ? 'an operator' : `${unmatched.length} operators`} that ${unmatched.length === 1 ? 'is' : 'are'} not in this job:\n${list}`,
+      {
+        hint: 'Pass --allowNonRestoredState (-n) to drop that state, or restore into the job it came from. Operator ids come from the query: a changed grouping, aggregate or join makes a new operator.',
+      },
+    );
+  }
   for (const [operatorId, state] of Object.entries(restore.operators)) {
     const parallelism = parallelismById.get(operatorId);
-    if (parallelism === undefined) {
-      const hasState =
-        state.subtasks.some((s) => Object.values(s).some((list) => list.length > 0)) ||
-        Object.keys(state.keyedState ?? {}).length > 0 ||
-        (state.keyedStateHandles?.length ?? 0) > 0;
-      if (hasState && !allowNonRestoredState) {
-        throw new WeirError(
-          'RESTORE_UNMATCHED_STATE',
-          `The checkpoint has state for operator '${state.name}' (id ${operatorId}), which is not in this job`,
-          {
-            hint: 'Pass --allowNonRestoredState (-n) to drop that state, or restore into the job it came from.',
-          },
-        );
-      }
-      continue;
-    }
+    if (parallelism === undefined) continue;
     if (
       (Object.keys(state.keyedState ?? {}).length > 0 || (state.keyedStateHandles?.length ?? 0) > 0) &&
       state.maxParallelism !== maxParallelism

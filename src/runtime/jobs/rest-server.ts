@@ -3,28 +3,28 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { isWeirError } from '../../common/errors.js';
 import type { JobGraph } from '../../common/jobgraph.js';
-import type { CheckpointStats } from '../checkpoint/coordinator.js';
 import { PrometheusExporter } from '../metrics/prometheus.js';
 import { serveDashboard } from './dashboard-assets.js';
 import type { JobClient } from './local-executor.js';
+import { checkpointConfig, checkpointStatistics } from './rest-checkpoints.js';
+import {
+  clusterOverview,
+  dashboardConfiguration,
+  jobDetails,
+  jobOverview,
+  type RegisteredJob,
+  vertexDetails,
+} from './rest-jobs.js';
 import {
   aggregatedSubtaskMetrics,
-  chainsOf,
   jobConfig,
   jobExceptions,
   jobMetricMap,
   metricQuery,
   vertexMetricMap,
-  vertexSummary,
 } from './rest-metrics.js';
 
-/** A job as the REST API sees it. */
-export interface RegisteredJob {
-  readonly client: JobClient;
-  readonly graph: JobGraph;
-  readonly startTime: number;
-  endTime?: number;
-}
+export type { RegisteredJob } from './rest-jobs.js';
 
 type SavepointOperation = (
   | { status: 'IN_PROGRESS' }
@@ -105,7 +105,9 @@ export class RestServer {
     if (method === 'GET' && (parts.length === 0 || parts[0] === 'assets'))
       return serveDashboard(url.pathname, res);
     if (method === 'GET' && parts.length === 1 && parts[0] === 'overview')
-      return send(res, 200, this.overview());
+      return send(res, 200, clusterOverview([...this.jobs.values()]));
+    if (method === 'GET' && parts.length === 1 && parts[0] === 'config')
+      return send(res, 200, dashboardConfiguration());
     if (this.cluster && method === 'DELETE' && parts.length === 1 && parts[0] === 'cluster') {
       send(res, 200, {});
       res.once('finish', () => this.cluster?.shutdown());
@@ -122,12 +124,12 @@ export class RestServer {
       });
     }
     if (parts.length === 2 && parts[1] === 'overview' && method === 'GET') {
-      return send(res, 200, { jobs: [...this.jobs.values()].map((j) => this.jobOverview(j)) });
+      return send(res, 200, { jobs: [...this.jobs.values()].map((j) => jobOverview(j)) });
     }
     const job = this.jobs.get(parts[1]);
     if (!job) return send(res, 404, { errors: [`Job ${parts[1]} not found`] });
     const rest = parts.slice(2);
-    if (rest.length === 0 && method === 'GET') return send(res, 200, this.jobDetails(job));
+    if (rest.length === 0 && method === 'GET') return send(res, 200, jobDetails(job));
     if (rest.length === 0 && method === 'PATCH') {
       const mode = url.searchParams.get('mode') ?? 'cancel';
       if (mode !== 'cancel' && mode !== 'stop') return send(res, 400, { errors: [`Unknown mode '${mode}'`] });
@@ -139,7 +141,13 @@ export class RestServer {
       if (answer !== undefined) return send(res, 200, answer);
     }
     if (rest.length === 1 && rest[0] === 'checkpoints' && method === 'GET') {
-      return send(res, 200, checkpointStatistics(job.client.coordinator.statistics));
+      return send(res, 200, checkpointStatistics(job.client.coordinator.statistics, job.graph));
+    }
+    if (rest.length === 2 && rest[0] === 'checkpoints' && rest[1] === 'config' && method === 'GET') {
+      const config = checkpointConfig(job.graph);
+      return config
+        ? send(res, 200, config)
+        : send(res, 404, { errors: [`Checkpointing is not enabled for this job (${job.client.jobId}).`] });
     }
     if (rest.length === 1 && (rest[0] === 'savepoints' || rest[0] === 'stop') && method === 'POST') {
       if (job.client.status !== 'RUNNING')
@@ -170,7 +178,8 @@ export class RestServer {
     if (rest.length === 2 && rest[0] === 'savepoints' && method === 'GET') {
       const op = this.operations.get(rest[1]);
       if (!op) return send(res, 404, { errors: [`Savepoint trigger ${rest[1]} not found`] });
-      if (op.status === 'IN_PROGRESS') return send(res, 200, { status: { id: 'IN_PROGRESS' } });
+      if (op.status === 'IN_PROGRESS')
+        return send(res, 200, { status: { id: 'IN_PROGRESS' }, operation: null });
       op.reported = true;
       return send(res, 200, {
         status: { id: 'COMPLETED' },
@@ -195,8 +204,9 @@ export class RestServer {
     if (path === 'metrics') return metricQuery(jobMetricMap(job.client), query.get('get'));
     if (path === 'exceptions') return jobExceptions(job.client);
     if (path === 'config') return jobConfig(job.client, job.graph);
-    if (rest[0] !== 'vertices' || rest.length < 3) return undefined;
+    if (rest[0] !== 'vertices' || rest.length < 2) return undefined;
     const vertexId = rest[1];
+    if (rest.length === 2) return vertexDetails(job, vertexId);
     if (!job.graph.vertices.some((v) => v.id === vertexId)) return undefined;
     const tail = rest.slice(2).join('/');
     if (tail === 'metrics') return metricQuery(vertexMetricMap(job.client, vertexId), query.get('get'));
@@ -236,130 +246,6 @@ export class RestServer {
     );
     return id;
   }
-
-  private overview() {
-    const states = [...this.jobs.values()].map((j) => j.client.status);
-    return {
-      taskmanagers: 1,
-      'slots-total': 1,
-      'slots-available': 0,
-      'jobs-running': states.filter((s) => s === 'RUNNING').length,
-      'jobs-finished': states.filter((s) => s === 'FINISHED').length,
-      'jobs-cancelled': states.filter((s) => s === 'CANCELED').length,
-      'jobs-failed': states.filter((s) => s === 'FAILED').length,
-      'flink-version': 'weir',
-    };
-  }
-
-  private jobOverview(job: RegisteredJob) {
-    const now = Date.now();
-    return {
-      jid: job.client.jobId,
-      name: job.client.jobName,
-      state: job.client.status,
-      'start-time': job.startTime,
-      'end-time': job.endTime ?? -1,
-      duration: (job.endTime ?? now) - job.startTime,
-      'last-modification': job.endTime ?? job.startTime,
-      tasks: { total: job.graph.vertices.length },
-    };
-  }
-
-  private jobDetails(job: RegisteredJob) {
-    const views = job.client.metrics.subtasks();
-    const inputs = (id: string) =>
-      job.graph.edges
-        .filter((e) => e.target === id)
-        .map((e, num) => ({
-          num,
-          id: e.source,
-          ship_strategy: e.partitioner.toUpperCase(),
-          exchange: 'pipelined_bounded',
-        }));
-    return {
-      ...this.jobOverview(job),
-      isStoppable: job.client.status === 'RUNNING',
-      now: Date.now(),
-      timestamps: { CREATED: job.startTime, RUNNING: job.startTime },
-      vertices: job.graph.vertices.map((v) => {
-        const summary = vertexSummary(views, v.id);
-        return {
-          id: v.id,
-          name: v.name,
-          parallelism:
-            summary.subtasks || (v.parallelism ?? Number(job.graph.config['parallelism.default'] ?? 1)),
-          status: job.client.status,
-          'start-time': job.startTime,
-          'end-time': job.endTime ?? -1,
-          duration: (job.endTime ?? Date.now()) - job.startTime,
-          tasks: { [job.client.status]: summary.subtasks },
-          metrics: summary.metrics,
-          // weir's own: the busiest and most backpressured subtask now, in ms per second.
-          busyTimeMsPerSecond: summary.busyMax,
-          backPressuredTimeMsPerSecond: summary.backPressuredMax,
-        };
-      }),
-      // weir's own: which operators run chained in one task (Flink's job vertices).
-      chains: chainsOf(views),
-      restarts: job.client.metrics.numRestarts,
-      plan: {
-        jid: job.client.jobId,
-        name: job.client.jobName,
-        nodes: job.graph.vertices.map((v) => ({
-          id: v.id,
-          parallelism: v.parallelism ?? Number(job.graph.config['parallelism.default'] ?? 1),
-          operator: v.operator.kind,
-          description: v.name,
-          inputs: inputs(v.id),
-        })),
-      },
-    };
-  }
-}
-
-function checkpointStatistics(stats: readonly CheckpointStats[]) {
-  const history = [...stats].reverse().map((s) => ({
-    id: s.id,
-    status: s.status,
-    is_savepoint: s.isSavepoint,
-    trigger_timestamp: s.triggeredAt,
-    latest_ack_timestamp: s.durationMs === undefined ? -1 : s.triggeredAt + s.durationMs,
-    end_to_end_duration: s.durationMs ?? -1,
-    state_size: s.sizeBytes ?? 0,
-    checkpointed_size: s.checkpointedSizeBytes ?? s.sizeBytes ?? 0,
-    sync_duration: s.syncDurationMs ?? -1,
-    async_duration: s.asyncDurationMs ?? -1,
-    alignment_duration: s.alignmentMs ?? -1,
-    external_path: s.location,
-    failure_message: s.failureReason,
-  }));
-  const completed = stats.filter((s) => s.status === 'COMPLETED');
-  const latest = (pred: (s: CheckpointStats) => boolean) =>
-    history.find((h) => pred(stats.find((s) => s.id === h.id)!)) ?? null;
-  const durations = completed.map((s) => s.durationMs ?? 0);
-  return {
-    counts: {
-      restored: 0,
-      total: stats.length,
-      in_progress: stats.filter((s) => s.status === 'IN_PROGRESS').length,
-      completed: completed.length,
-      failed: stats.filter((s) => s.status === 'FAILED').length,
-    },
-    summary: {
-      end_to_end_duration: {
-        min: durations.length ? Math.min(...durations) : 0,
-        max: durations.length ? Math.max(...durations) : 0,
-        avg: durations.length ? Math.round(durations.reduce((a, b) => a + b, 0) / durations.length) : 0,
-      },
-    },
-    latest: {
-      completed: latest((s) => s.status === 'COMPLETED' && !s.isSavepoint),
-      savepoint: latest((s) => s.status === 'COMPLETED' && s.isSavepoint),
-      failed: latest((s) => s.status === 'FAILED'),
-      restored: null,
-    },
-    history,
-  };
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
