@@ -7,7 +7,8 @@ import type { RecordBatch } from '../api/batch.js';
  * StreamElement tag (SQL operators erase timestamps), BinaryRowDataSerializer's 4-byte length, then
  * the row itself. A row is an 8-byte header word with the null bits (more words past 56 fields),
  * 8 bytes per field, and a variable part in 8-byte words for what does not fit in a field: strings
- * and bytes longer than 7 bytes, DECIMALs above 18 digits, nested rows, arrays and maps.
+ * and bytes longer than 7 bytes, DECIMALs above 18 digits, nested rows, arrays and maps (arrays and
+ * maps laid out as rows, an approximation). Strings count one byte per UTF-16 unit.
  */
 const RECORD_FRAMING = 4 + 1 + 4;
 
@@ -22,12 +23,10 @@ const fixedPart = (arity: number) => Math.ceil((arity + 8) / 64) * 8 + arity * 8
 /** Bytes a value takes outside its 8-byte slot. */
 function variablePart(value: unknown): number {
   switch (typeof value) {
-    case 'string': {
-      // At most 3 UTF-8 bytes per UTF-16 unit: a short string is inline without measuring it.
-      if (value.length * 3 <= 7) return 0;
-      const n = Buffer.byteLength(value, 'utf8');
-      return n <= 7 ? 0 : roundUp8(n);
-    }
+    case 'string':
+      // One byte per UTF-16 unit: exact for ASCII, low for other text. Measuring UTF-8 would cost
+      // the record path more than the rest of the count together (a counter must not slow the job).
+      return value.length <= 7 ? 0 : roundUp8(value.length);
     case 'bigint':
       // A compact DECIMAL (precision <= 18) is its unscaled long; a wider one takes 16 bytes.
       return value >= INT64_MIN && value <= INT64_MAX ? 0 : 16;
