@@ -5,7 +5,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { cancelJob, getJson, stopWithSavepoint, triggerSavepoint } from './api.js';
 import { Checkpoints } from './checkpoints.js';
-import { count, duration, time, watermark } from './format.js';
+import { bytes, count, duration, time, watermark } from './format.js';
 import { JobGraph } from './graph.js';
 
 const POLL_MS = 1000;
@@ -72,11 +72,18 @@ function JobList() {
   </section>`;
 }
 
+/** Metric values come as strings from the metrics path, as numbers in the job's vertices. */
+const bytesOf = (v) => (v === undefined || v === null ? '–' : bytes(Math.round(Number(v))));
+
 const SUBTASK_METRICS = [
   'numRecordsIn',
   'numRecordsOut',
   'numRecordsInPerSecond',
   'numRecordsOutPerSecond',
+  'numBytesIn',
+  'numBytesOut',
+  'numBytesInPerSecond',
+  'numBytesOutPerSecond',
   'currentInputWatermark',
   'currentOutputWatermark',
   'busyTimeMsPerSecond',
@@ -84,7 +91,7 @@ const SUBTASK_METRICS = [
   'idleTimeMsPerSecond',
 ];
 
-/** Per subtask of one vertex: records, rates, watermarks and time, from Flink's metrics path. */
+/** Per subtask of one vertex: records, bytes, rates, watermarks and time, from Flink's metrics path. */
 function Subtasks({ jobId, vertex }) {
   const { data } = usePolling(async () => {
     const ids = Array.from({ length: vertex.parallelism }, (_, i) =>
@@ -101,7 +108,7 @@ function Subtasks({ jobId, vertex }) {
   return html`<section data-testid="subtasks">
     <h3>${vertex.name}</h3>
     <table>
-      <thead><tr><th>Subtask</th><th>Records in</th><th>Records out</th><th>In/s</th><th>Out/s</th><th>Input watermark</th><th>Output watermark</th><th>Busy ms/s</th><th>Backpressured ms/s</th><th>Idle ms/s</th></tr></thead>
+      <thead><tr><th>Subtask</th><th>Records in</th><th>Records out</th><th>In/s</th><th>Out/s</th><th>Bytes in</th><th>Bytes out</th><th>Bytes in/s</th><th>Bytes out/s</th><th>Input watermark</th><th>Output watermark</th><th>Busy ms/s</th><th>Backpressured ms/s</th><th>Idle ms/s</th></tr></thead>
       <tbody>
         ${(data ?? []).map(
           (m, i) => html`<tr data-testid="subtask-row">
@@ -110,6 +117,10 @@ function Subtasks({ jobId, vertex }) {
             <td>${count(m.numRecordsOut)}</td>
             <td>${count(m.numRecordsInPerSecond)}</td>
             <td>${count(m.numRecordsOutPerSecond)}</td>
+            <td data-testid="bytes-in">${bytesOf(m.numBytesIn)}</td>
+            <td data-testid="bytes-out">${bytesOf(m.numBytesOut)}</td>
+            <td>${bytesOf(m.numBytesInPerSecond)}</td>
+            <td>${bytesOf(m.numBytesOutPerSecond)}</td>
             <td>${watermark(m.currentInputWatermark)}</td>
             <td>${watermark(m.currentOutputWatermark)}</td>
             <td>${m.busyTimeMsPerSecond}</td>
@@ -124,7 +135,7 @@ function Subtasks({ jobId, vertex }) {
 
 function Vertices({ job, selected, onSelect }) {
   return html`<table data-testid="vertex-table">
-    <thead><tr><th>Operator</th><th>Parallelism</th><th>Records in</th><th>Records out</th><th>Busy ms/s (max)</th><th>Backpressured ms/s (max)</th></tr></thead>
+    <thead><tr><th>Operator</th><th>Parallelism</th><th>Records in</th><th>Records out</th><th>Bytes in</th><th>Bytes out</th><th>Busy ms/s (max)</th><th>Backpressured ms/s (max)</th></tr></thead>
     <tbody>
       ${job.vertices.map(
         (
@@ -134,6 +145,8 @@ function Vertices({ job, selected, onSelect }) {
           <td>${v.parallelism}</td>
           <td>${count(v.metrics?.['read-records'])}</td>
           <td>${count(v.metrics?.['write-records'])}</td>
+          <td>${bytesOf(v.metrics?.['read-bytes'])}</td>
+          <td>${bytesOf(v.metrics?.['write-bytes'])}</td>
           <td>${v.busyTimeMsPerSecond ?? '–'}</td>
           <td>${v.backPressuredTimeMsPerSecond ?? '–'}</td>
         </tr>`,

@@ -424,6 +424,17 @@ export const REST_BIND_ADDRESS = stringOption({
   description: 'Address the REST API listens on. Loopback by default.',
 });
 
+/**
+ * Flink's source reuse: scans of one table with the same options read it once and feed every
+ * branch, instead of one reader (and one parse of every record) per reference.
+ */
+export const REUSE_SOURCE = booleanOption({
+  key: 'table.optimizer.reuse-source-enabled',
+  defaultValue: true,
+  description:
+    'Read a table once when a job scans it more than once with the same options (a self-join, a table used by several INSERTs of a statement set).',
+});
+
 export const CORE_OPTIONS = new OptionRegistry([
   REST_PORT,
   REST_BIND_ADDRESS,
@@ -482,4 +493,5 @@ export const CORE_OPTIONS = new OptionRegistry([
   JOBMANAGER_STORAGE_MAX_STATE,
   SQL_CLIENT_RESULT_MODE,
   SQL_CLIENT_MAX_TABLE_RESULT_ROWS,
+  REUSE_SOURCE,
 ]);

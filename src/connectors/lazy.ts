@@ -50,6 +50,9 @@ class LazySourceReader implements SourceReader {
   metrics(): Record<string, number> {
     return this.inner?.metrics?.() ?? {};
   }
+  bytesRead(): number {
+    return this.inner?.bytesRead?.() ?? 0;
+  }
 }
 
 class LazySinkWriter implements StreamOperator {

@@ -314,15 +314,32 @@ interface Upstream {
  * where an Exchange asks for a hash or global one. A GroupAggregate is keyed by its grouping
  * fields; without any (a global aggregation) it runs at parallelism 1, as in Flink, and so does
  * what it forwards to, so its changelog reaches the sink in order.
+ *
+ * With `reuseSource` (Flink's `table.optimizer.reuse-source-enabled`), scans of one table with the
+ * same connector spec become one source vertex with an edge to each consumer: the table is read,
+ * and every record deserialized, once rather than once per reference.
  */
 export function buildJobGraph(
   roots: PhysicalNode | readonly PhysicalNode[],
   jobName: string,
   config: Readonly<Record<string, string>>,
+  options: { readonly reuseSource?: boolean } = {},
 ): JobGraph {
   const vertices: JobVertex[] = [];
   const edges: JobEdge[] = [];
+  const sources = new Map<string, Upstream>();
   const visit = (node: PhysicalNode): Upstream => {
+    if (node.kind === 'TableSourceScan' && options.reuseSource) {
+      const spec = JSON.stringify(operatorSpec(node));
+      const known = sources.get(spec);
+      if (known) return known;
+      const upstream = visitNode(node);
+      sources.set(spec, upstream);
+      return upstream;
+    }
+    return visitNode(node);
+  };
+  const visitNode = (node: PhysicalNode): Upstream => {
     if (node.kind === 'Exchange') {
       const upstream = visit(node.input);
       return node.distribution.kind === 'hash'

@@ -1,6 +1,6 @@
 import type { Configuration } from '../common/config.js';
 import type { JobGraph } from '../common/jobgraph.js';
-import { PIPELINE_NAME } from '../common/options.js';
+import { PIPELINE_NAME, REUSE_SOURCE } from '../common/options.js';
 import { bindInsert } from './binder/insert.js';
 import { type BinderContext, QueryBinder } from './binder/query.js';
 import { identifierText } from './catalog/catalog.js';
@@ -68,5 +68,5 @@ export function jobGraphOf(plans: Plan | readonly Plan[], config: Configuration)
     (names.length === 1 && (names[0] === 'collect' || names[0] === 'weir-job')
       ? names[0]
       : `insert-into_${names.join(',')}`);
-  return buildJobGraph(sinks, name, config.toObject());
+  return buildJobGraph(sinks, name, config.toObject(), { reuseSource: config.get(REUSE_SOURCE) });
 }

@@ -42,13 +42,25 @@ describe('statement sets: several INSERTs as one job', () => {
       'default_catalog.default_database.cheap',
       'default_catalog.default_database.dear',
     ]);
-    // Each INSERT reads its own scan of the source; ids are unique across the set.
-    expect(graph.vertices.filter((v) => v.operator.kind === 'source')).toHaveLength(2);
+    // Both INSERTs read one scan of the source (Flink's source reuse); ids are unique across the set.
+    const sources = graph.vertices.filter((v) => v.operator.kind === 'source');
+    expect(sources).toHaveLength(1);
+    expect(graph.edges.filter((e) => e.source === sources[0].id)).toHaveLength(2);
     expect(new Set(graph.vertices.map((v) => v.id)).size).toBe(graph.vertices.length);
     for (const e of graph.edges) {
       expect(graph.vertices.some((v) => v.id === e.source)).toBe(true);
       expect(graph.vertices.some((v) => v.id === e.target)).toBe(true);
     }
+  });
+
+  it("reads the source once per INSERT with 'table.optimizer.reuse-source-enabled' = 'false'", () => {
+    const results = session().executeScript(
+      `SET 'table.optimizer.reuse-source-enabled' = 'false';\n${DDL}EXECUTE STATEMENT SET BEGIN ${CHEAP}; ${DEAR}; END;`,
+    );
+    const graph = graphOf(results.at(-1));
+    const sources = graph.vertices.filter((v) => v.operator.kind === 'source');
+    expect(sources).toHaveLength(2);
+    for (const s of sources) expect(graph.edges.filter((e) => e.source === s.id)).toHaveLength(1);
   });
 
   it("keeps the first INSERT's operator ids, so its savepoint restores into the set", () => {

@@ -88,6 +88,25 @@ describe('the dashboard of a running job', () => {
       await waitFor(async () => (await rowCount(page, '[data-testid=subtask-row]')) === 2, {
         what: 'two subtasks',
       });
+      // Bytes cross the exchange between the filter and the aggregate: both tables show them.
+      await waitFor(
+        async () => {
+          const cells = await page
+            .locator('[data-testid=vertex-row]', { hasText: 'Calc' })
+            .first()
+            .locator('td')
+            .allTextContents();
+          return /^[1-9][\d.]* (B|KiB|MiB)$/.test(cells[5] ?? '');
+        },
+        { what: 'bytes out of the filter in the vertex table' },
+      );
+      await waitFor(
+        async () =>
+          (await page.locator('[data-testid=subtask-row] [data-testid=bytes-in]').allTextContents()).some(
+            (t) => /^[1-9][\d.]* (B|KiB|MiB)$/.test(t),
+          ),
+        { what: 'bytes into the aggregate subtasks' },
+      );
 
       // The checkpoint table grows while the page is open.
       const first = await waitFor(

@@ -46,11 +46,9 @@ describe('Prometheus scrape of a Kafka → PostgreSQL job', () => {
     const topic = unique('weir-metrics');
     const records = 4000;
     await createTopic(topic, 2);
-    await produce(
-      topic,
-      Array.from({ length: records }, (_, i) => ({ id: i + 1, amount: i % 100 })),
-      { partitions: 2 },
-    );
+    const values = Array.from({ length: records }, (_, i) => ({ id: i + 1, amount: i % 100 }));
+    await produce(topic, values, { partitions: 2 });
+    const valueBytes = values.reduce((sum, v) => sum + Buffer.byteLength(JSON.stringify(v)), 0);
     const admin = new pg.Client({ connectionString: db().url });
     await admin.connect();
     cleanup.push(() => admin.end());
@@ -116,6 +114,10 @@ describe('Prometheus scrape of a Kafka → PostgreSQL job', () => {
         'numRecordsOut',
         'numRecordsInPerSecond',
         'numRecordsOutPerSecond',
+        'numBytesIn',
+        'numBytesOut',
+        'numBytesInPerSecond',
+        'numBytesOutPerSecond',
         'busyTimeMsPerSecond',
         'backPressuredTimeMsPerSecond',
         'idleTimeMsPerSecond',
@@ -125,6 +127,10 @@ describe('Prometheus scrape of a Kafka → PostgreSQL job', () => {
         'numRecordsOut',
         'numRecordsInPerSecond',
         'numRecordsOutPerSecond',
+        'numBytesIn',
+        'numBytesOut',
+        'numBytesInPerSecond',
+        'numBytesOutPerSecond',
         'currentInputWatermark',
         'currentOutputWatermark',
         'pendingRecords',
@@ -180,5 +186,13 @@ describe('Prometheus scrape of a Kafka → PostgreSQL job', () => {
     expect(samples.get(`${TASK}numRecordsIn`)!.every((s) => s.value === 0)).toBe(true);
     // The chain ends in the sink, which sends nothing downstream.
     expect(samples.get(`${TASK}numRecordsOut`)!.every((s) => s.value === 0)).toBe(true);
+    // Bytes: the source read every message's value (no keys); nothing crosses a task boundary in
+    // this one chain, so no operator and no task counts serialized bytes.
+    expect(byOperator('numBytesIn', /TableSourceScan/)).toBe(valueBytes);
+    for (const op of [/^Calc/, /^Sink/]) expect(byOperator('numBytesIn', op)).toBe(0);
+    for (const op of [/TableSourceScan/, /^Calc/, /^Sink/]) expect(byOperator('numBytesOut', op)).toBe(0);
+    for (const name of ['numBytesIn', 'numBytesOut'])
+      expect(samples.get(TASK + name)!.every((s) => s.value === 0)).toBe(true);
+    for (const s of samples.get(`${OPERATOR}numBytesInPerSecond`)!) expect(s.value).toBeGreaterThanOrEqual(0);
   }, 120_000);
 });

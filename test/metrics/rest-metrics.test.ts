@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JOB_GRAPH_VERSION, type JobGraph } from '../../src/common/jobgraph.js';
 import { Types } from '../../src/common/types.js';
@@ -24,8 +27,8 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function startJob() {
-  const started = await startJobWithRest(SCRIPT);
+async function startJob(script = SCRIPT) {
+  const started = await startJobWithRest(script);
   cleanup.push(started.stop);
   return started;
 }
@@ -131,6 +134,60 @@ describe('job metrics on the REST API', () => {
     expect(byId.numberOfFailedCheckpoints).toBe(0);
     expect(byId.numRestarts).toBe(0);
     expect(byId.uptime).toBeGreaterThan(0);
+  });
+
+  it('counts serialized bytes where records cross tasks, and the bytes a source reads', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weir-bytes-'));
+    cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+    // Two files, one per source subtask; tags of one character, so every row crossing the
+    // exchange is a BinaryRowData of two fixed slots: 8 (null bits) + 2 * 8 bytes, plus 9 of framing.
+    const lines = (from: number) =>
+      Array.from({ length: 500 }, (_, i) => `${from + i},${'abc'[i % 3]}\n`).join('');
+    writeFileSync(join(dir, 'a.csv'), lines(0));
+    writeFileSync(join(dir, 'b.csv'), lines(500));
+    const fileBytes = statSync(join(dir, 'a.csv')).size + statSync(join(dir, 'b.csv')).size;
+    const { job, base } = await startJob(`
+SET 'parallelism.default' = '2';
+CREATE TABLE src (id BIGINT, tag STRING) WITH ('connector' = 'filesystem', 'path' = '${dir}', 'format' = 'csv');
+CREATE TABLE out (tag STRING, total BIGINT) WITH ('connector' = 'blackhole');
+INSERT INTO out SELECT tag, SUM(id) FROM src WHERE id >= 0 GROUP BY tag;
+`);
+    await job.result;
+    const details = await get<Details>(`${base}/jobs/${job.jobId}`);
+    const vertex = (prefix: string) => details.vertices.find((v) => v.name.startsWith(prefix))!;
+    const source = vertex('TableSourceScan');
+    const calc = vertex('Calc');
+    const aggregate = vertex('GroupAggregate');
+    const sink = vertex('Sink');
+    // Source and filter are one task, aggregate and sink another: bytes only between the two.
+    expect(details.chains.map((c) => c.operators)).toEqual([
+      [source.id, calc.id],
+      [aggregate.id, sink.id],
+    ]);
+    expect(calc.metrics['write-records']).toBe(1000);
+    expect(calc.metrics['write-bytes']).toBe(1000 * (9 + 8 + 2 * 8));
+    expect(aggregate.metrics['read-bytes']).toBe(calc.metrics['write-bytes']);
+    for (const v of [source, sink]) {
+      expect(v.metrics['read-bytes'], v.name).toBe(0);
+      expect(v.metrics['write-bytes'], v.name).toBe(0);
+    }
+    expect(calc.metrics['read-bytes']).toBe(0);
+    expect(aggregate.metrics['write-bytes']).toBe(0);
+
+    // Per subtask under Flink's names: the source operator's numBytesIn is the file bytes it read.
+    const metric = async (v: Vertex, name: string) => {
+      const values = await get<{ id: string; value: string }[]>(
+        `${base}/jobs/${job.jobId}/vertices/${v.id}/metrics?get=0.${name},1.${name}`,
+      );
+      expect(values.map((m) => m.id)).toEqual([`0.${name}`, `1.${name}`]);
+      return values.reduce((sum, m) => sum + Number(m.value), 0);
+    };
+    expect(await metric(source, 'numBytesIn')).toBe(fileBytes);
+    expect(await metric(calc, 'numBytesOut')).toBe(calc.metrics['write-bytes']);
+    expect(await metric(aggregate, 'numBytesIn')).toBe(calc.metrics['write-bytes']);
+    expect(await metric(sink, 'numBytesOut')).toBe(0);
+    const rates = await metric(calc, 'numBytesOutPerSecond');
+    expect(rates).toBeGreaterThanOrEqual(0);
   });
 
   it('serves the configuration with secrets masked, and the exception history', async () => {

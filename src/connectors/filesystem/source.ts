@@ -73,6 +73,8 @@ export class FileSystemSourceReader implements SourceReader {
   private restored?: FileSplit[];
   private splits: FileSplit[] = [];
   private fd?: { split: FileSplit; fd: number; size: number; partition: Map<string, string> };
+  /** File bytes read, newlines included (the source's numBytesIn). */
+  private bytes = 0;
 
   constructor(
     spec: ConnectorSpec,
@@ -148,6 +150,7 @@ export class FileSystemSourceReader implements SourceReader {
       const consumed = end - start + (end < buffer.length ? 1 : 0);
       split.offset += consumed;
       start += consumed;
+      this.bytes += consumed;
       if (line.length === 0) continue;
       const row = this.deserializer.deserialize(line);
       if (row) {
@@ -159,6 +162,10 @@ export class FileSystemSourceReader implements SourceReader {
       split.finished = true;
       this.closeFile();
     }
+  }
+
+  bytesRead(): number {
+    return this.bytes;
   }
 
   snapshotState(): OperatorStateSnapshot {

@@ -102,6 +102,8 @@ export class KafkaSourceReader implements SourceReader {
   private groupId: string | undefined;
   private bounded: BoundedMode = 'unbounded';
   private discoveryInterval = 0;
+  /** Key and value bytes of the records fetched (the source's numBytesIn). */
+  private bytes = 0;
   private nextDiscovery = Number.POSITIVE_INFINITY;
   private metadataStale = false;
   private closed = false;
@@ -247,6 +249,10 @@ export class KafkaSourceReader implements SourceReader {
    * the partition's end as the last fetch saw it (the consumer's records-lag); their sum is the
    * source's pendingRecords (FLIP-33).
    */
+  bytesRead(): number {
+    return this.bytes;
+  }
+
   metrics(): Record<string, number> {
     const gauges: Record<string, number> = {};
     let pending = 0;
@@ -637,6 +643,7 @@ export class KafkaSourceReader implements SourceReader {
           const offset = batch.firstOffset + BigInt(record.offsetDelta);
           if (offset < next) continue;
           if (stop !== undefined && offset >= stop) break;
+          this.bytes += (record.key?.length ?? 0) + (record.value?.length ?? 0);
           const tombstone = tombstones !== undefined && record.value == null;
           const row = tombstone
             ? this.decodeTombstoneAt(tombstones, state, offset, record.key)

@@ -28,6 +28,11 @@ export interface SourceReader {
    * when metrics are read, never on the record path.
    */
   metrics?(): Record<string, number>;
+  /**
+   * Bytes read from the external system so far (Flink's numBytesIn of a source): file bytes,
+   * Kafka keys and values. Read when metrics are read.
+   */
+  bytesRead?(): number;
 }
 
 export interface SourceFactory {

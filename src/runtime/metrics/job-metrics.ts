@@ -13,13 +13,19 @@ export interface MetricSource {
   metricsSnapshot(): TaskMetrics;
 }
 
-/** The records of one subtask, as Flink's task scope has them: network input and output. */
+/** The records and bytes of one subtask, as Flink's task scope has them: network input and output. */
 export interface TaskIO {
   /** Records from upstream tasks; 0 for a source task. */
   readonly numRecordsIn: number;
   readonly numRecordsOut: number;
   readonly numRecordsInPerSecond: number;
   readonly numRecordsOutPerSecond: number;
+  /** Serialized bytes from upstream tasks; 0 for a source task (its reader's bytes are the source operator's). */
+  readonly numBytesIn: number;
+  /** Serialized bytes to downstream tasks; 0 for a task that ends in a sink. */
+  readonly numBytesOut: number;
+  readonly numBytesInPerSecond: number;
+  readonly numBytesOutPerSecond: number;
 }
 
 /** The rates of one subtask, computed when read. */
@@ -32,6 +38,8 @@ export interface TaskRates {
 export interface OperatorRates {
   readonly numRecordsInPerSecond: number;
   readonly numRecordsOutPerSecond: number;
+  readonly numBytesInPerSecond: number;
+  readonly numBytesOutPerSecond: number;
 }
 
 /** One subtask's metrics at a moment: counters, gauges and the rates derived from them. */
@@ -110,6 +118,8 @@ export class JobMetrics {
         operatorRates[id] = {
           numRecordsInPerSecond: rate(`${id}/in`, io.numRecordsIn),
           numRecordsOutPerSecond: rate(`${id}/out`, io.numRecordsOut),
+          numBytesInPerSecond: rate(`${id}/bytes-in`, io.numBytesIn),
+          numBytesOutPerSecond: rate(`${id}/bytes-out`, io.numBytesOut),
         };
       }
       const first = task.operatorIds[0];
@@ -124,6 +134,10 @@ export class JobMetrics {
           numRecordsOut: metrics.operators[last].numRecordsOut,
           numRecordsInPerSecond: task.isSource ? 0 : operatorRates[first].numRecordsInPerSecond,
           numRecordsOutPerSecond: operatorRates[last].numRecordsOutPerSecond,
+          numBytesIn: task.isSource ? 0 : metrics.operators[first].numBytesIn,
+          numBytesOut: metrics.operators[last].numBytesOut,
+          numBytesInPerSecond: task.isSource ? 0 : operatorRates[first].numBytesInPerSecond,
+          numBytesOutPerSecond: operatorRates[last].numBytesOutPerSecond,
         },
         rates: {
           busyTimeMsPerSecond: clampMsPerSecond(rate('busy', metrics.busyTimeMs)),
@@ -137,7 +151,7 @@ export class JobMetrics {
 
   /**
    * The metrics of one vertex (an operator of the JobGraph) per subtask index, by Flink's names:
-   * its own records and watermarks, its connector's gauges, and the time metrics of the task it
+   * its own records, bytes and watermarks, its connector's gauges, and the time metrics of the task it
    * is chained into.
    */
   vertexMetrics(vertexId: string, views = this.subtasks()): Map<number, Record<string, number>> {
@@ -148,6 +162,8 @@ export class JobMetrics {
       result.set(view.subtaskIndex, {
         numRecordsIn: io.numRecordsIn,
         numRecordsOut: io.numRecordsOut,
+        numBytesIn: io.numBytesIn,
+        numBytesOut: io.numBytesOut,
         ...view.operatorRates[vertexId],
         currentInputWatermark: io.currentInputWatermark,
         currentOutputWatermark: io.currentOutputWatermark,

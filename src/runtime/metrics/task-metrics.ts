@@ -1,4 +1,5 @@
 import type { Output } from '../api/operator.js';
+import { serializedBytes } from './record-bytes.js';
 
 /** Flink reports "no watermark yet" as Long.MIN_VALUE; weir keeps -Infinity and prints Flink's value. */
 export const NO_WATERMARK = Number.NEGATIVE_INFINITY;
@@ -10,6 +11,13 @@ export const NO_WATERMARK = Number.NEGATIVE_INFINITY;
 export interface OperatorIOMetrics {
   numRecordsIn: number;
   numRecordsOut: number;
+  /**
+   * Serialized bytes in: from upstream tasks for the first operator of a task with network input,
+   * from the external system for a source reader; 0 within a chain, where nothing is serialized.
+   */
+  numBytesIn: number;
+  /** Serialized bytes out: to downstream tasks, for the last operator of a task with network output. */
+  numBytesOut: number;
   currentInputWatermark: number;
   currentOutputWatermark: number;
   /** Connector gauges, e.g. Kafka's per-partition records-lag; refreshed when metrics are read. */
@@ -35,6 +43,8 @@ export function newOperatorIOMetrics(): OperatorIOMetrics {
   return {
     numRecordsIn: 0,
     numRecordsOut: 0,
+    numBytesIn: 0,
+    numBytesOut: 0,
     currentInputWatermark: NO_WATERMARK,
     currentOutputWatermark: NO_WATERMARK,
   };
@@ -68,6 +78,21 @@ export function countedOutput(
       if (to) to.currentInputWatermark = watermark;
       return target.emitWatermark(watermark);
     },
+    emitWatermarkStatus: (idle) => target.emitWatermarkStatus?.(idle),
+  };
+}
+
+/**
+ * A task's network outputs (`copies` of them, each taking every record), with the serialized
+ * bytes of what they send counted as the task's tail operator's numBytesOut.
+ */
+export function bytesCountedOutput(target: Output, tail: OperatorIOMetrics, copies: number): Output {
+  return {
+    emit: (batch) => {
+      tail.numBytesOut += serializedBytes(batch) * copies;
+      return target.emit(batch);
+    },
+    emitWatermark: (watermark) => target.emitWatermark(watermark),
     emitWatermarkStatus: (idle) => target.emitWatermarkStatus?.(idle),
   };
 }

@@ -10,8 +10,10 @@ import type {
 import type { PollResult, SourceReader } from '../api/source.js';
 import { isKeyedStateHandle, type KeyedStateHandle, type KeyedStateSnapshot } from '../api/state.js';
 import type { CheckpointMetrics, SubtaskState } from '../checkpoint/coordinator.js';
+import { serializedBytes } from '../metrics/record-bytes.js';
 import {
   backPressureTimedOutput,
+  bytesCountedOutput,
   countedOutput,
   newTaskMetrics,
   type TaskMetrics,
@@ -133,7 +135,12 @@ export class StreamTask {
   ) {
     this.operators = chain.map((c) => c.operator);
     this.metrics = newTaskMetrics(this.operatorIds);
-    this.tailOutput = fanOut(outputs.map((o) => backPressureTimedOutput(o, this.metrics)));
+    const network = fanOut(outputs.map((o) => backPressureTimedOutput(o, this.metrics)));
+    const ids = this.operatorIds;
+    this.tailOutput =
+      outputs.length > 0
+        ? bytesCountedOutput(network, this.metrics.operators[ids[ids.length - 1]], outputs.length)
+        : network;
     const first = this.operators[0];
     const headMetrics = head.kind === 'source' ? this.metrics.operators[head.operatorId] : undefined;
     this.chainInput = first
@@ -159,8 +166,10 @@ export class StreamTask {
    * numbers that stays live: a reader on the same thread may keep it; across threads, copy it.
    */
   metricsSnapshot(): TaskMetrics {
-    if (this.head.kind === 'source' && this.head.reader.metrics) {
-      this.metrics.operators[this.head.operatorId].gauges = this.head.reader.metrics();
+    if (this.head.kind === 'source') {
+      const io = this.metrics.operators[this.head.operatorId];
+      if (this.head.reader.metrics) io.gauges = this.head.reader.metrics();
+      if (this.head.reader.bytesRead) io.numBytesIn = this.head.reader.bytesRead();
     }
     return this.metrics;
   }
@@ -329,8 +338,10 @@ export class StreamTask {
 
   private inputHandler(): InputHandler {
     return {
-      processBatch: (batch, inputIndex) =>
-        inputIndex === 0 ? this.chainInput.emit(batch) : this.processSecondInput(batch, inputIndex),
+      processBatch: (batch, inputIndex) => {
+        this.metrics.operators[this.chain[0].operatorId].numBytesIn += serializedBytes(batch);
+        return inputIndex === 0 ? this.chainInput.emit(batch) : this.processSecondInput(batch, inputIndex);
+      },
       processWatermark: (wm) => this.chainInput.emitWatermark(wm),
       processWatermarkStatus: (idle) => {
         for (const o of this.outputs) o.emitWatermarkStatus(idle);
