@@ -391,6 +391,30 @@ export interface IntervalJoinSpec {
   readonly outputType: RowType;
 }
 
+/**
+ * A window join (Flink's WindowJoin): two window TVF relations (or window aggregations' results)
+ * joined on window_start, window_end and the key equalities. Rows wait in keyed state, by join key
+ * and window end, until the window fires (the watermark reaches its end - 1): then the window's
+ * left and right rows are joined (outer sides' unmatched rows NULL-padded; for SEMI/ANTI the left
+ * rows that have / have no match) and its state is cleared. A row whose window had fired when it
+ * arrived is late and dropped. Insert-only in and out; event time only, as in Flink.
+ */
+export interface WindowJoinSpec {
+  readonly kind: 'window-join';
+  readonly joinType: JoinType;
+  readonly leftKeys: readonly number[];
+  readonly rightKeys: readonly number[];
+  readonly filterNulls: readonly boolean[];
+  /** Each side's window_end field: the window a row belongs to. */
+  readonly leftWindowEndIndex: number;
+  readonly rightWindowEndIndex: number;
+  /** The rest of the condition (neither a key nor a window equality), over the joined row. */
+  readonly nonEquiCondition?: Expr;
+  readonly leftType: RowType;
+  readonly rightType: RowType;
+  readonly outputType: RowType;
+}
+
 /** One key of a lookup: a column of the looked-up table equals a field of the input row or a constant. */
 export type LookupKeySpec =
   | { readonly kind: 'field'; readonly tableField: number; readonly inputField: number }
@@ -447,6 +471,7 @@ export interface UnionSpec {
 
 export type OperatorSpec =
   | IntervalJoinSpec
+  | WindowJoinSpec
   | LookupJoinSpec
   | TemporalJoinSpec
   | SourceSpec

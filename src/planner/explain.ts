@@ -5,6 +5,7 @@ import { overAggregateLabel, overWindowLabel, rankLabel, windowRankLabel } from 
 import {
   logicalWindowTableFunctionLabel,
   windowAggregateLabel,
+  windowJoinLabel,
   windowTableFunctionLabel,
 } from './explain-window.js';
 import { type ExprStyle, formatExpr } from './format-expr.js';
@@ -210,6 +211,9 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
       text = `IntervalJoin(joinType=[${JOIN_TYPE_NAMES[node.joinType]}], windowBounds=[isRowTime=true, leftLowerBound=${node.leftLowerBound}, leftUpperBound=${node.leftUpperBound}, leftTimeIndex=${node.leftTimeIndex}, rightTimeIndex=${node.rightTimeIndex}], where=[${formatExpr(node.condition, (i) => names[i], style)}], select=[${names.join(', ')}]`;
       break;
     }
+    case 'WindowJoin':
+      text = windowJoinLabel(node, JOIN_TYPE_NAMES[node.joinType], style);
+      break;
     case 'LookupJoin': {
       const names = node.rowType.fields.map((f) => f.name);
       const inputNames = node.input.rowType.fields.map((f) => f.name);

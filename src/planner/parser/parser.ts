@@ -18,6 +18,7 @@ import {
   Equals,
   Greater,
   GreaterEquals,
+  Identifier,
   IdentifierLike,
   identifierValue,
   kw,
@@ -225,6 +226,14 @@ type TableElement =
   | { readonly kind: 'primaryKey'; readonly primaryKey: A.PrimaryKeyDef };
 
 const TIME_UNITS: readonly TokenType[] = [K.YEAR, K.MONTH, K.DAY, K.HOUR, K.MINUTE, K.SECOND];
+const PLURAL_TIME_UNITS: ReadonlySet<string> = new Set([
+  'YEARS',
+  'MONTHS',
+  'DAYS',
+  'HOURS',
+  'MINUTES',
+  'SECONDS',
+]);
 
 export class FlinkSqlParser extends EmbeddedActionsParser {
   constructor() {
@@ -1778,8 +1787,19 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
   });
 
   private timeUnit = this.RULE('timeUnit', (): A.TimeUnit => {
-    const t = this.OR(TIME_UNITS.map((u) => ({ ALT: () => this.CONSUME(u) })));
-    return this.ACTION(() => t.tokenType.name as A.TimeUnit);
+    const t = this.OR([
+      ...TIME_UNITS.map((u) => ({ ALT: () => this.CONSUME(u) })),
+      // Calcite also takes the plural (`INTERVAL '5' MINUTES`, as Flink's documentation writes it).
+      {
+        GATE: () => PLURAL_TIME_UNITS.has(this.LA(1).image.toUpperCase()),
+        ALT: () => this.CONSUME(Identifier),
+      },
+    ]);
+    return this.ACTION(() =>
+      t.tokenType === Identifier
+        ? (t.image.toUpperCase().slice(0, -1) as A.TimeUnit)
+        : (t.tokenType.name as A.TimeUnit),
+    );
   });
 
   private typedLiteral = this.RULE('typedLiteral', (): A.TypedLiteral => {

@@ -40,7 +40,7 @@ export function conjunctions(e: Expr | undefined): Expr[] {
   return [e];
 }
 
-function and(conjuncts: readonly Expr[]): Expr | undefined {
+export function and(conjuncts: readonly Expr[]): Expr | undefined {
   if (conjuncts.length === 0) return undefined;
   if (conjuncts.length === 1) return conjuncts[0];
   return call('AND', conjuncts, Types.BOOLEAN(conjuncts.some((c) => c.type.nullable)));

@@ -34,6 +34,7 @@ export type PhysicalNode =
   | PhysicalOverAggregate
   | PhysicalJoin
   | PhysicalIntervalJoin
+  | PhysicalWindowJoin
   | PhysicalTemporalJoin
   | PhysicalLookupJoin
   | PhysicalValues
@@ -249,6 +250,18 @@ export interface PhysicalIntervalJoin extends Omit<PhysicalJoin, 'kind'> {
 }
 
 /**
+ * A window join (Flink's StreamPhysicalWindowJoin): like a Join of two window TVF relations (or
+ * window aggregations' results), whose window_start and window_end equalities are not keys but the
+ * windows `leftWindow` and `rightWindow` (read from each side's row). `condition` is the rest of
+ * the join condition, as EXPLAIN prints it. Insert-only in and out.
+ */
+export interface PhysicalWindowJoin extends Omit<PhysicalJoin, 'kind'> {
+  readonly kind: 'WindowJoin';
+  readonly leftWindow: WindowingSpec & { readonly kind: 'attached' };
+  readonly rightWindow: WindowingSpec & { readonly kind: 'attached' };
+}
+
+/**
  * An event-time temporal join with a versioned table (Flink's StreamPhysicalTemporalJoin): like a
  * Join, both inputs Exchanges hashed by the join keys; the left row joins the right version valid
  * at its rowtime. `condition` is printed as Flink does, with __TEMPORAL_JOIN_CONDITION(…).
@@ -330,6 +343,7 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
       return [node.input];
     case 'Join':
     case 'IntervalJoin':
+    case 'WindowJoin':
     case 'TemporalJoin':
       return [node.left, node.right];
     default: {
@@ -363,6 +377,7 @@ export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]):
       return inputs[0] === node.input ? node : { ...node, input: inputs[0] };
     case 'Join':
     case 'IntervalJoin':
+    case 'WindowJoin':
     case 'TemporalJoin':
       return inputs[0] === node.left && inputs[1] === node.right
         ? node

@@ -78,7 +78,8 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
         ),
       };
     }
-    case 'IntervalJoin': {
+    case 'IntervalJoin':
+    case 'WindowJoin': {
       const left = visit(node.left, true);
       const right = visit(node.right, true);
       return { ...node, left, right };
@@ -120,7 +121,7 @@ function describeSource(node: PhysicalNode): string {
     if (n.kind === 'TableSourceScan') return `table '${identifierText(n.table.identifier)}'`;
     if (n.kind === 'Sink' || n.kind === 'Values') return 'the input';
     n =
-      n.kind === 'Join' || n.kind === 'IntervalJoin' || n.kind === 'TemporalJoin'
+      n.kind === 'Join' || n.kind === 'IntervalJoin' || n.kind === 'WindowJoin' || n.kind === 'TemporalJoin'
         ? n.left
         : n.kind === 'Union'
           ? n.inputs[0]

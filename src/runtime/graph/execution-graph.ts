@@ -69,6 +69,8 @@ function shortName(v: JobVertex): string {
       return 'Join';
     case 'interval-join':
       return 'IntervalJoin';
+    case 'window-join':
+      return 'WindowJoin';
     case 'temporal-join':
       return 'TemporalJoin';
     case 'lookup-join':

@@ -26,6 +26,7 @@ import { LookupJoinOperator } from '../operators/join/lookup-join.js';
 import { SemiAntiJoinOperator } from '../operators/join/semi-anti-join.js';
 import { StreamingJoinOperator } from '../operators/join/streaming-join.js';
 import { TemporalJoinOperator } from '../operators/join/temporal-join.js';
+import { WindowJoinOperator } from '../operators/join/window-join.js';
 import { NotNullEnforcer } from '../operators/not-null-enforcer.js';
 import { OverAggregateOperator } from '../operators/over-aggregate/index.js';
 import { DeduplicateOperator, RankOperator } from '../operators/rank/index.js';
@@ -115,6 +116,8 @@ export function createOperator(
         : new StreamingJoinOperator(spec);
     case 'interval-join':
       return new IntervalJoinOperator(spec);
+    case 'window-join':
+      return new WindowJoinOperator(spec);
     case 'temporal-join':
       return new TemporalJoinOperator(spec);
     case 'lookup-join':
