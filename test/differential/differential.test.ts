@@ -7,6 +7,7 @@ import * as functions from './cases/functions.js';
 import * as joins from './cases/joins.js';
 import * as over from './cases/over.js';
 import * as temporal from './cases/temporal-joins.js';
+import * as windowJoins from './cases/window-joins.js';
 import * as windows from './cases/windows.js';
 
 /** Each case runs on the reference evaluator and on weir at parallelism 1, 4 and through a restore. */
@@ -33,3 +34,4 @@ suite('Top-N, deduplication, OVER', over.OVER, '');
 suite('regular joins', joins.JOINS, joins.PRELUDE);
 suite('semi and anti joins (IN / EXISTS subqueries)', joins.SEMI_ANTI, joins.PRELUDE);
 suite('temporal joins (versioned tables, event time)', temporal.TEMPORAL, '');
+suite('window joins (window TVFs, window aggregations)', windowJoins.WINDOW_JOINS, '');
