@@ -415,6 +415,23 @@ export interface WindowJoinSpec {
   readonly outputType: RowType;
 }
 
+/**
+ * UNNEST (Flink's Correlate over `$UNNEST_ROWS$1`): each input row once per element of the
+ * collection `collection` (over the input row), with the element's columns appended — an ARRAY's
+ * or MULTISET's element, spread over `rowFields` columns when it is a ROW, or a MAP entry's key and
+ * value. INNER drops a row whose collection is empty or NULL; LEFT emits it once, padded with NULLs.
+ * Stateless, chained; each output row has its input row's kind.
+ */
+export interface CorrelateSpec {
+  readonly kind: 'correlate';
+  readonly collection: Expr;
+  readonly collectionKind: 'ARRAY' | 'MULTISET' | 'MAP';
+  /** The number of fields a ROW element is spread over; absent when the element is one column. */
+  readonly rowFields?: number;
+  readonly joinType: 'INNER' | 'LEFT';
+  readonly outputType: RowType;
+}
+
 /** One key of a lookup: a column of the looked-up table equals a field of the input row or a constant. */
 export type LookupKeySpec =
   | { readonly kind: 'field'; readonly tableField: number; readonly inputField: number }
@@ -472,6 +489,7 @@ export interface UnionSpec {
 export type OperatorSpec =
   | IntervalJoinSpec
   | WindowJoinSpec
+  | CorrelateSpec
   | LookupJoinSpec
   | TemporalJoinSpec
   | SourceSpec

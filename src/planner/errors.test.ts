@@ -65,7 +65,7 @@ const CASES: Case[] = [
   [
     'SELECT a FROM',
     'SQL_PARSE',
-    "Unexpected end of statement, expected an identifier, TABLE or '('",
+    "Unexpected end of statement, expected an identifier, UNNEST, TABLE or '('",
     '1:14',
     1,
     undefined,
@@ -141,9 +141,9 @@ const CASES: Case[] = [
     undefined,
   ],
   [
-    "SELECT INTERVAL '10' SECONDS FROM t",
+    "SELECT INTERVAL '10' SECONDZ FROM t",
     'SQL_PARSE',
-    "Unexpected 'SECONDS', expected YEAR, MONTH, DAY, HOUR, MINUTE or …",
+    "Unexpected 'SECONDZ', expected YEAR, MONTH, DAY, HOUR, MINUTE or …",
     '1:22',
     7,
     'did you mean SECOND?',

@@ -70,7 +70,7 @@ function groupWindowText(spec: WindowingSpec, timeCol: string): string {
   }
 }
 
-const recordType = (rowType: RowType) =>
+export const recordType = (rowType: RowType) =>
   `RecordType(${rowType.fields.map((f) => `${formatType(f.type)} ${f.name}`).join(', ')})`;
 
 export function logicalWindowTableFunctionLabel(node: LogicalWindowTableFunction): string {

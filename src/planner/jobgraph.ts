@@ -202,6 +202,18 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         rightType: stripTimeAttributes(node.right.rowType),
         outputType: stripTimeAttributes(node.rowType),
       };
+    case 'Correlate': {
+      const type = node.collection.type;
+      const element = type.element;
+      return {
+        kind: 'correlate',
+        collection: node.collection,
+        collectionKind: type.root as 'ARRAY' | 'MULTISET' | 'MAP',
+        ...(type.root !== 'MAP' && element?.root === 'ROW' ? { rowFields: element.fields?.length ?? 0 } : {}),
+        joinType: node.joinType,
+        outputType: stripTimeAttributes(node.rowType),
+      };
+    }
     case 'LookupJoin':
       return {
         kind: 'lookup-join',

@@ -289,6 +289,12 @@ export class QueryBinder {
       }
       case 'JoinRef':
         return bindJoin(ref, (side) => this.bindFrom(side));
+      case 'UnnestRef':
+        throw unsupported(
+          'UNNEST on its own in FROM',
+          ref.pos,
+          'join it with the table whose column it expands: `FROM t CROSS JOIN UNNEST(t.c) AS u(x)`',
+        );
       case 'TableFunctionRef': {
         const fn = ref.call.name.value.toUpperCase();
         if (isWindowTvf(fn))

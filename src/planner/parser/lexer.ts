@@ -166,6 +166,7 @@ const RESERVED = [
   'TRUE',
   'TRY_CAST',
   'UNION',
+  'UNNEST',
   'UNKNOWN',
   'VALUES',
   'VARBINARY',
@@ -238,6 +239,7 @@ const NON_RESERVED = [
   'GENERATED',
   'OPTIONS',
   'WATERMARKS',
+  'ORDINALITY',
 ] as const;
 
 export type KeywordName = (typeof RESERVED)[number] | (typeof NON_RESERVED)[number];

@@ -77,6 +77,7 @@ const K = {
   GENERATED: kw('GENERATED'),
   OPTIONS: kw('OPTIONS'),
   WATERMARKS: kw('WATERMARKS'),
+  ORDINALITY: kw('ORDINALITY'),
   AND: kw('AND'),
   ARRAY: kw('ARRAY'),
   AS: kw('AS'),
@@ -173,6 +174,7 @@ const K = {
   TRUE: kw('TRUE'),
   TRY_CAST: kw('TRY_CAST'),
   UNION: kw('UNION'),
+  UNNEST: kw('UNNEST'),
   UNKNOWN: kw('UNKNOWN'),
   VALUES: kw('VALUES'),
   VARBINARY: kw('VARBINARY'),
@@ -1128,6 +1130,33 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
           return forSystemTime
             ? { kind: 'TableName' as const, name, forSystemTime, alias, pos: this.span(start) }
             : { kind: 'TableName' as const, name, alias, pos: this.span(start) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.UNNEST);
+          this.CONSUME4(LParen);
+          const args: A.Expr[] = [];
+          this.AT_LEAST_ONE_SEP2({ SEP: Comma, DEF: () => args.push(this.SUBRULE(this.expr)) });
+          this.CONSUME4(RParen);
+          let withOrdinality: A.Pos | undefined;
+          this.OPTION3(() => {
+            const w = this.CONSUME(K.WITH);
+            const o = this.CONSUME(K.ORDINALITY);
+            withOrdinality = this.ACTION(() => ({
+              ...tokenPos(w),
+              length: o.startOffset + o.image.length - w.startOffset,
+            }));
+          });
+          const alias = this.SUBRULE4(this.optionalAlias);
+          let columns: A.Ident[] | undefined;
+          this.OPTION4(() => {
+            this.CONSUME5(LParen);
+            columns = [];
+            this.AT_LEAST_ONE_SEP3({ SEP: Comma, DEF: () => columns!.push(this.SUBRULE2(this.ident)) });
+            this.CONSUME5(RParen);
+          });
+          return { kind: 'UnnestRef' as const, args, withOrdinality, alias, columns, pos: this.span(start) };
         },
       },
       {

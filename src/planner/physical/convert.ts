@@ -111,6 +111,17 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
     case 'LogicalSnapshot':
       // Only ever the right side of a join (binder/join.ts), planned with it.
       throw new WeirError('PLANNER_INTERNAL', 'A LogicalSnapshot outside a join', { kind: 'internal' });
+    case 'LogicalCorrelate': {
+      const input = toPhysical(node.input);
+      return {
+        kind: 'Correlate',
+        input,
+        collection: node.collection,
+        joinType: node.joinType,
+        rowType: node.rowType,
+        changelogMode: input.changelogMode,
+      };
+    }
     case 'LogicalValues':
       return { kind: 'Values', tuples: node.tuples, rowType: node.rowType, changelogMode: INSERT_ONLY };
     case 'LogicalUnion': {

@@ -37,6 +37,7 @@ export type PhysicalNode =
   | PhysicalWindowJoin
   | PhysicalTemporalJoin
   | PhysicalLookupJoin
+  | PhysicalCorrelate
   | PhysicalValues
   | PhysicalUnion
   | PhysicalChangelogNormalize
@@ -300,6 +301,20 @@ export interface PhysicalLookupJoin {
   readonly changelogMode: RowKindSet;
 }
 
+/**
+ * UNNEST (Flink's StreamPhysicalCorrelate over `$UNNEST_ROWS$1`): each input row once per element
+ * of `collection` (over the input row), the element's columns appended. Chained, stateless; rows
+ * keep their kinds.
+ */
+export interface PhysicalCorrelate {
+  readonly kind: 'Correlate';
+  readonly input: PhysicalNode;
+  readonly collection: Expr;
+  readonly joinType: 'INNER' | 'LEFT';
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
 /** UNION ALL (Flink's StreamPhysicalUnion): the rows of every input, in no particular order. */
 export interface PhysicalUnion {
   readonly kind: 'Union';
@@ -339,6 +354,7 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
     case 'OverAggregate':
     case 'ChangelogNormalize':
     case 'LookupJoin':
+    case 'Correlate':
     case 'Sink':
       return [node.input];
     case 'Join':
@@ -373,6 +389,7 @@ export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]):
     case 'OverAggregate':
     case 'ChangelogNormalize':
     case 'LookupJoin':
+    case 'Correlate':
     case 'Sink':
       return inputs[0] === node.input ? node : { ...node, input: inputs[0] };
     case 'Join':

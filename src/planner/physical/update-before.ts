@@ -84,7 +84,8 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
       const right = visit(node.right, true);
       return { ...node, left, right };
     }
-    case 'LookupJoin': {
+    case 'LookupJoin':
+    case 'Correlate': {
       // Each input row is joined as it comes, with its own row kind.
       const input = visit(node.input, updateBeforeRequired);
       return input === node.input ? node : { ...node, input, changelogMode: input.changelogMode };

@@ -71,6 +71,8 @@ function shortName(v: JobVertex): string {
       return 'IntervalJoin';
     case 'window-join':
       return 'WindowJoin';
+    case 'correlate':
+      return 'Correlate';
     case 'temporal-join':
       return 'TemporalJoin';
     case 'lookup-join':

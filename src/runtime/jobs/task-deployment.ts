@@ -20,6 +20,7 @@ import { RecordWriterOutput } from '../network/record-writer.js';
 import { channelKey, type ThreadLink } from '../network/thread-link.js';
 import { CalcOperator } from '../operators/calc-operator.js';
 import { ChangelogNormalizeOperator } from '../operators/changelog-normalize/changelog-normalize.js';
+import { CorrelateOperator } from '../operators/correlate/correlate.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate/index.js';
 import { IntervalJoinOperator } from '../operators/join/interval-join.js';
 import { LookupJoinOperator } from '../operators/join/lookup-join.js';
@@ -118,6 +119,8 @@ export function createOperator(
       return new IntervalJoinOperator(spec);
     case 'window-join':
       return new WindowJoinOperator(spec);
+    case 'correlate':
+      return new CorrelateOperator(spec);
     case 'temporal-join':
       return new TemporalJoinOperator(spec);
     case 'lookup-join':
