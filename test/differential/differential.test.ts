@@ -7,6 +7,7 @@ import * as functions from './cases/functions.js';
 import * as joins from './cases/joins.js';
 import * as over from './cases/over.js';
 import * as temporal from './cases/temporal-joins.js';
+import * as unnest from './cases/unnest.js';
 import * as windowJoins from './cases/window-joins.js';
 import * as windows from './cases/windows.js';
 
@@ -35,3 +36,4 @@ suite('regular joins', joins.JOINS, joins.PRELUDE);
 suite('semi and anti joins (IN / EXISTS subqueries)', joins.SEMI_ANTI, joins.PRELUDE);
 suite('temporal joins (versioned tables, event time)', temporal.TEMPORAL, '');
 suite('window joins (window TVFs, window aggregations)', windowJoins.WINDOW_JOINS, '');
+suite('UNNEST (ARRAY, ROW arrays, MAP, MULTISET)', unnest.UNNEST, '');

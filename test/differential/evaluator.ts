@@ -6,6 +6,7 @@ import type * as A from '../../src/planner/parser/ast.js';
 import { parseScript } from '../../src/planner/parser/index.js';
 import {
   adjustPrecisionScale,
+  CollectionValue,
   DateValue,
   Dec,
   divideHalfUp,
@@ -218,6 +219,7 @@ export class Evaluator {
   private join(ref: A.JoinRef, ctes: Ctes): Relation {
     if (ref.right.kind === 'TableName' && ref.right.forSystemTime)
       return this.temporalJoin(ref, ref.right, ctes);
+    if (ref.right.kind === 'UnnestRef') return this.unnest(ref, ref.right, ctes);
     const left = this.from(ref.left, ctes);
     const right = this.from(ref.right, ctes);
     const columns = [...left.columns, ...right.columns];
@@ -241,6 +243,35 @@ export class Evaluator {
         if (!rightMatched.has(j)) rows.push([...left.columns.map(() => null), ...r]);
       });
     return { columns, rows };
+  }
+
+  /**
+   * `l CROSS JOIN UNNEST(l.c) AS u(x)` / `l LEFT JOIN UNNEST(l.c) AS u(x) ON TRUE`: each left row
+   * with each element's columns (a MAP entry's key and value, a ROW's fields); LEFT keeps a row
+   * without elements, padded.
+   */
+  private unnest(ref: A.JoinRef, unnest: A.UnnestRef, ctes: Ctes): Relation {
+    const left = this.from(ref.left, ctes);
+    const rows: Value[][] = [];
+    let width = unnest.columns?.length ?? 1;
+    for (const l of left.rows) {
+      const c = evaluate(unnest.args[0], { columns: left.columns, row: l });
+      const items = c instanceof CollectionValue ? c.items : [];
+      for (const item of items) {
+        width = item.length;
+        rows.push([...l, ...item]);
+      }
+      if (items.length === 0 && ref.type === 'LEFT') rows.push([...l, ...new Array<Value>(width).fill(null)]);
+    }
+    const names = unnest.columns?.map((c) => c.value) ?? new Array(width).fill(0).map((_, i) => `EXPR$${i}`);
+    const columns = [...left.columns, ...names.map((name) => ({ name, qualifier: unnest.alias?.value }))];
+    const joined = { columns, rows };
+    if (ref.on && !(ref.on.kind === 'BooleanLiteral' && ref.on.value === true))
+      return {
+        columns,
+        rows: rows.filter((row) => evaluate(ref.on!, { columns: joined.columns, row }) === true),
+      };
+    return joined;
   }
 
   /**
@@ -657,9 +688,7 @@ function parseLine(line: string, table: TableDef): Value[] {
   const format = table.options.format;
   if (format === 'json') {
     const obj = JSON.parse(line) as Record<string, unknown>;
-    return table.columns.map((c) =>
-      fromText(obj[c.name] === undefined || obj[c.name] === null ? null : String(obj[c.name]), c.type),
-    );
+    return table.columns.map((c) => fromJson(obj[c.name], c.type));
   }
   if (format === 'csv') {
     const fields = splitCsv(line);
@@ -693,6 +722,27 @@ function splitCsv(line: string): string[] {
   }
   out.push(cur);
   return out;
+}
+
+/** A JSON value as the evaluator's value of `type`; collections keep their elements' values. */
+function fromJson(v: unknown, type: LogicalType): Value {
+  if (v === undefined || v === null) return null;
+  const row = (x: unknown, t: LogicalType): Value[] =>
+    t.root === 'ROW'
+      ? x === null || x === undefined
+        ? (t.fields ?? []).map(() => null)
+        : (t.fields ?? []).map((f) => fromJson((x as Record<string, unknown>)[f.name], f.type))
+      : [fromJson(x, t)];
+  if (type.root === 'ARRAY' || type.root === 'MULTISET')
+    return new CollectionValue((v as unknown[]).map((e) => row(e, type.element!)));
+  if (type.root === 'MAP')
+    return new CollectionValue(
+      Object.entries(v as Record<string, unknown>).map(([k, x]) => [
+        fromJson(k, type.key!),
+        fromJson(x, type.value!),
+      ]),
+    );
+  return fromText(String(v), type);
 }
 
 function fromText(text: string | null, type: LogicalType): Value {
