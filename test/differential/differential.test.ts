@@ -34,6 +34,7 @@ suite('window TVFs and group windows (event time, late rows)', windows.WINDOWS, 
 suite('Top-N, deduplication, OVER', over.OVER, '');
 suite('regular joins', joins.JOINS, joins.PRELUDE);
 suite('semi and anti joins (IN / EXISTS subqueries)', joins.SEMI_ANTI, joins.PRELUDE);
+suite('scalar subqueries', joins.SCALAR_SUBQUERIES, joins.PRELUDE);
 suite('temporal joins (versioned tables, event time)', temporal.TEMPORAL, '');
 suite('window joins (window TVFs, window aggregations)', windowJoins.WINDOW_JOINS, '');
 suite('UNNEST (ARRAY, ROW arrays, MAP, MULTISET)', unnest.UNNEST, '');

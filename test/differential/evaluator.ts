@@ -470,7 +470,13 @@ export class Evaluator {
       }
     } else {
       out = rows.map((row) => {
-        const projected = project({ columns: input.columns, row, over: overValues.get(row) });
+        const projected = project({
+          columns: input.columns,
+          row,
+          over: overValues.get(row),
+          outer,
+          subquery,
+        });
         const watermark = ARRIVAL_WATERMARK.get(row);
         if (watermark !== undefined) ARRIVAL_WATERMARK.set(projected, watermark);
         return projected;
@@ -791,8 +797,12 @@ export function evaluate(e: A.Expr, env: Env): Value {
       }
       return sawNull ? null : e.negated;
     }
-    case 'ScalarSubquery':
-      return fail('evaluator: scalar subqueries are not modelled');
+    case 'ScalarSubquery': {
+      // NULL without a row; more than one row is an error (Calcite's SINGLE_VALUE).
+      const rel = (env.subquery ?? fail('evaluator: scalar subquery outside WHERE and SELECT'))(e.query, env);
+      if (rel.rows.length > 1) fail('evaluator: a scalar subquery returned more than one row');
+      return rel.rows.length === 0 ? null : rel.rows[0][0];
+    }
     case 'NumericLiteral':
       return numericLiteral(e.text);
     case 'StringLiteral':

@@ -11,6 +11,7 @@ import { ExprBinder } from './expressions.js';
 import { bindJoin } from './join.js';
 import { legacyConnector } from './options.js';
 import { bindOverWindow, findOverCalls } from './over.js';
+import { bindScalarSubqueries } from './scalar-subquery.js';
 import { type Field, Scope } from './scope.js';
 import { bindUnion, bindValues, distinct } from './set-operations.js';
 import { bindWhereWithSubqueries } from './subquery.js';
@@ -123,12 +124,17 @@ export class QueryBinder {
     }
   }
 
-  private bindSelect(s: A.Select): BoundQuery {
-    if (s.distinct) return distinct(this.bindSelect({ ...s, distinct: false }));
+  private bindSelect(s: A.Select, boundFrom?: BoundFrom): BoundQuery {
+    if (s.distinct) return distinct(this.bindSelect({ ...s, distinct: false }, boundFrom));
     if (!s.from && s.items.some((i) => i.kind === 'SelectStar'))
       throw validationError('SELECT * requires a FROM clause', s.pos, 'name the expressions to select');
     // Without FROM, Calcite (and so Flink) selects from a one-row VALUES: `SELECT 1` is a one-row result.
-    const from = this.bindFrom(s.from ?? oneRowValues(s.pos));
+    const from = boundFrom ?? this.bindFrom(s.from ?? oneRowValues(s.pos));
+    if (!boundFrom) {
+      // Scalar subqueries become LEFT joins of the FROM relation (binder/scalar-subquery.ts).
+      const scalar = bindScalarSubqueries(s, from, (q) => this.bindQuery(q));
+      if (scalar) return this.bindSelect(scalar.select, scalar.from);
+    }
     const scope = new Scope(from.fields);
     let binder = new ExprBinder(scope);
     let node = from.node;
@@ -429,7 +435,7 @@ function starFields(item: A.SelectStar, fields: readonly Field[]): { f: Field; i
   const qualifier = item.qualifier?.map((q) => q.value).join('.');
   const matching = fields
     .map((f, i) => ({ f, i }))
-    .filter(({ f }) => !qualifier || f.qualifier === qualifier);
+    .filter(({ f }) => !f.hidden && (!qualifier || f.qualifier === qualifier));
   if (qualifier && matching.length === 0)
     throw validationError(`Table '${qualifier}' not found`, item.qualifier![0].pos);
   return matching;

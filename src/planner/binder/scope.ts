@@ -8,6 +8,8 @@ export interface Field {
   readonly type: LogicalType;
   /** The table name or alias that qualifies it (`t` in `t.a`). */
   readonly qualifier?: string;
+  /** A column the binder added (a scalar subquery's value): not part of `*`. */
+  readonly hidden?: boolean;
 }
 
 /** One step into a ROW: the field's name, its position in the ROW, and its type (nullable when the ROW is). */

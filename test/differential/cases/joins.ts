@@ -160,3 +160,27 @@ export const SEMI_ANTI: DiffCase[] = [
     'SELECT country, COUNT(*) FROM customers WHERE cid IN (SELECT cid FROM orders) GROUP BY country',
   ),
 ];
+
+/** Uncorrelated scalar subqueries (a LEFT join ON TRUE with a single-row aggregate), updating as it changes. */
+export const SCALAR_SUBQUERIES: DiffCase[] = [
+  q(
+    'scalar subquery in WHERE: orders above the average',
+    'SELECT oid, amount FROM orders WHERE amount > (SELECT AVG(amount) FROM orders)',
+  ),
+  q(
+    'scalar subquery in the SELECT list, beside the columns',
+    'SELECT oid, amount, (SELECT MAX(amount) FROM orders) AS top FROM orders WHERE cid IS NOT NULL',
+  ),
+  q(
+    'two scalar subqueries over different tables',
+    "SELECT cname FROM customers WHERE cid < (SELECT COUNT(*) FROM orders) AND cid > (SELECT MIN(cid) FROM customers WHERE country = 'NL')",
+  ),
+  q(
+    'a scalar subquery over no rows is NULL',
+    'SELECT oid, (SELECT MAX(amount) FROM orders WHERE amount > 1000) AS none FROM orders WHERE oid < 102',
+  ),
+  q(
+    'a scalar subquery next to an IN subquery',
+    'SELECT oid FROM orders WHERE cid IN (SELECT cid FROM customers) AND amount >= (SELECT AVG(amount) FROM orders)',
+  ),
+];

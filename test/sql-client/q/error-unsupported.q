@@ -11,9 +11,9 @@ SELECT a FROM t ORDER BY a;
 !error
 
 SELECT * FROM t MATCH_RECOGNIZE (ORDER BY a MEASURES a AS x PATTERN (A) DEFINE A AS a > 0);
-[ERROR] error[SQL_PARSE] at 1:33: Unexpected '(', expected ',', INNER, LEFT, RIGHT, FULL or …
+[ERROR] error[SQL_UNSUPPORTED] at 1:17: MATCH_RECOGNIZE (pattern recognition) is not supported yet
   1 | SELECT * FROM t MATCH_RECOGNIZE (ORDER BY a MEASURES a AS x PATTERN (A) DEFINE A AS a > 0);
-    |                                 ^
+    |                 ^^^^^^^^^^^^^^^
 !error
 
 CREATE TABLE bad (a INT) WITH ('connector' = 'no-such-connector');
