@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isWeirError, type WeirError } from '../common/errors.js';
-import type { CorrelateSpec, JobGraph } from '../common/jobgraph.js';
-import { TEST_CONNECTORS } from './__fixtures__/connectors.js';
-import { SqlSession, type StatementResult } from './session.js';
+import type { CorrelateSpec } from '../common/jobgraph.js';
+import { plannerProbe } from './__fixtures__/planner-session.js';
 
 /**
  * UNNEST in the planner: `CROSS JOIN UNNEST(…)` and `LEFT JOIN UNNEST(…) ON TRUE` over ARRAY,
@@ -12,34 +10,7 @@ import { SqlSession, type StatementResult } from './session.js';
 const SETUP = `CREATE TABLE orders (id INT, tags ARRAY<STRING>, items ARRAY<ROW<name STRING, qty INT>>, attrs MAP<STRING, INT>, bag MULTISET<STRING>, ts TIMESTAMP(3)) WITH ('connector' = 'datagen');
 CREATE TABLE out (id INT, tag STRING) WITH ('connector' = 'print');`;
 
-function one(sql: string): StatementResult {
-  const s = new SqlSession({ connectors: TEST_CONNECTORS });
-  s.executeScript(SETUP);
-  const results = s.executeScript(sql, 'job.sql');
-  return results[results.length - 1];
-}
-
-function explain(sql: string): string {
-  const r = one(`EXPLAIN CHANGELOG_MODE ${sql}`);
-  if (r.kind !== 'explain') throw new Error(r.kind);
-  return r.text;
-}
-
-function job(sql: string): JobGraph {
-  const r = one(sql);
-  if (r.kind !== 'job') throw new Error(r.kind);
-  return r.jobGraph;
-}
-
-function failure(sql: string): WeirError {
-  try {
-    one(sql);
-  } catch (err) {
-    if (isWeirError(err)) return err;
-    throw err;
-  }
-  throw new Error(`no error for: ${sql}`);
-}
+const { explain, job, failure } = plannerProbe(SETUP);
 
 describe('UNNEST', () => {
   it('plans CROSS JOIN UNNEST of an ARRAY as a Correlate, as Flink prints it', () => {

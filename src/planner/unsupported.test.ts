@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isWeirError, type WeirError } from '../common/errors.js';
-import { TEST_CONNECTORS } from './__fixtures__/connectors.js';
-import { SqlSession } from './session.js';
+import { plannerProbe } from './__fixtures__/planner-session.js';
 
 /**
  * Every Flink SQL feature weir does not run is rejected when planned, with SQL_UNSUPPORTED and a
@@ -74,22 +72,12 @@ const CASES: readonly [sql: string, feature: string, at: string][] = [
   ['SELECT * FROM t JOIN u FOR SYSTEM_TIME AS OF t.pt ON t.a = u.a', 'Processing-time temporal join', 't.pt'],
 ];
 
-function failure(sql: string): WeirError {
-  const s = new SqlSession({ connectors: TEST_CONNECTORS });
-  s.executeScript(SETUP);
-  try {
-    s.executeScript(`EXPLAIN ${sql}`, 'q.sql');
-  } catch (err) {
-    if (isWeirError(err)) return err;
-    throw err;
-  }
-  throw new Error(`planned without an error: ${sql}`);
-}
+const { failure } = plannerProbe(SETUP);
 
 describe('unsupported SQL is rejected by name', () => {
   for (const [sql, feature, at] of CASES) {
     it(`${feature}: ${sql}`, () => {
-      const err = failure(sql);
+      const err = failure(`EXPLAIN ${sql}`);
       expect(err.code).toBe('SQL_UNSUPPORTED');
       expect(err.message).toContain(feature);
       // The position is in the statement after `EXPLAIN ` and points at the feature.

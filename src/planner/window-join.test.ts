@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isWeirError, type WeirError } from '../common/errors.js';
-import type { JobGraph, WindowJoinSpec } from '../common/jobgraph.js';
-import { TEST_CONNECTORS } from './__fixtures__/connectors.js';
-import { SqlSession, type StatementResult } from './session.js';
+import type { WindowJoinSpec } from '../common/jobgraph.js';
+import { plannerProbe } from './__fixtures__/planner-session.js';
 
 /**
  * Window joins in the planner (Flink's StreamPhysicalWindowJoinRule): which joins of window TVF
@@ -13,38 +11,7 @@ const SETUP = `CREATE TABLE LeftTable (row_time TIMESTAMP(3), num INT, id STRING
 CREATE TABLE RightTable (row_time TIMESTAMP(3), num INT, id STRING, pt AS PROCTIME(), WATERMARK FOR row_time AS row_time - INTERVAL '1' SECOND) WITH ('connector' = 'datagen');
 CREATE TABLE joined (l_num INT, l_id STRING, r_num INT, r_id STRING, window_start TIMESTAMP(3), window_end TIMESTAMP(3)) WITH ('connector' = 'print');`;
 
-function one(sql: string): StatementResult {
-  const s = new SqlSession({ connectors: TEST_CONNECTORS });
-  s.executeScript(SETUP);
-  const results = s.executeScript(sql, 'job.sql');
-  return results[results.length - 1];
-}
-
-/** The optimized physical plan with changelog modes, one node a line without the tree marks. */
-function plan(sql: string): string[] {
-  const r = one(`EXPLAIN CHANGELOG_MODE ${sql}`);
-  if (r.kind !== 'explain') throw new Error(r.kind);
-  const section = '== Optimized Physical Plan ==';
-  const text = r.text.slice(r.text.indexOf(section) + section.length).trim();
-  const lines = text.split('\n').map((l) => l.replace(/^[\s:|+-]*/, ''));
-  return lines.slice(0, lines.indexOf(''));
-}
-
-function job(sql: string): JobGraph {
-  const r = one(sql);
-  if (r.kind !== 'job') throw new Error(r.kind);
-  return r.jobGraph;
-}
-
-function failure(sql: string): WeirError {
-  try {
-    one(sql);
-  } catch (err) {
-    if (isWeirError(err)) return err;
-    throw err;
-  }
-  throw new Error(`no error for: ${sql}`);
-}
+const { physicalPlan: plan, job, failure } = plannerProbe(SETUP);
 
 const tvf = (table: string, size = "INTERVAL '5' MINUTES", fn = 'TUMBLE') =>
   `(SELECT * FROM TABLE(${fn}(TABLE ${table}, DESCRIPTOR(row_time), ${size})))`;

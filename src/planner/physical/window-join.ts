@@ -5,20 +5,11 @@ import { Types } from '../../common/types.js';
 import type { LogicalJoin, LogicalNode } from '../logical/nodes.js';
 import { type WindowColumn, type WindowPath, windowPath } from '../logical/window-path.js';
 import { INSERT_ONLY, isInsertOnly } from './changelog.js';
-import { and, conjunctions, convertJoin } from './join.js';
+import { and, conjunctions, convertJoin, joinExchange } from './join.js';
 import type { PhysicalJoin, PhysicalNode, PhysicalWindowJoin } from './nodes.js';
+import { fieldEquality } from './temporal-join.js';
 
 type AttachedWindow = WindowingSpec & { readonly kind: 'attached' };
-
-/** `c` as `left field = right field` (right fields numbered from nL), either way round. */
-function equality(c: Expr, nL: number): [number, number] | undefined {
-  if (c.kind !== 'call' || c.fn !== '=' || c.args.length !== 2) return undefined;
-  const [a, b] = c.args;
-  if (a.kind !== 'input' || b.kind !== 'input') return undefined;
-  if (a.index < nL && b.index >= nL) return [a.index, b.index - nL];
-  if (b.index < nL && a.index >= nL) return [b.index, a.index - nL];
-  return undefined;
-}
 
 /** The first `l.<column> = r.<column>` conjunct between the two sides' window columns of one kind. */
 function windowEquality(
@@ -29,7 +20,7 @@ function windowEquality(
   column: WindowColumn,
 ): [number, number] | undefined {
   for (const c of conjuncts) {
-    const pair = equality(c, nL);
+    const pair = fieldEquality(c, nL);
     if (pair && left.columns.get(pair[0]) === column && right.columns.get(pair[1]) === column) return pair;
   }
   return undefined;
@@ -110,13 +101,6 @@ export function convertWindowJoin(
     );
   const leftKeys = kept.map((i) => regular.leftKeys[i]);
   const rightKeys = kept.map((i) => regular.rightKeys[i]);
-  const exchange = (input: PhysicalNode, keys: readonly number[]): PhysicalNode => ({
-    kind: 'Exchange',
-    input,
-    distribution: keys.length > 0 ? { kind: 'hash', keys } : { kind: 'single' },
-    rowType: input.rowType,
-    changelogMode: input.changelogMode,
-  });
   const nLeftInput = leftInput.rowType.fields.length;
   const keyEqualities = leftKeys.map((l, i) =>
     call(
@@ -137,8 +121,8 @@ export function convertWindowJoin(
   const windowJoin: PhysicalWindowJoin = {
     ...regular,
     kind: 'WindowJoin',
-    left: exchange(leftInput, leftKeys),
-    right: exchange(rightInput, rightKeys),
+    left: joinExchange(leftInput, leftKeys),
+    right: joinExchange(rightInput, rightKeys),
     leftKeys,
     rightKeys,
     condition: and([...keyEqualities, ...(regular.nonEquiCondition ? [regular.nonEquiCondition] : [])]) ?? {

@@ -164,6 +164,18 @@ export const WINDOW_JOINS: DiffCase[] = [
      ON a.num = b.num AND ${ON}`,
   ),
   ab(
+    "Nexmark q5's shape: the keys with the most rows per HOP window (window join of window aggregations)",
+    `SELECT c.num, c.cnt, c.starttime FROM
+       (SELECT num, COUNT(*) AS cnt, window_start AS starttime, window_end AS endtime
+        FROM ${tvf('a', 'HOP', "INTERVAL '5' SECOND, INTERVAL '10' SECOND")} GROUP BY num, window_start, window_end) c
+     JOIN
+       (SELECT MAX(cnt) AS maxn, starttime, endtime FROM
+          (SELECT num, COUNT(*) AS cnt, window_start AS starttime, window_end AS endtime
+           FROM ${tvf('a', 'HOP', "INTERVAL '5' SECOND, INTERVAL '10' SECOND")} GROUP BY num, window_start, window_end)
+        GROUP BY starttime, endtime) m
+     ON c.starttime = m.starttime AND c.endtime = m.endtime AND c.cnt >= m.maxn`,
+  ),
+  ab(
     'ANTI window join with NOT IN over nullable keys (NULL-aware, per window)',
     `SELECT id, window_start FROM ${tvf('a')} a WHERE a.num NOT IN (
        SELECT num FROM ${tvf('b')} b WHERE ${ON})`,
