@@ -10,8 +10,8 @@ const SETUP = `CREATE TABLE t (a INT, b STRING, c BIGINT, tags ARRAY<STRING>, ts
 CREATE TABLE u (a INT, d STRING) WITH ('connector' = 'datagen');`;
 
 const CASES: readonly [sql: string, feature: string, at: string][] = [
-  ['SELECT * FROM t ORDER BY a', 'ORDER BY', 'a'],
-  ['SELECT * FROM t LIMIT 3', 'LIMIT', '3'],
+  ['SELECT * FROM t ORDER BY a', 'ORDER BY without LIMIT', 'a'],
+  ['SELECT * FROM t ORDER BY a + 1 LIMIT 3', 'ORDER BY an expression that is not a column', 'a + 1'],
   ['SELECT * FROM t FETCH FIRST 3 ROWS ONLY', 'FETCH FIRST … ROWS', 'FETCH'],
   ['SELECT a, b, COUNT(*) FROM t GROUP BY GROUPING SETS ((a), (b))', 'GROUPING SETS', 'GROUPING'],
   ['SELECT a, b, COUNT(*) FROM t GROUP BY ROLLUP (a, b)', 'GROUP BY ROLLUP', 'ROLLUP'],

@@ -35,6 +35,7 @@ suite('Top-N, deduplication, OVER', over.OVER, '');
 suite('regular joins', joins.JOINS, joins.PRELUDE);
 suite('semi and anti joins (IN / EXISTS subqueries)', joins.SEMI_ANTI, joins.PRELUDE);
 suite('scalar subqueries', joins.SCALAR_SUBQUERIES, joins.PRELUDE);
+suite('ORDER BY … LIMIT', joins.LIMITS, joins.PRELUDE);
 suite('temporal joins (versioned tables, event time)', temporal.TEMPORAL, '');
 suite('window joins (window TVFs, window aggregations)', windowJoins.WINDOW_JOINS, '');
 suite('UNNEST (ARRAY, ROW arrays, MAP, MULTISET)', unnest.UNNEST, '');

@@ -176,8 +176,42 @@ export class Evaluator {
         }
         return this.query(q.body, inner);
       }
-      case 'OrderedQuery':
-        return fail('evaluator: ORDER BY / LIMIT is not modelled');
+      case 'OrderedQuery': {
+        // A streaming ORDER BY … LIMIT is a Top-N over the whole result: the final table is the
+        // rows at ranks OFFSET+1 … OFFSET+LIMIT, ties in input order (a stable sort).
+        if (!q.limit) return fail('evaluator: ORDER BY without LIMIT');
+        const r = this.query(q.query, ctes);
+        const keys = q.orderBy.map((item) => {
+          const e = item.expr;
+          const index =
+            e.kind === 'NumericLiteral'
+              ? Number(e.text) - 1
+              : r.columns.findIndex((c) => e.kind === 'ColumnRef' && c.name === e.parts.at(-1)!.value);
+          const nullsFirst = item.nulls ? item.nulls === 'FIRST' : !item.descending;
+          return { index, descending: item.descending, nullsFirst };
+        });
+        const rows = r.rows
+          .map((row, i) => ({ row, i }))
+          .sort((x, y) => {
+            for (const k of keys) {
+              const a = x.row[k.index];
+              const b = y.row[k.index];
+              if (a === null || b === null) {
+                if (a === b) continue;
+                return (a === null) === k.nullsFirst ? -1 : 1;
+              }
+              const c = compare(a, b);
+              if (c !== 0) return k.descending ? -c : c;
+            }
+            return x.i - y.i;
+          })
+          .map((x) => x.row);
+        const offset = q.offset ? Number((q.offset as A.NumericLiteral).text) : 0;
+        return {
+          columns: r.columns,
+          rows: rows.slice(offset, offset + Number((q.limit as A.NumericLiteral).text)),
+        };
+      }
       default:
         return fail('evaluator: unknown query');
     }

@@ -9,6 +9,7 @@ import { AggregateExprBinder, Aggregation, findAggregate, rejectAggregate } from
 import { unsupported, validationError } from './errors.js';
 import { ExprBinder } from './expressions.js';
 import { bindJoin } from './join.js';
+import { bindLimit } from './limit.js';
 import { legacyConnector } from './options.js';
 import { bindOverWindow, findOverCalls } from './over.js';
 import { bindScalarSubqueries } from './scalar-subquery.js';
@@ -113,10 +114,7 @@ export class QueryBinder {
       case 'Values':
         return bindValues(q);
       case 'OrderedQuery':
-        throw unsupported(
-          q.orderBy.length > 0 ? 'ORDER BY' : q.limit ? 'LIMIT' : 'OFFSET',
-          q.orderBy[0]?.expr.pos ?? q.limit?.pos ?? q.offset?.pos ?? q.pos,
-        );
+        return bindLimit(q, this.bindQuery(q.query));
       default: {
         const never: never = q;
         return never;

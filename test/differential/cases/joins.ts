@@ -184,3 +184,18 @@ export const SCALAR_SUBQUERIES: DiffCase[] = [
     'SELECT oid FROM orders WHERE cid IN (SELECT cid FROM customers) AND amount >= (SELECT AVG(amount) FROM orders)',
   ),
 ];
+
+/** ORDER BY … LIMIT and LIMIT (a Top-N over the whole result, at parallelism 1), over inserts and over updates. */
+export const LIMITS: DiffCase[] = [
+  q('ORDER BY … LIMIT: the largest orders', 'SELECT oid, amount FROM orders ORDER BY amount DESC LIMIT 3'),
+  q('ORDER BY … LIMIT … OFFSET, by position', 'SELECT oid, amount FROM orders ORDER BY 2 LIMIT 2 OFFSET 1'),
+  q(
+    'ORDER BY … LIMIT over an aggregate (updates)',
+    'SELECT cid, SUM(amount) AS total FROM orders GROUP BY cid ORDER BY total DESC LIMIT 2',
+  ),
+  q(
+    'ORDER BY a nullable column: NULLs first ascending',
+    'SELECT oid, cid FROM orders ORDER BY cid, oid LIMIT 3',
+  ),
+  q('LIMIT without ORDER BY keeps the first rows of one source', 'SELECT cname FROM customers LIMIT 2'),
+];
