@@ -1,6 +1,11 @@
 import { call, inputRef, literal } from '../../common/expr.js';
 import { Types } from '../../common/types.js';
-import { type LogicalOverWindow, logicalFilter, logicalProject, type OverOrderKey } from '../logical/nodes.js';
+import {
+  type LogicalOverWindow,
+  logicalFilter,
+  logicalProject,
+  type OverOrderKey,
+} from '../logical/nodes.js';
 import type * as A from '../parser/ast.js';
 import { unsupported, validationError } from './errors.js';
 import type { BoundQuery } from './query.js';
@@ -16,7 +21,8 @@ function count(e: A.Expr, clause: string): number {
 function orderKey(item: A.OrderItem, bound: BoundQuery): OverOrderKey {
   const e = item.expr;
   let index = -1;
-  if (e.kind === 'ColumnRef' && e.parts.length === 1) index = bound.fields.findIndex((f) => f.name === e.parts[0].value);
+  if (e.kind === 'ColumnRef' && e.parts.length === 1)
+    index = bound.fields.findIndex((f) => f.name === e.parts[0].value);
   else if (e.kind === 'NumericLiteral' && /^\d+$/.test(e.text)) index = Number(e.text) - 1;
   if (index < 0 || index >= bound.fields.length)
     throw unsupported(
@@ -24,7 +30,11 @@ function orderKey(item: A.OrderItem, bound: BoundQuery): OverOrderKey {
       e.pos,
       'select the expression with an alias and order by the alias',
     );
-  return { index, descending: item.descending, nullsFirst: item.nulls ? item.nulls === 'FIRST' : !item.descending };
+  return {
+    index,
+    descending: item.descending,
+    nullsFirst: item.nulls ? item.nulls === 'FIRST' : !item.descending,
+  };
 }
 
 /**
@@ -61,7 +71,11 @@ export function bindLimit(q: A.OrderedQuery, bound: BoundQuery): BoundQuery {
   const upTo = call('<=', [rn, literal(offset + limit, rankType)], Types.BOOLEAN(false));
   const condition =
     offset > 0
-      ? call('AND', [call('>', [rn, literal(offset, rankType)], Types.BOOLEAN(false)), upTo], Types.BOOLEAN(false))
+      ? call(
+          'AND',
+          [call('>', [rn, literal(offset, rankType)], Types.BOOLEAN(false)), upTo],
+          Types.BOOLEAN(false),
+        )
       : upTo;
   const kept = logicalFilter(window, condition);
   return {
