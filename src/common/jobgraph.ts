@@ -405,8 +405,13 @@ export interface WindowJoinSpec {
   readonly leftKeys: readonly number[];
   readonly rightKeys: readonly number[];
   readonly filterNulls: readonly boolean[];
-  /** Each side's window_end field: the window a row belongs to. */
+  /**
+   * Each side's window_start and window_end fields: the window a row belongs to. Rows wait by
+   * window end; the starts are compared too, as windows of other keys (sessions) may share an end.
+   */
+  readonly leftWindowStartIndex: number;
   readonly leftWindowEndIndex: number;
+  readonly rightWindowStartIndex: number;
   readonly rightWindowEndIndex: number;
   /** The rest of the condition (neither a key nor a window equality), over the joined row. */
   readonly nonEquiCondition?: Expr;

@@ -51,7 +51,9 @@ describe('window join', () => {
       joinType: 'LEFT',
       leftKeys: [1],
       rightKeys: [1],
+      leftWindowStartIndex: 4,
       leftWindowEndIndex: 5,
+      rightWindowStartIndex: 4,
       rightWindowEndIndex: 5,
     });
     expect(vertex?.keyed).toEqual({ fields: [1], secondInputFields: [1] });

@@ -44,7 +44,9 @@ function harness(
     leftKeys: [0],
     rightKeys: [0],
     filterNulls: [true],
+    leftWindowStartIndex: 2,
     leftWindowEndIndex: 3,
+    rightWindowStartIndex: 2,
     rightWindowEndIndex: 3,
     // l <> r, over the joined row: l is field 1, r field 5.
     ...(options.labelsDiffer
@@ -145,6 +147,16 @@ describe('WindowJoinOperator', () => {
     expect(await right.watermark(9)).toEqual([
       '+I[1, a, 0, 10, 1, x, 0, 10]',
       '+I[null, null, null, null, 3, y, 0, 10]',
+    ]);
+  });
+
+  it('rows of one window end but different starts (sessions) do not meet', async () => {
+    const h = harness('LEFT');
+    await h.left([1, 'a', 0, 10], [1, 'b', 5, 10]);
+    await h.right([1, 'x', 5, 10]);
+    expect(await h.watermark(9)).toEqual([
+      '+I[1, a, 0, 10, null, null, null, null]',
+      '+I[1, b, 5, 10, 1, x, 5, 10]',
     ]);
   });
 

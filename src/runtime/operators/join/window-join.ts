@@ -19,8 +19,9 @@ const RIGHT_ROWS = 'window-join.right';
  *
  * INNER emits the matching pairs; LEFT/RIGHT/FULL also the rows of their outer side(s) that matched
  * nothing, padded with NULLs; SEMI the left rows with a match, ANTI those without. A NULL join key
- * matches nothing (SQL's `=`). Lists are replaced, never changed in place, as copy-on-write
- * snapshots require.
+ * matches nothing (SQL's `=`), and rows of one end but different starts (sessions of other
+ * partitions) do not meet. Lists are replaced, never changed in place, as copy-on-write snapshots
+ * require.
  */
 export class WindowJoinOperator implements StreamOperator {
   private output!: Output;
@@ -91,7 +92,9 @@ export class WindowJoinOperator implements StreamOperator {
     for (const l of left) {
       let matched = false;
       if (canMatch) {
+        const start = l[this.spec.leftWindowStartIndex];
         for (let j = 0; j < right.length; j++) {
+          if (right[j][this.spec.rightWindowStartIndex] !== start) continue;
           const joined = [...l, ...right[j]];
           if (this.condition && !this.condition(joined)) continue;
           matched = true;
