@@ -469,6 +469,52 @@ export interface IntervalJoinSpec {
   readonly outputType: RowType;
 }
 
+/**
+ * A window join (Flink's WindowJoin): two window TVF relations (or window aggregations' results)
+ * joined on window_start, window_end and the key equalities. Rows wait in keyed state, by join key
+ * and window end, until the window fires (the watermark reaches its end - 1): then the window's
+ * left and right rows are joined (outer sides' unmatched rows NULL-padded; for SEMI/ANTI the left
+ * rows that have / have no match) and its state is cleared. A row whose window had fired when it
+ * arrived is late and dropped. Insert-only in and out; event time only, as in Flink.
+ */
+export interface WindowJoinSpec {
+  readonly kind: 'window-join';
+  readonly joinType: JoinType;
+  readonly leftKeys: readonly number[];
+  readonly rightKeys: readonly number[];
+  readonly filterNulls: readonly boolean[];
+  /**
+   * Each side's window_start and window_end fields: the window a row belongs to. Rows wait by
+   * window end; the starts are compared too, as windows of other keys (sessions) may share an end.
+   */
+  readonly leftWindowStartIndex: number;
+  readonly leftWindowEndIndex: number;
+  readonly rightWindowStartIndex: number;
+  readonly rightWindowEndIndex: number;
+  /** The rest of the condition (neither a key nor a window equality), over the joined row. */
+  readonly nonEquiCondition?: Expr;
+  readonly leftType: RowType;
+  readonly rightType: RowType;
+  readonly outputType: RowType;
+}
+
+/**
+ * UNNEST (Flink's Correlate over `$UNNEST_ROWS$1`): each input row once per element of the
+ * collection `collection` (over the input row), with the element's columns appended — an ARRAY's
+ * or MULTISET's element, spread over `rowFields` columns when it is a ROW, or a MAP entry's key and
+ * value. INNER drops a row whose collection is empty or NULL; LEFT emits it once, padded with NULLs.
+ * Stateless, chained; each output row has its input row's kind.
+ */
+export interface CorrelateSpec {
+  readonly kind: 'correlate';
+  readonly collection: Expr;
+  readonly collectionKind: 'ARRAY' | 'MULTISET' | 'MAP';
+  /** The number of fields a ROW element is spread over; absent when the element is one column. */
+  readonly rowFields?: number;
+  readonly joinType: 'INNER' | 'LEFT';
+  readonly outputType: RowType;
+}
+
 /** One key of a lookup: a column of the looked-up table equals a field of the input row or a constant. */
 export type LookupKeySpec =
   | { readonly kind: 'field'; readonly tableField: number; readonly inputField: number }
@@ -525,6 +571,8 @@ export interface UnionSpec {
 
 export type OperatorSpec =
   | IntervalJoinSpec
+  | WindowJoinSpec
+  | CorrelateSpec
   | LookupJoinSpec
   | TemporalJoinSpec
   | SourceSpec

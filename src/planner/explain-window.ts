@@ -2,7 +2,11 @@ import type { WindowingSpec, WindowProperty } from '../common/jobgraph.js';
 import { formatType, type RowType } from '../common/types.js';
 import { type ExprStyle, formatExpr } from './format-expr.js';
 import type { LogicalWindowTableFunction } from './logical/nodes.js';
-import type { PhysicalWindowAggregate, PhysicalWindowTableFunction } from './physical/nodes.js';
+import type {
+  PhysicalWindowAggregate,
+  PhysicalWindowJoin,
+  PhysicalWindowTableFunction,
+} from './physical/nodes.js';
 
 /** EXPLAIN labels of the window nodes, in Flink's words. */
 
@@ -66,7 +70,7 @@ function groupWindowText(spec: WindowingSpec, timeCol: string): string {
   }
 }
 
-const recordType = (rowType: RowType) =>
+export const recordType = (rowType: RowType) =>
   `RecordType(${rowType.fields.map((f) => `${formatType(f.type)} ${f.name}`).join(', ')})`;
 
 export function logicalWindowTableFunctionLabel(node: LogicalWindowTableFunction): string {
@@ -110,4 +114,34 @@ export function windowAggregateLabel(
       .join(', ')}], select=[${[...keys, ...calls, ...props].join(', ')}]`;
   const partitionKeys = (node.partitionKeys ?? []).map((k) => inputNames[k]);
   return `WindowAggregate(${groupBy}window=[${windowText(node.window, timeCol, partitionKeys)}], select=[${[...keys, ...calls, ...props].join(', ')}]`;
+}
+
+/**
+ * Flink's WindowJoin label: each side's window read from its row, then the join condition without
+ * the window equalities (`where=[=(num, num0)]`) and the output columns.
+ */
+export function windowJoinLabel(node: PhysicalWindowJoin, joinType: string, style: ExprStyle): string {
+  const side = (input: RowType, window: PhysicalWindowJoin['leftWindow']) =>
+    windowText(
+      window,
+      `win_start=[${input.fields[window.startIndex].name}], win_end=[${input.fields[window.endIndex].name}]`,
+    );
+  const names = node.rowType.fields.map((f) => f.name);
+  // A semi/anti join outputs the left row only; its condition is over the left row, then the right.
+  const semiAnti = node.joinType === 'SEMI' || node.joinType === 'ANTI';
+  const conditionNames = semiAnti
+    ? uniqueNames([...node.left.rowType.fields, ...node.right.rowType.fields].map((f) => f.name))
+    : names;
+  return `WindowJoin(leftWindow=[${side(node.left.rowType, node.leftWindow)}], rightWindow=[${side(node.right.rowType, node.rightWindow)}], joinType=[${joinType}], where=[${formatExpr(node.condition, (i) => conditionNames[i], style)}], select=[${names.join(', ')}]`;
+}
+
+/** Names made unique as Calcite makes a join's: a repeated name gets 0, 1, … appended. */
+function uniqueNames(names: readonly string[]): string[] {
+  const used = new Set<string>();
+  return names.map((name) => {
+    let n = name;
+    for (let i = 0; used.has(n); i++) n = `${name}${i}`;
+    used.add(n);
+    return n;
+  });
 }

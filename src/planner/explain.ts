@@ -4,12 +4,15 @@ import { identifierText } from './catalog/catalog.js';
 import { overAggregateLabel, overWindowLabel, rankLabel, windowRankLabel } from './explain-over.js';
 import {
   logicalWindowTableFunctionLabel,
+  recordType,
   windowAggregateLabel,
+  windowJoinLabel,
   windowTableFunctionLabel,
 } from './explain-window.js';
 import { type ExprStyle, formatExpr } from './format-expr.js';
 import { type LogicalNode, logicalInputs } from './logical/nodes.js';
 import { type PhysicalNode, physicalInputs } from './physical/nodes.js';
+import { collectInputs } from './rules/watermark-project-prune.js';
 
 /**
  * EXPLAIN in the shape of Flink's: the logical plan as bound ("Abstract Syntax Tree"), the
@@ -61,6 +64,12 @@ function logicalLabel(node: LogicalNode): string {
       return `LogicalJoin(condition=[${formatExpr(node.condition, ref, 'rex')}], joinType=[${node.joinType.toLowerCase()}])`;
     case 'LogicalSnapshot':
       return `LogicalSnapshot(period=[$cor0.${node.periodName}])`;
+    case 'LogicalCorrelate':
+      return `LogicalCorrelate(correlation=[$cor0], joinType=[${node.joinType.toLowerCase()}], requiredColumns=[{${[
+        ...collectInputs(node.collection, new Set()),
+      ]
+        .sort((a, b) => a - b)
+        .join(', ')}}])`;
     case 'LogicalValues':
       return `LogicalValues(tuples=[${valuesText(node.tuples, 'rex')}])`;
     case 'LogicalUnion':
@@ -107,6 +116,18 @@ function drawLogical(node: LogicalNode): Drawn {
         drawLogical(node.left),
         { label: filter, inputs: [{ label: logicalLabel(snapshot), inputs: [drawLogical(snapshot.input)] }] },
       ],
+    };
+  }
+  if (node.kind === 'LogicalCorrelate') {
+    // UNNEST: the collection, correlated with the left row, is uncollected from a one-row VALUES.
+    const names = node.input.rowType.fields.map((f) => f.name);
+    const collection = formatExpr(node.collection, (i) => `$cor0.${names[i]}`, 'rex');
+    const name = node.collection.kind === 'input' ? names[node.collection.index] : 'EXPR$0';
+    const values = { label: 'LogicalValues(tuples=[[{ 0 }]])', inputs: [] };
+    const project = { label: `LogicalProject(${name}=[${collection}])`, inputs: [values] };
+    return {
+      label: logicalLabel(node),
+      inputs: [drawLogical(node.input), { label: 'Uncollect', inputs: [project] }],
     };
   }
   return { label: logicalLabel(node), inputs: logicalInputs(node).map(drawLogical) };
@@ -269,6 +290,9 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
       text = `IntervalJoin(joinType=[${JOIN_TYPE_NAMES[node.joinType]}], windowBounds=[isRowTime=true, leftLowerBound=${node.leftLowerBound}, leftUpperBound=${node.leftUpperBound}, leftTimeIndex=${node.leftTimeIndex}, rightTimeIndex=${node.rightTimeIndex}], where=[${formatExpr(node.condition, (i) => names[i], style)}], select=[${names.join(', ')}]`;
       break;
     }
+    case 'WindowJoin':
+      text = windowJoinLabel(node, JOIN_TYPE_NAMES[node.joinType], style);
+      break;
     case 'LookupJoin': {
       const names = node.rowType.fields.map((f) => f.name);
       const inputNames = node.input.rowType.fields.map((f) => f.name);
@@ -286,6 +310,14 @@ export function physicalLabel(node: PhysicalNode, style: ExprStyle, changelog = 
     case 'TemporalJoin': {
       const names = node.rowType.fields.map((f) => f.name);
       text = `TemporalJoin(joinType=[${JOIN_TYPE_NAMES[node.joinType]}], where=[${formatExpr(node.condition, (i) => names[i], style)}], select=[${names.join(', ')}]`;
+      break;
+    }
+    case 'Correlate': {
+      const inputNames = node.input.rowType.fields.map((f) => f.name);
+      const invocation = `$UNNEST_ROWS$1(${formatExpr(node.collection, (i) => `$cor0.${inputNames[i]}`, style)})`;
+      text = `Correlate(invocation=[${invocation}], correlate=[table(${invocation})], select=[${node.rowType.fields
+        .map((f) => f.name)
+        .join(',')}], rowType=[${recordType(node.rowType)}], joinType=[${node.joinType}]`;
       break;
     }
     case 'Values':

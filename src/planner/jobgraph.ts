@@ -12,7 +12,15 @@ import type { RowType } from '../common/types.js';
 import { type CatalogTable, identifierText } from './catalog/catalog.js';
 import { physicalLabel } from './explain.js';
 import { changelogModeOf, isInsertOnly } from './physical/changelog.js';
-import { type PhysicalExchange, type PhysicalNode, physicalInputs } from './physical/nodes.js';
+import {
+  type PhysicalExchange,
+  type PhysicalIntervalJoin,
+  type PhysicalJoin,
+  type PhysicalNode,
+  type PhysicalTemporalJoin,
+  type PhysicalWindowJoin,
+  physicalInputs,
+} from './physical/nodes.js';
 
 /**
  * Vertex ids are 32 hex digits like Flink's operator ids, derived from the vertex's place in the
@@ -204,6 +212,34 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         rightType: stripTimeAttributes(node.right.rowType),
         outputType: stripTimeAttributes(node.rowType),
       };
+    case 'WindowJoin':
+      return {
+        kind: 'window-join',
+        joinType: node.joinType,
+        leftKeys: node.leftKeys,
+        rightKeys: node.rightKeys,
+        filterNulls: node.leftKeys.map(() => true),
+        leftWindowStartIndex: node.leftWindow.startIndex,
+        leftWindowEndIndex: node.leftWindow.endIndex,
+        rightWindowStartIndex: node.rightWindow.startIndex,
+        rightWindowEndIndex: node.rightWindow.endIndex,
+        ...(node.nonEquiCondition ? { nonEquiCondition: node.nonEquiCondition } : {}),
+        leftType: stripTimeAttributes(node.left.rowType),
+        rightType: stripTimeAttributes(node.right.rowType),
+        outputType: stripTimeAttributes(node.rowType),
+      };
+    case 'Correlate': {
+      const type = node.collection.type;
+      const element = type.element;
+      return {
+        kind: 'correlate',
+        collection: node.collection,
+        collectionKind: type.root as 'ARRAY' | 'MULTISET' | 'MAP',
+        ...(type.root !== 'MAP' && element?.root === 'ROW' ? { rowFields: element.fields?.length ?? 0 } : {}),
+        joinType: node.joinType,
+        outputType: stripTimeAttributes(node.rowType),
+      };
+    }
     case 'LookupJoin':
       return {
         kind: 'lookup-join',
@@ -262,6 +298,15 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
     }
   }
 }
+
+/** The joins whose vertex has two inputs, each keyed by its side's join keys. */
+const isTwoInputJoin = (
+  node: PhysicalNode,
+): node is PhysicalJoin | PhysicalIntervalJoin | PhysicalWindowJoin | PhysicalTemporalJoin =>
+  node.kind === 'Join' ||
+  node.kind === 'IntervalJoin' ||
+  node.kind === 'WindowJoin' ||
+  node.kind === 'TemporalJoin';
 
 /** The fields a keyed vertex is partitioned by; an empty list runs it at parallelism 1 behind a global edge. */
 function keyedFields(node: PhysicalNode): readonly number[] | undefined {
@@ -354,7 +399,7 @@ export function buildJobGraph(
         ? identifierText(node.table.identifier)
         : '';
     const keyFields = keyedFields(node);
-    const isJoin = node.kind === 'Join' || node.kind === 'IntervalJoin' || node.kind === 'TemporalJoin';
+    const isJoin = isTwoInputJoin(node);
     const operator = operatorSpec(node);
     const id = operatorId([
       'weir',
@@ -368,7 +413,7 @@ export function buildJobGraph(
     if (keyFields?.length === 0) parallelism = 1;
     else if (node.kind === 'Values') parallelism = 1;
     // A join without keys sees every row of both sides in one subtask, as in Flink.
-    else if ((node.kind === 'Join' || node.kind === 'IntervalJoin') && node.leftKeys.length === 0)
+    else if (isTwoInputJoin(node) && node.kind !== 'TemporalJoin' && node.leftKeys.length === 0)
       parallelism = 1;
     else if (node.kind === 'Union') {
       // Inputs of one parallelism are forwarded; otherwise the union runs at the default
@@ -399,10 +444,7 @@ export function buildJobGraph(
         partitioner: input.partitioner,
         ...(input.keys ? { keys: input.keys } : {}),
         // A two-input operator's second input (a join's right side); a union's inputs are all one.
-        ...((node.kind === 'Join' || node.kind === 'IntervalJoin' || node.kind === 'TemporalJoin') &&
-        inputIndex > 0
-          ? { inputIndex }
-          : {}),
+        ...(isTwoInputJoin(node) && inputIndex > 0 ? { inputIndex } : {}),
       });
     });
     return { id, partitioner: 'forward', parallelism };

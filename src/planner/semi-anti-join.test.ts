@@ -119,12 +119,12 @@ Sink(table=[default_catalog.default_database.out_ids], fields=[order_id], change
 });
 
 describe('semi/anti joins: errors', () => {
-  it('a scalar subquery is SQL_UNSUPPORTED at its position', () => {
+  it('a correlated scalar subquery is SQL_UNSUPPORTED at its position', () => {
     const e = failure(
-      'INSERT INTO out_ids SELECT order_id FROM orders\nWHERE amount > (SELECT AVG(score) FROM customers)',
+      'INSERT INTO out_ids SELECT order_id FROM orders\nWHERE amount > (SELECT AVG(score) FROM customers c WHERE c.id = orders.customer_id)',
     );
     expect(e.code).toBe('SQL_UNSUPPORTED');
-    expect(e.message).toBe('Scalar subquery is not supported yet');
+    expect(e.message).toMatch(/^A correlated scalar subquery is not supported yet/);
     expect(`${e.position?.line}:${e.position?.column}`).toBe('2:16');
   });
 
@@ -142,5 +142,27 @@ describe('semi/anti joins: errors', () => {
     );
     expect(e.code).toBe('SQL_VALIDATION');
     expect(e.message).toContain('one column');
+  });
+});
+
+describe('scalar subqueries', () => {
+  it('plans an uncorrelated scalar subquery as a LEFT join ON TRUE with its single-row aggregate', () => {
+    const plan = explain(
+      'INSERT INTO out_ids SELECT order_id FROM orders WHERE amount > (SELECT AVG(score) FROM customers)',
+    );
+    expect(plan).toContain(
+      'Join(joinType=[LeftOuterJoin], where=[true], select=[order_id, amount, $SCALAR_QUERY$0], leftInputSpec=[NoUniqueKey], rightInputSpec=[NoUniqueKey])',
+    );
+    expect(plan).toContain('GroupAggregate(select=[AVG(score) AS EXPR$0])');
+    expect(plan).toContain('where=[>(CAST(amount AS DECIMAL(38, 6)), $SCALAR_QUERY$0)]');
+    // In the physical and the execution plan.
+    expect(plan.match(/Exchange\(distribution=\[single\]/g)?.length).toBe(6);
+  });
+
+  it('keeps the hidden column out of SELECT *', () => {
+    const text = explain('SELECT *, (SELECT MAX(score) FROM customers) AS top FROM orders');
+    expect(text).toMatch(
+      /LogicalProject\(order_id=\[\$0\], customer_id=\[\$1\], amount=\[\$2\], ts=\[\$3\], top=\[\$4\]\)/,
+    );
   });
 });

@@ -127,3 +127,40 @@ describe('weir run -f sql-examples/interval-join.sql', () => {
     60_000,
   );
 });
+
+describe('weir run -f sql-examples/window-join.sql', () => {
+  /** Clicks c (user c % 4, at 10c s) and buys b (user b % 4, at 50b s), counted per user and minute. */
+  const count = (ids: number, every: number) => {
+    const counts = new Map<string, number>();
+    for (let id = 1; id <= ids; id++) {
+      const minute = Math.floor((every * id) / 60);
+      const key = `${id % 4}, 00:${String(minute).padStart(2, '0')}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return counts;
+  };
+  const clicks = count(200, 10);
+  const buys = count(40, 50);
+  const expected = [...clicks].map(([key, n]) => `${key}, ${n}, ${buys.get(key) ?? 'null'}`).sort();
+
+  it.each([1, 2])(
+    'a LEFT window join prints each user and minute once, as an insert (parallelism %i)',
+    async (parallelism) => {
+      const { code, stdout, stderr } = await runWeir([
+        'run',
+        '-f',
+        'sql-examples/window-join.sql',
+        '-p',
+        String(parallelism),
+      ]);
+      expect(code, stderr).toBe(0);
+      const rows = stdout
+        .split('\n')
+        .map((l) => /^minute_activity(?::\d+)?> ([+-][IUD])\[(.*)\]$/.exec(l))
+        .filter((m): m is RegExpExecArray => m !== null);
+      expect(rows.every((m) => m[1] === '+I')).toBe(true);
+      expect(rows.map((m) => m[2]).sort()).toEqual(expected);
+    },
+    60_000,
+  );
+});

@@ -7,6 +7,8 @@ import * as functions from './cases/functions.js';
 import * as joins from './cases/joins.js';
 import * as over from './cases/over.js';
 import * as temporal from './cases/temporal-joins.js';
+import * as unnest from './cases/unnest.js';
+import * as windowJoins from './cases/window-joins.js';
 import * as windows from './cases/windows.js';
 
 /**
@@ -60,4 +62,8 @@ suite('window TVFs and group windows (event time, late rows)', windows.WINDOWS, 
 suite('Top-N, deduplication, OVER', over.OVER, '');
 suite('regular joins', joins.JOINS, joins.PRELUDE);
 suite('semi and anti joins (IN / EXISTS subqueries)', joins.SEMI_ANTI, joins.PRELUDE);
+suite('scalar subqueries', joins.SCALAR_SUBQUERIES, joins.PRELUDE);
+suite('ORDER BY … LIMIT', joins.LIMITS, joins.PRELUDE);
 suite('temporal joins (versioned tables, event time)', temporal.TEMPORAL, '');
+suite('window joins (window TVFs, window aggregations)', windowJoins.WINDOW_JOINS, '');
+suite('UNNEST (ARRAY, ROW arrays, MAP, MULTISET)', unnest.UNNEST, '');

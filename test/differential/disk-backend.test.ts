@@ -8,6 +8,7 @@ import * as basics from './cases/basics.js';
 import * as joins from './cases/joins.js';
 import * as over from './cases/over.js';
 import * as temporal from './cases/temporal-joins.js';
+import * as windowJoins from './cases/window-joins.js';
 import * as windows from './cases/windows.js';
 
 // The stateful differential cases again on the disk-backed backend, with incremental checkpoints
@@ -38,3 +39,5 @@ suite('Top-N, deduplication, OVER', over.OVER, '');
 suite('regular joins', joins.JOINS, joins.PRELUDE);
 suite('semi and anti joins (IN / EXISTS subqueries)', joins.SEMI_ANTI, joins.PRELUDE);
 suite('temporal joins (versioned tables, event time)', temporal.TEMPORAL, '');
+suite('window joins', windowJoins.WINDOW_JOINS, '');
+suite('scalar subqueries', joins.SCALAR_SUBQUERIES, joins.PRELUDE);

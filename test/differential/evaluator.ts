@@ -6,6 +6,7 @@ import type * as A from '../../src/planner/parser/ast.js';
 import { parseScript } from '../../src/planner/parser/index.js';
 import {
   adjustPrecisionScale,
+  CollectionValue,
   DateValue,
   Dec,
   divideHalfUp,
@@ -175,8 +176,42 @@ export class Evaluator {
         }
         return this.query(q.body, inner);
       }
-      case 'OrderedQuery':
-        return fail('evaluator: ORDER BY / LIMIT is not modelled');
+      case 'OrderedQuery': {
+        // A streaming ORDER BY … LIMIT is a Top-N over the whole result: the final table is the
+        // rows at ranks OFFSET+1 … OFFSET+LIMIT, ties in input order (a stable sort).
+        if (!q.limit) return fail('evaluator: ORDER BY without LIMIT');
+        const r = this.query(q.query, ctes);
+        const keys = q.orderBy.map((item) => {
+          const e = item.expr;
+          const index =
+            e.kind === 'NumericLiteral'
+              ? Number(e.text) - 1
+              : r.columns.findIndex((c) => e.kind === 'ColumnRef' && c.name === e.parts.at(-1)!.value);
+          const nullsFirst = item.nulls ? item.nulls === 'FIRST' : !item.descending;
+          return { index, descending: item.descending, nullsFirst };
+        });
+        const rows = r.rows
+          .map((row, i) => ({ row, i }))
+          .sort((x, y) => {
+            for (const k of keys) {
+              const a = x.row[k.index];
+              const b = y.row[k.index];
+              if (a === null || b === null) {
+                if (a === b) continue;
+                return (a === null) === k.nullsFirst ? -1 : 1;
+              }
+              const c = compare(a, b);
+              if (c !== 0) return k.descending ? -c : c;
+            }
+            return x.i - y.i;
+          })
+          .map((x) => x.row);
+        const offset = q.offset ? Number((q.offset as A.NumericLiteral).text) : 0;
+        return {
+          columns: r.columns,
+          rows: rows.slice(offset, offset + Number((q.limit as A.NumericLiteral).text)),
+        };
+      }
       default:
         return fail('evaluator: unknown query');
     }
@@ -218,6 +253,7 @@ export class Evaluator {
   private join(ref: A.JoinRef, ctes: Ctes): Relation {
     if (ref.right.kind === 'TableName' && ref.right.forSystemTime)
       return this.temporalJoin(ref, ref.right, ctes);
+    if (ref.right.kind === 'UnnestRef') return this.unnest(ref, ref.right, ctes);
     const left = this.from(ref.left, ctes);
     const right = this.from(ref.right, ctes);
     const columns = [...left.columns, ...right.columns];
@@ -241,6 +277,35 @@ export class Evaluator {
         if (!rightMatched.has(j)) rows.push([...left.columns.map(() => null), ...r]);
       });
     return { columns, rows };
+  }
+
+  /**
+   * `l CROSS JOIN UNNEST(l.c) AS u(x)` / `l LEFT JOIN UNNEST(l.c) AS u(x) ON TRUE`: each left row
+   * with each element's columns (a MAP entry's key and value, a ROW's fields); LEFT keeps a row
+   * without elements, padded.
+   */
+  private unnest(ref: A.JoinRef, unnest: A.UnnestRef, ctes: Ctes): Relation {
+    const left = this.from(ref.left, ctes);
+    const rows: Value[][] = [];
+    let width = unnest.columns?.length ?? 1;
+    for (const l of left.rows) {
+      const c = evaluate(unnest.args[0], { columns: left.columns, row: l });
+      const items = c instanceof CollectionValue ? c.items : [];
+      for (const item of items) {
+        width = item.length;
+        rows.push([...l, ...item]);
+      }
+      if (items.length === 0 && ref.type === 'LEFT') rows.push([...l, ...new Array<Value>(width).fill(null)]);
+    }
+    const names = unnest.columns?.map((c) => c.value) ?? new Array(width).fill(0).map((_, i) => `EXPR$${i}`);
+    const columns = [...left.columns, ...names.map((name) => ({ name, qualifier: unnest.alias?.value }))];
+    const joined = { columns, rows };
+    if (ref.on && !(ref.on.kind === 'BooleanLiteral' && ref.on.value === true))
+      return {
+        columns,
+        rows: rows.filter((row) => evaluate(ref.on!, { columns: joined.columns, row }) === true),
+      };
+    return joined;
   }
 
   /**
@@ -439,7 +504,13 @@ export class Evaluator {
       }
     } else {
       out = rows.map((row) => {
-        const projected = project({ columns: input.columns, row, over: overValues.get(row) });
+        const projected = project({
+          columns: input.columns,
+          row,
+          over: overValues.get(row),
+          outer,
+          subquery,
+        });
         const watermark = ARRIVAL_WATERMARK.get(row);
         if (watermark !== undefined) ARRIVAL_WATERMARK.set(projected, watermark);
         return projected;
@@ -657,9 +728,7 @@ function parseLine(line: string, table: TableDef): Value[] {
   const format = table.options.format;
   if (format === 'json') {
     const obj = JSON.parse(line) as Record<string, unknown>;
-    return table.columns.map((c) =>
-      fromText(obj[c.name] === undefined || obj[c.name] === null ? null : String(obj[c.name]), c.type),
-    );
+    return table.columns.map((c) => fromJson(obj[c.name], c.type));
   }
   if (format === 'csv') {
     const fields = splitCsv(line);
@@ -693,6 +762,27 @@ function splitCsv(line: string): string[] {
   }
   out.push(cur);
   return out;
+}
+
+/** A JSON value as the evaluator's value of `type`; collections keep their elements' values. */
+function fromJson(v: unknown, type: LogicalType): Value {
+  if (v === undefined || v === null) return null;
+  const row = (x: unknown, t: LogicalType): Value[] =>
+    t.root === 'ROW'
+      ? x === null || x === undefined
+        ? (t.fields ?? []).map(() => null)
+        : (t.fields ?? []).map((f) => fromJson((x as Record<string, unknown>)[f.name], f.type))
+      : [fromJson(x, t)];
+  if (type.root === 'ARRAY' || type.root === 'MULTISET')
+    return new CollectionValue((v as unknown[]).map((e) => row(e, type.element!)));
+  if (type.root === 'MAP')
+    return new CollectionValue(
+      Object.entries(v as Record<string, unknown>).map(([k, x]) => [
+        fromJson(k, type.key!),
+        fromJson(x, type.value!),
+      ]),
+    );
+  return fromText(String(v), type);
 }
 
 function fromText(text: string | null, type: LogicalType): Value {
@@ -741,8 +831,12 @@ export function evaluate(e: A.Expr, env: Env): Value {
       }
       return sawNull ? null : e.negated;
     }
-    case 'ScalarSubquery':
-      return fail('evaluator: scalar subqueries are not modelled');
+    case 'ScalarSubquery': {
+      // NULL without a row; more than one row is an error (Calcite's SINGLE_VALUE).
+      const rel = (env.subquery ?? fail('evaluator: scalar subquery outside WHERE and SELECT'))(e.query, env);
+      if (rel.rows.length > 1) fail('evaluator: a scalar subquery returned more than one row');
+      return rel.rows.length === 0 ? null : rel.rows[0][0];
+    }
     case 'NumericLiteral':
       return numericLiteral(e.text);
     case 'StringLiteral':

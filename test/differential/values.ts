@@ -3,7 +3,25 @@
  * exact integers are bigint (so `7 / 2` truncates like Java's int division), DOUBLE and FLOAT are
  * number, DECIMAL is an unscaled bigint with scale and precision, temporal values are wrapped.
  */
-export type Value = null | boolean | bigint | number | string | Dec | DateValue | TimeValue | TimestampValue;
+export type Value =
+  | null
+  | boolean
+  | bigint
+  | number
+  | string
+  | Dec
+  | DateValue
+  | TimeValue
+  | TimestampValue
+  | CollectionValue;
+
+/**
+ * An ARRAY or MULTISET (its elements, a ROW element as the list of its fields) or a MAP (its
+ * entries, key then value), as a file gives it; only UNNEST looks inside.
+ */
+export class CollectionValue {
+  constructor(readonly items: readonly (readonly Value[])[]) {}
+}
 
 export class DateValue {
   constructor(readonly days: number) {}

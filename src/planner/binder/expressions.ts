@@ -84,7 +84,7 @@ export class ExprBinder {
         );
       case 'ScalarSubquery':
         throw unsupported(
-          'Scalar subquery',
+          'A scalar subquery here (only WHERE and the SELECT list of a query without GROUP BY take one)',
           node.pos,
           'join with the subquery in FROM instead (e.g. a single-row aggregate)',
         );

@@ -358,6 +358,10 @@ const NOT_YET = new Map<string, string>([
   ...['CURRENT_TIME', 'LOCALTIME', 'EXTRACT', 'TIMESTAMPADD', 'TIMESTAMPDIFF', 'POSITION'].map(
     (n) => [n, `Function ${n}`] as const,
   ),
+  // Grouping sets (GROUP BY ROLLUP(…) / CUBE(…) parse as calls; GROUPING SETS is a syntax error).
+  ...['ROLLUP', 'CUBE'].map((n) => [n, `GROUP BY ${n} (grouping sets)`] as const),
+  ...['GROUPING', 'GROUPING_ID', 'GROUP_ID'].map((n) => [n, `${n}() (grouping sets)`] as const),
+  ['CURRENT_WATERMARK', 'Function CURRENT_WATERMARK'],
 ]);
 
 function signatureText(name: string, s: Signature): string {

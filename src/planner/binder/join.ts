@@ -8,6 +8,7 @@ import { unsupported, validationError } from './errors.js';
 import { ExprBinder } from './expressions.js';
 import type { BoundFrom } from './query.js';
 import { type Field, Scope } from './scope.js';
+import { bindUnnest } from './unnest.js';
 
 const JOIN_TYPES: Readonly<Record<A.JoinType, JoinType>> = {
   INNER: 'INNER',
@@ -29,6 +30,7 @@ const JOIN_TYPES: Readonly<Record<A.JoinType, JoinType>> = {
 export function bindJoin(ref: A.JoinRef, bindFrom: (ref: A.TableRef) => BoundFrom): BoundFrom {
   const joinType = JOIN_TYPES[ref.type];
   const left = bindFrom(ref.left);
+  if (ref.right.kind === 'UnnestRef') return bindUnnest(ref, ref.right, left);
   const temporal = ref.right.kind === 'TableName' ? ref.right.forSystemTime : undefined;
   const right = bindFrom(
     temporal && ref.right.kind === 'TableName' ? { ...ref.right, forSystemTime: undefined } : ref.right,

@@ -10,9 +10,11 @@ import { AggregateExprBinder, Aggregation, findAggregate, rejectAggregate } from
 import { unsupported, validationError } from './errors.js';
 import { ExprBinder } from './expressions.js';
 import { bindJoin } from './join.js';
+import { bindLimit } from './limit.js';
 import { legacyConnector } from './options.js';
 import { bindOverWindow, findOverCalls } from './over.js';
 import { filterOnOverAliases } from './over-alias-filter.js';
+import { bindScalarSubqueries } from './scalar-subquery.js';
 import { type Field, Scope } from './scope.js';
 import { bindUnion, bindValues, distinct } from './set-operations.js';
 import { bindWhereWithSubqueries } from './subquery.js';
@@ -118,10 +120,7 @@ export class QueryBinder {
       case 'Values':
         return bindValues(q);
       case 'OrderedQuery':
-        throw unsupported(
-          q.orderBy.length > 0 ? 'ORDER BY' : q.limit ? 'LIMIT' : 'OFFSET',
-          q.orderBy[0]?.expr.pos ?? q.limit?.pos ?? q.offset?.pos ?? q.pos,
-        );
+        return bindLimit(q, this.bindQuery(q.query));
       default: {
         const never: never = q;
         return never;
@@ -129,14 +128,19 @@ export class QueryBinder {
     }
   }
 
-  private bindSelect(s: A.Select): BoundQuery {
-    if (s.distinct) return distinct(this.bindSelect({ ...s, distinct: false }));
+  private bindSelect(s: A.Select, boundFrom?: BoundFrom): BoundQuery {
+    if (s.distinct) return distinct(this.bindSelect({ ...s, distinct: false }, boundFrom));
     if (!s.from && s.items.some((i) => i.kind === 'SelectStar'))
       throw validationError('SELECT * requires a FROM clause', s.pos, 'name the expressions to select');
     // Without FROM, Calcite (and so Flink) selects from a one-row VALUES: `SELECT 1` is a one-row result.
-    const from = this.bindFrom(s.from ?? oneRowValues(s.pos));
-    const onOverAliases = filterOnOverAliases(s, new Set(from.fields.map((f) => f.name)));
-    if (onOverAliases) return this.bindSelect(onOverAliases);
+    const from = boundFrom ?? this.bindFrom(s.from ?? oneRowValues(s.pos));
+    if (!boundFrom) {
+      const onOverAliases = filterOnOverAliases(s, new Set(from.fields.map((f) => f.name)));
+      if (onOverAliases) return this.bindSelect(onOverAliases);
+      // Scalar subqueries become LEFT joins of the FROM relation (binder/scalar-subquery.ts).
+      const scalar = bindScalarSubqueries(s, from, (q) => this.bindQuery(q));
+      if (scalar) return this.bindSelect(scalar.select, scalar.from);
+    }
     const scope = new Scope(from.fields);
     let binder = new ExprBinder(scope);
     let node = from.node;
@@ -314,6 +318,12 @@ export class QueryBinder {
       }
       case 'JoinRef':
         return bindJoin(ref, (side) => this.bindFrom(side));
+      case 'UnnestRef':
+        throw unsupported(
+          'UNNEST on its own in FROM',
+          ref.pos,
+          'join it with the table whose column it expands: `FROM t CROSS JOIN UNNEST(t.c) AS u(x)`',
+        );
       case 'TableFunctionRef': {
         const fn = ref.call.name.value.toUpperCase();
         if (isWindowTvf(fn))
@@ -448,7 +458,7 @@ function starFields(item: A.SelectStar, fields: readonly Field[]): { f: Field; i
   const qualifier = item.qualifier?.map((q) => q.value).join('.');
   const matching = fields
     .map((f, i) => ({ f, i }))
-    .filter(({ f }) => !qualifier || f.qualifier === qualifier);
+    .filter(({ f }) => !f.hidden && (!qualifier || f.qualifier === qualifier));
   if (qualifier && matching.length === 0)
     throw validationError(`Table '${qualifier}' not found`, item.qualifier![0].pos);
   return matching;

@@ -13,6 +13,8 @@ export interface Field {
    * qualifier the column had inside it (`A`), which weir still accepts (see resolveColumn).
    */
   readonly innerQualifier?: string;
+  /** A column the binder added (a scalar subquery's value): not part of `*`. */
+  readonly hidden?: boolean;
 }
 
 /** One step into a ROW: the field's name, its position in the ROW, and its type (nullable when the ROW is). */

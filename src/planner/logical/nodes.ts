@@ -21,6 +21,7 @@ export type LogicalNode =
   | LogicalOverWindow
   | LogicalJoin
   | LogicalSnapshot
+  | LogicalCorrelate
   | LogicalValues
   | LogicalUnion
   | LogicalSink;
@@ -181,6 +182,23 @@ export interface LogicalSnapshot {
   readonly rowType: RowType;
 }
 
+/**
+ * `t CROSS JOIN UNNEST(t.c)` / `t LEFT JOIN UNNEST(t.c) ON TRUE` (Calcite's LogicalCorrelate of the
+ * input with an Uncollect): each input row once per element of the collection `collection`, an
+ * ARRAY, MULTISET or MAP over the input row; the output row is the input row, then the element's
+ * columns (a ROW element's fields, a MAP entry's key and value). LEFT keeps a row without elements,
+ * padded with NULLs. See binder/unnest.ts.
+ */
+export interface LogicalCorrelate {
+  readonly kind: 'LogicalCorrelate';
+  readonly input: LogicalNode;
+  readonly collection: Expr;
+  readonly joinType: 'INNER' | 'LEFT';
+  readonly rowType: RowType;
+  /** Where UNNEST is written, for errors found when planning it. */
+  readonly pos: Pos;
+}
+
 /** `VALUES (…), (…)`: constant rows (Calcite's LogicalValues); each expression has its column's type. */
 export interface LogicalValues {
   readonly kind: 'LogicalValues';
@@ -236,6 +254,7 @@ export function logicalInputs(node: LogicalNode): readonly LogicalNode[] {
     case 'LogicalWindowTableFunction':
     case 'LogicalOverWindow':
     case 'LogicalSnapshot':
+    case 'LogicalCorrelate':
     case 'LogicalSink':
       return [node.input];
     case 'LogicalJoin':

@@ -301,7 +301,7 @@ export interface SelectStar {
   readonly pos: Pos;
 }
 
-export type TableRef = TableName | SubqueryRef | JoinRef | TableFunctionRef;
+export type TableRef = TableName | SubqueryRef | JoinRef | TableFunctionRef | UnnestRef;
 
 export type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS' | 'COMMA';
 
@@ -313,6 +313,20 @@ export interface JoinRef {
   readonly right: TableRef;
   readonly on?: Expr;
   readonly alias?: undefined;
+  readonly pos: Pos;
+}
+
+/**
+ * `UNNEST(expr, …) [WITH ORDINALITY] [AS] alias[(columns)]` in FROM: the elements of an ARRAY,
+ * MULTISET or MAP (a column of a table joined before it) as rows.
+ */
+export interface UnnestRef {
+  readonly kind: 'UnnestRef';
+  readonly args: readonly Expr[];
+  /** Where `WITH ORDINALITY` is written, if it is. */
+  readonly withOrdinality?: Pos;
+  readonly alias?: Ident;
+  readonly columns?: readonly Ident[];
   readonly pos: Pos;
 }
 

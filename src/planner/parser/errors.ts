@@ -239,7 +239,62 @@ export interface SyntaxErrorContext {
   readonly expectedAfter: (index: number) => string[];
 }
 
+/**
+ * Flink SQL that weir's grammar does not take, by the words that start it: a statement that fails
+ * to parse at or after one of them is rejected as that feature, not as a typo.
+ */
+const UNSUPPORTED_SYNTAX: readonly { words: readonly string[]; feature: string; hint?: string }[] = [
+  { words: ['MATCH_RECOGNIZE'], feature: 'MATCH_RECOGNIZE (pattern recognition)' },
+  { words: ['INTERSECT'], feature: 'INTERSECT', hint: 'write it as an IN / EXISTS subquery' },
+  { words: ['EXCEPT'], feature: 'EXCEPT', hint: 'write it as a NOT IN / NOT EXISTS subquery' },
+  { words: ['MINUS'], feature: 'MINUS (EXCEPT)', hint: 'write it as a NOT IN / NOT EXISTS subquery' },
+  { words: ['GROUPING', 'SETS'], feature: 'GROUPING SETS', hint: 'UNION ALL one GROUP BY per grouping set' },
+  {
+    words: ['NATURAL'],
+    feature: 'NATURAL JOIN',
+    hint: 'join with ON and the equalities of the common columns',
+  },
+  { words: ['USING'], feature: 'JOIN … USING', hint: 'write the equalities with ON' },
+  { words: ['LATERAL'], feature: 'LATERAL (table functions and correlated subqueries in FROM)' },
+  { words: ['FETCH'], feature: 'FETCH FIRST … ROWS', hint: 'rank with ROW_NUMBER() … WHERE rn <= N (Top-N)' },
+  { words: ['TABLESAMPLE'], feature: 'TABLESAMPLE' },
+  { words: ['ANY', '('], feature: 'Quantified comparison with a subquery (ANY)' },
+  { words: ['SOME', '('], feature: 'Quantified comparison with a subquery (SOME)' },
+  { words: ['ALL', '('], feature: 'Quantified comparison with a subquery (ALL)' },
+  { words: ['ARRAY', '['], feature: 'The ARRAY value constructor (ARRAY[…])' },
+  { words: ['ARRAY', '('], feature: 'The ARRAY value constructor (ARRAY(…))' },
+  { words: ['MAP', '['], feature: 'The MAP value constructor (MAP[…])' },
+  { words: ['ROW', '('], feature: 'The ROW value constructor (ROW(…))' },
+];
+
+/**
+ * The unsupported feature whose words start at the error or just before it (where the grammar took
+ * the feature's first word for a name: `t MATCH_RECOGNIZE (…`, `a = ANY (SELECT …`), if any.
+ */
+function unsupportedSyntax(tokens: readonly IToken[], index: number): WeirError | undefined {
+  const words = tokens.map((t) => t.image.toUpperCase());
+  for (let i = Math.max(0, index - 2); i <= Math.min(index, tokens.length - 1); i++) {
+    if (tokens[i].tokenType.name === 'Hint')
+      return new WeirError('SQL_UNSUPPORTED', 'SQL hints (/*+ … */) are not supported yet', {
+        position: tokenPosition(tokens[i]),
+        hint: "set table options in CREATE TABLE's WITH clause (or with CREATE TABLE … LIKE) instead of OPTIONS hints",
+      });
+    const found = UNSUPPORTED_SYNTAX.find((u) => u.words.every((w, k) => words[i + k] === w));
+    if (found)
+      return new WeirError('SQL_UNSUPPORTED', `${found.feature} is not supported yet`, {
+        position: tokenPosition(tokens[i]),
+        hint: found.hint,
+      });
+  }
+  return undefined;
+}
+
 export function toSyntaxError(err: IRecognitionException, ctx: SyntaxErrorContext): WeirError {
+  {
+    const at = err.token.tokenType === EOF ? ctx.tokens.length : ctx.tokens.indexOf(err.token);
+    const unsupported = unsupportedSyntax(ctx.tokens, at < 0 ? ctx.tokens.length : at);
+    if (unsupported) return unsupported;
+  }
   let expected: string[] | null = null;
   try {
     expected = (JSON.parse(err.message) as { expected: string[] | null }).expected;

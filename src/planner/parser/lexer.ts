@@ -19,6 +19,17 @@ export const WhiteSpace = createToken({
   line_breaks: true,
 });
 export const LineComment = createToken({ name: 'LineComment', pattern: /--[^\n\r]*/, group: Lexer.SKIPPED });
+/**
+ * A SQL hint (a block comment opening with a plus, e.g. OPTIONS(…)): Flink reads it (dynamic table
+ * options, join hints); weir does not, so it is a token the parser rejects by name rather than a
+ * comment silently skipped.
+ */
+export const Hint = createToken({
+  name: 'Hint',
+  pattern: /\/\*\+[\s\S]*?\*\//,
+  label: 'a hint',
+  line_breaks: true,
+});
 export const BlockComment = createToken({
   name: 'BlockComment',
   pattern: /\/\*[\s\S]*?\*\//,
@@ -166,6 +177,8 @@ const RESERVED = [
   'TRUE',
   'TRY_CAST',
   'UNION',
+  'UNNEST',
+  'NATURAL',
   'UNKNOWN',
   'VALUES',
   'VARBINARY',
@@ -245,6 +258,7 @@ const NON_RESERVED = [
   'RENAME',
   'USE',
   'CATALOG',
+  'ORDINALITY',
 ] as const;
 
 export type KeywordName = (typeof RESERVED)[number] | (typeof NON_RESERVED)[number];
@@ -276,6 +290,7 @@ export function isKeyword(word: string): boolean {
 const LEXER_TOKENS: TokenType[] = [
   WhiteSpace,
   LineComment,
+  Hint,
   BlockComment,
   UnterminatedComment,
   StringLiteral,

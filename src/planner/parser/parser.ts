@@ -18,6 +18,7 @@ import {
   Equals,
   Greater,
   GreaterEquals,
+  Identifier,
   IdentifierLike,
   identifierValue,
   kw,
@@ -83,6 +84,7 @@ const K = {
   GENERATED: kw('GENERATED'),
   OPTIONS: kw('OPTIONS'),
   WATERMARKS: kw('WATERMARKS'),
+  ORDINALITY: kw('ORDINALITY'),
   AND: kw('AND'),
   ARRAY: kw('ARRAY'),
   AS: kw('AS'),
@@ -179,6 +181,7 @@ const K = {
   TRUE: kw('TRUE'),
   TRY_CAST: kw('TRY_CAST'),
   UNION: kw('UNION'),
+  UNNEST: kw('UNNEST'),
   UNKNOWN: kw('UNKNOWN'),
   VALUES: kw('VALUES'),
   VARBINARY: kw('VARBINARY'),
@@ -232,6 +235,14 @@ type TableElement =
   | { readonly kind: 'primaryKey'; readonly primaryKey: A.PrimaryKeyDef };
 
 const TIME_UNITS: readonly TokenType[] = [K.YEAR, K.MONTH, K.DAY, K.HOUR, K.MINUTE, K.SECOND];
+const PLURAL_TIME_UNITS: ReadonlySet<string> = new Set([
+  'YEARS',
+  'MONTHS',
+  'DAYS',
+  'HOURS',
+  'MINUTES',
+  'SECONDS',
+]);
 
 export class FlinkSqlParser extends EmbeddedActionsParser {
   constructor() {
@@ -1239,6 +1250,33 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
       },
       {
         ALT: () => {
+          this.CONSUME(K.UNNEST);
+          this.CONSUME4(LParen);
+          const args: A.Expr[] = [];
+          this.AT_LEAST_ONE_SEP2({ SEP: Comma, DEF: () => args.push(this.SUBRULE(this.expr)) });
+          this.CONSUME4(RParen);
+          let withOrdinality: A.Pos | undefined;
+          this.OPTION3(() => {
+            const w = this.CONSUME(K.WITH);
+            const o = this.CONSUME(K.ORDINALITY);
+            withOrdinality = this.ACTION(() => ({
+              ...tokenPos(w),
+              length: o.startOffset + o.image.length - w.startOffset,
+            }));
+          });
+          const alias = this.SUBRULE4(this.optionalAlias);
+          let columns: A.Ident[] | undefined;
+          this.OPTION4(() => {
+            this.CONSUME5(LParen);
+            columns = [];
+            this.AT_LEAST_ONE_SEP3({ SEP: Comma, DEF: () => columns!.push(this.SUBRULE2(this.ident)) });
+            this.CONSUME5(RParen);
+          });
+          return { kind: 'UnnestRef' as const, args, withOrdinality, alias, columns, pos: this.span(start) };
+        },
+      },
+      {
+        ALT: () => {
           this.CONSUME(K.TABLE);
           this.CONSUME2(LParen);
           const call = this.SUBRULE(this.functionCall);
@@ -1894,8 +1932,19 @@ export class FlinkSqlParser extends EmbeddedActionsParser {
   });
 
   private timeUnit = this.RULE('timeUnit', (): A.TimeUnit => {
-    const t = this.OR(TIME_UNITS.map((u) => ({ ALT: () => this.CONSUME(u) })));
-    return this.ACTION(() => t.tokenType.name as A.TimeUnit);
+    const t = this.OR([
+      ...TIME_UNITS.map((u) => ({ ALT: () => this.CONSUME(u) })),
+      // Calcite also takes the plural (`INTERVAL '5' MINUTES`, as Flink's documentation writes it).
+      {
+        GATE: () => PLURAL_TIME_UNITS.has(this.LA(1).image.toUpperCase()),
+        ALT: () => this.CONSUME(Identifier),
+      },
+    ]);
+    return this.ACTION(() =>
+      t.tokenType === Identifier
+        ? (t.image.toUpperCase().slice(0, -1) as A.TimeUnit)
+        : (t.tokenType.name as A.TimeUnit),
+    );
   });
 
   private typedLiteral = this.RULE('typedLiteral', (): A.TypedLiteral => {

@@ -174,6 +174,10 @@ function tableRef(ref: A.TableRef): string {
       if (ref.type === 'COMMA') return `${tableRef(ref.left)}, ${right}`;
       return `${tableRef(ref.left)} ${ref.type} JOIN ${right}${ref.on ? ` ON ${printExpr(ref.on)}` : ''}`;
     }
+    case 'UnnestRef':
+      return `UNNEST(${ref.args.map(printExpr).join(', ')})${ref.withOrdinality ? ' WITH ORDINALITY' : ''}${alias}${
+        ref.columns ? `(${ref.columns.map((c) => name([c])).join(', ')})` : ''
+      }`;
     case 'SubqueryRef':
       return `(${printQuery(ref.query)})${alias}${ref.columns ? `(${ref.columns.map((c) => name([c])).join(', ')})` : ''}`;
     default: {

@@ -44,7 +44,7 @@ function parseTokens(tokens: IToken[], end: Pos): Statement {
   if (recognize) {
     // The rest of the statement must still be valid SQL; then the clause is refused by name.
     parseTokens(recognize.rest, end);
-    throw new WeirError('SQL_UNSUPPORTED', 'MATCH_RECOGNIZE is not supported yet', {
+    throw new WeirError('SQL_UNSUPPORTED', 'MATCH_RECOGNIZE (pattern recognition) is not supported yet', {
       position: tokenPos(recognize.at),
       hint: 'weir has no CEP operator yet; Flink runs MATCH_RECOGNIZE (run the script with --target flink=…)',
     });

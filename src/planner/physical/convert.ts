@@ -9,6 +9,7 @@ import { convertOverWindow } from './over.js';
 import { convertRank } from './rank.js';
 import { convertTemporalJoin } from './temporal-join.js';
 import { windowAggregate, windowTableFunction } from './window.js';
+import { convertWindowJoin } from './window-join.js';
 
 /** What a GroupAggregate emits: updates, and deletes too when its input can retract a group's last row. */
 export function groupAggregateChangelog(input: RowKindSet, generateUpdateBefore: boolean): RowKindSet {
@@ -66,7 +67,8 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
       if (node.input.kind === 'LogicalJoin')
         return node.input.right.kind === 'LogicalSnapshot'
           ? convertTemporalJoin(node.input, node.condition, toPhysical)
-          : convertJoin(node.input, node.condition, toPhysical);
+          : (convertWindowJoin(node.input, node.condition, toPhysical) ??
+              convertJoin(node.input, node.condition, toPhysical));
       // A Top-N filter that no SELECT list sits on (`SELECT …, AVG(x) OVER (…) FROM (… ROW_NUMBER() …)
       // WHERE rn <= 1`: the filter is the outer OVER window's input): planned under an identity projection.
       const identity: LogicalProject = {
@@ -115,10 +117,21 @@ export function toPhysical(node: LogicalNode): PhysicalNode {
     case 'LogicalJoin':
       return node.right.kind === 'LogicalSnapshot'
         ? convertTemporalJoin(node, undefined, toPhysical)
-        : convertJoin(node, undefined, toPhysical);
+        : (convertWindowJoin(node, undefined, toPhysical) ?? convertJoin(node, undefined, toPhysical));
     case 'LogicalSnapshot':
       // Only ever the right side of a join (binder/join.ts), planned with it.
       throw new WeirError('PLANNER_INTERNAL', 'A LogicalSnapshot outside a join', { kind: 'internal' });
+    case 'LogicalCorrelate': {
+      const input = toPhysical(node.input);
+      return {
+        kind: 'Correlate',
+        input,
+        collection: node.collection,
+        joinType: node.joinType,
+        rowType: node.rowType,
+        changelogMode: input.changelogMode,
+      };
+    }
     case 'LogicalValues':
       return { kind: 'Values', tuples: node.tuples, rowType: node.rowType, changelogMode: INSERT_ONLY };
     case 'LogicalUnion': {

@@ -32,6 +32,15 @@ export function joinChangelog(
     : rowKindSet('I', 'UA', 'D');
 }
 
+/** A join input's Exchange: hashed by its keys, or everything to one subtask without any. */
+export const joinExchange = (input: PhysicalNode, keys: readonly number[]): PhysicalNode => ({
+  kind: 'Exchange',
+  input,
+  distribution: keys.length > 0 ? { kind: 'hash', keys } : { kind: 'single' },
+  rowType: input.rowType,
+  changelogMode: input.changelogMode,
+});
+
 /** The conjuncts of a condition (TRUE has none). */
 export function conjunctions(e: Expr | undefined): Expr[] {
   if (!e) return [];
@@ -40,7 +49,7 @@ export function conjunctions(e: Expr | undefined): Expr[] {
   return [e];
 }
 
-function and(conjuncts: readonly Expr[]): Expr | undefined {
+export function and(conjuncts: readonly Expr[]): Expr | undefined {
   if (conjuncts.length === 0) return undefined;
   if (conjuncts.length === 1) return conjuncts[0];
   return call('AND', conjuncts, Types.BOOLEAN(conjuncts.some((c) => c.type.nullable)));
@@ -303,13 +312,6 @@ export function convertJoin(
   };
   const left = side(join.left, leftFilters, leftExtras, 0);
   const right = side(join.right, rightFilters, rightExtras, nL);
-  const exchange = (input: PhysicalNode, keys: readonly number[]): PhysicalNode => ({
-    kind: 'Exchange',
-    input,
-    distribution: keys.length > 0 ? { kind: 'hash', keys } : { kind: 'single' },
-    rowType: input.rowType,
-    changelogMode: input.changelogMode,
-  });
 
   // The joined row: the padded side's columns nullable, time attributes materialized (a regular
   // join's output has no rowtime: its rows are not ordered by it), names unique as Calcite makes them.
@@ -348,8 +350,8 @@ export function convertJoin(
   const nonEquiCondition = and(nonEqui.map((c) => substitute(c, remap)));
   const timeCondition = window ? timeConditions.map((c) => substitute(c, remap)) : [];
   const common = {
-    left: exchange(left, leftKeys),
-    right: exchange(right, rightKeys),
+    left: joinExchange(left, leftKeys),
+    right: joinExchange(right, rightKeys),
     joinType: type,
     leftKeys,
     rightKeys,

@@ -38,8 +38,10 @@ export type PhysicalNode =
   | PhysicalOverAggregate
   | PhysicalJoin
   | PhysicalIntervalJoin
+  | PhysicalWindowJoin
   | PhysicalTemporalJoin
   | PhysicalLookupJoin
+  | PhysicalCorrelate
   | PhysicalValues
   | PhysicalUnion
   | PhysicalChangelogNormalize
@@ -307,6 +309,18 @@ export interface PhysicalIntervalJoin extends Omit<PhysicalJoin, 'kind'> {
 }
 
 /**
+ * A window join (Flink's StreamPhysicalWindowJoin): like a Join of two window TVF relations (or
+ * window aggregations' results), whose window_start and window_end equalities are not keys but the
+ * windows `leftWindow` and `rightWindow` (read from each side's row). `condition` is the rest of
+ * the join condition, as EXPLAIN prints it. Insert-only in and out.
+ */
+export interface PhysicalWindowJoin extends Omit<PhysicalJoin, 'kind'> {
+  readonly kind: 'WindowJoin';
+  readonly leftWindow: WindowingSpec & { readonly kind: 'attached' };
+  readonly rightWindow: WindowingSpec & { readonly kind: 'attached' };
+}
+
+/**
  * An event-time temporal join with a versioned table (Flink's StreamPhysicalTemporalJoin): like a
  * Join, both inputs Exchanges hashed by the join keys; the left row joins the right version valid
  * at its rowtime. `condition` is printed as Flink does, with __TEMPORAL_JOIN_CONDITION(…).
@@ -341,6 +355,20 @@ export interface PhysicalLookupJoin {
   readonly tableType: RowType;
   readonly where?: Expr;
   readonly joinCondition?: Expr;
+  readonly rowType: RowType;
+  readonly changelogMode: RowKindSet;
+}
+
+/**
+ * UNNEST (Flink's StreamPhysicalCorrelate over `$UNNEST_ROWS$1`): each input row once per element
+ * of `collection` (over the input row), the element's columns appended. Chained, stateless; rows
+ * keep their kinds.
+ */
+export interface PhysicalCorrelate {
+  readonly kind: 'Correlate';
+  readonly input: PhysicalNode;
+  readonly collection: Expr;
+  readonly joinType: 'INNER' | 'LEFT';
   readonly rowType: RowType;
   readonly changelogMode: RowKindSet;
 }
@@ -392,10 +420,12 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
     case 'OverAggregate':
     case 'ChangelogNormalize':
     case 'LookupJoin':
+    case 'Correlate':
     case 'Sink':
       return [node.input];
     case 'Join':
     case 'IntervalJoin':
+    case 'WindowJoin':
     case 'TemporalJoin':
       return [node.left, node.right];
     default: {
@@ -428,10 +458,12 @@ export function withInputs(node: PhysicalNode, inputs: readonly PhysicalNode[]):
     case 'OverAggregate':
     case 'ChangelogNormalize':
     case 'LookupJoin':
+    case 'Correlate':
     case 'Sink':
       return inputs[0] === node.input ? node : { ...node, input: inputs[0] };
     case 'Join':
     case 'IntervalJoin':
+    case 'WindowJoin':
     case 'TemporalJoin':
       return inputs[0] === node.left && inputs[1] === node.right
         ? node

@@ -13,7 +13,13 @@ function producerOf(node: PhysicalNode, has: (n: PhysicalNode) => boolean): Phys
     if (n.kind === 'TableSourceScan' || n.kind === 'Values') break;
     // A join is where an outer join's retractions start, or the first input that has them; a
     // union's changes come from whichever input has them.
-    if (n.kind === 'Join' || n.kind === 'IntervalJoin' || n.kind === 'TemporalJoin' || n.kind === 'Union') {
+    if (
+      n.kind === 'Join' ||
+      n.kind === 'IntervalJoin' ||
+      n.kind === 'WindowJoin' ||
+      n.kind === 'TemporalJoin' ||
+      n.kind === 'Union'
+    ) {
       const input = (n.kind === 'Union' ? n.inputs : [n.left, n.right]).find(has);
       if (!input) break;
       n = input;

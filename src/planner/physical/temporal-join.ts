@@ -5,7 +5,7 @@ import { identifierText } from '../catalog/catalog.js';
 import type { LogicalJoin, LogicalNode, LogicalSnapshot } from '../logical/nodes.js';
 import { substitute } from '../rules/calc-merge.js';
 import { collectInputs } from '../rules/watermark-project-prune.js';
-import { conjunctions } from './join.js';
+import { and, conjunctions } from './join.js';
 import type { PhysicalLookupKey, PhysicalNode } from './nodes.js';
 import { upsertKeyOf } from './upsert-key.js';
 
@@ -79,14 +79,8 @@ export function convertTemporalJoin(
   };
 }
 
-function and(conjuncts: readonly Expr[]): Expr | undefined {
-  if (conjuncts.length === 0) return undefined;
-  if (conjuncts.length === 1) return conjuncts[0];
-  return call('AND', conjuncts, Types.BOOLEAN(conjuncts.some((c) => c.type.nullable)));
-}
-
 /** `a = b` as [left field, right field] when it equates a column of each side. */
-function fieldEquality(c: Expr, nL: number): [number, number] | undefined {
+export function fieldEquality(c: Expr, nL: number): [number, number] | undefined {
   if (c.kind !== 'call' || c.fn !== '=' || c.args.length !== 2) return undefined;
   const [a, b] = c.args;
   if (a.kind !== 'input' || b.kind !== 'input') return undefined;

@@ -127,12 +127,14 @@ function visit(node: PhysicalNode, updateBeforeRequired: boolean): PhysicalNode 
         ),
       };
     }
-    case 'IntervalJoin': {
+    case 'IntervalJoin':
+    case 'WindowJoin': {
       const left = visit(node.left, true);
       const right = visit(node.right, true);
       return { ...node, left, right };
     }
-    case 'LookupJoin': {
+    case 'LookupJoin':
+    case 'Correlate': {
       // Each input row is joined as it comes, with its own row kind.
       const input = visit(node.input, updateBeforeRequired);
       return input === node.input ? node : { ...node, input, changelogMode: input.changelogMode };
@@ -169,7 +171,7 @@ function describeSource(node: PhysicalNode): string {
     if (n.kind === 'TableSourceScan') return `table '${identifierText(n.table.identifier)}'`;
     if (n.kind === 'Sink' || n.kind === 'Values') return 'the input';
     n =
-      n.kind === 'Join' || n.kind === 'IntervalJoin' || n.kind === 'TemporalJoin'
+      n.kind === 'Join' || n.kind === 'IntervalJoin' || n.kind === 'WindowJoin' || n.kind === 'TemporalJoin'
         ? n.left
         : n.kind === 'Union'
           ? n.inputs[0]

@@ -77,6 +77,10 @@ function shortName(v: JobVertex): string {
       return 'Join';
     case 'interval-join':
       return 'IntervalJoin';
+    case 'window-join':
+      return 'WindowJoin';
+    case 'correlate':
+      return 'Correlate';
     case 'temporal-join':
       return 'TemporalJoin';
     case 'lookup-join':

@@ -20,6 +20,7 @@ import { RecordWriterOutput } from '../network/record-writer.js';
 import { channelKey, type ThreadLink } from '../network/thread-link.js';
 import { CalcOperator } from '../operators/calc-operator.js';
 import { ChangelogNormalizeOperator } from '../operators/changelog-normalize/changelog-normalize.js';
+import { CorrelateOperator } from '../operators/correlate/correlate.js';
 import {
   GlobalGroupAggregateOperator,
   GroupAggregateOperator,
@@ -32,6 +33,7 @@ import { LookupJoinOperator } from '../operators/join/lookup-join.js';
 import { SemiAntiJoinOperator } from '../operators/join/semi-anti-join.js';
 import { StreamingJoinOperator } from '../operators/join/streaming-join.js';
 import { TemporalJoinOperator } from '../operators/join/temporal-join.js';
+import { WindowJoinOperator } from '../operators/join/window-join.js';
 import { NotNullEnforcer } from '../operators/not-null-enforcer.js';
 import {
   OverAggregateOperator,
@@ -135,6 +137,10 @@ export function createOperator(
         : new StreamingJoinOperator(spec);
     case 'interval-join':
       return new IntervalJoinOperator(spec);
+    case 'window-join':
+      return new WindowJoinOperator(spec);
+    case 'correlate':
+      return new CorrelateOperator(spec);
     case 'temporal-join':
       return new TemporalJoinOperator(spec);
     case 'lookup-join':

@@ -20,5 +20,6 @@ await import('./rank/deduplicate.test.js');
 await import('./join/streaming-join.test.js');
 await import('./join/semi-anti-join.test.js');
 await import('./join/interval-join.test.js');
+await import('./join/window-join.test.js');
 await import('./join/temporal-join.test.js');
 await import('../time/timer-service.test.js');

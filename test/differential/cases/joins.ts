@@ -160,3 +160,42 @@ export const SEMI_ANTI: DiffCase[] = [
     'SELECT country, COUNT(*) FROM customers WHERE cid IN (SELECT cid FROM orders) GROUP BY country',
   ),
 ];
+
+/** Uncorrelated scalar subqueries (a LEFT join ON TRUE with a single-row aggregate), updating as it changes. */
+export const SCALAR_SUBQUERIES: DiffCase[] = [
+  q(
+    'scalar subquery in WHERE: orders above the average',
+    'SELECT oid, amount FROM orders WHERE amount > (SELECT AVG(amount) FROM orders)',
+  ),
+  q(
+    'scalar subquery in the SELECT list, beside the columns',
+    'SELECT oid, amount, (SELECT MAX(amount) FROM orders) AS top FROM orders WHERE cid IS NOT NULL',
+  ),
+  q(
+    'two scalar subqueries over different tables',
+    "SELECT cname FROM customers WHERE cid < (SELECT COUNT(*) FROM orders) AND cid > (SELECT MIN(cid) FROM customers WHERE country = 'NL')",
+  ),
+  q(
+    'a scalar subquery over no rows is NULL',
+    'SELECT oid, (SELECT MAX(amount) FROM orders WHERE amount > 1000) AS none FROM orders WHERE oid < 102',
+  ),
+  q(
+    'a scalar subquery next to an IN subquery',
+    'SELECT oid FROM orders WHERE cid IN (SELECT cid FROM customers) AND amount >= (SELECT AVG(amount) FROM orders)',
+  ),
+];
+
+/** ORDER BY … LIMIT and LIMIT (a Top-N over the whole result, at parallelism 1), over inserts and over updates. */
+export const LIMITS: DiffCase[] = [
+  q('ORDER BY … LIMIT: the largest orders', 'SELECT oid, amount FROM orders ORDER BY amount DESC LIMIT 3'),
+  q('ORDER BY … LIMIT … OFFSET, by position', 'SELECT oid, amount FROM orders ORDER BY 2 LIMIT 2 OFFSET 1'),
+  q(
+    'ORDER BY … LIMIT over an aggregate (updates)',
+    'SELECT cid, SUM(amount) AS total FROM orders GROUP BY cid ORDER BY total DESC LIMIT 2',
+  ),
+  q(
+    'ORDER BY a nullable column: NULLs first ascending',
+    'SELECT oid, cid FROM orders ORDER BY cid, oid LIMIT 3',
+  ),
+  q('LIMIT without ORDER BY keeps the first rows of one source', 'SELECT cname FROM customers LIMIT 2'),
+];

@@ -102,7 +102,7 @@ hint: let the query define the columns: CREATE TABLE t WITH (…) AS SELECT …
 !error
 
 SELECT * FROM source_table MATCH_RECOGNIZE (PARTITION BY id ORDER BY ts MEASURES A.name AS n PATTERN (A) DEFINE A AS id > 1);
-[ERROR] error[SQL_UNSUPPORTED] at 1:28: MATCH_RECOGNIZE is not supported yet
+[ERROR] error[SQL_UNSUPPORTED] at 1:28: MATCH_RECOGNIZE (pattern recognition) is not supported yet
   1 | SELECT * FROM source_table MATCH_RECOGNIZE (PARTITION BY id ORDER BY ts MEASURES A.name AS n PATTERN (A) DEFINE A AS id > 1);
     |                            ^^^^^^^^^^^^^^^
 hint: weir has no CEP operator yet; Flink runs MATCH_RECOGNIZE (run the script with --target flink=…)

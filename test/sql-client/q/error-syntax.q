@@ -8,7 +8,7 @@ hint: did you mean SELECT?
 !error
 
 SELECT a FROM;
-[ERROR] error[SQL_PARSE] at 1:14: Unexpected end of statement, expected an identifier, TABLE or '('
+[ERROR] error[SQL_PARSE] at 1:14: Unexpected end of statement, expected an identifier, UNNEST, TABLE or '('
   1 | SELECT a FROM;
     |              ^
 !error

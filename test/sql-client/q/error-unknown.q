@@ -5,7 +5,7 @@ CREATE TABLE orders (order_id INT, amount INT) WITH ('connector' = 'datagen', 'n
 !info
 
 SELECT * FROM order;
-[ERROR] error[SQL_PARSE] at 1:15: Unexpected 'order', expected an identifier, TABLE or '('
+[ERROR] error[SQL_PARSE] at 1:15: Unexpected 'order', expected an identifier, UNNEST, TABLE or '('
   1 | SELECT * FROM order;
     |               ^^^^^
 hint: ORDER is a reserved keyword; write `order` to use it as a name

@@ -5,13 +5,14 @@ CREATE TABLE t (a INT, b STRING) WITH ('connector' = 'datagen', 'number-of-rows'
 !info
 
 SELECT a FROM t ORDER BY a;
-[ERROR] error[SQL_UNSUPPORTED] at 1:26: ORDER BY is not supported yet
+[ERROR] error[SQL_UNSUPPORTED] at 1:26: ORDER BY without LIMIT is not supported yet
   1 | SELECT a FROM t ORDER BY a;
     |                          ^
+hint: add a LIMIT (a Top-N), or drop the ORDER BY: a streaming result has no order
 !error
 
 SELECT * FROM t MATCH_RECOGNIZE (ORDER BY a MEASURES a AS x PATTERN (A) DEFINE A AS a > 0);
-[ERROR] error[SQL_UNSUPPORTED] at 1:17: MATCH_RECOGNIZE is not supported yet
+[ERROR] error[SQL_UNSUPPORTED] at 1:17: MATCH_RECOGNIZE (pattern recognition) is not supported yet
   1 | SELECT * FROM t MATCH_RECOGNIZE (ORDER BY a MEASURES a AS x PATTERN (A) DEFINE A AS a > 0);
     |                 ^^^^^^^^^^^^^^^
 hint: weir has no CEP operator yet; Flink runs MATCH_RECOGNIZE (run the script with --target flink=…)
