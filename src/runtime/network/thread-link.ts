@@ -1,6 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { RecordBatch } from '../api/batch.js';
-import { decodeBatch, encodeBatch, isEncoded } from './batch-codec.js';
+import { decodeBatch, type EncodedBatch, encodeBatch } from './batch-codec.js';
 import type { InputChannel, OutputChannel } from './channel.js';
 import type { StreamElement } from './events.js';
 
@@ -28,9 +27,16 @@ type Item =
       priorityBarrier: { readonly checkpointId: number; readonly timestamp: number },
     ];
 
+/** On the wire a batch goes encoded in a buffer that is transferred (batch-codec.ts). */
+type WireItem = Item | readonly [channel: string, batch: EncodedBatch];
+
 type LinkMessage =
-  | { readonly t: 'items'; readonly items: readonly Item[] }
+  | { readonly t: 'items'; readonly items: readonly WireItem[] }
   | { readonly t: 'credit'; readonly credits: readonly (readonly [channel: string, batches: number])[] };
+
+function isEncoded(item: WireItem): item is readonly [string, EncodedBatch] {
+  return 'buffer' in item[1];
+}
 
 function isElement(item: Item): item is readonly [string, StreamElement] {
   return 'kind' in item[1];
@@ -78,12 +84,12 @@ export class ThreadLink {
     if (this.closed) return;
     if (this.pending.length > 0) {
       const transfer: ArrayBuffer[] = [];
-      const items = this.pending.map((item): Item => {
+      const items = this.pending.map((item): WireItem => {
         const element = item[1];
-        return 'kind' in element && element.kind === 'batch'
-          ? // On the wire a batch goes by column (batch-codec.ts); the receiver decodes it.
-            [item[0], { kind: 'batch', batch: encodeBatch(element.batch, transfer) as RecordBatch }]
-          : item;
+        if (!('kind' in element) || element.kind !== 'batch') return item;
+        const encoded = encodeBatch(element.batch);
+        transfer.push(encoded.buffer);
+        return [item[0], encoded];
       });
       this.pending = [];
       this.port.postMessage({ t: 'items', items } satisfies LinkMessage, transfer);
@@ -119,14 +125,9 @@ export class ThreadLink {
     for (const item of message.items) {
       const receiver = this.receivers.get(item[0]);
       if (!receiver) continue;
-      if (isElement(item)) {
-        const element = item[1];
-        receiver.deliver(
-          element.kind === 'batch' && isEncoded(element.batch)
-            ? { kind: 'batch', batch: decodeBatch(element.batch) }
-            : element,
-        );
-      } else receiver.deliverPriorityBarrier(item[1].checkpointId, item[1].timestamp);
+      if (isEncoded(item)) receiver.deliver({ kind: 'batch', batch: decodeBatch(item[1]) });
+      else if (isElement(item)) receiver.deliver(item[1]);
+      else receiver.deliverPriorityBarrier(item[1].checkpointId, item[1].timestamp);
     }
   }
 }
