@@ -1,0 +1,58 @@
+import { isMainThread, parentPort } from 'node:worker_threads';
+
+/**
+ * The process's stdout and stderr as a worker thread's print sinks see them. A pooled worker
+ * outlives the job, so what it prints must reach the process before the job is reported ended:
+ * Node's own worker stdio travels on another port than the worker's messages and may arrive after
+ * them. Text goes instead as 'stdio' messages on the port the 'ended' message follows, in order;
+ * the main thread writes it out and acknowledges each write once flushed, and a worker with more
+ * than HIGH_WATER_MARK characters unacknowledged makes its print sink wait (as a full pipe would).
+ */
+
+export type StdioStream = 'stdout' | 'stderr';
+
+const HIGH_WATER_MARK = 1 << 20;
+
+/** What a print sink writes to (structurally src/connectors/print PrintTarget). */
+export interface StdioTarget {
+  write(chunk: string): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+}
+
+class ForwardedStdio implements StdioTarget {
+  private unacknowledged = 0;
+  private drainListeners: (() => void)[] = [];
+
+  constructor(private readonly stream: StdioStream) {}
+
+  write(chunk: string): boolean {
+    this.unacknowledged += chunk.length;
+    parentPort!.postMessage({ t: 'stdio', stream: this.stream, text: chunk });
+    return this.unacknowledged < HIGH_WATER_MARK;
+  }
+
+  once(_event: 'drain', listener: () => void): this {
+    if (this.unacknowledged < HIGH_WATER_MARK) queueMicrotask(listener);
+    else this.drainListeners.push(listener);
+    return this;
+  }
+
+  written(characters: number): void {
+    this.unacknowledged -= characters;
+    if (this.unacknowledged < HIGH_WATER_MARK) for (const l of this.drainListeners.splice(0)) l();
+  }
+}
+
+let forwarded: { stdout: ForwardedStdio; stderr: ForwardedStdio } | undefined;
+
+/** stdout and stderr: the process's own on the main thread, forwarded to it in a worker thread. */
+export function processStdio(): { stdout: StdioTarget; stderr: StdioTarget } {
+  if (isMainThread || !parentPort) return { stdout: process.stdout, stderr: process.stderr };
+  forwarded ??= { stdout: new ForwardedStdio('stdout'), stderr: new ForwardedStdio('stderr') };
+  return forwarded;
+}
+
+/** In a worker: the main thread has flushed `characters` of what `stream` forwarded. */
+export function stdioWritten(stream: StdioStream, characters: number): void {
+  forwarded?.[stream].written(characters);
+}
