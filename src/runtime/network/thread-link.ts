@@ -30,9 +30,11 @@ type Item =
 /** On the wire a batch goes encoded in a buffer that is transferred (batch-codec.ts). */
 type WireItem = Item | readonly [channel: string, batch: EncodedBatch];
 
-type LinkMessage =
-  | { readonly t: 'items'; readonly items: readonly WireItem[] }
-  | { readonly t: 'credit'; readonly credits: readonly (readonly [channel: string, batches: number])[] };
+/** What one flush posts: elements for the peer's tasks, credits for its senders, or both. */
+interface LinkMessage {
+  readonly items?: readonly WireItem[];
+  readonly credits?: readonly (readonly [channel: string, batches: number])[];
+}
 
 function isEncoded(item: WireItem): item is readonly [string, EncodedBatch] {
   return 'buffer' in item[1];
@@ -82,8 +84,11 @@ export class ThreadLink {
   flush(): void {
     this.flushScheduled = false;
     if (this.closed) return;
+    // One message per flush: each postMessage wakes the peer thread, which costs more than the
+    // message itself, so credits ride along with the elements going the same way.
+    let message: LinkMessage | undefined;
+    const transfer: ArrayBuffer[] = [];
     if (this.pending.length > 0) {
-      const transfer: ArrayBuffer[] = [];
       const items = this.pending.map((item): WireItem => {
         const element = item[1];
         if (!('kind' in element) || element.kind !== 'batch') return item;
@@ -92,13 +97,14 @@ export class ThreadLink {
         return [item[0], encoded];
       });
       this.pending = [];
-      this.port.postMessage({ t: 'items', items } satisfies LinkMessage, transfer);
+      message = { items };
     }
     if (this.pendingCredits.size > 0) {
       const credits = [...this.pendingCredits];
       this.pendingCredits = new Map();
-      this.port.postMessage({ t: 'credit', credits } satisfies LinkMessage);
+      message = { ...message, credits };
     }
+    if (message) this.port.postMessage(message, transfer);
   }
 
   close(): void {
@@ -118,11 +124,10 @@ export class ThreadLink {
 
   private onMessage(message: LinkMessage): void {
     if (this.closed) return;
-    if (message.t === 'credit') {
+    if (message.credits) {
       for (const [key, batches] of message.credits) this.senders.get(key)?.addCredit(batches);
-      return;
     }
-    for (const item of message.items) {
+    for (const item of message.items ?? []) {
       const receiver = this.receivers.get(item[0]);
       if (!receiver) continue;
       if (isEncoded(item)) receiver.deliver({ kind: 'batch', batch: decodeBatch(item[1]) });
