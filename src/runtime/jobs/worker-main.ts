@@ -14,7 +14,7 @@ import {
   type ToWorker,
   type WorkerInit,
 } from './worker-protocol.js';
-import { stdioWritten } from './worker-stdio.js';
+import { forwardStdioToParent, stdioWritten } from './worker-stdio.js';
 
 /**
  * The entry of a worker thread: it builds the subtasks placed on it from the JobGraph (the same
@@ -26,6 +26,7 @@ import { stdioWritten } from './worker-stdio.js';
 
 if (!parentPort) throw new Error('worker-main runs only as a worker thread');
 const port = parentPort;
+forwardStdioToParent();
 
 /** The messages for the tasks of the current 'init'; undefined when the worker is idle. */
 let current: ((message: ToWorker) => void) | undefined;

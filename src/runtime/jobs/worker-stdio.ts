@@ -1,4 +1,4 @@
-import { isMainThread, parentPort } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 
 /**
  * The process's stdout and stderr as a worker thread's print sinks see them. A pooled worker
@@ -45,11 +45,17 @@ class ForwardedStdio implements StdioTarget {
 
 let forwarded: { stdout: ForwardedStdio; stderr: ForwardedStdio } | undefined;
 
-/** stdout and stderr: the process's own on the main thread, forwarded to it in a worker thread. */
-export function processStdio(): { stdout: StdioTarget; stderr: StdioTarget } {
-  if (isMainThread || !parentPort) return { stdout: process.stdout, stderr: process.stderr };
+/** Called by worker-main: this thread is one of weir's workers, whose parent writes what it prints. */
+export function forwardStdioToParent(): void {
   forwarded ??= { stdout: new ForwardedStdio('stdout'), stderr: new ForwardedStdio('stderr') };
-  return forwarded;
+}
+
+/**
+ * stdout and stderr: forwarded to the main thread in a weir worker, the process's own elsewhere
+ * (the main thread, or a thread of the application embedding weir).
+ */
+export function processStdio(): { stdout: StdioTarget; stderr: StdioTarget } {
+  return forwarded ?? { stdout: process.stdout, stderr: process.stderr };
 }
 
 /** In a worker: the main thread has flushed `characters` of what `stream` forwarded. */
