@@ -53,6 +53,19 @@ describe('batch codec', () => {
     expect(roundTrip({ rows }).rows).toEqual(rows);
   });
 
+  it('round-trips ASCII columns mixing short and long strings, and NULLs among them', () => {
+    const rows = [
+      'a',
+      'exactly 12ch',
+      'exactly 13 ch',
+      '',
+      null,
+      'a much longer ASCII string'.repeat(50),
+      'z',
+    ].map((s) => [s]);
+    expect(roundTrip({ rows }).rows).toEqual(rows);
+  });
+
   it('round-trips booleans, BYTES and NULL in every encoding', () => {
     const rows = [
       [true, new Uint8Array([1, 2, 255]), null, 1, 'a', 5n, null],

@@ -46,6 +46,9 @@ enum Encoding {
   Cloned = 6,
 }
 
+/** V8 makes a substring shorter than this (SlicedString::kMinLength) a copy, not a view. */
+const SHORT_STRING = 13;
+
 const MIN_BIGINT = -(1n << 63n);
 const MAX_BIGINT = (1n << 63n) - 1n;
 
@@ -277,9 +280,14 @@ export function decodeBatch(encoded: EncodedBatch): RecordBatch {
         const bytes = Buffer.from(buffer, at + 4 * size) as unknown as BufferSlices;
         let start = 0;
         if (header[h + 3] === 1) {
+          // Short strings are cut from the whole column decoded once: V8 copies substrings shorter
+          // than SHORT_STRING, so they do not pin the column's string; longer ones get their own.
+          const column = bytes.latin1Slice(0, size > 0 ? ends[size - 1] : 0);
           for (let i = 0; i < size; i++) {
-            rows[i][f] = bytes.latin1Slice(start, ends[i]);
-            start = ends[i];
+            const end = ends[i];
+            rows[i][f] =
+              end - start < SHORT_STRING ? column.substring(start, end) : bytes.latin1Slice(start, end);
+            start = end;
           }
         } else {
           for (let i = 0; i < size; i++) {
