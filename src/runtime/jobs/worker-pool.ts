@@ -25,6 +25,9 @@ class WorkerPool {
     const worker = new Worker(new URL(compiledModuleUrl('./worker-main.js', import.meta.url)), {
       name: `weir worker ${this.started++}`,
     });
+    // While leased, the attempt's own listener reports an error (a thread that died fails the
+    // attempt); while idle, the worker just leaves the pool when it exits.
+    worker.on('error', () => {});
     worker.once('exit', () => {
       const at = this.idle.indexOf(worker);
       if (at >= 0) this.idle.splice(at, 1);
