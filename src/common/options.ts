@@ -150,6 +150,14 @@ export const NETWORK_BUFFERS_PER_CHANNEL = integerOption({
     'Batches a channel between two subtasks may hold before its sender waits (credit-based backpressure).',
 });
 
+export const NETWORK_FLOATING_BUFFERS_PER_GATE = integerOption({
+  key: 'taskmanager.network.memory.floating-buffers-per-gate',
+  defaultValue: 8,
+  min: 0,
+  description:
+    "Extra batches in flight for an input gate's channels that cross worker threads, shared out equally among them (at least 1 each, none with 0): they cover the time a credit takes to come back from another thread.",
+});
+
 export const WORKER_THREADS = integerOption({
   key: 'taskmanager.worker-threads',
   min: 0,
@@ -457,6 +465,7 @@ export const CORE_OPTIONS = new OptionRegistry([
   STATE_RECOVERY_IGNORE_UNCLAIMED,
   CHECKPOINT_STORAGE,
   NETWORK_BUFFERS_PER_CHANNEL,
+  NETWORK_FLOATING_BUFFERS_PER_GATE,
   WORKER_THREADS,
   STATE_BACKEND,
   STATE_BACKEND_INCREMENTAL,

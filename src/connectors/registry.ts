@@ -36,6 +36,11 @@ export interface ConnectorEntry {
 export interface ConnectorEnvironment {
   readonly stdout: PrintTarget;
   readonly stderr: PrintTarget;
+  /**
+   * stdout and stderr stand for the process's own even though they are other objects (a worker
+   * thread's, forwarded to the main thread): `print` may then run in worker threads.
+   */
+  readonly processStdio?: boolean;
   /** Where a bare SELECT's changes go (the SQL client's result view); tableau lines on stdout by default. */
   readonly results?: () => ResultCollector;
 }
@@ -43,7 +48,8 @@ export interface ConnectorEnvironment {
 export function builtinConnectors(env: ConnectorEnvironment): ConnectorEntry[] {
   // A worker thread's print sink writes to the process's stdout and stderr (through the main
   // thread): printing into anything else keeps it on the main thread.
-  const printsToProcess = env.stdout === process.stdout && env.stderr === process.stderr;
+  const printsToProcess =
+    env.processStdio === true || (env.stdout === process.stdout && env.stderr === process.stderr);
   return [
     {
       descriptor: datagenDescriptor,

@@ -9,6 +9,7 @@ import { readConfig, splitOf } from '../../src/connectors/nexmark/config.js';
 import { NexmarkGenerator } from '../../src/connectors/nexmark/generator.js';
 import { NEXMARK_ROW_TYPE, NexmarkSourceReader } from '../../src/connectors/nexmark/index.js';
 import { builtinConnectors } from '../../src/connectors/registry.js';
+import { BUILTIN_WORKER_CONNECTORS } from '../../src/connectors/worker-registry.js';
 import type { OperatorContext, OperatorStateSnapshot, Output } from '../../src/runtime/api/operator.js';
 import type { SourceReader } from '../../src/runtime/api/source.js';
 import { executeJob, loadCheckpointMetadata, type RuntimeConnector } from '../../src/runtime/index.js';
@@ -283,5 +284,37 @@ describe('a job reading the nexmark source', () => {
     expect(Math.max(...auctionIds(expected(paced, 3000, 0, 2)))).toBeLessThan(
       Math.min(...auctionIds(expected(paced, 3000, 1, 2))),
     );
+  });
+
+  it('at parallelism 2 on two worker threads, each subtask generates only its split: events.num in all', async () => {
+    // A rebalance edge keeps the sink out of the sources' chains, so their output is counted.
+    const sinkOnly = (job: JobGraph): JobGraph => ({
+      ...job,
+      edges: job.edges.map((e) => ({ ...e, partitioner: 'rebalance' })),
+      vertices: job.vertices.map((v) =>
+        v.operator.kind === 'sink'
+          ? {
+              ...v,
+              operator: { ...v.operator, connector: { ...v.operator.connector, connector: 'blackhole' } },
+            }
+          : v,
+      ),
+    });
+    const options = { 'events.num': '10001', 'base-time': BASE_TIME };
+    const job = executeJob(
+      sinkOnly(nexmarkJob(options, { 'parallelism.default': '2', 'taskmanager.worker-threads': '2' })),
+      { connectors: connectors([]), workerConnectors: BUILTIN_WORKER_CONNECTORS, log },
+    );
+    expect((await job.result).status).toBe('FINISHED');
+    const sources = job.taskStatus().filter((t) => t.taskName.startsWith('Source'));
+    // Both source subtasks ran, each on its own worker thread.
+    expect(new Set(sources.map((t) => t.thread))).toEqual(new Set([1, 2]));
+    const emitted = job.metrics
+      .subtasks()
+      .filter((s) => s.taskName.startsWith('Source'))
+      .map((s) => s.io.numRecordsOut)
+      .sort();
+    // Split 0 has 10001 / 2 events, split 1 the remainder, as upstream's NexmarkSource splits them.
+    expect(emitted).toEqual([5000, 5001]);
   });
 });

@@ -5,8 +5,11 @@ import { threadId } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JOB_GRAPH_VERSION, type JobGraph } from '../../src/common/jobgraph.js';
 import { Types } from '../../src/common/types.js';
+import { builtinConnectors } from '../../src/connectors/registry.js';
+import { BUILTIN_WORKER_CONNECTORS } from '../../src/connectors/worker-registry.js';
 import type { RuntimeConnector, WorkerConnectorsSpec } from '../../src/runtime/index.js';
 import { executeJob, loadCheckpointMetadata } from '../../src/runtime/index.js';
+import { workerPool } from '../../src/runtime/jobs/worker-pool.js';
 import {
   assignToKeyGroup,
   hashFields,
@@ -142,7 +145,11 @@ describe('subtasks on worker threads', () => {
     expect(result.status).toBe('FINISHED');
     expect(result.restarts).toBe(1);
     expect(warnings.some((w) => /failpoint at row 12345.*Restarting in 0 ms/.test(w))).toBe(true);
-    expect(committed(dir).ids).toEqual(all);
+    const { txns, ids } = committed(dir);
+    expect(ids).toEqual(all);
+    // Both attempts ran on the same two pooled workers: the restart tore the tasks down in them
+    // and deployed the new attempt's there.
+    expect(new Set(txns.map((t) => t.threadId)).size).toBe(2);
   });
 
   it('EXACTLY_ONCE unaligned: barriers overtake records queued across threads, which are stored and replayed', async () => {
@@ -176,24 +183,33 @@ describe('subtasks on worker threads', () => {
     expect(committed(dir).ids).toEqual(all);
   });
 
-  it('backpressure across threads: a slow sink bounds what the sources have emitted ahead of it', async () => {
-    const dir = tempDir();
-    const { client, counters } = await start(
-      { dir, 'delay-ms': '2' },
-      { 'execution.checkpointing.interval': '100ms' },
-    );
-    let maxAhead = 0;
-    const watch = setInterval(() => {
-      maxAhead = Math.max(maxAhead, Atomics.load(counters, EMITTED) - Atomics.load(counters, WRITTEN));
-    }, 1);
-    const result = await client.result;
-    clearInterval(watch);
-    expect(result.status).toBe('FINISHED');
-    expect(Atomics.load(counters, WRITTEN)).toBe(ROWS);
-    // 2 sources × 2 channels × (2 credits + 1) batches of at most 100 rows, plus the batch in hand.
-    expect(maxAhead).toBeGreaterThan(0);
-    expect(maxAhead).toBeLessThanOrEqual(2 * 2 * 3 * 100 + 100);
-  });
+  for (const floating of [8, 0]) {
+    it(`backpressure across threads: a slow sink bounds what the sources have emitted ahead of it (${floating} floating buffers per gate)`, async () => {
+      const dir = tempDir();
+      const { client, counters } = await start(
+        { dir, 'delay-ms': '2' },
+        {
+          'execution.checkpointing.interval': '100ms',
+          'taskmanager.network.memory.floating-buffers-per-gate': String(floating),
+        },
+      );
+      let maxAhead = 0;
+      const watch = setInterval(() => {
+        maxAhead = Math.max(maxAhead, Atomics.load(counters, EMITTED) - Atomics.load(counters, WRITTEN));
+      }, 1);
+      const result = await client.result;
+      clearInterval(watch);
+      expect(result.status).toBe('FINISHED');
+      expect(Atomics.load(counters, WRITTEN)).toBe(ROWS);
+      // Each of 2 sources has a channel in its own thread, of 2 credits, and one crossing threads,
+      // of 2 credits plus the floating ones of the gate it feeds (its only channel from another
+      // thread); one more batch each may be waiting for credit, of at most 100 rows, plus the batch
+      // in hand.
+      const bound = (f: number) => 2 * (2 + 1 + (2 + f + 1)) * 100 + 100;
+      expect(maxAhead).toBeGreaterThan(0);
+      expect(maxAhead).toBeLessThanOrEqual(bound(floating));
+    });
+  }
 
   it('stop-with-savepoint across workers, then a restore from it commits every row exactly once', async () => {
     const dir = tempDir();
@@ -224,5 +240,115 @@ describe('subtasks on worker threads', () => {
     await waitFor(() => committed(dir).ids.length > 0, { what: 'a first commit' });
     const result = await client.cancel();
     expect(result.status).toBe('CANCELED');
+  });
+});
+
+describe('worker pool', () => {
+  it('runs the next job on the workers the previous one used, starting none', async () => {
+    const first = await start({ dir: tempDir() });
+    expect((await first.client.result).status).toBe('FINISHED');
+    const started = workerPool.startedCount;
+    expect(workerPool.idleCount).toBeGreaterThanOrEqual(2);
+    const threadsOf = (dir: string) => new Set(committed(dir).txns.map((t) => t.threadId));
+    const dirs = [tempDir(), tempDir()];
+    for (const dir of dirs) {
+      const { client } = await start({ dir });
+      expect((await client.result).status).toBe('FINISHED');
+      expect(committed(dir).ids).toEqual(all);
+    }
+    expect(workerPool.startedCount).toBe(started);
+    expect(threadsOf(dirs[1])).toEqual(threadsOf(dirs[0]));
+    expect(threadsOf(dirs[0]).has(threadId)).toBe(false);
+  });
+
+  it('a cancelled job leaves its workers idle and whole for the next job', async () => {
+    const dir = tempDir();
+    const { client } = await start({ dir, 'delay-ms': '5' });
+    await waitFor(() => committed(dir).ids.length > 0, { what: 'a first commit' });
+    expect((await client.cancel()).status).toBe('CANCELED');
+    expect(workerPool.idleCount).toBeGreaterThanOrEqual(2);
+    const started = workerPool.startedCount;
+    const next = tempDir();
+    const { client: again } = await start({ dir: next });
+    expect((await again.result).status).toBe('FINISHED');
+    expect(committed(next).ids).toEqual(all);
+    expect(workerPool.startedCount).toBe(started);
+  });
+
+  it("print in a worker: every line is on the process's stdout when the job has finished, job after job", async () => {
+    const rows = 3000;
+    const schema = { fields: [{ name: 'id', type: Types.BIGINT(false) }] };
+    const printJob = (run: number): JobGraph => ({
+      version: JOB_GRAPH_VERSION,
+      jobName: 'print on workers',
+      config: { 'parallelism.default': '2', 'taskmanager.worker-threads': '2' },
+      vertices: [
+        {
+          id: 'g'.repeat(32),
+          name: 'source',
+          operator: {
+            kind: 'source',
+            connector: {
+              table: 'numbers',
+              connector: 'datagen',
+              options: {
+                'fields.id.kind': 'sequence',
+                'fields.id.start': '1',
+                'fields.id.end': String(rows),
+              },
+              schema,
+            },
+          },
+        },
+        {
+          id: 'p'.repeat(32),
+          name: 'sink',
+          operator: {
+            kind: 'sink',
+            inputChangelogMode: 'insert-only',
+            connector: {
+              table: 'out',
+              connector: 'print',
+              options: { 'print-identifier': `run${run}` },
+              schema,
+            },
+          },
+        },
+      ],
+      edges: [{ source: 'g'.repeat(32), target: 'p'.repeat(32), partitioner: 'forward' }],
+    });
+    const connectors = new Map(
+      builtinConnectors({ stdout: process.stdout, stderr: process.stderr }).map((c) => [
+        c.runtime.identifier,
+        c.runtime,
+      ]),
+    );
+    const printed: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string, callback?: () => void) => {
+      printed.push(String(chunk));
+      callback?.();
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      for (const run of [1, 2, 3]) {
+        const client = executeJob(printJob(run), {
+          connectors,
+          workerConnectors: BUILTIN_WORKER_CONNECTORS,
+          log: { info: () => {}, warn: () => {} },
+        });
+        expect((await client.result).status).toBe('FINISHED');
+        expect(client.taskStatus().every((t) => t.thread !== 0)).toBe(true);
+        // Read at once: nothing of this run may arrive after the job reported FINISHED.
+        const lines = printed
+          .join('')
+          .split('\n')
+          .filter((l) => l.startsWith(`run${run}:`));
+        expect(lines).toHaveLength(rows);
+        expect(new Set(lines.map((l) => l.replace(/^run\d:\d> /, ''))).size).toBe(rows);
+      }
+    } finally {
+      process.stdout.write = write;
+    }
   });
 });

@@ -6,6 +6,7 @@ import {
   CHECKPOINTING_MODE,
   CHECKPOINTING_UNALIGNED,
   NETWORK_BUFFERS_PER_CHANNEL,
+  NETWORK_FLOATING_BUFFERS_PER_GATE,
 } from '../../common/options.js';
 import type { RuntimeConnectorRegistry } from '../api/connectors.js';
 import type { Logger, OperatorContext, OperatorStateSnapshot, StreamOperator } from '../api/operator.js';
@@ -250,6 +251,29 @@ export function deployTasks(options: DeploymentOptions): Deployment {
     options.snapshotTarget ?? ((): SnapshotTarget => ({ kind: 'checkpoint', sharedDirectory: undefined }));
   const here = options.location;
   const capacity = config.require(NETWORK_BUFFERS_PER_CHANNEL);
+  const floating = config.require(NETWORK_FLOATING_BUFFERS_PER_GATE);
+  // A credit comes back from another thread only when that thread's event loop turns: a channel
+  // crossing threads gets a share of its gate's floating buffers on top of its own (Flink grants
+  // floating buffers to remote channels with backlog; here the share is fixed when deploying).
+  const crossingCapacities = new Map<string, number>();
+  const crossingCapacity = (chainIndex: number, subtask: number): number => {
+    const key = `${chainIndex}:${subtask}`;
+    const known = crossingCapacities.get(key);
+    if (known !== undefined) return known;
+    const at = location(placement, chainIndex, subtask);
+    let crossing = 0;
+    for (const edge of graph.edges) {
+      if (edge.target !== chainIndex) continue;
+      const up = graph.chains[edge.source].parallelism;
+      for (let u = 0; u < up; u++) {
+        if (edge.partitioner === 'forward' && u !== subtask) continue;
+        if (location(placement, edge.source, u) !== at) crossing++;
+      }
+    }
+    const share = floating === 0 ? 0 : Math.max(1, Math.ceil(floating / Math.max(1, crossing)));
+    crossingCapacities.set(key, capacity + share);
+    return capacity + share;
+  };
   const closables: { close(): void }[] = [];
   // channels[edge][upstream subtask][downstream subtask]: the ends this thread holds (a local
   // channel is both); forward edges only connect i to i.
@@ -266,7 +290,10 @@ export function deployTasks(options: DeploymentOptions): Deployment {
           closables.push(channel);
           return { input: channel, output: channel };
         }
-        if (from === here) return { output: links.get(to)!.outputChannel(channelKey(e, u, d), capacity) };
+        if (from === here) {
+          const credits = crossingCapacity(edge.target, d);
+          return { output: links.get(to)!.outputChannel(channelKey(e, u, d), credits) };
+        }
         if (to === here) return { input: links.get(from)!.inputChannel(channelKey(e, u, d)) };
         return undefined;
       }),

@@ -1,5 +1,4 @@
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import { compiledModuleUrl } from '../../common/compiled-module.js';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { JobGraph } from '../../common/jobgraph.js';
 import type { WorkerConnectorsSpec } from '../api/connectors.js';
 import type { Logger } from '../api/operator.js';
@@ -10,6 +9,7 @@ import type { MetricSource } from '../metrics/job-metrics.js';
 import { newTaskMetrics } from '../metrics/task-metrics.js';
 import type { StreamTaskHooks } from '../task/stream-task.js';
 import { type RestoredOperatorState, taskName } from './task-deployment.js';
+import { workerPool } from './worker-pool.js';
 import {
   deserializeError,
   type FromWorker,
@@ -24,8 +24,6 @@ export interface TaskHandle extends CheckpointParticipant, MetricSource {
   resumeSource(): void;
   finish(): void;
 }
-
-const workerEntry = () => new URL(compiledModuleUrl('./worker-main.js', import.meta.url));
 
 /**
  * One MessageChannel per pair of threads that hold the two ends of some channel: ports[a].get(b)
@@ -76,34 +74,38 @@ export interface WorkerAttemptOptions {
 export interface WorkerAttempt {
   /** Proxies of the tasks running in workers. */
   readonly tasks: readonly TaskHandle[];
-  /** Settles when every worker has ended (its tasks closed) and exited. */
+  /** Settles when every worker has ended (its tasks closed), back in the pool or terminated. */
   readonly done: Promise<void>;
   /** The latest status report of each task in a worker. */
   readonly reports: ReadonlyMap<string, TaskStatusReport>;
   cancel(): void;
 }
 
-/** A worker that does not end within this time of being cancelled is terminated. */
+/**
+ * A worker that does not end within this time of being cancelled is terminated (and not reused):
+ * a task stuck in a connector's call must not hold the job's cancellation or failover forever.
+ */
 const CANCEL_GRACE_MS = 10_000;
-/** A worker whose tasks have ended and that has not exited within this time is terminated. */
-const EXIT_GRACE_MS = 2_000;
 
-/** Starts the worker threads of one execution attempt and proxies their tasks to the supervisor. */
+/**
+ * Runs the worker threads' part of one execution attempt on workers from the pool and proxies
+ * their tasks to the supervisor.
+ */
 export function startWorkers(options: WorkerAttemptOptions): WorkerAttempt {
   const { graph, placement, hooks } = options;
   const reports = new Map<string, TaskStatusReport>();
   const tasks: TaskHandle[] = [];
-  const workers: Worker[] = [];
   let active = true;
   const ended: Promise<void>[] = [];
   const cancels: (() => void)[] = [];
   const restored = [...options.restored];
   for (const location of usedLocations(placement)) {
     if (location === MAIN_THREAD) continue;
-    const worker = new Worker(workerEntry(), { name: `weir worker ${location - 1}` });
-    workers.push(worker);
+    const worker = workerPool.acquire();
+    // Once the worker has ended it may be running another job's tasks: nothing more goes to it.
+    let leased = true;
     const send = (message: ToWorker) => {
-      if (active) worker.postMessage(message);
+      if (leased) worker.postMessage(message);
     };
     const links = [...(options.ports.get(location) ?? [])].map(([peer, port]) => ({ peer, port }));
     worker.postMessage(
@@ -149,9 +151,26 @@ export function startWorkers(options: WorkerAttemptOptions): WorkerAttempt {
     ended.push(
       new Promise<void>((resolve) => {
         let graceTimer: NodeJS.Timeout | undefined;
-        let reportedEnd = false;
         let cancelled = false;
-        worker.on('message', (message: FromWorker) => {
+        const detach = () => {
+          leased = false;
+          if (graceTimer) clearTimeout(graceTimer);
+          worker.off('message', onMessage);
+          worker.off('error', onError);
+          worker.off('messageerror', onError);
+          worker.off('exit', onExit);
+          resolve();
+        };
+        const onMessage = (message: FromWorker) => {
+          if (message.t === 'stdio') {
+            // Acknowledged once flushed: the worker's print sinks wait while too much is unflushed.
+            // The acknowledgement is the worker's, not the attempt's: it goes even after 'ended'.
+            const { stream, text } = message;
+            process[stream].write(text, () =>
+              worker.postMessage({ t: 'stdio-written', stream, characters: text.length } satisfies ToWorker),
+            );
+            return;
+          }
           if (!active && message.t !== 'ended' && message.t !== 'log') return;
           switch (message.t) {
             case 'ack':
@@ -178,30 +197,32 @@ export function startWorkers(options: WorkerAttemptOptions): WorkerAttempt {
               for (const r of message.reports) reports.set(r.taskName, r);
               return;
             case 'ended':
-              // The worker's tasks have closed; it exits by itself once its output is flushed, or
-              // is terminated if something (a client library's socket) keeps it alive.
-              reportedEnd = true;
-              graceTimer ??= setTimeout(() => void worker.terminate(), EXIT_GRACE_MS);
+              // Every task in the worker has closed and released its channels: it is idle.
+              detach();
+              workerPool.release(worker);
               return;
             default: {
               const never: never = message;
               return never;
             }
           }
-        });
+        };
         // An error thrown outside any task (a bug, an unhandled rejection in a connector).
-        worker.on('error', (err) => options.onFailure(err));
-        worker.on('messageerror', (err) => options.onFailure(err));
-        worker.on('exit', (code) => {
-          if (graceTimer) clearTimeout(graceTimer);
-          if (!reportedEnd && !cancelled) {
+        const onError = (err: Error) => options.onFailure(err);
+        const onExit = (code: number) => {
+          if (!cancelled) {
             options.onFailure(new Error(`Worker thread ${location - 1} exited unexpectedly (code ${code})`));
           }
-          resolve();
-        });
+          detach();
+        };
+        worker.on('message', onMessage);
+        worker.on('error', onError);
+        worker.on('messageerror', onError);
+        worker.on('exit', onExit);
         cancels.push(() => {
+          if (!leased) return;
           cancelled = true;
-          worker.postMessage({ t: 'cancel' } satisfies ToWorker);
+          send({ t: 'cancel' });
           graceTimer ??= setTimeout(() => void worker.terminate(), CANCEL_GRACE_MS);
         });
       }),

@@ -14,28 +14,60 @@ import {
   type ToWorker,
   type WorkerInit,
 } from './worker-protocol.js';
+import { forwardStdioToParent, stdioWritten } from './worker-stdio.js';
 
 /**
  * The entry of a worker thread: it builds the subtasks placed on it from the JobGraph (the same
  * deployment code the main thread uses), runs them, and talks to the main thread's coordinator
- * and supervisor by messages (worker-protocol.ts).
+ * and supervisor by messages (worker-protocol.ts). A worker is pooled (worker-pool.ts): after its
+ * tasks have ended it says 'ended' and waits for the next 'init', of a restarted attempt or of
+ * another job, one at a time.
  */
 
 if (!parentPort) throw new Error('worker-main runs only as a worker thread');
 const port = parentPort;
+forwardStdioToParent();
 
-const post = (message: FromWorker) => port.postMessage(message);
-
-// Calls that arrive while the tasks are still being created wait for them.
-let handle: ((message: ToWorker) => void) | undefined;
-const early: ToWorker[] = [];
+/** The messages for the tasks of the current 'init'; undefined when the worker is idle. */
+let current: ((message: ToWorker) => void) | undefined;
 port.on('message', (message: ToWorker) => {
-  if (message.t === 'init') void start(message);
-  else if (handle) handle(message);
-  else early.push(message);
+  if (message.t === 'init') current = start(message);
+  else if (message.t === 'stdio-written') stdioWritten(message.stream, message.characters);
+  else current?.(message);
 });
 
-async function start(init: WorkerInit): Promise<void> {
+/** Runs one attempt's tasks; returns what handles the main thread's calls on them. */
+function start(init: WorkerInit): (message: ToWorker) => void {
+  // Nothing of this attempt is posted after 'ended' (a connector logging from a timer after
+  // close): the main thread may already have handed the worker to another attempt.
+  let live = true;
+  const post = (message: FromWorker) => {
+    if (live) port.postMessage(message);
+  };
+  const end = () => {
+    post({ t: 'ended' });
+    live = false;
+    current = undefined;
+  };
+  // Calls that arrive while the tasks are still being created wait for them.
+  const early: ToWorker[] = [];
+  let handle: ((message: ToWorker) => void) | undefined;
+  void run(init, post, end, (h) => {
+    handle = h;
+    for (const message of early.splice(0)) h(message);
+  });
+  return (message) => {
+    if (handle) handle(message);
+    else early.push(message);
+  };
+}
+
+async function run(
+  init: WorkerInit,
+  post: (message: FromWorker) => void,
+  end: () => void,
+  ready: (handle: (message: ToWorker) => void) => void,
+): Promise<void> {
   const log: Logger = {
     info: (message) => post({ t: 'log', level: 'info', message }),
     warn: (message) => post({ t: 'log', level: 'warn', message }),
@@ -74,8 +106,8 @@ async function start(init: WorkerInit): Promise<void> {
   } catch (err) {
     post({ t: 'failed', error: serializeError(err) });
     deployment?.closeChannels();
-    post({ t: 'ended' });
-    port.close();
+    for (const l of init.links) l.port.close();
+    end();
     return;
   }
   const tasks = new Map<string, StreamTask>(deployment.tasks.map((d) => [d.task.taskName, d.task]));
@@ -85,7 +117,7 @@ async function start(init: WorkerInit): Promise<void> {
     for (const task of tasks.values()) task.cancel();
     deployment.closeChannels();
   };
-  handle = (message) => {
+  ready((message) => {
     if (message.t === 'cancel') return cancelAll();
     if (message.t !== 'call') return;
     const task = tasks.get(message.task);
@@ -108,8 +140,7 @@ async function start(init: WorkerInit): Promise<void> {
         return never;
       }
     }
-  };
-  for (const message of early.splice(0)) handle(message);
+  });
 
   const report = (): TaskStatusReport[] => [...tasks.values()].map((t) => statusReport(t, init.location));
   const status = setInterval(() => post({ t: 'status', reports: report() }), init.statusIntervalMs);
@@ -124,8 +155,5 @@ async function start(init: WorkerInit): Promise<void> {
   // The final counts, so the job's metrics after it ended are exact.
   post({ t: 'status', reports: report() });
   deployment.closeChannels();
-  post({ t: 'ended' });
-  // With nothing left to wait for, the thread exits by itself, after its stdout (print sinks) is
-  // flushed to the main thread.
-  port.close();
+  end();
 }

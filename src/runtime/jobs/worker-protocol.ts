@@ -6,6 +6,7 @@ import type { CheckpointMetrics, SubtaskState } from '../checkpoint/coordinator.
 import type { Placement } from '../graph/placement.js';
 import type { TaskMetrics } from '../metrics/task-metrics.js';
 import type { RestoredOperatorState } from './task-deployment.js';
+import type { StdioStream } from './worker-stdio.js';
 
 /**
  * The messages between the main thread (checkpoint coordinator, restart strategy, supervision)
@@ -97,7 +98,9 @@ export type ToWorker =
   | WorkerInit
   | ({ readonly t: 'call'; readonly task: string } & TaskCall)
   /** Cancel every task (the job is cancelled or failing over); the worker ends when they have closed. */
-  | { readonly t: 'cancel' };
+  | { readonly t: 'cancel' }
+  /** The main thread flushed this much of what the worker printed (worker-stdio.ts). */
+  | { readonly t: 'stdio-written'; readonly stream: StdioStream; readonly characters: number };
 
 export type FromWorker =
   | {
@@ -119,5 +122,10 @@ export type FromWorker =
   | { readonly t: 'failed'; readonly task?: string; readonly error: SerializedError }
   | { readonly t: 'log'; readonly level: 'info' | 'warn'; readonly message: string }
   | { readonly t: 'status'; readonly reports: readonly TaskStatusReport[] }
-  /** Every task of the worker has ended and its resources are released. */
+  /** Text a print sink wrote, for the process's stdout or stderr. */
+  | { readonly t: 'stdio'; readonly stream: StdioStream; readonly text: string }
+  /**
+   * Every task of the worker has ended and its resources are released: the worker is idle, and
+   * may run the next attempt's or job's tasks.
+   */
   | { readonly t: 'ended' };

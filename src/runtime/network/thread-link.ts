@@ -1,6 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { RecordBatch } from '../api/batch.js';
-import { decodeBatch, encodeBatch, isEncoded } from './batch-codec.js';
+import { decodeBatch, type EncodedBatch, encodeBatch } from './batch-codec.js';
 import type { InputChannel, OutputChannel } from './channel.js';
 import type { StreamElement } from './events.js';
 
@@ -28,9 +27,18 @@ type Item =
       priorityBarrier: { readonly checkpointId: number; readonly timestamp: number },
     ];
 
-type LinkMessage =
-  | { readonly t: 'items'; readonly items: readonly Item[] }
-  | { readonly t: 'credit'; readonly credits: readonly (readonly [channel: string, batches: number])[] };
+/** On the wire a batch goes encoded in a buffer that is transferred (batch-codec.ts). */
+type WireItem = Item | readonly [channel: string, batch: EncodedBatch];
+
+/** What one flush posts: elements for the peer's tasks, credits for its senders, or both. */
+interface LinkMessage {
+  readonly items?: readonly WireItem[];
+  readonly credits?: readonly (readonly [channel: string, batches: number])[];
+}
+
+function isEncoded(item: WireItem): item is readonly [string, EncodedBatch] {
+  return 'buffer' in item[1];
+}
 
 function isElement(item: Item): item is readonly [string, StreamElement] {
   return 'kind' in item[1];
@@ -76,23 +84,27 @@ export class ThreadLink {
   flush(): void {
     this.flushScheduled = false;
     if (this.closed) return;
+    // One message per flush: each postMessage wakes the peer thread, which costs more than the
+    // message itself, so credits ride along with the elements going the same way.
+    let message: LinkMessage | undefined;
+    const transfer: ArrayBuffer[] = [];
     if (this.pending.length > 0) {
-      const transfer: ArrayBuffer[] = [];
-      const items = this.pending.map((item): Item => {
+      const items = this.pending.map((item): WireItem => {
         const element = item[1];
-        return 'kind' in element && element.kind === 'batch'
-          ? // On the wire a batch goes by column (batch-codec.ts); the receiver decodes it.
-            [item[0], { kind: 'batch', batch: encodeBatch(element.batch, transfer) as RecordBatch }]
-          : item;
+        if (!('kind' in element) || element.kind !== 'batch') return item;
+        const encoded = encodeBatch(element.batch);
+        transfer.push(encoded.buffer);
+        return [item[0], encoded];
       });
       this.pending = [];
-      this.port.postMessage({ t: 'items', items } satisfies LinkMessage, transfer);
+      message = { items };
     }
     if (this.pendingCredits.size > 0) {
       const credits = [...this.pendingCredits];
       this.pendingCredits = new Map();
-      this.port.postMessage({ t: 'credit', credits } satisfies LinkMessage);
+      message = { ...message, credits };
     }
+    if (message) this.port.postMessage(message, transfer);
   }
 
   close(): void {
@@ -112,21 +124,15 @@ export class ThreadLink {
 
   private onMessage(message: LinkMessage): void {
     if (this.closed) return;
-    if (message.t === 'credit') {
+    if (message.credits) {
       for (const [key, batches] of message.credits) this.senders.get(key)?.addCredit(batches);
-      return;
     }
-    for (const item of message.items) {
+    for (const item of message.items ?? []) {
       const receiver = this.receivers.get(item[0]);
       if (!receiver) continue;
-      if (isElement(item)) {
-        const element = item[1];
-        receiver.deliver(
-          element.kind === 'batch' && isEncoded(element.batch)
-            ? { kind: 'batch', batch: decodeBatch(element.batch) }
-            : element,
-        );
-      } else receiver.deliverPriorityBarrier(item[1].checkpointId, item[1].timestamp);
+      if (isEncoded(item)) receiver.deliver({ kind: 'batch', batch: decodeBatch(item[1]) });
+      else if (isElement(item)) receiver.deliver(item[1]);
+      else receiver.deliverPriorityBarrier(item[1].checkpointId, item[1].timestamp);
     }
   }
 }

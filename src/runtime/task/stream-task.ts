@@ -61,8 +61,13 @@ interface CompletedSnapshot {
 /** Operator-state name under which a task stores the in-flight records of an unaligned checkpoint. */
 export const CHANNEL_STATE = 'weir.channel-state';
 
-/** A task that has run this long without giving the event loop a turn yields, so timers and I/O run. */
-const MAX_BUSY_MS = 10;
+/**
+ * A task that has run this long without giving the event loop a turn yields, so timers and I/O run.
+ * Short, because what crosses threads moves only on event loop turns: a worker posts the batches
+ * and credits its tasks produced, and takes in its peers', between turns; with 10 ms slices a hash
+ * exchange between two busy workers left each idle a fifth to a third of the time.
+ */
+const MAX_BUSY_MS = 2;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
