@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isWeirError, type WeirError } from '../common/errors.js';
-import { TEST_CONNECTORS } from './__fixtures__/connectors.js';
-import { SqlSession, type StatementResult } from './session.js';
+import { plannerProbe } from './__fixtures__/planner-session.js';
 
 /**
  * Queries Flink refuses and weir plans, each with one unambiguous meaning (Nexmark q6 needs all of
@@ -15,27 +13,12 @@ CREATE TABLE names (auction STRING, x BIGINT) WITH ('connector' = 'print');
 CREATE TABLE short (auction VARCHAR(5), x BIGINT) WITH ('connector' = 'print');
 CREATE TABLE out2 (auction BIGINT, x BIGINT) WITH ('connector' = 'print');`;
 
-function one(sql: string): StatementResult {
-  const s = new SqlSession({ connectors: TEST_CONNECTORS });
-  s.executeScript(SETUP);
-  const results = s.executeScript(sql, 'job.sql');
-  return results[results.length - 1];
-}
+const { one, explain, failure } = plannerProbe(SETUP);
 
+/** The optimized plans of EXPLAIN, without the abstract syntax tree. */
 function explained(sql: string): string {
-  const r = one(`EXPLAIN ${sql}`);
-  if (r.kind !== 'explain') throw new Error(r.kind);
-  return r.text.slice(r.text.indexOf('== Optimized Physical Plan =='));
-}
-
-function failure(sql: string): WeirError {
-  try {
-    one(sql);
-  } catch (err) {
-    if (isWeirError(err)) return err;
-    throw err;
-  }
-  throw new Error(`no error for: ${sql}`);
+  const text = explain(sql);
+  return text.slice(text.indexOf('== Optimized Physical Plan =='));
 }
 
 describe('beyond Flink', () => {

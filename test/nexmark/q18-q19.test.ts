@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Configuration } from '../../src/common/config.js';
 import type { ConnectorDescriptor } from '../../src/common/connector.js';
 import { RowKind } from '../../src/common/types.js';
-import { readConfig, splitOf } from '../../src/connectors/nexmark/config.js';
-import { NexmarkGenerator } from '../../src/connectors/nexmark/generator.js';
 import { builtinConnectors } from '../../src/connectors/registry.js';
 import { SqlSession } from '../../src/planner/session.js';
 import type { RuntimeConnector } from '../../src/runtime/index.js';
 import { executeJob } from '../../src/runtime/index.js';
 import { type CommittedStore, CommittingSink, failOnce } from '../helpers/committing-sink.js';
+import { BASE_TIME, nexmarkBids } from './run-upstream.js';
 import { upstreamAvailable, upstreamScript } from './upstream.js';
 
 /**
@@ -18,32 +16,10 @@ import { upstreamAvailable, upstreamScript } from './upstream.js';
  * batch evaluation of the generator's bids gives — at parallelism 1 and 3, and after a failover
  * that restores the Rank/Deduplicate keyed state from a mid-run checkpoint.
  */
-const BASE_TIME = '1700000000000';
 const EVENTS = 6000;
 const TPS = '1000';
 
 const quiet = { write: () => true, once: () => quiet };
-
-/**
- * The bids the source makes at `parallelism` (one split per subtask, each its own share of the
- * events): [auction, bidder, price, channel, url, dateTime, extra], split after split.
- */
-function bids(parallelism: number): unknown[][] {
-  const options = { 'first-event.rate': TPS, 'events.num': String(EVENTS), 'base-time': BASE_TIME };
-  const c = readConfig(
-    new Configuration(Object.entries(options)),
-    'default_catalog.default_database.datagen',
-  );
-  const out: unknown[][] = [];
-  for (let i = 0; i < parallelism; i++) {
-    const split = splitOf(c, i, parallelism, Number(BASE_TIME));
-    const count = Number(split.maxEvents);
-    const rows: unknown[][] = new Array(count);
-    new NexmarkGenerator(c, split, 0, false).fill(rows, 0, count);
-    for (const r of rows) if (r[0] === 2) out.push((r[3] as unknown[]).slice(0, 7));
-  }
-  return out;
-}
 
 function script(query: string, config: Record<string, string>, paced: boolean): string {
   // Paced, the source emits at first-event.rate in wall-clock time, so checkpoints complete mid-run.
@@ -128,7 +104,7 @@ function apply(changes: readonly Change[], key: (row: unknown[]) => string): Map
 /** q18 evaluated as a batch: per (bidder, auction), the bid with the largest dateTime (the later one on a tie). */
 function expectedQ18(parallelism = 1): Map<string, unknown[]> {
   const out = new Map<string, unknown[]>();
-  for (const b of bids(parallelism)) {
+  for (const b of nexmarkBids(EVENTS, parallelism)) {
     const k = `${b[1]}/${b[0]}`;
     const kept = out.get(k);
     if (!kept || (kept[5] as number) <= (b[5] as number)) out.set(k, b);
@@ -139,7 +115,7 @@ function expectedQ18(parallelism = 1): Map<string, unknown[]> {
 /** q19 evaluated as a batch: per auction, bids by price descending (ties in arrival order), ranks 1..10. */
 function expectedQ19(parallelism = 1): Map<string, unknown[]> {
   const byAuction = new Map<unknown, unknown[][]>();
-  for (const b of bids(parallelism)) {
+  for (const b of nexmarkBids(EVENTS, parallelism)) {
     const list = byAuction.get(b[0]) ?? [];
     list.push(b);
     byAuction.set(b[0], list);

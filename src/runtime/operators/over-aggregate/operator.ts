@@ -58,19 +58,7 @@ export class OverAggregateOperator implements StreamOperator {
     this.frameState = this.backend.getValueState('over.frame', ttl);
     this.pending = this.backend.getMapState('over.pending', ttl);
     this.lastTriggered = this.backend.getValueState('over.last-triggered', ttl);
-    const inputTypes = this.spec.inputType.fields.map((f) => f.type);
-    let at = 0;
-    this.accumulators = this.spec.aggCalls.map((call, i) => {
-      const acc = createAccumulator(call, at, inputTypes, {
-        backend: this.backend,
-        ttl,
-        retracting: false,
-        stateName: `over.${i}`,
-      });
-      at += acc.width;
-      return acc;
-    });
-    this.width = at;
+    ({ accumulators: this.accumulators, width: this.width } = overAccumulators(this.spec, this.backend, ttl));
     this.clock = ctx.processingTimeService;
     if (this.spec.rowtime || this.rangeOnProcessingTime)
       this.timers = new KeyedTimerService(this.backend, ctx.processingTimeService, (domain, timestamp) =>
@@ -212,4 +200,25 @@ export class OverAggregateOperator implements StreamOperator {
   close(): void {
     this.timers?.close();
   }
+}
+
+/** The aggregates' accumulators over the input row, laid out side by side in one accumulator row. */
+export function overAccumulators(
+  spec: OverAggregateSpec,
+  backend: KeyedStateBackend,
+  ttl: StateTtl | undefined,
+): { accumulators: Accumulator[]; width: number } {
+  const inputTypes = spec.inputType.fields.map((f) => f.type);
+  let width = 0;
+  const accumulators = spec.aggCalls.map((call, i) => {
+    const acc = createAccumulator(call, width, inputTypes, {
+      backend,
+      ttl,
+      retracting: false,
+      stateName: `over.${i}`,
+    });
+    width += acc.width;
+    return acc;
+  });
+  return { accumulators, width };
 }

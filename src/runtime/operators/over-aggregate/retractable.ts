@@ -5,8 +5,9 @@ import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext, Output, StreamOperator } from '../../api/operator.js';
 import type { KeyedStateBackend, StateTtl, ValueState } from '../../api/state.js';
 import { deepEquals } from '../calc/compare.js';
-import { type Accumulator, createAccumulator } from '../group-aggregate/accumulators.js';
+import type { Accumulator } from '../group-aggregate/accumulators.js';
 import { lowerBound, type RowComparator, rowComparator, upperBound } from '../rank/sort.js';
+import { overAccumulators } from './operator.js';
 
 /**
  * An OVER window with a ROWS frame over an updating input, or ordered by something other than one
@@ -42,19 +43,7 @@ export class RetractableOverAggregateOperator implements StreamOperator {
     const ttlMs = ctx.config.get(STATE_TTL) ?? 0;
     const ttl: StateTtl | undefined = ttlMs > 0 ? { ttlMs } : undefined;
     this.sorted = this.backend.getValueState('over.sorted', ttl);
-    const inputTypes = this.spec.inputType.fields.map((f) => f.type);
-    let at = 0;
-    this.accumulators = this.spec.aggCalls.map((call, i) => {
-      const acc = createAccumulator(call, at, inputTypes, {
-        backend: this.backend,
-        ttl,
-        retracting: false,
-        stateName: `over.${i}`,
-      });
-      at += acc.width;
-      return acc;
-    });
-    this.width = at;
+    ({ accumulators: this.accumulators, width: this.width } = overAccumulators(this.spec, this.backend, ttl));
   }
 
   /** The aggregates over the frame of the row at `index`. */
