@@ -113,7 +113,7 @@ export const OVER: DiffCase[] = [
   ),
   q(
     'OVER unbounded ROWS over a group aggregate (retractions)',
-    'SELECT item, total, SUM(total) OVER (ORDER BY item ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running FROM (SELECT item, SUM(qty) AS total FROM sales GROUP BY item)',
+    'SELECT item, total, SUM(total) OVER (ORDER BY item ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running_total FROM (SELECT item, SUM(qty) AS total FROM sales GROUP BY item)',
   ),
   q(
     'OVER ROWS over a Top-1 that replaces its rows (Nexmark q6 shape)',
