@@ -27,7 +27,7 @@ function generate(events, onEvent) {
   const rows = new Array(BATCH);
   for (let at = 0; at < events; at += BATCH) {
     const n = Math.min(BATCH, events - at);
-    generator.fill(rows, at, n);
+    generator.fill(rows, 0, n);
     for (let i = 0; i < n; i++) onEvent(rows[i]);
   }
 }
