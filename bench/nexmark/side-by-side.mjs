@@ -8,7 +8,7 @@
 // `dateTime` and its 4-second watermark), and run upstream's ddl_views.sql and qN.sql unchanged. Both run at
 // parallelism 1 with the same checkpoint interval (CHECKPOINT_INTERVAL, default none). Reading and parsing JSON
 // is part of every figure, on both sides; weir's own nexmark-source figures are in bench/nexmark/README.md.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,23 +18,13 @@ import { builtinConnectors } from '../../dist/connectors/registry.js';
 import { SqlSession } from '../../dist/planner/index.js';
 import { executeJob } from '../../dist/runtime/index.js';
 import { startFlink } from '../../dist/testing/index.js';
+import { upstreamFile } from './upstream.mjs';
 
-const MIRROR = '/work/.mirror/nexmark+nexmark/repo';
 const WEIR_BIN = new URL('../../bin/weir.js', import.meta.url).pathname;
-
-function upstream(name, values) {
-  const dir = process.env.NEXMARK_QUERIES;
-  const text = dir
-    ? readFileSync(join(dir, name), 'utf8')
-    : execFileSync('git', ['-C', MIRROR, 'show', `HEAD:nexmark-flink/src/main/resources/queries/${name}`], {
-        encoding: 'utf8',
-      });
-  return text.replace(/\$\{([A-Z_]+)\}/g, (m, key) => values[key] ?? m).trimEnd();
-}
 
 /** upstream's datagen table, its WITH clause swapped for the JSON files. */
 function fileTable(values, dir) {
-  const ddl = upstream('ddl_gen.sql', values);
+  const ddl = upstreamFile('ddl_gen.sql', values);
   return ddl.replace(
     /\)\s*WITH\s*\([\s\S]*\);?\s*$/,
     `) WITH (\n  'connector' = 'filesystem',\n  'path' = '${dir}',\n  'format' = 'json'\n);`,
@@ -63,7 +53,7 @@ async function runOnWeir(script, name) {
 
 /** Writes the events with weir's nexmark connector into JSON part files under `dir`. */
 async function generate(values, dir) {
-  const gen = upstream('ddl_gen.sql', values);
+  const gen = upstreamFile('ddl_gen.sql', values);
   const sink = fileTable(values, dir)
     .replace('CREATE TABLE datagen', 'CREATE TABLE events_file')
     .replace(/,\s*`dateTime` AS[\s\S]*?INTERVAL '4' SECOND/, '');
@@ -140,8 +130,8 @@ export async function sideBySide(queries) {
     for (const q of queries) {
       const script = [
         fileTable(values, dir),
-        upstream('ddl_views.sql', values),
-        upstream(`${q}.sql`, values),
+        upstreamFile('ddl_views.sql', values),
+        upstreamFile(`${q}.sql`, values),
       ].join('\n\n');
       const settings = checkpointInterval
         ? `SET 'execution.checkpointing.interval' = '${checkpointInterval}';\n`
