@@ -4,6 +4,7 @@
  * and tests.
  */
 
+export { functionLanguage } from './binder/create-function.js';
 export { builtInFunctionNames } from './binder/functions.js';
 export type { CatalogObject, CatalogTable, CatalogView, ObjectIdentifier } from './catalog/catalog.js';
 export { Catalog, DEFAULT_CATALOG, DEFAULT_DATABASE } from './catalog/catalog.js';

@@ -1,5 +1,6 @@
 import { createSession } from '../../api/session.js';
 import { CORE_OPTIONS } from '../../common/options.js';
+import { functionLanguage } from '../../planner/index.js';
 
 /**
  * What weir finds, before a script goes to a Flink cluster, that would behave differently there or
@@ -31,8 +32,6 @@ const WEIR_LOCAL_OPTIONS = new Set(['rest.port', 'rest.bind-address']);
 
 const SET = /^\s*SET\s+'([^']+)'\s*=\s*'([^']*)'\s*;?\s*$/i;
 const CONNECTOR = /'connector'\s*=\s*'([^']+)'/gi;
-const JAVASCRIPT_FUNCTION =
-  /^\s*CREATE\s+(TEMPORARY\s+(SYSTEM\s+)?)?FUNCTION\b[\s\S]*?\bAS\s+'[^']*(\.(c|m)?js(#[\w$]+)?'|'\s+LANGUAGE\s+JAVASCRIPT)/i;
 
 /**
  * Checks the script's statements and the -D properties. Every statement is also planned by weir (nothing
@@ -66,11 +65,6 @@ export function checkForFlink(
       );
   }
   for (const s of statements) {
-    // A JavaScript function cannot run in Flink's JVM: the CREATE FUNCTION would fail there.
-    if (JAVASCRIPT_FUNCTION.test(s.text))
-      errors.push(
-        `${file}:${s.line}: a JavaScript function (LANGUAGE JAVASCRIPT or a .js module) cannot run on a Flink cluster; Flink needs a JVM class in a jar (USING JAR)`,
-      );
     for (const m of s.text.matchAll(CONNECTOR)) {
       const reason = WEIR_ONLY_CONNECTORS[m[1].toLowerCase()];
       if (reason) errors.push(`${file}:${s.line}: connector '${m[1]}' is not on a Flink cluster: ${reason}`);
@@ -83,7 +77,14 @@ export function checkForFlink(
   );
   for (const s of statements) {
     try {
-      for (const parsed of session.parseScript(s.text, file)) session.execute(parsed);
+      for (const parsed of session.parseScript(s.text, file)) {
+        // A JavaScript function cannot run in Flink's JVM: the CREATE FUNCTION would fail there.
+        if (parsed.ast.kind === 'CreateFunction' && functionLanguage(parsed.ast) === 'JAVASCRIPT')
+          errors.push(
+            `${file}:${s.line}: a JavaScript function (LANGUAGE JAVASCRIPT or a .js module) cannot run on a Flink cluster; Flink needs a JVM class in a jar (USING JAR)`,
+          );
+        session.execute(parsed);
+      }
     } catch (err) {
       const message = (err as Error).message.split('\n')[0];
       warnings.push(`${file}:${s.line}: weir could not run this statement itself (Flink may): ${message}`);

@@ -25,7 +25,7 @@ export function bindCreateFunction(
       hint: `CREATE TEMPORARY SYSTEM FUNCTION ${name} …`,
     });
   const identifier = ast.system ? undefined : catalog.qualify(ast.name);
-  const language = ast.language ?? (looksLikeModule(ast.className) ? 'JAVASCRIPT' : 'JAVA');
+  const language = functionLanguage(ast);
   const at = { position: ast.pos };
   let module: string;
   let exportName = 'default';
@@ -95,7 +95,10 @@ export function bindCreateFunction(
   };
 }
 
-const looksLikeModule = (identifier: string) => /\.(c|m)?js(#[\w$]+)?$/.test(identifier);
+/** The language as written, or as the identifier says: a `.js`/`.mjs`/`.cjs` path is JavaScript, else a JVM class. */
+export function functionLanguage(ast: A.CreateFunction): string {
+  return ast.language ?? (/\.(c|m)?js(#[\w$]+)?$/.test(ast.className) ? 'JAVASCRIPT' : 'JAVA');
+}
 
 function withPosition<T>(pos: A.Pos, body: () => T): T {
   try {
