@@ -1,6 +1,7 @@
 import type * as A from '../parser/ast.js';
 import { children } from './aggregate.js';
 import { findOverCalls } from './over.js';
+import { conjunctsOf } from './subquery.js';
 
 /**
  * A WHERE that names the alias of an OVER call of its own SELECT:
@@ -46,10 +47,6 @@ export function filterOnOverAliases(s: A.Select, fromColumns: ReadonlySet<string
     groupBy: [],
     pos: s.pos,
   };
-}
-
-function conjunctsOf(e: A.Expr): A.Expr[] {
-  return e.kind === 'BinaryExpr' && e.op === 'AND' ? [...conjunctsOf(e.left), ...conjunctsOf(e.right)] : [e];
 }
 
 function and(conjuncts: readonly A.Expr[]): A.Expr | undefined {

@@ -25,7 +25,8 @@ interface SubqueryConjunct {
   readonly pos: A.Pos;
 }
 
-function conjunctsOf(e: A.Expr): A.Expr[] {
+/** The operands of a condition's top-level ANDs, left to right. */
+export function conjunctsOf(e: A.Expr): A.Expr[] {
   return e.kind === 'BinaryExpr' && e.op === 'AND' ? [...conjunctsOf(e.left), ...conjunctsOf(e.right)] : [e];
 }
 
