@@ -90,6 +90,11 @@ export const DISTINCT_FILTER: DiffCase[] = [
     'SELECT usr, COUNT(DISTINCT page) FILTER (WHERE seq > 2) FROM clicks GROUP BY usr',
   ),
   q(
+    'DISTINCT calls sharing an argument, with and without FILTER (q15/q16 shape)',
+    'SELECT usr, COUNT(DISTINCT page), COUNT(DISTINCT page) FILTER (WHERE seq > 2), ' +
+      'COUNT(DISTINCT page) FILTER (WHERE seq <= 2), MAX(DISTINCT page) FILTER (WHERE amount > 1), COUNT(DISTINCT seq) FROM clicks GROUP BY usr',
+  ),
+  q(
     'global FILTER',
     "SELECT COUNT(*) FILTER (WHERE usr = 'alice'), SUM(seq) FILTER (WHERE usr <> 'alice') FROM clicks",
   ),
@@ -123,6 +128,11 @@ export const RETRACTIONS: DiffCase[] = [
   q(
     'count distinct over aggregate',
     'SELECT COUNT(DISTINCT cnt) FROM (SELECT usr, COUNT(*) AS cnt FROM clicks GROUP BY usr)',
+  ),
+  q(
+    'shared DISTINCT calls over a retracting input',
+    'SELECT COUNT(DISTINCT cnt), COUNT(DISTINCT cnt) FILTER (WHERE cnt > 1), SUM(DISTINCT cnt) FILTER (WHERE cnt < 3) ' +
+      'FROM (SELECT usr, COUNT(*) AS cnt FROM clicks GROUP BY usr)',
   ),
   q(
     'LISTAGG-free string max over aggregate',

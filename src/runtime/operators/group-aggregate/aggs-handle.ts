@@ -1,7 +1,8 @@
 import type { AggregateCallSpec } from '../../../common/jobgraph.js';
 import { RowKind, type RowType } from '../../../common/types.js';
 import type { KeyedStateBackend, StateTtl } from '../../api/state.js';
-import { type Accumulator, createAccumulator } from './accumulators.js';
+import type { Accumulator } from './accumulators.js';
+import { createAccumulators } from './shared-distinct.js';
 
 /**
  * The aggregate calls of one group aggregation as one unit (Flink's AggsHandleFunction): the
@@ -21,18 +22,13 @@ export class AggsHandle {
   ) {
     const inputTypes = inputType.fields.map((f) => f.type);
     const backend = options.backend ?? NO_STATE;
-    let at = 1;
-    this.accumulators = calls.map((call, i) => {
-      const acc = createAccumulator(call, at, inputTypes, {
-        backend,
-        ttl: options.ttl,
-        retracting: options.retracting,
-        stateName: `group-aggregate.${i}`,
-      });
-      at += acc.width;
-      return acc;
-    });
-    this.width = at;
+    this.accumulators = createAccumulators(calls, inputTypes, (i) => ({
+      backend,
+      ttl: options.ttl,
+      retracting: options.retracting,
+      stateName: `group-aggregate.${i}`,
+    }));
+    this.width = this.accumulators.reduce((w, a) => w + a.width, 1);
   }
 
   newAccumulator(): unknown[] {
