@@ -1,44 +1,43 @@
 import type { ProcessingTimeService } from '../api/operator.js';
 import type { KeyedStateBackend, ListState } from '../api/state.js';
 import { keyString } from '../state/heap-keyed-state.js';
+import { TimestampHeap } from './timestamp-heap.js';
 
 export type TimeDomain = 'event-time' | 'processing-time';
 
 /** Timers due at one timestamp, by key. */
 class TimerQueue {
-  private readonly timestamps: number[] = [];
+  private readonly timestamps = new TimestampHeap();
   private readonly byTimestamp = new Map<number, Map<string, readonly unknown[]>>();
 
   add(timestamp: number, key: readonly unknown[]): void {
     let keys = this.byTimestamp.get(timestamp);
     if (!keys) {
       this.byTimestamp.set(timestamp, (keys = new Map()));
-      // Binary insertion keeps timestamps sorted; timers are registered far less often than they are scanned.
-      let lo = 0;
-      let hi = this.timestamps.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (this.timestamps[mid] < timestamp) lo = mid + 1;
-        else hi = mid;
-      }
-      this.timestamps.splice(lo, 0, timestamp);
+      this.timestamps.push(timestamp);
     }
     keys.set(keyString(key), key);
   }
 
   remove(timestamp: number, key: readonly unknown[]): void {
-    this.byTimestamp.get(timestamp)?.delete(keyString(key));
+    const keys = this.byTimestamp.get(timestamp);
+    if (!keys) return;
+    keys.delete(keyString(key));
+    // The heap keeps the timestamp until it comes due; pollDue skips it when nothing is left.
+    if (keys.size === 0) this.byTimestamp.delete(timestamp);
   }
 
   get earliest(): number | undefined {
-    return this.timestamps[0];
+    return this.timestamps.peek();
   }
 
   /** Removes and returns the timers of the earliest timestamp if it is <= `time`. */
   pollDue(time: number): { timestamp: number; keys: (readonly unknown[])[] } | undefined {
-    while (this.timestamps.length > 0 && this.timestamps[0] <= time) {
-      const timestamp = this.timestamps.shift()!;
-      const keys = this.byTimestamp.get(timestamp)!;
+    while (this.timestamps.size > 0 && this.timestamps.peek()! <= time) {
+      const timestamp = this.timestamps.pop()!;
+      const keys = this.byTimestamp.get(timestamp);
+      // Absent when every timer at it was removed, or when a re-registration pushed it twice.
+      if (!keys) continue;
       this.byTimestamp.delete(timestamp);
       if (keys.size > 0) return { timestamp, keys: [...keys.values()] };
     }
