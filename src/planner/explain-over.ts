@@ -42,6 +42,11 @@ export function rankLabel(node: PhysicalRank | PhysicalDeduplicate): string {
   if (node.kind === 'Deduplicate')
     return `Deduplicate(keep=[${node.keepLastRow ? 'LastRow' : 'FirstRow'}], key=[${node.keys.map((k) => names[k]).join(', ')}], order=[${node.rowtimeIndex !== undefined ? 'ROWTIME' : 'PROCTIME'}]`;
   const orderBy = orderByText(node.orderKeys, names);
+  if (node.limit) {
+    const { offset, fetch } = node.limit;
+    if (node.orderKeys.length === 0) return `Limit(offset=[${offset}], fetch=[${fetch}]`;
+    return `SortLimit(orderBy=[${orderBy}], offset=[${offset}], fetch=[${fetch}], strategy=[${node.strategy}]`;
+  }
   return `Rank(strategy=[${node.strategy}], rankType=[ROW_NUMBER], rankRange=[rankStart=${node.rankStart}, rankEnd=${node.rankEnd}], partitionBy=[${node.partitionKeys.map((k) => names[k]).join(', ')}], orderBy=[${orderBy}], select=[${node.rowType.fields.map((f) => f.name).join(', ')}]`;
 }
 

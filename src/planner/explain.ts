@@ -118,6 +118,8 @@ function drawLogical(node: LogicalNode): Drawn {
       ],
     };
   }
+  const sort = limitSort(node);
+  if (sort) return { label: sort.label, inputs: [drawLogical(sort.input)] };
   if (node.kind === 'LogicalCorrelate') {
     // UNNEST: the collection, correlated with the left row, is uncollected from a one-row VALUES.
     const names = node.input.rowType.fields.map((f) => f.name);
@@ -131,6 +133,24 @@ function drawLogical(node: LogicalNode): Drawn {
     };
   }
   return { label: logicalLabel(node), inputs: logicalInputs(node).map(drawLogical) };
+}
+
+/**
+ * A LIMIT is bound as a ranking (project ← filter on the row number ← OVER window); the logical
+ * plan shows it as Calcite's LogicalSort over the window's input, as Flink does.
+ */
+function limitSort(node: LogicalNode): { label: string; input: LogicalNode } | undefined {
+  if (node.kind !== 'LogicalProject' || node.input.kind !== 'LogicalFilter') return undefined;
+  const window = node.input.input;
+  if (window.kind !== 'LogicalOverWindow' || !window.limit) return undefined;
+  // Calcite names a null direction only where it differs from its default (ASC: last, DESC: first).
+  const keys = window.orderKeys.flatMap((k, i) => [
+    `sort${i}=[$${k.index}]`,
+    `dir${i}=[${k.descending ? (k.nullsFirst ? 'DESC' : 'DESC-nulls-last') : k.nullsFirst ? 'ASC-nulls-first' : 'ASC'}]`,
+  ]);
+  const { offset, fetch } = window.limit;
+  const parts = [...keys, ...(offset > 0 ? [`offset=[${offset}]`] : []), `fetch=[${fetch}]`];
+  return { label: `LogicalSort(${parts.join(', ')})`, input: window.input };
 }
 
 /** VALUES rows as Calcite prints them: `[{ 1, 'a' }, { 2, 'b' }]`. */

@@ -66,6 +66,7 @@ export function bindLimit(q: A.OrderedQuery, bound: BoundQuery): BoundQuery {
     calls: [{ fn: 'ROW_NUMBER', args: [], distinct: false, type: rankType, name: '$rn', pos: q.limit.pos }],
     rowType: { fields: [...input.rowType.fields, { name: '$rn', type: rankType }] },
     pos: q.limit.pos,
+    limit: { offset, fetch: limit },
   };
   const rn = inputRef(n, rankType);
   const upTo = call('<=', [rn, literal(offset + limit, rankType)], Types.BOOLEAN(false));

@@ -145,6 +145,11 @@ export interface LogicalOverWindow {
   readonly rowType: RowType;
   /** The first OVER call, for errors. */
   readonly pos: Pos;
+  /**
+   * Set when the window is how a `[ORDER BY …] LIMIT n [OFFSET m]` ranks its rows, so EXPLAIN
+   * can show Flink's LogicalSort and Limit/SortLimit instead of the ranking it is planned as.
+   */
+  readonly limit?: { readonly offset: number; readonly fetch: number };
 }
 
 /**

@@ -211,6 +211,8 @@ export interface PhysicalRank {
   readonly generateUpdateBefore: boolean;
   readonly rowType: RowType;
   readonly changelogMode: RowKindSet;
+  /** A LIMIT's ranking: EXPLAIN shows it as Flink's Limit (no ORDER BY) or SortLimit. */
+  readonly limit?: { readonly offset: number; readonly fetch: number };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { WeirError } from '../../common/errors.js';
 import type { PhysicalDeduplicate, PhysicalNode, PhysicalRank } from './nodes.js';
-import { deduplicateChangelog, rankChangelog } from './rank.js';
+import { deduplicateChangelog, rankChangelog, rankedInArrivalOrder } from './rank.js';
 
 /**
  * The UpdateKind part of changelog inference for Rank and Deduplicate: a Rank over a changelog
@@ -25,7 +25,7 @@ export function visitRank(
       ...node,
       input,
       generateUpdateBefore: updateBeforeRequired,
-      changelogMode: rankChangelog(updateBeforeRequired),
+      changelogMode: rankChangelog(updateBeforeRequired, rankedInArrivalOrder(node.orderKeys, kinds)),
     };
   return {
     ...node,

@@ -24,8 +24,18 @@ import { windowRank } from './window-rank.js';
  * (window-rank.ts).
  */
 
-export function rankChangelog(generateUpdateBefore: boolean): RowKindSet {
+export function rankChangelog(generateUpdateBefore: boolean, insertOnly = false): RowKindSet {
+  if (insertOnly) return rowKindSet('I');
   return generateUpdateBefore ? rowKindSet('I', 'UB', 'UA', 'D') : rowKindSet('I', 'UA', 'D');
+}
+
+/**
+ * A Rank without ORDER BY over inserts (a LIMIT without ORDER BY) ranks rows in arrival order: a
+ * new row never displaces a kept one, so it only inserts — Flink's Limit is insert-only there too,
+ * and can feed an append-only sink.
+ */
+export function rankedInArrivalOrder(orderKeys: readonly unknown[], input: RowKindSet): boolean {
+  return orderKeys.length === 0 && isInsertOnly(input);
 }
 
 export function deduplicateChangelog(
@@ -217,6 +227,7 @@ export function convertRank(
   const orderKeys = window.orderKeys;
   const orderType = orderKeys.length === 1 ? input.rowType.fields[orderKeys[0].index].type : undefined;
   const dedupable =
+    window.limit === undefined &&
     range.start === 1 &&
     range.end === 1 &&
     !outputRankNumber &&
@@ -248,7 +259,8 @@ export function convertRank(
       strategy: isInsertOnly(input.changelogMode) ? 'AppendFastStrategy' : 'RetractStrategy',
       generateUpdateBefore: true,
       rowType,
-      changelogMode: rankChangelog(true),
+      changelogMode: rankChangelog(true, rankedInArrivalOrder(orderKeys, input.changelogMode)),
+      ...(window.limit ? { limit: window.limit } : {}),
     };
   }
   return calc(ranked);
