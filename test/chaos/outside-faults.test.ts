@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -78,6 +78,73 @@ describe('checkpoint directory unwritable for a while', () => {
       );
       expect(result[0]).toEqual({ n: String(rows), distinct: String(rows), max: String(rows) });
       expect(during).toBeLessThan(rows);
+      const prepared = await admin.query(
+        'SELECT gid FROM pg_prepared_xacts WHERE database = current_database()',
+      );
+      expect(prepared.rows).toEqual([]);
+    } finally {
+      await admin.end();
+    }
+  }, 90_000);
+});
+
+describe('checkpoint directory full', () => {
+  it('fails checkpoints with ENOSPC while the disk is full, keeps running, and ends exactly once once space is back', async () => {
+    const rows = 12_000;
+    const table = 'disk_full_out';
+    const admin = new pg.Client({ connectionString: db().url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE TABLE ${table} (id bigint)`);
+      const url = new URL(db().url);
+      const job = join(dir, 'disk-full.sql');
+      await writeFile(
+        job,
+        `CREATE TABLE seq (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '3000',
+           'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '${rows}');
+         CREATE TABLE out (id BIGINT) WITH ('connector' = 'jdbc',
+           'url' = 'jdbc:postgresql://${url.host}${url.pathname}', 'username' = '${url.username || 'postgres'}',
+           'table-name' = '${table}', 'sink.delivery-guarantee' = 'exactly-once');
+         INSERT INTO out SELECT id FROM seq;\n`,
+      );
+      // A real full file system: a 2 MB tmpfs over the checkpoint folder, in a mount namespace of the
+      // job's own (unshare maps the user to root there, so no privilege is needed), filled up before
+      // weir starts. The test frees it through /proc/<pid>/root, which shows the job's mounts.
+      const root = join(dir, 'chk-full');
+      await mkdir(root);
+      const fill =
+        'mount -t tmpfs -o size=2m tmpfs "$0" && { dd if=/dev/zero of="$0/filler" bs=4k 2>/dev/null || true; } && exec "$@"';
+      const run = startWeir(
+        [
+          'run',
+          '-f',
+          job,
+          '-D',
+          'execution.checkpointing.interval=200ms',
+          '-D',
+          `state.checkpoints.dir=${root}`,
+          '-D',
+          'execution.checkpointing.tolerable-failed-checkpoints=1000',
+          '-D',
+          'restart-strategy.type=none',
+        ],
+        { wrap: ['unshare', '--user', '--map-root-user', '--mount', 'sh', '-c', fill, root] },
+      );
+      await waitFor(() => (run.stderr.match(/could not be stored/g) ?? []).length >= 2 || undefined, {
+        what: 'two checkpoints failed on the full disk',
+        timeoutMs: 30_000,
+      });
+      // Nothing is committed while no checkpoint completes.
+      const during = Number((await admin.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+      await rm(join(`/proc/${run.child.pid}/root`, root, 'filler'));
+      expect(await run.exit, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(/Checkpoint \d+ could not be stored: .*ENOSPC/);
+      expect(run.stderr).not.toMatch(/Restarting in/);
+      expect(during).toBe(0);
+      const { rows: result } = await admin.query<{ n: string; distinct: string; max: string }>(
+        `SELECT count(*) AS n, count(DISTINCT id) AS distinct, max(id) AS max FROM ${table}`,
+      );
+      expect(result[0]).toEqual({ n: String(rows), distinct: String(rows), max: String(rows) });
       const prepared = await admin.query(
         'SELECT gid FROM pg_prepared_xacts WHERE database = current_database()',
       );

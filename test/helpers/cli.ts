@@ -18,10 +18,13 @@ export interface WeirProcess {
 export interface WeirOptions {
   readonly cwd?: string;
   readonly env?: Record<string, string>;
+  /** A command that runs weir as its last arguments (e.g. `unshare … sh -c '…; exec "$@"'`). */
+  readonly wrap?: readonly string[];
 }
 
 export function startWeir(args: readonly string[], options: WeirOptions = {}): WeirProcess {
-  const child = spawn(process.execPath, [WEIR_BIN, ...args], {
+  const command = [...(options.wrap ?? []), process.execPath, WEIR_BIN, ...args];
+  const child = spawn(command[0], command.slice(1), {
     cwd: options.cwd ?? REPO_ROOT,
     // Jobs announce themselves under WEIR_HOME; tests keep that out of the user's home.
     env: { ...process.env, NO_COLOR: '1', WEIR_HOME: join(tmpdir(), 'weir-test-home'), ...options.env },
