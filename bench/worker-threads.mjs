@@ -10,7 +10,8 @@
 import { availableParallelism } from 'node:os';
 import { builtinConnectors } from '../dist/connectors/registry.js';
 import { BUILTIN_WORKER_CONNECTORS } from '../dist/connectors/worker-registry.js';
-import { executeJob } from '../dist/runtime/index.js';
+import { performance } from 'node:perf_hooks';
+import { executeJob, workerThreadUtilization } from '../dist/runtime/index.js';
 import { keyedAggregationJob } from './keyed-aggregation-job.mjs';
 
 const rows = Number(process.env.ROWS ?? 4_000_000);
@@ -22,6 +23,7 @@ const connectors = new Map(
 async function measure(label, count, config) {
   const started = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
+  const mainLoopStart = performance.eventLoopUtilization();
   const client = executeJob(keyedAggregationJob({ jobName: 'worker-threads', rows: count, keys, config }), {
     connectors,
     workerConnectors: BUILTIN_WORKER_CONNECTORS,
@@ -31,7 +33,14 @@ async function measure(label, count, config) {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = process.cpuUsage(cpuStart);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const inThread = config['taskmanager.worker-threads'] === '0' || config['parallelism.default'] === '1';
   return {
+    // How busy each event loop was: a worker waiting on its peer for data or credit shows idle time.
+    busy: [
+      performance.eventLoopUtilization(mainLoopStart).utilization,
+      ...(inThread ? [] : workerThreadUtilization().map((w) => w.utilization)),
+    ],
+    cpuSecondsPerM: cpuSeconds / (count / 1e6),
     label,
     status: result.status,
     seconds,
@@ -66,7 +75,7 @@ console.log(
 );
 for (const r of runs) {
   console.log(
-    `  ${r.label.padEnd(22)} ${r.status.padEnd(9)} ${Math.round(r.perSecond).toLocaleString('en').padStart(12)} rows/s  ${Math.round(r.perCpuSecond).toLocaleString('en').padStart(12)} rows/CPU-s  ${r.seconds.toFixed(2)} s  speed-up ${(r.perSecond / runs[0].perSecond).toFixed(2)}`,
+    `  ${r.label.padEnd(22)} ${r.status.padEnd(9)} ${Math.round(r.perSecond).toLocaleString('en').padStart(12)} rows/s  ${Math.round(r.perCpuSecond).toLocaleString('en').padStart(12)} rows/CPU-s  ${r.cpuSecondsPerM.toFixed(2)} CPU-s/M  ${r.seconds.toFixed(2)} s  speed-up ${(r.perSecond / runs[0].perSecond).toFixed(2)}  bound 2·C1/C2 ${((2 * runs[0].cpuSecondsPerM) / r.cpuSecondsPerM).toFixed(2)}  busy main/workers ${r.busy.map((u) => `${Math.round(u * 100)}%`).join(' ')}`,
   );
 }
 console.log('A 10-row job from submit to FINISHED (median of 5):');

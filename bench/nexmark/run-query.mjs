@@ -4,14 +4,15 @@
 // the whole process (worker threads included), peak RSS, and the checkpoints taken.
 //
 //   node bench/nexmark/run-query.mjs '{"query":"q5","events":1000000,"parallelism":1,"checkpointInterval":"10s"}'
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Configuration } from '../../dist/common/config.js';
 import { builtinConnectors } from '../../dist/connectors/registry.js';
 import { BUILTIN_WORKER_CONNECTORS } from '../../dist/connectors/worker-registry.js';
 import { SqlSession } from '../../dist/planner/index.js';
-import { executeJob } from '../../dist/runtime/index.js';
+import { executeJob, workerThreadUtilization } from '../../dist/runtime/index.js';
 import { placeholderValues, upstreamScript } from './upstream.mjs';
 
 const { query, events, parallelism = 1, checkpointInterval } = JSON.parse(process.argv[2]);
@@ -42,6 +43,8 @@ try {
   console.log(JSON.stringify({ query, error: err.message.split('\n')[0] }));
   process.exit(0);
 }
+const threadsBefore = threadCpuSeconds();
+const mainLoopBefore = performance.eventLoopUtilization();
 const cpuBefore = process.cpuUsage();
 const started = process.hrtime.bigint();
 const job = executeJob(graph, {
@@ -52,6 +55,17 @@ const job = executeJob(graph, {
 const result = await job.result;
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const cpu = process.cpuUsage(cpuBefore);
+const mainLoop = performance.eventLoopUtilization(mainLoopBefore);
+const threadsAfter = threadCpuSeconds();
+// CPU-seconds per thread during the job, busiest first: the main thread, the worker threads and
+// V8's and libuv's helper threads (garbage collection, compilation) — Linux only (/proc).
+const threads = [...threadsAfter]
+  .map(([tid, t]) => ({
+    thread: tid === process.pid ? 'main' : t.name,
+    cpuSeconds: t.seconds - (threadsBefore.get(tid)?.seconds ?? 0),
+  }))
+  .filter((t) => t.cpuSeconds > 0)
+  .sort((a, b) => b.cpuSeconds - a.cpuSeconds);
 const completed = job.coordinator.statistics.filter((s) => s.status === 'COMPLETED' && !s.isSavepoint);
 console.log(
   JSON.stringify({
@@ -65,6 +79,12 @@ console.log(
     // ru_maxrss is in kilobytes on Linux.
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     checkpoints: job.coordinator.counts.completed,
+    // How busy each event loop was: a thread waiting on its peers (credit, data) shows idle time.
+    utilization: {
+      main: mainLoop.utilization,
+      workers: workerThreadUtilization().map((w) => w.utilization),
+    },
+    threads,
     failedCheckpoints: job.coordinator.counts.failed,
     meanCheckpointMs:
       completed.length > 0 ? completed.reduce((s, c) => s + (c.durationMs ?? 0), 0) / completed.length : null,
@@ -72,3 +92,26 @@ console.log(
 );
 cleanup();
 rmSync(checkpoints, { recursive: true, force: true });
+
+/** CPU-seconds of each thread of this process so far, by thread id, from /proc (empty elsewhere). */
+function threadCpuSeconds() {
+  const result = new Map();
+  let tids;
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return result;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      // Fields after the name: state is field 3, utime and stime are fields 14 and 15 (clock ticks).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      result.set(Number(tid), { name, seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return result;
+}

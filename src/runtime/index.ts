@@ -13,4 +13,5 @@ export type { CheckpointMetadata } from './checkpoint/metadata.js';
 export { loadCheckpointMetadata } from './checkpoint/storage.js';
 export { executeJob, type JobClient, type JobResult, newJobId, submitJob } from './jobs/local-executor.js';
 export { type ClusterHandlers, type RegisteredJob, RestServer } from './jobs/rest-server.js';
+export { workerThreadUtilization } from './jobs/worker-pool.js';
 export type { TaskStatusReport } from './jobs/worker-protocol.js';

@@ -1,3 +1,4 @@
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { compiledModuleUrl } from '../../common/compiled-module.js';
 
@@ -14,24 +15,30 @@ import { compiledModuleUrl } from '../../common/compiled-module.js';
 class WorkerPool {
   private readonly idle: Worker[] = [];
   private started = 0;
+  /** Each live worker's event-loop figures when it was last leased: utilisation is since then. */
+  private readonly leasedAt = new Map<Worker, { name: string; since: EventLoopUtilization }>();
 
   /** An idle worker, or a new one. */
   acquire(): Worker {
     const reused = this.idle.pop();
     if (reused) {
       reused.ref();
+      const name = this.leasedAt.get(reused)!.name;
+      this.leasedAt.set(reused, { name, since: reused.performance.eventLoopUtilization() });
       return reused;
     }
-    const worker = new Worker(new URL(compiledModuleUrl('./worker-main.js', import.meta.url)), {
-      name: `weir worker ${this.started++}`,
-    });
+    const name = `weir worker ${this.started++}`;
+    const worker = new Worker(new URL(compiledModuleUrl('./worker-main.js', import.meta.url)), { name });
     // While leased, the attempt's own listener reports an error (a thread that died fails the
     // attempt); while idle, the worker just leaves the pool when it exits.
     worker.on('error', () => {});
     worker.once('exit', () => {
       const at = this.idle.indexOf(worker);
       if (at >= 0) this.idle.splice(at, 1);
+      this.leasedAt.delete(worker);
     });
+    // Before it is online the figures are all zero: its start-up counts as busy time of the lease.
+    this.leasedAt.set(worker, { name, since: worker.performance.eventLoopUtilization() });
     return worker;
   }
 
@@ -39,6 +46,17 @@ class WorkerPool {
   release(worker: Worker): void {
     worker.unref();
     this.idle.push(worker);
+  }
+
+  /**
+   * How busy each live worker's event loop was since it was last leased (a bench's figure: a
+   * worker that waits on its peers shows idle time). Utilisation is active / (active + idle).
+   */
+  utilization(): { readonly name: string; readonly utilization: number; readonly activeMs: number }[] {
+    return [...this.leasedAt].map(([worker, { name, since }]) => {
+      const elu = worker.performance.eventLoopUtilization(since);
+      return { name, utilization: elu.utilization, activeMs: elu.active };
+    });
   }
 
   /** How many workers wait for work. */
@@ -53,3 +71,8 @@ class WorkerPool {
 }
 
 export const workerPool = new WorkerPool();
+
+/** How busy each worker thread's event loop was during its current or last lease (benchmarks). */
+export function workerThreadUtilization(): ReturnType<WorkerPool['utilization']> {
+  return workerPool.utilization();
+}

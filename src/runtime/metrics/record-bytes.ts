@@ -54,10 +54,21 @@ function rowBytes(row: readonly unknown[]): number {
   return bytes;
 }
 
+/**
+ * Counts already made, by batch: one batch is counted several times on its way — numBytesOut of
+ * each exchange it is written to (a source read by two chains) and numBytesIn of each task that
+ * takes it whole through a forward or global channel on the same thread — and a count walks every
+ * value of every row, nested rows included. Batches are not changed once emitted.
+ */
+const counted = new WeakMap<RecordBatch, number>();
+
 /** The serialized bytes of a batch's records, as Flink's network stack would count them. */
 export function serializedBytes(batch: RecordBatch): number {
+  const known = counted.get(batch);
+  if (known !== undefined) return known;
   const { rows } = batch;
   let bytes = rows.length * RECORD_FRAMING;
   for (let i = 0; i < rows.length; i++) bytes += rowBytes(rows[i]);
+  counted.set(batch, bytes);
   return bytes;
 }

@@ -8,22 +8,28 @@ import { assignToKeyGroup, hashFields, operatorIndexForKeyGroup } from '../state
  */
 export type BatchPartitioner = (batch: RecordBatch) => Map<number, RecordBatch>;
 
-function split(batch: RecordBatch, target: (row: unknown[], i: number) => number): Map<number, RecordBatch> {
-  const rows = new Map<number, unknown[][]>();
-  const kinds = batch.kinds ? new Map<number, number[]>() : undefined;
+function split(
+  batch: RecordBatch,
+  channels: number,
+  target: (row: unknown[], i: number) => number,
+): Map<number, RecordBatch> {
+  // Per channel by index: a Map lookup per row showed in the profile of a hash exchange.
+  const rows: (unknown[][] | undefined)[] = new Array(channels);
+  const kinds: number[][] | undefined = batch.kinds ? new Array(channels) : undefined;
   for (let i = 0; i < batch.rows.length; i++) {
     const c = target(batch.rows[i], i);
-    let list = rows.get(c);
+    let list = rows[c];
     if (!list) {
-      rows.set(c, (list = []));
-      kinds?.set(c, []);
+      rows[c] = list = [];
+      if (kinds) kinds[c] = [];
     }
     list.push(batch.rows[i]);
-    if (kinds) kinds.get(c)!.push(batch.kinds![i]);
+    if (kinds) kinds[c].push(batch.kinds![i]);
   }
   const result = new Map<number, RecordBatch>();
-  for (const [c, list] of rows) {
-    result.set(c, kinds ? { rows: list, kinds: Uint8Array.from(kinds.get(c)!) } : { rows: list });
+  for (let c = 0; c < channels; c++) {
+    const list = rows[c];
+    if (list) result.set(c, kinds ? { rows: list, kinds: Uint8Array.from(kinds[c]) } : { rows: list });
   }
   return result;
 }
@@ -33,6 +39,8 @@ export function createPartitioner(
   options: { channels: number; sourceSubtask: number; keys?: readonly number[]; maxParallelism: number },
 ): BatchPartitioner {
   const { channels, sourceSubtask, maxParallelism } = options;
+  // One downstream channel takes every row: the batch goes as it is, without hashing its rows.
+  if (channels === 1) return (batch) => new Map([[0, batch]]);
   switch (kind) {
     case 'forward':
       // A forward exchange connects subtask i to subtask i only: its writer has that one channel.
@@ -45,7 +53,7 @@ export function createPartitioner(
       // Starts at a different channel in each subtask, as Flink's RebalancePartitioner does.
       let next = sourceSubtask % channels;
       return (batch) =>
-        split(batch, () => {
+        split(batch, channels, () => {
           const c = next;
           next = (next + 1) % channels;
           return c;
@@ -54,7 +62,7 @@ export function createPartitioner(
     case 'hash': {
       const keys = options.keys ?? [];
       return (batch) =>
-        split(batch, (row) =>
+        split(batch, channels, (row) =>
           operatorIndexForKeyGroup(
             maxParallelism,
             channels,
