@@ -7,6 +7,8 @@
 //        [--rate R] [--parallelism P] [--interval 300ms] [--failpoint-share 0.5]
 //        [--kill-window 300,2500]  (timed kills land this many ms after the job is submitted)
 //        [--after-checkpoint]      (… after the run's first completed checkpoint instead)
+//        [--schedule 'sink.before-commit=kill@2' …]  (repeatable: the WEIR_FAILPOINTS of the first
+//                                  runs, in order, before the seed's choices; each must be reached)
 //
 // Kafka and PostgreSQL come from weir/testing: WEIR_KAFKA_BOOTSTRAP / WEIR_PG_URL, the server at
 // 127.0.0.1:5432, or private ones started for the run. Needs `npm run build` first.
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     'failpoint-share': { type: 'string' },
     'kill-window': { type: 'string' },
     'after-checkpoint': { type: 'boolean', default: false },
+    schedule: { type: 'string', multiple: true },
     json: { type: 'boolean', default: false },
   },
 });
@@ -56,6 +59,7 @@ try {
       killWindowMs: values['kill-window'] ? values['kill-window'].split(',').map(Number) : undefined,
       kafkaBootstrap: kafka?.bootstrapServers,
       postgresUrl: db?.url,
+      schedule: values.schedule,
       log: (line) => process.stderr.write(`${line}\n`),
     });
     console.log(values.json ? JSON.stringify(report) : formatReport(report));

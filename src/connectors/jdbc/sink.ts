@@ -22,6 +22,7 @@ import {
   SINK_DELIVERY_GUARANTEE,
   SINK_MAX_RETRIES,
 } from './options.js';
+import { checkSinkTable } from './schema-check.js';
 import {
   commitPrepared,
   formatGid,
@@ -134,6 +135,9 @@ export class JdbcSinkWriter implements StreamOperator {
       await this.checkPreparedTransactions(this.committer);
       await this.recover(this.committer);
     }
+    // A missing table or column, or a column of another kind, fails here, before any row is taken
+    // (after recovery, which commits what completed checkpoints hold whatever the job is now).
+    await checkSinkTable(this.writer, this.table, this.spec);
     const interval = options.require(SINK_BUFFER_FLUSH_INTERVAL);
     if (interval > 0) this.scheduleFlush(interval);
   }
