@@ -162,10 +162,11 @@ export function preparedTransactionsDisabled(table: JdbcTable): WeirError {
 
 /**
  * Opens a session in weir's text conventions (UTC, ISO dates, hex bytea, ISO 8601 intervals),
- * retrying while the server cannot be reached until 'connection.max-retry-timeout'.
+ * retrying while the server cannot be reached until 'connection.max-retry-timeout' — or trying
+ * once, with `once`, where a failure is better handed to the restart strategy at once.
  */
-export async function connect(table: JdbcTable): Promise<pg.Client> {
-  const deadline = Date.now() + table.options.require(CONNECTION_MAX_RETRY_TIMEOUT);
+export async function connect(table: JdbcTable, { once = false } = {}): Promise<pg.Client> {
+  const deadline = Date.now() + (once ? 0 : table.options.require(CONNECTION_MAX_RETRY_TIMEOUT));
   for (let attempt = 1; ; attempt++) {
     const client = new pg.Client({
       ...table.target.config,

@@ -196,12 +196,14 @@ export class JdbcSinkWriter implements StreamOperator {
 
   /**
    * The committer session idles between checkpoints, and a server or proxy may drop it: one fresh
-   * session is tried before the task fails (its restore would commit the same gids anyway).
+   * session is tried before the task fails (its restore would commit the same gids anyway). Only
+   * one attempt: a server that is down would otherwise hold the task here, inside the checkpoint
+   * notification, for all of 'connection.max-retry-timeout' before it fails over.
    */
   private async commitWithReconnect(gid: string): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       try {
-        this.committer ??= await connect(this.table);
+        this.committer ??= await connect(this.table, { once: attempt > 0 });
         return await commitPrepared(this.committer, gid);
       } catch (err) {
         if (attempt > 0 || !isTransient(err))
