@@ -2,7 +2,7 @@
 // The crash loop of issue 11 (src/testing/crash-loop.ts): SIGKILLs a job at moments drawn from a
 // seed, resumes it from its latest retained checkpoint, and checks its output at the end.
 //
-//   npm run chaos -- --seed 7 --kills 30 --sink kafka [--guarantee at-least-once] [--rows N]
+//   npm run chaos -- --seed 7 --kills 30 --sink kafka|jdbc|filesystem|all [--guarantee at-least-once] [--rows N]
 //        [--query copy|join|window]  (the job between the sequence and the sink)
 //        [--rate R] [--parallelism P] [--interval 300ms] [--failpoint-share 0.5]
 //        [--kill-window 300,2500]  (timed kills land this many ms after the job is submitted)
@@ -34,9 +34,10 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
   },
 });
-const sinks = values.sink === 'all' ? ['kafka', 'jdbc'] : values.sink.split(',');
+const sinks = values.sink === 'all' ? ['kafka', 'jdbc', 'filesystem'] : values.sink.split(',');
 for (const s of sinks) {
-  if (s !== 'kafka' && s !== 'jdbc') throw new Error(`--sink ${s}: expected kafka, jdbc or all`);
+  if (!['kafka', 'jdbc', 'filesystem'].includes(s))
+    throw new Error(`--sink ${s}: expected kafka, jdbc, filesystem or all`);
 }
 const kafka = sinks.includes('kafka') ? await startKafka() : undefined;
 const postgres = sinks.includes('jdbc') ? await startPostgres() : undefined;

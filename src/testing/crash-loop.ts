@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,16 +14,16 @@ import { loadCheckpointMetadata } from '../runtime/checkpoint/storage.js';
 
 /**
  * The crash loop of issue 11: a job from a SQL file runs as a child `weir run -f` process against
- * real Kafka or PostgreSQL, is SIGKILLed at moments drawn from a seed (a timer, or a failpoint of
+ * real Kafka, PostgreSQL or files, is SIGKILLed at moments drawn from a seed (a timer, or a failpoint of
  * src/common/failpoints.ts that kills the process at a chosen step of the checkpoint protocol),
  * is restarted with `weir run -s <latest retained checkpoint>`, and so on; then it runs to the end
  * and its output is checked: every expected record there (nothing lost), and for exactly-once
- * exactly once and in order; no open Kafka transaction or prepared PostgreSQL transaction of the
- * job left; no checkpoint chosen for a restore without a complete `_metadata`.
+ * exactly once and in order; no open Kafka transaction, prepared PostgreSQL transaction or hidden
+ * (in-progress or pending) part file of the job left; no checkpoint chosen for a restore without a complete `_metadata`.
  *
  * The input is a bounded datagen sequence 1..rows, so the expected output is known: rows (id, id*3).
  */
-export type CrashSink = 'kafka' | 'jdbc';
+export type CrashSink = 'kafka' | 'jdbc' | 'filesystem';
 export type CrashGuarantee = 'exactly-once' | 'at-least-once';
 /** The job between the sequence and the sink: a copy, an inner join, a tumbling-window aggregation. */
 export type CrashQuery = 'copy' | 'join' | 'window';
@@ -71,7 +71,7 @@ export interface CrashLoopReport {
   readonly sink: CrashSink;
   readonly guarantee: CrashGuarantee;
   readonly query: CrashQuery;
-  /** Where the job wrote: the Kafka topic or the PostgreSQL table. */
+  /** Where the job wrote: the Kafka topic, the PostgreSQL table or the sink's directory. */
   readonly output: string;
   readonly kills: number;
   /** Of the kills, those made by a failpoint, by name. */
@@ -210,7 +210,12 @@ function jobSql(o: Required<Pick<CrashLoopOptions, 'sink' | 'guarantee' | 'query
   'properties.bootstrap.servers' = '${p.kafkaBootstrap}', 'format' = 'json',
   'sink.delivery-guarantee' = '${o.guarantee}', 'sink.transactional-id-prefix' = '${p.prefix}'
 );\n`
-      : `CREATE TABLE out (id BIGINT, v BIGINT) WITH (
+      : o.sink === 'filesystem'
+        ? // Finished files only appear at completed checkpoints: the format has no delivery guarantee to set.
+          `CREATE TABLE out (id BIGINT, v BIGINT) WITH (
+  'connector' = 'filesystem', 'path' = '${p.outDir}', 'format' = 'csv'
+);\n`
+        : `CREATE TABLE out (id BIGINT, v BIGINT) WITH (
   'connector' = 'jdbc', ${p.jdbcUrl}, 'table-name' = '${p.table}',
   'sink.delivery-guarantee' = '${o.guarantee}', 'sink.buffer-flush.max-rows' = '500'
 );\n`;
@@ -258,6 +263,8 @@ interface Params {
   readonly topic: string;
   readonly prefix: string;
   readonly table: string;
+  /** The filesystem sink's directory. */
+  readonly outDir: string;
   readonly kafkaBootstrap: string;
   readonly jdbcUrl: string;
 }
@@ -283,6 +290,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     topic: `${tag}-out`,
     prefix: tag,
     table: `${tag}_out`,
+    outDir: join(workDir, 'out'),
     kafkaBootstrap: options.kafkaBootstrap ?? '',
     jdbcUrl: options.postgresUrl ? jdbcOptions(options.postgresUrl) : '',
   };
@@ -294,7 +302,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     } finally {
       await admin.close();
     }
-  } else {
+  } else if (options.sink === 'jdbc') {
     if (!options.postgresUrl) throw new Error('runCrashLoop: the jdbc sink needs postgresUrl');
     await withPg(options.postgresUrl, (c) => c.query(`CREATE TABLE ${params.table} (id bigint, v bigint)`));
   }
@@ -431,7 +439,9 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     result =
       options.sink === 'kafka'
         ? await checkKafka(params, options.kafkaBootstrap!)
-        : await checkJdbc(params, options.postgresUrl!);
+        : options.sink === 'filesystem'
+          ? await checkFiles(params)
+          : await checkJdbc(params, options.postgresUrl!);
   }
   if (result.lost > 0) problems.push(`${result.lost} records lost`);
   if (guarantee === 'exactly-once' && result.duplicated > 0)
@@ -445,7 +455,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     sink: options.sink,
     guarantee,
     query,
-    output: options.sink === 'kafka' ? params.topic : params.table,
+    output: { kafka: params.topic, jdbc: params.table, filesystem: params.outDir }[options.sink],
     kills,
     failpointKills,
     fired,
@@ -527,6 +537,26 @@ async function checkJdbc(p: Params, url: string): Promise<Checked> {
     // A table has no order: only the set of rows is checked.
     return { ...counts, outOfOrder: 0, lingering: prepared.rows.map((r) => r.gid) };
   });
+}
+
+/**
+ * The rows of the finished part files (what a reader sees: names not starting with '.' or '_');
+ * hidden part files still there at the end — in progress or pending, never committed — are
+ * reported as lingering.
+ */
+async function checkFiles(p: Params): Promise<Checked> {
+  const names = await readdir(p.outDir).catch(() => [] as string[]);
+  const rows: { id: number; v: number }[] = [];
+  for (const name of names.filter((n) => !n.startsWith('.') && !n.startsWith('_')).sort()) {
+    for (const line of (await readFile(join(p.outDir, name), 'utf8')).split('\n')) {
+      if (line === '') continue;
+      const [id, v] = line.split(',');
+      rows.push({ id: Number(id), v: Number(v) });
+    }
+  }
+  // Files have no order between them; only the set of rows is checked.
+  const counts = tally(p.expected, [rows]);
+  return { ...counts, outOfOrder: 0, lingering: names.filter((n) => n.startsWith('.part-')) };
 }
 
 /** Reads the whole topic as a read_committed consumer sees it (aborted records hidden). */
@@ -627,7 +657,7 @@ export function formatReport(r: CrashLoopReport): string {
     `crash loop seed=${r.seed} sink=${r.sink} ${r.guarantee} query=${r.query}: ${r.problems.length === 0 ? 'PASS' : 'FAIL'}`,
     `  kills=${r.kills}${fp ? ` (failpoints: ${fp})` : ''} restarts=${r.restarts} (${r.restoredFrom.length} from a checkpoint) failovers=${r.failovers}`,
     `  records expected=${r.expected} checked=${r.checked} lost=${r.lost} duplicated=${r.duplicated} out-of-order=${r.outOfOrder} wrong=${r.wrongValues}`,
-    `  lingering transactions=${r.lingeringTransactions.length} incomplete checkpoints skipped=${r.incompleteCheckpointsSkipped} time=${(r.durationMs / 1000).toFixed(1)} s`,
+    `  lingering ${r.sink === 'filesystem' ? 'hidden part files' : 'transactions'}=${r.lingeringTransactions.length} incomplete checkpoints skipped=${r.incompleteCheckpointsSkipped} time=${(r.durationMs / 1000).toFixed(1)} s`,
     ...r.problems.map((p) => `  problem: ${p}`),
   ].join('\n');
 }
