@@ -3,7 +3,8 @@
 // seed, resumes it from its latest retained checkpoint, and checks its output at the end.
 //
 //   npm run chaos -- --seed 7 --kills 30 --sink kafka|jdbc|filesystem|all [--guarantee at-least-once] [--rows N]
-//        [--query copy|join|window]  (the job between the sequence and the sink)
+//        [--query copy|join|window|upsert]  (the job between the sequence and the sink; upsert: a
+//                                  GROUP BY whose updates the jdbc sink upserts by primary key)
 //        [--rate R] [--parallelism P] [--interval 300ms] [--failpoint-share 0.5]
 //        [--kill-window 300,2500]  (timed kills land this many ms after the job is submitted)
 //        [--after-checkpoint]      (… after the run's first completed checkpoint instead)

@@ -25,8 +25,11 @@ import { loadCheckpointMetadata } from '../runtime/checkpoint/storage.js';
  */
 export type CrashSink = 'kafka' | 'jdbc' | 'filesystem';
 export type CrashGuarantee = 'exactly-once' | 'at-least-once';
-/** The job between the sequence and the sink: a copy, an inner join, a tumbling-window aggregation. */
-export type CrashQuery = 'copy' | 'join' | 'window';
+/**
+ * The job between the sequence and the sink: a copy, an inner join, a tumbling-window aggregation,
+ * or a group aggregation whose updates a jdbc sink upserts by its primary key.
+ */
+export type CrashQuery = 'copy' | 'join' | 'window' | 'upsert';
 
 export interface CrashLoopOptions {
   readonly seed: number;
@@ -186,6 +189,9 @@ export async function latestCompletedCheckpoint(
   return { incomplete, broken };
 }
 
+/** Keys of the 'upsert' query: SUM(id) GROUP BY id % UPSERT_KEYS. */
+const UPSERT_KEYS = 1000;
+
 /** Ids per one-second tumbling window: the rows are 10 ms apart in event time. */
 const WINDOW_IDS = 100;
 
@@ -215,7 +221,7 @@ function jobSql(o: Required<Pick<CrashLoopOptions, 'sink' | 'guarantee' | 'query
           `CREATE TABLE out (id BIGINT, v BIGINT) WITH (
   'connector' = 'filesystem', 'path' = '${p.outDir}', 'format' = 'csv'
 );\n`
-        : `CREATE TABLE out (id BIGINT, v BIGINT) WITH (
+        : `CREATE TABLE out (id BIGINT, v BIGINT${o.query === 'upsert' ? ', PRIMARY KEY (id) NOT ENFORCED' : ''}) WITH (
   'connector' = 'jdbc', ${p.jdbcUrl}, 'table-name' = '${p.table}',
   'sink.delivery-guarantee' = '${o.guarantee}', 'sink.buffer-flush.max-rows' = '500'
 );\n`;
@@ -225,6 +231,8 @@ function jobSql(o: Required<Pick<CrashLoopOptions, 'sink' | 'guarantee' | 'query
     join: 'INSERT INTO out SELECT a.id, b.id * 3 FROM seq AS a JOIN seq2 AS b ON a.id = b.id;',
     // One row per window: its first id and the sum of its ids.
     window: `INSERT INTO out SELECT MIN(id), SUM(id) FROM TABLE(TUMBLE(TABLE seq, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY window_start, window_end;`,
+    // Every row updates its key's sum: the table must end with each key's final sum, once.
+    upsert: `INSERT INTO out SELECT id % ${UPSERT_KEYS}, SUM(id) FROM seq GROUP BY id % ${UPSERT_KEYS};`,
   }[o.query];
   return `${source}${sink}${insert}\n`;
 }
@@ -232,6 +240,11 @@ function jobSql(o: Required<Pick<CrashLoopOptions, 'sink' | 'guarantee' | 'query
 /** What the job must write, as id → v. */
 function expectedRows(query: CrashQuery, rows: number): Map<number, number> {
   const expected = new Map<number, number>();
+  if (query === 'upsert') {
+    for (let id = 1; id <= rows; id++)
+      expected.set(id % UPSERT_KEYS, (expected.get(id % UPSERT_KEYS) ?? 0) + id);
+    return expected;
+  }
   if (query !== 'window') {
     for (let id = 1; id <= rows; id++) expected.set(id, id * 3);
     return expected;
@@ -294,6 +307,8 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     kafkaBootstrap: options.kafkaBootstrap ?? '',
     jdbcUrl: options.postgresUrl ? jdbcOptions(options.postgresUrl) : '',
   };
+  if (options.query === 'upsert' && options.sink !== 'jdbc')
+    throw new Error("runCrashLoop: the 'upsert' query needs the jdbc sink (its updates are upserts by key)");
   if (options.sink === 'kafka') {
     if (!options.kafkaBootstrap) throw new Error('runCrashLoop: the kafka sink needs kafkaBootstrap');
     const admin = new Admin({ clientId: 'weir-chaos', bootstrapBrokers: options.kafkaBootstrap.split(',') });
@@ -304,7 +319,10 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     }
   } else if (options.sink === 'jdbc') {
     if (!options.postgresUrl) throw new Error('runCrashLoop: the jdbc sink needs postgresUrl');
-    await withPg(options.postgresUrl, (c) => c.query(`CREATE TABLE ${params.table} (id bigint, v bigint)`));
+    const key = options.query === 'upsert' ? ' PRIMARY KEY' : '';
+    await withPg(options.postgresUrl, (c) =>
+      c.query(`CREATE TABLE ${params.table} (id bigint${key}, v bigint)`),
+    );
   }
   const file = join(workDir, 'job.sql');
   const query = options.query ?? 'copy';

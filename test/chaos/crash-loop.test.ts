@@ -138,6 +138,25 @@ describe('crash loop (short form)', () => {
     expect(report.kills).toBe(2);
   }, 90_000);
 
+  it("a group aggregation upserted into PostgreSQL, jdbc exactly-once: the table ends with every key's final sum", async () => {
+    const report = await runCrashLoop({
+      seed: 41,
+      kills: 2,
+      sink: 'jdbc',
+      query: 'upsert',
+      rows: 20_000,
+      schedule: ['sink.before-commit=kill@2'],
+      killAfterCheckpoint: true,
+      killWindowMs: [0, 1200],
+      postgresUrl: db().url,
+      workDir: workDir('jdbc-upsert'),
+    });
+    console.log(formatReport(report));
+    expectExact(report);
+    expect(report.wrongValues).toBe(0);
+    expect(report.kills).toBe(2);
+  }, 90_000);
+
   it('parallelism 2 on two worker threads, a window aggregation, kafka exactly-once: every window once', async () => {
     const report = await runCrashLoop({
       seed: 9,
