@@ -2,11 +2,14 @@
 // The crash loop of issue 11 (src/testing/crash-loop.ts): SIGKILLs a job at moments drawn from a
 // seed, resumes it from its latest retained checkpoint, and checks its output at the end.
 //
-//   npm run chaos -- --seed 7 --kills 30 --sink kafka [--guarantee at-least-once] [--rows N]
-//        [--query copy|join|window]  (the job between the sequence and the sink)
+//   npm run chaos -- --seed 7 --kills 30 --sink kafka|jdbc|filesystem|all [--guarantee at-least-once] [--rows N]
+//        [--query copy|join|window|upsert]  (the job between the sequence and the sink; upsert: a
+//                                  GROUP BY whose updates the jdbc sink upserts by primary key)
 //        [--rate R] [--parallelism P] [--interval 300ms] [--failpoint-share 0.5]
 //        [--kill-window 300,2500]  (timed kills land this many ms after the job is submitted)
 //        [--after-checkpoint]      (… after the run's first completed checkpoint instead)
+//        [--schedule 'sink.before-commit=kill@2' …]  (repeatable: the WEIR_FAILPOINTS of the first
+//                                  runs, in order, before the seed's choices; each must be reached)
 //
 // Kafka and PostgreSQL come from weir/testing: WEIR_KAFKA_BOOTSTRAP / WEIR_PG_URL, the server at
 // 127.0.0.1:5432, or private ones started for the run. Needs `npm run build` first.
@@ -28,12 +31,14 @@ const { values } = parseArgs({
     'failpoint-share': { type: 'string' },
     'kill-window': { type: 'string' },
     'after-checkpoint': { type: 'boolean', default: false },
+    schedule: { type: 'string', multiple: true },
     json: { type: 'boolean', default: false },
   },
 });
-const sinks = values.sink === 'all' ? ['kafka', 'jdbc'] : values.sink.split(',');
+const sinks = values.sink === 'all' ? ['kafka', 'jdbc', 'filesystem'] : values.sink.split(',');
 for (const s of sinks) {
-  if (s !== 'kafka' && s !== 'jdbc') throw new Error(`--sink ${s}: expected kafka, jdbc or all`);
+  if (!['kafka', 'jdbc', 'filesystem'].includes(s))
+    throw new Error(`--sink ${s}: expected kafka, jdbc, filesystem or all`);
 }
 const kafka = sinks.includes('kafka') ? await startKafka() : undefined;
 const postgres = sinks.includes('jdbc') ? await startPostgres() : undefined;
@@ -56,6 +61,7 @@ try {
       killWindowMs: values['kill-window'] ? values['kill-window'].split(',').map(Number) : undefined,
       kafkaBootstrap: kafka?.bootstrapServers,
       postgresUrl: db?.url,
+      schedule: values.schedule,
       log: (line) => process.stderr.write(`${line}\n`),
     });
     console.log(values.json ? JSON.stringify(report) : formatReport(report));

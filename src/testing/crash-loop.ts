@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,19 +14,22 @@ import { loadCheckpointMetadata } from '../runtime/checkpoint/storage.js';
 
 /**
  * The crash loop of issue 11: a job from a SQL file runs as a child `weir run -f` process against
- * real Kafka or PostgreSQL, is SIGKILLed at moments drawn from a seed (a timer, or a failpoint of
+ * real Kafka, PostgreSQL or files, is SIGKILLed at moments drawn from a seed (a timer, or a failpoint of
  * src/common/failpoints.ts that kills the process at a chosen step of the checkpoint protocol),
  * is restarted with `weir run -s <latest retained checkpoint>`, and so on; then it runs to the end
  * and its output is checked: every expected record there (nothing lost), and for exactly-once
- * exactly once and in order; no open Kafka transaction or prepared PostgreSQL transaction of the
- * job left; no checkpoint chosen for a restore without a complete `_metadata`.
+ * exactly once and in order; no open Kafka transaction, prepared PostgreSQL transaction or hidden
+ * (in-progress or pending) part file of the job left; no checkpoint chosen for a restore without a complete `_metadata`.
  *
  * The input is a bounded datagen sequence 1..rows, so the expected output is known: rows (id, id*3).
  */
-export type CrashSink = 'kafka' | 'jdbc';
+export type CrashSink = 'kafka' | 'jdbc' | 'filesystem';
 export type CrashGuarantee = 'exactly-once' | 'at-least-once';
-/** The job between the sequence and the sink: a copy, an inner join, a tumbling-window aggregation. */
-export type CrashQuery = 'copy' | 'join' | 'window';
+/**
+ * The job between the sequence and the sink: a copy, an inner join, a tumbling-window aggregation,
+ * or a group aggregation whose updates a jdbc sink upserts by its primary key.
+ */
+export type CrashQuery = 'copy' | 'join' | 'window' | 'upsert';
 
 export interface CrashLoopOptions {
   readonly seed: number;
@@ -71,7 +74,7 @@ export interface CrashLoopReport {
   readonly sink: CrashSink;
   readonly guarantee: CrashGuarantee;
   readonly query: CrashQuery;
-  /** Where the job wrote: the Kafka topic or the PostgreSQL table. */
+  /** Where the job wrote: the Kafka topic, the PostgreSQL table or the sink's directory. */
   readonly output: string;
   readonly kills: number;
   /** Of the kills, those made by a failpoint, by name. */
@@ -186,6 +189,9 @@ export async function latestCompletedCheckpoint(
   return { incomplete, broken };
 }
 
+/** Keys of the 'upsert' query: SUM(id) GROUP BY id % UPSERT_KEYS. */
+const UPSERT_KEYS = 1000;
+
 /** Ids per one-second tumbling window: the rows are 10 ms apart in event time. */
 const WINDOW_IDS = 100;
 
@@ -210,7 +216,12 @@ function jobSql(o: Required<Pick<CrashLoopOptions, 'sink' | 'guarantee' | 'query
   'properties.bootstrap.servers' = '${p.kafkaBootstrap}', 'format' = 'json',
   'sink.delivery-guarantee' = '${o.guarantee}', 'sink.transactional-id-prefix' = '${p.prefix}'
 );\n`
-      : `CREATE TABLE out (id BIGINT, v BIGINT) WITH (
+      : o.sink === 'filesystem'
+        ? // Finished files only appear at completed checkpoints: the format has no delivery guarantee to set.
+          `CREATE TABLE out (id BIGINT, v BIGINT) WITH (
+  'connector' = 'filesystem', 'path' = '${p.outDir}', 'format' = 'csv'
+);\n`
+        : `CREATE TABLE out (id BIGINT, v BIGINT${o.query === 'upsert' ? ', PRIMARY KEY (id) NOT ENFORCED' : ''}) WITH (
   'connector' = 'jdbc', ${p.jdbcUrl}, 'table-name' = '${p.table}',
   'sink.delivery-guarantee' = '${o.guarantee}', 'sink.buffer-flush.max-rows' = '500'
 );\n`;
@@ -220,6 +231,8 @@ function jobSql(o: Required<Pick<CrashLoopOptions, 'sink' | 'guarantee' | 'query
     join: 'INSERT INTO out SELECT a.id, b.id * 3 FROM seq AS a JOIN seq2 AS b ON a.id = b.id;',
     // One row per window: its first id and the sum of its ids.
     window: `INSERT INTO out SELECT MIN(id), SUM(id) FROM TABLE(TUMBLE(TABLE seq, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY window_start, window_end;`,
+    // Every row updates its key's sum: the table must end with each key's final sum, once.
+    upsert: `INSERT INTO out SELECT id % ${UPSERT_KEYS}, SUM(id) FROM seq GROUP BY id % ${UPSERT_KEYS};`,
   }[o.query];
   return `${source}${sink}${insert}\n`;
 }
@@ -227,6 +240,11 @@ function jobSql(o: Required<Pick<CrashLoopOptions, 'sink' | 'guarantee' | 'query
 /** What the job must write, as id → v. */
 function expectedRows(query: CrashQuery, rows: number): Map<number, number> {
   const expected = new Map<number, number>();
+  if (query === 'upsert') {
+    for (let id = 1; id <= rows; id++)
+      expected.set(id % UPSERT_KEYS, (expected.get(id % UPSERT_KEYS) ?? 0) + id);
+    return expected;
+  }
   if (query !== 'window') {
     for (let id = 1; id <= rows; id++) expected.set(id, id * 3);
     return expected;
@@ -258,6 +276,8 @@ interface Params {
   readonly topic: string;
   readonly prefix: string;
   readonly table: string;
+  /** The filesystem sink's directory. */
+  readonly outDir: string;
   readonly kafkaBootstrap: string;
   readonly jdbcUrl: string;
 }
@@ -283,9 +303,12 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     topic: `${tag}-out`,
     prefix: tag,
     table: `${tag}_out`,
+    outDir: join(workDir, 'out'),
     kafkaBootstrap: options.kafkaBootstrap ?? '',
     jdbcUrl: options.postgresUrl ? jdbcOptions(options.postgresUrl) : '',
   };
+  if (options.query === 'upsert' && options.sink !== 'jdbc')
+    throw new Error("runCrashLoop: the 'upsert' query needs the jdbc sink (its updates are upserts by key)");
   if (options.sink === 'kafka') {
     if (!options.kafkaBootstrap) throw new Error('runCrashLoop: the kafka sink needs kafkaBootstrap');
     const admin = new Admin({ clientId: 'weir-chaos', bootstrapBrokers: options.kafkaBootstrap.split(',') });
@@ -294,9 +317,12 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     } finally {
       await admin.close();
     }
-  } else {
+  } else if (options.sink === 'jdbc') {
     if (!options.postgresUrl) throw new Error('runCrashLoop: the jdbc sink needs postgresUrl');
-    await withPg(options.postgresUrl, (c) => c.query(`CREATE TABLE ${params.table} (id bigint, v bigint)`));
+    const key = options.query === 'upsert' ? ' PRIMARY KEY' : '';
+    await withPg(options.postgresUrl, (c) =>
+      c.query(`CREATE TABLE ${params.table} (id bigint${key}, v bigint)`),
+    );
   }
   const file = join(workDir, 'job.sql');
   const query = options.query ?? 'copy';
@@ -431,7 +457,9 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     result =
       options.sink === 'kafka'
         ? await checkKafka(params, options.kafkaBootstrap!)
-        : await checkJdbc(params, options.postgresUrl!);
+        : options.sink === 'filesystem'
+          ? await checkFiles(params)
+          : await checkJdbc(params, options.postgresUrl!);
   }
   if (result.lost > 0) problems.push(`${result.lost} records lost`);
   if (guarantee === 'exactly-once' && result.duplicated > 0)
@@ -445,7 +473,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     sink: options.sink,
     guarantee,
     query,
-    output: options.sink === 'kafka' ? params.topic : params.table,
+    output: { kafka: params.topic, jdbc: params.table, filesystem: params.outDir }[options.sink],
     kills,
     failpointKills,
     fired,
@@ -527,6 +555,26 @@ async function checkJdbc(p: Params, url: string): Promise<Checked> {
     // A table has no order: only the set of rows is checked.
     return { ...counts, outOfOrder: 0, lingering: prepared.rows.map((r) => r.gid) };
   });
+}
+
+/**
+ * The rows of the finished part files (what a reader sees: names not starting with '.' or '_');
+ * hidden part files still there at the end — in progress or pending, never committed — are
+ * reported as lingering.
+ */
+async function checkFiles(p: Params): Promise<Checked> {
+  const names = await readdir(p.outDir).catch(() => [] as string[]);
+  const rows: { id: number; v: number }[] = [];
+  for (const name of names.filter((n) => !n.startsWith('.') && !n.startsWith('_')).sort()) {
+    for (const line of (await readFile(join(p.outDir, name), 'utf8')).split('\n')) {
+      if (line === '') continue;
+      const [id, v] = line.split(',');
+      rows.push({ id: Number(id), v: Number(v) });
+    }
+  }
+  // Files have no order between them; only the set of rows is checked.
+  const counts = tally(p.expected, [rows]);
+  return { ...counts, outOfOrder: 0, lingering: names.filter((n) => n.startsWith('.part-')) };
 }
 
 /** Reads the whole topic as a read_committed consumer sees it (aborted records hidden). */
@@ -627,7 +675,7 @@ export function formatReport(r: CrashLoopReport): string {
     `crash loop seed=${r.seed} sink=${r.sink} ${r.guarantee} query=${r.query}: ${r.problems.length === 0 ? 'PASS' : 'FAIL'}`,
     `  kills=${r.kills}${fp ? ` (failpoints: ${fp})` : ''} restarts=${r.restarts} (${r.restoredFrom.length} from a checkpoint) failovers=${r.failovers}`,
     `  records expected=${r.expected} checked=${r.checked} lost=${r.lost} duplicated=${r.duplicated} out-of-order=${r.outOfOrder} wrong=${r.wrongValues}`,
-    `  lingering transactions=${r.lingeringTransactions.length} incomplete checkpoints skipped=${r.incompleteCheckpointsSkipped} time=${(r.durationMs / 1000).toFixed(1)} s`,
+    `  lingering ${r.sink === 'filesystem' ? 'hidden part files' : 'transactions'}=${r.lingeringTransactions.length} incomplete checkpoints skipped=${r.incompleteCheckpointsSkipped} time=${(r.durationMs / 1000).toFixed(1)} s`,
     ...r.problems.map((p) => `  problem: ${p}`),
   ].join('\n');
 }

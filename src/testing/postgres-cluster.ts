@@ -20,6 +20,13 @@ export interface PrivateCluster {
   readonly dir: string;
   readonly logFile: string;
   readonly major: string;
+  /**
+   * Shuts the server down with `pg_ctl stop -m fast` (sessions are cut, prepared transactions and
+   * data survive), as an operator restarting the database would; `start()` brings it back.
+   */
+  shutdown(): Promise<void>;
+  /** Starts the server again on the same data, host and port after shutdown(). */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -64,62 +71,78 @@ async function startOnce(
   try {
     await initdb(bin, data, dir, user);
     const [port] = await freePorts(1);
-    guarded = await spawnGuarded({
-      kind: 'postgres',
-      command: join(bin, 'postgres'),
-      args: [
-        '-D',
-        data,
-        '-p',
-        String(port),
-        '-h',
-        HOST,
-        '-k',
-        sockets,
-        '-c',
-        `max_prepared_transactions=${PRIVATE_MAX_PREPARED_TRANSACTIONS}`,
-        '-c',
-        'fsync=off',
-        '-c',
-        'synchronous_commit=off',
-        '-c',
-        'full_page_writes=off',
-        '-c',
-        'max_connections=200',
-        '-c',
-        'shared_buffers=64MB',
-      ],
-      dir,
-      logFile,
-      // Fast shutdown: disconnect clients and stop at once; the data is deleted right after.
-      stopSignal: 'SIGINT',
-      graceMs: 5_000,
-      uid: user?.uid,
-      gid: user?.gid,
-    });
-    const server = guarded;
-    const ready = await pollUntil(() => answers(port), {
-      timeoutMs: startTimeoutMs,
-      intervalMs: 100,
-      failed: () => (server.hasExited() ? 'the server exited' : undefined),
-    });
-    if ('failure' in ready) {
-      const log = await tailOf(logFile, 30);
-      if (/could not bind|Address already in use/.test(log)) throw new PortTaken(`port ${port} was taken`);
-      throw new WeirError(
-        'TESTING_PG_START',
-        `the private PostgreSQL on ${HOST}:${port} did not start: ${ready.failure}` +
-          excerpt(`last lines of ${logFile}`, log),
-        { kind: 'external' },
-      );
-    }
+    const launch = async (): Promise<GuardedProcess> => {
+      const server = await spawnGuarded({
+        kind: 'postgres',
+        command: join(bin, 'postgres'),
+        args: [
+          '-D',
+          data,
+          '-p',
+          String(port),
+          '-h',
+          HOST,
+          '-k',
+          sockets,
+          '-c',
+          `max_prepared_transactions=${PRIVATE_MAX_PREPARED_TRANSACTIONS}`,
+          '-c',
+          'fsync=off',
+          '-c',
+          'synchronous_commit=off',
+          '-c',
+          'full_page_writes=off',
+          '-c',
+          'max_connections=200',
+          '-c',
+          'shared_buffers=64MB',
+        ],
+        dir,
+        logFile,
+        // Fast shutdown: disconnect clients and stop at once; the data is deleted right after.
+        stopSignal: 'SIGINT',
+        graceMs: 5_000,
+        uid: user?.uid,
+        gid: user?.gid,
+      });
+      guarded = server;
+      const ready = await pollUntil(() => answers(port), {
+        timeoutMs: startTimeoutMs,
+        intervalMs: 100,
+        failed: () => (server.hasExited() ? 'the server exited' : undefined),
+      });
+      if ('failure' in ready) {
+        const log = await tailOf(logFile, 30);
+        if (/could not bind|Address already in use/.test(log)) throw new PortTaken(`port ${port} was taken`);
+        throw new WeirError(
+          'TESTING_PG_START',
+          `the private PostgreSQL on ${HOST}:${port} did not start: ${ready.failure}` +
+            excerpt(`last lines of ${logFile}`, log),
+          { kind: 'external' },
+        );
+      }
+      major = ready.value;
+      return server;
+    };
+    let major = '';
+    let server = await launch();
     let stopped: Promise<void> | undefined;
     return {
       host: HOST,
       port,
       dir,
       logFile,
-      major: ready.value,
+      major,
+      shutdown: async () => {
+        await pgCtlStop(bin, data, user);
+        await server.exited;
+        // Lets the guard's record go: the server it watched is gone.
+        await server.stop();
+      },
+      start: async () => {
+        if (!server.hasExited()) return;
+        server = await launch();
+      },
       stop: () =>
         (stopped ??= (async () => {
           await server.stop();
@@ -131,6 +154,24 @@ async function startOnce(
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+function pgCtlStop(bin: string, data: string, user: OsUser | undefined): Promise<void> {
+  return new Promise((resolve, reject) =>
+    execFile(
+      join(bin, 'pg_ctl'),
+      ['stop', '-D', data, '-m', 'fast', '-w', '-t', '30'],
+      { uid: user?.uid, gid: user?.gid, timeout: 60_000 },
+      (err) =>
+        err
+          ? reject(
+              new WeirError('TESTING_PG_STOP', `pg_ctl stop failed: ${err.message.split('\n')[0]}`, {
+                kind: 'external',
+              }),
+            )
+          : resolve(),
+    ),
+  );
 }
 
 function initdb(bin: string, data: string, cwd: string, user: OsUser | undefined): Promise<void> {

@@ -19,6 +19,13 @@ export interface PostgresServer extends PostgresConnection {
   /** The private cluster's folder and log (private only); both are deleted by stop(). */
   readonly dir?: string;
   readonly logFile?: string;
+  /**
+   * Private only: shuts the server down with `pg_ctl stop -m fast` (sessions cut; data and prepared
+   * transactions kept), for tests of a database that goes away under a running job.
+   */
+  shutdown?(): Promise<void>;
+  /** Private only: starts the server again after shutdown(), on the same port and data. */
+  start?(): Promise<void>;
   /** Stops and removes a private cluster; a no-op otherwise. Safe to call twice. */
   stop(): Promise<void>;
 }

@@ -65,6 +65,8 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     maxPreparedTransactions: PRIVATE_MAX_PREPARED_TRANSACTIONS,
     dir: cluster.dir,
     logFile: cluster.logFile,
+    shutdown: () => cluster.shutdown(),
+    start: () => cluster.start(),
     stop: () => cluster.stop(),
   };
 }

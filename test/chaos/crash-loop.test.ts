@@ -88,6 +88,25 @@ describe('crash loop (short form)', () => {
     expect(report.restarts).toBe(2);
   }, 90_000);
 
+  it('filesystem exactly-once: the finished part files hold every row once, no hidden part file left', async () => {
+    const report = await runCrashLoop({
+      seed: 21,
+      kills: 3,
+      sink: 'filesystem',
+      rows: 30_000,
+      // The first run dies between a checkpoint's completion and the rename of its files.
+      schedule: ['sink.before-commit=kill@2'],
+      killAfterCheckpoint: true,
+      killWindowMs: [0, 1200],
+      workDir: workDir('filesystem'),
+    });
+    console.log(formatReport(report));
+    expectExact(report);
+    expect(report.kills).toBe(3);
+    expect(report.failpointKills['sink.before-commit']).toBe(1);
+    expect(report.restoredFrom.length).toBe(3);
+  }, 90_000);
+
   it('a tumbling-window aggregation in the middle, kafka exactly-once: every window once', async () => {
     const report = await runCrashLoop({
       seed: 6,
@@ -116,6 +135,25 @@ describe('crash loop (short form)', () => {
     });
     console.log(formatReport(report));
     expectExact(report);
+    expect(report.kills).toBe(2);
+  }, 90_000);
+
+  it("a group aggregation upserted into PostgreSQL, jdbc exactly-once: the table ends with every key's final sum", async () => {
+    const report = await runCrashLoop({
+      seed: 41,
+      kills: 2,
+      sink: 'jdbc',
+      query: 'upsert',
+      rows: 20_000,
+      schedule: ['sink.before-commit=kill@2'],
+      killAfterCheckpoint: true,
+      killWindowMs: [0, 1200],
+      postgresUrl: db().url,
+      workDir: workDir('jdbc-upsert'),
+    });
+    console.log(formatReport(report));
+    expectExact(report);
+    expect(report.wrongValues).toBe(0);
     expect(report.kills).toBe(2);
   }, 90_000);
 

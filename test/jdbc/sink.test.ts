@@ -172,11 +172,10 @@ describe('jdbc sink, at-least-once', () => {
 
   it('reports a missing table and a failed login without the password or the full url', async () => {
     const missing = res.track(new JdbcSinkWriter(sinkSpec(db().url, 'no_such_table', [['id', Types.INT()]])));
-    await missing.open(operatorContext());
-    await missing.processBatch(batch([[1]]));
-    const err = await Promise.resolve(missing.snapshotState(1)).catch((e: unknown) => e);
+    // Found when the sink opens, before it takes a row; a restart cannot fix it, so it is a 'user' error.
+    const err = await Promise.resolve(missing.open(operatorContext())).catch((e: unknown) => e);
     expect(isWeirError(err) && err.code).toBe('JDBC_TABLE_NOT_FOUND');
-    expect(isWeirError(err) && err.kind).toBe('external');
+    expect(isWeirError(err) && err.kind).toBe('user');
 
     const secret = 'hunter2-s3cret';
     const url = new URL(db().url);
@@ -191,7 +190,7 @@ describe('jdbc sink, at-least-once', () => {
     const text = isWeirError(failure) ? `${failure.message}\n${failure.hint}` : '';
     expect(text).toMatch(/no_such_database/);
     expect(text).not.toContain(`password=`);
-    expect(failure).toMatchObject({ kind: 'external' });
+    expect(failure).toMatchObject({ kind: 'user' });
   });
 
   it("reads 'sink.delivery-guarantee' case-insensitively, defaulting to at-least-once", () => {

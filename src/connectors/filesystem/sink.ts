@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Configuration } from '../../common/config.js';
+import { failpoint } from '../../common/failpoints.js';
 import type { ConnectorSpec } from '../../common/jobgraph.js';
 import { CHECKPOINTING_INTERVAL } from '../../common/options.js';
 import type {
@@ -76,7 +77,10 @@ export class FileSystemSinkWriter implements StreamOperator {
 
   initializeState(restored: OperatorStateSnapshot | undefined): void {
     // Recovery: commit what completed checkpoints hold (a crash may have come before the rename).
-    for (const p of (restored?.[PENDING_STATE] ?? []) as PendingFile[]) commitFile(p);
+    for (const p of (restored?.[PENDING_STATE] ?? []) as PendingFile[]) {
+      commitFile(p);
+      failpoint('restore.commit');
+    }
   }
 
   open(ctx: OperatorContext, output: Output): void {
@@ -179,7 +183,12 @@ export class FileSystemSinkWriter implements StreamOperator {
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
-    for (const p of this.pending) if (p.checkpointId <= checkpointId) commitFile(p);
+    const due = this.pending.filter((p) => p.checkpointId <= checkpointId);
+    if (due.length > 0) failpoint('sink.before-commit');
+    for (const [i, p] of due.entries()) {
+      commitFile(p);
+      if (i < due.length - 1) failpoint('sink.commit');
+    }
     this.pending = this.pending.filter((p) => p.checkpointId > checkpointId);
   }
 

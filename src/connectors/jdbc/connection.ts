@@ -59,14 +59,19 @@ const TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN
 /**
  * Turns a database error into a WeirError that says what to do. pg's messages never contain the
  * password; the target is named by host, port and database only.
+ *
+ * Errors that a restart cannot get past — a login refused, a database, host, table or column that
+ * does not exist, a value the column cannot take — are of kind 'user': the job fails at once with
+ * the message instead of restarting forever under the default restart strategy. Connection losses
+ * and refusals stay 'external': a database that restarts comes back, and the job with it.
  */
 export function databaseError(err: unknown, table: JdbcTable, doing: string): WeirError {
   if (err instanceof WeirError) return err;
   const e = (err ?? {}) as PgError;
   const where = `${table.name} at ${table.target.display}`;
   const detail = e.message ?? String(err);
-  const fail = (code: string, message: string, hint: string) =>
-    new WeirError(code, message, { kind: 'external', hint, cause: err });
+  const fail = (code: string, message: string, hint: string, kind: 'user' | 'external' = 'user') =>
+    new WeirError(code, message, { kind, hint, cause: err });
   switch (e.code) {
     case '28P01':
     case '28000':
@@ -102,22 +107,45 @@ export function databaseError(err: unknown, table: JdbcTable, doing: string): We
     case '55000':
       if (/prepared transactions are disabled/i.test(detail)) return preparedTransactionsDisabled(table);
       break;
-    case 'ECONNREFUSED':
     case 'ENOTFOUND':
+      return fail(
+        'JDBC_CONNECTION_FAILED',
+        `Could not connect to ${table.target.display}: ${detail}`,
+        "Check the host name in 'url'.",
+      );
+    case 'ECONNREFUSED':
     case 'EAI_AGAIN':
     case 'ETIMEDOUT':
       return fail(
         'JDBC_CONNECTION_FAILED',
         `Could not connect to ${table.target.display}: ${detail}`,
         "Check the host and port in 'url' and that PostgreSQL is running and reachable.",
+        'external',
       );
     default:
       break;
+  }
+  // SQLSTATE class 22: a value the column cannot take (not a number, too large, too long …).
+  if (e.code?.startsWith('22')) {
+    return fail(
+      'JDBC_INVALID_VALUE',
+      `${doing} on ${where} failed: ${detail} (SQLSTATE ${e.code})`,
+      'A value does not fit its database column: check that the CREATE TABLE types match the columns (docs/jdbc.md, Types).',
+    );
+  }
+  // Class 23: NOT NULL, unique, foreign key and check constraints.
+  if (e.code?.startsWith('23')) {
+    return fail(
+      'JDBC_CONSTRAINT_VIOLATION',
+      `${doing} on ${where} failed: ${detail} (SQLSTATE ${e.code})`,
+      'A row breaks a constraint of the database table; with a primary key in the database, declare it as PRIMARY KEY (…) NOT ENFORCED to upsert.',
+    );
   }
   return fail(
     'JDBC_ERROR',
     `${doing} on ${where} failed: ${detail}${e.code ? ` (SQLSTATE ${e.code})` : ''}`,
     'See the database server log for details.',
+    'external',
   );
 }
 
@@ -134,10 +162,11 @@ export function preparedTransactionsDisabled(table: JdbcTable): WeirError {
 
 /**
  * Opens a session in weir's text conventions (UTC, ISO dates, hex bytea, ISO 8601 intervals),
- * retrying while the server cannot be reached until 'connection.max-retry-timeout'.
+ * retrying while the server cannot be reached until 'connection.max-retry-timeout' — or trying
+ * once, with `once`, where a failure is better handed to the restart strategy at once.
  */
-export async function connect(table: JdbcTable): Promise<pg.Client> {
-  const deadline = Date.now() + table.options.require(CONNECTION_MAX_RETRY_TIMEOUT);
+export async function connect(table: JdbcTable, { once = false } = {}): Promise<pg.Client> {
+  const deadline = Date.now() + (once ? 0 : table.options.require(CONNECTION_MAX_RETRY_TIMEOUT));
   for (let attempt = 1; ; attempt++) {
     const client = new pg.Client({
       ...table.target.config,

@@ -22,6 +22,7 @@ import {
   SINK_DELIVERY_GUARANTEE,
   SINK_MAX_RETRIES,
 } from './options.js';
+import { checkSinkTable } from './schema-check.js';
 import {
   commitPrepared,
   formatGid,
@@ -134,6 +135,9 @@ export class JdbcSinkWriter implements StreamOperator {
       await this.checkPreparedTransactions(this.committer);
       await this.recover(this.committer);
     }
+    // A missing table or column, or a column of another kind, fails here, before any row is taken
+    // (after recovery, which commits what completed checkpoints hold whatever the job is now).
+    await checkSinkTable(this.writer, this.table, this.spec);
     const interval = options.require(SINK_BUFFER_FLUSH_INTERVAL);
     if (interval > 0) this.scheduleFlush(interval);
   }
@@ -192,12 +196,14 @@ export class JdbcSinkWriter implements StreamOperator {
 
   /**
    * The committer session idles between checkpoints, and a server or proxy may drop it: one fresh
-   * session is tried before the task fails (its restore would commit the same gids anyway).
+   * session is tried before the task fails (its restore would commit the same gids anyway). Only
+   * one attempt: a server that is down would otherwise hold the task here, inside the checkpoint
+   * notification, for all of 'connection.max-retry-timeout' before it fails over.
    */
   private async commitWithReconnect(gid: string): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       try {
-        this.committer ??= await connect(this.table);
+        this.committer ??= await connect(this.table, { once: attempt > 0 });
         return await commitPrepared(this.committer, gid);
       } catch (err) {
         if (attempt > 0 || !isTransient(err))
