@@ -194,7 +194,7 @@ async function startOnce(
       restart: async () => {
         if (stopped) throw new Error('restart(): the broker was stopped for good');
         await halted;
-        await server?.stop();
+        if (server && !server.hasExited()) return;
         server = await launch();
         halted = undefined;
       },

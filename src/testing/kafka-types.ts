@@ -23,7 +23,7 @@ export interface KafkaBroker extends KafkaConnection {
    * that restart() brings the same broker back — an outside fault for tests. Safe to call twice.
    */
   halt?(): Promise<void>;
-  /** Local broker only: starts the halted broker again on the same port and log dir, and waits until it answers. */
+  /** Local broker only: starts the halted broker again on the same port and log dir and waits until it answers; a no-op while it runs. */
   restart?(): Promise<void>;
   /** Stops the broker and removes its data; a no-op for an external broker. Safe to call twice. */
   stop(): Promise<void>;
