@@ -209,7 +209,7 @@ describe('the broker stopped and restarted under an exactly-once job', () => {
   it('the job fails over until the broker is back, then ends with every record exactly once', async () => {
     const topic = unique('weir-broker-restart');
     await createTopic(topic, 2, servers());
-    const rows = 16_000;
+    const rows = 10_000;
     const job = await jobFile(
       'restart',
       `CREATE TABLE src (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '2000',
