@@ -10,9 +10,8 @@
 // group join, job start) and ends when the last record is acknowledged (committed for
 // exactly-once). Prints a table; it never fails on a figure. Run `npm run build` first.
 import { Kafka, logLevel } from 'kafkajs';
-import { createSession } from '../dist/api/session.js';
-import { submitJob } from '../dist/runtime/index.js';
 import { startKafka } from '../dist/testing/index.js';
+import { runBoundedJob } from './bounded-job.mjs';
 
 const rows = Number(process.env.ROWS ?? 100_000);
 const partitions = Number(process.env.PARTITIONS ?? 4);
@@ -88,11 +87,6 @@ async function copy(input, output) {
 async function weir(input, output, guarantee, interval) {
   const props = { 'execution.checkpointing.storage': 'jobmanager' };
   if (interval) props['execution.checkpointing.interval'] = interval;
-  const quiet = { write: () => true, once: () => undefined };
-  const { session, runtimeConnectors } = createSession(Object.entries(props), {
-    stdout: quiet,
-    stderr: quiet,
-  });
   const columns = 'id BIGINT, ts BIGINT, payload STRING';
   const connection = `'connector' = 'kafka', 'properties.bootstrap.servers' = '${servers}', 'format' = 'json'`;
   const script = `
@@ -101,19 +95,7 @@ async function weir(input, output, guarantee, interval) {
     CREATE TABLE out (${columns}) WITH (${connection}, 'topic' = '${output}',
       'sink.delivery-guarantee' = '${guarantee}', 'sink.transactional-id-prefix' = '${output}');
     INSERT INTO out SELECT * FROM src;`;
-  const t0 = performance.now();
-  let job;
-  for (const s of session.parseScript(script, 'bench.sql')) {
-    const r = session.execute(s);
-    if (r.kind === 'job')
-      job = await submitJob(r.jobGraph, {
-        connectors: runtimeConnectors,
-        log: { info() {}, warn: console.warn },
-      });
-  }
-  const result = await job.result;
-  if (result.status !== 'FINISHED') throw result.error ?? new Error(result.status);
-  return (performance.now() - t0) / 1000;
+  return runBoundedJob(script, props);
 }
 
 const loadavg = async () =>

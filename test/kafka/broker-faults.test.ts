@@ -40,6 +40,22 @@ async function jobFile(name: string, sql: string): Promise<string> {
   return file;
 }
 
+/** `weir run -f job` with these `-D` options (checkpoints in this file's folder); code() is its exit code once it ended. */
+function runJob(job: string, config: Record<string, string>) {
+  const options = { ...config, 'state.checkpoints.dir': join(dir, 'checkpoints') };
+  const run = startWeir([
+    'run',
+    '-f',
+    job,
+    ...Object.entries(options).flatMap(([k, v]) => ['-D', `${k}=${v}`]),
+  ]);
+  let code: number | null | undefined;
+  void run.exit.then((c) => {
+    code = c;
+  });
+  return { run, code: () => code };
+}
+
 /** Ids read back with read_committed, sorted. */
 async function committedIds(topic: string): Promise<number[]> {
   return (await readTopic(topic, 'read_committed', servers()))
@@ -68,19 +84,11 @@ describe('the broker is not there when the job starts', () => {
        CREATE TABLE out (id BIGINT) WITH ('connector' = 'print');
        INSERT INTO out SELECT id FROM src;\n`,
     );
-    const run = startWeir([
-      'run',
-      '-f',
-      job,
-      '-D',
-      'restart-strategy.type=fixed-delay',
-      '-D',
-      'restart-strategy.fixed-delay.attempts=2',
-      '-D',
-      'restart-strategy.fixed-delay.delay=100ms',
-      '-D',
-      `state.checkpoints.dir=${join(dir, 'checkpoints')}`,
-    ]);
+    const { run } = runJob(job, {
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.attempts': '2',
+      'restart-strategy.fixed-delay.delay': '100ms',
+    });
     expect(await run.exit).not.toBe(0);
     expectCleanError(run, 'KAFKA_BROKER');
     expect(run.stderr).toContain(`bootstrap servers ${nowhere}`);
@@ -99,7 +107,7 @@ describe('topics that do not exist (the broker does not create topics on first u
        CREATE TABLE out (id BIGINT) WITH ('connector' = 'print');
        INSERT INTO out SELECT id FROM src;\n`,
     );
-    const run = startWeir(['run', '-f', job, '-D', 'restart-strategy.type=none']);
+    const { run } = runJob(job, { 'restart-strategy.type': 'none' });
     expect(await run.exit).not.toBe(0);
     expectCleanError(run, 'KAFKA_TOPIC_NOT_FOUND');
     expect(run.stderr).toContain(topic);
@@ -116,17 +124,10 @@ describe('topics that do not exist (the broker does not create topics on first u
          'sink.delivery-guarantee' = 'exactly-once', 'sink.transactional-id-prefix' = '${topic}');
        INSERT INTO out SELECT id FROM src;\n`,
     );
-    const run = startWeir([
-      'run',
-      '-f',
-      job,
-      '-D',
-      'restart-strategy.type=none',
-      '-D',
-      'execution.checkpointing.interval=200ms',
-      '-D',
-      `state.checkpoints.dir=${join(dir, 'checkpoints')}`,
-    ]);
+    const { run } = runJob(job, {
+      'restart-strategy.type': 'none',
+      'execution.checkpointing.interval': '200ms',
+    });
     expect(await run.exit).not.toBe(0);
     expectCleanError(run, 'KAFKA_TOPIC_NOT_FOUND');
     expect(run.stderr).toContain(topic);
@@ -157,34 +158,23 @@ describe('records larger than a limit, exactly-once sink', () => {
       oneToN(before).map((id) => ({ id, pad: 0 })),
       { servers: servers() },
     );
-    const run = startWeir([
-      'run',
-      '-f',
-      job,
-      '-D',
-      'restart-strategy.type=none',
-      '-D',
-      'execution.checkpointing.interval=200ms',
-      '-D',
-      `state.checkpoints.dir=${join(dir, 'checkpoints')}`,
-    ]);
-    let code: number | null | undefined;
-    void run.exit.then((c) => {
-      code = c;
+    const { run, code } = runJob(job, {
+      'restart-strategy.type': 'none',
+      'execution.checkpointing.interval': '200ms',
     });
     try {
-      await waitFor(async () => code !== undefined || (await committedIds(output)).length === before, {
+      await waitFor(async () => code() !== undefined || (await committedIds(output)).length === before, {
         what: 'the first records committed',
         timeoutMs: 30_000,
         intervalMs: 100,
       });
-      expect(code, run.stderr).toBeUndefined();
+      expect(code(), run.stderr).toBeUndefined();
       await produce(input, [{ id: before + 1, pad: bytes }], { servers: servers() });
-      await waitFor(() => code !== undefined, { what: 'the job to fail', timeoutMs: 30_000 });
+      await waitFor(() => code() !== undefined, { what: 'the job to fail', timeoutMs: 30_000 });
     } finally {
       run.child.kill('SIGKILL');
     }
-    expect(code).not.toBe(0);
+    expect(code()).not.toBe(0);
     // What was committed before stays committed, once.
     expect(await committedIds(output)).toEqual(oneToN(before));
     return { run, topic: output };
@@ -219,44 +209,31 @@ describe('the broker stopped and restarted under an exactly-once job', () => {
          'sink.delivery-guarantee' = 'exactly-once', 'sink.transactional-id-prefix' = '${topic}');
        INSERT INTO out SELECT id FROM src;\n`,
     );
-    const run = startWeir([
-      'run',
-      '-f',
-      job,
-      '-D',
-      'execution.checkpointing.interval=200ms',
-      '-D',
-      'restart-strategy.type=fixed-delay',
-      '-D',
-      'restart-strategy.fixed-delay.attempts=1000',
-      '-D',
-      'restart-strategy.fixed-delay.delay=200ms',
-      '-D',
-      `state.checkpoints.dir=${join(dir, 'checkpoints')}`,
-    ]);
-    let code: number | null | undefined;
-    void run.exit.then((c) => {
-      code = c;
+    const { run, code } = runJob(job, {
+      'execution.checkpointing.interval': '200ms',
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.attempts': '1000',
+      'restart-strategy.fixed-delay.delay': '200ms',
     });
     try {
-      await waitFor(async () => code !== undefined || (await committedIds(topic)).length > 0, {
+      await waitFor(async () => code() !== undefined || (await committedIds(topic)).length > 0, {
         what: 'first committed records',
         timeoutMs: 30_000,
         intervalMs: 100,
       });
-      expect(code, run.stderr).toBeUndefined();
+      expect(code(), run.stderr).toBeUndefined();
       await broker.halt!();
       await waitFor(() => /Restarting in/.test(run.stderr), {
         what: 'the job to fail over while the broker is down',
         timeoutMs: 30_000,
       });
       await broker.restart!();
-      await waitFor(() => code !== undefined, { what: 'the job to end', timeoutMs: 60_000 });
+      await waitFor(() => code() !== undefined, { what: 'the job to end', timeoutMs: 60_000 });
     } finally {
       await broker.restart!();
       run.child.kill('SIGKILL');
     }
-    expect(code, run.stderr.slice(-3000)).toBe(0);
+    expect(code(), run.stderr.slice(-3000)).toBe(0);
     expect(run.stderr).toMatch(/KAFKA_BROKER|Kafka/);
     expect(await committedIds(topic)).toEqual(oneToN(rows));
   }, 150_000);

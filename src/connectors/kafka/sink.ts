@@ -26,6 +26,14 @@ export const CHECKPOINT_STATE = 'kafka-sink-checkpoint';
 
 /** Most messages gathered while a produce request is in flight; more wait for it (backpressure). */
 const SEND_BATCH = 2000;
+/**
+ * Most bytes (keys and values) in one produce request. The client puts a request's records for a
+ * partition into one record batch, and records without a key may all go to one partition, so a
+ * request must stay under the broker's default 'message.max.bytes' (1 MiB) as a batch: 2000 records
+ * of 1 KB in one request were refused with MESSAGE_TOO_LARGE. Kafka's Java producer keeps batches
+ * small ('batch.size', 16 KB) for the same reason.
+ */
+const SEND_BYTES = 256 * 1024;
 /** Kafka's Java producer refuses larger records itself ('max.request.size', 1 MiB by default). */
 const DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
 /** Kafka brokers cap transaction.timeout.ms at transaction.max.timeout.ms, 15 minutes by default. */
@@ -72,6 +80,7 @@ export class KafkaSinkWriter implements StreamOperator {
   private openingProducer: Producer | undefined;
   private readonly pending: PreCommitted[] = [];
   private buffer: MessageToProduce<Buffer, Buffer>[] = [];
+  private bufferedBytes = 0;
   private inflight: Promise<void> | undefined;
   private failure: unknown;
   private txnAdmin: TransactionAdmin | undefined;
@@ -244,9 +253,11 @@ export class KafkaSinkWriter implements StreamOperator {
       };
       if (this.fixedPartition) message.partition = this.fixedPartition(0);
       this.buffer.push(message);
+      this.bufferedBytes += size;
     }
     // Like Kafka's producer: send at once when idle, batch up while a request is in flight.
-    if (this.buffer.length >= SEND_BATCH || !this.inflight) return this.sendBuffered();
+    if (this.buffer.length >= SEND_BATCH || this.bufferedBytes >= SEND_BYTES || !this.inflight)
+      return this.sendBuffered();
   }
 
   /** Hands the buffer to Kafka; waits only for the request before it (backpressure). */
@@ -256,12 +267,15 @@ export class KafkaSinkWriter implements StreamOperator {
     if (this.buffer.length === 0) return;
     const messages = this.buffer;
     this.buffer = [];
+    this.bufferedBytes = 0;
     const send = async () => {
-      if (this.guarantee === 'exactly-once') {
-        const open = await this.openTransaction();
-        await open.transaction.send({ messages, partitioner: compatibilityPartitioner });
-      } else {
-        await this.producer!.send({ messages });
+      for (const chunk of requests(messages)) {
+        if (this.guarantee === 'exactly-once') {
+          const open = await this.openTransaction();
+          await open.transaction.send({ messages: chunk, partitioner: compatibilityPartitioner });
+        } else {
+          await this.producer!.send({ messages: chunk });
+        }
       }
     };
     const promise = send()
@@ -413,6 +427,24 @@ export class KafkaSinkWriter implements StreamOperator {
     await Promise.allSettled(producers.map((p) => p?.close(true)));
     await this.txnAdmin?.close();
   }
+}
+
+/** Messages cut into produce requests of at most SEND_BYTES (a larger record goes alone). */
+function* requests(
+  messages: MessageToProduce<Buffer, Buffer>[],
+): Generator<MessageToProduce<Buffer, Buffer>[]> {
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const size = (messages[i].key?.length ?? 0) + (messages[i].value?.length ?? 0);
+    if (i > start && bytes + size > SEND_BYTES) {
+      yield messages.slice(start, i);
+      start = i;
+      bytes = 0;
+    }
+    bytes += size;
+  }
+  if (start < messages.length) yield start === 0 ? messages : messages.slice(start);
 }
 
 function escapeRegExp(text: string): string {
