@@ -4,33 +4,10 @@
 // Writes ROWS Nexmark-like bids with datagen → kafka (each delivery guarantee), then reads them
 // back with a bounded kafka → blackhole job. Prints rows/s. Run `npm run build` first.
 import { Admin } from '@platformatic/kafka';
-import { createSession } from '../dist/api/session.js';
-import { submitJob } from '../dist/runtime/index.js';
+import { runBoundedJob as run } from './bounded-job.mjs';
 
 const broker = process.env.KAFKA ?? '127.0.0.1:9092';
 const rows = Number(process.env.ROWS ?? 200_000);
-const quiet = { write: () => true, once: () => undefined };
-
-async function run(script, props) {
-  const { session, runtimeConnectors } = createSession(Object.entries(props), {
-    stdout: quiet,
-    stderr: quiet,
-  });
-  let job;
-  for (const s of session.parseScript(script, 'bench.sql')) {
-    const r = session.execute(s);
-    if (r.kind === 'job')
-      job = await submitJob(r.jobGraph, {
-        connectors: runtimeConnectors,
-        log: { info() {}, warn: console.warn },
-      });
-  }
-  const t0 = performance.now();
-  const result = await job.result;
-  if (result.status !== 'FINISHED') throw result.error ?? new Error(result.status);
-  return (performance.now() - t0) / 1000;
-}
-
 const columns =
   'auction BIGINT, bidder BIGINT, price BIGINT, channel STRING, url STRING, dateTime TIMESTAMP(3), extra STRING';
 const admin = new Admin({ clientId: 'bench', bootstrapBrokers: [broker] });

@@ -3,8 +3,9 @@
 // seed, resumes it from its latest retained checkpoint, and checks its output at the end.
 //
 //   npm run chaos -- --seed 7 --kills 30 --sink kafka|jdbc|filesystem|all [--guarantee at-least-once] [--rows N]
-//        [--query copy|join|window|upsert]  (the job between the sequence and the sink; upsert: a
+//        [--query copy|filter|join|window|upsert]  (the job between the sequence and the sink; upsert: a
 //                                  GROUP BY whose updates the jdbc sink upserts by primary key)
+//        [--source datagen|kafka]  (kafka: an input topic filled with the sequence first, topic → topic)
 //        [--rate R] [--parallelism P] [--interval 300ms] [--failpoint-share 0.5]
 //        [--kill-window 300,2500]  (timed kills land this many ms after the job is submitted)
 //        [--after-checkpoint]      (… after the run's first completed checkpoint instead)
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     kills: { type: 'string', default: '10' },
     sink: { type: 'string', default: 'kafka' },
+    source: { type: 'string', default: 'datagen' },
     guarantee: { type: 'string', default: 'exactly-once' },
     query: { type: 'string', default: 'copy' },
     rows: { type: 'string' },
@@ -40,7 +42,9 @@ for (const s of sinks) {
   if (!['kafka', 'jdbc', 'filesystem'].includes(s))
     throw new Error(`--sink ${s}: expected kafka, jdbc, filesystem or all`);
 }
-const kafka = sinks.includes('kafka') ? await startKafka() : undefined;
+if (values.source !== 'datagen' && values.source !== 'kafka')
+  throw new Error(`--source ${values.source}: expected datagen or kafka`);
+const kafka = sinks.includes('kafka') || values.source === 'kafka' ? await startKafka() : undefined;
 const postgres = sinks.includes('jdbc') ? await startPostgres() : undefined;
 const db = postgres ? await createDatabase(postgres, 'chaos') : undefined;
 let failed = false;
@@ -50,6 +54,7 @@ try {
       seed: Number(values.seed),
       kills: Number(values.kills),
       sink,
+      source: values.source,
       guarantee: values.guarantee,
       query: values.query,
       rows: values.rows ? Number(values.rows) : undefined,

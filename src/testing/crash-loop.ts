@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Admin, Consumer } from '@platformatic/kafka';
+import { Admin, Consumer, Producer } from '@platformatic/kafka';
 import pg from 'pg';
 import { seededRandom } from '../common/failpoints.js';
 import { committedBatches } from '../connectors/kafka/aborted-filter.js';
@@ -21,21 +21,27 @@ import { loadCheckpointMetadata } from '../runtime/checkpoint/storage.js';
  * exactly once and in order; no open Kafka transaction, prepared PostgreSQL transaction or hidden
  * (in-progress or pending) part file of the job left; no checkpoint chosen for a restore without a complete `_metadata`.
  *
- * The input is a bounded datagen sequence 1..rows, so the expected output is known: rows (id, id*3).
+ * The input is the sequence 1..rows — a bounded datagen table, or (source 'kafka') an input topic
+ * filled with it before the first run and read to its end — so the expected output is known:
+ * rows (id, id*3).
  */
 export type CrashSink = 'kafka' | 'jdbc' | 'filesystem';
 export type CrashGuarantee = 'exactly-once' | 'at-least-once';
 /**
- * The job between the sequence and the sink: a copy, an inner join, a tumbling-window aggregation,
- * or a group aggregation whose updates a jdbc sink upserts by its primary key.
+ * The job between the sequence and the sink: a copy, a filter, an inner join, a tumbling-window
+ * aggregation, or a group aggregation whose updates a jdbc sink upserts by its primary key.
  */
-export type CrashQuery = 'copy' | 'join' | 'window' | 'upsert';
+export type CrashQuery = 'copy' | 'filter' | 'join' | 'window' | 'upsert';
+/** Where the sequence comes from: datagen, or a Kafka topic filled with it first (topic → topic). */
+export type CrashSource = 'datagen' | 'kafka';
 
 export interface CrashLoopOptions {
   readonly seed: number;
   /** SIGKILLs before the job is let finish. */
   readonly kills: number;
   readonly sink: CrashSink;
+  /** Default 'datagen'; 'kafka' needs kafkaBootstrap. */
+  readonly source?: CrashSource;
   readonly guarantee?: CrashGuarantee;
   readonly query?: CrashQuery;
   /** Rows of the input sequence; default enough for the kills to land mid-run. */
@@ -71,6 +77,7 @@ export interface CrashLoopOptions {
 
 export interface CrashLoopReport {
   readonly seed: number;
+  readonly source: CrashSource;
   readonly sink: CrashSink;
   readonly guarantee: CrashGuarantee;
   readonly query: CrashQuery;
@@ -195,8 +202,18 @@ const UPSERT_KEYS = 1000;
 /** Ids per one-second tumbling window: the rows are 10 ms apart in event time. */
 const WINDOW_IDS = 100;
 
-function jobSql(o: Required<Pick<CrashLoopOptions, 'sink' | 'guarantee' | 'query'>>, p: Params): string {
-  const sequence = (name: string, extra = '') => `CREATE TABLE ${name} (id BIGINT${extra}) WITH (
+function jobSql(
+  o: Required<Pick<CrashLoopOptions, 'source' | 'sink' | 'guarantee' | 'query'>>,
+  p: Params,
+): string {
+  const sequence = (name: string, extra = '') =>
+    o.source === 'kafka'
+      ? `CREATE TABLE ${name} (id BIGINT${extra}) WITH (
+  'connector' = 'kafka', 'topic' = '${p.inputTopic}',
+  'properties.bootstrap.servers' = '${p.kafkaBootstrap}', 'format' = 'json',
+  'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset'
+);\n`
+      : `CREATE TABLE ${name} (id BIGINT${extra}) WITH (
   'connector' = 'datagen', 'rows-per-second' = '${p.rowsPerSecond}',
   'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '${p.rows}'
 );\n`;
@@ -227,6 +244,7 @@ function jobSql(o: Required<Pick<CrashLoopOptions, 'sink' | 'guarantee' | 'query
 );\n`;
   const insert = {
     copy: 'INSERT INTO out SELECT id, id * 3 FROM seq;',
+    filter: `INSERT INTO out SELECT id, id * 3 FROM seq WHERE MOD(id, ${FILTERED_OUT}) <> 0;`,
     // A regular inner join of two sequences: both sides' rows are keyed state until matched.
     join: 'INSERT INTO out SELECT a.id, b.id * 3 FROM seq AS a JOIN seq2 AS b ON a.id = b.id;',
     // One row per window: its first id and the sum of its ids.
@@ -237,6 +255,9 @@ function jobSql(o: Required<Pick<CrashLoopOptions, 'sink' | 'guarantee' | 'query
   return `${source}${sink}${insert}\n`;
 }
 
+/** The filter query drops the multiples of this. */
+const FILTERED_OUT = 4;
+
 /** What the job must write, as id → v. */
 function expectedRows(query: CrashQuery, rows: number): Map<number, number> {
   const expected = new Map<number, number>();
@@ -246,7 +267,8 @@ function expectedRows(query: CrashQuery, rows: number): Map<number, number> {
     return expected;
   }
   if (query !== 'window') {
-    for (let id = 1; id <= rows; id++) expected.set(id, id * 3);
+    for (let id = 1; id <= rows; id++)
+      if (query !== 'filter' || id % FILTERED_OUT !== 0) expected.set(id, id * 3);
     return expected;
   }
   // Window k holds the ids whose time id * 10 ms falls in second k: [100k, 100k + 99], from 1.
@@ -274,6 +296,8 @@ interface Params {
   readonly expected: ReadonlyMap<number, number>;
   readonly rowsPerSecond: number;
   readonly topic: string;
+  /** The input topic of source 'kafka'. */
+  readonly inputTopic: string;
   readonly prefix: string;
   readonly table: string;
   /** The filesystem sink's directory. */
@@ -301,6 +325,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     expected: expectedRows(options.query ?? 'copy', rows),
     rowsPerSecond,
     topic: `${tag}-out`,
+    inputTopic: `${tag}-in`,
     prefix: tag,
     table: `${tag}_out`,
     outDir: join(workDir, 'out'),
@@ -309,6 +334,12 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
   };
   if (options.query === 'upsert' && options.sink !== 'jdbc')
     throw new Error("runCrashLoop: the 'upsert' query needs the jdbc sink (its updates are upserts by key)");
+  const source = options.source ?? 'datagen';
+  if (source === 'kafka') {
+    if (!options.kafkaBootstrap) throw new Error('runCrashLoop: the kafka source needs kafkaBootstrap');
+    await fillInputTopic(options.kafkaBootstrap, params.inputTopic, rows);
+    log(`filled ${params.inputTopic} with ids 1..${rows}`);
+  }
   if (options.sink === 'kafka') {
     if (!options.kafkaBootstrap) throw new Error('runCrashLoop: the kafka sink needs kafkaBootstrap');
     const admin = new Admin({ clientId: 'weir-chaos', bootstrapBrokers: options.kafkaBootstrap.split(',') });
@@ -326,7 +357,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
   }
   const file = join(workDir, 'job.sql');
   const query = options.query ?? 'copy';
-  await writeFile(file, jobSql({ sink: options.sink, guarantee, query }, params));
+  await writeFile(file, jobSql({ source, sink: options.sink, guarantee, query }, params));
   const baseArgs = [
     'run',
     '-f',
@@ -470,6 +501,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
   if (result.lingering.length > 0) problems.push(`lingering transactions: ${result.lingering.join(', ')}`);
   return {
     seed: options.seed,
+    source,
     sink: options.sink,
     guarantee,
     query,
@@ -666,13 +698,41 @@ async function checkKafka(p: Params, bootstrap: string): Promise<Checked> {
   }
 }
 
+/**
+ * The input of source 'kafka': ids 1..rows as `{"id": n}` in one partition, so that a job at
+ * parallelism 1 reads them in order and the order check of the output stays meaningful.
+ */
+async function fillInputTopic(bootstrap: string, topic: string, rows: number): Promise<void> {
+  const admin = new Admin({ clientId: 'weir-chaos', bootstrapBrokers: bootstrap.split(',') });
+  try {
+    await admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 });
+  } finally {
+    await admin.close();
+  }
+  const producer = new Producer({
+    clientId: 'weir-chaos',
+    bootstrapBrokers: bootstrap.split(','),
+    idempotent: true,
+  });
+  try {
+    for (let first = 1; first <= rows; first += 10_000) {
+      const messages = [];
+      for (let id = first; id <= Math.min(rows, first + 9_999); id++)
+        messages.push({ topic, partition: 0, value: Buffer.from(`{"id":${id}}`) });
+      await producer.send({ messages });
+    }
+  } finally {
+    await producer.close();
+  }
+}
+
 /** One line a person reads. */
 export function formatReport(r: CrashLoopReport): string {
   const fp = Object.entries(r.failpointKills)
     .map(([k, n]) => `${k}×${n}`)
     .join(', ');
   return [
-    `crash loop seed=${r.seed} sink=${r.sink} ${r.guarantee} query=${r.query}: ${r.problems.length === 0 ? 'PASS' : 'FAIL'}`,
+    `crash loop seed=${r.seed} source=${r.source} sink=${r.sink} ${r.guarantee} query=${r.query}: ${r.problems.length === 0 ? 'PASS' : 'FAIL'}`,
     `  kills=${r.kills}${fp ? ` (failpoints: ${fp})` : ''} restarts=${r.restarts} (${r.restoredFrom.length} from a checkpoint) failovers=${r.failovers}`,
     `  records expected=${r.expected} checked=${r.checked} lost=${r.lost} duplicated=${r.duplicated} out-of-order=${r.outOfOrder} wrong=${r.wrongValues}`,
     `  lingering ${r.sink === 'filesystem' ? 'hidden part files' : 'transactions'}=${r.lingeringTransactions.length} incomplete checkpoints skipped=${r.incompleteCheckpointsSkipped} time=${(r.durationMs / 1000).toFixed(1)} s`,

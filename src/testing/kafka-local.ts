@@ -128,10 +128,10 @@ async function startOnce(
   const jvm = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true'];
   const classpath = ['-cp', join(libs, '*'), `-Dlog4j.configuration=file:${log4jFile}`];
 
-  let guarded: GuardedProcess | undefined;
-  try {
-    await format(java, [...jvm, ...classpath], propsFile, join(dir, 'format.log'));
-    guarded = await spawnGuarded({
+  const bootstrapServers = `${HOST}:${port}`;
+  // The broker process; halt() and restart() replace it, on the same ports and log dir.
+  const launch = async (): Promise<GuardedProcess> => {
+    const server = await spawnGuarded({
       kind: 'kafka',
       command: java,
       args: [
@@ -150,28 +150,33 @@ async function startOnce(
       stopSignal: 'SIGTERM',
       graceMs: 5_000,
     });
-    const bootstrapServers = `${HOST}:${port}`;
     const ready = await pollUntil(() => answers(bootstrapServers), {
       timeoutMs: options.startTimeoutMs ?? 120_000,
       intervalMs: 250,
-      failed: () => (guarded?.hasExited() ? 'the broker exited' : undefined),
+      failed: () => (server.hasExited() ? 'the broker exited' : undefined),
     });
-    if ('failure' in ready) {
-      const log = (await tailOf(logFile, 30)) + (await tailOf(join(dir, 'stdout.log'), 10));
-      if (/Address already in use|BindException/.test(log))
-        throw new PortTaken(`port ${port} or ${controllerPort} was taken`);
-      throw new WeirError(
-        'TESTING_KAFKA_START',
-        `the Kafka ${version} broker on ${bootstrapServers} did not start: ${ready.failure}` +
-          excerpt(`last lines of ${logFile}`, log),
-        { kind: 'external' },
-      );
-    }
+    if (!('failure' in ready)) return server;
+    await server.stop();
+    const log = (await tailOf(logFile, 30)) + (await tailOf(join(dir, 'stdout.log'), 10));
+    if (/Address already in use|BindException/.test(log))
+      throw new PortTaken(`port ${port} or ${controllerPort} was taken`);
+    throw new WeirError(
+      'TESTING_KAFKA_START',
+      `the Kafka ${version} broker on ${bootstrapServers} did not start: ${ready.failure}` +
+        excerpt(`last lines of ${logFile}`, log),
+      { kind: 'external' },
+    );
+  };
+
+  let server: GuardedProcess | undefined;
+  try {
+    await format(java, [...jvm, ...classpath], propsFile, join(dir, 'format.log'));
+    server = await launch();
     notice(
       `started Apache Kafka ${version} (KRaft, single node) on ${bootstrapServers} in ${seconds(started)}, logs in ${logFile}`,
     );
-    const server = guarded;
     let stopped: Promise<void> | undefined;
+    let halted: Promise<void> | undefined;
     return {
       mode: 'local',
       bootstrapServers,
@@ -181,14 +186,26 @@ async function startOnce(
       version,
       logFile,
       dir,
+      halt: () =>
+        (halted ??= (async () => {
+          await server?.stop();
+          server = undefined;
+        })()),
+      restart: async () => {
+        if (stopped) throw new Error('restart(): the broker was stopped for good');
+        await halted;
+        if (server && !server.hasExited()) return;
+        server = await launch();
+        halted = undefined;
+      },
       stop: () =>
         (stopped ??= (async () => {
-          await server.stop();
+          await server?.stop();
           await rm(dir, { recursive: true, force: true });
         })()),
     };
   } catch (err) {
-    await guarded?.stop();
+    await server?.stop();
     await rm(dir, { recursive: true, force: true });
     throw err;
   }

@@ -18,6 +18,13 @@ export interface KafkaBroker extends KafkaConnection {
   readonly logFile?: string;
   /** The broker's private folder (local broker only); it is deleted by stop(). */
   readonly dir?: string;
+  /**
+   * Local broker only: stops the broker process (SIGTERM, a clean shutdown) and keeps its data, so
+   * that restart() brings the same broker back — an outside fault for tests. Safe to call twice.
+   */
+  halt?(): Promise<void>;
+  /** Local broker only: starts the halted broker again on the same port and log dir and waits until it answers; a no-op while it runs. */
+  restart?(): Promise<void>;
   /** Stops the broker and removes its data; a no-op for an external broker. Safe to call twice. */
   stop(): Promise<void>;
 }

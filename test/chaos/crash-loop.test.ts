@@ -175,6 +175,26 @@ describe('crash loop (short form)', () => {
     expect(report.kills).toBe(2);
   }, 120_000);
 
+  it('topic → filter → topic, kafka exactly-once: the input read from a topic, every kept record once', async () => {
+    const report = await runCrashLoop({
+      seed: 10,
+      kills: 2,
+      source: 'kafka',
+      sink: 'kafka',
+      query: 'filter',
+      rows: 30_000,
+      kafkaBootstrap: kafkaConnection().bootstrapServers,
+      killAfterCheckpoint: true,
+      killWindowMs: [0, 800],
+      workDir: workDir('kafka-topic-to-topic'),
+    });
+    console.log(formatReport(report));
+    expectExact(report);
+    expect(report.expected).toBe(22_500);
+    expect(report.kills).toBe(2);
+    expect(report.outOfOrder).toBe(0);
+  }, 90_000);
+
   it('kafka at-least-once: nothing lost after SIGKILLs', async () => {
     const report = await runCrashLoop({
       seed: 5,

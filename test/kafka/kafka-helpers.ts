@@ -8,8 +8,9 @@ export function brokers(): string[] {
   return [...kafkaConnection().brokers];
 }
 
-export async function createTopic(topic: string, partitions: number): Promise<void> {
-  const admin = new Admin({ clientId: 'weir-test', bootstrapBrokers: brokers() });
+/** Creates a topic on the run's broker, or on `servers` (a test's private broker). */
+export async function createTopic(topic: string, partitions: number, servers = brokers()): Promise<void> {
+  const admin = new Admin({ clientId: 'weir-test', bootstrapBrokers: [...servers] });
   try {
     await admin.createTopics({ topics: [topic], partitions, replicas: 1 });
   } finally {
@@ -21,11 +22,16 @@ export async function createTopic(topic: string, partitions: number): Promise<vo
 export async function produce(
   topic: string,
   values: readonly unknown[],
-  options: { partitions?: number; transactionalId?: string; abort?: boolean } = {},
+  options: {
+    partitions?: number;
+    transactionalId?: string;
+    abort?: boolean;
+    servers?: readonly string[];
+  } = {},
 ): Promise<void> {
   const producer = new Producer({
     clientId: 'weir-test',
-    bootstrapBrokers: brokers(),
+    bootstrapBrokers: [...(options.servers ?? brokers())],
     // Idempotent: a send retried under load must not write a batch twice (tests compute offsets from ids).
     idempotent: true,
     ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
@@ -52,16 +58,17 @@ export async function produce(
 
 /**
  * Every value in the topic up to its current end, as a read_committed (or read_uncommitted)
- * consumer sees it, with the partition it came from.
+ * consumer sees it, with the partition it came from; on the run's broker or on `servers`.
  */
 export async function readTopic(
   topic: string,
   isolation: 'read_committed' | 'read_uncommitted' = 'read_committed',
+  servers = brokers(),
 ): Promise<{ partition: number; value: string; key: string | undefined; tombstone: boolean }[]> {
   const consumer = new Consumer({
     clientId: 'weir-test',
     groupId: unique('weir-test'),
-    bootstrapBrokers: brokers(),
+    bootstrapBrokers: [...servers],
   });
   const level = isolation === 'read_committed' ? 1 : 0;
   try {

@@ -60,6 +60,34 @@ describe('kafka sink', () => {
     }
   });
 
+  it('1 KB records in bursts of thousands go out in requests a broker accepts (they were refused as MESSAGE_TOO_LARGE)', async () => {
+    const topic = unique('weir-sink-1kb');
+    await createTopic(topic, 1);
+    const n = 6000;
+    const { job, logs } = await startSqlJob(
+      `CREATE TABLE src (id BIGINT, name STRING) WITH (
+         'connector' = 'datagen', 'number-of-rows' = '${n}',
+         'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '${n}',
+         'fields.name.length' = '1000'
+       );
+       CREATE TABLE out (id BIGINT, name STRING) WITH (
+         'connector' = 'kafka', 'topic' = '${topic}',
+         'properties.bootstrap.servers' = '${brokers().join(',')}', 'format' = 'json',
+         'sink.delivery-guarantee' = 'exactly-once', 'sink.transactional-id-prefix' = '${topic}'
+       );
+       INSERT INTO out SELECT id, name FROM src;`,
+      {
+        'execution.checkpointing.interval': '1s',
+        'execution.checkpointing.storage': 'jobmanager',
+        'restart-strategy.type': 'none',
+      },
+    );
+    const result = await job.result;
+    expect(result.status, `${result.error?.message}\n${logs.join('\n')}`).toBe('FINISHED');
+    const ids = (await readTopic(topic)).map((r) => JSON.parse(r.value).id as number).sort((a, b) => a - b);
+    expect(ids).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+  });
+
   it('exactly-once without checkpointing is refused with what to do', async () => {
     const topic = unique('weir-sink-nochk');
     await createTopic(topic, 1);

@@ -107,18 +107,34 @@ function describe(err: unknown): string {
   return ids.length > 0 ? `${text} [${ids.join(', ')}]` : text;
 }
 
-/** A broker or network failure as the user sees it: what failed, why, and what to check. No secrets. */
+/**
+ * A broker or network failure as the user sees it: what failed, why, on which brokers, and what to
+ * check. No secrets. A topic the brokers do not know is KAFKA_TOPIC_NOT_FOUND, a record the broker
+ * refuses for its size KAFKA_RECORD_TOO_LARGE.
+ */
 export function brokerError(
-  settings: Pick<KafkaClientSettings, 'redact'>,
+  settings: Pick<KafkaClientSettings, 'redact' | 'base'>,
   what: string,
   err: unknown,
   hint = "Check that the brokers in 'properties.bootstrap.servers' are reachable and the topic exists.",
 ): WeirError {
   if (err instanceof WeirError) return err;
-  return new WeirError('KAFKA_BROKER', settings.redact(`${what}: ${describe(err)}`), {
-    kind: 'external',
-    hint,
-  });
+  const servers = (settings.base.bootstrapBrokers as readonly string[]).join(',');
+  const text = settings.redact(`${what}: ${describe(err)} (bootstrap servers ${servers})`);
+  const ids = errorIds(err);
+  if (ids.includes('UNKNOWN_TOPIC_OR_PARTITION') || /Unknown topic/i.test(text)) {
+    return new WeirError('KAFKA_TOPIC_NOT_FOUND', text, {
+      kind: 'external',
+      hint: "Create the topic first, or check 'topic' / 'topic-pattern' (brokers create topics on first use only with auto.create.topics.enable=true).",
+    });
+  }
+  if (ids.includes('MESSAGE_TOO_LARGE') || ids.includes('RECORD_LIST_TOO_LARGE')) {
+    return new WeirError('KAFKA_RECORD_TOO_LARGE', text, {
+      kind: 'external',
+      hint: "The broker refused a record larger than its 'message.max.bytes' (or the topic's 'max.message.bytes'): raise that limit, or write smaller records.",
+    });
+  }
+  return new WeirError('KAFKA_BROKER', text, { kind: 'external', hint });
 }
 
 /** The protocol error names inside a client error (e.g. 'PRODUCER_FENCED'). */

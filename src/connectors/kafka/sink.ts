@@ -26,6 +26,16 @@ export const CHECKPOINT_STATE = 'kafka-sink-checkpoint';
 
 /** Most messages gathered while a produce request is in flight; more wait for it (backpressure). */
 const SEND_BATCH = 2000;
+/**
+ * Most bytes (keys and values) in one produce request. The client puts a request's records for a
+ * partition into one record batch, and records without a key may all go to one partition, so a
+ * request must stay under the broker's default 'message.max.bytes' (1 MiB) as a batch: 2000 records
+ * of 1 KB in one request were refused with MESSAGE_TOO_LARGE. Kafka's Java producer keeps batches
+ * small ('batch.size', 16 KB) for the same reason.
+ */
+const SEND_BYTES = 256 * 1024;
+/** Kafka's Java producer refuses larger records itself ('max.request.size', 1 MiB by default). */
+const DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
 /** Kafka brokers cap transaction.timeout.ms at transaction.max.timeout.ms, 15 minutes by default. */
 const DEFAULT_TRANSACTION_TIMEOUT_MS = 900_000;
 
@@ -61,6 +71,7 @@ export class KafkaSinkWriter implements StreamOperator {
   private prefix = '';
   private clientId = '';
   private transactionTimeoutMs = DEFAULT_TRANSACTION_TIMEOUT_MS;
+  private maxRequestSize = DEFAULT_MAX_REQUEST_SIZE;
   private fixedPartition: ((row: number) => number) | undefined;
   private producer: Producer | undefined;
   private current: OpenTransaction | undefined;
@@ -69,6 +80,7 @@ export class KafkaSinkWriter implements StreamOperator {
   private openingProducer: Producer | undefined;
   private readonly pending: PreCommitted[] = [];
   private buffer: MessageToProduce<Buffer, Buffer>[] = [];
+  private bufferedBytes = 0;
   private inflight: Promise<void> | undefined;
   private failure: unknown;
   private txnAdmin: TransactionAdmin | undefined;
@@ -103,6 +115,7 @@ export class KafkaSinkWriter implements StreamOperator {
     this.clientId = props.get('client.id') ?? `weir-sink-${ctx.subtaskIndex}`;
     if (props.has('transaction.timeout.ms'))
       this.transactionTimeoutMs = Number(props.get('transaction.timeout.ms'));
+    if (props.has('max.request.size')) this.maxRequestSize = Number(props.get('max.request.size'));
     await this.configurePartitioner(options.require(SINK_PARTITIONER));
     if (this.guarantee !== 'exactly-once') {
       this.producer = new Producer({
@@ -231,6 +244,8 @@ export class KafkaSinkWriter implements StreamOperator {
       // tombstone, the key with a null value. Append-only tables only ever see +I here.
       if (kind === RowKind.UPDATE_BEFORE) continue;
       const { key, value } = this.codec.encode(rows[i]);
+      const size = (key?.length ?? 0) + (kind === RowKind.DELETE ? 0 : (value?.length ?? 0));
+      if (size > this.maxRequestSize) this.tooLarge(size);
       const message: MessageToProduce<Buffer, Buffer> = {
         topic,
         key,
@@ -238,9 +253,11 @@ export class KafkaSinkWriter implements StreamOperator {
       };
       if (this.fixedPartition) message.partition = this.fixedPartition(0);
       this.buffer.push(message);
+      this.bufferedBytes += size;
     }
     // Like Kafka's producer: send at once when idle, batch up while a request is in flight.
-    if (this.buffer.length >= SEND_BATCH || !this.inflight) return this.sendBuffered();
+    if (this.buffer.length >= SEND_BATCH || this.bufferedBytes >= SEND_BYTES || !this.inflight)
+      return this.sendBuffered();
   }
 
   /** Hands the buffer to Kafka; waits only for the request before it (backpressure). */
@@ -250,26 +267,48 @@ export class KafkaSinkWriter implements StreamOperator {
     if (this.buffer.length === 0) return;
     const messages = this.buffer;
     this.buffer = [];
+    this.bufferedBytes = 0;
     const send = async () => {
-      if (this.guarantee === 'exactly-once') {
-        const open = await this.openTransaction();
-        await open.transaction.send({ messages, partitioner: compatibilityPartitioner });
-      } else {
-        await this.producer!.send({ messages });
+      for (const chunk of requests(messages)) {
+        if (this.guarantee === 'exactly-once') {
+          const open = await this.openTransaction();
+          await open.transaction.send({ messages: chunk, partitioner: compatibilityPartitioner });
+        } else {
+          await this.producer!.send({ messages: chunk });
+        }
       }
     };
     const promise = send()
       .catch((err) => {
+        const largest = Math.max(...messages.map((m) => (m.key?.length ?? 0) + (m.value?.length ?? 0)));
         this.failure = brokerError(
           this.settings,
-          `Writing to topic '${this.topic}' of ${this.spec.table} failed`,
+          `Writing to topic '${this.topic}' of ${this.spec.table} failed (${messages.length} records, the largest ${largest} bytes)`,
           err,
         );
+        // As Flink's KafkaWriter puts a failed send into the mailbox: the task fails now, with this
+        // error, not only at the next row or barrier (where the checkpoint would be declined).
+        const failure = this.failure;
+        this.ctx.processingTimeService.registerTimer(this.ctx.processingTimeService.now(), () => {
+          throw failure;
+        });
       })
       .finally(() => {
         if (this.inflight === promise) this.inflight = undefined;
       });
     this.inflight = promise;
+  }
+
+  /** As Kafka's Java producer (RecordTooLargeException): a record that no request may carry fails the task. */
+  private tooLarge(size: number): never {
+    throw new WeirError(
+      'KAFKA_RECORD_TOO_LARGE',
+      `A record for topic '${this.topic}' of ${this.spec.table} is ${size} bytes (key and value), larger than 'properties.max.request.size' = ${this.maxRequestSize}`,
+      {
+        kind: 'external',
+        hint: "Write smaller records, or raise 'properties.max.request.size' (and the broker's 'message.max.bytes' or the topic's 'max.message.bytes' with it).",
+      },
+    );
   }
 
   /** Everything handed to the sink so far is acknowledged by the brokers. */
@@ -315,6 +354,11 @@ export class KafkaSinkWriter implements StreamOperator {
       );
     }
     return this.opening;
+  }
+
+  /** Flushes before the barrier, as Flink's KafkaWriter: a send the brokers refused fails the task here. */
+  async prepareSnapshotPreBarrier(_checkpointId: number): Promise<void> {
+    if (this.guarantee !== 'none') await this.flush();
   }
 
   async snapshotState(checkpointId: number): Promise<OperatorStateSnapshot> {
@@ -383,6 +427,24 @@ export class KafkaSinkWriter implements StreamOperator {
     await Promise.allSettled(producers.map((p) => p?.close(true)));
     await this.txnAdmin?.close();
   }
+}
+
+/** Messages cut into produce requests of at most SEND_BYTES (a larger record goes alone). */
+function* requests(
+  messages: MessageToProduce<Buffer, Buffer>[],
+): Generator<MessageToProduce<Buffer, Buffer>[]> {
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const size = (messages[i].key?.length ?? 0) + (messages[i].value?.length ?? 0);
+    if (i > start && bytes + size > SEND_BYTES) {
+      yield messages.slice(start, i);
+      start = i;
+      bytes = 0;
+    }
+    bytes += size;
+  }
+  if (start < messages.length) yield start === 0 ? messages : messages.slice(start);
 }
 
 function escapeRegExp(text: string): string {

@@ -412,8 +412,10 @@ export class StreamTask {
     const alignmentMs = this.head.kind === 'network' ? this.head.gate.lastAlignmentMs : 0;
     let states: SubtaskState[];
     let keyedSnapshots: (Promise<KeyedStateSnapshot | KeyedStateHandle> | undefined)[];
+    // As in Flink, a failure here is the task's, not only the checkpoint's: it is where sinks flush
+    // (a write the broker refused fails the task with that error, not as a declined checkpoint).
+    for (const op of this.operators) await op.prepareSnapshotPreBarrier?.(checkpointId);
     try {
-      for (const op of this.operators) await op.prepareSnapshotPreBarrier?.(checkpointId);
       if (this.head.kind === 'source') failpoint('source.before-barrier');
       for (const o of this.outputs) {
         if (kind === 'unaligned') o.broadcastPriorityBarrier(checkpointId, timestamp);

@@ -89,6 +89,11 @@ export class UpsertKafkaSinkWriter extends KafkaSinkWriter {
     return super.processBatch({ rows, kinds: Uint8Array.from(kinds) });
   }
 
+  override async prepareSnapshotPreBarrier(checkpointId: number): Promise<void> {
+    await this.flushReduced();
+    await super.prepareSnapshotPreBarrier(checkpointId);
+  }
+
   override async snapshotState(checkpointId: number): Promise<OperatorStateSnapshot> {
     // Buffered changes belong to this checkpoint: they are written (and pre-committed) now.
     await this.flushReduced();
