@@ -8,9 +8,9 @@
 // Run `npm run build` first. Prints input rows per second of wall time and per CPU-second (every
 // thread of the process) and the speed-up over parallelism 1. Never fails on speed.
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { builtinConnectors } from '../dist/connectors/registry.js';
 import { BUILTIN_WORKER_CONNECTORS } from '../dist/connectors/worker-registry.js';
-import { performance } from 'node:perf_hooks';
 import { executeJob, workerThreadUtilization } from '../dist/runtime/index.js';
 import { keyedAggregationJob } from './keyed-aggregation-job.mjs';
 
