@@ -109,6 +109,8 @@ interface PendingCheckpoint {
   /** Set for a savepoint: the directory it is written to (decided at trigger, so backends can write files into it). */
   readonly savepointDirectory?: string;
   readonly savepointFormat: SavepointFormat;
+  /** Settles when the checkpoint completes or fails. */
+  readonly completion: Promise<CompletedCheckpointHandle>;
   timeoutTimer?: NodeJS.Timeout;
   finishing: boolean;
 }
@@ -165,6 +167,11 @@ export class CheckpointCoordinator {
   /** Checkpoints and savepoints triggered and not yet completed or failed. */
   get numberOfInProgress(): number {
     return this.pending.size;
+  }
+
+  /** Settles once every checkpoint in progress now has completed or failed. */
+  async inProgressSettled(): Promise<void> {
+    await Promise.allSettled([...this.pending.values()].map((p) => p.completion));
   }
 
   startPeriodicScheduling(): void {
@@ -245,6 +252,7 @@ export class CheckpointCoordinator {
       stats,
       savepointDirectory,
       savepointFormat,
+      completion,
       finishing: false,
     };
     this.pending.set(id, pending);

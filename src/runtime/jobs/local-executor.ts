@@ -230,6 +230,11 @@ function startAttempt(
   const finishAfterFinalCheckpoint = async () => {
     coordinator.stopPeriodicScheduling();
     if (setup.checkpointingEnabled) {
+      // After the checkpoints in progress, as any periodic one would be (max-concurrent): a
+      // two-phase-commit sink must have committed the previous checkpoint's transaction before the
+      // final barrier makes it write again — an upserting JDBC sink would otherwise wait on its own
+      // prepared transaction's row locks, which only its own notification can release.
+      await coordinator.inProgressSettled();
       await coordinator.triggerCheckpoint().completion.catch((err: Error) => {
         options.log.warn(`The final checkpoint failed: ${err.message}`);
       });
