@@ -25,10 +25,11 @@ const EVENTS = 3000;
 const TPS = 50;
 /**
  * q23 joins bids to persons by bidder and to auctions by seller. Upstream's generator adds
- * FIRST_PERSON_ID twice to a bidder (weir's keeps that), so a bid names a person created ~50,000
- * events later: q23 has rows only past ~50,000 events.
+ * FIRST_PERSON_ID twice to a bidder (weir's keeps that), so a bid names a person created ~1,000
+ * persons later: at upstream's proportions (1 person in 50 events) q23 has rows only past ~50,000
+ * events. Its run fills the proportion placeholders with more persons instead (20:10:20).
  */
-const EVENTS_OF: Readonly<Record<string, number>> = { q23: 55_000 };
+const PROPORTIONS_OF: Readonly<Record<string, readonly [number, number, number]>> = { q23: [20, 10, 20] };
 
 /** q12 windows on PROCTIME(): the clock (Date) is frozen for its run, so no window ever ends. */
 const FROZEN_CLOCK = Number(BASE_TIME) + 123_456;
@@ -81,11 +82,19 @@ describe.skipIf(!upstreamAvailable())('differential: every Nexmark query against
   for (const query of NEXMARK_QUERIES) {
     for (const parallelism of [1, 2]) {
       it(`${query}, parallelism ${parallelism}`, async () => {
-        const events = EVENTS_OF[query] ?? EVENTS;
+        const proportions = PROPORTIONS_OF[query] ?? [1, 3, 46];
         const run = {
           parallelism,
-          events,
-          values: { TPS: String(TPS), FLINK_HOME: dir, NEXMARK_DIR: dir, SUBMIT_TIME: `${parallelism}` },
+          events: EVENTS,
+          values: {
+            TPS: String(TPS),
+            PERSON_PROPORTION: String(proportions[0]),
+            AUCTION_PROPORTION: String(proportions[1]),
+            BID_PROPORTION: String(proportions[2]),
+            FLINK_HOME: dir,
+            NEXMARK_DIR: dir,
+            SUBMIT_TIME: `${parallelism}`,
+          },
         };
         if (query === 'q12') vi.useFakeTimers({ toFake: ['Date'], now: FROZEN_CLOCK });
         const { result, changes, jobGraph } = await runUpstream(query, run);
@@ -95,7 +104,7 @@ describe.skipIf(!upstreamAvailable())('differential: every Nexmark query against
         if (sink.kind !== 'sink') throw new Error('the job has no sink');
         const script = upstreamRunScript(query, run);
         const inputs = {
-          tables: { datagen: nexmarkSplits(events, parallelism, TPS).flat() },
+          tables: { datagen: nexmarkSplits(EVENTS, parallelism, TPS, proportions).flat() },
           functions: { 'com.github.nexmark.flink.udf.CountChar': countChar },
           proctime: FROZEN_CLOCK,
         };

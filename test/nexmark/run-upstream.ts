@@ -20,14 +20,23 @@ const quiet = { write: () => true, once: () => quiet };
 
 /**
  * The events each split of the source makes at `parallelism`, in its emitting order:
- * [event_type, person, auction, bid]. `tps` is the script's TPS (first and next event rate).
+ * [event_type, person, auction, bid]. `tps` is the script's TPS (first and next event rate),
+ * `proportions` its PERSON_, AUCTION_ and BID_PROPORTION (upstream's 1:3:46 by default).
  */
-export function nexmarkSplits(events: number, parallelism: number, tps = 1000): unknown[][][] {
+export function nexmarkSplits(
+  events: number,
+  parallelism: number,
+  tps = 1000,
+  proportions: readonly [number, number, number] = [1, 3, 46],
+): unknown[][][] {
   const options = {
     'first-event.rate': String(tps),
     'next-event.rate': String(tps),
     'events.num': String(events),
     'base-time': BASE_TIME,
+    'person.proportion': String(proportions[0]),
+    'auction.proportion': String(proportions[1]),
+    'bid.proportion': String(proportions[2]),
   };
   const c = readConfig(
     new Configuration(Object.entries(options)),
