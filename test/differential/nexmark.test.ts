@@ -31,6 +31,14 @@ const TPS = 50;
  */
 const PROPORTIONS_OF: Readonly<Record<string, readonly [number, number, number]>> = { q23: [20, 10, 20] };
 
+/**
+ * At parallelism 2 the two splits generate equal event times, and q6's OVER window orders each
+ * seller's winning bids by time: one seller has two winning bids at one time here, whose order (so
+ * the first one's average) is their arrival order at the OVER operator, which no batch evaluation
+ * can know. q6 runs at parallelism 1 (where event times are distinct), as test/nexmark/q6.test.ts.
+ */
+const ONLY_PARALLELISM_1 = new Set(['q6']);
+
 /** q12 windows on PROCTIME(): the clock (Date) is frozen for its run, so no window ever ends. */
 const FROZEN_CLOCK = Number(BASE_TIME) + 123_456;
 
@@ -80,7 +88,7 @@ describe.skipIf(!upstreamAvailable())('differential: every Nexmark query against
   });
 
   for (const query of NEXMARK_QUERIES) {
-    for (const parallelism of [1, 2]) {
+    for (const parallelism of ONLY_PARALLELISM_1.has(query) ? [1] : [1, 2]) {
       it(`${query}, parallelism ${parallelism}`, async () => {
         const proportions = PROPORTIONS_OF[query] ?? [1, 3, 46];
         const run = {
