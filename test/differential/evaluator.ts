@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { javaDoubleToString } from '../../src/common/format.js';
 import type { LogicalType } from '../../src/common/types.js';
 import type * as A from '../../src/planner/parser/ast.js';
@@ -10,6 +10,8 @@ import {
   DateValue,
   Dec,
   divideHalfUp,
+  ProcTimeValue,
+  RowValue,
   TimestampValue,
   TimeValue,
   type Value,
@@ -41,6 +43,8 @@ interface TableDef {
   readonly options: Readonly<Record<string, string>>;
   readonly watermark?: A.WatermarkDef;
   readonly primaryKey?: readonly string[];
+  /** PARTITIONED BY columns: not in the files, but in their directories' names (`key=value`). */
+  readonly partitionKeys: readonly string[];
 }
 
 interface ViewDef {
@@ -54,9 +58,43 @@ const fail = (message: string): never => {
   throw new EvaluationError(message);
 };
 
-/** Evaluates a script: CREATE TABLE (filesystem), CREATE VIEW, SET, and the last SELECT's result. */
-export function evaluateScript(script: string): Relation {
+/** What a script reads besides files: a connector's rows, user functions, the processing-time clock. */
+export interface ScriptInputs {
+  /**
+   * Rows of tables whose connector the evaluator does not read (e.g. 'nexmark'), by table name, in
+   * arrival order and in the runtime's representation (numbers, epoch-millisecond timestamps, a ROW
+   * as the array of its fields), as weir's own source would emit them.
+   */
+  readonly tables?: Readonly<Record<string, readonly (readonly unknown[])[]>>;
+  /**
+   * User-defined functions by the class name CREATE FUNCTION gives: the user's own code (a module's
+   * default export, as weir loads it), called with the arguments' runtime values.
+   */
+  readonly functions?: Readonly<Record<string, UserFunction>>;
+  /**
+   * The processing-time clock, frozen for the whole run: every PROCTIME() reads it, so a
+   * processing-time window (which fires when the clock passes its end) never fires.
+   */
+  readonly proctime?: number;
+}
+
+export interface UserFunction {
+  readonly resultType: string;
+  eval(...args: unknown[]): unknown;
+}
+
+/** The inputs of the script being evaluated (a script is evaluated at a time, synchronously). */
+let INPUTS: ScriptInputs = {};
+const FUNCTIONS = new Map<string, UserFunction>();
+
+/**
+ * Evaluates a script: CREATE TABLE (filesystem, or rows given in `inputs`), CREATE VIEW, CREATE
+ * FUNCTION, SET, and the last SELECT's result or INSERT's rows (cast to the target's columns).
+ */
+export function evaluateScript(script: string, inputs: ScriptInputs = {}): Relation {
   const ev = new Evaluator();
+  INPUTS = inputs;
+  FUNCTIONS.clear();
   let result: Relation | undefined;
   for (const statement of parseScript(script)) {
     const ast = statement.ast;
@@ -76,6 +114,7 @@ export function evaluateScript(script: string): Relation {
           options: Object.fromEntries(ast.options.map((o) => [o.key, o.value])),
           watermark: ast.watermark,
           ...(ast.primaryKey ? { primaryKey: ast.primaryKey.columns.map((c) => c.value) } : {}),
+          partitionKeys: ast.partitionedBy.map((c) => c.value),
         });
         break;
       case 'CreateView':
@@ -85,6 +124,15 @@ export function evaluateScript(script: string): Relation {
         break;
       case 'QueryStatement':
         result = ev.query(ast.query, new Map());
+        break;
+      case 'Insert':
+        result = ev.insert(ast);
+        break;
+      case 'CreateFunction':
+        FUNCTIONS.set(
+          lastName(ast.name).toUpperCase(),
+          inputs.functions?.[ast.className] ?? fail(`evaluator: no code for function class ${ast.className}`),
+        );
         break;
       default:
         fail(`evaluator: statement ${ast.kind} is not modelled`);
@@ -145,6 +193,18 @@ function hasAggregate(e: A.Expr | undefined): boolean {
 export class Evaluator {
   readonly tables = new Map<string, TableDef>();
   readonly views = new Map<string, ViewDef>();
+
+  /** INSERT INTO t SELECT …: the query's rows, each value cast to t's column, as a sink receives them. */
+  insert(ast: A.Insert): Relation {
+    if (ast.columns) fail('evaluator: INSERT with a column list is not modelled');
+    const table = this.tables.get(lastName(ast.table)) ?? fail(`no table '${lastName(ast.table)}'`);
+    const r = this.query(ast.query, new Map());
+    if (r.columns.length !== table.columns.length) fail('INSERT: the query and the table differ in width');
+    return {
+      columns: table.columns.map((c) => ({ name: c.name })),
+      rows: r.rows.map((row) => row.map((v, i) => castValue(v, table.columns[i].type, true))),
+    };
+  }
 
   query(q: A.Query, ctes: Ctes, outer?: Env): Relation {
     switch (q.kind) {
@@ -234,7 +294,9 @@ export class Evaluator {
           this.query(ref.query, ctes),
           ref.columns?.map((c) => c.value),
         );
-        return qualify(r, ref.alias?.value);
+        // Without an alias, the derived table's columns keep the qualifiers they were selected
+        // with (`SELECT A.id …` stays `A.id`), as weir reads Nexmark q6 (docs/sql.md).
+        return ref.alias ? qualify(r, ref.alias.value) : r;
       }
       case 'TableFunctionRef':
         return qualify(this.windowTvf(ref.call, ctes), ref.alias?.value);
@@ -248,9 +310,16 @@ export class Evaluator {
   /**
    * A join by nested loops: every pair of rows whose condition is TRUE; an outer side's rows
    * without any match padded with NULLs (the other side's width); comma and CROSS joins keep
-   * every pair (their WHERE clause filters above).
+   * every pair (their WHERE clause filters above). `where` holds the conjuncts of the WHERE above
+   * an inner, CROSS or comma join, checked on each pair here too, so that the product of two
+   * inputs is never built only to be filtered (the same rows: WHERE keeps the pairs it is TRUE for).
+   *
+   * One equality conjunct `x = y` whose sides each read only one input narrows the pairs tried:
+   * the right rows are indexed by their side's value (as GROUP BY compares values), and a left row
+   * meets only the right rows of its own value; every pair tried still goes through the whole
+   * condition.
    */
-  private join(ref: A.JoinRef, ctes: Ctes): Relation {
+  private join(ref: A.JoinRef, ctes: Ctes, where?: PushedWhere): Relation {
     if (ref.right.kind === 'TableName' && ref.right.forSystemTime)
       return this.temporalJoin(ref, ref.right, ctes);
     if (ref.right.kind === 'UnnestRef') return this.unnest(ref, ref.right, ctes);
@@ -260,15 +329,22 @@ export class Evaluator {
     const rows: Value[][] = [];
     const rightMatched = new Set<number>();
     const type = ref.type as string;
+    const conditions = [...(ref.on ? conjunctsOf(ref.on) : []), ...(where?.conjuncts ?? [])];
+    const holds = (row: Value[]) =>
+      conditions.every(
+        (c) => evaluate(c, { columns, row, outer: where?.outer, subquery: where?.subquery }) === true,
+      );
+    const candidates = equalityIndex(conditions, left, right);
     for (const l of left.rows) {
       let matched = false;
-      right.rows.forEach((r, j) => {
+      for (const j of candidates(l)) {
+        const r = right.rows[j];
         const row = [...l, ...r];
-        if (ref.on && evaluate(ref.on, { columns, row }) !== true) return;
+        if (!holds(row)) continue;
         matched = true;
         rightMatched.add(j);
         rows.push(row);
-      });
+      }
       if (!matched && (type === 'LEFT' || type === 'FULL'))
         rows.push([...l, ...right.columns.map(() => null)]);
     }
@@ -318,6 +394,7 @@ export class Evaluator {
     const left = this.from(ref.left, ctes);
     const right = this.from({ ...versioned, forSystemTime: undefined }, ctes);
     const table = this.tables.get(lastName(versioned.name));
+    if (isProcTimeOf(versioned.forSystemTime!, left)) return lookupJoin(ref, left, right);
     if (!table?.primaryKey || !table.watermark)
       return fail('evaluator: a temporal join needs a filesystem table with a PRIMARY KEY and a WATERMARK');
     const index = (name: string) => right.columns.findIndex((c) => c.name === name);
@@ -401,7 +478,11 @@ export class Evaluator {
       const watermark = ARRIVAL_WATERMARK.get(row) ?? Number.NEGATIVE_INFINITY;
       for (const [start, end] of windows(ts.millis)) {
         const out = [...row, new TimestampValue(start), new TimestampValue(end), new TimestampValue(end - 1)];
-        if (end - 1 <= watermark) FIRED_ON_ARRIVAL.add(out);
+        if (end - 1 <= watermark) DROPPED_BY_WINDOW.add(out);
+        // A processing-time window fires when the clock passes its end; the clock is frozen at
+        // INPUTS.proctime, so a window not ended by then never fires (nothing is flushed at the end).
+        if (ts instanceof ProcTimeValue && end > (INPUTS.proctime ?? Number.POSITIVE_INFINITY))
+          DROPPED_BY_WINDOW.add(out);
         rows.push(out);
       }
     }
@@ -411,67 +492,128 @@ export class Evaluator {
     };
   }
 
-  /** A filesystem table: every file under 'path', parsed with the evaluator's own readers. */
+  /**
+   * A table's rows: given in INPUTS.tables (in arrival order), or for a filesystem table every file
+   * under 'path' (also the legacy 'connector.type' / 'connector.path' / 'format.type' options),
+   * parsed with the evaluator's own readers.
+   */
+  private physicalRows(name: string, table: TableDef): Value[][] {
+    const given = INPUTS.tables?.[name];
+    if (given) return given.map((row) => table.columns.map((c, i) => fromRuntimeValue(row[i], c.type)));
+    const connector = table.options.connector ?? table.options['connector.type'];
+    if (connector !== 'filesystem') fail(`evaluator: connector '${connector}'`);
+    const path = (table.options.path ?? table.options['connector.path']).replace(/^file:\/\//, '');
+    const format = table.options.format ?? table.options['format.type'];
+    const isKey = (c: { name: string }) => table.partitionKeys.includes(c.name);
+    const inFile = { ...table, columns: table.columns.filter((c) => !isKey(c)) };
+    return listFiles(path).flatMap((file) => {
+      // `key=value` directories, the value escaped as Flink's PartitionPathUtils does (%XX).
+      const partition = new Map(
+        relative(path, file)
+          .split(sep)
+          .slice(0, -1)
+          .flatMap((d) =>
+            d.includes('=') ? [[d.split('=')[0], decodeURIComponent(d.slice(d.indexOf('=') + 1))]] : [],
+          ),
+      );
+      return readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => {
+          const values = parseLine(line, inFile, format);
+          let next = 0;
+          return table.columns.map((c) =>
+            isKey(c) ? fromText(partition.get(c.name) ?? null, c.type) : values[next++],
+          );
+        });
+    });
+  }
+
   private scan(name: string): Relation {
     const table = this.tables.get(name) ?? fail(`no table or view '${name}'`);
-    if (table.options.connector !== 'filesystem') fail(`evaluator: connector '${table.options.connector}'`);
-    const files = listFiles(table.options.path);
     const rows: Value[][] = [];
     const columns = [...table.columns, ...table.computed].map((c) => ({ name: c.name }));
     // The watermark each row meets when it arrives: the largest watermark expression over the
     // rows before it (in file order: event-time cases keep their rows in one file), as weir's
     // watermark assigner emits it after every row when 'pipeline.auto-watermark-interval' is 0.
+    // Rows given in INPUTS come from several source splits, each in ascending time, so none is
+    // late and none is marked.
+    const lateness = table.watermark && !INPUTS.tables?.[name];
     let watermark = Number.NEGATIVE_INFINITY;
-    for (const file of files) {
-      const text = readFileSync(file, 'utf8');
-      for (const line of text.split('\n')) {
-        if (line.trim() === '') continue;
-        const physical = parseLine(line, table);
-        // PROCTIME() is the arrival order: a row's processing time is its position in the input.
-        const row = [
-          ...physical,
-          ...table.computed.map((c) =>
-            isProctime(c.expr)
-              ? new TimestampValue(rows.length)
-              : evaluate(c.expr, { columns: table.columns.map((x) => ({ name: x.name })), row: physical }),
-          ),
-        ];
-        rows.push(row);
-        if (table.watermark) {
-          ARRIVAL_WATERMARK.set(row, watermark);
-          const wm = evaluate(table.watermark.expr, { columns, row });
-          if (wm instanceof TimestampValue) watermark = Math.max(watermark, wm.millis);
-        }
+    const physicalColumns = table.columns.map((x) => ({ name: x.name }));
+    for (const physical of this.physicalRows(name, table)) {
+      // PROCTIME() is the arrival order: a row's processing time is its position in the input.
+      const row = [
+        ...physical,
+        ...table.computed.map((c) =>
+          isProctime(c.expr)
+            ? new TimestampValue(rows.length)
+            : evaluate(c.expr, { columns: physicalColumns, row: physical }),
+        ),
+      ];
+      rows.push(row);
+      if (lateness && table.watermark) {
+        ARRIVAL_WATERMARK.set(row, watermark);
+        const wm = evaluate(table.watermark.expr, { columns, row });
+        if (wm instanceof TimestampValue) watermark = Math.max(watermark, wm.millis);
       }
     }
     return { columns, rows };
   }
 
   private select(s: A.Select, ctes: Ctes, outer?: Env): Relation {
-    const input = s.from ? this.from(s.from, ctes) : { columns: [], rows: [[]] };
-    let rows = input.rows;
     // WHERE may hold IN / EXISTS subqueries, evaluated per row (nested loops), correlated with it.
     const subquery = (q: A.Query, env: Env) => this.query(q, ctes, env);
-    if (s.where)
-      rows = rows.filter(
-        (row) => evaluate(s.where!, { columns: input.columns, row, outer, subquery }) === true,
+    const innerJoin =
+      s.from?.kind === 'JoinRef' && ['INNER', 'CROSS', 'COMMA'].includes(s.from.type) ? s.from : undefined;
+    const input = innerJoin
+      ? this.join(innerJoin, ctes, {
+          conjuncts: s.where ? whereBeforeWindow(s, s.where) : [],
+          outer,
+          subquery,
+        })
+      : s.from
+        ? this.from(s.from, ctes)
+        : { columns: [], rows: [[]] };
+    let rows = input.rows;
+    // A WHERE conjunct naming the alias of an OVER call of this SELECT filters the SELECT's rows
+    // (as QUALIFY does; weir's reading of Nexmark q6, docs/sql.md); the others filter its input.
+    const overAliases = overAliasesOf(s);
+    const conjuncts = s.where ? conjunctsOf(s.where) : [];
+    const namesAlias = (e: A.Expr) =>
+      (refsOf(e) ?? []).some(
+        (r) =>
+          r.parts.length === 1 &&
+          overAliases.has(r.parts[0].value) &&
+          !input.columns.some((c) => c.name === r.parts[0].value),
+      );
+    const qualifyConjuncts = conjuncts.filter(namesAlias);
+    const where = conjuncts.filter((c) => !namesAlias(c));
+    if (where.length > 0)
+      rows = rows.filter((row) =>
+        where.every((c) => evaluate(c, { columns: input.columns, row, outer, subquery }) === true),
       );
     const aggregated =
       s.groupBy.length > 0 ||
       s.having !== undefined ||
       s.items.some((i) => i.kind === 'SelectExpr' && hasAggregate(i.expr));
-    const names: string[] = [];
+    // Output columns keep the qualifier a column was selected with (for a derived table without
+    // an alias, see from()).
+    const names: Column[] = [];
     for (const [i, item] of s.items.entries()) {
       if (item.kind === 'SelectStar') {
         const q = item.qualifier?.map((p) => p.value).join('.');
-        for (const c of input.columns) if (!q || c.qualifier === q) names.push(c.name);
-      } else
-        names.push(
-          item.alias?.value ?? (item.expr.kind === 'ColumnRef' ? item.expr.parts.at(-1)!.value : `EXPR$${i}`),
-        );
+        for (const c of input.columns) if (!q || c.qualifier === q) names.push(c);
+      } else if (item.alias) names.push({ name: item.alias.value });
+      else if (item.expr.kind === 'ColumnRef') {
+        const parts = item.expr.parts.map((p) => p.value);
+        const qualifier =
+          parts.length === 2 && input.columns.some((c) => c.qualifier === parts[0]) ? parts[0] : undefined;
+        names.push({ name: parts.at(-1)!, qualifier });
+      } else names.push({ name: `EXPR$${i}` });
     }
     const overCalls = s.items.flatMap((i) => (i.kind === 'SelectExpr' ? findOverCalls(i.expr) : []));
-    if (!aggregated && isWindowTopN(s, overCalls)) rows = rows.filter((r) => !FIRED_ON_ARRIVAL.has(r));
+    if (!aggregated && isWindowTopN(s, overCalls)) rows = rows.filter((r) => !DROPPED_BY_WINDOW.has(r));
     const overValues = new Map<readonly Value[], Map<A.Expr, Value>>();
     for (const call of overCalls) {
       const values = evaluateOver(call, input.columns, rows, s.windows ?? []);
@@ -489,10 +631,11 @@ export class Evaluator {
     let out: Value[][];
     if (aggregated) {
       rows = dropLateRows(s, rows, input.columns);
+      assignSessions(s, rows, input.columns);
       const groups = new Map<string, Value[][]>();
       for (const row of rows) {
         const key = s.groupBy.map((g) => keyOf(evaluate(g, { columns: input.columns, row }))).join('\u0000');
-        groups.set(key, [...(groups.get(key) ?? []), row]);
+        append(groups, key, row);
       }
       // A streaming aggregate without GROUP BY emits nothing until a row arrives (Flink differs
       // from batch here: no `COUNT(*) = 0` row over an empty input).
@@ -516,15 +659,29 @@ export class Evaluator {
         return projected;
       });
     }
+    if (qualifyConjuncts.length > 0)
+      out = out.filter((row) =>
+        qualifyConjuncts.every((c) => evaluate(c, { columns: names, row, outer, subquery }) === true),
+      );
     if (s.distinct) out = distinctRows(out);
-    return { columns: names.map((name) => ({ name })), rows: out };
+    return { columns: names, rows: out };
   }
+}
+
+/** Adds a value to a key's list (in place: groups grow one row at a time). */
+function append<T>(lists: Map<string, T[]>, key: string, value: T): void {
+  const list = lists.get(key);
+  if (list) list.push(value);
+  else lists.set(key, [value]);
 }
 
 /** Rows mapped to the watermark they met on arrival (rows of tables with a WATERMARK). */
 const ARRIVAL_WATERMARK = new WeakMap<readonly Value[], number>();
-/** Window TVF rows whose window had fired before the row arrived. */
-const FIRED_ON_ARRIVAL = new WeakSet<readonly Value[]>();
+/**
+ * Window TVF rows a window operator drops: their window had fired before the row arrived, or is a
+ * processing-time window that never fires.
+ */
+const DROPPED_BY_WINDOW = new WeakSet<readonly Value[]>();
 
 const LEGACY_WINDOWS = new Set(['TUMBLE']);
 
@@ -537,7 +694,7 @@ const LEGACY_WINDOWS = new Set(['TUMBLE']);
 function dropLateRows(s: A.Select, rows: readonly Value[][], columns: readonly Column[]): Value[][] {
   const names = s.groupBy.flatMap((g) => (g.kind === 'ColumnRef' ? [g.parts.at(-1)!.value] : []));
   if (s.from?.kind === 'TableFunctionRef' && names.includes('window_start') && names.includes('window_end'))
-    return rows.filter((r) => !FIRED_ON_ARRIVAL.has(r));
+    return rows.filter((r) => !DROPPED_BY_WINDOW.has(r));
   const legacy = s.groupBy.find(
     (g): g is A.FunctionCall => g.kind === 'FunctionCall' && LEGACY_WINDOWS.has(g.name.value.toUpperCase()),
   );
@@ -581,6 +738,200 @@ function legacyWindows(call: A.FunctionCall, env: Env): [number, number][] {
   return out;
 }
 
+/** Whether `FOR SYSTEM_TIME AS OF e` reads a processing time (PROCTIME()) of the left side. */
+function isProcTimeOf(e: A.Expr, left: Relation): boolean {
+  return (
+    left.rows.length > 0 && evaluate(e, { columns: left.columns, row: left.rows[0] }) instanceof ProcTimeValue
+  );
+}
+
+/**
+ * A processing-time temporal join (a lookup join): each left row meets the looked-up table as it
+ * is when the row arrives — a file that does not change, so all of it — and the ON condition
+ * picks the rows (tried through an equality's index, as in join()); a LEFT join pads a row that
+ * meets none.
+ */
+function lookupJoin(ref: A.JoinRef, left: Relation, right: Relation): Relation {
+  const columns = [...left.columns, ...right.columns];
+  const rows: Value[][] = [];
+  const candidates = equalityIndex(ref.on ? conjunctsOf(ref.on) : [], left, right);
+  for (const l of left.rows) {
+    let matched = false;
+    for (const j of candidates(l)) {
+      const row = [...l, ...right.rows[j]];
+      if (ref.on && evaluate(ref.on, { columns, row }) !== true) continue;
+      matched = true;
+      rows.push(row);
+    }
+    if (!matched && ref.type === 'LEFT') rows.push([...l, ...right.columns.map(() => null)]);
+  }
+  return { columns, rows };
+}
+
+/** The aliases of a SELECT's OVER calls. */
+function overAliasesOf(s: A.Select): Set<string> {
+  return new Set(
+    s.items.flatMap((i) =>
+      i.kind === 'SelectExpr' && i.alias && findOverCalls(i.expr).length > 0 ? [i.alias.value] : [],
+    ),
+  );
+}
+
+/**
+ * The WHERE conjuncts an inner join may check in its loop: plain expressions (no subquery) that
+ * name no OVER alias of the SELECT. WHERE still filters the join's rows afterwards.
+ */
+function whereBeforeWindow(s: A.Select, where: A.Expr): A.Expr[] {
+  const aliases = overAliasesOf(s);
+  return conjunctsOf(where).filter((c) => {
+    const refs = refsOf(c);
+    return refs !== undefined && !refs.some((r) => r.parts.length === 1 && aliases.has(r.parts[0].value));
+  });
+}
+
+/** WHERE conjuncts checked in an inner join's loop, with what a correlated subquery needs. */
+interface PushedWhere {
+  readonly conjuncts: readonly A.Expr[];
+  readonly outer?: Env;
+  readonly subquery?: (q: A.Query, outer: Env) => Relation;
+}
+
+/**
+ * For a join's conjuncts, the right rows worth trying for a left row: with an equality `x = y`
+ * where x reads only the left input and y only the right one, the right rows whose y has x's
+ * value (only those can make the conjunct, and so the condition, TRUE); otherwise all of them.
+ */
+function equalityIndex(
+  conditions: readonly A.Expr[],
+  left: Relation,
+  right: Relation,
+): (l: readonly Value[]) => readonly number[] {
+  const all = right.rows.map((_, j) => j);
+  const reads = (e: A.Expr, side: Relation, other: Relation) => {
+    const refs = refsOf(e);
+    return (
+      refs !== undefined &&
+      refs.length > 0 &&
+      refs.every(
+        (r) =>
+          hasColumn({ columns: side.columns, row: [] }, r) &&
+          !hasColumn({ columns: other.columns, row: [] }, r),
+      )
+    );
+  };
+  for (const c of conditions) {
+    if (c.kind !== 'BinaryExpr' || c.op !== '=') continue;
+    const [x, y] =
+      reads(c.left, left, right) && reads(c.right, right, left)
+        ? [c.left, c.right]
+        : reads(c.right, left, right) && reads(c.left, right, left)
+          ? [c.right, c.left]
+          : [undefined, undefined];
+    if (!x || !y) continue;
+    const index = new Map<string, number[]>();
+    right.rows.forEach((row, j) => {
+      const v = evaluate(y, { columns: right.columns, row });
+      if (v === null) return;
+      const key = keyOf(v);
+      append(index, key, j);
+    });
+    return (l) => {
+      const v = evaluate(x, { columns: left.columns, row: l });
+      return v === null ? [] : (index.get(keyOf(v)) ?? []);
+    };
+  }
+  return () => all;
+}
+
+/** Every column reference of an expression, or undefined if it holds a kind not walked here. */
+function refsOf(e: A.Expr | undefined): A.ColumnRef[] | undefined {
+  if (!e) return [];
+  const all = (es: readonly (A.Expr | undefined)[]) => {
+    const out: A.ColumnRef[] = [];
+    for (const x of es) {
+      const r = refsOf(x);
+      if (!r) return undefined;
+      out.push(...r);
+    }
+    return out;
+  };
+  switch (e.kind) {
+    case 'ColumnRef':
+      return [e];
+    case 'NumericLiteral':
+    case 'StringLiteral':
+    case 'BooleanLiteral':
+    case 'NullLiteral':
+    case 'IntervalLiteral':
+    case 'TypedLiteral':
+      return [];
+    case 'BinaryExpr':
+      return all([e.left, e.right]);
+    case 'UnaryExpr':
+    case 'IsExpr':
+    case 'CastExpr':
+      return all([e.operand]);
+    case 'BetweenExpr':
+      return all([e.operand, e.low, e.high]);
+    case 'InExpr':
+      return all([e.operand, ...e.items]);
+    case 'LikeExpr':
+      return all([e.operand, e.pattern, e.escape]);
+    case 'CaseExpr':
+      return all([e.operand, ...e.whens.flatMap((w) => [w.when, w.result]), e.else]);
+    case 'FunctionCall':
+      return AGGREGATES.has(e.name.value.toUpperCase()) || e.filter ? undefined : all(e.args);
+    default:
+      return undefined;
+  }
+}
+
+/** The conjuncts of a WHERE: `a AND (b AND c)` is [a, b, c]. */
+function conjunctsOf(e: A.Expr): A.Expr[] {
+  return e.kind === 'BinaryExpr' && e.op === 'AND' ? [...conjunctsOf(e.left), ...conjunctsOf(e.right)] : [e];
+}
+
+/** The session window [start, end) of each row of a legacy GROUP BY SESSION(ts, gap) aggregation. */
+const SESSION_OF = new WeakMap<readonly Value[], [number, number]>();
+
+/**
+ * Legacy session windows: per value of the other GROUP BY keys, each row's window is [ts, ts + gap),
+ * and windows that intersect merge, as Flink's TimeWindow.intersects reads it (bounds included:
+ * rows exactly `gap` apart share a session). Records each row's merged session in SESSION_OF.
+ */
+function assignSessions(s: A.Select, rows: readonly Value[][], columns: readonly Column[]): void {
+  const isSession = (g: A.Expr): g is A.FunctionCall =>
+    g.kind === 'FunctionCall' && g.name.value.toUpperCase() === 'SESSION';
+  const call = s.groupBy.find(isSession);
+  if (!call) return;
+  const keys = s.groupBy.filter((g) => !isSession(g));
+  const partitions = new Map<string, { row: Value[]; ts: number }[]>();
+  for (const row of rows) {
+    const env = { columns, row };
+    const key = keys.map((k) => keyOf(evaluate(k, env))).join('\u0000');
+    const ts = (evaluate(call.args[0], env) as TimestampValue).millis;
+    append(partitions, key, { row, ts });
+  }
+  const gap = evaluate(call.args[1], { columns: [], row: [] }) as number;
+  for (const members of partitions.values()) {
+    members.sort((a, b) => a.ts - b.ts);
+    let session: { start: number; end: number; rows: Value[][] } | undefined;
+    const close = () => {
+      for (const r of session?.rows ?? []) SESSION_OF.set(r, [session!.start, session!.end]);
+    };
+    for (const { row, ts } of members) {
+      if (session && ts <= session.end) {
+        session.end = Math.max(session.end, ts + gap);
+        session.rows.push(row);
+      } else {
+        close();
+        session = { start: ts, end: ts + gap, rows: [row] };
+      }
+    }
+    close();
+  }
+}
+
 const isProctime = (e: A.Expr) => e.kind === 'FunctionCall' && e.name.value.toUpperCase() === 'PROCTIME';
 
 function findOverCalls(e: A.Expr): A.OverCall[] {
@@ -609,7 +960,7 @@ function evaluateOver(
   const partitions = new Map<string, number[]>();
   rows.forEach((row, i) => {
     const key = spec.partitionBy.map((p) => keyOf(evaluate(p, env(row)))).join('\u0000');
-    partitions.set(key, [...(partitions.get(key) ?? []), i]);
+    append(partitions, key, i);
   });
   const orderValue = (i: number) => spec.orderBy.map((o) => evaluate(o.expr, env(rows[i])));
   const cmpRows = (a: number, b: number) => {
@@ -724,8 +1075,7 @@ function listFiles(path: string): string[] {
 }
 
 /** One line of a csv or json file as the table's row: an independent, minimal reader. */
-function parseLine(line: string, table: TableDef): Value[] {
-  const format = table.options.format;
+function parseLine(line: string, table: TableDef, format: string): Value[] {
   if (format === 'json') {
     const obj = JSON.parse(line) as Record<string, unknown>;
     return table.columns.map((c) => fromJson(obj[c.name], c.type));
@@ -785,6 +1135,36 @@ function fromJson(v: unknown, type: LogicalType): Value {
   return fromText(String(v), type);
 }
 
+/** A value in the runtime's representation (as a source emits it) as the evaluator's value of `type`. */
+function fromRuntimeValue(v: unknown, type: LogicalType): Value {
+  if (v === null || v === undefined) return null;
+  switch (type.root) {
+    case 'TINYINT':
+    case 'SMALLINT':
+    case 'INT':
+    case 'BIGINT':
+      return BigInt(v as number);
+    case 'DOUBLE':
+    case 'FLOAT':
+    case 'VARCHAR':
+    case 'CHAR':
+    case 'BOOLEAN':
+      return v as Value;
+    case 'TIMESTAMP':
+    case 'TIMESTAMP_LTZ':
+      return new TimestampValue(v as number);
+    case 'ROW': {
+      const fields = type.fields ?? [];
+      return new RowValue(
+        fields.map((f) => f.name),
+        fields.map((f, i) => fromRuntimeValue((v as unknown[])[i], f.type)),
+      );
+    }
+    default:
+      return fail(`evaluator: a given ${type.root} value is not modelled`);
+  }
+}
+
 function fromText(text: string | null, type: LogicalType): Value {
   if (text === null) return null;
   return castValue(text, type, false);
@@ -793,20 +1173,58 @@ function fromText(text: string | null, type: LogicalType): Value {
 // -----------------------------------------------------------------------------------------------
 // Expressions
 
-function hasColumn(env: Env, ref: A.ColumnRef): boolean {
+/**
+ * The readings of a name: `q.c.f…` is column c of q (then fields f…), and if that finds nothing,
+ * `c.f…` is column c (then fields of its ROW value): `bid.auction` in Nexmark's views.
+ */
+function readings(ref: A.ColumnRef): { qualifier?: string; name: string; fields: string[] }[] {
   const parts = ref.parts.map((p) => p.value);
-  const [qualifier, name] = parts.length >= 2 ? [parts[0], parts[1]] : [undefined, parts[0]];
-  return env.columns.some((c) => c.name === name && (qualifier === undefined || c.qualifier === qualifier));
+  if (parts.length === 1) return [{ name: parts[0], fields: [] }];
+  return [
+    { qualifier: parts[0], name: parts[1], fields: parts.slice(2) },
+    { name: parts[0], fields: parts.slice(1) },
+  ];
 }
 
-function resolve(env: Env, ref: A.ColumnRef): number {
-  const parts = ref.parts.map((p) => p.value);
-  const [qualifier, name] = parts.length >= 2 ? [parts[0], parts[1]] : [undefined, parts[0]];
-  const matches = env.columns
-    .map((c, i) => ({ c, i }))
-    .filter(({ c }) => c.name === name && (qualifier === undefined || c.qualifier === qualifier));
-  if (matches.length !== 1) fail(`column ${parts.join('.')}: ${matches.length} matches`);
-  return matches[0].i;
+function matching(env: Env, r: { qualifier?: string; name: string }): number[] {
+  return env.columns.flatMap((c, i) =>
+    c.name === r.name && (r.qualifier === undefined || c.qualifier === r.qualifier) ? [i] : [],
+  );
+}
+
+function hasColumn(env: Env, ref: A.ColumnRef): boolean {
+  return readings(ref).some((r) => matching(env, r).length > 0);
+}
+
+/** Where a name is among a relation's columns: its index and the ROW fields read after it. */
+function locate(columns: readonly Column[], ref: A.ColumnRef): { index: number; fields: string[] } {
+  for (const r of readings(ref)) {
+    const matches = matching({ columns, row: [] }, r);
+    if (matches.length === 0) continue;
+    if (matches.length > 1)
+      fail(`column ${ref.parts.map((p) => p.value).join('.')}: ${matches.length} matches`);
+    return { index: matches[0], fields: r.fields };
+  }
+  return fail(`column ${ref.parts.map((p) => p.value).join('.')}: 0 matches`);
+}
+
+/** locate() remembered per relation's columns (which never change) and name, for speed only. */
+const LOCATED = new WeakMap<readonly Column[], Map<A.ColumnRef, { index: number; fields: string[] }>>();
+
+function columnValue(env: Env, ref: A.ColumnRef): Value {
+  let known = LOCATED.get(env.columns);
+  if (!known) LOCATED.set(env.columns, (known = new Map()));
+  let at = known.get(ref);
+  if (!at) known.set(ref, (at = locate(env.columns, ref)));
+  let v = env.row[at.index];
+  for (const f of at.fields)
+    v =
+      v === null
+        ? null
+        : v instanceof RowValue
+          ? v.field(f)
+          : fail(`${ref.parts[0].value} is not a ROW (.${f})`);
+  return v;
 }
 
 export function evaluate(e: A.Expr, env: Env): Value {
@@ -814,7 +1232,7 @@ export function evaluate(e: A.Expr, env: Env): Value {
     case 'ColumnRef':
       // A correlated subquery: a name its own FROM lacks is the enclosing query's.
       if (env.outer && !hasColumn(env, e)) return evaluate(e, env.outer);
-      return env.row[resolve(env, e)];
+      return columnValue(env, e);
     case 'ExistsExpr':
       return (env.subquery ?? fail('evaluator: EXISTS outside WHERE'))(e.query, env).rows.length > 0;
     case 'InSubqueryExpr': {
@@ -1254,6 +1672,8 @@ export function castValue(v: Value, type: LogicalType, strict: boolean): Value {
 function scalarFunction(e: A.FunctionCall, env: Env): Value {
   const name = e.name.value.toUpperCase();
   const args = () => e.args.map((a) => evaluate(a, env));
+  const udf = FUNCTIONS.get(name);
+  if (udf) return userFunction(udf, args());
   switch (name) {
     case 'COALESCE': {
       for (const a of e.args) {
@@ -1274,6 +1694,8 @@ function scalarFunction(e: A.FunctionCall, env: Env): Value {
       const [a, b] = args();
       return a ?? b;
     }
+    case 'PROCTIME':
+      return new ProcTimeValue(INPUTS.proctime ?? fail('evaluator: PROCTIME() needs a frozen clock'));
     case 'CONCAT': {
       const vs = args();
       return vs.some((v) => v === null) ? null : vs.map(String).join('');
@@ -1405,6 +1827,17 @@ function scalarFunction(e: A.FunctionCall, env: Env): Value {
       };
       return str(1).replace(/yyyy|MM|dd|HH|mm|ss/g, (m) => fields[m]);
     }
+    case 'SESSION':
+    case 'SESSION_START':
+    case 'SESSION_END': {
+      const [start, end] = SESSION_OF.get(env.row) ?? fail(`evaluator: ${name} outside GROUP BY SESSION`);
+      return new TimestampValue(name === 'SESSION_END' ? end : start);
+    }
+    case 'REGEXP_EXTRACT': {
+      // Java's Matcher.find() and group(index): NULL without a match or for a group that did not take part.
+      const match = new RegExp(str(1)).exec(str(0));
+      return match?.[vs.length > 2 ? int(2) : 0] ?? null;
+    }
     case 'TUMBLE':
     case 'TUMBLE_START':
     case 'TUMBLE_END': {
@@ -1429,6 +1862,18 @@ function scalarFunction(e: A.FunctionCall, env: Env): Value {
     default:
       return fail(`evaluator: function ${name} is not modelled`);
   }
+}
+
+/** Calls a user function with the arguments' runtime values and reads its result as its type. */
+function userFunction(udf: UserFunction, args: readonly Value[]): Value {
+  const runtime = args.map((v) => (typeof v === 'bigint' ? Number(v) : v instanceof Dec ? v.toNumber() : v));
+  const result = udf.eval(...runtime);
+  if (result === null || result === undefined) return null;
+  const root = udf.resultType.split(/[\s(]/)[0].toUpperCase();
+  if (root in INTEGER_BITS) return BigInt(result as number);
+  if (root === 'DOUBLE' || root === 'FLOAT') return result as number;
+  if (root === 'STRING' || root === 'VARCHAR' || root === 'BOOLEAN') return result as Value;
+  return fail(`evaluator: a user function returning ${udf.resultType} is not modelled`);
 }
 
 /** An aggregate call over the current group's rows (NULL arguments skipped, FILTER applied). */

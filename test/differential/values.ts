@@ -13,7 +13,22 @@ export type Value =
   | DateValue
   | TimeValue
   | TimestampValue
-  | CollectionValue;
+  | CollectionValue
+  | RowValue;
+
+/** A ROW: its fields by name, read with `column.field`. */
+export class RowValue {
+  constructor(
+    readonly names: readonly string[],
+    readonly values: readonly Value[],
+  ) {}
+
+  field(name: string): Value {
+    const i = this.names.indexOf(name);
+    if (i < 0) throw new Error(`the ROW has no field ${name}`);
+    return this.values[i];
+  }
+}
 
 /**
  * An ARRAY or MULTISET (its elements, a ROW element as the list of its fields) or a MAP (its
@@ -35,6 +50,9 @@ export class TimeValue {
 export class TimestampValue {
   constructor(readonly millis: number) {}
 }
+
+/** A PROCTIME() value: the processing time a row was read at (windows on it fire by the clock). */
+export class ProcTimeValue extends TimestampValue {}
 
 const pow10 = (n: number) => 10n ** BigInt(n);
 

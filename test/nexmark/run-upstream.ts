@@ -18,22 +18,42 @@ import { upstreamScript } from './upstream.js';
 export const BASE_TIME = '1700000000000';
 const quiet = { write: () => true, once: () => quiet };
 
-/** The events the source makes at `parallelism`, split by split: [event_type, person, auction, bid]. */
-export function nexmarkEvents(events: number, parallelism: number): unknown[][] {
-  const options = { 'first-event.rate': '1000', 'events.num': String(events), 'base-time': BASE_TIME };
+/**
+ * The events each split of the source makes at `parallelism`, in its emitting order:
+ * [event_type, person, auction, bid]. `tps` is the script's TPS (first and next event rate),
+ * `proportions` its PERSON_, AUCTION_ and BID_PROPORTION (upstream's 1:3:46 by default).
+ */
+export function nexmarkSplits(
+  events: number,
+  parallelism: number,
+  tps = 1000,
+  proportions: readonly [number, number, number] = [1, 3, 46],
+): unknown[][][] {
+  const options = {
+    'first-event.rate': String(tps),
+    'next-event.rate': String(tps),
+    'events.num': String(events),
+    'base-time': BASE_TIME,
+    'person.proportion': String(proportions[0]),
+    'auction.proportion': String(proportions[1]),
+    'bid.proportion': String(proportions[2]),
+  };
   const c = readConfig(
     new Configuration(Object.entries(options)),
     'default_catalog.default_database.datagen',
   );
-  const out: unknown[][] = [];
-  for (let i = 0; i < parallelism; i++) {
+  return Array.from({ length: parallelism }, (_, i) => {
     const split = splitOf(c, i, parallelism, Number(BASE_TIME));
     const count = Number(split.maxEvents);
     const rows: unknown[][] = new Array(count);
     new NexmarkGenerator(c, split, 0, false).fill(rows, 0, count);
-    out.push(...rows);
-  }
-  return out;
+    return rows;
+  });
+}
+
+/** The events the source makes at `parallelism`, split after split. */
+export function nexmarkEvents(events: number, parallelism: number, tps = 1000): unknown[][] {
+  return nexmarkSplits(events, parallelism, tps).flat();
 }
 
 /** The bids the source makes at `parallelism`: [auction, bidder, price, channel, url, dateTime, extra]. */
@@ -50,15 +70,23 @@ const collectDescriptor: ConnectorDescriptor = {
   sink: { acceptedChangelogModes: ['insert-only', 'retract'] },
 };
 
-export async function runUpstream(
-  query: string,
-  options: { parallelism: number; events: number; values?: Readonly<Record<string, string>> },
-) {
-  const builtins = builtinConnectors({ stdout: quiet, stderr: quiet });
-  const session = new SqlSession({ connectors: [...builtins.map((c) => c.descriptor), collectDescriptor] });
-  const text = upstreamScript(query, { TPS: '1000', EVENTS_NUM: String(options.events), ...options.values })
+export interface UpstreamRun {
+  readonly parallelism: number;
+  readonly events: number;
+  readonly values?: Readonly<Record<string, string>>;
+}
+
+/** The upstream files as runUpstream runs them: filled, a fixed base time, a collecting sink. */
+export function upstreamRunScript(query: string, options: UpstreamRun): string {
+  return upstreamScript(query, { TPS: '1000', EVENTS_NUM: String(options.events), ...options.values })
     .replace("'events.num' =", `'base-time' = '${BASE_TIME}',\n    'events.num' =`)
     .replace("'connector' = 'blackhole'", "'connector' = 'collect'");
+}
+
+export async function runUpstream(query: string, options: UpstreamRun) {
+  const builtins = builtinConnectors({ stdout: quiet, stderr: quiet });
+  const session = new SqlSession({ connectors: [...builtins.map((c) => c.descriptor), collectDescriptor] });
+  const text = upstreamRunScript(query, options);
   const results = session.executeScript(
     `SET 'parallelism.default' = '${options.parallelism}';\nSET 'execution.checkpointing.interval' = '1 h';\nSET 'execution.checkpointing.storage' = 'jobmanager';\n${text}`,
     `${query}.sql`,
