@@ -82,6 +82,68 @@ describe('jdbc sink, exactly-once', () => {
     expect((await sink.snapshotState(3))['jdbc-committables']).toEqual([]);
   });
 
+  it('upserts: a checkpoint while the previous transaction awaits its commit carries the changes instead of waiting on its locks', async () => {
+    const admin = await res.client(db().url);
+    const table = tableName('carried');
+    await admin.query(`CREATE TABLE ${table} (id bigint PRIMARY KEY, v text)`);
+    const fields: [string, ReturnType<typeof Types.STRING>][] = [
+      ['id', Types.BIGINT(false)],
+      ['v', Types.STRING()],
+    ];
+    const spec = sinkSpec(db().url, table, fields, EXACTLY_ONCE, ['id']);
+    const values = async () =>
+      (await admin.query<{ id: string; v: string }>(`SELECT id, v FROM ${table} ORDER BY id`)).rows.map(
+        (r) => `${r.id}=${r.v}`,
+      );
+    const first = new JdbcSinkWriter(spec);
+    first.initializeState(undefined);
+    await first.open(operatorContext());
+    await first.processBatch(
+      batch([
+        [1, 'a'],
+        [2, 'b'],
+      ]),
+    );
+    const one = await first.snapshotState(1);
+    // Checkpoint 2's barrier comes before checkpoint 1's notification, with the same keys changed:
+    // writing them now would wait on transaction 1's row locks. They are carried instead.
+    await first.processBatch(
+      batch([
+        [1, 'a2'],
+        [3, 'c'],
+      ]),
+    );
+    const two = await first.snapshotState(2);
+    expect(two['jdbc-committables']).toEqual(one['jdbc-committables']);
+    expect(two['jdbc-carried-changes']).toEqual([
+      [[1, 'a2'], false],
+      [[3, 'c'], false],
+    ]);
+    expect(await preparedGids(admin)).toHaveLength(1);
+    // Checkpoint 2 completes, but the process dies before its notification: a restore from it
+    // commits transaction 1, then writes the carried changes, before any new row.
+    await first.close();
+    const restored = res.track(new JdbcSinkWriter(spec));
+    restored.initializeState(two);
+    await restored.open(operatorContext());
+    expect(await values()).toEqual(['1=a2', '2=b', '3=c']);
+    expect(await preparedGids(admin)).toEqual([]);
+    // Without a failure, the changes are written once the notification has committed transaction 1.
+    const live = res.track(new JdbcSinkWriter(spec));
+    live.initializeState(undefined);
+    await live.open(operatorContext());
+    await live.processBatch(batch([[2, 'b2']]));
+    await live.snapshotState(3);
+    await live.processBatch(batch([[2, 'b3']]));
+    expect((await live.snapshotState(4))['jdbc-carried-changes']).toEqual([[[2, 'b3'], false]]);
+    await live.notifyCheckpointComplete(4);
+    expect(await values()).toEqual(['1=a2', '2=b2', '3=c']);
+    await live.snapshotState(5);
+    await live.notifyCheckpointComplete(5);
+    expect(await values()).toEqual(['1=a2', '2=b3', '3=c']);
+    expect(await preparedGids(admin)).toEqual([]);
+  });
+
   it('keeps the transaction of an aborted checkpoint and commits it with the next completed one', async () => {
     const { admin, spec, ids } = await setup('aborted');
     const sink = res.track(new JdbcSinkWriter(spec));

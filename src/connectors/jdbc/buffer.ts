@@ -68,6 +68,21 @@ export class WriteBuffer {
     return this.key ? this.byKey.size : this.inserts.length;
   }
 
+  /** Whether rows are upserted and deleted by a primary key (rather than appended). */
+  get keyed(): boolean {
+    return this.key !== undefined;
+  }
+
+  /** The latest change per key, without draining: what a checkpoint carries when it cannot write. */
+  keyedChanges(): [row: unknown[], deleted: boolean][] {
+    return [...this.byKey.values()].map(({ row, deleted }) => [row, deleted]);
+  }
+
+  /** Puts changes carried by a checkpoint back, as if their rows had just arrived. */
+  addKeyedChanges(changes: readonly (readonly [row: unknown[], deleted: boolean])[]): void {
+    for (const [row, deleted] of changes) this.byKey.set(keyString(row, this.key!), { row, deleted });
+  }
+
   add(batch: RecordBatch): void {
     const key = this.key;
     if (!key) {

@@ -35,6 +35,13 @@ import {
 /** Operator-state names of the exactly-once sink. */
 export const COMMITTABLES_STATE = 'jdbc-committables';
 export const MARKER_STATE = 'jdbc-transactions';
+/**
+ * Upserts and deletes buffered at a checkpoint that came while an earlier checkpoint's prepared
+ * transaction still waited for its commit: written then, they would wait on that transaction's
+ * row locks, which only this task's own notification can release. They are carried in the
+ * checkpoint instead, and written once the earlier transaction is committed.
+ */
+export const CARRIED_STATE = 'jdbc-carried-changes';
 
 interface Committable {
   readonly gid: string;
@@ -86,6 +93,7 @@ export class JdbcSinkWriter implements StreamOperator {
   private pending: Committable[] = [];
   private restoredCommittables: Committable[] = [];
   private restoredMarkers: TransactionMarker[] = [];
+  private restoredCarried: [row: unknown[], deleted: boolean][] = [];
   private lineage: string[] = [];
   /**
    * exactly-once: set when the open transaction broke. Its rows are lost to the database, so no
@@ -99,6 +107,7 @@ export class JdbcSinkWriter implements StreamOperator {
   initializeState(restored: OperatorStateSnapshot | undefined): void {
     this.restoredCommittables = [...((restored?.[COMMITTABLES_STATE] ?? []) as Committable[])];
     this.restoredMarkers = [...((restored?.[MARKER_STATE] ?? []) as TransactionMarker[])];
+    this.restoredCarried = [...((restored?.[CARRIED_STATE] ?? []) as [unknown[], boolean][])];
   }
 
   async open(ctx: OperatorContext): Promise<void> {
@@ -138,6 +147,15 @@ export class JdbcSinkWriter implements StreamOperator {
     // A missing table or column, or a column of another kind, fails here, before any row is taken
     // (after recovery, which commits what completed checkpoints hold whatever the job is now).
     await checkSinkTable(this.writer, this.table, this.spec);
+    if (this.restoredCarried.length > 0) {
+      if (!this.buffer.keyed)
+        throw new WeirError(
+          'RESTORE_INCOMPATIBLE',
+          `jdbc sink ${this.spec.table}: the checkpoint carries upserts by primary key, but the table now has no PRIMARY KEY`,
+          { hint: 'Restore with the PRIMARY KEY the job had, or start without the checkpoint.' },
+        );
+      await this.writeCarried();
+    }
     const interval = options.require(SINK_BUFFER_FLUSH_INTERVAL);
     if (interval > 0) this.scheduleFlush(interval);
   }
@@ -152,6 +170,20 @@ export class JdbcSinkWriter implements StreamOperator {
     this.throwIfBroken();
     if (this.guarantee === 'at-least-once') await this.flush();
     if (this.guarantee !== 'exactly-once') return {};
+    const marker: TransactionMarker = {
+      jobIds: this.lineage,
+      checkpointId,
+      parallelism: this.ctx.parallelism,
+    };
+    if (this.buffer.keyed && this.pending.length > 0) {
+      // Nothing was written since the earlier transaction was prepared (see mayWriteNow), so there
+      // is no transaction to prepare: the buffered changes go into the checkpoint instead.
+      return {
+        [COMMITTABLES_STATE]: [...this.pending],
+        [MARKER_STATE]: [marker],
+        [CARRIED_STATE]: this.buffer.keyedChanges(),
+      };
+    }
     await this.flush();
     if (this.transactionOpen) {
       const gid = formatGid({
@@ -166,11 +198,6 @@ export class JdbcSinkWriter implements StreamOperator {
       this.transactionOpen = false;
       this.pending.push({ gid, checkpointId });
     }
-    const marker: TransactionMarker = {
-      jobIds: this.lineage,
-      checkpointId,
-      parallelism: this.ctx.parallelism,
-    };
     return { [COMMITTABLES_STATE]: [...this.pending], [MARKER_STATE]: [marker] };
   }
 
@@ -279,10 +306,32 @@ export class JdbcSinkWriter implements StreamOperator {
   }
 
   /**
+   * After a restore, the changes a checkpoint carried are written and committed at once, after
+   * recovery committed the transactions before them and before any new row: an upsert by key is
+   * idempotent, so writing them again after another failure changes nothing, and committing now
+   * leaves no lock for another subtask's rows to wait on after a change of parallelism.
+   */
+  private async writeCarried(): Promise<void> {
+    this.buffer.addKeyedChanges(this.restoredCarried);
+    this.restoredCarried = [];
+    const statements = this.buffer.drain();
+    const c = this.writer!;
+    try {
+      await c.query('BEGIN');
+      await executeStatements(c, statements);
+      await c.query('COMMIT');
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => {});
+      throw databaseError(err, this.table, 'writing the changes carried by the checkpoint');
+    }
+  }
+
+  /**
    * exactly-once writes only while none of this subtask's prepared transactions is waiting for
    * its commit: a prepared transaction keeps its row locks, and a write of the same key would wait
-   * for a commit that this very task has to run. Until then rows stay buffered; the checkpoint
-   * writes them regardless (a prepared one is then left only after an aborted checkpoint).
+   * for a commit that this very task has to run. Until then rows stay buffered; a checkpoint in
+   * the meantime carries upserts in its state (CARRIED_STATE) and writes appends, which take no
+   * lock another insert waits on.
    */
   private mayWriteNow(): boolean {
     return this.guarantee !== 'exactly-once' || this.pending.length === 0;
