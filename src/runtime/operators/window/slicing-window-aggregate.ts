@@ -1,0 +1,209 @@
+import { WeirError } from '../../../common/errors.js';
+import type { WindowAggregateSpec } from '../../../common/jobgraph.js';
+import type { RecordBatch } from '../../api/batch.js';
+import type { OperatorContext, Output, StreamOperator } from '../../api/operator.js';
+import type { KeyedStateBackend, MapState } from '../../api/state.js';
+import { keyString } from '../../state/heap-keyed-state.js';
+import { KeyedTimerService, type TimeDomain } from '../../time/timer-service.js';
+import type { Accumulator } from '../group-aggregate/accumulators.js';
+import { type SliceAssigner, sliceAssigner } from './slices.js';
+import { newAccumulatorRow, windowAccumulators, windowProperty } from './window-aggregate.js';
+import { WindowBuffer } from './window-buffer.js';
+
+/** Per key: slice end → the accumulator row of the slice's rows. */
+const SLICES = 'window-aggregate.slices';
+/**
+ * (key, slice) accumulators the buffer holds before it is flushed into keyed state regardless of
+ * time; it bounds the buffer's memory between two watermarks (Flink sizes its buffer by managed memory).
+ */
+const BUFFER_LIMIT = 100_000;
+const NO_KEY: readonly unknown[] = [];
+
+/**
+ * Window aggregation over aligned windows (TUMBLE, HOP, CUMULATE) by slices, as Flink's
+ * SlicingWindowOperator with its SliceSharedWindowAggProcessor does: each row is added to the one
+ * slice holding its time (see slices.ts), first in an in-memory buffer combining rows per key and
+ * slice, then — when the watermark advances, before a checkpoint, at the end of input or when the
+ * buffer is full — into keyed state, one accumulator row per key and slice. A per-key timer at a
+ * window's last millisecond merges the window's slices, emits the result as an insert, frees the
+ * slices no later window needs and sets the timer of the next window that still has slices.
+ *
+ * Semantics are the per-window operator's (window-aggregate.ts): a row all of whose windows have
+ * fired is late, dropped and counted in `numLateRecordsDropped`; a window is emitted once when
+ * time passes its end, only if it saw a row. It needs every call's accumulator to merge, so the
+ * planner picks it only then (`WindowAggregateSpec.slicing`). Slices and timers are keyed state,
+ * checkpointed by key group and re-split on rescale; the buffer never outlives a checkpoint.
+ */
+export class SlicingWindowAggregateOperator implements StreamOperator {
+  private output!: Output;
+  private ctx!: OperatorContext;
+  private backend!: KeyedStateBackend;
+  private timers!: KeyedTimerService;
+  private slices!: MapState<number, unknown[]>;
+  private accs: readonly Accumulator[] = [];
+  private width = 1;
+  private buffer!: WindowBuffer;
+  private readonly assigner: SliceAssigner;
+  private readonly eventTime: boolean;
+  private pending: unknown[][] = [];
+  /** Rows dropped because every window they belong to had fired (Flink's numLateRecordsDropped). */
+  numLateRecordsDropped = 0;
+
+  constructor(private readonly spec: WindowAggregateSpec) {
+    const assigner = sliceAssigner(spec.window);
+    if (!assigner) throw new Error(`a ${spec.window.kind} window cannot be sliced`);
+    this.assigner = assigner;
+    this.eventTime = spec.timeDomain === 'event-time';
+  }
+
+  open(ctx: OperatorContext, output: Output): void {
+    if (!ctx.keyedStateBackend)
+      throw new Error(`WindowAggregate '${ctx.operatorName}' runs without a keyed state backend`);
+    this.ctx = ctx;
+    this.output = output;
+    this.backend = ctx.keyedStateBackend;
+    this.slices = this.backend.getMapState(SLICES);
+    this.accs = windowAccumulators(this.spec, this.backend, 'sliced');
+    const unmergeable = this.spec.aggCalls.find((_, i) => !this.accs[i].merge);
+    if (unmergeable)
+      throw new Error(`${unmergeable.fn} cannot merge slices; the window aggregate must not slice`);
+    this.width = 1 + this.accs.reduce((w, a) => w + a.width, 0);
+    this.buffer = new WindowBuffer(() => newAccumulatorRow(this.accs, this.width));
+    // Built after the keyed state is restored: it re-reads the timers from it.
+    this.timers = new KeyedTimerService(this.backend, ctx.processingTimeService, (domain, ts) =>
+      this.onTimer(domain, ts),
+    );
+  }
+
+  processBatch(batch: RecordBatch): void {
+    const { grouping, timeIndex } = this.spec;
+    const single = grouping.length === 1 ? grouping[0] : -1;
+    const watermark = this.timers.watermark;
+    for (const row of batch.rows) {
+      let timestamp: number;
+      if (this.eventTime) {
+        const t = row[timeIndex];
+        if (t === null || t === undefined)
+          throw new WeirError(
+            'RUNTIME_DATA',
+            `RowTime field '${this.spec.inputType.fields[timeIndex].name}' should not be null (row ${JSON.stringify(row)})`,
+          );
+        timestamp = t as number;
+      } else timestamp = this.ctx.processingTimeService.now();
+      const sliceEnd = this.assigner.sliceEnd(timestamp);
+      if (this.eventTime && this.assigner.lastWindowEnd(sliceEnd) - 1 <= watermark) {
+        this.numLateRecordsDropped++;
+        continue;
+      }
+      // A one-field key is its own buffer id (Map keys compare numbers, strings and bigints by
+      // value); a composite key needs its canonical string.
+      let acc: unknown[];
+      if (single >= 0) acc = this.buffer.accumulatorOf(row[single], () => [row[single]], sliceEnd);
+      else if (grouping.length === 0) acc = this.buffer.accumulatorOf(NO_KEY, () => NO_KEY, sliceEnd);
+      else {
+        const key = grouping.map((g) => row[g]);
+        acc = this.buffer.accumulatorOf(keyString(key), () => key, sliceEnd);
+      }
+      acc[0] = (acc[0] as number) + 1;
+      for (const a of this.accs) a.accumulate(acc, row);
+    }
+    // Processing-time timers fire between batches, so the buffer must not hold rows across them.
+    if (!this.eventTime || this.buffer.size >= BUFFER_LIMIT) this.flushBuffer();
+  }
+
+  /** Merges the buffered slices into keyed state, setting the timer of each new slice's first window. */
+  private flushBuffer(): void {
+    if (this.buffer.size === 0) return;
+    const now = this.now;
+    for (const { key, slices } of this.buffer.drain()) {
+      this.backend.setCurrentKey(key);
+      for (const [sliceEnd, buffered] of slices) {
+        const stored = this.slices.get(sliceEnd);
+        if (stored) {
+          // A new row, never the stored one: a running snapshot may still be writing the old one out.
+          const merged = stored.slice();
+          merged[0] = (merged[0] as number) + (buffered[0] as number);
+          for (const a of this.accs) a.merge!(merged, buffered);
+          this.slices.put(sliceEnd, merged);
+          continue;
+        }
+        this.slices.put(sliceEnd, buffered);
+        // A slice whose first windows have fired already joins the first that has not.
+        const windowEnd = this.assigner.firstWindowEndAfter(sliceEnd, now);
+        if (windowEnd !== undefined) this.registerTimer(windowEnd - 1);
+      }
+    }
+  }
+
+  private get now(): number {
+    return this.eventTime ? this.timers.watermark : this.ctx.processingTimeService.now();
+  }
+
+  private registerTimer(timestamp: number): void {
+    if (this.eventTime) this.timers.registerEventTimeTimer(timestamp);
+    else this.timers.registerProcessingTimeTimer(timestamp);
+  }
+
+  /**
+   * The window ending at timestamp + 1 fires for the current key: its slices are merged and the
+   * result emitted; slices no later window holds are freed; the next window is due if slices remain.
+   */
+  private onTimer(domain: TimeDomain, timestamp: number): void | Promise<void> {
+    const end = timestamp + 1;
+    const start = this.assigner.windowStart(end);
+    let result: unknown[] | undefined;
+    let remaining = false;
+    const expired: number[] = [];
+    for (const [sliceEnd, acc] of this.slices.entries()) {
+      if (sliceEnd <= start || sliceEnd > end) continue;
+      result ??= newAccumulatorRow(this.accs, this.width);
+      result[0] = (result[0] as number) + (acc[0] as number);
+      for (const a of this.accs) a.merge!(result, acc);
+      if (this.assigner.lastWindowEnd(sliceEnd) <= end) expired.push(sliceEnd);
+      else remaining = true;
+    }
+    for (const sliceEnd of expired) this.slices.remove(sliceEnd);
+    if (result && (result[0] as number) > 0) this.emitWindow(start, end, result);
+    if (remaining) {
+      const next = this.assigner.nextWindowEnd(end);
+      if (next !== undefined) this.registerTimer(next - 1);
+    }
+    if (domain === 'processing-time') return this.flush();
+  }
+
+  /** The window's output row: the key, each call's value, then the window properties. */
+  private emitWindow(start: number, end: number, acc: unknown[]): void {
+    const row: unknown[] = [...this.backend.getCurrentKey()];
+    for (const a of this.accs) row.push(a.value(acc));
+    const window = { start, end };
+    for (const p of this.spec.properties) row.push(windowProperty(p, window, this.ctx.processingTimeService));
+    this.pending.push(row);
+  }
+
+  private flush(): void | Promise<void> {
+    if (this.pending.length === 0) return;
+    const rows = this.pending;
+    this.pending = [];
+    return this.output.emit({ rows });
+  }
+
+  async processWatermark(watermark: number): Promise<void> {
+    // Rows buffered before the watermark belong in the windows it fires.
+    this.flushBuffer();
+    await this.timers.advanceWatermark(watermark);
+    await this.flush();
+    await this.output.emitWatermark(watermark);
+  }
+
+  prepareSnapshotPreBarrier(): void {
+    this.flushBuffer();
+  }
+
+  endInput(): void {
+    this.flushBuffer();
+  }
+
+  close(): void {
+    this.timers?.close();
+  }
+}
