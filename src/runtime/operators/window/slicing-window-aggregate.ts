@@ -1,4 +1,3 @@
-import { WeirError } from '../../../common/errors.js';
 import type { WindowAggregateSpec } from '../../../common/jobgraph.js';
 import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext, OperatorStateSnapshot, Output, StreamOperator } from '../../api/operator.js';
@@ -7,7 +6,7 @@ import { keyString } from '../../state/heap-keyed-state.js';
 import { assignToKeyGroup, hashFields } from '../../state/key-groups.js';
 import type { Accumulator } from '../group-aggregate/accumulators.js';
 import { type SliceAssigner, sliceAssigner } from './slices.js';
-import { newAccumulatorRow, windowAccumulators, windowProperty } from './window-aggregate.js';
+import { newAccumulatorRow, rowTime, windowAccumulators, windowProperty } from './window-aggregate.js';
 import { WindowBuffer } from './window-buffer.js';
 import { WindowTriggers } from './window-triggers.js';
 
@@ -153,20 +152,11 @@ export class SlicingWindowAggregateOperator implements StreamOperator {
   }
 
   processBatch(batch: RecordBatch): void {
-    const { grouping, timeIndex } = this.spec;
+    const { grouping } = this.spec;
     const single = grouping.length === 1 ? grouping[0] : -1;
     const watermark = this.firedUpTo;
     for (const row of batch.rows) {
-      let timestamp: number;
-      if (this.eventTime) {
-        const t = row[timeIndex];
-        if (t === null || t === undefined)
-          throw new WeirError(
-            'RUNTIME_DATA',
-            `RowTime field '${this.spec.inputType.fields[timeIndex].name}' should not be null (row ${JSON.stringify(row)})`,
-          );
-        timestamp = t as number;
-      } else timestamp = this.ctx.processingTimeService.now();
+      const timestamp = this.eventTime ? rowTime(this.spec, row) : this.ctx.processingTimeService.now();
       const sliceEnd = this.assigner.sliceEnd(timestamp);
       if (this.eventTime && this.assigner.lastWindowEnd(sliceEnd) - 1 <= watermark) {
         this.numLateRecordsDropped++;

@@ -44,6 +44,17 @@ export function newAccumulatorRow(accs: readonly Accumulator[], width: number): 
   return acc;
 }
 
+/** The event time of an input row; a NULL one fails the job, as in Flink. */
+export function rowTime(spec: WindowAggregateSpec, row: readonly unknown[]): number {
+  const t = row[spec.timeIndex];
+  if (t === null || t === undefined)
+    throw new WeirError(
+      'RUNTIME_DATA',
+      `RowTime field '${spec.inputType.fields[spec.timeIndex].name}' should not be null (row ${JSON.stringify(row)})`,
+    );
+  return t as number;
+}
+
 /** The value of a window property (window_start, window_end, window_time) for `window`. */
 export function windowProperty(p: WindowProperty, window: TimeWindow, clock: ProcessingTimeService): unknown {
   switch (p) {
@@ -149,21 +160,12 @@ export class WindowAggregateOperator implements StreamOperator {
   }
 
   processBatch(batch: RecordBatch): void | Promise<void> {
-    const { grouping, timeIndex } = this.spec;
+    const { grouping } = this.spec;
     for (const row of batch.rows) {
       let key = NO_KEY;
       if (grouping.length > 0) key = grouping.map((g) => row[g]);
       this.backend.setCurrentKey(key);
-      let timestamp: number;
-      if (this.eventTime) {
-        const t = row[timeIndex];
-        if (t === null || t === undefined)
-          throw new WeirError(
-            'RUNTIME_DATA',
-            `RowTime field '${this.spec.inputType.fields[timeIndex].name}' should not be null (row ${JSON.stringify(row)})`,
-          );
-        timestamp = t as number;
-      } else timestamp = this.ctx.processingTimeService.now();
+      const timestamp = this.eventTime ? rowTime(this.spec, row) : this.ctx.processingTimeService.now();
       const added =
         this.spec.window.kind === 'session'
           ? this.addToSession(row, timestamp)
