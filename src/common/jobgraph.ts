@@ -287,6 +287,30 @@ export interface WindowAggregateSpec {
   readonly properties: readonly WindowProperty[];
   readonly inputType: RowType;
   readonly outputType: RowType;
+  /**
+   * Aggregate by slices (Flink's SlicingWindowOperator): per key one accumulator per slice rather
+   * than per window, see `slicesWindows`. Part of the operator's id, as its state layout differs.
+   */
+  readonly slicing?: true;
+}
+
+/**
+ * Whether a window aggregation can run by slices, as Flink's planner decides between its slicing
+ * and its per-window operators: an aligned window cut into equal slices (TUMBLE; HOP whose size is
+ * a multiple of its slide; CUMULATE, whose size is a multiple of its step) and calls whose
+ * accumulators merge (not DISTINCT, not the order-dependent FIRST_VALUE, LAST_VALUE, LISTAGG).
+ */
+export function slicesWindows(window: WindowingSpec, aggCalls: readonly AggregateCallSpec[]): boolean {
+  const aligned =
+    window.kind === 'tumble' ||
+    (window.kind === 'hop' && window.size % window.slide === 0) ||
+    (window.kind === 'cumulate' && window.size % window.step === 0);
+  return (
+    aligned &&
+    aggCalls.every(
+      (c) => !c.distinct && c.fn !== 'FIRST_VALUE' && c.fn !== 'LAST_VALUE' && c.fn !== 'LISTAGG',
+    )
+  );
 }
 
 /**

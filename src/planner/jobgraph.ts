@@ -7,6 +7,7 @@ import {
   type JobVertex,
   type OperatorSpec,
   type Partitioner,
+  slicesWindows,
 } from '../common/jobgraph.js';
 import type { RowType } from '../common/types.js';
 import { type CatalogTable, identifierText } from './catalog/catalog.js';
@@ -129,6 +130,7 @@ function operatorSpec(node: Exclude<PhysicalNode, PhysicalExchange>): OperatorSp
         properties: node.properties,
         inputType: stripTimeAttributes(node.input.rowType),
         outputType: stripTimeAttributes(node.rowType),
+        ...(slicesWindows(node.window, node.aggCalls) ? { slicing: true as const } : {}),
       };
     case 'WindowTableFunction':
       return {

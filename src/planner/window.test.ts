@@ -104,6 +104,30 @@ describe('window TVFs and window aggregation', () => {
     expect(g.keyed).toEqual({ fields: [] });
   });
 
+  it('aligned windows of mergeable calls are sliced (spec.slicing, part of the state signature); DISTINCT and uneven HOPs are not', () => {
+    const windowAggregate = (select: string, tvf: string) =>
+      job(`INSERT INTO out4 SELECT bidder, ${select}, window_start, window_end
+        FROM TABLE(${tvf}) GROUP BY bidder, window_start, window_end`).vertices.find(
+        (x) => x.operator.kind === 'window-aggregate',
+      )!;
+    const hop = "HOP(TABLE bids, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '10' SECOND)";
+    const sliced = windowAggregate('COUNT(*)', hop);
+    expect(sliced.operator).toMatchObject({ slicing: true });
+    expect(windowAggregate('COUNT(DISTINCT price)', hop).operator).not.toHaveProperty('slicing');
+    expect(
+      windowAggregate(
+        'COUNT(*)',
+        "HOP(TABLE bids, DESCRIPTOR(ts), INTERVAL '3' SECOND, INTERVAL '10' SECOND)",
+      ).operator,
+    ).not.toHaveProperty('slicing');
+    expect(
+      windowAggregate(
+        'MAX(price)',
+        "CUMULATE(TABLE bids, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '10' SECOND)",
+      ).operator,
+    ).toMatchObject({ slicing: true });
+  });
+
   it('a processing-time TVF over a PROCTIME() column', () => {
     const plan = physical(
       `SELECT bidder, COUNT(*) AS c, window_start FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(pt), INTERVAL '10' SECOND)) GROUP BY bidder, window_start, window_end`,

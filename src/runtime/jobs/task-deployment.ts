@@ -46,6 +46,7 @@ import { UnionOperator } from '../operators/union-operator.js';
 import { ValuesSourceReader } from '../operators/values/values-source.js';
 import { WatermarkAssignerOperator } from '../operators/watermark-assigner.js';
 import {
+  SlicingWindowAggregateOperator,
   WindowAggregateOperator,
   WindowRankOperator,
   WindowTableFunctionOperator,
@@ -119,7 +120,7 @@ export function createOperator(
     case 'sink-upsert-materializer':
       return new SinkUpsertMaterializerOperator(spec);
     case 'window-aggregate':
-      return new WindowAggregateOperator(spec);
+      return spec.slicing ? new SlicingWindowAggregateOperator(spec) : new WindowAggregateOperator(spec);
     case 'window-table-function':
       return new WindowTableFunctionOperator(spec);
     case 'rank':

@@ -8,9 +8,11 @@ import type {
   WindowProperty,
 } from '../../../common/jobgraph.js';
 import { type RowKind, Types } from '../../../common/types.js';
-import type { OperatorContext, ProcessingTimeService } from '../../api/operator.js';
+import type { OperatorContext, OperatorStateSnapshot, ProcessingTimeService } from '../../api/operator.js';
 import { createTestBackend, type TestKeyedStateBackend } from '../../state/test-backend.js';
 import { assignWindows } from './assigners.js';
+import { sliceAssigner } from './slices.js';
+import { SlicingWindowAggregateOperator } from './slicing-window-aggregate.js';
 import { WindowAggregateOperator } from './window-aggregate.js';
 
 /** A processing-time clock the test moves by hand; due callbacks run when it does. */
@@ -62,9 +64,13 @@ interface Options {
   properties?: WindowProperty[];
   backend?: TestKeyedStateBackend;
   clock?: ManualClock;
+  /** Run the slicing operator (as the planner picks for aligned windows of mergeable calls). */
+  slicing?: boolean;
+  /** Operator state to restore (the slicing operator's progress). */
+  restored?: OperatorStateSnapshot;
 }
 
-function harness(o: Options) {
+function harnessOf(o: Options) {
   const calls = o.calls ?? [COUNT, SUM];
   const grouping = o.grouping ?? [0];
   const properties = o.properties ?? ['start', 'end'];
@@ -87,7 +93,10 @@ function harness(o: Options) {
   };
   const backend = o.backend ?? createTestBackend(128, 1, 0);
   const clock = o.clock ?? new ManualClock();
-  const op = new WindowAggregateOperator(spec);
+  const op = o.slicing
+    ? new SlicingWindowAggregateOperator({ ...spec, slicing: true })
+    : new WindowAggregateOperator(spec);
+  if (o.slicing) (op as SlicingWindowAggregateOperator).initializeState(o.restored);
   let emitted: string[] = [];
   const watermarks: number[] = [];
   const types = spec.outputType.fields.map((f) => f.type);
@@ -163,7 +172,11 @@ describe('window assigners', () => {
   });
 });
 
-describe('WindowAggregateOperator', () => {
+describe.each([
+  ['WindowAggregateOperator', false],
+  ['SlicingWindowAggregateOperator', true],
+])('%s', (_, slicing) => {
+  const harness = (o: Options) => harnessOf({ slicing, ...o });
   it('TUMBLE: emits each key and window once, when the watermark passes the window end, out-of-order rows included', async () => {
     const h = harness({ window: { kind: 'tumble', size: 10, offset: 0 } });
     expect(h.push(['a', 1, 3], ['b', 10, 12], ['a', 2, 11], ['a', 4, 1])).toEqual([]);
@@ -208,12 +221,6 @@ describe('WindowAggregateOperator', () => {
     ]);
   });
 
-  it('COUNT(DISTINCT) keeps its values per window', async () => {
-    const h = harness({ window: { kind: 'tumble', size: 10, offset: 0 }, calls: [COUNT_DISTINCT] });
-    h.push(['a', 1, 1], ['a', 1, 2], ['a', 2, 3], ['a', 1, 11], ['a', null, 12]);
-    expect(await h.watermark(20)).toEqual(['+I[a, 1, 10, 20]', '+I[a, 2, 0, 10]']);
-  });
-
   it('a global window aggregation (no GROUP BY keys) and the window_time property', async () => {
     const h = harness({
       window: { kind: 'tumble', size: 10, offset: 0 },
@@ -223,6 +230,26 @@ describe('WindowAggregateOperator', () => {
     });
     h.push(['a', 1, 1], ['b', 1, 2]);
     expect(await h.watermark(10)).toEqual(['+I[2, 0, 10, 9]']);
+  });
+
+  it('processing time: windows by the clock, fired by processing-time timers', async () => {
+    const clock = new ManualClock();
+    clock.time = 1_003;
+    const h = harness({ window: { kind: 'tumble', size: 1000, offset: 0 }, processingTime: true, clock });
+    h.push(['a', 1, 0], ['a', 2, 0]);
+    clock.time = 1_500;
+    h.push(['b', 3, 0]);
+    expect(await h.advanceClock(1_998)).toEqual([]);
+    expect(await h.advanceClock(1_999)).toEqual(['+I[a, 2, 3, 1000, 2000]', '+I[b, 1, 3, 1000, 2000]']);
+  });
+});
+
+describe('WindowAggregateOperator (per window: DISTINCT, SESSION)', () => {
+  const harness = harnessOf;
+  it('COUNT(DISTINCT) keeps its values per window', async () => {
+    const h = harness({ window: { kind: 'tumble', size: 10, offset: 0 }, calls: [COUNT_DISTINCT] });
+    h.push(['a', 1, 1], ['a', 1, 2], ['a', 2, 3], ['a', 1, 11], ['a', null, 12]);
+    expect(await h.watermark(20)).toEqual(['+I[a, 1, 10, 20]', '+I[a, 2, 0, 10]']);
   });
 
   it('SESSION: rows less than a gap apart merge, a row bridging two sessions merges them', async () => {
@@ -237,17 +264,6 @@ describe('WindowAggregateOperator', () => {
     h.push(['b', 1, 5], ['b', 1, 40]);
     expect(h.op.numLateRecordsDropped).toBe(1);
     expect(await h.watermark(100)).toEqual(['+I[b, 1, 1, 40, 50]']);
-  });
-
-  it('processing time: windows by the clock, fired by processing-time timers', async () => {
-    const clock = new ManualClock();
-    clock.time = 1_003;
-    const h = harness({ window: { kind: 'tumble', size: 1000, offset: 0 }, processingTime: true, clock });
-    h.push(['a', 1, 0], ['a', 2, 0]);
-    clock.time = 1_500;
-    h.push(['b', 3, 0]);
-    expect(await h.advanceClock(1_998)).toEqual([]);
-    expect(await h.advanceClock(1_999)).toEqual(['+I[a, 2, 3, 1000, 2000]', '+I[b, 1, 3, 1000, 2000]']);
   });
 
   it('restores windows and timers from a snapshot, also at another parallelism', async () => {
@@ -287,6 +303,175 @@ describe('WindowAggregateOperator', () => {
     }
   });
 });
+
+describe('slice assigners', () => {
+  it('TUMBLE: the slice is the window', () => {
+    const a = sliceAssigner({ kind: 'tumble', size: 10, offset: 3 })!;
+    expect([a.sliceEnd(12), a.sliceEnd(13), a.sliceEnd(-8)]).toEqual([13, 23, -7]);
+    expect([a.windowStart(13), a.lastWindowEnd(13)]).toEqual([3, 13]);
+    expect([a.firstWindowEndAfter(13, 11), a.firstWindowEndAfter(13, 12)]).toEqual([13, undefined]);
+    expect(a.nextWindowEnd(13)).toBeUndefined();
+  });
+  it('HOP: slices of the slide; a slice is in size / slide windows', () => {
+    const a = sliceAssigner({ kind: 'hop', size: 10, slide: 2, offset: 0 })!;
+    expect([a.sliceEnd(7), a.sliceEnd(8), a.sliceEnd(-1)]).toEqual([8, 10, 0]);
+    // Slice [6, 8) is in the windows ending 8, 10, 12, 14 and 16.
+    expect([a.windowStart(8), a.lastWindowEnd(8)]).toEqual([-2, 16]);
+    expect([8, 9, 10, 11, 14, 15].map((t) => a.firstWindowEndAfter(8, t))).toEqual([
+      10,
+      12,
+      12,
+      14,
+      16,
+      undefined,
+    ]);
+    expect(a.nextWindowEnd(8)).toBe(10);
+  });
+  it('HOP whose size is not a multiple of the slide, and CUMULATE whose size is not a multiple of the step, are not sliced', () => {
+    expect(sliceAssigner({ kind: 'hop', size: 10, slide: 4, offset: 0 })).toBeUndefined();
+    expect(sliceAssigner({ kind: 'cumulate', size: 10, step: 4, offset: 0 })).toBeUndefined();
+    expect(sliceAssigner({ kind: 'session', gap: 4 })).toBeUndefined();
+  });
+  it('CUMULATE: slices of the step; a slice is in the windows of its period ending at or after it', () => {
+    const a = sliceAssigner({ kind: 'cumulate', size: 15, step: 5, offset: 0 })!;
+    expect([a.sliceEnd(3), a.sliceEnd(7), a.sliceEnd(15)]).toEqual([5, 10, 20]);
+    expect([a.windowStart(5), a.windowStart(15), a.windowStart(20)]).toEqual([0, 0, 15]);
+    expect([a.lastWindowEnd(5), a.lastWindowEnd(15), a.lastWindowEnd(20)]).toEqual([15, 15, 30]);
+    expect([3, 4, 9, 14].map((t) => a.firstWindowEndAfter(5, t))).toEqual([5, 10, 15, undefined]);
+    expect([a.nextWindowEnd(10), a.nextWindowEnd(15)]).toEqual([15, undefined]);
+  });
+});
+
+describe('SlicingWindowAggregateOperator against the per-window operator', () => {
+  /** A deterministic pseudo-random sequence (a linear congruential generator). */
+  const random = (seed: number) => () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const windows: WindowingSpec[] = [
+    { kind: 'tumble', size: 10, offset: 0 },
+    { kind: 'hop', size: 10, slide: 2, offset: 1 },
+    { kind: 'hop', size: 6, slide: 6, offset: 0 },
+    { kind: 'cumulate', size: 12, step: 4, offset: 0 },
+  ];
+  for (const window of windows)
+    it(`${JSON.stringify(window)}: the same results and late rows for out-of-order rows, batches and watermarks`, async () => {
+      const next = random(42);
+      const calls: AggregateCallSpec[] = [
+        COUNT,
+        SUM,
+        { fn: 'MAX', args: [1], distinct: false, type: Types.BIGINT(), name: 'mx' },
+        { fn: 'MIN', args: [1], distinct: false, type: Types.BIGINT(), name: 'mn' },
+        { fn: 'AVG', args: [1], distinct: false, type: Types.BIGINT(), name: 'av' },
+      ];
+      const sliced = harnessOf({ window, calls, slicing: true, properties: ['start', 'end', 'rowtime'] });
+      const perWindow = harnessOf({ window, calls, properties: ['start', 'end', 'rowtime'] });
+      const outputs: [string[], string[]] = [[], []];
+      let watermark = -5;
+      for (let batch = 0; batch < 60; batch++) {
+        const rows: [string, number | null, number][] = [];
+        for (let i = 0; i < 1 + Math.floor(next() * 20); i++)
+          rows.push([
+            `k${Math.floor(next() * 5)}`,
+            next() < 0.1 ? null : Math.floor(next() * 100),
+            watermark - 8 + Math.floor(next() * 20),
+          ]);
+        outputs[0].push(...sliced.push(...rows));
+        outputs[1].push(...perWindow.push(...rows));
+        if (next() < 0.5) {
+          watermark += Math.floor(next() * 6);
+          outputs[0].push(...(await sliced.watermark(watermark)));
+          outputs[1].push(...(await perWindow.watermark(watermark)));
+        }
+      }
+      outputs[0].push(...(await sliced.watermark(10_000)));
+      outputs[1].push(...(await perWindow.watermark(10_000)));
+      expect(outputs[1].length).toBeGreaterThan(30);
+      expect(outputs[0].sort()).toEqual(outputs[1].sort());
+      expect(perWindow.op.numLateRecordsDropped).toBeGreaterThan(0);
+      expect(sliced.op.numLateRecordsDropped).toBe(perWindow.op.numLateRecordsDropped);
+    });
+});
+
+describe('SlicingWindowAggregateOperator buffer and restore', () => {
+  const window: WindowingSpec = { kind: 'hop', size: 10, slide: 5, offset: 0 };
+  const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
+
+  it('keyed state is touched only when the buffer is flushed: on a watermark, before a snapshot, at the end of input', async () => {
+    const h = harnessOf({ window, slicing: true });
+    const op = h.op as SlicingWindowAggregateOperator;
+    h.push(['a', 1, 3], ['a', 2, 4]);
+    const slices = () => {
+      h.backend.setCurrentKey(['a']);
+      return [...h.backend.getMapState<number, unknown[]>('window-aggregate.slices').entries()];
+    };
+    expect(slices()).toEqual([]);
+    op.prepareSnapshotPreBarrier();
+    // One accumulator row for the slice [0, 5): 2 rows, COUNT 2, SUM 3 (sum and count of values).
+    expect(slices()).toEqual([[5, [2, 2, 3, 2]]]);
+    h.push(['a', 4, 6]);
+    op.endInput();
+    expect(slices()).toEqual([
+      [5, [2, 2, 3, 2]],
+      [10, [1, 1, 4, 1]],
+    ]);
+    h.push(['a', 8, 7]);
+    expect(await h.watermark(9)).toEqual(['+I[a, 2, 3, -5, 5]', '+I[a, 4, 15, 0, 10]']);
+  });
+
+  it('a snapshot holds the buffered rows and how far windows fired, also restored at another parallelism', async () => {
+    const first = harnessOf({ window, slicing: true });
+    const op = first.op as SlicingWindowAggregateOperator;
+    for (const k of keys) first.push([k, 1, 3], [k, 2, 7]);
+    // [-5, 5) fires before the snapshot; the rows at 7 are still in the buffer.
+    expect(await first.watermark(4)).toEqual(keys.map((k) => `+I[${k}, 1, 1, -5, 5]`));
+    for (const k of keys) first.push([k, 4, 8]);
+    op.prepareSnapshotPreBarrier();
+    const operatorState = op.snapshotState();
+    const keyed = first.backend.snapshot();
+    // Rows after the snapshot never reach the restored job's state.
+    first.push(['a', 100, 6]);
+
+    for (const parallelism of [1, 2, 3]) {
+      const out: string[] = [];
+      for (let subtask = 0; subtask < parallelism; subtask++) {
+        const backend = createTestBackend(128, parallelism, subtask);
+        backend.restore([structuredClone(keyed)]);
+        const h = harnessOf({ window, slicing: true, backend, restored: structuredClone(operatorState) });
+        // Time restarts at the restore: the window that fired before it does not fire again.
+        out.push(...(await h.watermark(100)));
+        expect(await h.watermark(200)).toEqual([]);
+      }
+      // 3 is in [-5, 5) (fired) and [0, 10); 7 and 8 in [0, 10) and [5, 15).
+      expect(out.sort()).toEqual(keys.flatMap((k) => [`+I[${k}, 2, 6, 5, 15]`, `+I[${k}, 3, 7, 0, 10]`]));
+    }
+  });
+
+  it('a restored job snapshotted before any watermark keeps the restored progress', async () => {
+    const first = harnessOf({ window, slicing: true });
+    first.push(['a', 1, 3], ['a', 2, 7]);
+    expect(await first.watermark(4)).toEqual(['+I[a, 1, 1, -5, 5]']);
+    const second = harnessOf({
+      window,
+      slicing: true,
+      backend: restored(first.backend.snapshot()),
+      restored: (first.op as SlicingWindowAggregateOperator).snapshotState(),
+    });
+    const third = harnessOf({
+      window,
+      slicing: true,
+      backend: restored(second.backend.snapshot()),
+      restored: (second.op as SlicingWindowAggregateOperator).snapshotState(),
+    });
+    expect(await third.watermark(100)).toEqual(['+I[a, 1, 2, 5, 15]', '+I[a, 2, 3, 0, 10]']);
+  });
+});
+
+function restored(snapshot: ReturnType<TestKeyedStateBackend['snapshot']>): TestKeyedStateBackend {
+  const backend = createTestBackend(128, 1, 0);
+  backend.restore([structuredClone(snapshot)]);
+  return backend;
+}
 
 /** Whether the backend's key groups hold `key` (where a hash partitioner would send its rows). */
 function ownsKey(backend: TestKeyedStateBackend, key: string): boolean {

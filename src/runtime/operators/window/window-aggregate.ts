@@ -1,7 +1,7 @@
 import { WeirError } from '../../../common/errors.js';
 import type { WindowAggregateSpec, WindowProperty } from '../../../common/jobgraph.js';
 import type { RecordBatch } from '../../api/batch.js';
-import type { OperatorContext, Output, StreamOperator } from '../../api/operator.js';
+import type { OperatorContext, Output, ProcessingTimeService, StreamOperator } from '../../api/operator.js';
 import type { KeyedStateBackend, ListState, MapState, ValueState } from '../../api/state.js';
 import { KeyedTimerService, type TimeDomain } from '../../time/timer-service.js';
 import { type Accumulator, createAccumulator } from '../group-aggregate/accumulators.js';
@@ -12,6 +12,66 @@ const NO_KEY: readonly unknown[] = [];
 const WINDOWS = 'window-aggregate.windows';
 /** Per key: the open session windows and the next session id. */
 const SESSIONS = 'window-aggregate.sessions';
+
+/**
+ * The accumulators of a window aggregate's calls over the accumulator row [row count, slots…]; the
+ * row count says whether a window saw any row. `namespace` makes the state names of calls that
+ * keep a MapState (DISTINCT) unique per window.
+ */
+export function windowAccumulators(
+  spec: WindowAggregateSpec,
+  backend: KeyedStateBackend,
+  namespace: string | number,
+): Accumulator[] {
+  const inputTypes = spec.inputType.fields.map((f) => f.type);
+  let at = 1;
+  return spec.aggCalls.map((call, i) => {
+    const acc = createAccumulator(call, at, inputTypes, {
+      backend,
+      retracting: false,
+      stateName: `window-aggregate.${namespace}.${i}`,
+    });
+    at += acc.width;
+    return acc;
+  });
+}
+
+/** A fresh accumulator row of `width` slots: no rows counted, each call initialised. */
+export function newAccumulatorRow(accs: readonly Accumulator[], width: number): unknown[] {
+  const acc: unknown[] = [0];
+  for (let i = 1; i < width; i++) acc.push(null);
+  for (const a of accs) a.init(acc);
+  return acc;
+}
+
+/** The event time of an input row; a NULL one fails the job, as in Flink. */
+export function rowTime(spec: WindowAggregateSpec, row: readonly unknown[]): number {
+  const t = row[spec.timeIndex];
+  if (t === null || t === undefined)
+    throw new WeirError(
+      'RUNTIME_DATA',
+      `RowTime field '${spec.inputType.fields[spec.timeIndex].name}' should not be null (row ${JSON.stringify(row)})`,
+    );
+  return t as number;
+}
+
+/** The value of a window property (window_start, window_end, window_time) for `window`. */
+export function windowProperty(p: WindowProperty, window: TimeWindow, clock: ProcessingTimeService): unknown {
+  switch (p) {
+    case 'start':
+      return window.start;
+    case 'end':
+      return window.end;
+    case 'rowtime':
+      return maxTimestamp(window);
+    case 'proctime':
+      return clock.now();
+    default: {
+      const never: never = p;
+      return never;
+    }
+  }
+}
 
 /** A key's open session windows; each session's rows are in the list state named by its id. */
 interface Sessions {
@@ -76,17 +136,7 @@ export class WindowAggregateOperator implements StreamOperator {
   }
 
   private accumulators(namespace: string | number): Accumulator[] {
-    const inputTypes = this.spec.inputType.fields.map((f) => f.type);
-    let at = 1;
-    return this.spec.aggCalls.map((call, i) => {
-      const acc = createAccumulator(call, at, inputTypes, {
-        backend: this.backend,
-        retracting: false,
-        stateName: `window-aggregate.${namespace}.${i}`,
-      });
-      at += acc.width;
-      return acc;
-    });
+    return windowAccumulators(this.spec, this.backend, namespace);
   }
 
   private accumulatorsOf(windowEnd: number): Accumulator[] {
@@ -97,10 +147,7 @@ export class WindowAggregateOperator implements StreamOperator {
   }
 
   private newAccumulator(accs: readonly Accumulator[]): unknown[] {
-    const acc: unknown[] = [0];
-    for (let i = 1; i < this.width; i++) acc.push(null);
-    for (const a of accs) a.init(acc);
-    return acc;
+    return newAccumulatorRow(accs, this.width);
   }
 
   private get now(): number {
@@ -113,21 +160,12 @@ export class WindowAggregateOperator implements StreamOperator {
   }
 
   processBatch(batch: RecordBatch): void | Promise<void> {
-    const { grouping, timeIndex } = this.spec;
+    const { grouping } = this.spec;
     for (const row of batch.rows) {
       let key = NO_KEY;
       if (grouping.length > 0) key = grouping.map((g) => row[g]);
       this.backend.setCurrentKey(key);
-      let timestamp: number;
-      if (this.eventTime) {
-        const t = row[timeIndex];
-        if (t === null || t === undefined)
-          throw new WeirError(
-            'RUNTIME_DATA',
-            `RowTime field '${this.spec.inputType.fields[timeIndex].name}' should not be null (row ${JSON.stringify(row)})`,
-          );
-        timestamp = t as number;
-      } else timestamp = this.ctx.processingTimeService.now();
+      const timestamp = this.eventTime ? rowTime(this.spec, row) : this.ctx.processingTimeService.now();
       const added =
         this.spec.window.kind === 'session'
           ? this.addToSession(row, timestamp)
@@ -216,25 +254,8 @@ export class WindowAggregateOperator implements StreamOperator {
   private emitWindow(window: TimeWindow, acc: unknown[], accs: readonly Accumulator[]): void {
     const row: unknown[] = [...this.backend.getCurrentKey()];
     for (const a of accs) row.push(a.value(acc));
-    for (const p of this.spec.properties) row.push(this.property(p, window));
+    for (const p of this.spec.properties) row.push(windowProperty(p, window, this.ctx.processingTimeService));
     this.pending.push(row);
-  }
-
-  private property(p: WindowProperty, window: TimeWindow): unknown {
-    switch (p) {
-      case 'start':
-        return window.start;
-      case 'end':
-        return window.end;
-      case 'rowtime':
-        return maxTimestamp(window);
-      case 'proctime':
-        return this.ctx.processingTimeService.now();
-      default: {
-        const never: never = p;
-        return never;
-      }
-    }
   }
 
   /** A timer at `timestamp` for the current key: the windows ending at timestamp + 1 fire. */
