@@ -1,3 +1,5 @@
+import { TimestampHeap } from '../../time/timestamp-heap.js';
+
 /**
  * The windows due per key of a slicing window aggregate, in memory: window end → the keys whose
  * window of that end has slices. It plays the part of Flink's per-key window timers but is not
@@ -6,8 +8,8 @@
  * writes.
  */
 export class WindowTriggers {
-  /** Window ends with keys, ascending. */
-  private readonly ends: number[] = [];
+  /** Window ends with keys, smallest first. */
+  private readonly ends = new TimestampHeap();
   private readonly byEnd = new Map<number, Map<unknown, readonly unknown[]>>();
 
   /** The window ending at `end` is due for `key` (identified by `id`, equal for equal keys). */
@@ -15,28 +17,21 @@ export class WindowTriggers {
     let keys = this.byEnd.get(end);
     if (!keys) {
       this.byEnd.set(end, (keys = new Map()));
-      // Binary insertion: there are few distinct ends (one per slide), and most adds hit an existing one.
-      let lo = 0;
-      let hi = this.ends.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (this.ends[mid] < end) lo = mid + 1;
-        else hi = mid;
-      }
-      this.ends.splice(lo, 0, end);
+      this.ends.push(end);
     }
     keys.set(id, key);
   }
 
   /** The earliest window end with keys, if any. */
   get earliest(): number | undefined {
-    return this.ends[0];
+    return this.ends.peek();
   }
 
   /** Removes and returns the keys of the earliest window end if that window is due at `time`. */
   pollDue(time: number): { end: number; keys: Iterable<readonly unknown[]> } | undefined {
-    if (this.ends.length === 0 || this.ends[0] - 1 > time) return undefined;
-    const end = this.ends.shift()!;
+    const earliest = this.ends.peek();
+    if (earliest === undefined || earliest - 1 > time) return undefined;
+    const end = this.ends.pop()!;
     const keys = this.byEnd.get(end)!;
     this.byEnd.delete(end);
     return { end, keys: keys.values() };
