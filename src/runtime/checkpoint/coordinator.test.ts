@@ -8,7 +8,50 @@ import {
   type CheckpointCoordinatorOptions,
   type CheckpointParticipant,
 } from './coordinator.js';
-import { FileSystemCheckpointStorage, JobManagerCheckpointStorage } from './storage.js';
+import type { CheckpointMetadata } from './metadata.js';
+import {
+  type CheckpointStorage,
+  type CompletedCheckpointHandle,
+  FileSystemCheckpointStorage,
+  JobManagerCheckpointStorage,
+} from './storage.js';
+
+/**
+ * Real filesystem storage whose first `_metadata` write stalls until released, as a write to a
+ * hung NFS mount or a full disk with a stuck fsync does.
+ */
+class StallingStorage implements CheckpointStorage {
+  readonly kind = 'filesystem' as const;
+  private stalled = false;
+  private releaseStall?: () => void;
+  constructor(readonly inner: FileSystemCheckpointStorage) {}
+  get jobDirectory() {
+    return this.inner.jobDirectory;
+  }
+  get isStalling() {
+    return this.releaseStall !== undefined;
+  }
+  release() {
+    this.releaseStall?.();
+  }
+  async writeCheckpoint(metadata: CheckpointMetadata): Promise<CompletedCheckpointHandle> {
+    if (!this.stalled) {
+      this.stalled = true;
+      await new Promise<void>((resolve) => {
+        this.releaseStall = resolve;
+      });
+    }
+    return this.inner.writeCheckpoint(metadata);
+  }
+  readonly discarded: number[] = [];
+  async discardCheckpoint(handle: CompletedCheckpointHandle) {
+    await this.inner.discardCheckpoint(handle);
+    this.discarded.push(handle.checkpointId);
+  }
+  readCheckpoint(handle: CompletedCheckpointHandle) {
+    return this.inner.readCheckpoint(handle);
+  }
+}
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -98,6 +141,58 @@ describe('CheckpointCoordinator', () => {
     await expect(coordinator.triggerCheckpoint().completion).rejects.toThrow(/expired/);
     expect(failures).toEqual(['CHECKPOINT_TOLERABLE_FAILURES_EXCEEDED']);
     expect(task.events).toEqual(['trigger 1', 'aborted 1', 'trigger 2', 'aborted 2']);
+  });
+
+  it('expires a checkpoint whose _metadata write hangs; later checkpoints proceed and the late write is discarded', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'weir-ck-'));
+    dirs.push(base);
+    const storage = new StallingStorage(new FileSystemCheckpointStorage(`file://${base}`, 'job'));
+    const failures: string[] = [];
+    const coordinator = new CheckpointCoordinator(
+      options({
+        storage,
+        interval: 5,
+        timeout: 100,
+        tolerableFailures: 1,
+        onFailure: (e) => failures.push(e.code),
+      }),
+    );
+    const task = fakeTask('t', () => coordinator);
+    coordinator.setParticipants([task]);
+    coordinator.startPeriodicScheduling();
+    await waitFor(() => coordinator.counts.completed >= 2, { what: 'checkpoints after the stuck one' });
+    coordinator.stopPeriodicScheduling();
+    const first = coordinator.statistics[0];
+    expect(first).toMatchObject({ id: 1, status: 'FAILED' });
+    expect(first.failureReason).toMatch(/expired .* while its metadata was being written/);
+    expect(coordinator.counts.failed).toBe(1);
+    expect(failures).toEqual([]); // within the tolerable number
+    expect(task.events).toContain('aborted 1');
+    expect(task.events).not.toContain('complete 1');
+    // Shutdown does not wait for the hung write.
+    await coordinator.shutdown(true);
+    // When the write finally ends, its checkpoint is deleted: it must not look restorable.
+    expect(storage.isStalling).toBe(true);
+    storage.release();
+    const jobDir = join(base, 'job');
+    await waitFor(() => storage.discarded.includes(1), { what: 'the late chk-1 to be discarded' });
+    expect((await readdir(jobDir)).filter((e) => e.startsWith('chk-'))).toEqual([
+      `chk-${coordinator.latestCompleted!.checkpointId}`,
+    ]);
+  });
+
+  it('counts a hung _metadata write against the tolerable failures and fails the job past them', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'weir-ck-'));
+    dirs.push(base);
+    const storage = new StallingStorage(new FileSystemCheckpointStorage(`file://${base}`, 'job'));
+    const failures: string[] = [];
+    const coordinator = new CheckpointCoordinator(
+      options({ storage, timeout: 50, tolerableFailures: 0, onFailure: (e) => failures.push(e.code) }),
+    );
+    coordinator.setParticipants([fakeTask('t', () => coordinator)]);
+    await expect(coordinator.triggerCheckpoint().completion).rejects.toThrow(/expired/);
+    expect(failures).toEqual(['CHECKPOINT_TOLERABLE_FAILURES_EXCEEDED']);
+    storage.release();
   });
 
   it('a checkpoint declined because a newer barrier subsumed it is aborted without counting as a failure', async () => {
