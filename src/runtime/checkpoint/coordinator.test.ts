@@ -225,6 +225,22 @@ describe('CheckpointCoordinator', () => {
     expect(task.events.slice(0, 3)).toEqual(['trigger 1', 'complete 1', 'trigger 2']);
   });
 
+  it('runs up to max-concurrent checkpoints at once, and no more', async () => {
+    const coordinator = new CheckpointCoordinator(options({ interval: 5, maxConcurrent: 3 }));
+    const task = fakeTask('t', () => coordinator, false);
+    coordinator.setParticipants([task]);
+    coordinator.startPeriodicScheduling();
+    await waitFor(() => task.held.length === 3, { what: 'three checkpoints in flight' });
+    expect(coordinator.numberOfInProgress).toBe(3);
+    // An absence can only be observed over time: ten intervals pass with all three slots taken.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(task.held).toEqual([1, 2, 3]);
+    task.ack(1);
+    await waitFor(() => task.held.length === 4, { what: 'a fourth once a slot frees' });
+    coordinator.stopPeriodicScheduling();
+    expect(task.held).toEqual([1, 2, 3, 4]);
+  });
+
   it('spaces periodic checkpoints by min-pause after completion', async () => {
     const coordinator = new CheckpointCoordinator(options({ interval: 1, minPause: 80 }));
     const task = fakeTask('t', () => coordinator);
