@@ -13,7 +13,12 @@ import {
   operatorIndexForKeyGroup,
 } from '../../src/runtime/state/key-groups.js';
 import { CHANNEL_STATE } from '../../src/runtime/task/stream-task.js';
-import { type CommittedStore, CommittingSink, failOnce } from '../helpers/committing-sink.js';
+import {
+  type CommittedStore,
+  CommittingSink,
+  type CommittingSinkOptions,
+  failOnce,
+} from '../helpers/committing-sink.js';
 import { waitFor } from '../helpers/wait.js';
 
 function job(partitioner: Partitioner, config: Record<string, string>, sinkParallelism = 3): JobGraph {
@@ -64,16 +69,13 @@ function job(partitioner: Partitioner, config: Record<string, string>, sinkParal
   };
 }
 
-async function run(
-  partitioner: Partitioner,
-  mode: string,
-  failAtRow?: number,
-  extra: Record<string, string> = {},
-) {
-  const committed: CommittedStore = new Map();
-  const failWhen = failOnce((row) => row[0] === failAtRow);
+/** The built-in connectors and `collect`, a two-phase-commit sink into `committed`. */
+function connectorsInto(
+  committed: CommittedStore,
+  failWhen: CommittingSinkOptions['failWhen'],
+): Map<string, RuntimeConnector> {
   const quiet = { write: () => true, once: () => undefined };
-  const connectors = new Map<string, RuntimeConnector>([
+  return new Map<string, RuntimeConnector>([
     ...builtinConnectors({ stdout: quiet, stderr: quiet }).map(
       (c) => [c.runtime.identifier, c.runtime] as const,
     ),
@@ -82,6 +84,19 @@ async function run(
       { identifier: 'collect', sink: { createWriter: () => new CommittingSink(committed, { failWhen }) } },
     ],
   ]);
+}
+
+async function run(
+  partitioner: Partitioner,
+  mode: string,
+  failAtRow?: number,
+  extra: Record<string, string> = {},
+) {
+  const committed: CommittedStore = new Map();
+  const connectors = connectorsInto(
+    committed,
+    failOnce((row) => row[0] === failAtRow),
+  );
   const result = await executeJob(
     job(partitioner, {
       'execution.checkpointing.interval': '5ms',
@@ -149,29 +164,12 @@ describe('network exchanges between parallel tasks', () => {
     try {
       const committed: CommittedStore = new Map();
       let slow = true;
-      const quiet = { write: () => true, once: () => undefined };
-      const connectors = new Map<string, RuntimeConnector>([
-        ...builtinConnectors({ stdout: quiet, stderr: quiet }).map(
-          (c) => [c.runtime.identifier, c.runtime] as const,
-        ),
-        [
-          'collect',
-          {
-            identifier: 'collect',
-            sink: {
-              createWriter: () =>
-                new CommittingSink(committed, {
-                  // A sink slower than its source: the exchange stays full, so unaligned
-                  // barriers overtake records and checkpoints hold them.
-                  failWhen: () => {
-                    if (slow) for (const end = performance.now() + 0.05; performance.now() < end; );
-                    return false;
-                  },
-                }),
-            },
-          },
-        ],
-      ]);
+      // A sink slower than its source: the exchange stays full, so unaligned barriers overtake
+      // records and checkpoints hold them.
+      const connectors = connectorsInto(committed, () => {
+        if (slow) for (const end = performance.now() + 0.05; performance.now() < end; );
+        return false;
+      });
       const config = {
         'execution.checkpointing.interval': '20ms',
         'execution.checkpointing.unaligned.enabled': 'true',
