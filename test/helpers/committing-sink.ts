@@ -41,16 +41,19 @@ export class CommittingSink implements StreamOperator {
     private readonly options: CommittingSinkOptions = {},
   ) {}
 
+  /** Transactions of the restored checkpoint; after a rescale, several old subtasks' may share an id. */
+  private restoredPending: Pending[] = [];
+
   initializeState(restored: OperatorStateSnapshot | undefined): void {
-    for (const e of (restored?.pending ?? []) as ({ id: number } & Pending)[]) {
-      this.pending.set(e.id, { txn: e.txn, changes: e.changes });
-    }
+    this.restoredPending = (restored?.pending ?? []) as Pending[];
   }
 
   open(ctx: OperatorContext): void {
     this.ctx = ctx;
     // Recovery: a checkpoint that completed may have crashed before its commit ran.
-    for (const id of [...this.pending.keys()]) this.commit(id);
+    for (const { txn, changes } of this.restoredPending.splice(0)) {
+      if (!this.committed.has(txn)) this.committed.set(txn, { subtask: ctx.subtaskIndex, changes });
+    }
   }
 
   processBatch(batch: RecordBatch): void {

@@ -1,17 +1,27 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JOB_GRAPH_VERSION, type JobGraph, type Partitioner } from '../../src/common/jobgraph.js';
 import { Types } from '../../src/common/types.js';
 import { builtinConnectors } from '../../src/connectors/registry.js';
 import type { RuntimeConnector } from '../../src/runtime/index.js';
-import { executeJob } from '../../src/runtime/index.js';
+import { executeJob, loadCheckpointMetadata } from '../../src/runtime/index.js';
 import {
   assignToKeyGroup,
   hashFields,
   operatorIndexForKeyGroup,
 } from '../../src/runtime/state/key-groups.js';
-import { type CommittedStore, CommittingSink, failOnce } from '../helpers/committing-sink.js';
+import { CHANNEL_STATE } from '../../src/runtime/task/stream-task.js';
+import {
+  type CommittedStore,
+  CommittingSink,
+  type CommittingSinkOptions,
+  failOnce,
+} from '../helpers/committing-sink.js';
+import { waitFor } from '../helpers/wait.js';
 
-function job(partitioner: Partitioner, config: Record<string, string>): JobGraph {
+function job(partitioner: Partitioner, config: Record<string, string>, sinkParallelism = 3): JobGraph {
   const schema = { fields: [{ name: 'id', type: Types.BIGINT() }] };
   return {
     version: JOB_GRAPH_VERSION,
@@ -40,7 +50,7 @@ function job(partitioner: Partitioner, config: Record<string, string>): JobGraph
       {
         id: 'k'.repeat(32),
         name: 'sink',
-        parallelism: 3,
+        parallelism: sinkParallelism,
         operator: {
           kind: 'sink',
           inputChangelogMode: 'insert-only',
@@ -59,16 +69,13 @@ function job(partitioner: Partitioner, config: Record<string, string>): JobGraph
   };
 }
 
-async function run(
-  partitioner: Partitioner,
-  mode: string,
-  failAtRow?: number,
-  extra: Record<string, string> = {},
-) {
-  const committed: CommittedStore = new Map();
-  const failWhen = failOnce((row) => row[0] === failAtRow);
+/** The built-in connectors and `collect`, a two-phase-commit sink into `committed`. */
+function connectorsInto(
+  committed: CommittedStore,
+  failWhen: CommittingSinkOptions['failWhen'],
+): Map<string, RuntimeConnector> {
   const quiet = { write: () => true, once: () => undefined };
-  const connectors = new Map<string, RuntimeConnector>([
+  return new Map<string, RuntimeConnector>([
     ...builtinConnectors({ stdout: quiet, stderr: quiet }).map(
       (c) => [c.runtime.identifier, c.runtime] as const,
     ),
@@ -77,6 +84,19 @@ async function run(
       { identifier: 'collect', sink: { createWriter: () => new CommittingSink(committed, { failWhen }) } },
     ],
   ]);
+}
+
+async function run(
+  partitioner: Partitioner,
+  mode: string,
+  failAtRow?: number,
+  extra: Record<string, string> = {},
+) {
+  const committed: CommittedStore = new Map();
+  const connectors = connectorsInto(
+    committed,
+    failOnce((row) => row[0] === failAtRow),
+  );
   const result = await executeJob(
     job(partitioner, {
       'execution.checkpointing.interval': '5ms',
@@ -137,6 +157,58 @@ describe('network exchanges between parallel tasks', () => {
     });
     expect(result.restarts).toBe(1);
     expect([...ids].sort((a, b) => a - b)).toEqual(all);
+  });
+
+  it('EXACTLY_ONCE unaligned: in-flight records restore at another parallelism, each to the subtask owning its key', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'weir-unaligned-rescale-'));
+    try {
+      const committed: CommittedStore = new Map();
+      let slow = true;
+      // A sink slower than its source: the exchange stays full, so unaligned barriers overtake
+      // records and checkpoints hold them.
+      const connectors = connectorsInto(committed, () => {
+        if (slow) for (const end = performance.now() + 0.05; performance.now() < end; );
+        return false;
+      });
+      const config = {
+        'execution.checkpointing.interval': '20ms',
+        'execution.checkpointing.unaligned.enabled': 'true',
+        'execution.checkpointing.dir': `file://${dir}`,
+        'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION',
+      };
+      const log = { info: () => {}, warn: () => {} };
+      const first = executeJob(job('hash', config, 3), { connectors, log });
+      const sinkId = 'k'.repeat(32);
+      const inFlight = (meta: Awaited<ReturnType<typeof loadCheckpointMetadata>>) =>
+        meta.operators[sinkId].subtasks.reduce((n, s) => n + (s[CHANNEL_STATE]?.length ?? 0), 0);
+      await waitFor(
+        async () => {
+          const latest = first.coordinator.latestCompleted;
+          return latest && inFlight(await loadCheckpointMetadata(latest.location)) > 0;
+        },
+        { what: 'a checkpoint holding in-flight records' },
+      );
+      const cancelled = await first.cancel();
+      const checkpoint = await loadCheckpointMetadata(cancelled.retainedCheckpoints.at(-1)!.location);
+      // The retained (latest) checkpoint may be a later one: it must hold in-flight records too.
+      expect(inFlight(checkpoint)).toBeGreaterThan(0);
+      const before = new Set(committed.keys());
+
+      slow = false;
+      const second = await executeJob(job('hash', config, 2), { connectors, log, restoreFrom: checkpoint })
+        .result;
+      expect(second.status).toBe('FINISHED');
+      const ids = [...committed.values()].flatMap((t) => t.changes.map(([, row]) => row[0] as number));
+      expect([...ids].sort((a, b) => a - b)).toEqual(all);
+      for (const [txn, { subtask, changes }] of committed) {
+        if (before.has(txn) || txn.startsWith(first.jobId)) continue;
+        for (const [, row] of changes) {
+          expect(operatorIndexForKeyGroup(128, 2, assignToKeyGroup(hashFields(row, [0]), 128))).toBe(subtask);
+        }
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('AT_LEAST_ONCE: after a failure every row is committed at least once', async () => {

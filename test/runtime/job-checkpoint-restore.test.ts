@@ -146,6 +146,46 @@ describe('a running job', () => {
     expect(left).toHaveLength(expected);
   });
 
+  it('fails the job on the (N+1)-th consecutive failed checkpoint, N from tolerable-failed-checkpoints', async () => {
+    // Every checkpoint fails to store: the jobmanager storage accepts fewer bytes than one takes.
+    const config = {
+      'execution.checkpointing.interval': '10ms',
+      'execution.checkpointing.storage': 'jobmanager',
+      'state.storage.jobmanager.max-state-size': '10b',
+      'execution.checkpointing.tolerable-failed-checkpoints': '2',
+      'restart-strategy.type': 'none',
+    };
+    const out = capture();
+    const job = executeJob(sequenceJob(config, 1_000_000, 1_000), {
+      connectors: connectors(out.target),
+      log,
+    });
+    const result = await job.result;
+    expect(result.status).toBe('FAILED');
+    expect(String(result.error)).toMatch(/tolerable number of failed checkpoints \(2\)/);
+    expect(job.coordinator.counts).toEqual({ completed: 0, failed: 3 });
+  });
+
+  it('spaces periodic checkpoints of a running job by execution.checkpointing.min-pause', async () => {
+    const config = {
+      'execution.checkpointing.interval': '1ms',
+      'execution.checkpointing.min-pause': '60ms',
+      'execution.checkpointing.storage': 'jobmanager',
+    };
+    const out = capture();
+    const job = executeJob(sequenceJob(config, 1_000_000, 1_000), {
+      connectors: connectors(out.target),
+      log,
+    });
+    await waitFor(() => job.coordinator.counts.completed >= 4, { what: 'four checkpoints' });
+    await job.cancel();
+    const completed = job.coordinator.statistics.filter((s) => s.status === 'COMPLETED');
+    for (let i = 1; i < completed.length; i++) {
+      const previousEnd = completed[i - 1].triggeredAt + completed[i - 1].durationMs!;
+      expect(completed[i].triggeredAt - previousEnd).toBeGreaterThanOrEqual(59);
+    }
+  });
+
   it('rejects state of an operator that is not in the job unless told to drop it', async () => {
     const base = await mkdtemp(join(tmpdir(), 'weir-job-'));
     dirs.push(base);

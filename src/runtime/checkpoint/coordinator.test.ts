@@ -8,7 +8,50 @@ import {
   type CheckpointCoordinatorOptions,
   type CheckpointParticipant,
 } from './coordinator.js';
-import { FileSystemCheckpointStorage, JobManagerCheckpointStorage } from './storage.js';
+import type { CheckpointMetadata } from './metadata.js';
+import {
+  type CheckpointStorage,
+  type CompletedCheckpointHandle,
+  FileSystemCheckpointStorage,
+  JobManagerCheckpointStorage,
+} from './storage.js';
+
+/**
+ * Real filesystem storage whose first `_metadata` write stalls until released, as a write to a
+ * hung NFS mount or a full disk with a stuck fsync does.
+ */
+class StallingStorage implements CheckpointStorage {
+  readonly kind = 'filesystem' as const;
+  private stalled = false;
+  private releaseStall?: () => void;
+  constructor(readonly inner: FileSystemCheckpointStorage) {}
+  get jobDirectory() {
+    return this.inner.jobDirectory;
+  }
+  get isStalling() {
+    return this.releaseStall !== undefined;
+  }
+  release() {
+    this.releaseStall?.();
+  }
+  async writeCheckpoint(metadata: CheckpointMetadata): Promise<CompletedCheckpointHandle> {
+    if (!this.stalled) {
+      this.stalled = true;
+      await new Promise<void>((resolve) => {
+        this.releaseStall = resolve;
+      });
+    }
+    return this.inner.writeCheckpoint(metadata);
+  }
+  readonly discarded: number[] = [];
+  async discardCheckpoint(handle: CompletedCheckpointHandle) {
+    await this.inner.discardCheckpoint(handle);
+    this.discarded.push(handle.checkpointId);
+  }
+  readCheckpoint(handle: CompletedCheckpointHandle) {
+    return this.inner.readCheckpoint(handle);
+  }
+}
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -100,6 +143,60 @@ describe('CheckpointCoordinator', () => {
     expect(task.events).toEqual(['trigger 1', 'aborted 1', 'trigger 2', 'aborted 2']);
   });
 
+  it('expires a checkpoint whose _metadata write hangs; later checkpoints proceed and the late write is discarded', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'weir-ck-'));
+    dirs.push(base);
+    const storage = new StallingStorage(new FileSystemCheckpointStorage(`file://${base}`, 'job'));
+    const failures: string[] = [];
+    const coordinator = new CheckpointCoordinator(
+      options({
+        storage,
+        interval: 5,
+        timeout: 200,
+        // A loaded machine may let another checkpoint expire too: this test is about the stuck one.
+        tolerableFailures: 1_000,
+        onFailure: (e) => failures.push(e.code),
+      }),
+    );
+    const task = fakeTask('t', () => coordinator);
+    coordinator.setParticipants([task]);
+    coordinator.startPeriodicScheduling();
+    await waitFor(() => coordinator.counts.completed >= 2, { what: 'checkpoints after the stuck one' });
+    coordinator.stopPeriodicScheduling();
+    const first = coordinator.statistics[0];
+    expect(first).toMatchObject({ id: 1, status: 'FAILED' });
+    expect(first.failureReason).toMatch(/expired .* while its metadata was being written/);
+    expect(coordinator.counts.failed).toBeGreaterThanOrEqual(1);
+    expect(failures).toEqual([]);
+    expect(task.events).toContain('aborted 1');
+    expect(task.events).not.toContain('complete 1');
+    // Shutdown does not wait for the hung write.
+    await coordinator.shutdown(true);
+    // When the write finally ends, its checkpoint is deleted: it must not look restorable.
+    expect(storage.isStalling).toBe(true);
+    storage.release();
+    const jobDir = join(base, 'job');
+    await waitFor(() => storage.discarded.includes(1), { what: 'the late chk-1 to be discarded' });
+    expect((await readdir(jobDir)).filter((e) => e.startsWith('chk-'))).toEqual([
+      `chk-${coordinator.latestCompleted!.checkpointId}`,
+    ]);
+  });
+
+  it('counts a hung _metadata write against the tolerable failures and fails the job past them', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'weir-ck-'));
+    dirs.push(base);
+    const storage = new StallingStorage(new FileSystemCheckpointStorage(`file://${base}`, 'job'));
+    const failures: string[] = [];
+    const coordinator = new CheckpointCoordinator(
+      options({ storage, timeout: 50, tolerableFailures: 0, onFailure: (e) => failures.push(e.code) }),
+    );
+    coordinator.setParticipants([fakeTask('t', () => coordinator)]);
+    await expect(coordinator.triggerCheckpoint().completion).rejects.toThrow(/expired/);
+    expect(failures).toEqual(['CHECKPOINT_TOLERABLE_FAILURES_EXCEEDED']);
+    storage.release();
+    await waitFor(() => storage.discarded.includes(1), { what: 'the late chk-1 to be discarded' });
+  });
+
   it('a checkpoint declined because a newer barrier subsumed it is aborted without counting as a failure', async () => {
     const failures: string[] = [];
     const coordinator = new CheckpointCoordinator(options({ onFailure: (e) => failures.push(e.code) }));
@@ -128,6 +225,22 @@ describe('CheckpointCoordinator', () => {
     await waitFor(() => task.held.length === 2, { what: 'the next trigger once the slot frees' });
     coordinator.stopPeriodicScheduling();
     expect(task.events.slice(0, 3)).toEqual(['trigger 1', 'complete 1', 'trigger 2']);
+  });
+
+  it('runs up to max-concurrent checkpoints at once, and no more', async () => {
+    const coordinator = new CheckpointCoordinator(options({ interval: 5, maxConcurrent: 3 }));
+    const task = fakeTask('t', () => coordinator, false);
+    coordinator.setParticipants([task]);
+    coordinator.startPeriodicScheduling();
+    await waitFor(() => task.held.length === 3, { what: 'three checkpoints in flight' });
+    expect(coordinator.numberOfInProgress).toBe(3);
+    // An absence can only be observed over time: ten intervals pass with all three slots taken.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(task.held).toEqual([1, 2, 3]);
+    task.ack(1);
+    await waitFor(() => task.held.length === 4, { what: 'a fourth once a slot frees' });
+    coordinator.stopPeriodicScheduling();
+    expect(task.held).toEqual([1, 2, 3, 4]);
   });
 
   it('spaces periodic checkpoints by min-pause after completion', async () => {

@@ -113,6 +113,10 @@ interface PendingCheckpoint {
   readonly completion: Promise<CompletedCheckpointHandle>;
   timeoutTimer?: NodeJS.Timeout;
   finishing: boolean;
+  /** Lets shutdown stop waiting for this checkpoint's `_metadata` write (called when it expires). */
+  releaseShutdown?: () => void;
+  /** The timeout fired while `_metadata` was being written: whatever the write produces is discarded. */
+  expired: boolean;
 }
 
 interface Waiter {
@@ -254,12 +258,10 @@ export class CheckpointCoordinator {
       savepointFormat,
       completion,
       finishing: false,
+      expired: false,
     };
     this.pending.set(id, pending);
-    pending.timeoutTimer = setTimeout(
-      () => this.fail(id, `Checkpoint ${id} expired before completing (timeout ${this.options.timeout} ms)`),
-      this.options.timeout,
-    );
+    pending.timeoutTimer = setTimeout(() => this.expire(pending), this.options.timeout);
     pending.timeoutTimer.unref?.();
     for (const p of this.participants) if (p.isSource) p.triggerCheckpoint(id, triggeredAt, isSavepoint);
     return { id, completion };
@@ -307,10 +309,33 @@ export class CheckpointCoordinator {
       }
     }
     if (pending.awaiting.size === 0) {
-      const finishing = this.finish(pending);
+      const finishing = new Promise<void>((resolve) => {
+        pending.releaseShutdown = resolve;
+        void this.finish(pending).finally(resolve);
+      });
       this.finishing.add(finishing);
       void finishing.finally(() => this.finishing.delete(finishing));
     }
+  }
+
+  /**
+   * The timeout covers the whole checkpoint, up to its `_metadata` being durable, as in Flink: a
+   * checkpoint whose acknowledgements or metadata write take too long expires, counts against the
+   * tolerable failures, and frees its slot so later checkpoints proceed. A metadata write that
+   * hangs is left behind (shutdown does not wait for it); if it ever ends, its files are deleted.
+   */
+  private expire(pending: PendingCheckpoint): void {
+    if (this.pending.get(pending.id) !== pending) return;
+    if (pending.finishing) {
+      pending.expired = true;
+      pending.releaseShutdown?.();
+    }
+    this.fail(
+      pending.id,
+      `Checkpoint ${pending.id} expired before completing (timeout ${this.options.timeout} ms)${
+        pending.finishing ? ' while its metadata was being written' : ''
+      }`,
+    );
   }
 
   /**
@@ -328,7 +353,6 @@ export class CheckpointCoordinator {
 
   private async finish(pending: PendingCheckpoint): Promise<void> {
     pending.finishing = true;
-    clearTimeout(pending.timeoutTimer);
     const operators: Record<string, OperatorCheckpointState> = {};
     for (const op of this.options.operators) {
       const subtasks = pending.states.get(op.id) ?? [];
@@ -368,6 +392,14 @@ export class CheckpointCoordinator {
       this.fail(pending.id, `Checkpoint ${pending.id} could not be stored: ${(err as Error).message}`);
       return;
     }
+    if (pending.expired) {
+      // Expired while writing: it already counted as failed and tasks were told it was aborted,
+      // so its metadata must not stay behind looking restorable.
+      if (pending.savepointDirectory !== undefined) await removeFailedSavepoint(pending.savepointDirectory);
+      else await this.options.storage.discardCheckpoint(handle).catch(() => {});
+      return;
+    }
+    clearTimeout(pending.timeoutTimer);
     this.pending.delete(pending.id);
     this.counts.completed++;
     Object.assign(pending.stats, {

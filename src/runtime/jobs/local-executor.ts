@@ -33,11 +33,13 @@ import {
   loadCheckpointMetadata,
 } from '../checkpoint/storage.js';
 import { createRestartStrategy } from '../failover/restart-strategy.js';
-import { buildExecutionGraph, type OperatorChain } from '../graph/execution-graph.js';
+import { buildExecutionGraph, type ExecutionGraph } from '../graph/execution-graph.js';
 import { chainConnectors, MAIN_THREAD, type Placement, placeSubtasks } from '../graph/placement.js';
 import { JobMetrics } from '../metrics/job-metrics.js';
+import type { InFlightBatch } from '../network/input-gate.js';
 import { ThreadLink } from '../network/thread-link.js';
 import { resolveStateBackend } from '../state/backend-config.js';
+import { inputRoutings, redistributeChannelState } from '../state/channel-state.js';
 import { redistributeOperatorState } from '../state/redistribute.js';
 import type { SavepointFormat, SnapshotTarget } from '../state/snapshot.js';
 import { CHANNEL_STATE } from '../task/stream-task.js';
@@ -121,15 +123,17 @@ export function newJobId(): string {
 /** Matches restored state to the job's operators by stable id, rescaling operator state. */
 function assignRestoredState(
   restore: CheckpointMetadata | undefined,
-  chains: readonly OperatorChain[],
+  graph: ExecutionGraph,
   maxParallelism: number,
   allowNonRestoredState: boolean,
 ): Map<string, RestoredOperatorState> {
   const result = new Map<string, RestoredOperatorState>();
   if (!restore) return result;
+  const { chains } = graph;
   const parallelismById = new Map(
     chains.flatMap((c) => c.vertices.map((v) => [v.id, c.parallelism] as const)),
   );
+  const chainById = new Map(chains.flatMap((c) => c.vertices.map((v) => [v.id, c.index] as const)));
   const unmatched = Object.entries(restore.operators).filter(
     ([operatorId, state]) =>
       !parallelismById.has(operatorId) &&
@@ -163,20 +167,39 @@ function assignRestoredState(
         },
       );
     }
+    let subtasks = state.subtasks;
+    let channelState: InFlightBatch[][] | undefined;
     if (
       parallelism !== state.parallelism &&
       state.subtasks.some((s) => (s[CHANNEL_STATE]?.length ?? 0) > 0)
     ) {
-      throw new WeirError(
-        'RESTORE_UNALIGNED_RESCALE',
-        `Operator '${state.name}' has in-flight records from an unaligned checkpoint, which cannot be restored at another parallelism yet`,
-        {
-          hint: 'Restore at the same parallelism, or take an aligned checkpoint or savepoint to rescale from.',
-        },
+      // In-flight records are routed again by the exchange that carried them, not split as list state.
+      channelState = redistributeChannelState(
+        state.subtasks.map((s) => (s[CHANNEL_STATE] ?? []) as InFlightBatch[]),
+        parallelism,
+        inputRoutings(graph.edges, chainById.get(operatorId)!),
+        maxParallelism,
       );
+      if (!channelState) {
+        throw new WeirError(
+          'RESTORE_UNALIGNED_RESCALE',
+          `Operator '${state.name}' has in-flight records from an unaligned checkpoint that came through a forward, broadcast or global exchange, which cannot be restored at another parallelism`,
+          {
+            hint: 'Restore at the same parallelism, or take an aligned checkpoint or savepoint to rescale from.',
+          },
+        );
+      }
+      subtasks = state.subtasks.map(({ [CHANNEL_STATE]: _inFlight, ...rest }) => rest);
+    }
+    const redistributed = redistributeOperatorState(subtasks, parallelism);
+    if (channelState) {
+      for (let i = 0; i < parallelism; i++) {
+        if (channelState[i].length > 0)
+          redistributed[i] = { ...redistributed[i], [CHANNEL_STATE]: channelState[i] };
+      }
     }
     result.set(operatorId, {
-      subtasks: redistributeOperatorState(state.subtasks, parallelism),
+      subtasks: redistributed,
       keyed: state.keyedState,
       keyedHandles: state.keyedStateHandles,
     });
@@ -355,7 +378,7 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
   const graph = buildExecutionGraph(job, config.require(PARALLELISM_DEFAULT), maxParallelism);
   const initialState = assignRestoredState(
     options.restoreFrom,
-    graph.chains,
+    graph,
     maxParallelism,
     options.allowNonRestoredState ?? false,
   );
@@ -464,7 +487,7 @@ export function executeJob(job: JobGraph, options: ExecuteOptions): JobClient {
       wakeFromBackoff = undefined;
       if (cancelRequested) return { status: 'CANCELED' };
       state = latest
-        ? assignRestoredState(await storage.readCheckpoint(latest), graph.chains, maxParallelism, true)
+        ? assignRestoredState(await storage.readCheckpoint(latest), graph, maxParallelism, true)
         : initialState;
       restarts++;
       metrics.numRestarts = restarts;

@@ -90,6 +90,48 @@ describe('HeapKeyedStateBackend', () => {
       expect(canonical(await b.snapshotAsync().materialize())).toEqual(canonical(b.snapshot()));
     }
   });
+
+  it('overlapping asynchronous snapshots each equal the state when they began, none taken in full', async () => {
+    for (const seed of [4, 5]) {
+      const random = rng(seed);
+      const b = new HeapKeyedStateBackend(128, 1, 0);
+      const value = b.getValueState<number>('value');
+      const list = b.getListState<number>('list');
+      const mutate = (i: number) => {
+        b.setCurrentKey([Math.floor(random() * 20_000)]);
+        const r = random();
+        if (r < 0.4) value.update(i);
+        else if (r < 0.55) value.clear();
+        else if (r < 0.85) list.add(i);
+        else list.clear();
+      };
+      for (let i = 0; i < 40_000; i++) mutate(i);
+      // Three snapshots start at different moments; each is written out while the next starts
+      // and while state keeps changing.
+      const started: { expected: unknown; done?: KeyedStateSnapshot; promise?: Promise<void> }[] = [];
+      let changes = 0;
+      for (let k = 0; k < 3; k++) {
+        const expected = canonical(b.snapshot());
+        const handle = b.snapshotAsync({ sliceMs: 0 });
+        const entry: (typeof started)[number] = { expected };
+        entry.promise = handle.materialize().then((s) => {
+          entry.done = s;
+        });
+        started.push(entry);
+        for (let j = 0; j < 4; j++) {
+          for (let i = 0; i < 500; i++) mutate(100_000 + changes++);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+      expect(started.filter((e) => e.done === undefined).length).toBeGreaterThan(1); // they overlapped
+      while (started.some((e) => e.done === undefined)) {
+        for (let i = 0; i < 500; i++) mutate(100_000 + changes++);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      for (const e of started) expect(canonical(e.done!)).toEqual(e.expected);
+      expect(canonical(await b.snapshotAsync().materialize())).toEqual(canonical(b.snapshot()));
+    }
+  });
 });
 
 describe('keyString', () => {

@@ -32,6 +32,15 @@ function copyValue(value: unknown): unknown {
   return Array.isArray(value) ? [...value] : value instanceof Map ? new Map(value) : value;
 }
 
+/** The copies a running snapshot saved of one state's key group, created on first use. */
+function savedOf(active: ActiveSnapshot, name: string, keyGroup: number): Map<string, Entry> {
+  let byGroup = active.saved.get(name);
+  if (!byGroup) active.saved.set(name, (byGroup = new Map()));
+  let saved = byGroup.get(keyGroup);
+  if (!saved) byGroup.set(keyGroup, (saved = new Map()));
+  return saved;
+}
+
 /** How long one slice of an asynchronous snapshot may hold the thread before yielding. */
 const MATERIALIZE_SLICE_MS = 4;
 
@@ -86,7 +95,8 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
   private readonly states = new Map<string, Map<number, Map<string, Entry>>>();
   private currentKey: readonly unknown[] = [];
   private version = 0;
-  private active?: ActiveSnapshot;
+  /** Snapshots being written out, oldest first (a checkpoint may start before the previous one is written). */
+  private readonly actives: ActiveSnapshot[] = [];
   private currentKeyString = '';
   private currentKeyGroup = 0;
 
@@ -126,15 +136,17 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     return e;
   }
 
-  /** Copy on write: an entry a running snapshot still needs is saved before its first change. */
+  /** Copy on write: an entry the running snapshots still need is saved before its first change. */
   private beforeMutate(name: string, keyGroup: number, key: string, e: Entry): void {
-    const active = this.active;
-    if (!active || e.version >= active.version) return;
-    let byGroup = active.saved.get(name);
-    if (!byGroup) active.saved.set(name, (byGroup = new Map()));
-    let saved = byGroup.get(keyGroup);
-    if (!saved) byGroup.set(keyGroup, (saved = new Map()));
-    if (!saved.has(key)) saved.set(key, { ...e, value: copyValue(e.value) });
+    const actives = this.actives;
+    if (actives.length === 0 || e.version >= actives[actives.length - 1].version) return;
+    let copy: Entry | undefined;
+    for (const active of actives) {
+      if (e.version >= active.version) continue;
+      const saved = savedOf(active, name, keyGroup);
+      // One copy of the value serves every snapshot; each has its own record of writing it out.
+      if (!saved.has(key)) saved.set(key, { ...(copy ??= { ...e, value: copyValue(e.value) }) });
+    }
     e.version = this.version;
   }
 
@@ -255,19 +267,16 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
   snapshotAsync(options: { sliceMs?: number; checkpointId?: number } = {}): {
     materialize(): Promise<KeyedStateSnapshot>;
   } {
-    if (this.active) {
-      // One snapshot at a time is copied on write; a second one while it runs is taken in full now.
-      const full = this.snapshot();
-      return { materialize: async () => full };
-    }
+    // Several may run at once (a checkpoint triggered while the previous one is still written
+    // out): each is copied on write from its own version, none is taken in full synchronously.
     const active: ActiveSnapshot = { version: ++this.version, saved: new Map() };
-    this.active = active;
+    this.actives.push(active);
     return {
       materialize: async () => {
         try {
           return await this.materialize(active, options.sliceMs ?? MATERIALIZE_SLICE_MS);
         } finally {
-          if (this.active === active) this.active = undefined;
+          this.actives.splice(this.actives.indexOf(active), 1);
         }
       },
     };
@@ -289,12 +298,16 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
         for (const [key, e] of entries) {
           const saved = active.saved.get(name)?.get(kg)?.get(key);
           if (saved) {
-            emit(name, kg, saved);
+            // A key deleted and created again after this pass saw it is met a second time.
+            if (!saved.emitted) emit(name, kg, saved);
             saved.emitted = true;
           } else if (e.version < active.version) {
             emit(name, kg, e);
             // Written out as it is now: a later change need not save a copy for this snapshot.
-            e.version = active.version;
+            // The version says so unless an older snapshot still running has yet to reach the
+            // entry; then a marker does (an emitted saved copy, which is not written again).
+            if (this.actives[0] === active) e.version = active.version;
+            else savedOf(active, name, kg).set(key, { ...e, emitted: true });
           }
           if ((++n & 1023) === 0) await maybeYield();
         }

@@ -53,11 +53,22 @@ export interface DiskBackendOptions {
 /** A memtable no longer written to, until its sorted run replaces it. */
 interface FrozenMemtable {
   readonly entries: ReadonlyMap<string, Slot>;
+  /** Estimated size, as accounted while it was the active memtable. */
+  readonly bytes: number;
   sortedKeys?: string[];
   /** Settles when its run is in the run list. */
   flushed?: Promise<SortedRun>;
   /** Snapshots waiting for its run: each holds a pin on the run once it exists. */
   pinsOnFlush: number;
+  /** The run file being written: the background flush or a write stall carries it on. */
+  writing?: {
+    readonly name: string;
+    readonly path: string;
+    readonly writer: SortedRunWriter;
+    readonly records: Iterator<StoredRecord>;
+  };
+  /** Its run, once in the run list. */
+  run?: SortedRun;
 }
 
 interface SortedRun {
@@ -77,6 +88,15 @@ const DEFAULT_BLOCK_SIZE = 16 * 1024;
 const DEFAULT_MAX_RUNS = 4;
 /** At most this many frozen memtables wait for their flush; past it the active memtable keeps growing. */
 const MAX_FROZEN = 2;
+/**
+ * RocksDB's write stop: with MAX_FROZEN memtables waiting, a write that takes the active memtable
+ * to this many times the write buffer finishes the oldest flush on the writer's own thread before
+ * it returns. Until then (the slowdown zone) the background flush may catch up by itself. Memory
+ * for memtables is so bounded by (MAX_FROZEN + 1) × STOP_FACTOR × write buffer, whatever the rate.
+ */
+const STOP_FACTOR = 2;
+/** Records a background flush writes between checks for its time slice. */
+const FLUSH_STEP = 256;
 /** How long a slice of background work (flush, compaction, snapshot) may hold the thread. */
 const SLICE_MS = 4;
 
@@ -138,6 +158,8 @@ export class DiskKeyedStateBackend implements SnapshottingKeyedStateBackend {
   private nextRunId = 0;
   private flushChain: Promise<unknown> = Promise.resolve();
   private compacting = false;
+  /** Writes that had to finish a flush themselves (the memtables outran the background flushes). */
+  private writeStalls = 0;
   private failure?: Error;
   private disposed = false;
   /** TTL per state name, as the operators declared it: compaction drops expired entries. */
@@ -258,10 +280,20 @@ export class DiskKeyedStateBackend implements SnapshottingKeyedStateBackend {
     this.deleteSlot(this.composite(name));
   }
 
-  /** Accounts for memtable growth; a full memtable is frozen and flushed in the background. */
+  /**
+   * Accounts for memtable growth; a full memtable is frozen and flushed in the background. When
+   * flushes fall behind, the write stalls (see STOP_FACTOR) instead of letting memory grow.
+   */
   private grew(bytes: number): void {
     this.activeBytes += bytes;
-    if (this.activeBytes >= this.writeBufferBytes && this.frozen.length < MAX_FROZEN) this.freeze();
+    if (this.activeBytes < this.writeBufferBytes) return;
+    if (this.frozen.length >= MAX_FROZEN) {
+      if (this.activeBytes < STOP_FACTOR * this.writeBufferBytes) return;
+      this.writeStalls++;
+      // A snapshot may have frozen one more: flush until there is room.
+      while (this.frozen.length >= MAX_FROZEN) this.advanceFlush(this.frozen[this.frozen.length - 1]);
+    }
+    this.freeze();
   }
 
   private declareTtl(name: string, ttl: StateTtl | undefined): void {
@@ -366,7 +398,7 @@ export class DiskKeyedStateBackend implements SnapshottingKeyedStateBackend {
   /** Freezes the active memtable and queues its flush; flushes run one at a time, oldest first. */
   private freeze(): FrozenMemtable | undefined {
     if (this.active.size === 0) return undefined;
-    const m: FrozenMemtable = { entries: this.active, pinsOnFlush: 0 };
+    const m: FrozenMemtable = { entries: this.active, bytes: this.activeBytes, pinsOnFlush: 0 };
     this.frozen.unshift(m);
     this.active = new Map();
     this.activeBytes = 0;
@@ -379,26 +411,56 @@ export class DiskKeyedStateBackend implements SnapshottingKeyedStateBackend {
     return m;
   }
 
+  /** The background flush of `m`, in time slices; a write stall may finish it meanwhile. */
   private async flush(m: FrozenMemtable): Promise<SortedRun> {
     if (this.disposed) throw new Error('the state backend was disposed');
-    const { name, path } = this.newRunPath();
     // Not in the microtask of whoever froze the memtable (a checkpoint's synchronous part).
     await new Promise<void>((resolve) => setImmediate(resolve));
     const pause = slicer();
-    m.sortedKeys ??= await sortInSlices([...m.entries.keys()], pause);
-    const writer = new SortedRunWriter(path, this.blockSize);
+    if (!m.run && !m.sortedKeys) {
+      const sorted = await sortInSlices([...m.entries.keys()], pause);
+      m.sortedKeys ??= sorted;
+    }
+    for (;;) {
+      const run = this.advanceFlush(m, FLUSH_STEP);
+      if (run) return run;
+      await pause();
+      if (this.disposed) throw new Error('the state backend was disposed');
+    }
+  }
+
+  /**
+   * Writes up to `limit` more records of `m`'s run; once all are written, the run replaces the
+   * memtable. Flushes complete oldest first whoever drives them, so the run order stays right.
+   */
+  private advanceFlush(m: FrozenMemtable, limit = Number.POSITIVE_INFINITY): SortedRun | undefined {
+    if (m.run) return m.run;
+    if (!m.writing) {
+      const { name, path } = this.newRunPath();
+      const writer = new SortedRunWriter(path, this.blockSize);
+      m.writing = { name, path, writer, records: memtableScan(m.entries, sortedKeys(m)) };
+    }
+    const { name, path, writer, records } = m.writing;
     try {
-      for (const r of memtableScan(m.entries, m.sortedKeys)) {
-        writer.add(r);
-        if ((writer.recordCount & 255) === 0) await pause();
-        if (this.disposed) throw new Error('the state backend was disposed');
+      for (let i = 0; i < limit; i++) {
+        const next = records.next();
+        if (next.done) {
+          writer.finish({ durable: false });
+          return this.installFlushed(m, this.openRun(name, path));
+        }
+        writer.add(next.value);
       }
-      writer.finish({ durable: false });
     } catch (err) {
       writer.abandon();
+      this.failure ??= err as Error;
       throw err;
     }
-    const run = this.openRun(name, path);
+    return undefined;
+  }
+
+  private installFlushed(m: FrozenMemtable, run: SortedRun): SortedRun {
+    m.run = run;
+    m.writing = undefined;
     run.pins += m.pinsOnFlush;
     // The run replaces the memtable in one step: readers never miss its entries.
     this.runs.unshift(run);
@@ -495,12 +557,22 @@ export class DiskKeyedStateBackend implements SnapshottingKeyedStateBackend {
   }
 
   /** Runs and memtables, for tests and benchmarks. */
-  get stats(): { runs: number; runBytes: number; frozen: number; activeEntries: number } {
+  get stats(): {
+    runs: number;
+    runBytes: number;
+    frozen: number;
+    activeEntries: number;
+    /** Estimated bytes in the active and frozen memtables. */
+    memtableBytes: number;
+    writeStalls: number;
+  } {
     return {
       runs: this.runs.length,
       runBytes: this.runs.reduce((n, r) => n + r.sizeBytes, 0),
       frozen: this.frozen.length,
       activeEntries: this.active.size,
+      memtableBytes: this.activeBytes + this.frozen.reduce((n, m) => n + m.bytes, 0),
+      writeStalls: this.writeStalls,
     };
   }
 
@@ -569,7 +641,7 @@ export class DiskKeyedStateBackend implements SnapshottingKeyedStateBackend {
   snapshot(): KeyedStateSnapshot {
     this.check();
     // A throwaway wrapper: the active memtable is sorted for this scan only.
-    const memtables = [{ entries: this.active, pinsOnFlush: 0 }, ...this.frozen];
+    const memtables = [{ entries: this.active, bytes: this.activeBytes, pinsOnFlush: 0 }, ...this.frozen];
     const out: Record<string, Record<string, unknown[]>> = {};
     for (const [kg, name, entry] of this.liveEntries(memtables, this.runs)) {
       ((out[kg] ??= {})[name] ??= []).push(entry);
