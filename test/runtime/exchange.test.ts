@@ -164,10 +164,11 @@ describe('network exchanges between parallel tasks', () => {
     try {
       const committed: CommittedStore = new Map();
       let slow = true;
-      // A sink slower than its source: the exchange stays full, so unaligned barriers overtake
-      // records and checkpoints hold them.
+      // A sink much slower than its source: the exchange stays full for seconds, so unaligned
+      // barriers overtake records and every checkpoint until the cancel holds some (a sink that
+      // drained the exchange first could leave a later, empty checkpoint as the latest).
       const connectors = connectorsInto(committed, () => {
-        if (slow) for (const end = performance.now() + 0.05; performance.now() < end; );
+        if (slow) for (const end = performance.now() + 0.25; performance.now() < end; );
         return false;
       });
       const config = {
