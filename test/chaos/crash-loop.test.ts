@@ -184,6 +184,9 @@ describe('crash loop (short form)', () => {
       query: 'filter',
       rows: 30_000,
       kafkaBootstrap: kafkaConnection().bootstrapServers,
+      // The Kafka source reads at full speed, so a timed kill can come after a quick job has ended:
+      // both kills are failpoints, between a checkpoint's completion and the sink's commit.
+      schedule: ['sink.before-commit=kill@1', 'sink.before-commit=kill@1'],
       killAfterCheckpoint: true,
       killWindowMs: [0, 800],
       workDir: workDir('kafka-topic-to-topic'),
