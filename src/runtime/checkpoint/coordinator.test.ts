@@ -227,6 +227,24 @@ describe('CheckpointCoordinator', () => {
     expect(task.events.slice(0, 3)).toEqual(['trigger 1', 'complete 1', 'trigger 2']);
   });
 
+  it('resumes periodic checkpoints after a savepoint that held the only slot', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'weir-coordinator-savepoint-'));
+    dirs.push(dir);
+    const coordinator = new CheckpointCoordinator(options({ interval: 5, maxConcurrent: 1 }));
+    const task = fakeTask('t', () => coordinator, false);
+    coordinator.setParticipants([task]);
+    const savepoint = coordinator.triggerCheckpoint(dir);
+    coordinator.startPeriodicScheduling();
+    // The periodic trigger comes while the savepoint is in progress and must wait for it.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(task.held).toEqual([savepoint.id]);
+    task.ack(savepoint.id);
+    await savepoint.completion;
+    await waitFor(() => task.held.length === 2, { what: 'a periodic checkpoint after the savepoint' });
+    coordinator.stopPeriodicScheduling();
+    expect(task.events.slice(0, 3)).toEqual(['trigger 1', 'complete 1', 'trigger 2']);
+  });
+
   it('runs up to max-concurrent checkpoints at once, and no more', async () => {
     const coordinator = new CheckpointCoordinator(options({ interval: 5, maxConcurrent: 3 }));
     const task = fakeTask('t', () => coordinator, false);

@@ -415,6 +415,8 @@ export class CheckpointCoordinator {
       for (const p of this.participants) p.notifyCheckpointComplete(pending.id);
       this.waiters.get(pending.id)?.resolve(handle);
       this.waiters.delete(pending.id);
+      // A periodic trigger skipped while the savepoint held the slot is made up for now.
+      this.resumePeriodicAfter();
       return;
     }
     this.consecutiveFailures = 0;
