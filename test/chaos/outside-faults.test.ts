@@ -20,6 +20,47 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** A datagen sequence 1..rows written by an exactly-once jdbc sink into `table`, as a job file. */
+async function sequenceIntoJdbc(name: string, table: string, rows: number): Promise<string> {
+  const url = new URL(db().url);
+  const job = join(dir, `${name}.sql`);
+  await writeFile(
+    job,
+    `CREATE TABLE seq (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '3000',
+       'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '${rows}');
+     CREATE TABLE out (id BIGINT) WITH ('connector' = 'jdbc',
+       'url' = 'jdbc:postgresql://${url.host}${url.pathname}', 'username' = '${url.username || 'postgres'}',
+       'table-name' = '${table}', 'sink.delivery-guarantee' = 'exactly-once');
+     INSERT INTO out SELECT id FROM seq;\n`,
+  );
+  return job;
+}
+
+/** `weir run` arguments: checkpoints every 200 ms into `root`, failed ones tolerated, no restarts. */
+const tolerantRun = (job: string, root: string) => [
+  'run',
+  '-f',
+  job,
+  '-D',
+  'execution.checkpointing.interval=200ms',
+  '-D',
+  `state.checkpoints.dir=${root}`,
+  '-D',
+  'execution.checkpointing.tolerable-failed-checkpoints=1000',
+  '-D',
+  'restart-strategy.type=none',
+];
+
+/** The table holds 1..rows exactly once, and no prepared transaction is left. */
+async function expectSequenceOnce(admin: pg.Client, table: string, rows: number): Promise<void> {
+  const { rows: result } = await admin.query<{ n: string; distinct: string; max: string }>(
+    `SELECT count(*) AS n, count(DISTINCT id) AS distinct, max(id) AS max FROM ${table}`,
+  );
+  expect(result[0]).toEqual({ n: String(rows), distinct: String(rows), max: String(rows) });
+  const prepared = await admin.query('SELECT gid FROM pg_prepared_xacts WHERE database = current_database()');
+  expect(prepared.rows).toEqual([]);
+}
+
 describe('checkpoint directory unwritable for a while', () => {
   it('fails those checkpoints, keeps running within tolerable-failed-checkpoints, and ends exactly once', async () => {
     const rows = 12_000;
@@ -28,31 +69,9 @@ describe('checkpoint directory unwritable for a while', () => {
     await admin.connect();
     try {
       await admin.query(`CREATE TABLE ${table} (id bigint)`);
-      const url = new URL(db().url);
-      const job = join(dir, 'unwritable.sql');
-      await writeFile(
-        job,
-        `CREATE TABLE seq (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '3000',
-           'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '${rows}');
-         CREATE TABLE out (id BIGINT) WITH ('connector' = 'jdbc',
-           'url' = 'jdbc:postgresql://${url.host}${url.pathname}', 'username' = '${url.username || 'postgres'}',
-           'table-name' = '${table}', 'sink.delivery-guarantee' = 'exactly-once');
-         INSERT INTO out SELECT id FROM seq;\n`,
-      );
+      const job = await sequenceIntoJdbc('unwritable', table, rows);
       const root = join(dir, 'chk');
-      const run = startWeir([
-        'run',
-        '-f',
-        job,
-        '-D',
-        'execution.checkpointing.interval=200ms',
-        '-D',
-        `state.checkpoints.dir=${root}`,
-        '-D',
-        'execution.checkpointing.tolerable-failed-checkpoints=1000',
-        '-D',
-        'restart-strategy.type=none',
-      ]);
+      const run = startWeir(tolerantRun(job, root));
       await waitFor(async () => (await latestCompletedCheckpoint(root)).path, {
         what: 'a first completed checkpoint',
         timeoutMs: 30_000,
@@ -73,15 +92,8 @@ describe('checkpoint directory unwritable for a while', () => {
       expect(await run.exit, run.stderr).toBe(0);
       expect(run.stderr).toMatch(/Checkpoint \d+ could not be stored: .*(ENOTDIR|EEXIST)/);
       expect(run.stderr).not.toMatch(/Restarting in/);
-      const { rows: result } = await admin.query<{ n: string; distinct: string; max: string }>(
-        `SELECT count(*) AS n, count(DISTINCT id) AS distinct, max(id) AS max FROM ${table}`,
-      );
-      expect(result[0]).toEqual({ n: String(rows), distinct: String(rows), max: String(rows) });
       expect(during).toBeLessThan(rows);
-      const prepared = await admin.query(
-        'SELECT gid FROM pg_prepared_xacts WHERE database = current_database()',
-      );
-      expect(prepared.rows).toEqual([]);
+      await expectSequenceOnce(admin, table, rows);
     } finally {
       await admin.end();
     }
@@ -96,17 +108,7 @@ describe('checkpoint directory full', () => {
     await admin.connect();
     try {
       await admin.query(`CREATE TABLE ${table} (id bigint)`);
-      const url = new URL(db().url);
-      const job = join(dir, 'disk-full.sql');
-      await writeFile(
-        job,
-        `CREATE TABLE seq (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '3000',
-           'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '${rows}');
-         CREATE TABLE out (id BIGINT) WITH ('connector' = 'jdbc',
-           'url' = 'jdbc:postgresql://${url.host}${url.pathname}', 'username' = '${url.username || 'postgres'}',
-           'table-name' = '${table}', 'sink.delivery-guarantee' = 'exactly-once');
-         INSERT INTO out SELECT id FROM seq;\n`,
-      );
+      const job = await sequenceIntoJdbc('disk-full', table, rows);
       // A real full file system: a 2 MB tmpfs over the checkpoint folder, in a mount namespace of the
       // job's own (unshare maps the user to root there, so no privilege is needed), filled up before
       // weir starts. The test frees it through /proc/<pid>/root, which shows the job's mounts.
@@ -114,22 +116,9 @@ describe('checkpoint directory full', () => {
       await mkdir(root);
       const fill =
         'mount -t tmpfs -o size=2m tmpfs "$0" && { dd if=/dev/zero of="$0/filler" bs=4k 2>/dev/null || true; } && exec "$@"';
-      const run = startWeir(
-        [
-          'run',
-          '-f',
-          job,
-          '-D',
-          'execution.checkpointing.interval=200ms',
-          '-D',
-          `state.checkpoints.dir=${root}`,
-          '-D',
-          'execution.checkpointing.tolerable-failed-checkpoints=1000',
-          '-D',
-          'restart-strategy.type=none',
-        ],
-        { wrap: ['unshare', '--user', '--map-root-user', '--mount', 'sh', '-c', fill, root] },
-      );
+      const run = startWeir(tolerantRun(job, root), {
+        wrap: ['unshare', '--user', '--map-root-user', '--mount', 'sh', '-c', fill, root],
+      });
       await waitFor(() => (run.stderr.match(/could not be stored/g) ?? []).length >= 2 || undefined, {
         what: 'two checkpoints failed on the full disk',
         timeoutMs: 30_000,
@@ -141,14 +130,7 @@ describe('checkpoint directory full', () => {
       expect(run.stderr).toMatch(/Checkpoint \d+ could not be stored: .*ENOSPC/);
       expect(run.stderr).not.toMatch(/Restarting in/);
       expect(during).toBe(0);
-      const { rows: result } = await admin.query<{ n: string; distinct: string; max: string }>(
-        `SELECT count(*) AS n, count(DISTINCT id) AS distinct, max(id) AS max FROM ${table}`,
-      );
-      expect(result[0]).toEqual({ n: String(rows), distinct: String(rows), max: String(rows) });
-      const prepared = await admin.query(
-        'SELECT gid FROM pg_prepared_xacts WHERE database = current_database()',
-      );
-      expect(prepared.rows).toEqual([]);
+      await expectSequenceOnce(admin, table, rows);
     } finally {
       await admin.end();
     }
