@@ -31,12 +31,14 @@ beforeAll(async () => {
     '-D',
     `state.checkpoints.dir=${dir}/chk`,
   ]);
-  const chk = await waitFor(async () => (await latestCompletedCheckpoint(join(dir, 'chk'))).path, {
+  await waitFor(async () => (await latestCompletedCheckpoint(join(dir, 'chk'))).path, {
     what: 'a completed checkpoint',
     timeoutMs: 20_000,
   });
   run.child.kill('SIGKILL');
   await run.exit;
+  // The latest after the kill: the one seen before may have been subsumed and deleted meanwhile.
+  const chk = (await latestCompletedCheckpoint(join(dir, 'chk'))).path!;
   metadata = await readFile(join(chk, '_metadata'), 'utf8');
 }, 60_000);
 afterAll(async () => {
