@@ -13,13 +13,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createSession } from '../dist/api/session.js';
-import { submitJob } from '../dist/runtime/index.js';
 import { createDatabase, startPostgres } from '../dist/testing/index.js';
+import { runBoundedJob } from './bounded-job.mjs';
 
 const rows = Number(process.env.ROWS ?? 200_000);
 const maxRowsList = (process.env.MAX_ROWS ?? '100,5000').split(',');
-const quiet = { write: () => true, once: () => undefined };
 
 const server = await startPostgres();
 const db = await createDatabase(server, 'bench_jdbc');
@@ -27,28 +25,11 @@ const admin = new pg.Client({ connectionString: db.url });
 await admin.connect();
 const dir = await mkdtemp(join(tmpdir(), 'weir-bench-jdbc-'));
 
-async function runJob(script) {
-  const { session, runtimeConnectors } = createSession(
-    Object.entries({
-      'execution.checkpointing.interval': '1s',
-      'execution.checkpointing.storage': 'jobmanager',
-    }),
-    { stdout: quiet, stderr: quiet },
-  );
-  let job;
-  const t0 = performance.now();
-  for (const s of session.parseScript(script, 'bench.sql')) {
-    const r = session.execute(s);
-    if (r.kind === 'job')
-      job = await submitJob(r.jobGraph, {
-        connectors: runtimeConnectors,
-        log: { info() {}, warn: console.warn },
-      });
-  }
-  const result = await job.result;
-  if (result.status !== 'FINISHED') throw result.error ?? new Error(result.status);
-  return (performance.now() - t0) / 1000;
-}
+const runJob = (script) =>
+  runBoundedJob(script, {
+    'execution.checkpointing.interval': '1s',
+    'execution.checkpointing.storage': 'jobmanager',
+  });
 
 async function freshTable(name, keyed) {
   await admin.query(`DROP TABLE IF EXISTS ${name}`);
