@@ -15,7 +15,7 @@ import { SqlSession } from '../../dist/planner/index.js';
 import { executeJob, workerThreadUtilization } from '../../dist/runtime/index.js';
 import { placeholderValues, upstreamScript } from './upstream.mjs';
 
-const { query, events, parallelism = 1, checkpointInterval } = JSON.parse(process.argv[2]);
+const { query, events, parallelism = 1, checkpointInterval, config = {} } = JSON.parse(process.argv[2]);
 const { values, cleanup } = placeholderValues(events);
 const checkpoints = mkdtempSync(join(tmpdir(), 'weir-nexmark-chk-'));
 const quiet = { write: () => true, once: () => undefined };
@@ -29,6 +29,8 @@ if (checkpointInterval) {
     ['state.checkpoints.dir', `file://${checkpoints}`],
   );
 }
+// Extra options for experiments ("config": {"key": "value"}), applied after the ones above.
+for (const [key, value] of Object.entries(config)) settings.push([key, String(value)]);
 const session = new SqlSession({
   connectors: entries.map((c) => c.descriptor),
   config: new Configuration(settings),

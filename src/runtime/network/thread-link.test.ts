@@ -20,7 +20,16 @@ function pair() {
   const sender = new ThreadLink(port1);
   const receiver = new ThreadLink(port2);
   links.push(sender, receiver);
-  return { sender, receiver, posted };
+  // Resolves once the receiving link has handled `n` messages (its own listener runs first).
+  let received = 0;
+  const waiters: [number, () => void][] = [];
+  port2.on('message', () => {
+    received++;
+    for (const [n, resolve] of waiters) if (received >= n) resolve();
+  });
+  const receivedMessages = (n: number) =>
+    new Promise<void>((resolve) => (received >= n ? resolve() : waiters.push([n, resolve])));
+  return { sender, receiver, posted, receivedMessages };
 }
 
 const batch = (...ids: number[]): StreamElement => ({
@@ -61,8 +70,11 @@ describe('ThreadLink', () => {
     const key = channelKey(0, 0, 0);
     const out = sender.outputChannel(key, 2);
     const input = receiver.inputChannel(key);
+    // Each batch posted on its own: batches sent in one turn would be joined into one.
     expect(out.send(batch(1))).toBeUndefined();
+    sender.flush();
     expect(out.send(batch(2))).toBeUndefined();
+    sender.flush();
     let released = false;
     const wait = out.send(batch(3));
     expect(wait).toBeInstanceOf(Promise);
@@ -77,15 +89,17 @@ describe('ThreadLink', () => {
   });
 
   it('an unaligned barrier overtakes what is queued at the receiver and carries those batches', async () => {
-    const { sender, receiver } = pair();
+    const { sender, receiver, receivedMessages } = pair();
     const key = channelKey(1, 0, 0);
     const out = sender.outputChannel(key, 10);
     const input = receiver.inputChannel(key);
     out.send(batch(1));
+    sender.flush();
     out.send(batch(2));
     out.sendPriorityBarrier(7, 100);
-    await nextData(input);
-    // The priority barrier was posted at once, after the batches: all three have arrived.
+    // The priority barrier was posted at once, after the batches: once both messages are in, all
+    // three have arrived.
+    await receivedMessages(2);
     const got = await drain(input, 3);
     expect(got[0]).toEqual({
       kind: 'barrier',
@@ -94,6 +108,33 @@ describe('ThreadLink', () => {
       overtaken: [{ rows: [[1]] }, { rows: [[2]] }],
     });
     expect(got.slice(1)).toEqual([batch(1), batch(2)]);
+  });
+
+  it("joins a channel's batches sent in one turn, never across its other elements, and returns their credit", async () => {
+    const { sender, receiver } = pair();
+    const key = channelKey(3, 0, 0);
+    const other = channelKey(3, 1, 0);
+    const out = sender.outputChannel(key, 3);
+    const outOther = sender.outputChannel(other, 3);
+    const input = receiver.inputChannel(key);
+    const inputOther = receiver.inputChannel(other);
+    out.send(batch(1));
+    outOther.send(batch(10));
+    out.send({ kind: 'batch', batch: { rows: [[2], [3]], kinds: Uint8Array.from([1, 2]) } });
+    out.send(batch(4));
+    out.send({ kind: 'watermark', watermark: 5 });
+    // Four batches are beyond the credit of 3 until the turn's batches are joined.
+    const wait = out.send(batch(6));
+    expect(wait).toBeInstanceOf(Promise);
+    outOther.send(batch(11));
+    const got = await drain(input, 3);
+    await wait;
+    expect(got).toEqual([
+      { kind: 'batch', batch: { rows: [[1], [2], [3], [4]], kinds: Uint8Array.from([0, 1, 2, 0]) } },
+      { kind: 'watermark', watermark: 5 },
+      batch(6),
+    ]);
+    expect(await drain(inputOther, 1)).toEqual([batch(10, 11)]);
   });
 
   it('close lets a sender waiting for credit go', async () => {

@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { RecordBatch } from '../api/batch.js';
 import { decodeBatch, type EncodedBatch, encodeBatch } from './batch-codec.js';
 import type { InputChannel, OutputChannel } from './channel.js';
 import type { StreamElement } from './events.js';
@@ -34,6 +35,23 @@ type WireItem = Item | readonly [channel: string, batch: EncodedBatch];
 interface LinkMessage {
   readonly items?: readonly WireItem[];
   readonly credits?: readonly (readonly [channel: string, batches: number])[];
+}
+
+/** Rows up to which batches sent on one channel during one turn are joined before crossing. */
+const COALESCE_ROWS = 4096;
+
+/** One batch holding the rows of `batches` in order, with row kinds if any of them has them. */
+function concatBatches(batches: readonly RecordBatch[]): RecordBatch {
+  const rows: unknown[][] = [];
+  for (const b of batches) for (const row of b.rows) rows.push(row);
+  if (!batches.some((b) => b.kinds)) return { rows };
+  const kinds = new Uint8Array(rows.length);
+  let at = 0;
+  for (const b of batches) {
+    if (b.kinds) kinds.set(b.kinds, at);
+    at += b.rows.length;
+  }
+  return { rows, kinds };
 }
 
 function isEncoded(item: WireItem): item is readonly [string, EncodedBatch] {
@@ -89,7 +107,7 @@ export class ThreadLink {
     let message: LinkMessage | undefined;
     const transfer: ArrayBuffer[] = [];
     if (this.pending.length > 0) {
-      const items = this.pending.map((item): WireItem => {
+      const items = this.coalesce(this.pending).map((item): WireItem => {
         const element = item[1];
         if (!('kind' in element) || element.kind !== 'batch') return item;
         const encoded = encodeBatch(element.batch);
@@ -105,6 +123,51 @@ export class ThreadLink {
       message = { ...message, credits };
     }
     if (message) this.port.postMessage(message, transfer);
+  }
+
+  /**
+   * Joins a channel's batches sent during one turn into one, up to COALESCE_ROWS rows, in place of
+   * the first; a watermark, barrier or other event of the channel closes the batch being joined,
+   * so every channel keeps its order. A hash exchange cuts each batch it is given into one part
+   * per channel, and after a filter the parts are a few rows each: one credit per such part would
+   * make a sender wait for the other thread after a few hundred rows (a thread hop takes a turn of
+   * the peer's event loop), and encoding and decoding cost per batch. The joined batch takes one
+   * credit; the credits of the batches joined into it go back to the sender at once.
+   */
+  private coalesce(pending: readonly Item[]): Item[] {
+    const out: Item[] = [];
+    const open = new Map<string, { at: number; batches: RecordBatch[]; rows: number }>();
+    const joined: { at: number; batches: RecordBatch[] }[] = [];
+    for (const item of pending) {
+      const key = item[0];
+      const element = isElement(item) ? item[1] : undefined;
+      if (element?.kind !== 'batch') {
+        open.delete(key);
+        out.push(item);
+        continue;
+      }
+      const batch = element.batch;
+      const group = open.get(key);
+      // Rows of one channel have one arity; the check only keeps a hand-made ragged batch apart.
+      if (
+        group &&
+        group.rows + batch.rows.length <= COALESCE_ROWS &&
+        batch.rows[0]?.length === group.batches[0].rows[0]?.length
+      ) {
+        if (group.batches.length === 1) joined.push(group);
+        group.batches.push(batch);
+        group.rows += batch.rows.length;
+        continue;
+      }
+      open.set(key, { at: out.length, batches: [batch], rows: batch.rows.length });
+      out.push(item);
+    }
+    for (const { at, batches } of joined) {
+      const key = out[at][0];
+      out[at] = [key, { kind: 'batch', batch: concatBatches(batches) }];
+      this.senders.get(key)?.addCredit(batches.length - 1);
+    }
+    return out;
   }
 
   close(): void {
