@@ -38,4 +38,13 @@ describe('serializedBytes: records as Flink’s network stack counts them', () =
     ];
     expect(serializedBytes({ rows })).toBe(2 * (FRAMING + 8 + 16) + 24);
   });
+
+  it('estimates a large batch from rows spread over it, exactly when its rows are alike', () => {
+    const alike = Array.from({ length: 1000 }, (_, i) => [i, 'abcdefghij']);
+    expect(serializedBytes({ rows: alike })).toBe(1000 * (FRAMING + 8 + 16 + 16));
+    // Half the rows carry a long string, alternating: the estimate is within a few percent.
+    const mixed = Array.from({ length: 1001 }, (_, i) => [i, i % 2 ? 'x'.repeat(100) : 'y']);
+    const exact = 1001 * (FRAMING + 8 + 16) + 500 * 104;
+    expect(Math.abs(serializedBytes({ rows: mixed }) - exact) / exact).toBeLessThan(0.05);
+  });
 });
