@@ -266,6 +266,25 @@ describe('WindowAggregateOperator (per window: DISTINCT, SESSION)', () => {
     expect(await h.watermark(100)).toEqual(['+I[b, 1, 1, 40, 50]']);
   });
 
+  it('SESSION: a session that keeps growing past its first timer fires once, at its last end', async () => {
+    const h = harness({ window: { kind: 'session', gap: 10 } });
+    h.push(['a', 1, 0], ['a', 2, 8]);
+    // The timer set for [0, 10) comes first: the session grew to [0, 18), so nothing fires.
+    expect(await h.watermark(9)).toEqual([]);
+    h.push(['a', 3, 16], ['a', 4, 24]);
+    expect(await h.watermark(20)).toEqual([]);
+    expect(await h.watermark(32)).toEqual([]);
+    expect(await h.watermark(33)).toEqual(['+I[a, 4, 10, 0, 34]']);
+    expect(await h.watermark(100)).toEqual([]);
+  });
+
+  it('SESSION with a call that cannot merge (DISTINCT) keeps the rows and merges sessions alike', async () => {
+    const h = harness({ window: { kind: 'session', gap: 10 }, calls: [COUNT_DISTINCT] });
+    h.push(['a', 1, 0], ['a', 1, 18], ['a', 2, 9], ['b', 3, 1], ['b', 3, 5]);
+    expect(await h.watermark(14)).toEqual(['+I[b, 1, 1, 15]']);
+    expect(await h.watermark(27)).toEqual(['+I[a, 2, 0, 28]']);
+  });
+
   it('restores windows and timers from a snapshot, also at another parallelism', async () => {
     const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
     const first = harness({ window: { kind: 'session', gap: 10 } });

@@ -73,10 +73,24 @@ export function windowProperty(p: WindowProperty, window: TimeWindow, clock: Pro
   }
 }
 
-/** A key's open session windows; each session's rows are in the list state named by its id. */
+/** One open session window of a key. */
+interface SessionWindow {
+  readonly id: number;
+  readonly start: number;
+  readonly end: number;
+  /**
+   * The one timer registered for it, at end - 1 or earlier: a session that grows keeps its timer,
+   * which, when it fires before the session is due, is registered again at the new end - 1.
+   */
+  readonly timer: number;
+  /** The accumulator row when every call merges; otherwise the rows are in a list state by id. */
+  readonly acc?: unknown[];
+}
+
+/** A key's open session windows. */
 interface Sessions {
   readonly next: number;
-  readonly windows: readonly (readonly [id: number, start: number, end: number])[];
+  readonly windows: readonly SessionWindow[];
 }
 
 /**
@@ -90,8 +104,12 @@ interface Sessions {
  * fired is late, dropped and counted (`numLateRecordsDropped`).
  *
  * Session windows merge as rows arrive (Flink's MergingWindowSet): a row opens [t, t + gap), which
- * absorbs every open session of its key that it touches. The accumulators cannot merge, so a
- * session keeps its rows (in a list state per session) and aggregates them when it fires.
+ * absorbs every open session of its key that it touches. When every call's accumulator merges
+ * (COUNT, SUM, AVG, MIN and MAX over inserts), a session keeps one accumulator row, as Flink's
+ * merging window state does; otherwise (DISTINCT, order-dependent calls) it keeps its rows, in a
+ * list state per session, and aggregates them when it fires. A session that grows keeps the timer
+ * it has: when that timer comes before the session is due, it is set again at the session's end,
+ * so a row that only extends a session touches no timer.
  *
  * All of it — accumulators, session rows and timers — is keyed state, so it is checkpointed by key
  * group and re-split on rescale.
@@ -108,6 +126,8 @@ export class WindowAggregateOperator implements StreamOperator {
   private readonly byWindow = new Map<number, Accumulator[]>();
   private pending: unknown[][] = [];
   private readonly eventTime: boolean;
+  /** Whether a session keeps an accumulator row (every call merges) rather than its rows. */
+  private sessionAccumulators = false;
   /** Rows dropped because every window they belong to had fired (Flink's numLateRecordsDropped). */
   numLateRecordsDropped = 0;
 
@@ -129,6 +149,7 @@ export class WindowAggregateOperator implements StreamOperator {
     const probe = this.accumulators('probe');
     this.width = 1 + probe.reduce((w, a) => w + a.width, 0);
     if (!namespaced) this.shared = probe;
+    this.sessionAccumulators = !namespaced && probe.every((a) => a.merge !== undefined);
     // Built after the keyed state is restored: it re-reads the timers from it.
     this.timers = new KeyedTimerService(this.backend, ctx.processingTimeService, (domain, ts) =>
       this.onTimer(domain, ts),
@@ -213,41 +234,66 @@ export class WindowAggregateOperator implements StreamOperator {
     const state = this.sessions.value() ?? { next: 0, windows: [] };
     let start = timestamp;
     let end = timestamp + gap;
-    const touching = state.windows.filter(([, s, e]) => s <= end && e >= start);
+    const touching = state.windows.filter((w) => w.start <= end && w.end >= start);
     if (touching.length === 0 && this.eventTime && end - 1 <= this.now) return false;
-    for (const [, s, e] of touching) {
-      start = Math.min(start, s);
-      end = Math.max(end, e);
+    for (const w of touching) {
+      start = Math.min(start, w.start);
+      end = Math.max(end, w.end);
     }
-    let id: number;
     let next = state.next;
+    let session: SessionWindow;
     if (touching.length === 0) {
-      id = next++;
+      session = {
+        id: next++,
+        start,
+        end,
+        timer: end - 1,
+        acc: this.sessionAccumulators ? this.accumulateInto(undefined, row) : undefined,
+      };
+      this.registerTimer({ start, end });
+      if (!this.sessionAccumulators) this.sessionRows(session.id).add(row);
     } else {
-      // The first touching session absorbs the others' rows.
-      id = touching[0][0];
-      const rows = this.sessionRows(id);
-      for (const [otherId, , otherEnd] of touching) {
-        this.deleteTimer(otherEnd - 1);
-        if (otherId === id) continue;
-        const other = this.sessionRows(otherId);
-        for (const r of other.get()) rows.add(r);
-        other.clear();
+      // The first touching session absorbs the others; the earliest of their timers stays (the
+      // others fire into nothing).
+      const first = touching[0];
+      const timer = Math.min(...touching.map((w) => w.timer));
+      if (this.sessionAccumulators) {
+        // A new row, never the stored one: a running snapshot may still be writing the old one out.
+        let acc = first.acc!.slice();
+        for (let i = 1; i < touching.length; i++) acc = this.mergeInto(acc, touching[i].acc!);
+        session = { id: first.id, start, end, timer, acc: this.accumulateInto(acc, row) };
+      } else {
+        const rows = this.sessionRows(first.id);
+        for (let i = 1; i < touching.length; i++) {
+          const other = this.sessionRows(touching[i].id);
+          for (const r of other.get()) rows.add(r);
+          other.clear();
+        }
+        rows.add(row);
+        session = { id: first.id, start, end, timer };
       }
     }
-    this.sessionRows(id).add(row);
-    const merged = new Set(touching.map(([i]) => i));
-    this.sessions.update({
-      next,
-      windows: [...state.windows.filter(([i]) => !merged.has(i)), [id, start, end]],
-    });
-    this.registerTimer({ start, end });
+    const windows =
+      touching.length === 1 && state.windows.length === 1
+        ? [session]
+        : [...state.windows.filter((w) => !touching.includes(w)), session];
+    this.sessions.update({ next, windows });
     return true;
   }
 
-  private deleteTimer(timestamp: number): void {
-    if (this.eventTime) this.timers.deleteEventTimeTimer(timestamp);
-    else this.timers.deleteProcessingTimeTimer(timestamp);
+  /** `acc` (a fresh row when undefined) with `row` accumulated; `acc` must be the caller's own. */
+  private accumulateInto(acc: unknown[] | undefined, row: readonly unknown[]): unknown[] {
+    const accs = this.shared!;
+    const target = acc ?? this.newAccumulator(accs);
+    target[0] = (target[0] as number) + 1;
+    for (const a of accs) a.accumulate(target, row);
+    return target;
+  }
+
+  private mergeInto(acc: unknown[], other: readonly unknown[]): unknown[] {
+    acc[0] = (acc[0] as number) + (other[0] as number);
+    for (const a of this.shared!) a.merge!(acc, other);
+    return acc;
   }
 
   /** The window's output row: the key, each call's value, then the window properties. */
@@ -276,24 +322,44 @@ export class WindowAggregateOperator implements StreamOperator {
     if (domain === 'processing-time') return this.flush();
   }
 
+  /**
+   * The timer at `timestamp` of the current key: sessions that are due by now (the watermark, or
+   * the clock) fire; a session whose timer this was but that grew since gets its timer again at
+   * its end.
+   */
   private fireSessions(timestamp: number): void {
     const state = this.sessions.value();
     if (!state) return;
-    const due = state.windows.filter(([, , end]) => end - 1 <= timestamp);
-    if (due.length === 0) return;
+    const now = Math.max(this.now, timestamp);
+    const remaining: SessionWindow[] = [];
+    let changed = false;
     const accs = this.accumulatorsOf(-1);
-    for (const [id, start, end] of due) {
-      const acc = this.newAccumulator(accs);
-      const rows = this.sessionRows(id);
-      for (const r of rows.get()) {
-        acc[0] = (acc[0] as number) + 1;
-        for (const a of accs) a.accumulate(acc, r);
+    for (const w of state.windows) {
+      if (w.end - 1 <= now) {
+        changed = true;
+        const window = { start: w.start, end: w.end };
+        if (w.acc) {
+          this.emitWindow(window, w.acc, accs);
+        } else {
+          const acc = this.newAccumulator(accs);
+          const rows = this.sessionRows(w.id);
+          for (const r of rows.get()) {
+            acc[0] = (acc[0] as number) + 1;
+            for (const a of accs) a.accumulate(acc, r);
+          }
+          this.emitWindow(window, acc, accs);
+          for (const a of accs) a.clear();
+          rows.clear();
+        }
+      } else if (w.timer === timestamp) {
+        changed = true;
+        this.registerTimer({ start: w.start, end: w.end });
+        remaining.push({ ...w, timer: w.end - 1 });
+      } else {
+        remaining.push(w);
       }
-      this.emitWindow({ start, end }, acc, accs);
-      for (const a of accs) a.clear();
-      rows.clear();
     }
-    const remaining = state.windows.filter(([, , end]) => end - 1 > timestamp);
+    if (!changed) return;
     if (remaining.length > 0) this.sessions.update({ next: state.next, windows: remaining });
     else this.sessions.clear();
   }
