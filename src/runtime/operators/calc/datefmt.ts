@@ -102,9 +102,35 @@ export function parser(pattern: string): Parser {
   return p;
 }
 
+/**
+ * The longest span over which a pattern's output cannot change: a day for a date, an hour, a
+ * minute, a second, or a millisecond for fractions of a second.
+ */
+function resolution(tokens: readonly Token[]): number {
+  const letters = tokens.flatMap((t) => (t.kind === 'field' ? [t.letter] : []));
+  if (letters.includes('S')) return 1;
+  if (letters.includes('s')) return 1000;
+  if (letters.includes('m')) return 60_000;
+  if (letters.some((l) => 'aHkKh'.includes(l))) return 3_600_000;
+  return MS_PER_DAY;
+}
+
 function compileFormatter(pattern: string): Formatter {
   const tokens = tokenize(pattern);
+  // Rows in a stream carry close timestamps: the last result is reused while the timestamp stays
+  // in the same span (DATE_FORMAT(ts, 'yyyy-MM-dd') over a day of rows formats once).
+  const unit = resolution(tokens);
+  let lastSpan = Number.NaN;
+  let last = '';
   return (ms) => {
+    const span = floorDiv(ms, unit);
+    if (span === lastSpan) return last;
+    lastSpan = span;
+    last = format(ms);
+    return last;
+  };
+
+  function format(ms: number): string {
     const days = floorDiv(ms, MS_PER_DAY);
     const tod = ms - days * MS_PER_DAY;
     const c = civilFromDays(days);
@@ -164,7 +190,7 @@ function compileFormatter(pattern: string): Formatter {
       }
     }
     return out;
-  };
+  }
 }
 
 const escapeRegex = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');

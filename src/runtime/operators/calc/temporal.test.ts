@@ -59,6 +59,31 @@ describe('DATE_FORMAT and friends', () => {
     expect(f('EEEE MMMM D')).toBe('Thursday February 60');
   });
 
+  it('DATE_FORMAT over a run of timestamps: each within or across its pattern\'s span', () => {
+    const format = compileProjection([fn('DATE_FORMAT', [ref(0, TS), str('yyyy-MM-dd')], STRING)], UTC);
+    const formatMinute = compileProjection([fn('DATE_FORMAT', [ref(0, TS), str('HH:mm')], STRING)], UTC);
+    const day = Date.UTC(2024, 1, 29);
+    const times = [day, day + 1, day + 86_399_999, day + 86_400_000, day - 1, day + 59_999, day + 60_000];
+    expect(times.map((t) => format([t])[0])).toEqual([
+      '2024-02-29',
+      '2024-02-29',
+      '2024-02-29',
+      '2024-03-01',
+      '2024-02-28',
+      '2024-02-29',
+      '2024-02-29',
+    ]);
+    expect(times.map((t) => formatMinute([t])[0])).toEqual([
+      '00:00',
+      '00:00',
+      '23:59',
+      '00:00',
+      '23:59',
+      '00:00',
+      '00:01',
+    ]);
+  });
+
   it('DATE_FORMAT of a TIMESTAMP_LTZ and of a string', () => {
     expect(at(fn('DATE_FORMAT', [ref(0, LTZ), str('HH:mm')], STRING), [ts], { timeZone: 'Asia/Tokyo' })).toBe(
       '22:04',
