@@ -59,7 +59,7 @@ describe('DATE_FORMAT and friends', () => {
     expect(f('EEEE MMMM D')).toBe('Thursday February 60');
   });
 
-  it('DATE_FORMAT over a run of timestamps: each within or across its pattern\'s span', () => {
+  it("DATE_FORMAT over a run of timestamps: each within or across its pattern's span", () => {
     const format = compileProjection([fn('DATE_FORMAT', [ref(0, TS), str('yyyy-MM-dd')], STRING)], UTC);
     const formatMinute = compileProjection([fn('DATE_FORMAT', [ref(0, TS), str('HH:mm')], STRING)], UTC);
     const day = Date.UTC(2024, 1, 29);
