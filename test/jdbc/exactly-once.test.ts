@@ -142,6 +142,16 @@ describe('jdbc sink, exactly-once', () => {
     await live.notifyCheckpointComplete(5);
     expect(await values()).toEqual(['1=a2', '2=b3', '3=c']);
     expect(await preparedGids(admin)).toEqual([]);
+    // At the end of input the final checkpoint may carry the last changes: no checkpoint comes
+    // after it to prepare them, so its completion writes them.
+    await live.processBatch(batch([[2, 'b4']]));
+    await live.snapshotState(6);
+    await live.processBatch(batch([[3, 'c2']]));
+    await live.endInput();
+    expect((await live.snapshotState(7))['jdbc-carried-changes']).toEqual([[[3, 'c2'], false]]);
+    await live.notifyCheckpointComplete(7);
+    expect(await values()).toEqual(['1=a2', '2=b4', '3=c2']);
+    expect(await preparedGids(admin)).toEqual([]);
   });
 
   it('keeps the transaction of an aborted checkpoint and commits it with the next completed one', async () => {

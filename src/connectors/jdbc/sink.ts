@@ -91,6 +91,13 @@ export class JdbcSinkWriter implements StreamOperator {
   private transactionOpen = false;
   /** exactly-once: prepared, not yet committed. */
   private pending: Committable[] = [];
+  /** Whether the input has ended: no row comes after the checkpoints still to come. */
+  private inputEnded = false;
+  /**
+   * A checkpoint taken after the end of input that carried the buffered changes (see
+   * CARRIED_STATE): no later checkpoint will prepare them, so its completion writes them.
+   */
+  private finalCarriedAt?: number;
   private restoredCommittables: Committable[] = [];
   private restoredMarkers: TransactionMarker[] = [];
   private restoredCarried: [row: unknown[], deleted: boolean][] = [];
@@ -178,6 +185,7 @@ export class JdbcSinkWriter implements StreamOperator {
     if (this.buffer.keyed && this.pending.length > 0) {
       // Nothing was written since the earlier transaction was prepared (see mayWriteNow), so there
       // is no transaction to prepare: the buffered changes go into the checkpoint instead.
+      if (this.inputEnded) this.finalCarriedAt ??= checkpointId;
       return {
         [COMMITTABLES_STATE]: [...this.pending],
         [MARKER_STATE]: [marker],
@@ -218,6 +226,15 @@ export class JdbcSinkWriter implements StreamOperator {
       if (this.pending.some((p) => p.checkpointId <= checkpointId)) failpointAt('sink.commit');
     }
     this.throwIfBroken();
+    if (this.finalCarriedAt !== undefined && checkpointId >= this.finalCarriedAt && this.mayWriteNow()) {
+      // The input has ended and this completed checkpoint holds every buffered change: the job
+      // finishes without another checkpoint to prepare them, so they are written and committed
+      // now. After a failure, a restore from the checkpoint writes them again, which changes
+      // nothing (they are upserts by key).
+      await this.writeCarried();
+      this.finalCarriedAt = undefined;
+      return;
+    }
     if (this.maxRows > 0 && this.buffer.size >= this.maxRows && this.mayWriteNow()) await this.flush();
   }
 
@@ -247,6 +264,7 @@ export class JdbcSinkWriter implements StreamOperator {
   async endInput(): Promise<void> {
     // exactly-once rows wait for the final checkpoint, which prepares and commits them.
     if (this.guarantee !== 'exactly-once') await this.flush();
+    this.inputEnded = true;
   }
 
   async close(): Promise<void> {
@@ -314,6 +332,7 @@ export class JdbcSinkWriter implements StreamOperator {
   private async writeCarried(): Promise<void> {
     this.buffer.addKeyedChanges(this.restoredCarried);
     this.restoredCarried = [];
+    if (this.buffer.size === 0) return;
     const statements = this.buffer.drain();
     const c = this.writer!;
     try {
