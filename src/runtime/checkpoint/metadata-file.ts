@@ -58,6 +58,34 @@ async function* linesOf(path: string): AsyncGenerator<string> {
   }
 }
 
+/**
+ * The lines of `metadata` as the file holds them (without their line breaks). Key groups that a
+ * backend handed over as text are taken as they are.
+ */
+export function* metadataLines(metadata: CheckpointMetadata): Generator<string> {
+  const { operators, ...header } = metadata;
+  yield `${JSON.stringify(header).slice(0, -1)},"operators":{`;
+  const ids = Object.keys(operators);
+  for (let i = 0; i < ids.length; i++) {
+    const comma = i < ids.length - 1 ? ',' : '';
+    const { keyedState, ...rest } = operators[ids[i]];
+    const key = JSON.stringify(ids[i]);
+    if (keyedState === undefined) {
+      yield `${key}:${stringifyState(rest)}${comma}`;
+      continue;
+    }
+    yield `${key}:${stringifyState(rest).slice(0, -1)},"keyedState":{`;
+    const groups = Object.keys(keyedState);
+    for (let g = 0; g < groups.length; g++) {
+      const groupComma = g < groups.length - 1 ? ',' : '';
+      const group = keyedState[groups[g]];
+      yield `${JSON.stringify(groups[g])}:${typeof group === 'string' ? group : stringifyState(group)}${groupComma}`;
+    }
+    yield `}}${comma}`;
+  }
+  yield '}}';
+}
+
 /** Writes `metadata` to `path` and fsyncs it; returns the bytes written. */
 export async function writeMetadataFile(path: string, metadata: CheckpointMetadata): Promise<number> {
   const handle = await open(path, 'w');
@@ -75,32 +103,12 @@ export async function writeMetadataFile(path: string, metadata: CheckpointMetada
       offset += (await handle.write(buffer, offset, buffer.length - offset)).bytesWritten;
     }
   };
-  const line = async (text: string) => {
-    pending.push(text, '\n');
-    pendingLength += text.length + 1;
-    if (pendingLength >= WRITE_CHUNK) await flush();
-  };
   try {
-    const { operators, ...header } = metadata;
-    await line(`${JSON.stringify(header).slice(0, -1)},"operators":{`);
-    const ids = Object.keys(operators);
-    for (let i = 0; i < ids.length; i++) {
-      const comma = i < ids.length - 1 ? ',' : '';
-      const { keyedState, ...rest } = operators[ids[i]];
-      const key = JSON.stringify(ids[i]);
-      if (keyedState === undefined) {
-        await line(`${key}:${stringifyState(rest)}${comma}`);
-        continue;
-      }
-      await line(`${key}:${stringifyState(rest).slice(0, -1)},"keyedState":{`);
-      const groups = Object.keys(keyedState);
-      for (let g = 0; g < groups.length; g++) {
-        const groupComma = g < groups.length - 1 ? ',' : '';
-        await line(`${JSON.stringify(groups[g])}:${stringifyState(keyedState[groups[g]])}${groupComma}`);
-      }
-      await line(`}}${comma}`);
+    for (const text of metadataLines(metadata)) {
+      pending.push(text, '\n');
+      pendingLength += text.length + 1;
+      if (pendingLength >= WRITE_CHUNK) await flush();
     }
-    await line('}}');
     await flush();
     await handle.sync();
   } finally {
