@@ -330,6 +330,9 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
    */
   private async materialize(active: ActiveSnapshot, sliceMs: number): Promise<KeyedStateSnapshot> {
     const out = new KeyGroupTextWriter();
+    // Not even the first slice runs in the checkpoint's synchronous part, which ends with the
+    // version bump (as in Flink, where the asynchronous part runs on another thread).
+    await new Promise<void>((resolve) => setImmediate(resolve));
     let sliceStart = performance.now();
     let n = 0;
     for (const [name, groups] of this.states) {
