@@ -49,6 +49,8 @@ export class KeyGroupTextWriter {
       const states: string[] = [];
       for (const [name, pieces] of byName) states.push(`${JSON.stringify(name)}:[${pieces.join(',')}]`);
       out[keyGroup] = `{${states.join(',')}}`;
+      // The pieces go as soon as their key group is joined: the whole text is never held twice.
+      this.groups.delete(keyGroup);
     }
     return out;
   }
