@@ -92,19 +92,30 @@ export async function writeMetadataFile(path: string, metadata: CheckpointMetada
   let bytes = 0;
   let pending: string[] = [];
   let pendingLength = 0;
-  const flush = async () => {
-    if (pending.length === 0) return;
-    const buffer = Buffer.from(pending.join(''));
-    pending = [];
-    pendingLength = 0;
+  const write = async (buffer: Buffer) => {
     bytes += buffer.length;
     // A write may take less than it was given.
     for (let offset = 0; offset < buffer.length; ) {
       offset += (await handle.write(buffer, offset, buffer.length - offset)).bytesWritten;
     }
   };
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const buffer = Buffer.from(pending.join(''));
+    pending = [];
+    pendingLength = 0;
+    await write(buffer);
+  };
   try {
     for (const text of metadataLines(metadata)) {
+      if (text.length >= WRITE_CHUNK) {
+        // A large line (a key group) is encoded on its own: joining it with others would copy it once more.
+        await flush();
+        await write(Buffer.from(text));
+        pending.push('\n');
+        pendingLength = 1;
+        continue;
+      }
       pending.push(text, '\n');
       pendingLength += text.length + 1;
       if (pendingLength >= WRITE_CHUNK) await flush();
