@@ -46,7 +46,15 @@ function needsEncoding(value: unknown): boolean {
     case 'object': {
       if (value === null) return false;
       if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) if (needsEncoding(value[i])) return true;
+        // Strings and numbers, the usual fields of a row, are checked here rather than by a call
+        // each: this walk runs over every entry of every checkpoint.
+        for (let i = 0; i < value.length; i++) {
+          const v = value[i];
+          if (typeof v === 'string') continue;
+          if (typeof v === 'number') {
+            if (v - v !== 0 || (v === 0 && 1 / v < 0)) return true;
+          } else if (needsEncoding(v)) return true;
+        }
         return false;
       }
       const proto = Object.getPrototypeOf(value);

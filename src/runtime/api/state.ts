@@ -1,3 +1,5 @@
+import { parseState } from '../../common/serde.js';
+
 /**
  * Keyed state as operators see it (Flink's ValueState, ListState, MapState). Every access is
  * scoped to the backend's current key, which the operator sets per record.
@@ -46,11 +48,21 @@ export interface KeyedStateBackend {
   forEachKey(name: string, fn: (key: readonly unknown[]) => void): void;
 }
 
+/** The keyed state of one key group: per state name, the entries as [key fields, value, last write time]. */
+export type KeyGroupState = Readonly<Record<string, readonly unknown[]>>;
+
 /**
- * Keyed state in a checkpoint: per key group, per state name, the entries as
- * [key fields, value, last write time].
+ * Keyed state in a checkpoint, by key group: each group's entries, or their JSON text as
+ * common/serde writes state. The heap backend hands its snapshots over as text, encoded during
+ * the copy-on-write pass: `_metadata` takes the text as it is, and it crosses threads as one
+ * string instead of a structured clone of every entry.
  */
-export type KeyedStateSnapshot = Readonly<Record<string, Readonly<Record<string, readonly unknown[]>>>>;
+export type KeyedStateSnapshot = Readonly<Record<string, KeyGroupState | string>>;
+
+/** A key group of a snapshot as entries, decoding it if it is text. */
+export function keyGroupState(group: KeyGroupState | string): KeyGroupState {
+  return typeof group === 'string' ? (parseState(group) as KeyGroupState) : group;
+}
 
 /**
  * Keyed state in a checkpoint as the disk backend's own files (Flink's

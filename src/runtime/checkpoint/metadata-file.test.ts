@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringifyState } from '../../common/serde.js';
+import type { KeyGroupState } from '../api/state.js';
 import { type CheckpointMetadata, METADATA_FORMAT, METADATA_VERSION } from './metadata.js';
 import { readMetadataFile, writeMetadataFile } from './metadata-file.js';
 
@@ -41,6 +42,11 @@ const metadata: CheckpointMetadata = {
   },
 };
 
+async function writeAndRead(path: string, m: CheckpointMetadata): Promise<string> {
+  await writeMetadataFile(path, m);
+  return readFile(path, 'utf8');
+}
+
 describe('_metadata written and read a key group at a time', () => {
   it('round-trips every value, one key group a line, and is one JSON document', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'weir-metadata-'));
@@ -51,6 +57,27 @@ describe('_metadata written and read a key group at a time', () => {
     expect(bytes).toBe(Buffer.byteLength(text));
     expect(text.split('\n').filter((l) => /^"(3|17)":/.test(l))).toHaveLength(2);
     expect(JSON.parse(text).operators['c'.repeat(32)].keyedState['3'].acc[0][0]).toBe('k\n1');
+    expect(await readMetadataFile(path)).toEqual(metadata);
+  });
+
+  it('writes a key group handed over as text as it is, and reads it back as entries', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'weir-metadata-'));
+    dirs.push(dir);
+    const path = join(dir, '_metadata');
+    const operator = metadata.operators['c'.repeat(32)];
+    const groups = operator.keyedState as Record<string, KeyGroupState>;
+    const asText: CheckpointMetadata = {
+      ...metadata,
+      operators: {
+        ...metadata.operators,
+        ['c'.repeat(32)]: {
+          ...operator,
+          keyedState: { '3': stringifyState(groups['3']), '17': groups['17'] },
+        },
+      },
+    };
+    await writeMetadataFile(path, asText);
+    expect(await readFile(path, 'utf8')).toBe(await writeAndRead(join(dir, 'entries'), metadata));
     expect(await readMetadataFile(path)).toEqual(metadata);
   });
 

@@ -58,49 +58,68 @@ async function* linesOf(path: string): AsyncGenerator<string> {
   }
 }
 
+/**
+ * The lines of `metadata` as the file holds them (without their line breaks). Key groups that a
+ * backend handed over as text are taken as they are.
+ */
+export function* metadataLines(metadata: CheckpointMetadata): Generator<string> {
+  const { operators, ...header } = metadata;
+  yield `${JSON.stringify(header).slice(0, -1)},"operators":{`;
+  const ids = Object.keys(operators);
+  for (let i = 0; i < ids.length; i++) {
+    const comma = i < ids.length - 1 ? ',' : '';
+    const { keyedState, ...rest } = operators[ids[i]];
+    const key = JSON.stringify(ids[i]);
+    if (keyedState === undefined) {
+      yield `${key}:${stringifyState(rest)}${comma}`;
+      continue;
+    }
+    yield `${key}:${stringifyState(rest).slice(0, -1)},"keyedState":{`;
+    const groups = Object.keys(keyedState);
+    for (let g = 0; g < groups.length; g++) {
+      const groupComma = g < groups.length - 1 ? ',' : '';
+      const group = keyedState[groups[g]];
+      yield `${JSON.stringify(groups[g])}:${typeof group === 'string' ? group : stringifyState(group)}${groupComma}`;
+    }
+    yield `}}${comma}`;
+  }
+  yield '}}';
+}
+
 /** Writes `metadata` to `path` and fsyncs it; returns the bytes written. */
 export async function writeMetadataFile(path: string, metadata: CheckpointMetadata): Promise<number> {
   const handle = await open(path, 'w');
   let bytes = 0;
   let pending: string[] = [];
   let pendingLength = 0;
-  const flush = async () => {
-    if (pending.length === 0) return;
-    const buffer = Buffer.from(pending.join(''));
-    pending = [];
-    pendingLength = 0;
+  const write = async (buffer: Buffer) => {
     bytes += buffer.length;
     // A write may take less than it was given.
     for (let offset = 0; offset < buffer.length; ) {
       offset += (await handle.write(buffer, offset, buffer.length - offset)).bytesWritten;
     }
   };
-  const line = async (text: string) => {
-    pending.push(text, '\n');
-    pendingLength += text.length + 1;
-    if (pendingLength >= WRITE_CHUNK) await flush();
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const buffer = Buffer.from(pending.join(''));
+    pending = [];
+    pendingLength = 0;
+    await write(buffer);
   };
   try {
-    const { operators, ...header } = metadata;
-    await line(`${JSON.stringify(header).slice(0, -1)},"operators":{`);
-    const ids = Object.keys(operators);
-    for (let i = 0; i < ids.length; i++) {
-      const comma = i < ids.length - 1 ? ',' : '';
-      const { keyedState, ...rest } = operators[ids[i]];
-      const key = JSON.stringify(ids[i]);
-      if (keyedState === undefined) {
-        await line(`${key}:${stringifyState(rest)}${comma}`);
+    for (const text of metadataLines(metadata)) {
+      if (text.length >= WRITE_CHUNK) {
+        // A large line (a key group) is encoded on its own: joining it with others would copy it once more.
+        await flush();
+        await write(Buffer.from(text));
+        pending.push('\n');
+        pendingLength = 1;
         continue;
       }
-      await line(`${key}:${stringifyState(rest).slice(0, -1)},"keyedState":{`);
-      const groups = Object.keys(keyedState);
-      for (let g = 0; g < groups.length; g++) {
-        const groupComma = g < groups.length - 1 ? ',' : '';
-        await line(`${JSON.stringify(groups[g])}:${stringifyState(keyedState[groups[g]])}${groupComma}`);
-      }
-      await line(`}}${comma}`);
+      pending.push(text, '\n');
+      pendingLength += text.length + 1;
+      if (pendingLength >= WRITE_CHUNK) await flush();
     }
-    await line('}}');
     await flush();
     await handle.sync();
   } finally {

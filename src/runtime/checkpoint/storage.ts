@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { WeirError } from '../../common/errors.js';
-import { stringifyState } from '../../common/serde.js';
 import {
   type CheckpointMetadata,
   METADATA_FORMAT,
@@ -10,7 +9,7 @@ import {
   mapStateFilePaths,
   stateFiles,
 } from './metadata.js';
-import { readMetadataFile, writeMetadataFile } from './metadata-file.js';
+import { metadataLines, readMetadataFile, writeMetadataFile } from './metadata-file.js';
 import { SharedStateRegistry } from './shared-state-registry.js';
 
 export interface CompletedCheckpointHandle {
@@ -155,7 +154,9 @@ export class JobManagerCheckpointStorage implements CheckpointStorage {
   constructor(private readonly maxStateSize: number) {}
 
   async writeCheckpoint(metadata: CheckpointMetadata): Promise<CompletedCheckpointHandle> {
-    const size = Buffer.byteLength(stringifyState(metadata));
+    // The size `_metadata` would have on a filesystem.
+    let size = 0;
+    for (const line of metadataLines(metadata)) size += Buffer.byteLength(line) + 1;
     if (size > this.maxStateSize) {
       throw new WeirError(
         'CHECKPOINT_STATE_TOO_LARGE',

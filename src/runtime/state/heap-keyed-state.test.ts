@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { KeyedStateSnapshot } from '../api/state.js';
+import { type KeyedStateSnapshot, keyGroupState } from '../api/state.js';
 import { HeapKeyedStateBackend, keyString } from './heap-keyed-state.js';
 
 /** Snapshot entries in a canonical order, so two snapshots of the same state compare equal. */
 function canonical(snapshot: KeyedStateSnapshot): unknown {
   const out: Record<string, Record<string, unknown[]>> = {};
-  for (const [kg, byName] of Object.entries(snapshot)) {
-    for (const [name, entries] of Object.entries(byName)) {
+  for (const [kg, group] of Object.entries(snapshot)) {
+    for (const [name, entries] of Object.entries(keyGroupState(group))) {
       (out[kg] ??= {})[name] = [...entries].sort((a, b) =>
         JSON.stringify((a as unknown[])[0]).localeCompare(JSON.stringify((b as unknown[])[0])),
       );
@@ -131,6 +131,51 @@ describe('HeapKeyedStateBackend', () => {
       for (const e of started) expect(canonical(e.done!)).toEqual(e.expected);
       expect(canonical(await b.snapshotAsync().materialize())).toEqual(canonical(b.snapshot()));
     }
+  });
+
+  it('writes each snapshot as text, with lists grown, replaced or cleared meanwhile as they were when it began', async () => {
+    const b = new HeapKeyedStateBackend(128, 1, 0);
+    const list = b.getListState<number>('list');
+    const map = b.getMapState<string, bigint>('map');
+    const at = (k: number) => b.setCurrentKey([k]);
+    for (let k = 1; k <= 5; k++) {
+      at(k);
+      list.add(k);
+      list.add(10 * k);
+      map.put('a', BigInt(k));
+    }
+    const expected = [canonical(b.snapshot())];
+    const first = b.snapshotAsync();
+    at(1);
+    list.add(100); // grows the list the first snapshot still writes out
+    at(2);
+    list.update([7]); // replaces it
+    at(3);
+    list.clear();
+    map.put('a', -3n); // changes a map in place
+    at(4);
+    list.update([8]);
+    list.add(9);
+    at(6);
+    list.add(60); // a key the first snapshot never had
+    expected.push(canonical(b.snapshot()));
+    const second = b.snapshotAsync();
+    at(1);
+    list.add(101);
+    at(2);
+    list.add(70);
+    at(3);
+    list.add(30); // re-created after it was cleared
+    map.remove('a');
+    at(6);
+    list.clear();
+    const taken = [await first.materialize(), await second.materialize()];
+    for (const t of taken) for (const group of Object.values(t)) expect(typeof group).toBe('string');
+    expect(taken.map(canonical)).toEqual(expected);
+    // Restored, a snapshot is the state it was taken from.
+    const restored = new HeapKeyedStateBackend(128, 1, 0);
+    restored.restore([taken[1]]);
+    expect(canonical(restored.snapshot())).toEqual(expected[1]);
   });
 });
 

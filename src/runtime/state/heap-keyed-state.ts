@@ -1,11 +1,14 @@
-import type {
-  KeyedStateBackend,
-  KeyedStateSnapshot,
-  ListState,
-  MapState,
-  StateTtl,
-  ValueState,
+import {
+  type KeyedStateBackend,
+  type KeyedStateSnapshot,
+  type KeyGroupState,
+  keyGroupState,
+  type ListState,
+  type MapState,
+  type StateTtl,
+  type ValueState,
 } from '../api/state.js';
+import { KeyGroupTextWriter } from './key-group-text.js';
 import { assignToKeyGroup, hashFields, keyGroupRange } from './key-groups.js';
 import type { SnapshottingKeyedStateBackend } from './snapshot.js';
 
@@ -16,8 +19,24 @@ interface Entry {
   writtenAt: number;
   /** The backend's snapshot version when the entry was created, last copied on write, or written out. */
   version: number;
+  /**
+   * On a saved copy of list state: the list's length when it was saved. The copy shares the live
+   * list, which only ever grows in place (adds push; update and clear replace or drop it), so its
+   * first `listLength` elements are the list as it was.
+   */
+  listLength?: number;
   /** On a saved copy: the running snapshot has written it out already. */
   emitted?: boolean;
+}
+
+/**
+ * How a change affects the value a running snapshot needs: replaced or removed (the old value is
+ * left as it was), appended to (a list grows in place), or changed in place (a map).
+ */
+enum Change {
+  Replace,
+  Append,
+  InPlace,
 }
 
 /** A snapshot being written out while records keep flowing: originals of entries changed since it began. */
@@ -30,6 +49,24 @@ interface ActiveSnapshot {
 /** Copies a value one level deep: lists and maps are the containers operators mutate in place. */
 function copyValue(value: unknown): unknown {
   return Array.isArray(value) ? [...value] : value instanceof Map ? new Map(value) : value;
+}
+
+/** What a snapshot saved of an entry before its first change, for the change about to happen. */
+function savedCopy(e: Entry, change: Change): Entry {
+  switch (change) {
+    case Change.Replace:
+      return { ...e };
+    case Change.Append:
+      return { ...e, listLength: (e.value as unknown[]).length };
+    case Change.InPlace:
+      return { ...e, value: copyValue(e.value) };
+  }
+}
+
+/** A saved copy's value as it was saved. */
+function savedValue(e: Entry): unknown {
+  const list = e.value as unknown[];
+  return e.listLength === undefined || list.length === e.listLength ? e.value : list.slice(0, e.listLength);
 }
 
 /** The copies a running snapshot saved of one state's key group, created on first use. */
@@ -129,15 +166,19 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     const group = this.states.get(name)?.get(this.currentKeyGroup);
     const e = group?.get(this.currentKeyString);
     if (e && ttl && this.clock() - e.writtenAt >= ttl.ttlMs) {
-      this.beforeMutate(name, this.currentKeyGroup, this.currentKeyString, e);
+      this.beforeMutate(name, this.currentKeyGroup, this.currentKeyString, e, Change.Replace);
       group!.delete(this.currentKeyString);
       return undefined;
     }
     return e;
   }
 
-  /** Copy on write: an entry the running snapshots still need is saved before its first change. */
-  private beforeMutate(name: string, keyGroup: number, key: string, e: Entry): void {
+  /**
+   * Copy on write: an entry the running snapshots still need is saved before its first change.
+   * Only a map changed in place is copied; a replaced value stays as it was, and of a list that
+   * grows the saved copy keeps the length.
+   */
+  private beforeMutate(name: string, keyGroup: number, key: string, e: Entry, change: Change): void {
     const actives = this.actives;
     if (actives.length === 0 || e.version >= actives[actives.length - 1].version) return;
     let copy: Entry | undefined;
@@ -145,16 +186,16 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
       if (e.version >= active.version) continue;
       const saved = savedOf(active, name, keyGroup);
       // One copy of the value serves every snapshot; each has its own record of writing it out.
-      if (!saved.has(key)) saved.set(key, { ...(copy ??= { ...e, value: copyValue(e.value) }) });
+      if (!saved.has(key)) saved.set(key, { ...(copy ??= savedCopy(e, change)) });
     }
     e.version = this.version;
   }
 
-  /** The entry for the current key, about to be changed in place. */
-  private mutable(name: string, ttl: StateTtl | undefined): Entry | undefined {
+  /** The entry for the current key, about to be appended to (a list) or changed in place (a map). */
+  private mutable(name: string, ttl: StateTtl | undefined, change: Change): Entry | undefined {
     const e = this.entry(name, ttl);
     if (e) {
-      this.beforeMutate(name, this.currentKeyGroup, this.currentKeyString, e);
+      this.beforeMutate(name, this.currentKeyGroup, this.currentKeyString, e, change);
       e.writtenAt = this.clock();
     }
     return e;
@@ -166,7 +207,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     if (!group) t.set(this.currentKeyGroup, (group = new Map()));
     const e = group.get(this.currentKeyString);
     if (e) {
-      this.beforeMutate(name, this.currentKeyGroup, this.currentKeyString, e);
+      this.beforeMutate(name, this.currentKeyGroup, this.currentKeyString, e, Change.Replace);
       e.value = value;
       e.writtenAt = this.clock();
     } else {
@@ -183,7 +224,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     const group = this.states.get(name)?.get(this.currentKeyGroup);
     const e = group?.get(this.currentKeyString);
     if (!e) return;
-    this.beforeMutate(name, this.currentKeyGroup, this.currentKeyString, e);
+    this.beforeMutate(name, this.currentKeyGroup, this.currentKeyString, e, Change.Replace);
     group!.delete(this.currentKeyString);
   }
 
@@ -199,7 +240,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     return {
       get: () => (this.entry(name, ttl)?.value as T[] | undefined) ?? [],
       add: (value) => {
-        const e = this.mutable(name, ttl);
+        const e = this.mutable(name, ttl, Change.Append);
         if (e) (e.value as T[]).push(value);
         else this.write(name, [value]);
       },
@@ -213,7 +254,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     return {
       get: (k) => map()?.get(k),
       put: (k, v) => {
-        const e = this.mutable(name, ttl);
+        const e = this.mutable(name, ttl, Change.InPlace);
         if (e) (e.value as Map<K, V>).set(k, v);
         else this.write(name, new Map([[k, v]]));
       },
@@ -225,7 +266,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
           this.remove(name);
           return;
         }
-        this.mutable(name, ttl);
+        this.mutable(name, ttl, Change.InPlace);
         m.delete(k);
       },
       contains: (k) => map()?.has(k) ?? false,
@@ -245,7 +286,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
   }
 
   /** A consistent copy of all state, by key group, taken synchronously. */
-  snapshot(): KeyedStateSnapshot {
+  snapshot(): Readonly<Record<string, KeyGroupState>> {
     const out: Record<string, Record<string, unknown[]>> = {};
     for (const [name, groups] of this.states) {
       for (const [kg, entries] of groups) {
@@ -282,34 +323,42 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     };
   }
 
+  /**
+   * Writes the snapshot out as JSON text (KeyGroupTextWriter) in one pass: each entry is encoded
+   * as it is met (an entry changed since the snapshot began, from its saved copy), and what is
+   * encoded is done before the thread yields to records that may change it.
+   */
   private async materialize(active: ActiveSnapshot, sliceMs: number): Promise<KeyedStateSnapshot> {
-    const out: Record<string, Record<string, unknown[]>> = {};
-    const emit = (name: string, kg: number, e: Entry) =>
-      ((out[kg] ??= {})[name] ??= []).push([e.key, copyValue(e.value), e.writtenAt]);
+    const out = new KeyGroupTextWriter();
+    // Not even the first slice runs in the checkpoint's synchronous part, which ends with the
+    // version bump (as in Flink, where the asynchronous part runs on another thread).
+    await new Promise<void>((resolve) => setImmediate(resolve));
     let sliceStart = performance.now();
-    const maybeYield = async () => {
-      if (performance.now() - sliceStart < sliceMs) return;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    };
     let n = 0;
     for (const [name, groups] of this.states) {
       for (const [kg, entries] of groups) {
+        let saved = active.saved.get(name)?.get(kg);
         for (const [key, e] of entries) {
-          const saved = active.saved.get(name)?.get(kg)?.get(key);
-          if (saved) {
+          const copy = saved?.get(key);
+          if (copy) {
             // A key deleted and created again after this pass saw it is met a second time.
-            if (!saved.emitted) emit(name, kg, saved);
-            saved.emitted = true;
+            if (!copy.emitted) out.add(kg, name, copy.key, savedValue(copy), copy.writtenAt);
+            copy.emitted = true;
           } else if (e.version < active.version) {
-            emit(name, kg, e);
+            out.add(kg, name, e.key, e.value, e.writtenAt);
             // Written out as it is now: a later change need not save a copy for this snapshot.
             // The version says so unless an older snapshot still running has yet to reach the
             // entry; then a marker does (an emitted saved copy, which is not written again).
             if (this.actives[0] === active) e.version = active.version;
-            else savedOf(active, name, kg).set(key, { ...e, emitted: true });
+            else (saved ??= savedOf(active, name, kg)).set(key, { ...e, emitted: true });
           }
-          if ((++n & 1023) === 0) await maybeYield();
+          if ((++n & 255) === 0 && performance.now() - sliceStart >= sliceMs) {
+            out.flush();
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            sliceStart = performance.now();
+            // Records may have saved the first copies of this key group meanwhile.
+            saved = active.saved.get(name)?.get(kg);
+          }
         }
       }
     }
@@ -317,10 +366,10 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     // saved copies; every saved copy is written exactly once.
     for (const [name, groups] of active.saved) {
       for (const [kg, saved] of groups) {
-        for (const e of saved.values()) if (!e.emitted) emit(name, kg, e);
+        for (const e of saved.values()) if (!e.emitted) out.add(kg, name, e.key, savedValue(e), e.writtenAt);
       }
     }
-    return out;
+    return out.finish();
   }
 
   /** Nothing to release: heap state goes with the task. */
@@ -329,10 +378,10 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
   /** Loads the key groups this subtask owns from any number of snapshots (after a rescale, several). */
   restore(snapshots: readonly KeyedStateSnapshot[]): void {
     for (const snapshot of snapshots) {
-      for (const [kgText, byName] of Object.entries(snapshot)) {
+      for (const [kgText, group] of Object.entries(snapshot)) {
         const kg = Number(kgText);
         if (kg < this.keyGroupRange.start || kg > this.keyGroupRange.end) continue;
-        for (const [name, entries] of Object.entries(byName)) {
+        for (const [name, entries] of Object.entries(keyGroupState(group))) {
           const t = this.table(name);
           let group = t.get(kg);
           if (!group) t.set(kg, (group = new Map()));

@@ -2,7 +2,12 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isKeyedStateHandle, type KeyedStateHandle, type KeyedStateSnapshot } from '../../api/state.js';
+import {
+  isKeyedStateHandle,
+  type KeyedStateHandle,
+  type KeyedStateSnapshot,
+  keyGroupState,
+} from '../../api/state.js';
 import { HeapKeyedStateBackend } from '../heap-keyed-state.js';
 import { keyGroupRange } from '../key-groups.js';
 import { runFilesToCanonical } from './canonical.js';
@@ -42,8 +47,8 @@ afterEach(() => {
 /** Snapshot entries in a canonical order, so two snapshots of the same state compare equal. */
 function sorted(snapshot: KeyedStateSnapshot): unknown {
   const out: Record<string, Record<string, unknown[]>> = {};
-  for (const [kg, byName] of Object.entries(snapshot)) {
-    for (const [name, entries] of Object.entries(byName)) {
+  for (const [kg, group] of Object.entries(snapshot)) {
+    for (const [name, entries] of Object.entries(keyGroupState(group))) {
       (out[kg] ??= {})[name] = [...entries]
         .map((e) => {
           const [key, value] = e as [unknown[], unknown, number];
@@ -133,7 +138,7 @@ describe('DiskKeyedStateBackend', () => {
           .map(([kg, byName]) => [
             kg,
             Object.fromEntries(
-              Object.entries(byName)
+              Object.entries(keyGroupState(byName))
                 .map(([name, entries]) => [
                   name,
                   name === 'v'
@@ -212,7 +217,9 @@ describe('DiskKeyedStateBackend', () => {
       else v.clear();
     }
     const taken = (await snapshot.materialize()) as KeyedStateSnapshot;
-    const values = Object.values(taken).flatMap((byName) => byName.v.map((e) => (e as unknown[])[1]));
+    const values = Object.values(taken).flatMap((byName) =>
+      keyGroupState(byName).v.map((e) => (e as unknown[])[1]),
+    );
     expect(values.sort((x, y) => (x as number) - (y as number))).toEqual(
       Array.from({ length: 200 }, (_, i) => i),
     );

@@ -7,6 +7,7 @@ import {
   isKeyedStateHandle,
   type KeyedStateHandle,
   type KeyedStateSnapshot,
+  keyGroupState,
   type ListState,
   type MapState,
   type StateTtl,
@@ -736,8 +737,10 @@ export class DiskKeyedStateBackend implements SnapshottingKeyedStateBackend {
     const { name, path } = this.newRunPath();
     const writer = new SortedRunWriter(path, this.blockSize);
     try {
-      for (const [kg, byName] of groups) {
+      for (const [kg, group] of groups) {
         const prefix = keyGroupPrefix(kg);
+        // Decoded a key group at a time: a snapshot written as text is never all decoded at once.
+        const byName = keyGroupState(group);
         for (const state of Object.keys(byName).sort()) {
           const keyed = byName[state].map((raw) => {
             const e = raw as [unknown[], unknown, number];
