@@ -5,6 +5,7 @@ import type { KeyedStateBackend, MapState } from '../../api/state.js';
 import { keyString } from '../../state/heap-keyed-state.js';
 import { assignToKeyGroup, hashFields } from '../../state/key-groups.js';
 import type { Accumulator } from '../group-aggregate/accumulators.js';
+import { FiredRows } from './fired-rows.js';
 import { type SliceAssigner, sliceAssigner } from './slices.js';
 import { newAccumulatorRow, rowTime, windowAccumulators, windowProperty } from './window-aggregate.js';
 import { WindowBuffer } from './window-buffer.js';
@@ -67,7 +68,7 @@ export class SlicingWindowAggregateOperator implements StreamOperator {
   private buffer!: WindowBuffer;
   private readonly assigner: SliceAssigner;
   private readonly eventTime: boolean;
-  private pending: unknown[][] = [];
+  private readonly fired = new FiredRows();
   /** Rows dropped because every window they belong to had fired (Flink's numLateRecordsDropped). */
   numLateRecordsDropped = 0;
 
@@ -249,7 +250,7 @@ export class SlicingWindowAggregateOperator implements StreamOperator {
       cancel: this.ctx.processingTimeService.registerTimer(next - 1, async () => {
         this.wakeup = undefined;
         this.fireDue(this.ctx.processingTimeService.now());
-        await this.flush();
+        await this.fired.emitTo(this.output);
         this.scheduleProcessingTime();
       }),
     };
@@ -261,21 +262,14 @@ export class SlicingWindowAggregateOperator implements StreamOperator {
     for (const a of this.accs) row.push(a.value(acc));
     const window = { start, end };
     for (const p of this.spec.properties) row.push(windowProperty(p, window, this.ctx.processingTimeService));
-    this.pending.push(row);
-  }
-
-  private flush(): void | Promise<void> {
-    if (this.pending.length === 0) return;
-    const rows = this.pending;
-    this.pending = [];
-    return this.output.emit({ rows });
+    this.fired.push(row);
   }
 
   async processWatermark(watermark: number): Promise<void> {
     // Rows buffered before the watermark belong in the windows it fires.
     this.flushBuffer();
     if (this.eventTime) this.fireDue(watermark);
-    await this.flush();
+    await this.fired.emitTo(this.output);
     await this.output.emitWatermark(watermark);
   }
 

@@ -6,6 +6,7 @@ import type { KeyedStateBackend, ListState, MapState, ValueState } from '../../a
 import { KeyedTimerService, type TimeDomain } from '../../time/timer-service.js';
 import { type Accumulator, createAccumulator } from '../group-aggregate/accumulators.js';
 import { assignWindows, maxTimestamp, type TimeWindow } from './assigners.js';
+import { FiredRows } from './fired-rows.js';
 
 const NO_KEY: readonly unknown[] = [];
 /** Per key: window end → [window start, accumulator row] of the aligned windows not fired yet. */
@@ -124,7 +125,7 @@ export class WindowAggregateOperator implements StreamOperator {
   private width = 1;
   private shared: Accumulator[] | undefined;
   private readonly byWindow = new Map<number, Accumulator[]>();
-  private pending: unknown[][] = [];
+  private readonly fired = new FiredRows();
   private readonly eventTime: boolean;
   /** Whether a session keeps an accumulator row (every call merges) rather than its rows. */
   private sessionAccumulators = false;
@@ -301,7 +302,7 @@ export class WindowAggregateOperator implements StreamOperator {
     const row: unknown[] = [...this.backend.getCurrentKey()];
     for (const a of accs) row.push(a.value(acc));
     for (const p of this.spec.properties) row.push(windowProperty(p, window, this.ctx.processingTimeService));
-    this.pending.push(row);
+    this.fired.push(row);
   }
 
   /** A timer at `timestamp` for the current key: the windows ending at timestamp + 1 fire. */
@@ -319,7 +320,7 @@ export class WindowAggregateOperator implements StreamOperator {
       // Every key's timers for this end fire together; the window's accumulators can be rebuilt.
       this.byWindow.delete(end);
     }
-    if (domain === 'processing-time') return this.flush();
+    if (domain === 'processing-time') return this.fired.emitTo(this.output);
   }
 
   /**
@@ -364,16 +365,9 @@ export class WindowAggregateOperator implements StreamOperator {
     else this.sessions.clear();
   }
 
-  private flush(): void | Promise<void> {
-    if (this.pending.length === 0) return;
-    const rows = this.pending;
-    this.pending = [];
-    return this.output.emit({ rows });
-  }
-
   async processWatermark(watermark: number): Promise<void> {
     await this.timers.advanceWatermark(watermark);
-    await this.flush();
+    await this.fired.emitTo(this.output);
     await this.output.emitWatermark(watermark);
   }
 

@@ -4,6 +4,7 @@ import type { OperatorContext, Output, StreamOperator } from '../../api/operator
 import type { KeyedStateBackend, MapState } from '../../api/state.js';
 import { KeyedTimerService, type TimeDomain } from '../../time/timer-service.js';
 import { type RowComparator, rowComparator } from '../rank/sort.js';
+import { FiredRows } from './fired-rows.js';
 
 /** Per partition key: window end → the window's best rows so far, sorted, at most rankEnd of them. */
 const WINDOWS = 'window-rank.windows';
@@ -27,7 +28,7 @@ export class WindowRankOperator implements StreamOperator {
   private windows!: MapState<number, readonly unknown[][]>;
   private readonly compare: RowComparator;
   private readonly eventTime: boolean;
-  private pending: unknown[][] = [];
+  private readonly fired = new FiredRows();
   numLateRecordsDropped = 0;
 
   constructor(private readonly spec: WindowRankSpec) {
@@ -103,22 +104,15 @@ export class WindowRankOperator implements StreamOperator {
     if (rows) {
       const { rankStart, rankEnd, outputRankNumber } = this.spec;
       for (let i = rankStart - 1; i < Math.min(rankEnd, rows.length); i++)
-        this.pending.push(outputRankNumber ? [...rows[i], i + 1] : rows[i].slice());
+        this.fired.push(outputRankNumber ? [...rows[i], i + 1] : rows[i].slice());
       this.windows.remove(end);
     }
-    if (domain === 'processing-time') return this.flush();
-  }
-
-  private flush(): void | Promise<void> {
-    if (this.pending.length === 0) return;
-    const rows = this.pending;
-    this.pending = [];
-    return this.output.emit({ rows });
+    if (domain === 'processing-time') return this.fired.emitTo(this.output);
   }
 
   async processWatermark(watermark: number): Promise<void> {
     await this.timers.advanceWatermark(watermark);
-    await this.flush();
+    await this.fired.emitTo(this.output);
     await this.output.emitWatermark(watermark);
   }
 
