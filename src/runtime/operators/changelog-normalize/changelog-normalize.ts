@@ -5,6 +5,7 @@ import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext, Output, StreamOperator } from '../../api/operator.js';
 import type { KeyedStateBackend, ValueState } from '../../api/state.js';
 import { deepEquals } from '../calc/compare.js';
+import { keyedStateOf } from '../keyed-state-of.js';
 
 const LAST_ROW = 'changelog-normalize.row';
 
@@ -28,10 +29,8 @@ export class ChangelogNormalizeOperator implements StreamOperator {
   constructor(private readonly spec: ChangelogNormalizeSpec) {}
 
   open(ctx: OperatorContext, output: Output): void {
-    if (!ctx.keyedStateBackend)
-      throw new Error(`ChangelogNormalize '${ctx.operatorName}' runs without a keyed state backend`);
     this.output = output;
-    this.backend = ctx.keyedStateBackend;
+    this.backend = keyedStateOf(ctx, 'ChangelogNormalize');
     const ttlMs = ctx.config.get(STATE_TTL) ?? 0;
     this.ttlEnabled = ttlMs > 0;
     this.lastRow = this.backend.getValueState(LAST_ROW, this.ttlEnabled ? { ttlMs } : undefined);

@@ -4,6 +4,7 @@ import { RowKind } from '../../../common/types.js';
 import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext, Output, StreamOperator } from '../../api/operator.js';
 import type { KeyedStateBackend, StateTtl, ValueState } from '../../api/state.js';
+import { keyedStateOf } from '../keyed-state-of.js';
 import { AggsHandle, GroupChangelog } from './aggs-handle.js';
 
 export const NO_KEY: readonly unknown[] = [];
@@ -23,8 +24,7 @@ export function openGroupState(
   spec: { aggCalls: GroupAggregateSpec['aggCalls']; inputType: GroupAggregateSpec['inputType'] },
   retracting: boolean,
 ): { backend: KeyedStateBackend; accState: ValueState<unknown[]>; handle: AggsHandle; ttl?: StateTtl } {
-  if (!ctx.keyedStateBackend) throw new Error(`${ctx.operatorName} runs without a keyed state backend`);
-  const backend = ctx.keyedStateBackend;
+  const backend = keyedStateOf(ctx);
   const ttlMs = ctx.config.get(STATE_TTL) ?? 0;
   const ttl = ttlMs > 0 ? { ttlMs } : undefined;
   const accState = backend.getValueState<unknown[]>(ACCUMULATORS, ttl);

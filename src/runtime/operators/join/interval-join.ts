@@ -4,6 +4,7 @@ import type { OperatorContext, Output, StreamOperator } from '../../api/operator
 import type { KeyedStateBackend, MapState, ValueState } from '../../api/state.js';
 import { KeyedTimerService } from '../../time/timer-service.js';
 import type { Predicate } from '../calc/index.js';
+import { keyedStateOf } from '../keyed-state-of.js';
 import { compileJoinCondition, JoinKeySelector } from './join-key.js';
 
 /** A buffered row and whether it has matched anything yet (an outer row that never did is emitted padded). */
@@ -54,10 +55,8 @@ export class IntervalJoinOperator implements StreamOperator {
   }
 
   open(ctx: OperatorContext, output: Output): void {
-    if (!ctx.keyedStateBackend)
-      throw new Error(`IntervalJoin '${ctx.operatorName}' runs without a keyed state backend`);
     this.output = output;
-    this.backend = ctx.keyedStateBackend;
+    this.backend = keyedStateOf(ctx, 'IntervalJoin');
     this.leftBuffer = this.backend.getMapState(LEFT_BUFFER);
     this.rightBuffer = this.backend.getMapState(RIGHT_BUFFER);
     this.cleanupTimer = this.backend.getValueState(CLEANUP_TIMER);

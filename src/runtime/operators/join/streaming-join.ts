@@ -6,6 +6,7 @@ import type { OperatorContext, Output, StreamOperator } from '../../api/operator
 import type { KeyedStateBackend, ListState, MapState, StateTtl } from '../../api/state.js';
 import { keyString } from '../../state/heap-keyed-state.js';
 import type { Predicate } from '../calc/index.js';
+import { keyedStateOf } from '../keyed-state-of.js';
 import { compileJoinCondition, JoinKeySelector } from './join-key.js';
 
 /**
@@ -70,10 +71,8 @@ export class StreamingJoinOperator implements StreamOperator {
   }
 
   open(ctx: OperatorContext, output: Output): void {
-    if (!ctx.keyedStateBackend)
-      throw new Error(`Join '${ctx.operatorName}' runs without a keyed state backend`);
     this.output = output;
-    this.backend = ctx.keyedStateBackend;
+    this.backend = keyedStateOf(ctx, 'Join');
     const ttlMs = ctx.config.get(STATE_TTL) ?? 0;
     const ttl: StateTtl | undefined = ttlMs > 0 ? { ttlMs } : undefined;
     this.leftState = this.backend.getMapState(LEFT_STATE, ttl);

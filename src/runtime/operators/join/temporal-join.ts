@@ -5,6 +5,7 @@ import type { OperatorContext, Output, StreamOperator } from '../../api/operator
 import type { KeyedStateBackend, MapState, ValueState } from '../../api/state.js';
 import { KeyedTimerService } from '../../time/timer-service.js';
 import type { Predicate } from '../calc/index.js';
+import { keyedStateOf } from '../keyed-state-of.js';
 import { compileJoinCondition, JoinKeySelector } from './join-key.js';
 
 /** A row with its kind, as kept in state. */
@@ -51,10 +52,8 @@ export class TemporalJoinOperator implements StreamOperator {
   }
 
   open(ctx: OperatorContext, output: Output): void {
-    if (!ctx.keyedStateBackend)
-      throw new Error(`TemporalJoin '${ctx.operatorName}' runs without a keyed state backend`);
     this.output = output;
-    this.backend = ctx.keyedStateBackend;
+    this.backend = keyedStateOf(ctx, 'TemporalJoin');
     this.leftRows = this.backend.getMapState(LEFT_ROWS);
     this.leftSequence = this.backend.getValueState(LEFT_SEQUENCE);
     this.rightVersions = this.backend.getMapState(RIGHT_VERSIONS);

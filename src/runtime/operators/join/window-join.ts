@@ -5,6 +5,7 @@ import type { KeyedStateBackend, MapState } from '../../api/state.js';
 import { keyString } from '../../state/heap-keyed-state.js';
 import { KeyedTimerService } from '../../time/timer-service.js';
 import type { Predicate } from '../calc/index.js';
+import { keyedStateOf } from '../keyed-state-of.js';
 import { compileJoinCondition, JoinKeySelector } from './join-key.js';
 
 /** Per join key: window end → the rows of that side in that window, in arrival order. */
@@ -46,10 +47,8 @@ export class WindowJoinOperator implements StreamOperator {
   }
 
   open(ctx: OperatorContext, output: Output): void {
-    if (!ctx.keyedStateBackend)
-      throw new Error(`WindowJoin '${ctx.operatorName}' runs without a keyed state backend`);
     this.output = output;
-    this.backend = ctx.keyedStateBackend;
+    this.backend = keyedStateOf(ctx, 'WindowJoin');
     this.leftRows = this.backend.getMapState(LEFT_ROWS);
     this.rightRows = this.backend.getMapState(RIGHT_ROWS);
     // Built after the keyed state is restored: it re-reads the timers from it.

@@ -6,6 +6,7 @@ import type { OperatorContext, Output, ProcessingTimeService, StreamOperator } f
 import type { KeyedStateBackend, MapState, StateTtl, ValueState } from '../../api/state.js';
 import { KeyedTimerService } from '../../time/timer-service.js';
 import { type Accumulator, createAccumulator } from '../group-aggregate/accumulators.js';
+import { keyedStateOf } from '../keyed-state-of.js';
 
 /**
  * Flink's OverAggregate (the Row/RangeUnbounded/BoundedPrecedingFunction family): per input row,
@@ -48,10 +49,8 @@ export class OverAggregateOperator implements StreamOperator {
   constructor(private readonly spec: OverAggregateSpec) {}
 
   open(ctx: OperatorContext, output: Output): void {
-    if (!ctx.keyedStateBackend)
-      throw new Error(`OverAggregate '${ctx.operatorName}' runs without a keyed state backend`);
     this.output = output;
-    this.backend = ctx.keyedStateBackend;
+    this.backend = keyedStateOf(ctx, 'OverAggregate');
     const ttlMs = ctx.config.get(STATE_TTL) ?? 0;
     const ttl: StateTtl | undefined = ttlMs > 0 ? { ttlMs } : undefined;
     this.accState = this.backend.getValueState('over.acc', ttl);

@@ -6,6 +6,7 @@ import type { OperatorContext, Output, StreamOperator } from '../../api/operator
 import type { KeyedStateBackend, StateTtl, ValueState } from '../../api/state.js';
 import { deepEquals } from '../calc/compare.js';
 import type { Accumulator } from '../group-aggregate/accumulators.js';
+import { keyedStateOf } from '../keyed-state-of.js';
 import { lowerBound, type RowComparator, rowComparator, upperBound } from '../rank/sort.js';
 import { overAccumulators } from './operator.js';
 
@@ -36,10 +37,8 @@ export class RetractableOverAggregateOperator implements StreamOperator {
   }
 
   open(ctx: OperatorContext, output: Output): void {
-    if (!ctx.keyedStateBackend)
-      throw new Error(`OverAggregate '${ctx.operatorName}' runs without a keyed state backend`);
     this.output = output;
-    this.backend = ctx.keyedStateBackend;
+    this.backend = keyedStateOf(ctx, 'OverAggregate');
     const ttlMs = ctx.config.get(STATE_TTL) ?? 0;
     const ttl: StateTtl | undefined = ttlMs > 0 ? { ttlMs } : undefined;
     this.sorted = this.backend.getValueState('over.sorted', ttl);

@@ -4,6 +4,7 @@ import { RowKind } from '../../../common/types.js';
 import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext, Output, StreamOperator } from '../../api/operator.js';
 import type { KeyedStateBackend, ValueState } from '../../api/state.js';
+import { keyedStateOf } from '../keyed-state-of.js';
 
 const KEPT = 'deduplicate.row';
 
@@ -26,10 +27,8 @@ export class DeduplicateOperator implements StreamOperator {
   constructor(private readonly spec: DeduplicateSpec) {}
 
   open(ctx: OperatorContext, output: Output): void {
-    if (!ctx.keyedStateBackend)
-      throw new Error(`Deduplicate '${ctx.operatorName}' runs without a keyed state backend`);
     this.output = output;
-    this.backend = ctx.keyedStateBackend;
+    this.backend = keyedStateOf(ctx, 'Deduplicate');
     const ttlMs = ctx.config.get(STATE_TTL) ?? 0;
     this.kept = this.backend.getValueState(KEPT, ttlMs > 0 ? { ttlMs } : undefined);
   }

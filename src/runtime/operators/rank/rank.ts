@@ -5,6 +5,7 @@ import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext, Output, StreamOperator } from '../../api/operator.js';
 import type { KeyedStateBackend, ValueState } from '../../api/state.js';
 import { deepEquals } from '../calc/compare.js';
+import { keyedStateOf } from '../keyed-state-of.js';
 import { lowerBound, type RowComparator, rowComparator, upperBound } from './sort.js';
 
 const ROWS = 'rank.rows';
@@ -37,10 +38,8 @@ export class RankOperator implements StreamOperator {
   }
 
   open(ctx: OperatorContext, output: Output): void {
-    if (!ctx.keyedStateBackend)
-      throw new Error(`Rank '${ctx.operatorName}' runs without a keyed state backend`);
     this.output = output;
-    this.backend = ctx.keyedStateBackend;
+    this.backend = keyedStateOf(ctx, 'Rank');
     const ttlMs = ctx.config.get(STATE_TTL) ?? 0;
     this.rows = this.backend.getValueState(ROWS, ttlMs > 0 ? { ttlMs } : undefined);
   }

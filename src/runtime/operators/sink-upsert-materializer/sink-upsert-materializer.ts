@@ -5,6 +5,7 @@ import type { RecordBatch } from '../../api/batch.js';
 import type { Logger, OperatorContext, Output, StreamOperator } from '../../api/operator.js';
 import type { KeyedStateBackend, ValueState } from '../../api/state.js';
 import { deepEquals } from '../calc/compare.js';
+import { keyedStateOf } from '../keyed-state-of.js';
 
 const ROWS = 'sink-upsert-materializer.rows';
 
@@ -30,9 +31,8 @@ export class SinkUpsertMaterializerOperator implements StreamOperator {
   constructor(private readonly spec: SinkUpsertMaterializerSpec) {}
 
   open(ctx: OperatorContext, output: Output): void {
-    if (!ctx.keyedStateBackend) throw new Error(`${ctx.operatorName} runs without a keyed state backend`);
     this.output = output;
-    this.backend = ctx.keyedStateBackend;
+    this.backend = keyedStateOf(ctx);
     this.log = ctx.log;
     const ttlMs = ctx.config.get(STATE_TTL) ?? 0;
     this.rows = this.backend.getValueState(ROWS, ttlMs > 0 ? { ttlMs } : undefined);

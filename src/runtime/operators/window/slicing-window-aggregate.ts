@@ -5,6 +5,7 @@ import type { KeyedStateBackend, MapState } from '../../api/state.js';
 import { keyString } from '../../state/heap-keyed-state.js';
 import { assignToKeyGroup, hashFields } from '../../state/key-groups.js';
 import type { Accumulator } from '../group-aggregate/accumulators.js';
+import { keyedStateOf } from '../keyed-state-of.js';
 import { FiredRows } from './fired-rows.js';
 import { type SliceAssigner, sliceAssigner } from './slices.js';
 import { newAccumulatorRow, rowTime, windowAccumulators, windowProperty } from './window-aggregate.js';
@@ -90,11 +91,9 @@ export class SlicingWindowAggregateOperator implements StreamOperator {
   }
 
   open(ctx: OperatorContext, output: Output): void {
-    if (!ctx.keyedStateBackend)
-      throw new Error(`WindowAggregate '${ctx.operatorName}' runs without a keyed state backend`);
     this.ctx = ctx;
     this.output = output;
-    this.backend = ctx.keyedStateBackend;
+    this.backend = keyedStateOf(ctx, 'WindowAggregate');
     this.slices = this.backend.getMapState(SLICES);
     this.accs = windowAccumulators(this.spec, this.backend, 'sliced');
     const unmergeable = this.spec.aggCalls.find((_, i) => !this.accs[i].merge);

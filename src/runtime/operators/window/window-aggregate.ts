@@ -5,6 +5,7 @@ import type { OperatorContext, Output, ProcessingTimeService, StreamOperator } f
 import type { KeyedStateBackend, ListState, MapState, ValueState } from '../../api/state.js';
 import { KeyedTimerService, type TimeDomain } from '../../time/timer-service.js';
 import { type Accumulator, createAccumulator } from '../group-aggregate/accumulators.js';
+import { keyedStateOf } from '../keyed-state-of.js';
 import { assignWindows, maxTimestamp, type TimeWindow } from './assigners.js';
 import { FiredRows } from './fired-rows.js';
 
@@ -137,11 +138,9 @@ export class WindowAggregateOperator implements StreamOperator {
   }
 
   open(ctx: OperatorContext, output: Output): void {
-    if (!ctx.keyedStateBackend)
-      throw new Error(`WindowAggregate '${ctx.operatorName}' runs without a keyed state backend`);
     this.ctx = ctx;
     this.output = output;
-    this.backend = ctx.keyedStateBackend;
+    this.backend = keyedStateOf(ctx, 'WindowAggregate');
     this.windows = this.backend.getMapState(WINDOWS);
     this.sessions = this.backend.getValueState(SESSIONS);
     // DISTINCT keeps a map state per call; it must be per window too, so those accumulators are

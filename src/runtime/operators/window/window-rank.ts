@@ -3,6 +3,7 @@ import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext, Output, StreamOperator } from '../../api/operator.js';
 import type { KeyedStateBackend, MapState } from '../../api/state.js';
 import { KeyedTimerService, type TimeDomain } from '../../time/timer-service.js';
+import { keyedStateOf } from '../keyed-state-of.js';
 import { type RowComparator, rowComparator } from '../rank/sort.js';
 import { FiredRows } from './fired-rows.js';
 
@@ -37,11 +38,9 @@ export class WindowRankOperator implements StreamOperator {
   }
 
   open(ctx: OperatorContext, output: Output): void {
-    if (!ctx.keyedStateBackend)
-      throw new Error(`WindowRank '${ctx.operatorName}' runs without a keyed state backend`);
     this.ctx = ctx;
     this.output = output;
-    this.backend = ctx.keyedStateBackend;
+    this.backend = keyedStateOf(ctx, 'WindowRank');
     this.windows = this.backend.getMapState(WINDOWS);
     // Built after the keyed state is restored: it re-reads the timers from it.
     this.timers = new KeyedTimerService(this.backend, ctx.processingTimeService, (domain, ts) =>
