@@ -1,3 +1,4 @@
+import { KeyGroupBinaryWriter } from '../../common/state-binary.js';
 import {
   type KeyedStateBackend,
   type KeyedStateSnapshot,
@@ -8,7 +9,6 @@ import {
   type StateTtl,
   type ValueState,
 } from '../api/state.js';
-import { KeyGroupTextWriter } from './key-group-text.js';
 import { assignToKeyGroup, hashFields, keyGroupRange } from './key-groups.js';
 import type { SnapshottingKeyedStateBackend } from './snapshot.js';
 
@@ -17,65 +17,26 @@ interface Entry {
   value: unknown;
   /** Last write (processing time), for TTL. */
   writtenAt: number;
-  /** The backend's snapshot version when the entry was created, last copied on write, or written out. */
-  version: number;
   /**
-   * On a saved copy of list state: the list's length when it was saved. The copy shares the live
-   * list, which only ever grows in place (adds push; update and clear replace or drop it), so its
-   * first `listLength` elements are the list as it was.
+   * The backend's snapshot version when the entry was created or last written out to the running
+   * snapshots: every snapshot of a later version still has to write it out.
    */
-  listLength?: number;
-  /** On a saved copy: the running snapshot has written it out already. */
-  emitted?: boolean;
+  version: number;
 }
 
 /**
- * How a change affects the value a running snapshot needs: replaced or removed (the old value is
- * left as it was), appended to (a list grows in place), or changed in place (a map).
+ * A snapshot being written out while records keep flowing. Each entry goes into its writer
+ * exactly once, as it was when the snapshot began: when the pass over all state reaches it, or
+ * before its first change if a record gets there first.
  */
-enum Change {
-  Replace,
-  Append,
-  InPlace,
-}
-
-/** A snapshot being written out while records keep flowing: originals of entries changed since it began. */
 interface ActiveSnapshot {
   readonly version: number;
-  /** state name -> key group -> key string -> the entry as it was when the snapshot began. */
-  readonly saved: Map<string, Map<number, Map<string, Entry>>>;
+  readonly out: KeyGroupBinaryWriter;
 }
 
 /** Copies a value one level deep: lists and maps are the containers operators mutate in place. */
 function copyValue(value: unknown): unknown {
   return Array.isArray(value) ? [...value] : value instanceof Map ? new Map(value) : value;
-}
-
-/** What a snapshot saved of an entry before its first change, for the change about to happen. */
-function savedCopy(e: Entry, change: Change): Entry {
-  switch (change) {
-    case Change.Replace:
-      return { ...e };
-    case Change.Append:
-      return { ...e, listLength: (e.value as unknown[]).length };
-    case Change.InPlace:
-      return { ...e, value: copyValue(e.value) };
-  }
-}
-
-/** A saved copy's value as it was saved. */
-function savedValue(e: Entry): unknown {
-  const list = e.value as unknown[];
-  return e.listLength === undefined || list.length === e.listLength ? e.value : list.slice(0, e.listLength);
-}
-
-/** The copies a running snapshot saved of one state's key group, created on first use. */
-function savedOf(active: ActiveSnapshot, name: string, keyGroup: number): Map<string, Entry> {
-  let byGroup = active.saved.get(name);
-  if (!byGroup) active.saved.set(name, (byGroup = new Map()));
-  let saved = byGroup.get(keyGroup);
-  if (!saved) byGroup.set(keyGroup, (saved = new Map()));
-  return saved;
 }
 
 /** How long one slice of an asynchronous snapshot may hold the thread before yielding. */
@@ -166,7 +127,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     const group = this.states.get(name)?.get(this.currentKeyGroup);
     const e = group?.get(this.currentKeyString);
     if (e && ttl && this.clock() - e.writtenAt >= ttl.ttlMs) {
-      this.beforeMutate(name, this.currentKeyGroup, this.currentKeyString, e, Change.Replace);
+      this.beforeMutate(name, this.currentKeyGroup, e);
       group!.delete(this.currentKeyString);
       return undefined;
     }
@@ -174,28 +135,28 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
   }
 
   /**
-   * Copy on write: an entry the running snapshots still need is saved before its first change.
-   * Only a map changed in place is copied; a replaced value stays as it was, and of a list that
-   * grows the saved copy keeps the length.
+   * Copy on write, where the copy is the entry's encoded form: before its first change, an entry
+   * the running snapshots still need is written out to them as it is.
    */
-  private beforeMutate(name: string, keyGroup: number, key: string, e: Entry, change: Change): void {
+  private beforeMutate(name: string, keyGroup: number, e: Entry): void {
     const actives = this.actives;
     if (actives.length === 0 || e.version >= actives[actives.length - 1].version) return;
-    let copy: Entry | undefined;
-    for (const active of actives) {
-      if (e.version >= active.version) continue;
-      const saved = savedOf(active, name, keyGroup);
-      // One copy of the value serves every snapshot; each has its own record of writing it out.
-      if (!saved.has(key)) saved.set(key, { ...(copy ??= savedCopy(e, change)) });
+    this.writeOut(name, keyGroup, e);
+  }
+
+  /** Writes `e` out to every running snapshot that still needs it; then none does. */
+  private writeOut(name: string, keyGroup: number, e: Entry): void {
+    for (const active of this.actives) {
+      if (e.version < active.version) active.out.add(keyGroup, name, e.key, e.value, e.writtenAt);
     }
     e.version = this.version;
   }
 
   /** The entry for the current key, about to be appended to (a list) or changed in place (a map). */
-  private mutable(name: string, ttl: StateTtl | undefined, change: Change): Entry | undefined {
+  private mutable(name: string, ttl: StateTtl | undefined): Entry | undefined {
     const e = this.entry(name, ttl);
     if (e) {
-      this.beforeMutate(name, this.currentKeyGroup, this.currentKeyString, e, change);
+      this.beforeMutate(name, this.currentKeyGroup, e);
       e.writtenAt = this.clock();
     }
     return e;
@@ -207,7 +168,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     if (!group) t.set(this.currentKeyGroup, (group = new Map()));
     const e = group.get(this.currentKeyString);
     if (e) {
-      this.beforeMutate(name, this.currentKeyGroup, this.currentKeyString, e, Change.Replace);
+      this.beforeMutate(name, this.currentKeyGroup, e);
       e.value = value;
       e.writtenAt = this.clock();
     } else {
@@ -224,7 +185,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     const group = this.states.get(name)?.get(this.currentKeyGroup);
     const e = group?.get(this.currentKeyString);
     if (!e) return;
-    this.beforeMutate(name, this.currentKeyGroup, this.currentKeyString, e, Change.Replace);
+    this.beforeMutate(name, this.currentKeyGroup, e);
     group!.delete(this.currentKeyString);
   }
 
@@ -240,7 +201,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     return {
       get: () => (this.entry(name, ttl)?.value as T[] | undefined) ?? [],
       add: (value) => {
-        const e = this.mutable(name, ttl, Change.Append);
+        const e = this.mutable(name, ttl);
         if (e) (e.value as T[]).push(value);
         else this.write(name, [value]);
       },
@@ -254,7 +215,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     return {
       get: (k) => map()?.get(k),
       put: (k, v) => {
-        const e = this.mutable(name, ttl, Change.InPlace);
+        const e = this.mutable(name, ttl);
         if (e) (e.value as Map<K, V>).set(k, v);
         else this.write(name, new Map([[k, v]]));
       },
@@ -266,7 +227,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
           this.remove(name);
           return;
         }
-        this.mutable(name, ttl, Change.InPlace);
+        this.mutable(name, ttl);
         m.delete(k);
       },
       contains: (k) => map()?.has(k) ?? false,
@@ -302,15 +263,15 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
   /**
    * An asynchronous snapshot (Flink's copy-on-write snapshot of the heap backend): the synchronous
    * part only starts a new version, whatever the state size; `materialize` then writes the state
-   * out in slices while records keep flowing, taking any entry changed in the meantime from the
-   * copy saved at its first change.
+   * out in slices while records keep flowing, and a record that is about to change an entry not
+   * yet written out writes it out first.
    */
   snapshotAsync(options: { sliceMs?: number; checkpointId?: number } = {}): {
     materialize(): Promise<KeyedStateSnapshot>;
   } {
     // Several may run at once (a checkpoint triggered while the previous one is still written
-    // out): each is copied on write from its own version, none is taken in full synchronously.
-    const active: ActiveSnapshot = { version: ++this.version, saved: new Map() };
+    // out): each takes an entry from its own version, none is taken in full synchronously.
+    const active: ActiveSnapshot = { version: ++this.version, out: new KeyGroupBinaryWriter() };
     this.actives.push(active);
     return {
       materialize: async () => {
@@ -324,12 +285,12 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
   }
 
   /**
-   * Writes the snapshot out as JSON text (KeyGroupTextWriter) in one pass: each entry is encoded
-   * as it is met (an entry changed since the snapshot began, from its saved copy), and what is
-   * encoded is done before the thread yields to records that may change it.
+   * The pass of a snapshot over all state, in binary form (KeyGroupBinaryWriter): every entry not
+   * yet written out is written out, to this snapshot and to any older one still running that has
+   * not reached it. An entry deleted or changed before the pass reached it was written out at that
+   * moment; one created after the snapshot began has a later version and is skipped.
    */
   private async materialize(active: ActiveSnapshot, sliceMs: number): Promise<KeyedStateSnapshot> {
-    const out = new KeyGroupTextWriter();
     // Not even the first slice runs in the checkpoint's synchronous part, which ends with the
     // version bump (as in Flink, where the asynchronous part runs on another thread).
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -337,39 +298,16 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     let n = 0;
     for (const [name, groups] of this.states) {
       for (const [kg, entries] of groups) {
-        let saved = active.saved.get(name)?.get(kg);
-        for (const [key, e] of entries) {
-          const copy = saved?.get(key);
-          if (copy) {
-            // A key deleted and created again after this pass saw it is met a second time.
-            if (!copy.emitted) out.add(kg, name, copy.key, savedValue(copy), copy.writtenAt);
-            copy.emitted = true;
-          } else if (e.version < active.version) {
-            out.add(kg, name, e.key, e.value, e.writtenAt);
-            // Written out as it is now: a later change need not save a copy for this snapshot.
-            // The version says so unless an older snapshot still running has yet to reach the
-            // entry; then a marker does (an emitted saved copy, which is not written again).
-            if (this.actives[0] === active) e.version = active.version;
-            else (saved ??= savedOf(active, name, kg)).set(key, { ...e, emitted: true });
-          }
+        for (const e of entries.values()) {
+          if (e.version < active.version) this.writeOut(name, kg, e);
           if ((++n & 255) === 0 && performance.now() - sliceStart >= sliceMs) {
-            out.flush();
             await new Promise<void>((resolve) => setImmediate(resolve));
             sliceStart = performance.now();
-            // Records may have saved the first copies of this key group meanwhile.
-            saved = active.saved.get(name)?.get(kg);
           }
         }
       }
     }
-    // Entries deleted (and perhaps re-created) before the pass above reached them exist only as
-    // saved copies; every saved copy is written exactly once.
-    for (const [name, groups] of active.saved) {
-      for (const [kg, saved] of groups) {
-        for (const e of saved.values()) if (!e.emitted) out.add(kg, name, e.key, savedValue(e), e.writtenAt);
-      }
-    }
-    return out.finish();
+    return active.out.finish();
   }
 
   /** Nothing to release: heap state goes with the task. */
