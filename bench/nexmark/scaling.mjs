@@ -10,7 +10,11 @@
 // threads loading weir's modules, JIT warm-up in each isolate) from the cost per event, the slope
 // between the two sizes: the steady-state figures are what a long-running job sees.
 //
-//   npm run bench:scaling -- [--queries q0,q1,q2,q5,q8,q12] [--events 2000000] [--repeat 1]
+// With --warmup N each run first runs its query on N events in the same process, unmeasured, as
+// Nexmark's own runner warms its cluster up and times a job from the moment it is RUNNING on
+// TaskManagers already started: the measured run then finds its worker threads started and warm.
+//
+//   npm run bench:scaling -- [--queries q0,q1,q2,q5,q8,q12] [--events 2000000] [--repeat 1] [--warmup 0]
 //   npm run bench:scaling -- --queries q0,q12 --events 1000000,4000000
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -23,6 +27,7 @@ const { values: flags } = parseArgs({
     queries: { type: 'string', default: 'q0,q1,q2,q5,q8,q12' },
     events: { type: 'string', default: '2000000' },
     repeat: { type: 'string', default: '1' },
+    warmup: { type: 'string', default: '0' },
   },
 });
 const queries = flags.queries.split(',').map((q) => q.trim());
@@ -39,6 +44,11 @@ if (sizes.length > 2 || sizes.some((n) => !Number.isInteger(n) || n <= 0)) {
   process.exit(2);
 }
 const repeat = Number(flags.repeat);
+const warmupEvents = Number(flags.warmup);
+if (!Number.isInteger(warmupEvents) || warmupEvents < 0) {
+  console.error('--warmup takes a number of events (0 for none)');
+  process.exit(2);
+}
 const runQuery = fileURLToPath(new URL('./run-query.mjs', import.meta.url));
 
 /** One run in its own process; the best of `repeat` runs by wall time (the least disturbed). */
@@ -47,7 +57,7 @@ function run(query, events, parallelism) {
   for (let i = 0; i < repeat; i++) {
     const output = execFileSync(
       process.execPath,
-      [runQuery, JSON.stringify({ query, events, parallelism })],
+      [runQuery, JSON.stringify({ query, events, parallelism, warmupEvents })],
       {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -133,7 +143,7 @@ const table = rows.map(({ query, at }) => {
   return cells;
 });
 console.log(
-  `Nexmark p1 vs p2 (2 worker threads), ${sizes.map((n) => n.toLocaleString('en')).join(' and ')} events, no checkpoints, best of ${repeat}; load average before ${loadBefore}, after ${load()}`,
+  `Nexmark p1 vs p2 (2 worker threads), ${sizes.map((n) => n.toLocaleString('en')).join(' and ')} events, no checkpoints, best of ${repeat}${warmupEvents > 0 ? `, each after a warm-up run of ${warmupEvents.toLocaleString('en')} events` : ', cold (no warm-up run)'}; load average before ${loadBefore}, after ${load()}`,
 );
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => (t[i] ?? '').length)));
 console.log(header.map((h, i) => h.padStart(widths[i])).join('  '));

@@ -113,6 +113,21 @@ class BinaryEncoder {
   }
 
   value(v: unknown): void {
+    // The usual field first: a 32-bit integer (not -0), zigzag-encoded with bit operations.
+    if (typeof v === 'number' && (v | 0) === v && (v !== 0 || 1 / v > 0)) {
+      this.room(6);
+      const c = this.chunk;
+      let p = this.pos;
+      c[p++] = Tag.Int;
+      let z = ((v << 1) ^ (v >> 31)) >>> 0;
+      while (z >= 0x80) {
+        c[p++] = (z & 0x7f) | 0x80;
+        z >>>= 7;
+      }
+      c[p++] = z;
+      this.pos = p;
+      return;
+    }
     switch (typeof v) {
       case 'number':
         // Below 2^52 in magnitude, so that the zigzag form (twice as large) is exact.

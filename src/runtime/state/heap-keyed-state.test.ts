@@ -52,6 +52,23 @@ describe('HeapKeyedStateBackend', () => {
     expect(v.value()).toBeUndefined();
   });
 
+  it('starts the TTL of state written without one when it is first read with one (TTL enabled on restore)', async () => {
+    const first = new HeapKeyedStateBackend(128, 1, 0, () => 5_000);
+    first.setCurrentKey([1]);
+    first.getValueState<number>('v').update(7);
+    const snapshot = await first.snapshotAsync().materialize();
+    let now = 1_000_000;
+    const restored = new HeapKeyedStateBackend(128, 1, 0, () => now);
+    restored.restore([snapshot]);
+    const v = restored.getValueState<number>('v', { ttlMs: 100 });
+    restored.setCurrentKey([1]);
+    expect(v.value()).toBe(7);
+    now += 99;
+    expect(v.value()).toBe(7);
+    now += 1;
+    expect(v.value()).toBeUndefined();
+  });
+
   it('an asynchronous snapshot equals the state when it began, whatever changes while it is written out', async () => {
     for (const seed of [1, 2, 3]) {
       const random = rng(seed);

@@ -15,7 +15,10 @@ import type { SnapshottingKeyedStateBackend } from './snapshot.js';
 interface Entry {
   readonly key: readonly unknown[];
   value: unknown;
-  /** Last write (processing time), for TTL. */
+  /**
+   * Last write (processing time), for TTL; NO_TIMESTAMP for state without TTL, which has no use
+   * for it (and then costs neither a clock read per write nor a boxed number per entry).
+   */
   writtenAt: number;
   /**
    * The backend's snapshot version when the entry was created or last written out to the running
@@ -33,6 +36,9 @@ interface ActiveSnapshot {
   readonly version: number;
   readonly out: KeyGroupBinaryWriter;
 }
+
+/** The last-write time of entries of state without TTL. */
+const NO_TIMESTAMP = -1;
 
 /** Copies a value one level deep: lists and maps are the containers operators mutate in place. */
 function copyValue(value: unknown): unknown {
@@ -126,7 +132,10 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
   private entry(name: string, ttl: StateTtl | undefined): Entry | undefined {
     const group = this.states.get(name)?.get(this.currentKeyGroup);
     const e = group?.get(this.currentKeyString);
-    if (e && ttl && this.clock() - e.writtenAt >= ttl.ttlMs) {
+    if (e && ttl && e.writtenAt === NO_TIMESTAMP) {
+      // Written without TTL (by an earlier run of the job, restored): its TTL starts now.
+      e.writtenAt = this.clock();
+    } else if (e && ttl && this.clock() - e.writtenAt >= ttl.ttlMs) {
       this.beforeMutate(name, this.currentKeyGroup, e);
       group!.delete(this.currentKeyString);
       return undefined;
@@ -157,12 +166,12 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     const e = this.entry(name, ttl);
     if (e) {
       this.beforeMutate(name, this.currentKeyGroup, e);
-      e.writtenAt = this.clock();
+      if (ttl) e.writtenAt = this.clock();
     }
     return e;
   }
 
-  private write(name: string, value: unknown): void {
+  private write(name: string, value: unknown, ttl: StateTtl | undefined): void {
     const t = this.table(name);
     let group = t.get(this.currentKeyGroup);
     if (!group) t.set(this.currentKeyGroup, (group = new Map()));
@@ -170,12 +179,12 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     if (e) {
       this.beforeMutate(name, this.currentKeyGroup, e);
       e.value = value;
-      e.writtenAt = this.clock();
+      if (ttl) e.writtenAt = this.clock();
     } else {
       group.set(this.currentKeyString, {
         key: this.currentKey,
         value,
-        writtenAt: this.clock(),
+        writtenAt: ttl ? this.clock() : NO_TIMESTAMP,
         version: this.version,
       });
     }
@@ -192,7 +201,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
   getValueState<T>(name: string, ttl?: StateTtl): ValueState<T> {
     return {
       value: () => this.entry(name, ttl)?.value as T | undefined,
-      update: (value) => this.write(name, value),
+      update: (value) => this.write(name, value, ttl),
       clear: () => this.remove(name),
     };
   }
@@ -203,9 +212,9 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
       add: (value) => {
         const e = this.mutable(name, ttl);
         if (e) (e.value as T[]).push(value);
-        else this.write(name, [value]);
+        else this.write(name, [value], ttl);
       },
-      update: (values) => (values.length > 0 ? this.write(name, [...values]) : this.remove(name)),
+      update: (values) => (values.length > 0 ? this.write(name, [...values], ttl) : this.remove(name)),
       clear: () => this.remove(name),
     };
   }
@@ -217,7 +226,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
       put: (k, v) => {
         const e = this.mutable(name, ttl);
         if (e) (e.value as Map<K, V>).set(k, v);
-        else this.write(name, new Map([[k, v]]));
+        else this.write(name, new Map([[k, v]]), ttl);
       },
       remove: (k) => {
         const e = this.entry(name, ttl);

@@ -327,6 +327,8 @@ describe('DiskKeyedStateBackend', () => {
     d.restore([canonical]);
     d.setCurrentKey(['k42', 42]);
     expect(d.getMapState<string, bigint>('m').get('a')).toBe(42n);
+    // Written on the heap without TTL (no write time kept): read with one, its TTL starts at the restore.
+    expect(d.getMapState<string, bigint>('m', { ttlMs: 60_000 }).get('a')).toBe(42n);
     const back = (await d.snapshotAsync().materialize()) as KeyedStateSnapshot;
     expect(sorted(back)).toEqual(sorted(canonical));
   });

@@ -747,8 +747,11 @@ export class DiskKeyedStateBackend implements SnapshottingKeyedStateBackend {
             return [keyString(e[0]), e] as const;
           });
           keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+          const restoredAt = this.clock();
           for (const [ks, [key, value, writtenAt]] of keyed) {
-            writer.add([compositeKey(prefix, state, ks), key, value, writtenAt]);
+            // The heap backend keeps no write time for state without TTL (a negative one): the
+            // TTL of such an entry, if this run has one, starts at the restore.
+            writer.add([compositeKey(prefix, state, ks), key, value, writtenAt < 0 ? restoredAt : writtenAt]);
           }
         }
       }
