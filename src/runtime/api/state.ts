@@ -1,5 +1,4 @@
 import { parseState } from '../../common/serde.js';
-import { decodeKeyGroup } from '../../common/state-binary.js';
 
 /**
  * Keyed state as operators see it (Flink's ValueState, ListState, MapState). Every access is
@@ -53,18 +52,16 @@ export interface KeyedStateBackend {
 export type KeyGroupState = Readonly<Record<string, readonly unknown[]>>;
 
 /**
- * Keyed state in a checkpoint, by key group: each group's entries, their binary form
- * (common/state-binary.ts), or their JSON text as common/serde writes state. The heap backend
- * hands its snapshots over in the binary form, encoded during the copy-on-write pass: it crosses
- * threads as one byte array instead of a structured clone of every entry. Text is what earlier
- * versions wrote; it is still read.
+ * Keyed state in a checkpoint, by key group: each group's entries, or their JSON text as
+ * common/serde writes state. The heap backend hands its snapshots over as text, encoded during
+ * the copy-on-write pass: `_metadata` takes the text as it is, and it crosses threads as one
+ * string instead of a structured clone of every entry.
  */
-export type KeyedStateSnapshot = Readonly<Record<string, KeyGroupState | Uint8Array | string>>;
+export type KeyedStateSnapshot = Readonly<Record<string, KeyGroupState | string>>;
 
-/** A key group of a snapshot as entries, decoding it if it is binary or text. */
-export function keyGroupState(group: KeyGroupState | Uint8Array | string): KeyGroupState {
-  if (typeof group === 'string') return parseState(group) as KeyGroupState;
-  return group instanceof Uint8Array ? decodeKeyGroup(group) : group;
+/** A key group of a snapshot as entries, decoding it if it is text. */
+export function keyGroupState(group: KeyGroupState | string): KeyGroupState {
+  return typeof group === 'string' ? (parseState(group) as KeyGroupState) : group;
 }
 
 /**

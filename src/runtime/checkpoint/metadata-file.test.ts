@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringifyState } from '../../common/serde.js';
-import { KeyGroupBinaryWriter } from '../../common/state-binary.js';
-import { type KeyGroupState, keyGroupState } from '../api/state.js';
+import type { KeyGroupState } from '../api/state.js';
 import { type CheckpointMetadata, METADATA_FORMAT, METADATA_VERSION } from './metadata.js';
 import { readMetadataFile, writeMetadataFile } from './metadata-file.js';
 
@@ -80,41 +79,6 @@ describe('_metadata written and read a key group at a time', () => {
     await writeMetadataFile(path, asText);
     expect(await readFile(path, 'utf8')).toBe(await writeAndRead(join(dir, 'entries'), metadata));
     expect(await readMetadataFile(path)).toEqual(metadata);
-  });
-
-  it('writes a key group handed over in binary form as base64 bytes, and reads back the same entries', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'weir-metadata-'));
-    dirs.push(dir);
-    const path = join(dir, '_metadata');
-    const operator = metadata.operators['c'.repeat(32)];
-    const groups = operator.keyedState as Record<string, KeyGroupState>;
-    const writer = new KeyGroupBinaryWriter();
-    for (const kg of ['3', '17']) {
-      for (const [name, entries] of Object.entries(groups[kg])) {
-        for (const [key, value] of entries as [unknown[], unknown][])
-          writer.add(Number(kg), name, key, value, 5);
-      }
-    }
-    const binary = writer.finish();
-    await writeMetadataFile(path, {
-      ...metadata,
-      operators: { ...metadata.operators, ['c'.repeat(32)]: { ...operator, keyedState: binary } },
-    });
-    expect(JSON.parse(await readFile(path, 'utf8')).operators['c'.repeat(32)].keyedState['3']).toEqual({
-      $bytes: Buffer.from(binary['3']).toString('base64'),
-    });
-    const read = (await readMetadataFile(path)) as CheckpointMetadata;
-    const keyed = read.operators['c'.repeat(32)].keyedState!;
-    for (const kg of ['3', '17']) {
-      expect(keyed[kg]).toBeInstanceOf(Uint8Array);
-      const withTime = Object.fromEntries(
-        Object.entries(groups[kg]).map(([name, entries]) => [
-          name,
-          entries.map((e) => [...(e as unknown[]), 5]),
-        ]),
-      );
-      expect(keyGroupState(keyed[kg])).toEqual(withTime);
-    }
   });
 
   it('reads metadata written on one line, and rejects a document that ends early', async () => {

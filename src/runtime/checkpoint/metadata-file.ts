@@ -1,6 +1,5 @@
 import { open } from 'node:fs/promises';
 import { parseState, stringifyState } from '../../common/serde.js';
-import type { KeyedStateSnapshot } from '../api/state.js';
 import type { CheckpointMetadata, OperatorCheckpointState } from './metadata.js';
 
 /**
@@ -17,8 +16,7 @@ import type { CheckpointMetadata, OperatorCheckpointState } from './metadata.js'
  *   }}
  *
  * Any JSON parser reads it as it is; readMetadataFile reads it a line at a time, and still reads
- * metadata written on one line by earlier versions. A key group the heap backend wrote in binary form
- * is a line `"<key group>":{"$bytes":"<base64>"}`.
+ * metadata written on one line by earlier versions.
  */
 
 /** Lines are gathered up to this size before a write, so small pieces do not cost a write each. */
@@ -81,23 +79,11 @@ export function* metadataLines(metadata: CheckpointMetadata): Generator<string> 
     for (let g = 0; g < groups.length; g++) {
       const groupComma = g < groups.length - 1 ? ',' : '';
       const group = keyedState[groups[g]];
-      yield `${JSON.stringify(groups[g])}:${keyGroupText(group)}${groupComma}`;
+      yield `${JSON.stringify(groups[g])}:${typeof group === 'string' ? group : stringifyState(group)}${groupComma}`;
     }
     yield `}}${comma}`;
   }
   yield '}}';
-}
-
-/**
- * A key group as JSON: text as it is; the binary form as serde writes bytes (`{"$bytes": base64}`,
- * which reads back as a Uint8Array), without serde's walk over it.
- */
-function keyGroupText(group: KeyedStateSnapshot[string]): string {
-  if (typeof group === 'string') return group;
-  if (group instanceof Uint8Array) {
-    return `{"$bytes":"${Buffer.from(group.buffer, group.byteOffset, group.byteLength).toString('base64')}"}`;
-  }
-  return stringifyState(group);
 }
 
 /** Writes `metadata` to `path` and fsyncs it; returns the bytes written. */

@@ -1,4 +1,3 @@
-import { KeyGroupBinaryWriter } from '../../common/state-binary.js';
 import {
   type KeyedStateBackend,
   type KeyedStateSnapshot,
@@ -9,6 +8,7 @@ import {
   type StateTtl,
   type ValueState,
 } from '../api/state.js';
+import { KeyGroupTextWriter } from './key-group-text.js';
 import { assignToKeyGroup, hashFields, keyGroupRange } from './key-groups.js';
 import type { SnapshottingKeyedStateBackend } from './snapshot.js';
 
@@ -34,7 +34,17 @@ interface Entry {
  */
 interface ActiveSnapshot {
   readonly version: number;
-  readonly out: KeyGroupBinaryWriter;
+  readonly out: KeyGroupTextWriter;
+}
+
+/**
+ * How a record is about to change an entry: replace or remove its value (the old value is left
+ * as it was, so a snapshot may keep it by reference until it is encoded), or change it in place
+ * (a list that grows, a map: a snapshot encodes it before).
+ */
+enum Change {
+  Replace,
+  InPlace,
 }
 
 /** The last-write time of entries of state without TTL. */
@@ -136,7 +146,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
       // Written without TTL (by an earlier run of the job, restored): its TTL starts now.
       e.writtenAt = this.clock();
     } else if (e && ttl && this.clock() - e.writtenAt >= ttl.ttlMs) {
-      this.beforeMutate(name, this.currentKeyGroup, e);
+      this.beforeMutate(name, this.currentKeyGroup, e, Change.Replace);
       group!.delete(this.currentKeyString);
       return undefined;
     }
@@ -147,16 +157,19 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
    * Copy on write, where the copy is the entry's encoded form: before its first change, an entry
    * the running snapshots still need is written out to them as it is.
    */
-  private beforeMutate(name: string, keyGroup: number, e: Entry): void {
+  private beforeMutate(name: string, keyGroup: number, e: Entry, change: Change): void {
     const actives = this.actives;
     if (actives.length === 0 || e.version >= actives[actives.length - 1].version) return;
-    this.writeOut(name, keyGroup, e);
+    this.writeOut(name, keyGroup, e, change === Change.InPlace);
   }
 
-  /** Writes `e` out to every running snapshot that still needs it; then none does. */
-  private writeOut(name: string, keyGroup: number, e: Entry): void {
+  /**
+   * Writes `e` out to every running snapshot that still needs it; then none does. With `now`, it
+   * is encoded at once, as its value is about to change in place.
+   */
+  private writeOut(name: string, keyGroup: number, e: Entry, now: boolean): void {
     for (const active of this.actives) {
-      if (e.version < active.version) active.out.add(keyGroup, name, e.key, e.value, e.writtenAt);
+      if (e.version < active.version) active.out.add(keyGroup, name, e.key, e.value, e.writtenAt, now);
     }
     e.version = this.version;
   }
@@ -165,7 +178,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
   private mutable(name: string, ttl: StateTtl | undefined): Entry | undefined {
     const e = this.entry(name, ttl);
     if (e) {
-      this.beforeMutate(name, this.currentKeyGroup, e);
+      this.beforeMutate(name, this.currentKeyGroup, e, Change.InPlace);
       if (ttl) e.writtenAt = this.clock();
     }
     return e;
@@ -177,7 +190,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     if (!group) t.set(this.currentKeyGroup, (group = new Map()));
     const e = group.get(this.currentKeyString);
     if (e) {
-      this.beforeMutate(name, this.currentKeyGroup, e);
+      this.beforeMutate(name, this.currentKeyGroup, e, Change.Replace);
       e.value = value;
       if (ttl) e.writtenAt = this.clock();
     } else {
@@ -194,7 +207,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     const group = this.states.get(name)?.get(this.currentKeyGroup);
     const e = group?.get(this.currentKeyString);
     if (!e) return;
-    this.beforeMutate(name, this.currentKeyGroup, e);
+    this.beforeMutate(name, this.currentKeyGroup, e, Change.Replace);
     group!.delete(this.currentKeyString);
   }
 
@@ -280,7 +293,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
   } {
     // Several may run at once (a checkpoint triggered while the previous one is still written
     // out): each takes an entry from its own version, none is taken in full synchronously.
-    const active: ActiveSnapshot = { version: ++this.version, out: new KeyGroupBinaryWriter() };
+    const active: ActiveSnapshot = { version: ++this.version, out: new KeyGroupTextWriter() };
     this.actives.push(active);
     return {
       materialize: async () => {
@@ -294,7 +307,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
   }
 
   /**
-   * The pass of a snapshot over all state, in binary form (KeyGroupBinaryWriter): every entry not
+   * The pass of a snapshot over all state, as JSON text (KeyGroupTextWriter): every entry not
    * yet written out is written out, to this snapshot and to any older one still running that has
    * not reached it. An entry deleted or changed before the pass reached it was written out at that
    * moment; one created after the snapshot began has a later version and is skipped.
@@ -308,8 +321,10 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     for (const [name, groups] of this.states) {
       for (const [kg, entries] of groups) {
         for (const e of entries.values()) {
-          if (e.version < active.version) this.writeOut(name, kg, e);
+          if (e.version < active.version) this.writeOut(name, kg, e, false);
           if ((++n & 255) === 0 && performance.now() - sliceStart >= sliceMs) {
+            // What this slice added is live state: encoded before records may change it.
+            for (const a of this.actives) a.out.flush();
             await new Promise<void>((resolve) => setImmediate(resolve));
             sliceStart = performance.now();
           }
