@@ -8,7 +8,13 @@ import type { Accumulator } from '../group-aggregate/accumulators.js';
 import { keyedStateOf } from '../keyed-state-of.js';
 import { FiredRows } from './fired-rows.js';
 import { type SliceAssigner, sliceAssigner } from './slices.js';
-import { newAccumulatorRow, rowTime, windowAccumulators, windowProperty } from './window-aggregate.js';
+import {
+  accumulateRow,
+  newAccumulatorRow,
+  rowTime,
+  windowAccumulators,
+  windowProperty,
+} from './window-aggregate.js';
 import { WindowBuffer } from './window-buffer.js';
 import { WindowTriggers } from './window-triggers.js';
 
@@ -171,8 +177,7 @@ export class SlicingWindowAggregateOperator implements StreamOperator {
         const key = grouping.map((g) => row[g]);
         acc = this.buffer.accumulatorOf(keyString(key), () => key, sliceEnd);
       }
-      acc[0] = (acc[0] as number) + 1;
-      for (const a of this.accs) a.accumulate(acc, row);
+      accumulateRow(acc, this.accs, row);
     }
     // Processing-time timers fire between batches, so the buffer must not hold rows across them.
     if (!this.eventTime || this.buffer.size >= BUFFER_LIMIT) this.flushBuffer();

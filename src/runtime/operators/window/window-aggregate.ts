@@ -46,6 +46,12 @@ export function newAccumulatorRow(accs: readonly Accumulator[], width: number): 
   return acc;
 }
 
+/** Counts `row` into the accumulator row `acc` and accumulates it into each call's slots. */
+export function accumulateRow(acc: unknown[], accs: readonly Accumulator[], row: readonly unknown[]): void {
+  acc[0] = (acc[0] as number) + 1;
+  for (const a of accs) a.accumulate(acc, row);
+}
+
 /** The event time of an input row; a NULL one fails the job, as in Flink. */
 export function rowTime(spec: WindowAggregateSpec, row: readonly unknown[]): number {
   const t = row[spec.timeIndex];
@@ -210,8 +216,7 @@ export class WindowAggregateOperator implements StreamOperator {
       const stored = this.windows.get(window.end);
       // A new row, never the stored one: a running snapshot may still be writing the old one out.
       const acc = stored ? stored[1].slice() : this.newAccumulator(accs);
-      acc[0] = (acc[0] as number) + 1;
-      for (const a of accs) a.accumulate(acc, row);
+      accumulateRow(acc, accs, row);
       this.windows.put(window.end, [window.start, acc]);
       if (!stored) this.registerTimer(window);
       added = true;
@@ -285,8 +290,7 @@ export class WindowAggregateOperator implements StreamOperator {
   private accumulateInto(acc: unknown[] | undefined, row: readonly unknown[]): unknown[] {
     const accs = this.shared!;
     const target = acc ?? this.newAccumulator(accs);
-    target[0] = (target[0] as number) + 1;
-    for (const a of accs) a.accumulate(target, row);
+    accumulateRow(target, accs, row);
     return target;
   }
 
@@ -343,10 +347,7 @@ export class WindowAggregateOperator implements StreamOperator {
         } else {
           const acc = this.newAccumulator(accs);
           const rows = this.sessionRows(w.id);
-          for (const r of rows.get()) {
-            acc[0] = (acc[0] as number) + 1;
-            for (const a of accs) a.accumulate(acc, r);
-          }
+          for (const r of rows.get()) accumulateRow(acc, accs, r);
           this.emitWindow(window, acc, accs);
           for (const a of accs) a.clear();
           rows.clear();
