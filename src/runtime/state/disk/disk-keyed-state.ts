@@ -736,6 +736,7 @@ export class DiskKeyedStateBackend implements SnapshottingKeyedStateBackend {
     groups.sort((a, b) => a[0] - b[0]);
     const { name, path } = this.newRunPath();
     const writer = new SortedRunWriter(path, this.blockSize);
+    const restoredAt = this.clock();
     try {
       for (const [kg, group] of groups) {
         const prefix = keyGroupPrefix(kg);
@@ -747,7 +748,6 @@ export class DiskKeyedStateBackend implements SnapshottingKeyedStateBackend {
             return [keyString(e[0]), e] as const;
           });
           keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-          const restoredAt = this.clock();
           for (const [ks, [key, value, writtenAt]] of keyed) {
             // The heap backend keeps no write time for state without TTL (a negative one): the
             // TTL of such an entry, if this run has one, starts at the restore.
