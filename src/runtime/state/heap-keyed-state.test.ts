@@ -69,6 +69,20 @@ describe('HeapKeyedStateBackend', () => {
     expect(v.value()).toBeUndefined();
   });
 
+  it('a later snapshot keeps what an earlier one wrote out for it, as it was, when the earlier one ends first', async () => {
+    const b = new HeapKeyedStateBackend(128, 1, 0);
+    const list = b.getListState<number>('list');
+    b.setCurrentKey([1]);
+    list.add(1);
+    const first = b.snapshotAsync();
+    const second = b.snapshotAsync();
+    // The first pass writes the entry out to both snapshots; the list then grows in place.
+    await first.materialize();
+    list.add(2);
+    const taken = keyGroupState(Object.values(await second.materialize())[0]);
+    expect(taken.list.map((e) => (e as unknown[])[1])).toEqual([[1]]);
+  });
+
   it('an asynchronous snapshot equals the state when it began, whatever changes while it is written out', async () => {
     for (const seed of [1, 2, 3]) {
       const random = rng(seed);

@@ -323,15 +323,25 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
         for (const e of entries.values()) {
           if (e.version < active.version) this.writeOut(name, kg, e, false);
           if ((++n & 255) === 0 && performance.now() - sliceStart >= sliceMs) {
-            // What this slice added is live state: encoded before records may change it.
-            for (const a of this.actives) a.out.flush();
+            this.encodeWrittenOut();
             await new Promise<void>((resolve) => setImmediate(resolve));
             sliceStart = performance.now();
           }
         }
       }
     }
+    // A newer snapshot still running may hold entries this pass wrote out for it.
+    this.encodeWrittenOut();
     return active.out.finish();
+  }
+
+  /**
+   * Encodes every running snapshot's pending entries. What a pass writes out is live state, held
+   * by reference until encoded: this runs before the pass gives the thread to records that may
+   * change it in place.
+   */
+  private encodeWrittenOut(): void {
+    for (const a of this.actives) a.out.flush();
   }
 
   /** Nothing to release: heap state goes with the task. */
