@@ -1,5 +1,3 @@
-import { parseState } from '../../common/serde.js';
-
 /**
  * Keyed state as operators see it (Flink's ValueState, ListState, MapState). Every access is
  * scoped to the backend's current key, which the operator sets per record.
@@ -48,7 +46,11 @@ export interface KeyedStateBackend {
   forEachKey(name: string, fn: (key: readonly unknown[]) => void): void;
 }
 
-/** The keyed state of one key group: per state name, the entries as [key fields, value, last write time]. */
+/**
+ * The keyed state of one key group: per state name, the entries as [key fields, value, last
+ * write time] (or, as the heap backend writes them, flat: see key-group-text.ts, whose
+ * keyGroupState reads either form).
+ */
 export type KeyGroupState = Readonly<Record<string, readonly unknown[]>>;
 
 /**
@@ -58,11 +60,6 @@ export type KeyGroupState = Readonly<Record<string, readonly unknown[]>>;
  * string instead of a structured clone of every entry.
  */
 export type KeyedStateSnapshot = Readonly<Record<string, KeyGroupState | string>>;
-
-/** A key group of a snapshot as entries, decoding it if it is text. */
-export function keyGroupState(group: KeyGroupState | string): KeyGroupState {
-  return typeof group === 'string' ? (parseState(group) as KeyGroupState) : group;
-}
 
 /**
  * Keyed state in a checkpoint as the disk backend's own files (Flink's

@@ -1,30 +1,58 @@
-import {
-  type KeyedStateBackend,
-  type KeyedStateSnapshot,
-  type KeyGroupState,
-  keyGroupState,
-  type ListState,
-  type MapState,
-  type StateTtl,
-  type ValueState,
+import type {
+  KeyedStateBackend,
+  KeyedStateSnapshot,
+  KeyGroupState,
+  ListState,
+  MapState,
+  StateTtl,
+  ValueState,
 } from '../api/state.js';
-import { KeyGroupTextWriter } from './key-group-text.js';
+import { KeyGroupTextWriter, keyGroupState } from './key-group-text.js';
 import { assignToKeyGroup, hashFields, keyGroupRange } from './key-groups.js';
+import { isKeyStringExact, keyFromString, keyString } from './key-string.js';
 import type { SnapshottingKeyedStateBackend } from './snapshot.js';
 
-interface Entry {
-  readonly key: readonly unknown[];
-  value: unknown;
+/**
+ * The entries of one state in one key group: a slot per key, in parallel arrays rather than an
+ * object per entry. A snapshot's pass walks the arrays in order and fetches, per entry, only its
+ * key string and its value from elsewhere in memory; with an object and a key array per entry it
+ * fetched three more, and the pass is bound by those fetches, not by encoding.
+ */
+class KeyGroupEntries {
+  readonly slots = new Map<string, number>();
+  /** Per slot, the key: its key string where that converts back (the string `slots` holds), else the key. */
+  readonly keys: (string | readonly unknown[])[] = [];
+  readonly values: unknown[] = [];
   /**
    * Last write (processing time), for TTL; NO_TIMESTAMP for state without TTL, which has no use
-   * for it (and then costs neither a clock read per write nor a boxed number per entry).
+   * for it (and then costs no clock read per write).
    */
-  writtenAt: number;
+  readonly writtenAt: number[] = [];
   /**
    * The backend's snapshot version when the entry was created or last written out to the running
    * snapshots: every snapshot of a later version still has to write it out.
    */
-  version: number;
+  readonly versions: number[] = [];
+}
+
+/**
+ * One state (a state name) across key groups, indexed by key group, with where the current key
+ * was last found: an operator reads a value and then updates it, one lookup for both.
+ */
+class StateTable {
+  readonly groups: (KeyGroupEntries | undefined)[];
+  /** The backend's key count when `group` and `slot` were looked up; they hold for that key only. */
+  lookedUpFor = -1;
+  group: KeyGroupEntries | undefined;
+  /** The current key's slot in `group`, or -1. */
+  slot = -1;
+
+  constructor(
+    readonly name: string,
+    maxParallelism: number,
+  ) {
+    this.groups = new Array(maxParallelism);
+  }
 }
 
 /**
@@ -35,16 +63,6 @@ interface Entry {
 interface ActiveSnapshot {
   readonly version: number;
   readonly out: KeyGroupTextWriter;
-}
-
-/**
- * How a record is about to change an entry: replace or remove its value (the old value is left
- * as it was, so a snapshot may keep it by reference until it is encoded), or change it in place
- * (a list that grows, a map: a snapshot encodes it before).
- */
-enum Change {
-  Replace,
-  InPlace,
 }
 
 /** The last-write time of entries of state without TTL. */
@@ -58,61 +76,25 @@ function copyValue(value: unknown): unknown {
 /** How long one slice of an asynchronous snapshot may hold the thread before yielding. */
 const MATERIALIZE_SLICE_MS = 4;
 
-/** A canonical string for a key, so equal keys of any type meet in one Map slot. */
-export function keyString(key: readonly unknown[]): string {
-  if (key.length === 1) {
-    const v = key[0];
-    if (typeof v === 'string') return `s${v}`;
-    if (typeof v === 'number') return `n${v}`;
-  }
-  // The JSON text of the key, built by hand for the usual fields (numbers, strings, NULLs): a
-  // replacer function makes JSON.stringify several times slower, and this runs once per record.
-  let text = '[';
-  for (let i = 0; i < key.length; i++) {
-    const v = key[i];
-    const field =
-      typeof v === 'number'
-        ? Number.isFinite(v)
-          ? String(v === 0 ? 0 : v)
-          : 'null'
-        : typeof v === 'string'
-          ? JSON.stringify(v)
-          : v === null || v === undefined
-            ? 'null'
-            : typeof v === 'boolean'
-              ? String(v)
-              : typeof v === 'bigint'
-                ? `"${v}n"`
-                : undefined;
-    if (field === undefined) return jsonKeyString(key);
-    text += i === 0 ? field : `,${field}`;
-  }
-  return `${text}]`;
-}
-
-function jsonKeyString(key: readonly unknown[]): string {
-  return JSON.stringify(key, (_, v) =>
-    typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? Array.from(v) : v === undefined ? null : v,
-  );
-}
-
 const ALL_FIELDS_CACHE: number[][] = [];
 const allFields = (n: number) => (ALL_FIELDS_CACHE[n] ??= Array.from({ length: n }, (_, i) => i));
 
 /**
- * Keyed state on the heap (Flink's HashMapStateBackend): per state name, per key group, a map
- * from key to entry. Grouping by key group lets a snapshot be split by key group, so a restore at
- * another parallelism hands each subtask exactly the key groups it owns.
+ * Keyed state on the heap (Flink's HashMapStateBackend): per state name, per key group, the
+ * entries of each key. Grouping by key group lets a snapshot be split by key group, so a restore
+ * at another parallelism hands each subtask exactly the key groups it owns.
  */
 export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKeyedStateBackend {
   readonly keyGroupRange: { readonly start: number; readonly end: number };
-  private readonly states = new Map<string, Map<number, Map<string, Entry>>>();
+  private readonly tables = new Map<string, StateTable>();
   private currentKey: readonly unknown[] = [];
+  private currentKeyString = '';
+  private currentKeyGroup = 0;
+  /** Counts setCurrentKey calls (and restores): a table's looked-up slot holds for one count. */
+  private keyCount = 0;
   private version = 0;
   /** Snapshots being written out, oldest first (a checkpoint may start before the previous one is written). */
   private readonly actives: ActiveSnapshot[] = [];
-  private currentKeyString = '';
-  private currentKeyGroup = 0;
 
   constructor(
     readonly maxParallelism: number,
@@ -127,157 +109,222 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     this.currentKey = key;
     this.currentKeyString = keyString(key);
     this.currentKeyGroup = assignToKeyGroup(hashFields(key, allFields(key.length)), this.maxParallelism);
+    this.keyCount++;
   }
 
   getCurrentKey(): readonly unknown[] {
     return this.currentKey;
   }
 
-  private table(name: string): Map<number, Map<string, Entry>> {
-    let t = this.states.get(name);
-    if (!t) this.states.set(name, (t = new Map()));
+  private table(name: string): StateTable {
+    let t = this.tables.get(name);
+    if (!t) this.tables.set(name, (t = new StateTable(name, this.maxParallelism)));
     return t;
   }
 
-  private entry(name: string, ttl: StateTtl | undefined): Entry | undefined {
-    const group = this.states.get(name)?.get(this.currentKeyGroup);
-    const e = group?.get(this.currentKeyString);
-    if (e && ttl && e.writtenAt === NO_TIMESTAMP) {
-      // Written without TTL (by an earlier run of the job, restored): its TTL starts now.
-      e.writtenAt = this.clock();
-    } else if (e && ttl && this.clock() - e.writtenAt >= ttl.ttlMs) {
-      this.beforeMutate(name, this.currentKeyGroup, e, Change.Replace);
-      group!.delete(this.currentKeyString);
-      return undefined;
+  /** The current key's slot in `table` (its group then in `table.group`), or -1. */
+  private lookup(table: StateTable): number {
+    if (table.lookedUpFor !== this.keyCount) {
+      const group = table.groups[this.currentKeyGroup];
+      table.group = group;
+      table.slot = group?.slots.get(this.currentKeyString) ?? -1;
+      table.lookedUpFor = this.keyCount;
     }
-    return e;
+    return table.slot;
+  }
+
+  /** As lookup, but an entry past its TTL is removed and not found. */
+  private live(table: StateTable, ttl: StateTtl | undefined): number {
+    const slot = this.lookup(table);
+    if (slot < 0 || !ttl) return slot;
+    const writtenAt = table.group!.writtenAt;
+    if (writtenAt[slot] === NO_TIMESTAMP) {
+      // Written without TTL (by an earlier run of the job, restored): its TTL starts now.
+      writtenAt[slot] = this.clock();
+    } else if (this.clock() - writtenAt[slot] >= ttl.ttlMs) {
+      this.removeSlot(table, slot);
+      return -1;
+    }
+    return slot;
   }
 
   /**
    * Copy on write, where the copy is the entry's encoded form: before its first change, an entry
-   * the running snapshots still need is written out to them as it is.
+   * the running snapshots still need is written out to them as it is. `inPlace`: its value is
+   * about to change in place (a list that grows, a map), so it is encoded at once; a value about
+   * to be replaced or removed is left as it was, and a snapshot may keep it by reference.
    */
-  private beforeMutate(name: string, keyGroup: number, e: Entry, change: Change): void {
+  private beforeMutate(
+    name: string,
+    keyGroup: number,
+    group: KeyGroupEntries,
+    slot: number,
+    inPlace: boolean,
+  ): void {
     const actives = this.actives;
-    if (actives.length === 0 || e.version >= actives[actives.length - 1].version) return;
-    this.writeOut(name, keyGroup, e, change === Change.InPlace);
+    if (actives.length === 0 || group.versions[slot] >= actives[actives.length - 1].version) return;
+    this.writeOut(name, keyGroup, group, slot, inPlace);
   }
 
-  /**
-   * Writes `e` out to every running snapshot that still needs it; then none does. With `now`, it
-   * is encoded at once, as its value is about to change in place.
-   */
-  private writeOut(name: string, keyGroup: number, e: Entry, now: boolean): void {
+  /** Writes an entry out to every running snapshot that still needs it; then none does. With `now`, it is encoded at once. */
+  private writeOut(name: string, keyGroup: number, group: KeyGroupEntries, slot: number, now: boolean): void {
+    const version = group.versions[slot];
     for (const active of this.actives) {
-      if (e.version < active.version) active.out.add(keyGroup, name, e.key, e.value, e.writtenAt, now);
+      if (version < active.version) {
+        active.out.add(keyGroup, name, group.keys[slot], group.values[slot], group.writtenAt[slot], now);
+      }
     }
-    e.version = this.version;
+    group.versions[slot] = this.version;
   }
 
-  /** The entry for the current key, about to be appended to (a list) or changed in place (a map). */
-  private mutable(name: string, ttl: StateTtl | undefined): Entry | undefined {
-    const e = this.entry(name, ttl);
-    if (e) {
-      this.beforeMutate(name, this.currentKeyGroup, e, Change.InPlace);
-      if (ttl) e.writtenAt = this.clock();
+  /** The current key's slot, its entry about to change in place (a list appended to, a map), or -1. */
+  private mutable(table: StateTable, ttl: StateTtl | undefined): number {
+    const slot = this.live(table, ttl);
+    if (slot >= 0) {
+      const group = table.group!;
+      this.beforeMutate(table.name, this.currentKeyGroup, group, slot, true);
+      if (ttl) group.writtenAt[slot] = this.clock();
     }
-    return e;
+    return slot;
   }
 
-  private write(name: string, value: unknown, ttl: StateTtl | undefined): void {
-    const t = this.table(name);
-    let group = t.get(this.currentKeyGroup);
-    if (!group) t.set(this.currentKeyGroup, (group = new Map()));
-    const e = group.get(this.currentKeyString);
-    if (e) {
-      this.beforeMutate(name, this.currentKeyGroup, e, Change.Replace);
-      e.value = value;
-      if (ttl) e.writtenAt = this.clock();
-    } else {
-      group.set(this.currentKeyString, {
-        key: this.currentKey,
-        value,
-        writtenAt: ttl ? this.clock() : NO_TIMESTAMP,
-        version: this.version,
-      });
+  private write(table: StateTable, value: unknown, ttl: StateTtl | undefined): void {
+    const slot = this.lookup(table);
+    if (slot >= 0) {
+      const group = table.group!;
+      this.beforeMutate(table.name, this.currentKeyGroup, group, slot, false);
+      group.values[slot] = value;
+      if (ttl) group.writtenAt[slot] = this.clock();
+      return;
     }
+    let group = table.group;
+    if (!group) table.groups[this.currentKeyGroup] = table.group = group = new KeyGroupEntries();
+    table.slot = group.values.length;
+    group.slots.set(this.currentKeyString, table.slot);
+    group.keys.push(isKeyStringExact(this.currentKey) ? this.currentKeyString : this.currentKey);
+    group.values.push(value);
+    group.writtenAt.push(ttl ? this.clock() : NO_TIMESTAMP);
+    group.versions.push(this.version);
   }
 
-  private remove(name: string): void {
-    const group = this.states.get(name)?.get(this.currentKeyGroup);
-    const e = group?.get(this.currentKeyString);
-    if (!e) return;
-    this.beforeMutate(name, this.currentKeyGroup, e, Change.Replace);
-    group!.delete(this.currentKeyString);
+  private remove(table: StateTable): void {
+    const slot = this.lookup(table);
+    if (slot >= 0) this.removeSlot(table, slot);
+  }
+
+  /** Removes the current key's entry; the group's last entry moves into its slot. */
+  private removeSlot(table: StateTable, slot: number): void {
+    const group = table.group!;
+    const keyGroup = this.currentKeyGroup;
+    this.beforeMutate(table.name, keyGroup, group, slot, false);
+    group.slots.delete(this.currentKeyString);
+    const last = group.values.length - 1;
+    if (slot !== last) {
+      // A running pass may be past `slot` and not yet at `last`: the moving entry is written out
+      // first if a snapshot still needs it, and encoded at once, as it stays live and may change
+      // in place later.
+      this.beforeMutate(table.name, keyGroup, group, last, true);
+      const moved = group.keys[last];
+      group.keys[slot] = moved;
+      group.values[slot] = group.values[last];
+      group.writtenAt[slot] = group.writtenAt[last];
+      group.versions[slot] = group.versions[last];
+      group.slots.set(typeof moved === 'string' ? moved : keyString(moved), slot);
+    }
+    group.keys.pop();
+    group.values.pop();
+    group.writtenAt.pop();
+    group.versions.pop();
+    table.slot = -1;
   }
 
   getValueState<T>(name: string, ttl?: StateTtl): ValueState<T> {
+    const table = this.table(name);
     return {
-      value: () => this.entry(name, ttl)?.value as T | undefined,
-      update: (value) => this.write(name, value, ttl),
-      clear: () => this.remove(name),
+      value: () => {
+        const slot = this.live(table, ttl);
+        return slot < 0 ? undefined : (table.group!.values[slot] as T);
+      },
+      update: (value) => this.write(table, value, ttl),
+      clear: () => this.remove(table),
     };
   }
 
   getListState<T>(name: string, ttl?: StateTtl): ListState<T> {
+    const table = this.table(name);
     return {
-      get: () => (this.entry(name, ttl)?.value as T[] | undefined) ?? [],
-      add: (value) => {
-        const e = this.mutable(name, ttl);
-        if (e) (e.value as T[]).push(value);
-        else this.write(name, [value], ttl);
+      get: () => {
+        const slot = this.live(table, ttl);
+        return slot < 0 ? [] : (table.group!.values[slot] as T[]);
       },
-      update: (values) => (values.length > 0 ? this.write(name, [...values], ttl) : this.remove(name)),
-      clear: () => this.remove(name),
+      add: (value) => {
+        const slot = this.mutable(table, ttl);
+        if (slot >= 0) (table.group!.values[slot] as T[]).push(value);
+        else this.write(table, [value], ttl);
+      },
+      update: (values) => (values.length > 0 ? this.write(table, [...values], ttl) : this.remove(table)),
+      clear: () => this.remove(table),
     };
   }
 
   getMapState<K, V>(name: string, ttl?: StateTtl): MapState<K, V> {
-    const map = () => this.entry(name, ttl)?.value as Map<K, V> | undefined;
+    const table = this.table(name);
+    const map = () => {
+      const slot = this.live(table, ttl);
+      return slot < 0 ? undefined : (table.group!.values[slot] as Map<K, V>);
+    };
     return {
       get: (k) => map()?.get(k),
       put: (k, v) => {
-        const e = this.mutable(name, ttl);
-        if (e) (e.value as Map<K, V>).set(k, v);
-        else this.write(name, new Map([[k, v]]), ttl);
+        const slot = this.mutable(table, ttl);
+        if (slot >= 0) (table.group!.values[slot] as Map<K, V>).set(k, v);
+        else this.write(table, new Map([[k, v]]), ttl);
       },
       remove: (k) => {
-        const e = this.entry(name, ttl);
-        const m = e?.value as Map<K, V> | undefined;
+        const m = map();
         if (!m?.has(k)) return;
         if (m.size === 1) {
-          this.remove(name);
+          this.remove(table);
           return;
         }
-        this.mutable(name, ttl);
+        this.mutable(table, ttl);
         m.delete(k);
       },
       contains: (k) => map()?.has(k) ?? false,
       entries: () => (map() ?? new Map<K, V>()).entries(),
       isEmpty: () => (map()?.size ?? 0) === 0,
-      clear: () => this.remove(name),
+      clear: () => this.remove(table),
     };
   }
 
   forEachKey(name: string, fn: (key: readonly unknown[]) => void): void {
-    for (const group of this.states.get(name)?.values() ?? []) {
-      for (const e of [...group.values()]) {
-        this.setCurrentKey(e.key);
-        fn(e.key);
-      }
+    const table = this.tables.get(name);
+    if (!table) return;
+    // Taken first: `fn` may remove entries, which moves others between slots.
+    const keys: (readonly unknown[])[] = [];
+    for (const group of table.groups) {
+      if (group) for (const key of group.keys) keys.push(typeof key === 'string' ? keyFromString(key) : key);
+    }
+    for (const key of keys) {
+      this.setCurrentKey(key);
+      fn(key);
     }
   }
 
   /** A consistent copy of all state, by key group, taken synchronously. */
   snapshot(): Readonly<Record<string, KeyGroupState>> {
     const out: Record<string, Record<string, unknown[]>> = {};
-    for (const [name, groups] of this.states) {
-      for (const [kg, entries] of groups) {
-        if (entries.size === 0) continue;
+    for (const [name, table] of this.tables) {
+      table.groups.forEach((group, kg) => {
+        if (!group || group.values.length === 0) return;
         const list: unknown[] = [];
-        for (const e of entries.values()) list.push([e.key, copyValue(e.value), e.writtenAt]);
+        for (let slot = 0; slot < group.values.length; slot++) {
+          const key = group.keys[slot];
+          const value = copyValue(group.values[slot]);
+          list.push([typeof key === 'string' ? keyFromString(key) : key, value, group.writtenAt[slot]]);
+        }
         (out[kg] ??= {})[name] = list;
-      }
+      });
     }
     return out;
   }
@@ -318,10 +365,14 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     await new Promise<void>((resolve) => setImmediate(resolve));
     let sliceStart = performance.now();
     let n = 0;
-    for (const [name, groups] of this.states) {
-      for (const [kg, entries] of groups) {
-        for (const e of entries.values()) {
-          if (e.version < active.version) this.writeOut(name, kg, e, false);
+    for (const table of this.tables.values()) {
+      const groups = table.groups;
+      for (let kg = 0; kg < groups.length; kg++) {
+        const group = groups[kg];
+        if (!group) continue;
+        // Lengths are read afresh each step: records between slices add and remove entries.
+        for (let slot = 0; slot < group.versions.length; slot++) {
+          if (group.versions[slot] < active.version) this.writeOut(table.name, kg, group, slot, false);
           if ((++n & 255) === 0 && performance.now() - sliceStart >= sliceMs) {
             this.encodeWrittenOut();
             await new Promise<void>((resolve) => setImmediate(resolve));
@@ -350,19 +401,30 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
   /** Loads the key groups this subtask owns from any number of snapshots (after a rescale, several). */
   restore(snapshots: readonly KeyedStateSnapshot[]): void {
     for (const snapshot of snapshots) {
-      for (const [kgText, group] of Object.entries(snapshot)) {
+      for (const [kgText, byName] of Object.entries(snapshot)) {
         const kg = Number(kgText);
         if (kg < this.keyGroupRange.start || kg > this.keyGroupRange.end) continue;
-        for (const [name, entries] of Object.entries(keyGroupState(group))) {
-          const t = this.table(name);
-          let group = t.get(kg);
-          if (!group) t.set(kg, (group = new Map()));
+        for (const [name, entries] of Object.entries(keyGroupState(byName))) {
+          const table = this.table(name);
+          const group = (table.groups[kg] ??= new KeyGroupEntries());
           for (const raw of entries) {
             const [key, value, writtenAt] = raw as [unknown[], unknown, number];
-            group.set(keyString(key), { key, value, writtenAt, version: this.version });
+            const text = keyString(key);
+            const slot = group.slots.get(text);
+            if (slot !== undefined) {
+              group.values[slot] = value;
+              group.writtenAt[slot] = writtenAt;
+              continue;
+            }
+            group.slots.set(text, group.values.length);
+            group.keys.push(isKeyStringExact(key) ? text : key);
+            group.values.push(value);
+            group.writtenAt.push(writtenAt);
+            group.versions.push(this.version);
           }
         }
       }
     }
+    this.keyCount++;
   }
 }

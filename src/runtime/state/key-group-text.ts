@@ -1,13 +1,23 @@
-import { stringifyState } from '../../common/serde.js';
-import type { KeyedStateSnapshot } from '../api/state.js';
+import { parseState, stringifyState } from '../../common/serde.js';
+import type { KeyedStateSnapshot, KeyGroupState } from '../api/state.js';
+import { keyFromString } from './key-string.js';
 
 /** Entries encoded per JSON.stringify call: a call per entry costs about twice as much. */
 const BATCH_ENTRIES = 512;
 
+/**
+ * The first item of a state's entries written flat: `[FLAT, key, value, writtenAt, key, …]`. A
+ * key is its key string where that converts back (key-string.ts), else the key. Entries written
+ * as rows, `[[key, value, writtenAt], …]`, start with an array instead: snapshots of earlier
+ * versions, and the synchronous snapshot, are in that form.
+ */
+const FLAT = 1;
+
 /** The entries of one state name in one key group: encoded pieces, and entries still to encode. */
 interface Section {
-  /** Each a comma-separated run of encoded entries. */
+  /** Each a comma-separated run of encoded items. */
   readonly pieces: string[];
+  /** Flat: key, value, writtenAt, key, … */
   batch: unknown[];
 }
 
@@ -17,6 +27,7 @@ interface Section {
  * encoded in batches, one batch per key group and state name. An added value is kept by reference
  * until its batch is encoded: whoever adds a value that may change in place afterwards (a list
  * that grows, a map) encodes it at once (`now`), or calls `flush()` before anything can change it.
+ * Entries are written flat, with no array per entry to allocate, encode and, on restore, decode.
  */
 export class KeyGroupTextWriter {
   private readonly groups = new Map<number, Map<string, Section>>();
@@ -26,10 +37,11 @@ export class KeyGroupTextWriter {
   private lastKeyGroup = -1;
   private lastName = '';
 
+  /** Adds an entry; `key` is its key string if that converts back, else the key itself. */
   add(
     keyGroup: number,
     name: string,
-    key: readonly unknown[],
+    key: string | readonly unknown[],
     value: unknown,
     writtenAt: number,
     now = false,
@@ -44,9 +56,10 @@ export class KeyGroupTextWriter {
       this.lastKeyGroup = keyGroup;
       this.lastName = name;
     }
-    if (section.batch.length === 0) this.pending.push(section);
-    section.batch.push([key, value, writtenAt]);
-    if (now || section.batch.length >= BATCH_ENTRIES) encode(section);
+    const batch = section.batch;
+    if (batch.length === 0) this.pending.push(section);
+    batch.push(key, value, writtenAt);
+    if (now || batch.length >= 3 * BATCH_ENTRIES) encode(section);
   }
 
   /** Encodes every entry added so far. */
@@ -55,13 +68,15 @@ export class KeyGroupTextWriter {
     this.pending = [];
   }
 
-  /** The snapshot: per key group, `{"<state name>":[entries…],…}`. */
+  /** The snapshot: per key group, `{"<state name>":[FLAT, entries…],…}`. */
   finish(): KeyedStateSnapshot {
     this.flush();
     const out: Record<string, string> = {};
     for (const [keyGroup, byName] of this.groups) {
       const states: string[] = [];
-      for (const [name, { pieces }] of byName) states.push(`${JSON.stringify(name)}:[${pieces.join(',')}]`);
+      for (const [name, { pieces }] of byName) {
+        states.push(`${JSON.stringify(name)}:[${FLAT},${pieces.join(',')}]`);
+      }
       out[keyGroup] = `{${states.join(',')}}`;
       // The pieces go as soon as their key group is joined: the whole text is never held twice.
       this.groups.delete(keyGroup);
@@ -74,4 +89,24 @@ function encode(section: Section): void {
   if (section.batch.length === 0) return;
   section.pieces.push(stringifyState(section.batch).slice(1, -1));
   section.batch = [];
+}
+
+/**
+ * A key group of a snapshot as entries, `[key, value, writtenAt]` per entry with the key as an
+ * array, whichever form it was written in (decoding it if it is text).
+ */
+export function keyGroupState(group: KeyGroupState | string): KeyGroupState {
+  const byName = typeof group === 'string' ? (parseState(group) as KeyGroupState) : group;
+  let rows: Record<string, readonly unknown[]> | undefined;
+  for (const name of Object.keys(byName)) {
+    const items = byName[name];
+    if (items[0] !== FLAT) continue;
+    const entries: unknown[] = [];
+    for (let i = 1; i + 2 < items.length; i += 3) {
+      const key = items[i];
+      entries.push([typeof key === 'string' ? keyFromString(key) : key, items[i + 1], items[i + 2]]);
+    }
+    (rows ??= { ...byName })[name] = entries;
+  }
+  return rows ?? byName;
 }

@@ -1,6 +1,6 @@
 import type { ProcessingTimeService } from '../api/operator.js';
 import type { KeyedStateBackend, ListState } from '../api/state.js';
-import { keyString } from '../state/heap-keyed-state.js';
+import { keyString } from '../state/key-string.js';
 import { TimestampHeap } from './timestamp-heap.js';
 
 export type TimeDomain = 'event-time' | 'processing-time';

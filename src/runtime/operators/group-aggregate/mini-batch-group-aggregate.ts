@@ -7,7 +7,7 @@ import { RowKind } from '../../../common/types.js';
 import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext } from '../../api/operator.js';
 import type { KeyedStateBackend, ValueState } from '../../api/state.js';
-import { keyString } from '../../state/heap-keyed-state.js';
+import { keyString } from '../../state/key-string.js';
 import { type AggsHandle, GroupChangelog } from './aggs-handle.js';
 import { type Bundle, bundleEntry, MiniBatchOperator } from './mini-batch.js';
 import { groupKey, openGroupState, storeGroup } from './operator.js';

@@ -1,7 +1,7 @@
 import type { MiniBatchSpec } from '../../../common/jobgraph.js';
 import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext, Output, ProcessingTimeService, StreamOperator } from '../../api/operator.js';
-import { keyString } from '../../state/heap-keyed-state.js';
+import { keyString } from '../../state/key-string.js';
 
 /** A bundle: per key (by its canonical string), the key and what the batch holds for it. */
 export type Bundle<T> = Map<string, { readonly key: readonly unknown[]; value: T }>;

@@ -4,7 +4,7 @@ import { RowKind } from '../../../common/types.js';
 import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext, Output, StreamOperator } from '../../api/operator.js';
 import type { KeyedStateBackend, MapState, StateTtl } from '../../api/state.js';
-import { keyString } from '../../state/heap-keyed-state.js';
+import { keyString } from '../../state/key-string.js';
 import type { Predicate } from '../calc/index.js';
 import { keyedStateOf } from '../keyed-state-of.js';
 import { compileJoinCondition, JoinKeySelector } from './join-key.js';

@@ -2,7 +2,7 @@ import type { WindowJoinSpec } from '../../../common/jobgraph.js';
 import type { RecordBatch } from '../../api/batch.js';
 import type { OperatorContext, Output, StreamOperator } from '../../api/operator.js';
 import type { KeyedStateBackend, MapState } from '../../api/state.js';
-import { keyString } from '../../state/heap-keyed-state.js';
+import { keyString } from '../../state/key-string.js';
 import { KeyedTimerService } from '../../time/timer-service.js';
 import type { Predicate } from '../calc/index.js';
 import { keyedStateOf } from '../keyed-state-of.js';

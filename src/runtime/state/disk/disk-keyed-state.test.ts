@@ -2,13 +2,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  isKeyedStateHandle,
-  type KeyedStateHandle,
-  type KeyedStateSnapshot,
-  keyGroupState,
-} from '../../api/state.js';
+import { isKeyedStateHandle, type KeyedStateHandle, type KeyedStateSnapshot } from '../../api/state.js';
 import { HeapKeyedStateBackend } from '../heap-keyed-state.js';
+import { keyGroupState } from '../key-group-text.js';
 import { keyGroupRange } from '../key-groups.js';
 import { runFilesToCanonical } from './canonical.js';
 import { type DiskBackendOptions, DiskKeyedStateBackend } from './disk-keyed-state.js';

@@ -7,14 +7,14 @@ import {
   isKeyedStateHandle,
   type KeyedStateHandle,
   type KeyedStateSnapshot,
-  keyGroupState,
   type ListState,
   type MapState,
   type StateTtl,
   type ValueState,
 } from '../../api/state.js';
-import { keyString } from '../heap-keyed-state.js';
+import { keyGroupState } from '../key-group-text.js';
 import { assignToKeyGroup, hashFields, keyGroupRange } from '../key-groups.js';
+import { keyString } from '../key-string.js';
 import type { SnapshotTarget, SnapshottingKeyedStateBackend } from '../snapshot.js';
 import { BlockCache } from './block-cache.js';
 import { memtableScan, mergeSorted, sortInSlices } from './merge.js';
