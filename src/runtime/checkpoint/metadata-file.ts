@@ -19,7 +19,7 @@ import type { CheckpointMetadata, OperatorCheckpointState } from './metadata.js'
  * metadata written on one line by earlier versions.
  */
 
-/** Lines are gathered up to this size before a write, so small pieces do not cost a write each. */
+/** Pieces are gathered up to this size before a write, so small ones do not cost a write each. */
 const WRITE_CHUNK = 1 << 20;
 /** Bytes read at a time; a line longer than this is gathered from several reads. */
 const READ_CHUNK = 16 << 20;
@@ -59,12 +59,13 @@ async function* linesOf(path: string): AsyncGenerator<string> {
 }
 
 /**
- * The lines of `metadata` as the file holds them (without their line breaks). Key groups that a
- * backend handed over as text are taken as they are.
+ * `metadata` as the file holds it, in pieces: text, or the UTF-8 bytes of a key group that a
+ * backend handed over as bytes, taken as they are. Every line ends in a piece of its own, "\n".
  */
-export function* metadataLines(metadata: CheckpointMetadata): Generator<string> {
+export function* metadataPieces(metadata: CheckpointMetadata): Generator<string | Uint8Array> {
   const { operators, ...header } = metadata;
   yield `${JSON.stringify(header).slice(0, -1)},"operators":{`;
+  yield '\n';
   const ids = Object.keys(operators);
   for (let i = 0; i < ids.length; i++) {
     const comma = i < ids.length - 1 ? ',' : '';
@@ -72,53 +73,83 @@ export function* metadataLines(metadata: CheckpointMetadata): Generator<string> 
     const key = JSON.stringify(ids[i]);
     if (keyedState === undefined) {
       yield `${key}:${stringifyState(rest)}${comma}`;
+      yield '\n';
       continue;
     }
     yield `${key}:${stringifyState(rest).slice(0, -1)},"keyedState":{`;
+    yield '\n';
     const groups = Object.keys(keyedState);
     for (let g = 0; g < groups.length; g++) {
-      const groupComma = g < groups.length - 1 ? ',' : '';
       const group = keyedState[groups[g]];
-      yield `${JSON.stringify(groups[g])}:${typeof group === 'string' ? group : stringifyState(group)}${groupComma}`;
+      yield `${JSON.stringify(groups[g])}:`;
+      yield typeof group === 'string' || group instanceof Uint8Array ? group : stringifyState(group);
+      yield g < groups.length - 1 ? ',' : '';
+      yield '\n';
     }
     yield `}}${comma}`;
+    yield '\n';
   }
   yield '}}';
+  yield '\n';
 }
 
 /** Writes `metadata` to `path` and fsyncs it; returns the bytes written. */
 export async function writeMetadataFile(path: string, metadata: CheckpointMetadata): Promise<number> {
   const handle = await open(path, 'w');
   let bytes = 0;
-  let pending: string[] = [];
-  let pendingLength = 0;
-  const write = async (buffer: Buffer) => {
-    bytes += buffer.length;
-    // A write may take less than it was given.
-    for (let offset = 0; offset < buffer.length; ) {
-      offset += (await handle.write(buffer, offset, buffer.length - offset)).bytesWritten;
-    }
+  /** Encoded pieces waiting for one writev, and text waiting to be encoded as one piece. */
+  let buffers: Uint8Array[] = [];
+  let buffered = 0;
+  let text: string[] = [];
+  let textLength = 0;
+  const encodeText = () => {
+    if (text.length === 0) return;
+    const buffer = Buffer.from(text.join(''));
+    text = [];
+    textLength = 0;
+    buffers.push(buffer);
+    buffered += buffer.length;
   };
   const flush = async () => {
-    if (pending.length === 0) return;
-    const buffer = Buffer.from(pending.join(''));
-    pending = [];
-    pendingLength = 0;
-    await write(buffer);
-  };
-  try {
-    for (const text of metadataLines(metadata)) {
-      if (text.length >= WRITE_CHUNK) {
-        // A large line (a key group) is encoded on its own: joining it with others would copy it once more.
-        await flush();
-        await write(Buffer.from(text));
-        pending.push('\n');
-        pendingLength = 1;
+    encodeText();
+    if (buffers.length === 0) return;
+    const pieces = buffers;
+    const length = buffered;
+    buffers = [];
+    buffered = 0;
+    bytes += length;
+    let written = (await handle.writev(pieces)).bytesWritten;
+    // A write may take less than it was given: the rest goes a piece at a time.
+    for (const piece of pieces) {
+      if (written >= piece.length) {
+        written -= piece.length;
         continue;
       }
-      pending.push(text, '\n');
-      pendingLength += text.length + 1;
-      if (pendingLength >= WRITE_CHUNK) await flush();
+      for (let offset = written; offset < piece.length; ) {
+        offset += (await handle.write(piece, offset, piece.length - offset)).bytesWritten;
+      }
+      written = 0;
+    }
+  };
+  try {
+    for (const piece of metadataPieces(metadata)) {
+      if (typeof piece === 'string' && piece.length < WRITE_CHUNK) {
+        text.push(piece);
+        textLength += piece.length;
+        if (textLength < WRITE_CHUNK) continue;
+        encodeText();
+      } else if (typeof piece === 'string') {
+        // A large line (a key group) is encoded on its own: joining it with others would copy it once more.
+        encodeText();
+        const buffer = Buffer.from(piece);
+        buffers.push(buffer);
+        buffered += buffer.length;
+      } else {
+        encodeText();
+        buffers.push(piece);
+        buffered += piece.length;
+      }
+      if (buffered >= WRITE_CHUNK) await flush();
     }
     await flush();
     await handle.sync();

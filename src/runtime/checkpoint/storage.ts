@@ -9,7 +9,7 @@ import {
   mapStateFilePaths,
   stateFiles,
 } from './metadata.js';
-import { metadataLines, readMetadataFile, writeMetadataFile } from './metadata-file.js';
+import { metadataPieces, readMetadataFile, writeMetadataFile } from './metadata-file.js';
 import { SharedStateRegistry } from './shared-state-registry.js';
 
 export interface CompletedCheckpointHandle {
@@ -156,7 +156,8 @@ export class JobManagerCheckpointStorage implements CheckpointStorage {
   async writeCheckpoint(metadata: CheckpointMetadata): Promise<CompletedCheckpointHandle> {
     // The size `_metadata` would have on a filesystem.
     let size = 0;
-    for (const line of metadataLines(metadata)) size += Buffer.byteLength(line) + 1;
+    for (const piece of metadataPieces(metadata))
+      size += typeof piece === 'string' ? Buffer.byteLength(piece) : piece.length;
     if (size > this.maxStateSize) {
       throw new WeirError(
         'CHECKPOINT_STATE_TOO_LARGE',

@@ -226,7 +226,7 @@ describe('HeapKeyedStateBackend', () => {
     }
   });
 
-  it('writes each snapshot as text, with lists grown, replaced or cleared meanwhile as they were when it began', async () => {
+  it('writes each snapshot as UTF-8 text, with lists grown, replaced or cleared meanwhile as they were when it began', async () => {
     const b = new HeapKeyedStateBackend(128, 1, 0);
     const list = b.getListState<number>('list');
     const map = b.getMapState<string, bigint>('map');
@@ -263,7 +263,7 @@ describe('HeapKeyedStateBackend', () => {
     at(6);
     list.clear();
     const taken = [await first.materialize(), await second.materialize()];
-    for (const t of taken) for (const group of Object.values(t)) expect(typeof group).toBe('string');
+    for (const t of taken) for (const group of Object.values(t)) expect(group).toBeInstanceOf(Uint8Array);
     expect(taken.map(canonical)).toEqual(expected);
     // Restored, a snapshot is the state it was taken from.
     const restored = new HeapKeyedStateBackend(128, 1, 0);

@@ -9,7 +9,7 @@ import type {
 } from '../api/state.js';
 import { KeyGroupTextWriter, keyGroupState } from './key-group-text.js';
 import { assignToKeyGroup, hashFields, keyGroupRange } from './key-groups.js';
-import { isKeyStringExact, keyFromString, keyString } from './key-string.js';
+import { keyOfStored, mapKeyOf, mapKeyOfStored, type StoredKey, storedKeyOf } from './key-string.js';
 import type { SnapshottingKeyedStateBackend } from './snapshot.js';
 
 /**
@@ -19,9 +19,10 @@ import type { SnapshottingKeyedStateBackend } from './snapshot.js';
  * fetched three more, and the pass is bound by those fetches, not by encoding.
  */
 class KeyGroupEntries {
-  readonly slots = new Map<string, number>();
-  /** Per slot, the key: its key string where that converts back (the string `slots` holds), else the key. */
-  readonly keys: (string | readonly unknown[])[] = [];
+  /** By map key (key-string.ts: a single number as itself, else the key string), the key's slot. */
+  readonly slots = new Map<number | string, number>();
+  /** Per slot, the key as a snapshot writes it (storedKeyOf). */
+  readonly keys: StoredKey[] = [];
   readonly values: unknown[] = [];
   /**
    * Last write (processing time), for TTL; NO_TIMESTAMP for state without TTL, which has no use
@@ -88,7 +89,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
   readonly keyGroupRange: { readonly start: number; readonly end: number };
   private readonly tables = new Map<string, StateTable>();
   private currentKey: readonly unknown[] = [];
-  private currentKeyString = '';
+  private currentMapKey: number | string = '';
   private currentKeyGroup = 0;
   /** Counts setCurrentKey calls (and restores): a table's looked-up slot holds for one count. */
   private keyCount = 0;
@@ -107,7 +108,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
 
   setCurrentKey(key: readonly unknown[]): void {
     this.currentKey = key;
-    this.currentKeyString = keyString(key);
+    this.currentMapKey = mapKeyOf(key);
     this.currentKeyGroup = assignToKeyGroup(hashFields(key, allFields(key.length)), this.maxParallelism);
     this.keyCount++;
   }
@@ -127,7 +128,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     if (table.lookedUpFor !== this.keyCount) {
       const group = table.groups[this.currentKeyGroup];
       table.group = group;
-      table.slot = group?.slots.get(this.currentKeyString) ?? -1;
+      table.slot = group?.slots.get(this.currentMapKey) ?? -1;
       table.lookedUpFor = this.keyCount;
     }
     return table.slot;
@@ -200,8 +201,8 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     let group = table.group;
     if (!group) table.groups[this.currentKeyGroup] = table.group = group = new KeyGroupEntries();
     table.slot = group.values.length;
-    group.slots.set(this.currentKeyString, table.slot);
-    group.keys.push(isKeyStringExact(this.currentKey) ? this.currentKeyString : this.currentKey);
+    group.slots.set(this.currentMapKey, table.slot);
+    group.keys.push(storedKeyOf(this.currentKey, this.currentMapKey));
     group.values.push(value);
     group.writtenAt.push(ttl ? this.clock() : NO_TIMESTAMP);
     group.versions.push(this.version);
@@ -217,7 +218,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     const group = table.group!;
     const keyGroup = this.currentKeyGroup;
     this.beforeMutate(table.name, keyGroup, group, slot, false);
-    group.slots.delete(this.currentKeyString);
+    group.slots.delete(this.currentMapKey);
     const last = group.values.length - 1;
     if (slot !== last) {
       // A running pass may be past `slot` and not yet at `last`: the moving entry is written out
@@ -229,7 +230,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
       group.values[slot] = group.values[last];
       group.writtenAt[slot] = group.writtenAt[last];
       group.versions[slot] = group.versions[last];
-      group.slots.set(typeof moved === 'string' ? moved : keyString(moved), slot);
+      group.slots.set(mapKeyOfStored(moved), slot);
     }
     group.keys.pop();
     group.values.pop();
@@ -303,7 +304,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     // Taken first: `fn` may remove entries, which moves others between slots.
     const keys: (readonly unknown[])[] = [];
     for (const group of table.groups) {
-      if (group) for (const key of group.keys) keys.push(typeof key === 'string' ? keyFromString(key) : key);
+      if (group) for (const key of group.keys) keys.push(keyOfStored(key));
     }
     for (const key of keys) {
       this.setCurrentKey(key);
@@ -321,7 +322,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
         for (let slot = 0; slot < group.values.length; slot++) {
           const key = group.keys[slot];
           const value = copyValue(group.values[slot]);
-          list.push([typeof key === 'string' ? keyFromString(key) : key, value, group.writtenAt[slot]]);
+          list.push([keyOfStored(key), value, group.writtenAt[slot]]);
         }
         (out[kg] ??= {})[name] = list;
       });
@@ -409,15 +410,15 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
           const group = (table.groups[kg] ??= new KeyGroupEntries());
           for (const raw of entries) {
             const [key, value, writtenAt] = raw as [unknown[], unknown, number];
-            const text = keyString(key);
-            const slot = group.slots.get(text);
+            const mapKey = mapKeyOf(key);
+            const slot = group.slots.get(mapKey);
             if (slot !== undefined) {
               group.values[slot] = value;
               group.writtenAt[slot] = writtenAt;
               continue;
             }
-            group.slots.set(text, group.values.length);
-            group.keys.push(isKeyStringExact(key) ? text : key);
+            group.slots.set(mapKey, group.values.length);
+            group.keys.push(storedKeyOf(key, mapKey));
             group.values.push(value);
             group.writtenAt.push(writtenAt);
             group.versions.push(this.version);

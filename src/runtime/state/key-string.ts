@@ -66,3 +66,30 @@ export function keyFromString(text: string): unknown[] {
       return JSON.parse(text) as unknown[];
   }
 }
+
+/**
+ * A key as a backend's map holds it: a single number as itself (no string to build per record,
+ * and a lookup compares numbers instead of fetching the stored string to compare its text), any
+ * other key as its key string.
+ */
+export function mapKeyOf(key: readonly unknown[]): number | string {
+  return key.length === 1 && typeof key[0] === 'number' ? key[0] : keyString(key);
+}
+
+/**
+ * A key as a backend keeps it beside its value and writes it into a snapshot: its map key where
+ * that converts back (keyOfStored), else the key itself.
+ */
+export type StoredKey = number | string | readonly unknown[];
+
+export function storedKeyOf(key: readonly unknown[], mapKey: number | string): StoredKey {
+  return typeof mapKey === 'number' || isKeyStringExact(key) ? mapKey : key;
+}
+
+export function keyOfStored(stored: StoredKey): readonly unknown[] {
+  return typeof stored === 'number' ? [stored] : typeof stored === 'string' ? keyFromString(stored) : stored;
+}
+
+export function mapKeyOfStored(stored: StoredKey): number | string {
+  return typeof stored === 'number' || typeof stored === 'string' ? stored : keyString(stored);
+}
