@@ -55,6 +55,29 @@ describe('HeapKeyedStateBackend', () => {
     expect(v.value()).toBeUndefined();
   });
 
+  it('keeps write times through a snapshot and a restore, and writes none for state without TTL', async () => {
+    let now = 1_000;
+    const first = new HeapKeyedStateBackend(128, 1, 0, () => now);
+    const timed = first.getValueState<number>('timed', { ttlMs: 100 });
+    const plain = first.getValueState<number>('plain');
+    first.setCurrentKey([1]);
+    timed.update(7);
+    plain.update(8);
+    const snapshot = await first.snapshotAsync().materialize();
+    const text = Buffer.from(Object.values(snapshot)[0] as Uint8Array).toString('utf8');
+    expect(text).toContain('"timed":[1,1,7,1000]');
+    expect(text).toContain('"plain":[2,1,8]');
+    now = 1_050;
+    const restored = new HeapKeyedStateBackend(128, 1, 0, () => now);
+    restored.restore([snapshot]);
+    const v = restored.getValueState<number>('timed', { ttlMs: 100 });
+    restored.setCurrentKey([1]);
+    expect(v.value()).toBe(7);
+    expect(restored.getValueState<number>('plain').value()).toBe(8);
+    now = 1_100; // 100 ms after the write before the snapshot, not after the restore
+    expect(v.value()).toBeUndefined();
+  });
+
   it('starts the TTL of state written without one when it is first read with one (TTL enabled on restore)', async () => {
     const first = new HeapKeyedStateBackend(128, 1, 0, () => 5_000);
     first.setCurrentKey([1]);

@@ -7,7 +7,7 @@ import type {
   StateTtl,
   ValueState,
 } from '../api/state.js';
-import { KeyGroupTextWriter, keyGroupState } from './key-group-text.js';
+import { Encode, KeyGroupTextWriter, keyGroupState, NO_TIMESTAMP } from './key-group-text.js';
 import { assignToKeyGroup, hashFields, keyGroupRange } from './key-groups.js';
 import { keyOfStored, mapKeyOf, mapKeyOfStored, type StoredKey, storedKeyOf } from './key-string.js';
 import type { SnapshottingKeyedStateBackend } from './snapshot.js';
@@ -42,6 +42,10 @@ class KeyGroupEntries {
  */
 class StateTable {
   readonly groups: (KeyGroupEntries | undefined)[];
+  /** Whether its values change in place (list and map state); a value state's values never do. */
+  changesInPlace = false;
+  /** Whether its entries may have write times: state with TTL, or restored with write times. */
+  timed = false;
   /** The backend's key count when `group` and `slot` were looked up; they hold for that key only. */
   lookedUpFor = -1;
   group: KeyGroupEntries | undefined;
@@ -65,9 +69,6 @@ interface ActiveSnapshot {
   readonly version: number;
   readonly out: KeyGroupTextWriter;
 }
-
-/** The last-write time of entries of state without TTL. */
-const NO_TIMESTAMP = -1;
 
 /** Copies a value one level deep: lists and maps are the containers operators mutate in place. */
 function copyValue(value: unknown): unknown {
@@ -156,7 +157,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
    * to be replaced or removed is left as it was, and a snapshot may keep it by reference.
    */
   private beforeMutate(
-    name: string,
+    table: StateTable,
     keyGroup: number,
     group: KeyGroupEntries,
     slot: number,
@@ -164,15 +165,28 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
   ): void {
     const actives = this.actives;
     if (actives.length === 0 || group.versions[slot] >= actives[actives.length - 1].version) return;
-    this.writeOut(name, keyGroup, group, slot, inPlace);
+    this.writeOut(table, keyGroup, group, slot, inPlace ? Encode.Now : Encode.WithBatch);
   }
 
-  /** Writes an entry out to every running snapshot that still needs it; then none does. With `now`, it is encoded at once. */
-  private writeOut(name: string, keyGroup: number, group: KeyGroupEntries, slot: number, now: boolean): void {
+  /** Writes an entry out to every running snapshot that still needs it; then none does. */
+  private writeOut(
+    table: StateTable,
+    keyGroup: number,
+    group: KeyGroupEntries,
+    slot: number,
+    encode: Encode,
+  ): void {
     const version = group.versions[slot];
     for (const active of this.actives) {
       if (version < active.version) {
-        active.out.add(keyGroup, name, group.keys[slot], group.values[slot], group.writtenAt[slot], now);
+        active.out.add(
+          keyGroup,
+          table.name,
+          group.keys[slot],
+          group.values[slot],
+          table.timed ? group.writtenAt[slot] : undefined,
+          encode,
+        );
       }
     }
     group.versions[slot] = this.version;
@@ -183,7 +197,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     const slot = this.live(table, ttl);
     if (slot >= 0) {
       const group = table.group!;
-      this.beforeMutate(table.name, this.currentKeyGroup, group, slot, true);
+      this.beforeMutate(table, this.currentKeyGroup, group, slot, true);
       if (ttl) group.writtenAt[slot] = this.clock();
     }
     return slot;
@@ -193,7 +207,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     const slot = this.lookup(table);
     if (slot >= 0) {
       const group = table.group!;
-      this.beforeMutate(table.name, this.currentKeyGroup, group, slot, false);
+      this.beforeMutate(table, this.currentKeyGroup, group, slot, false);
       group.values[slot] = value;
       if (ttl) group.writtenAt[slot] = this.clock();
       return;
@@ -217,14 +231,13 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
   private removeSlot(table: StateTable, slot: number): void {
     const group = table.group!;
     const keyGroup = this.currentKeyGroup;
-    this.beforeMutate(table.name, keyGroup, group, slot, false);
+    this.beforeMutate(table, keyGroup, group, slot, false);
     group.slots.delete(this.currentMapKey);
     const last = group.values.length - 1;
     if (slot !== last) {
       // A running pass may be past `slot` and not yet at `last`: the moving entry is written out
-      // first if a snapshot still needs it, and encoded at once, as it stays live and may change
-      // in place later.
-      this.beforeMutate(table.name, keyGroup, group, last, true);
+      // first if a snapshot still needs it, and encoded at once if it may change in place later.
+      this.beforeMutate(table, keyGroup, group, last, table.changesInPlace);
       const moved = group.keys[last];
       group.keys[slot] = moved;
       group.values[slot] = group.values[last];
@@ -241,6 +254,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
 
   getValueState<T>(name: string, ttl?: StateTtl): ValueState<T> {
     const table = this.table(name);
+    if (ttl) table.timed = true;
     return {
       value: () => {
         const slot = this.live(table, ttl);
@@ -253,6 +267,8 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
 
   getListState<T>(name: string, ttl?: StateTtl): ListState<T> {
     const table = this.table(name);
+    if (ttl) table.timed = true;
+    table.changesInPlace = true;
     return {
       get: () => {
         const slot = this.live(table, ttl);
@@ -270,6 +286,8 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
 
   getMapState<K, V>(name: string, ttl?: StateTtl): MapState<K, V> {
     const table = this.table(name);
+    if (ttl) table.timed = true;
+    table.changesInPlace = true;
     const map = () => {
       const slot = this.live(table, ttl);
       return slot < 0 ? undefined : (table.group!.values[slot] as Map<K, V>);
@@ -368,12 +386,15 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     let n = 0;
     for (const table of this.tables.values()) {
       const groups = table.groups;
+      // A value state's values never change: they are encoded with their batch. Lists and maps
+      // met here are live and change in place: encoded before records run again.
+      const encode = table.changesInPlace ? Encode.BeforeYield : Encode.WithBatch;
       for (let kg = 0; kg < groups.length; kg++) {
         const group = groups[kg];
         if (!group) continue;
         // Lengths are read afresh each step: records between slices add and remove entries.
         for (let slot = 0; slot < group.versions.length; slot++) {
-          if (group.versions[slot] < active.version) this.writeOut(table.name, kg, group, slot, false);
+          if (group.versions[slot] < active.version) this.writeOut(table, kg, group, slot, encode);
           if ((++n & 255) === 0 && performance.now() - sliceStart >= sliceMs) {
             this.encodeWrittenOut();
             await new Promise<void>((resolve) => setImmediate(resolve));
@@ -388,12 +409,12 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
   }
 
   /**
-   * Encodes every running snapshot's pending entries. What a pass writes out is live state, held
-   * by reference until encoded: this runs before the pass gives the thread to records that may
-   * change it in place.
+   * Encodes the live lists and maps the pass wrote out to every running snapshot, held by
+   * reference until encoded: this runs before the pass gives the thread to records that may
+   * change them in place.
    */
   private encodeWrittenOut(): void {
-    for (const a of this.actives) a.out.flush();
+    for (const a of this.actives) a.out.encodeLive();
   }
 
   /** Nothing to release: heap state goes with the task. */
@@ -410,6 +431,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
           const group = (table.groups[kg] ??= new KeyGroupEntries());
           for (const raw of entries) {
             const [key, value, writtenAt] = raw as [unknown[], unknown, number];
+            if (writtenAt !== NO_TIMESTAMP) table.timed = true;
             const mapKey = mapKeyOf(key);
             const slot = group.slots.get(mapKey);
             if (slot !== undefined) {
