@@ -55,11 +55,11 @@ export type KeyGroupState = Readonly<Record<string, readonly unknown[]>>;
 
 /**
  * Keyed state in a checkpoint, by key group: each group's entries, or their JSON text as
- * common/serde writes state, as a string or as UTF-8 bytes. The heap backend hands its snapshots
- * over as bytes, encoded during the copy-on-write pass: `_metadata` takes them as they are, and
- * they cross threads as one copy instead of a structured clone of every entry.
+ * common/serde writes state, whole or in parts. The heap backend hands its snapshots over as text
+ * in parts, encoded during the copy-on-write pass: `_metadata` takes the parts as they are, and
+ * they cross threads as strings instead of a structured clone of every entry.
  */
-export type KeyedStateSnapshot = Readonly<Record<string, KeyGroupState | string | Uint8Array>>;
+export type KeyedStateSnapshot = Readonly<Record<string, KeyGroupState | string | readonly string[]>>;
 
 /**
  * Keyed state in a checkpoint as the disk backend's own files (Flink's

@@ -19,8 +19,8 @@ import type { CheckpointMetadata, OperatorCheckpointState } from './metadata.js'
  * metadata written on one line by earlier versions.
  */
 
-/** Pieces are gathered up to this size before a write, so small ones do not cost a write each. */
-const WRITE_CHUNK = 1 << 20;
+/** Text is encoded into a buffer of this size and written when the next piece may not fit. */
+const WRITE_BUFFER = 4 << 20;
 /** Bytes read at a time; a line longer than this is gathered from several reads. */
 const READ_CHUNK = 16 << 20;
 
@@ -59,10 +59,10 @@ async function* linesOf(path: string): AsyncGenerator<string> {
 }
 
 /**
- * `metadata` as the file holds it, in pieces: text, or the UTF-8 bytes of a key group that a
- * backend handed over as bytes, taken as they are. Every line ends in a piece of its own, "\n".
+ * `metadata` as the file holds it, in pieces of text: key groups that a backend handed over as
+ * text are taken as they are, part by part. Every line ends in a piece of its own, "\n".
  */
-export function* metadataPieces(metadata: CheckpointMetadata): Generator<string | Uint8Array> {
+export function* metadataPieces(metadata: CheckpointMetadata): Generator<string> {
   const { operators, ...header } = metadata;
   yield `${JSON.stringify(header).slice(0, -1)},"operators":{`;
   yield '\n';
@@ -82,7 +82,9 @@ export function* metadataPieces(metadata: CheckpointMetadata): Generator<string 
     for (let g = 0; g < groups.length; g++) {
       const group = keyedState[groups[g]];
       yield `${JSON.stringify(groups[g])}:`;
-      yield typeof group === 'string' || group instanceof Uint8Array ? group : stringifyState(group);
+      if (typeof group === 'string') yield group;
+      else if (Array.isArray(group)) yield* group as readonly string[];
+      else yield stringifyState(group);
       yield g < groups.length - 1 ? ',' : '';
       yield '\n';
     }
@@ -96,62 +98,34 @@ export function* metadataPieces(metadata: CheckpointMetadata): Generator<string 
 /** Writes `metadata` to `path` and fsyncs it; returns the bytes written. */
 export async function writeMetadataFile(path: string, metadata: CheckpointMetadata): Promise<number> {
   const handle = await open(path, 'w');
+  // One buffer, encoded into and written again and again: a new one per write would be memory
+  // outside the JS heap, and V8 starts a full marking of the heap for every 64 MB of that.
+  const buffer = Buffer.allocUnsafeSlow(WRITE_BUFFER);
+  let used = 0;
   let bytes = 0;
-  /** Encoded pieces waiting for one writev, and text waiting to be encoded as one piece. */
-  let buffers: Uint8Array[] = [];
-  let buffered = 0;
-  let text: string[] = [];
-  let textLength = 0;
-  const encodeText = () => {
-    if (text.length === 0) return;
-    const buffer = Buffer.from(text.join(''));
-    text = [];
-    textLength = 0;
-    buffers.push(buffer);
-    buffered += buffer.length;
-  };
-  const flush = async () => {
-    encodeText();
-    if (buffers.length === 0) return;
-    const pieces = buffers;
-    const length = buffered;
-    buffers = [];
-    buffered = 0;
+  const write = async (from: Buffer, length: number) => {
     bytes += length;
-    let written = (await handle.writev(pieces)).bytesWritten;
-    // A write may take less than it was given: the rest goes a piece at a time.
-    for (const piece of pieces) {
-      if (written >= piece.length) {
-        written -= piece.length;
-        continue;
-      }
-      for (let offset = written; offset < piece.length; ) {
-        offset += (await handle.write(piece, offset, piece.length - offset)).bytesWritten;
-      }
-      written = 0;
+    // A write may take less than it was given.
+    for (let offset = 0; offset < length; ) {
+      offset += (await handle.write(from, offset, length - offset)).bytesWritten;
     }
   };
   try {
     for (const piece of metadataPieces(metadata)) {
-      if (typeof piece === 'string' && piece.length < WRITE_CHUNK) {
-        text.push(piece);
-        textLength += piece.length;
-        if (textLength < WRITE_CHUNK) continue;
-        encodeText();
-      } else if (typeof piece === 'string') {
-        // A large line (a key group) is encoded on its own: joining it with others would copy it once more.
-        encodeText();
-        const buffer = Buffer.from(piece);
-        buffers.push(buffer);
-        buffered += buffer.length;
-      } else {
-        encodeText();
-        buffers.push(piece);
-        buffered += piece.length;
+      // A string of n UTF-16 units is at most 3n bytes of UTF-8.
+      const most = 3 * piece.length;
+      if (most > WRITE_BUFFER - used) {
+        await write(buffer, used);
+        used = 0;
       }
-      if (buffered >= WRITE_CHUNK) await flush();
+      if (most <= WRITE_BUFFER) {
+        used += buffer.write(piece, used);
+      } else {
+        const large = Buffer.from(piece);
+        await write(large, large.length);
+      }
     }
-    await flush();
+    await write(buffer, used);
     await handle.sync();
   } finally {
     await handle.close();

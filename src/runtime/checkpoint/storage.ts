@@ -156,8 +156,7 @@ export class JobManagerCheckpointStorage implements CheckpointStorage {
   async writeCheckpoint(metadata: CheckpointMetadata): Promise<CompletedCheckpointHandle> {
     // The size `_metadata` would have on a filesystem.
     let size = 0;
-    for (const piece of metadataPieces(metadata))
-      size += typeof piece === 'string' ? Buffer.byteLength(piece) : piece.length;
+    for (const piece of metadataPieces(metadata)) size += Buffer.byteLength(piece);
     if (size > this.maxStateSize) {
       throw new WeirError(
         'CHECKPOINT_STATE_TOO_LARGE',

@@ -32,11 +32,11 @@ export enum Encode {
 /** The entries of one state name in one key group: encoded pieces, and entries still to encode. */
 interface Section {
   /**
-   * Each a comma-separated run of encoded items, as UTF-8 bytes: the text of a batch dies at
-   * once, and what a snapshot holds until `_metadata` is written lies outside the JS heap, which
-   * the garbage collector would otherwise copy on every young-generation collection.
+   * Each a comma-separated run of encoded items. Kept as strings, on the JS heap: bytes would lie
+   * outside it, and V8 starts a full marking of the heap for every 64 MB of memory allocated
+   * outside it (q7, with ~600 MB of state, spent ~10 s of a 40 s run marking during checkpoints).
    */
-  readonly pieces: Buffer[];
+  readonly pieces: string[];
   /** Flat: key, value, writtenAt, key, … (without writtenAt if untimed). */
   batch: unknown[];
   /** Items per entry: 3, or 2 for state without write times. */
@@ -46,8 +46,8 @@ interface Section {
 }
 
 /**
- * A keyed-state snapshot written as JSON text while it is taken, each key group's text as UTF-8
- * bytes (a form KeyedStateSnapshot allows for a key group, which `_metadata` takes as it is).
+ * A keyed-state snapshot written as JSON text while it is taken, each key group's text in parts
+ * (a form KeyedStateSnapshot allows for a key group, which `_metadata` takes as it is).
  * Entries are added as they are met, by key group and state name, and encoded in batches, one
  * batch per key group and state name, each value by the time its `Encode` says: until then it is
  * kept by reference, and whoever added a live one calls `encodeLive()` before anything can change
@@ -91,7 +91,7 @@ export class KeyGroupTextWriter {
     if (section.width === 3) batch.push(key, value, writtenAt);
     else batch.push(key, value);
     if (encode === Encode.Now || batch.length >= section.width * BATCH_ENTRIES) {
-      encodeBatch(section);
+      this.encodeBatch(section);
     } else if (encode === Encode.BeforeYield && !section.live) {
       section.live = true;
       this.live.push(section);
@@ -100,58 +100,53 @@ export class KeyGroupTextWriter {
 
   /** Encodes every live value added so far (Encode.BeforeYield). */
   encodeLive(): void {
-    for (const section of this.live) if (section.live) encodeBatch(section);
+    for (const section of this.live) if (section.live) this.encodeBatch(section);
     this.live = [];
   }
 
-  /** The snapshot: per key group, the bytes of `{"<state name>":[FLAT, entries…],…}`. */
+  /**
+   * The snapshot: per key group, the text `{"<state name>":[FLAT, entries…],…}` in parts, which
+   * `_metadata` writes one after another (joined, they would be copied once more).
+   */
   finish(): KeyedStateSnapshot {
-    const out: Record<string, Uint8Array> = {};
+    const out: Record<string, string[]> = {};
     for (const [keyGroup, byName] of this.groups) {
-      const parts: Buffer[] = [];
+      const parts: string[] = [];
       for (const [name, section] of byName) {
-        encodeBatch(section);
+        this.encodeBatch(section);
         const format = section.width === 3 ? FLAT : FLAT_UNTIMED;
-        parts.push(Buffer.from(`${parts.length === 0 ? '{' : ','}${JSON.stringify(name)}:[${format}`));
-        for (const piece of section.pieces) parts.push(COMMA, piece);
-        parts.push(CLOSE_LIST);
+        parts.push(`${parts.length === 0 ? '{' : ','}${JSON.stringify(name)}:[${format}`);
+        for (const piece of section.pieces) parts.push(',', piece);
+        parts.push(']');
       }
-      parts.push(CLOSE_OBJECT);
-      out[keyGroup] = Buffer.concat(parts);
-      // The pieces go as soon as their key group is joined: the whole text is never held twice.
-      this.groups.delete(keyGroup);
+      parts.push('}');
+      out[keyGroup] = parts;
     }
     return out;
   }
-}
 
-const COMMA = Buffer.from(',');
-const CLOSE_LIST = Buffer.from(']');
-const CLOSE_OBJECT = Buffer.from('}');
-
-function encodeBatch(section: Section): void {
-  const batch = section.batch;
-  section.live = false;
-  if (batch.length === 0) return;
-  const text = Buffer.from(stringifyState(batch));
-  // Without the batch's brackets: pieces are joined into one list.
-  section.pieces.push(text.subarray(1, text.length - 1));
-  section.batch = [];
+  private encodeBatch(section: Section): void {
+    const batch = section.batch;
+    section.live = false;
+    if (batch.length === 0) return;
+    const text = stringifyState(batch);
+    // Without the batch's brackets: pieces are joined into one list.
+    section.pieces.push(text.slice(1, -1));
+    section.batch = [];
+  }
 }
 
 /**
  * A key group of a snapshot as entries, `[key, value, writtenAt]` per entry with the key as an
- * array, whichever form it was written in (decoding it if it is text or bytes).
+ * array, whichever form it was written in (decoding it if it is text).
  */
 export function keyGroupState(group: KeyedStateSnapshot[string]): KeyGroupState {
   const byName =
     typeof group === 'string'
       ? (parseState(group) as KeyGroupState)
-      : group instanceof Uint8Array
-        ? (parseState(
-            Buffer.from(group.buffer, group.byteOffset, group.byteLength).toString('utf8'),
-          ) as KeyGroupState)
-        : group;
+      : Array.isArray(group)
+        ? (parseState((group as readonly string[]).join('')) as KeyGroupState)
+        : (group as KeyGroupState);
   let rows: Record<string, readonly unknown[]> | undefined;
   for (const name of Object.keys(byName)) {
     const items = byName[name];
