@@ -164,6 +164,8 @@ describe('HeapKeyedStateBackend', () => {
     list.clear(); // key 999 moves from the last slot into slot 0, which the pass has passed
     b.setCurrentKey([999]);
     list.add(-1); // and grows in place
+    b.setCurrentKey([1]);
+    list.clear(); // key 998 moves into slot 1, and nothing touches it again
     expect(canonical(await materialized)).toEqual(expected);
     b.setCurrentKey([999]);
     expect(list.get()).toEqual([999, -1]);

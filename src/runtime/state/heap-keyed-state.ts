@@ -68,6 +68,12 @@ class StateTable {
 interface ActiveSnapshot {
   readonly version: number;
   readonly out: KeyGroupTextWriter;
+  /**
+   * Where its pass gave the thread to records last: the entries it was walking and the first slot
+   * it had not reached. Records only run while the pass waits, so this is where it is for them.
+   */
+  pausedIn: KeyGroupEntries | undefined;
+  pausedAt: number;
 }
 
 /** Copies a value one level deep: lists and maps are the containers operators mutate in place. */
@@ -235,9 +241,12 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     group.slots.delete(this.currentMapKey);
     const last = group.values.length - 1;
     if (slot !== last) {
-      // A running pass may be past `slot` and not yet at `last`: the moving entry is written out
-      // first if a snapshot still needs it, and encoded at once if it may change in place later.
-      this.beforeMutate(table, keyGroup, group, last, table.changesInPlace);
+      // A pass paused in this group past `slot` but not yet at `last` would miss the moving entry:
+      // it is written out first, and encoded at once if it may change in place later. Any other
+      // pass has written it out already or will meet it in its new slot.
+      if (this.actives.some((a) => a.pausedIn === group && a.pausedAt > slot)) {
+        this.beforeMutate(table, keyGroup, group, last, table.changesInPlace);
+      }
       const moved = group.keys[last];
       group.keys[slot] = moved;
       group.values[slot] = group.values[last];
@@ -359,7 +368,12 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
   } {
     // Several may run at once (a checkpoint triggered while the previous one is still written
     // out): each takes an entry from its own version, none is taken in full synchronously.
-    const active: ActiveSnapshot = { version: ++this.version, out: new KeyGroupTextWriter() };
+    const active: ActiveSnapshot = {
+      version: ++this.version,
+      out: new KeyGroupTextWriter(),
+      pausedIn: undefined,
+      pausedAt: 0,
+    };
     this.actives.push(active);
     return {
       materialize: async () => {
@@ -397,6 +411,8 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
           if (group.versions[slot] < active.version) this.writeOut(table, kg, group, slot, encode);
           if ((++n & 255) === 0 && performance.now() - sliceStart >= sliceMs) {
             this.encodeWrittenOut();
+            active.pausedIn = group;
+            active.pausedAt = slot + 1;
             await new Promise<void>((resolve) => setImmediate(resolve));
             sliceStart = performance.now();
           }
