@@ -15,8 +15,9 @@ import type { SnapshottingKeyedStateBackend } from './snapshot.js';
 /**
  * The entries of one state in one key group: a slot per key, in parallel arrays rather than an
  * object per entry. A snapshot's pass walks the arrays in order and fetches, per entry, only its
- * key string and its value from elsewhere in memory; with an object and a key array per entry it
- * fetched three more, and the pass is bound by those fetches, not by encoding.
+ * value (and the key string of a key that is not one number) from elsewhere in memory; with an
+ * object and a key array per entry it fetched three more, and the pass is bound by those
+ * fetches, not by encoding.
  */
 class KeyGroupEntries {
   /** By map key (key-string.ts: a single number as itself, else the key string), the key's slot. */
