@@ -183,6 +183,7 @@ describe('HeapKeyedStateBackend', () => {
       [12n],
       [new Uint8Array([1, 2])],
       [1, Number.POSITIVE_INFINITY],
+      [-0, 'z'],
       [],
     ];
     keys.forEach((key, i) => {
@@ -197,6 +198,10 @@ describe('HeapKeyedStateBackend', () => {
       restored.setCurrentKey(key);
       expect(rv.value()).toEqual([i, `v${i}`]);
     });
+    // Keys come back as they were, -0 included (its key string says 0).
+    const back: (readonly unknown[])[] = [];
+    restored.forEachKey('v', (key) => back.push(key));
+    expect(Object.is(back.find((key) => key[1] === 'z')?.[0], -0)).toBe(true);
 
     // Earlier versions wrote each key group as rows, [[key, value, writtenAt], …], as the
     // synchronous snapshot still does.

@@ -41,12 +41,15 @@ function jsonKeyString(key: readonly unknown[]): string {
  * finite numbers, NULLs, booleans) the key string is all a backend needs to keep of a key.
  */
 export function isKeyStringExact(key: readonly unknown[]): boolean {
-  if (key.length === 1 && (typeof key[0] === 'string' || typeof key[0] === 'number')) return true;
+  if (key.length === 1 && typeof key[0] === 'string') return true;
+  // `n` and String(v) give back every number but -0 (NaN and ±Infinity included).
+  if (key.length === 1 && typeof key[0] === 'number') return !Object.is(key[0], -0);
   for (let i = 0; i < key.length; i++) {
     const v = key[i];
+    // JSON text has no NaN, ±Infinity or -0: they would come back as null or 0.
     if (
       typeof v === 'number'
-        ? !Number.isFinite(v)
+        ? !Number.isFinite(v) || Object.is(v, -0)
         : !(typeof v === 'string' || v === null || typeof v === 'boolean')
     ) {
       return false;
