@@ -38,12 +38,10 @@ function jsonKeyString(key: readonly unknown[]): string {
 
 /**
  * Whether keyFromString gives the key back from its key string: for the usual keys (strings,
- * finite numbers, NULLs, booleans) the key string is all a backend needs to keep of a key.
+ * finite numbers but -0, NULLs, booleans) the key string is all a backend needs to keep of a key.
+ * (A key of one number never asks: a backend keeps it as the number, see mapKeyOf.)
  */
 export function isKeyStringExact(key: readonly unknown[]): boolean {
-  if (key.length === 1 && typeof key[0] === 'string') return true;
-  // `n` and String(v) give back every number but -0 (NaN and ±Infinity included).
-  if (key.length === 1 && typeof key[0] === 'number') return !Object.is(key[0], -0);
   for (let i = 0; i < key.length; i++) {
     const v = key[i];
     // JSON text has no NaN, ±Infinity or -0: they would come back as null or 0.
