@@ -131,6 +131,14 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
     return t;
   }
 
+  /** The table behind a state handle, told what the handle's state is like. */
+  private tableFor(name: string, ttl: StateTtl | undefined, changesInPlace: boolean): StateTable {
+    const table = this.table(name);
+    if (ttl) table.timed = true;
+    if (changesInPlace) table.changesInPlace = true;
+    return table;
+  }
+
   /** The current key's slot in `table` (its group then in `table.group`), or -1. */
   private lookup(table: StateTable): number {
     if (table.lookedUpFor !== this.keyCount) {
@@ -263,8 +271,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
   }
 
   getValueState<T>(name: string, ttl?: StateTtl): ValueState<T> {
-    const table = this.table(name);
-    if (ttl) table.timed = true;
+    const table = this.tableFor(name, ttl, false);
     return {
       value: () => {
         const slot = this.live(table, ttl);
@@ -276,9 +283,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
   }
 
   getListState<T>(name: string, ttl?: StateTtl): ListState<T> {
-    const table = this.table(name);
-    if (ttl) table.timed = true;
-    table.changesInPlace = true;
+    const table = this.tableFor(name, ttl, true);
     return {
       get: () => {
         const slot = this.live(table, ttl);
@@ -295,9 +300,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, SnapshottingKey
   }
 
   getMapState<K, V>(name: string, ttl?: StateTtl): MapState<K, V> {
-    const table = this.table(name);
-    if (ttl) table.timed = true;
-    table.changesInPlace = true;
+    const table = this.tableFor(name, ttl, true);
     const map = () => {
       const slot = this.live(table, ttl);
       return slot < 0 ? undefined : (table.group!.values[slot] as Map<K, V>);
